@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Entry point of the `milo` command."""
+
+import argparse
+import sys
+
+from milo_robot import __version__
+from milo_robot.cli import status, up
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with one sub-command per capability."""
+    parser = argparse.ArgumentParser(
+        prog='milo', description='Milo, the offline AI student robot. Run `milo COMMAND --help` '
+        'for the options of a command.')
+    parser.add_argument('--version', action='version', version=f'milo_robot {__version__}')
+    commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
+    for module in (up, status):
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv=None) -> None:
+    """Parse the command line and run the chosen command."""
+    args = build_parser().parse_args(argv)
+    sys.exit(args.run(args))
+
+
+if __name__ == '__main__':
+    main()

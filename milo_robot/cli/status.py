@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""`milo status`: a one-screen summary of the running graph, from /diagnostics."""
+
+import time
+
+_LEVELS = {0: 'OK', 1: 'WARN', 2: 'ERROR', 3: 'STALE'}
+
+
+def add_parser(commands) -> None:
+    """Register the `status` command."""
+    p = commands.add_parser(
+        'status', help='summarise the running nodes and their health',
+        description='Listen to /diagnostics for a moment and print each Milo node\'s health.')
+    p.add_argument('--wait', type=float, default=2.5, metavar='S',
+                   help='how long to listen (default 2.5 s; diagnostics come at 1 Hz)')
+    p.set_defaults(run=run)
+
+
+def collect(wait_s: float) -> tuple:
+    """Listen for `wait_s` seconds; return ({status name: DiagnosticStatus}, [node names])."""
+    import rclpy
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    rclpy.init()
+    node = rclpy.create_node('milo_status')
+    latest = {}
+
+    def keep(msg):
+        for s in msg.status:
+            latest[s.name] = s
+
+    node.create_subscription(DiagnosticArray, '/diagnostics', keep, 10)
+    deadline = time.monotonic() + wait_s
+    try:
+        while time.monotonic() < deadline:
+            rclpy.spin_once(node, timeout_sec=0.1)
+        names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return latest, names
+
+
+def format_report(latest: dict, names: list) -> str:
+    """Format the summary table."""
+    if not names and not latest:
+        return 'no ROS nodes found (is `milo up` running, with the same ROS_DOMAIN_ID?)'
+    lines = [f"{'node':<24}{'health':<8}message", '-' * 72]
+    for name in sorted(latest):
+        s = latest[name]
+        level = s.level[0] if isinstance(s.level, bytes) else int(s.level)
+        lines.append(f'{name:<24}{_LEVELS.get(level, level):<8}{s.message}')
+        facts = ', '.join(f'{kv.key}={kv.value}' for kv in s.values)
+        lines.append(f"{'':<32}{facts}")
+    silent = [n for n in names if f'milo/{n}' not in latest]
+    if silent:
+        lines.append(f"running without diagnostics: {', '.join(silent)}")
+    return '\n'.join(lines)
+
+
+def run(args) -> int:
+    """Print the summary; status 1 when no node answered."""
+    latest, names = collect(args.wait)
+    print(format_report(latest, names))
+    return 0 if latest else 1

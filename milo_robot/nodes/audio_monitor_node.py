@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Audio monitor node: listens to /audio/frames, publishes the level, and can echo what it hears.
+
+It is the graph's first listener: it shows that the microphone is alive (level, frame count,
+dropped frames), and in sim mode writes what it heard to a WAV file through the sim speaker.
+"""
+
+from rclpy.time import Time
+from sensor_msgs.msg import Image
+from std_msgs.msg import Float32
+
+from milo_robot.audio.format import SAMPLE_RATE, level_dbfs
+from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioSpeaker
+from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.graph import resolve_path
+from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, AudioFrameError, msg_to_frame
+from milo_robot.nodes.base import MiloNode, run
+from milo_robot.parameters import ParamSpec
+
+PARAMETERS = (
+    ParamSpec('level_rate_hz', 10.0, 'Rate of /audio/level messages (Hz)', min=1.0, max=50.0),
+    ParamSpec('log_period_s', 5.0, 'Log a level line this often (s); 0 = never', min=0.0, max=3600.0,
+              live=True),
+    ParamSpec('playback', 'none', 'Echo what the microphone hears: none, on a sound card (pyaudio) '
+              'or into a WAV file (wav)', choices=('none', 'pyaudio', 'wav')),
+    ParamSpec('output_device', '', 'pyaudio playback: output device, "" for the default, an index '
+              'or part of its name'),
+    ParamSpec('output_wav', 'build/monitor.wav', 'wav playback: the file written; a relative path '
+              'is relative to the repository'),
+)
+
+
+class AudioMonitorNode(MiloNode):
+    """Check every frame, publish its level, count dropped frames, optionally play it."""
+
+    PARAMETERS = PARAMETERS
+
+    def __init__(self):
+        """Open the playback device and subscribe to the audio frames."""
+        super().__init__('audio_monitor')
+        self._speaker = self._open_speaker()
+        self._level_pub = self.create_publisher(Float32, '/audio/level', 10)
+        self._window = []  # levels since the last /audio/level message
+        self._heard_s = 0.0
+        self._last_level = None
+        self._bad_frames = 0
+        self._next_stamp_ns = None
+        self.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
+        self.create_timer(1.0 / self.params.level_rate_hz, self._publish_level)
+        self._log_timer = None
+        self.on_parameter_changed('log_period_s', self.params.log_period_s)
+
+    def _open_speaker(self):
+        p = self.params
+        try:
+            if p.playback == 'wav':
+                return WavSpeaker(resolve_path(p.output_wav), SAMPLE_RATE)
+            if p.playback == 'pyaudio':
+                return PyAudioSpeaker(p.output_device, SAMPLE_RATE)
+        except (DeviceError, OSError) as exc:
+            self.health.fault(f'playback disabled: {exc}')
+            self.get_logger().error(f'playback disabled: {exc}')
+        return None
+
+    def _on_frame(self, msg: Image) -> None:
+        try:
+            frame = msg_to_frame(msg)
+        except AudioFrameError as exc:
+            self.health.error(str(exc))
+            self._bad_frames += 1
+            self.health.set('bad_frames', self._bad_frames)
+            self.get_logger().warning(f'dropped: {exc}', throttle_duration_sec=5.0)
+            return
+        self._count_gap(Time.from_msg(msg.header.stamp).nanoseconds, len(frame))
+        self._window.append(level_dbfs(frame))
+        self._heard_s += len(frame) / SAMPLE_RATE
+        self.health.count('frames')
+        self.health.activity()
+        if self._speaker is not None:
+            try:
+                self._speaker.play(frame)
+            except OSError as exc:  # a full disk: keep listening, say so
+                self.health.error(f'playback failed: {exc}')
+
+    def _count_gap(self, stamp_ns: int, samples: int) -> None:
+        # Frames are contiguous: a stamp later than expected by over half a frame means lost frames.
+        duration_ns = samples * 1_000_000_000 // SAMPLE_RATE
+        if self._next_stamp_ns is not None and stamp_ns - self._next_stamp_ns > duration_ns // 2:
+            self.health.count('gaps')
+        self._next_stamp_ns = stamp_ns + duration_ns
+
+    def _publish_level(self) -> None:
+        if self._window:
+            self._last_level = max(self._window)
+            self._level_pub.publish(Float32(data=self._last_level))
+            self._window = []
+
+    def _log_level(self) -> None:
+        level = self._last_level
+        text = 'no audio yet' if level is None else f'level {level:6.1f} dBFS'
+        self.get_logger().info(f'{text}, heard {self._heard_s:.1f} s, {self._bad_frames} bad frames')
+
+    def on_parameter_changed(self, name: str, value) -> None:
+        """Apply a new log period."""
+        if name == 'log_period_s':
+            if self._log_timer is not None:
+                self.destroy_timer(self._log_timer)
+                self._log_timer = None
+            if value > 0:
+                self._log_timer = self.create_timer(value, self._log_level)
+
+    def summary(self) -> str:
+        """Report how much audio was heard."""
+        return f'heard {self._heard_s:.1f} s'
+
+    def close(self) -> None:
+        """Finish the playback file or release the sound card."""
+        if self._speaker is not None:
+            self._speaker.close()
+
+
+def main(args=None):
+    """Run the audio monitor node."""
+    raise SystemExit(run(AudioMonitorNode, args))
+
+
+if __name__ == '__main__':
+    main()

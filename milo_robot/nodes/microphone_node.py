@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Microphone node: captures from a sound card (or, in sim mode, a WAV file) onto /audio/frames."""
+
+import threading
+
+from rclpy.duration import Duration
+from sensor_msgs.msg import Image
+
+from milo_robot.audio.format import SAMPLE_RATE, SUPPORTED_NATIVE_RATES, frame_samples
+from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioMicrophone
+from milo_robot.audio.wav_microphone import WavMicrophone
+from milo_robot.graph import resolve_path
+from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, frame_to_msg
+from milo_robot.nodes.base import MiloNode, run
+from milo_robot.parameters import ParamSpec
+
+PARAMETERS = (
+    ParamSpec('backend', 'pyaudio', 'Capture from a sound card (pyaudio) or a WAV file (wav, sim mode)',
+              choices=('pyaudio', 'wav')),
+    ParamSpec('device', '', 'pyaudio: input device, "" for the default, an index or part of its name'),
+    ParamSpec('native_rate', 16000, 'pyaudio: rate the card is opened at (Hz); frames are 16 kHz',
+              choices=SUPPORTED_NATIVE_RATES),
+    ParamSpec('channels', 1, 'pyaudio: channels captured, mixed down to mono', min=1, max=8),
+    ParamSpec('frame_ms', 32, 'Duration of each published frame (ms)', min=20, max=32),
+    ParamSpec('wav_file', '', 'wav: the file to play; a relative path is relative to the repository'),
+    ParamSpec('realtime_factor', 1.0, 'wav: playback speed, 1.0 = real time, 0 = as fast as possible',
+              min=0.0, max=100.0),
+    ParamSpec('loop', False, 'wav: start again at the end of the file'),
+    ParamSpec('exit_at_end', False, 'wav: exit with status 0 at the end of the file (ends a sim run)'),
+    ParamSpec('retry_s', 2.0, 'Wait before reopening a device that failed (s)', min=0.1, max=60.0),
+)
+
+
+class MicrophoneNode(MiloNode):
+    """Publish 16 kHz mono frames from the configured device; reopen it when it fails."""
+
+    PARAMETERS = PARAMETERS
+
+    def __init__(self):
+        """Start the capture thread (the executor never waits on the device)."""
+        super().__init__('microphone')
+        self._publisher = self.create_publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+        self._stop = threading.Event()
+        self._state = 'starting'
+        self._seconds = 0.0
+        self._thread = threading.Thread(target=self._capture, name='capture', daemon=True)
+        self._thread.start()
+
+    def _open_device(self):
+        p = self.params
+        size = frame_samples(p.frame_ms)
+        if p.backend == 'wav':
+            return WavMicrophone(resolve_path(p.wav_file), size, p.realtime_factor, p.loop)
+        return PyAudioMicrophone(p.device, p.native_rate, p.channels, size)
+
+    def _capture(self) -> None:
+        while not self._stop.is_set():
+            try:
+                device = self._open_device()
+                self.get_logger().info(f'capturing from {device.describe()}')
+                self.health.set('device', device.describe())
+                self._stream(device)
+            except (DeviceError, OSError, ValueError) as exc:
+                self._state = 'device error'
+                self.health.fault(str(exc))
+                self.health.count('reopen_attempts')
+                self.get_logger().error(f'{exc}; retrying in {self.params.retry_s} s')
+                self._stop.wait(self.params.retry_s)
+                continue
+            if not self._stop.is_set():
+                self._end_of_input()
+            return
+
+    def _stream(self, device) -> None:
+        start, sent = self.get_clock().now(), 0
+        for frame in device.frames():
+            if self._stop.is_set():
+                return
+            if self.health.faulted:
+                self.health.clear_fault()
+            self._state = 'capturing'
+            stamp = start + Duration(nanoseconds=sent * 1_000_000_000 // SAMPLE_RATE)
+            self._publisher.publish(frame_to_msg(frame, stamp.to_msg(), 'microphone'))
+            sent += len(frame)
+            self.health.count('frames')
+            self._seconds = sent / SAMPLE_RATE
+            self.health.set('seconds', self._seconds)
+            self.health.set('overflows', getattr(device, 'overflows', 0))
+            self.health.activity()
+
+    def _end_of_input(self) -> None:
+        self._state = 'input ended'
+        self.get_logger().info(f'end of input after {self._seconds:.1f} s of audio')
+        if self.params.exit_at_end:
+            self.publish_diagnostics()
+            self.finished.set_result(0)
+
+    def summary(self) -> str:
+        """Report the capture state."""
+        return self._state
+
+    def close(self) -> None:
+        """Stop capturing and release the device."""
+        self._stop.set()
+        self._thread.join(timeout=5.0)
+
+
+def main(args=None):
+    """Run the microphone node."""
+    raise SystemExit(run(MicrophoneNode, args))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Run a set of processes like `ros2 launch` does: prefixed logs, respawn, and a clean stop.
+
+Each child runs in its own process group, so stopping it also stops anything it started. Plain
+Python with no ROS dependency: `milo up` gives it the node command lines.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional, TextIO
+
+EXIT_CONFIG = 78  # a child with a configuration error: respawning would not help
+YOUNG_S = 5.0  # a child that dies younger than this is respawned after a doubled delay
+MAX_DELAY_S = 10.0
+DRAIN_S = 1.0  # after a run-ending child finishes, let the others handle its last messages
+
+
+@dataclass
+class Child:
+    """A supervised process and its state."""
+
+    name: str
+    argv: list
+    ends_run: bool = False  # its clean exit ends the whole run
+    process: Optional[subprocess.Popen] = None
+    started_at: float = 0.0
+    restart_at: Optional[float] = None
+    delay: float = 0.0
+
+
+class Supervisor:
+    """Start children, prefix their output, respawn those that die, stop all on request."""
+
+    def __init__(self, children: list, respawn_delay: float = 0.5, respawn: bool = True,
+                 env: Optional[dict] = None, out: TextIO = sys.stdout, stop_timeout: float = 5.0):
+        """Prepare; nothing starts before `run()`."""
+        self.children = children
+        self.respawn_delay, self.respawn = respawn_delay, respawn
+        self.env, self.out, self.stop_timeout = env, out, stop_timeout
+        self._lock = threading.Lock()
+        self._stop_requested = threading.Event()
+        self._pumps = []
+
+    def log(self, name: str, line: str) -> None:
+        """Write one line prefixed with its source's name."""
+        with self._lock:
+            self.out.write(f'[{name}] {line.rstrip()}\n')
+            self.out.flush()
+
+    def request_stop(self, *_signal_args) -> None:
+        """Ask `run()` to stop every child and return (safe to call from a signal handler)."""
+        self._stop_requested.set()
+
+    def run(self) -> int:
+        """Run until stopped (status 0), a run-ending child exits cleanly (0), or a config error."""
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self.request_stop)
+        for child in self.children:
+            self._start(child)
+        status = None
+        while status is None and not self._stop_requested.wait(0.05):
+            status = self._tend()
+        self.log('milo', 'stopping all nodes')
+        self._stop_all()
+        return status or 0
+
+    def _start(self, child: Child) -> None:
+        child.process = subprocess.Popen(
+            child.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=self.env, start_new_session=True, text=True, errors='replace', bufsize=1)
+        child.started_at, child.restart_at = time.monotonic(), None
+        self.log('milo', f'started {child.name} (pid {child.process.pid})')
+        pump = threading.Thread(target=self._pump, args=(child.name, child.process.stdout),
+                                daemon=True)
+        pump.start()
+        self._pumps.append(pump)
+
+    def _pump(self, name: str, stream) -> None:
+        for line in stream:
+            self.log(name, line)
+
+    def _tend(self) -> Optional[int]:
+        """Handle exited children and due restarts; return a status when the run must end."""
+        now = time.monotonic()
+        for child in self.children:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self._start(child)
+                continue
+            code = child.process.poll()
+            if code is None:
+                continue
+            _kill_group(child.process.pid, signal.SIGKILL)  # anything it left behind
+            if child.ends_run and code == 0:
+                self.log('milo', f'{child.name} finished; the run is complete')
+                self._stop_requested.wait(DRAIN_S)
+                return 0
+            if code == EXIT_CONFIG:
+                self.log('milo', f'{child.name} has a configuration error (see above); stopping')
+                return EXIT_CONFIG
+            if not self.respawn:
+                self.log('milo', f'{child.name} exited with status {code}; respawn is off, stopping')
+                return code or 1
+            young = now - child.started_at < YOUNG_S
+            child.delay = min(MAX_DELAY_S, child.delay * 2) if young and child.delay else \
+                self.respawn_delay
+            child.restart_at = now + child.delay
+            self.log('milo', f'{child.name} exited with status {code}; restarting in '
+                     f'{child.delay:.1f} s')
+        return None
+
+    def _stop_all(self) -> None:
+        running = [c for c in self.children if c.process and c.process.poll() is None]
+        for child in running:
+            _kill_group(child.process.pid, signal.SIGINT)
+        deadline = time.monotonic() + self.stop_timeout
+        for child in running:
+            try:
+                child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.log('milo', f'{child.name} did not stop within {self.stop_timeout} s; killing')
+        for child in self.children:
+            if child.process:
+                _kill_group(child.process.pid, signal.SIGKILL)
+                child.process.wait()
+        for pump in self._pumps:
+            pump.join(timeout=1.0)
+
+
+def _kill_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+#
+# Idempotent set-up for a fresh Debian 12 / Ubuntu machine: apt packages, a Python venv with the
+# ROS 2 Kilted wheels, this package in editable mode, and the demo input. Each step leaves a stamp
+# keyed on its inputs, so a second run only checks and returns.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VENV=${MILO_VENV:-$ROOT/.venv}
+STAMPS=$VENV/.milo-stamps
+APT_PACKAGES=(portaudio19-dev libxml2-utils espeak-ng alsa-utils)
+STEPS=4
+step=0
+
+say() { printf '\033[1m[setup %d/%d]\033[0m %s\n' "$step" "$STEPS" "$*"; }
+next() { step=$((step + 1)); say "$*"; }
+fail() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# A step is skipped when its stamp holds the same digest of its inputs as last time.
+digest() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+stamp() { mkdir -p "$STAMPS"; echo "$2" >"$STAMPS/$1"; }
+
+next "system packages: ${APT_PACKAGES[*]}"
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  say "  all installed"
+elif [ "$(id -u)" -eq 0 ]; then
+  say "  installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  fail "missing system packages; run: sudo apt-get install -y ${missing[*]}"
+fi
+
+next "python virtual environment in $VENV"
+find_python() {
+  for candidate in python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12 python3.13 python3.11 python3.10 python3; do
+    command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
+    "$candidate" -c 'import sys; assert (3, 10) <= sys.version_info[:2] <= (3, 13)' 2>/dev/null || continue
+    echo "$candidate"; return
+  done
+  fail "no Python 3.10-3.13 found (the ROS 2 Kilted wheels need one)"
+}
+if [ ! -x "$VENV/bin/python" ]; then
+  py=$(find_python)
+  say "  creating with $("$py" --version)"
+  "$py" -m venv "$VENV"
+else
+  say "  exists ($("$VENV/bin/python" --version))"
+fi
+
+next "python packages (ROS 2 Kilted wheels, runtime, test tools, milo_robot)"
+key=$(digest "$ROOT"/requirements/*.txt "$ROOT/setup.py" "$ROOT/setup.cfg")
+if fresh pip "$key"; then
+  say "  up to date"
+else
+  pip_install() {
+    # The registry mirror config names optional local indexes that may be absent: hide that noise.
+    local log rc=0
+    log=$(mktemp)
+    "$VENV/bin/pip" install --progress-bar off "$@" >"$log" 2>&1 || rc=$?
+    grep -v "^WARNING: Location '" "$log" || true
+    rm -f "$log"
+    return $rc
+  }
+  pip_install -q --upgrade pip setuptools wheel
+  for req in ros runtime test; do
+    say "  requirements/$req.txt"
+    pip_install -q -r "$ROOT/requirements/$req.txt"
+  done
+  say "  milo_robot (editable)"
+  pip_install -q --no-deps -e "$ROOT"
+  stamp pip "$key"
+fi
+
+next "demo input"
+demo_text=$ROOT/data/demo/lecture_en.txt
+demo_wav=$ROOT/build/demo/lecture_en.wav
+key=$(digest "$demo_text")
+if fresh demo "$key" && [ -f "$demo_wav" ]; then
+  say "  up to date ($demo_wav)"
+else
+  mkdir -p "$(dirname "$demo_wav")"
+  # 22.05 kHz on purpose: the microphone node must convert it to the graph's 16 kHz.
+  espeak-ng -v en-us -s 150 -f "$demo_text" -w "$demo_wav"
+  say "  synthesised $demo_wav from $(basename "$demo_text")"
+  stamp demo "$key"
+fi
+
+say "done. Activate with: source $VENV/bin/activate"
