@@ -6,6 +6,7 @@ Each child runs in its own process group, so stopping it also stops anything it 
 Python with no ROS dependency: `milo up` gives it the node command lines.
 """
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -73,7 +74,8 @@ class Supervisor:
     def _start(self, child: Child) -> None:
         child.process = subprocess.Popen(
             child.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=self.env, start_new_session=True, text=True, errors='replace', bufsize=1)
+            env=self.env, start_new_session=True, text=True, errors='replace', bufsize=1,
+            preexec_fn=_stop_with_parent)
         child.started_at, child.restart_at = time.monotonic(), None
         self.log('milo', f'started {child.name} (pid {child.process.pid})')
         pump = threading.Thread(target=self._pump, args=(child.name, child.process.stdout),
@@ -106,13 +108,13 @@ class Supervisor:
                 return EXIT_CONFIG
             if not self.respawn:
                 self.log('milo', f'{child.name} exited with status {code}; respawn is off, stopping')
-                return code or 1
+                return code if code > 0 else 1  # killed by a signal: negative
             young = now - child.started_at < YOUNG_S
             child.delay = min(MAX_DELAY_S, child.delay * 2) if young and child.delay else \
                 self.respawn_delay
             child.restart_at = now + child.delay
             self.log('milo', f'{child.name} exited with status {code}; restarting in '
-                     f'{child.delay:.1f} s')
+                     f'{child.delay:g} s')
         return None
 
     def _stop_all(self) -> None:
@@ -131,6 +133,15 @@ class Supervisor:
                 child.process.wait()
         for pump in self._pumps:
             pump.join(timeout=1.0)
+
+
+def _stop_with_parent() -> None:
+    # In the child, before exec: if the supervisor is killed outright (SIGKILL, crash), Linux sends
+    # the node SIGTERM, so no node outlives it. Elsewhere this is a no-op.
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _kill_group(pgid: int, sig: int) -> None:

@@ -41,12 +41,13 @@ fi
 
 next "python virtual environment in $VENV"
 find_python() {
-  for candidate in python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12 python3.13 python3.11 python3.10 python3; do
+  # The ROS 2 Kilted wheels exist for CPython 3.11 to 3.13; 3.12 is the best tested.
+  for candidate in python3.12 "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12 python3.13 python3.11 python3; do
     command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
-    "$candidate" -c 'import sys; assert (3, 10) <= sys.version_info[:2] <= (3, 13)' 2>/dev/null || continue
+    "$candidate" -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 13)' 2>/dev/null || continue
     echo "$candidate"; return
   done
-  fail "no Python 3.10-3.13 found (the ROS 2 Kilted wheels need one)"
+  fail "no Python 3.11-3.13 found (the ROS 2 Kilted wheels need one)"
 }
 if [ ! -x "$VENV/bin/python" ]; then
   py=$(find_python)

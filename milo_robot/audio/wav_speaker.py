@@ -25,6 +25,7 @@ class WavSpeaker:
         self._file = open(path, 'w+b')
         self._data_bytes = 0
         self._write_header()
+        self._file.flush()
 
     def play(self, samples: np.ndarray) -> None:
         """Append samples and update the header."""

@@ -49,6 +49,8 @@ def run(args) -> int:
     overrides = {}
     texts = list(args.set)
     if args.input:
+        if not os.path.isfile(args.input):
+            errors.append(f'--input {args.input}: no such file')
         texts.append(f'microphone.wav_file={os.path.abspath(args.input)}')
     for text in texts:
         try:

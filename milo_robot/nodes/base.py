@@ -7,8 +7,12 @@ from types import SimpleNamespace
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
-                                SetParametersResult)
+from rcl_interfaces.msg import (
+    FloatingPointRange,
+    IntegerRange,
+    ParameterDescriptor,
+    SetParametersResult,
+)
 from rclpy.exceptions import InvalidParameterTypeException, InvalidParameterValueException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -23,7 +27,10 @@ EXIT_CONFIG = 78
 
 def descriptor(spec) -> ParameterDescriptor:
     """Build the ROS parameter descriptor (description, range, read-only) of a ParamSpec."""
-    d = ParameterDescriptor(description=spec.description, read_only=not spec.live)
+    # Dynamic typing lets the ParamSpec check types too, so a wrong type gets a message naming
+    # the parameter and what it allows (rclpy's own says neither).
+    d = ParameterDescriptor(description=spec.description, read_only=not spec.live,
+                            dynamic_typing=True)
     if spec.choices:
         d.additional_constraints = spec.allowed()
     elif spec.min is not None and spec.type is float:

@@ -28,6 +28,8 @@ PARAMETERS = (
               min=0.0, max=100.0),
     ParamSpec('loop', False, 'wav: start again at the end of the file'),
     ParamSpec('exit_at_end', False, 'wav: exit with status 0 at the end of the file (ends a sim run)'),
+    ParamSpec('wait_for_subscribers', 0, 'wav: hold playback until this many nodes subscribe, so a '
+              'sim run loses none of the file while the graph starts', min=0, max=16),
     ParamSpec('retry_s', 2.0, 'Wait before reopening a device that failed (s)', min=0.1, max=60.0),
 )
 
@@ -60,10 +62,13 @@ class MicrophoneNode(MiloNode):
                 device = self._open_device()
                 self.get_logger().info(f'capturing from {device.describe()}')
                 self.health.set('device', device.describe())
+                if self.params.backend == 'wav':
+                    self._wait_for_subscribers()
                 self._stream(device)
             except (DeviceError, OSError, ValueError) as exc:
                 self._state = 'device error'
                 self.health.fault(str(exc))
+                self.health.error(str(exc))
                 self.health.count('reopen_attempts')
                 self.get_logger().error(f'{exc}; retrying in {self.params.retry_s} s')
                 self._stop.wait(self.params.retry_s)
@@ -71,6 +76,14 @@ class MicrophoneNode(MiloNode):
             if not self._stop.is_set():
                 self._end_of_input()
             return
+
+    def _wait_for_subscribers(self) -> None:
+        wanted = self.params.wait_for_subscribers
+        if self._publisher.get_subscription_count() < wanted:
+            self._state = f'waiting for {wanted} subscriber(s)'
+            self.get_logger().info(self._state)
+        while self._publisher.get_subscription_count() < wanted and not self._stop.wait(0.05):
+            pass
 
     def _stream(self, device) -> None:
         start, sent = self.get_clock().now(), 0

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""launch/milo.launch.py: what can be checked without the `launch` packages installed.
+
+The launch file must compile, take its nodes from milo_robot.graph (never a list of its own), and
+every executable it starts must be a console script of setup.py whose module has a `main`.
+"""
+
+import ast
+import importlib
+import os
+
+import pytest
+
+from milo_robot.graph import NODES, PACKAGE
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAUNCH_FILE = os.path.join(ROOT, 'launch', 'milo.launch.py')
+SETUP_PY = os.path.join(ROOT, 'setup.py')
+
+
+def parse(path):
+    with open(path, encoding='utf-8') as f:
+        source = f.read()
+    compile(source, path, 'exec')  # a SyntaxError fails the test
+    return ast.parse(source, path)
+
+
+def console_scripts():
+    """Evaluate setup.py's console_scripts list without running setup()."""
+    tree = parse(SETUP_PY)
+    names = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            try:
+                names[stmt.targets[0].id] = ast.literal_eval(stmt.value)
+            except ValueError:
+                pass
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Name) and n.func.id == 'setup']
+    assert len(calls) == 1, 'setup.py must call setup() once'
+    entry_points = next(k.value for k in calls[0].keywords if k.arg == 'entry_points')
+    value = eval(compile(ast.Expression(entry_points), SETUP_PY, 'eval'), names)
+    scripts = {}
+    for line in value['console_scripts']:
+        name, target = (s.strip() for s in line.split('='))
+        scripts[name] = target
+    return names, scripts
+
+
+def test_launch_file_compiles():
+    parse(LAUNCH_FILE)
+
+
+def test_launch_file_takes_its_nodes_from_the_graph():
+    tree = parse(LAUNCH_FILE)
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                and n.module == 'milo_robot.graph' for a in n.names}
+    assert {'NODES', 'param_files', 'RESPAWN_DELAY_S'} <= imported
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)
+             and isinstance(n.iter, ast.Name) and n.iter.id == 'NODES']
+    assert loops, 'the launch file must build one Node per entry of NODES'
+    calls = {n.func.id for n in ast.walk(tree)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert {'param_files', 'Node'} <= calls
+    strings = {n.value for n in ast.walk(tree)
+               if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    for spec in NODES:
+        for word in (spec.name, spec.executable, spec.module):
+            assert word not in strings, \
+                f'launch file names {word!r} itself; take it from milo_robot.graph'
+
+
+def test_launch_file_declares_sim_argument_defaulting_to_false():
+    tree = parse(LAUNCH_FILE)
+    declared = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and getattr(n.func, 'id', None) == 'DeclareLaunchArgument':
+            keywords = {k.arg: ast.literal_eval(k.value) for k in n.keywords
+                        if k.arg == 'default_value'}
+            declared[ast.literal_eval(n.args[0])] = keywords.get('default_value')
+    assert declared == {'sim': 'false'}
+
+
+def test_node_executables_are_console_scripts():
+    names, scripts = console_scripts()
+    assert set(names['NODE_EXECUTABLES']) >= {spec.executable for spec in NODES}
+    for spec in NODES:
+        assert scripts.get(spec.executable) == f'{spec.module}:main', spec.executable
+
+
+@pytest.mark.parametrize('spec', NODES, ids=[spec.name for spec in NODES])
+def test_node_module_has_main(spec):
+    assert spec.module == f'{PACKAGE}.nodes.{spec.executable}'
+    module = importlib.import_module(spec.module)
+    assert callable(getattr(module, 'main', None)), f'{spec.module} has no main()'

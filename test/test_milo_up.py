@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""`milo up` brings up the whole graph: the sim run, respawn, clean stop, config errors, status."""
+
+import os
+import re
+import signal
+import time
+
+import numpy as np
+import pytest
+from signals import read_wav, tone, write_wav
+
+
+def started_pids(proc, name):
+    return [int(p) for p in re.findall(rf'\[milo\] started {name} \(pid (\d+)\)', proc.output)]
+
+
+def group_alive(pgid) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def test_sim_run_feeds_the_wav_through_the_graph_and_exits_0(tmp_path, processes):
+    wav = write_wav(tmp_path / 'lecture.wav', tone(440, 2.0, 22050), 22050)
+    heard = tmp_path / 'heard.wav'
+    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.realtime_factor=4',
+                        '--set', f'audio_monitor.output_wav={heard}')
+    assert up.wait(timeout=120) == 0, up.output
+    assert 'capturing from wav:' in up.output and '[microphone] [INFO]' in up.output
+    assert '[milo] microphone finished; the run is complete' in up.output
+    samples, _ = read_wav(heard)
+    # The monitor heard the lecture through the graph (best effort may drop a frame in flight).
+    assert len(samples) >= 0.9 * 2.0 * 16000
+
+
+def test_a_killed_node_comes_back_and_ctrl_c_leaves_nothing(tmp_path, processes):
+    wav = write_wav(tmp_path / 'lecture.wav', tone(440, 1.0, 16000), 16000)
+    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
+    up.wait_for_line('capturing from wav:')
+    up.wait_for_line('started audio_monitor')
+    [mic] = started_pids(up, 'microphone')
+    [monitor] = started_pids(up, 'audio_monitor')
+
+    killed_at = time.monotonic()
+    os.killpg(mic, signal.SIGKILL)
+    line = up.wait_for_line('started microphone', after=up.wait_for_line('exited with status -9'))
+    back_after = time.monotonic() - killed_at
+    new_mic = started_pids(up, 'microphone')[-1]
+    assert new_mic != mic and back_after < 2.0, f'back after {back_after:.2f} s'
+    up.wait_for_line('capturing from wav:', after=line)
+    assert group_alive(monitor), 'the other node must keep running'
+    assert started_pids(up, 'audio_monitor') == [monitor]
+
+    up.signal(signal.SIGINT)
+    assert up.wait() == 0
+    for pgid in (mic, new_mic, monitor):
+        assert not group_alive(pgid), f'process group {pgid} left behind'
+
+
+def test_sigterm_stops_every_node(tmp_path, processes):
+    wav = write_wav(tmp_path / 'lecture.wav', tone(440, 1.0, 16000), 16000)
+    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
+    up.wait_for_line('capturing from wav:')
+    pids = started_pids(up, 'microphone') + started_pids(up, 'audio_monitor')
+    up.signal(signal.SIGTERM)
+    assert up.wait() == 0
+    assert not any(group_alive(p) for p in pids)
+
+
+@pytest.mark.parametrize('yaml_text, expected', [
+    ('/**/microphone:\n  ros__parameters:\n    frame_ms: 500\n',
+     "parameter 'frame_ms': 500 is not allowed; expected an integer from 20 to 32"),
+    ('/**/microphone:\n  ros__parameters: {frame_ms: 32\n', 'not valid YAML'),
+])
+def test_a_bad_parameter_file_is_refused_before_anything_starts(tmp_path, processes, yaml_text,
+                                                                 expected):
+    bad = tmp_path / 'bad.yaml'
+    bad.write_text(yaml_text)
+    up = processes.milo('up', '--sim', '--params-file', str(bad))
+    assert up.wait() == 2
+    assert 'configuration error' in up.output and expected in up.output
+    assert str(bad) in up.output and 'started' not in up.output
+
+
+def test_check_only(processes):
+    up = processes.milo('up', '--sim', '--check')
+    assert up.wait() == 0 and 'configuration OK' in up.output
+
+
+def test_status_summarises_the_running_graph(tmp_path, processes):
+    wav = write_wav(tmp_path / 'lecture.wav', np.zeros(16000, dtype=np.int16), 16000)
+    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
+    up.wait_for_line('capturing from wav:')
+    status = processes.milo('status', '--wait', '3')
+    assert status.wait() == 0, status.output
+    assert re.search(r'milo/microphone\s+OK\s+capturing', status.output), status.output
+    assert re.search(r'milo/audio_monitor\s+OK\s+heard', status.output), status.output
+
+
+def test_status_says_when_nothing_runs(processes):
+    status = processes.milo('status', '--wait', '0.5')
+    assert status.wait() == 1
+    assert 'no ROS nodes found' in status.output

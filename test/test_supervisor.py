@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The process supervisor behind `milo up`, with plain child processes (no ROS)."""
+
+import io
+import os
+import re
+import signal
+import sys
+import threading
+import time
+
+from harness import wait_until
+
+from milo_robot.supervisor import EXIT_CONFIG, Child, Supervisor
+
+
+def py(code: str) -> list:
+    return [sys.executable, '-c', code]
+
+
+FOREVER = py('import time\nprint("up", flush=True)\nwhile True: time.sleep(1)')
+
+
+def lines(out: io.StringIO) -> list:
+    return out.getvalue().splitlines()
+
+
+def test_output_is_prefixed_and_a_finishing_child_ends_the_run():
+    out = io.StringIO()
+    children = [Child('talker', py('print("hello"); print("world")'), ends_run=True),
+                Child('other', FOREVER)]
+    status = Supervisor(children, out=out).run()
+    assert status == 0
+    assert '[talker] hello' in lines(out) and '[talker] world' in lines(out)
+    assert '[other] up' in lines(out)
+    assert '[milo] talker finished; the run is complete' in lines(out)
+    assert children[1].process.poll() is not None  # stopped with the run
+
+
+def test_a_dying_child_is_respawned_and_a_config_error_is_not():
+    out = io.StringIO()
+    marker = f'/tmp/milo-supervisor-test-{os.getpid()}'
+    # Dies once, then (as the marker exists) exits with a configuration error.
+    code = (f'import os, sys\nif os.path.exists({marker!r}): sys.exit({EXIT_CONFIG})\n'
+            f'open({marker!r}, "w").close()\nsys.exit(3)')
+    try:
+        status = Supervisor([Child('flaky', py(code)), Child('other', FOREVER)],
+                            respawn_delay=0.1, out=out).run()
+    finally:
+        os.unlink(marker)
+    assert status == EXIT_CONFIG
+    text = out.getvalue()
+    assert '[milo] flaky exited with status 3; restarting in 0.1 s' in text
+    assert text.count('started flaky') == 2
+    assert '[milo] flaky has a configuration error (see above); stopping' in text
+
+
+def test_respawn_delay_doubles_while_a_child_keeps_dying_young():
+    out = io.StringIO()
+    sup = Supervisor([Child('crasher', py('raise SystemExit(1)'))], respawn_delay=0.05, out=out)
+
+    def stop_after_four_starts():
+        wait_until(lambda: out.getvalue().count('started crasher') >= 4, 'four starts')
+        sup.request_stop()
+    stopper = threading.Thread(target=stop_after_four_starts)
+    stopper.start()
+    assert sup.run() == 0
+    stopper.join()
+    delays = [float(d) for d in re.findall(r'restarting in ([\d.]+) s', out.getvalue())]
+    assert delays[:3] == [0.05, 0.1, 0.2]
+
+
+def test_without_respawn_a_death_stops_the_run():
+    out = io.StringIO()
+    status = Supervisor([Child('dies', py('raise SystemExit(4)')), Child('other', FOREVER)],
+                        respawn=False, out=out).run()
+    assert status == 4
+    assert 'dies exited with status 4; respawn is off, stopping' in out.getvalue()
+
+
+def test_stop_kills_whole_process_groups_even_stubborn_ones():
+    out = io.StringIO()
+    # Ignores SIGINT and starts a grandchild in its group: both must be gone after the stop.
+    stubborn = py('import signal, subprocess, sys, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n'
+                  'p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])\n'
+                  'print("grandchild", p.pid, flush=True)\ntime.sleep(60)')
+    sup = Supervisor([Child('stubborn', stubborn)], out=out, stop_timeout=0.5)
+
+    def terminate_once_started():
+        wait_until(lambda: 'grandchild' in out.getvalue(), 'the grandchild started')
+        os.kill(os.getpid(), signal.SIGTERM)  # as a service manager would
+    threading.Thread(target=terminate_once_started).start()
+    assert sup.run() == 0
+    grandchild = int(out.getvalue().split('grandchild ')[1].split()[0])
+    assert 'did not stop within 0.5 s; killing' in out.getvalue()
+    wait_until(lambda: not os.path.exists(f'/proc/{grandchild}') or
+               open(f'/proc/{grandchild}/stat').read().split()[2] == 'Z', 'the grandchild gone')
+
+
+def test_children_die_with_a_killed_supervisor(tmp_path, processes):
+    script = tmp_path / 'sup.py'
+    script.write_text(
+        'import sys\nfrom milo_robot.supervisor import Child, Supervisor\n'
+        f'Supervisor([Child("sleeper", {FOREVER!r})]).run()\n')
+    proc = processes.start([sys.executable, str(script)])
+    proc.wait_for_line('started sleeper')
+    pid = int(proc.output.split('(pid ')[1].split(')')[0])
+    proc.popen.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f'/proc/{pid}') and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f'/proc/{pid}'), 'the node outlived its supervisor'
