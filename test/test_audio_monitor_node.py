@@ -53,8 +53,11 @@ def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, proc
     assert rate == 16000 and np.array_equal(samples[-len(signal):], signal)
     assert not np.any(samples[:-len(signal)])
     wait_until(lambda: latest_values(diagnostics).get('bad_frames') == '4', 'bad_frames=4')
+    # Every frame played was counted (the diagnostics come at 1 Hz, so wait for the next).
+    wait_until(lambda: latest_values(diagnostics)['frames'] == str(len(read_wav(out)[0]) // 512),
+               'the frame count to match the frames played')
     values = latest_values(diagnostics)
-    assert values['frames'] == str(len(samples) // 512) and 'gaps' not in values
+    assert 'gaps' not in values
     assert 'expected' in values['last_error']
     assert max(m.data for m in levels.wait_for(1, 'levels')) == pytest.approx(-9.03, abs=0.2)
     assert node.popen.poll() is None
@@ -71,7 +74,8 @@ def test_lost_frames_are_counted_as_gaps(probe, processes):
     primed = int(latest_values(diagnostics)['frames'])
     for t in (0.032, 0.064, 0.160, 0.192, 0.512):  # two holes
         pub.publish(frame_to_msg(frame, stamp_at(t), 'microphone'))
-    wait_until(lambda: latest_values(diagnostics).get('frames') == str(primed + 5), 'frames counted')
+    # A primer still in flight may add to the count; being stamped 0, it adds no gap.
+    wait_until(lambda: int(latest_values(diagnostics)['frames']) >= primed + 5, 'frames counted')
     assert latest_values(diagnostics)['gaps'] == '2'
 
 

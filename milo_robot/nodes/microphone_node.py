@@ -15,6 +15,8 @@ from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, frame_to_msg
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 
+MATCH_SETTLE_S = 0.5
+
 PARAMETERS = (
     ParamSpec('backend', 'pyaudio', 'Capture from a sound card (pyaudio) or a WAV file (wav, sim mode)',
               choices=('pyaudio', 'wav')),
@@ -84,6 +86,10 @@ class MicrophoneNode(MiloNode):
             self.get_logger().info(self._state)
         while self._publisher.get_subscription_count() < wanted and not self._stop.wait(0.05):
             pass
+        if wanted:
+            # Matching is not symmetric: the subscriber may match this publisher a moment after
+            # this side saw it, and best-effort frames sent before that are lost.
+            self._stop.wait(MATCH_SETTLE_S)
 
     def _stream(self, device) -> None:
         start, sent = self.get_clock().now(), 0
