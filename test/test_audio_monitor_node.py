@@ -83,6 +83,10 @@ def test_live_parameter_checked_and_applied(probe, processes):
     node = processes.node('audio_monitor_node', log_period_s=0.0)
     rejected = probe.set_parameter('audio_monitor', 'log_period_s', -1.0)
     assert not rejected.successful and 'log_period_s' in rejected.reason
+    wrong_type = probe.set_parameter('audio_monitor', 'log_period_s', 'often')
+    assert not wrong_type.successful
+    assert wrong_type.reason == ("parameter 'log_period_s': 'often' is not allowed; "
+                                 'expected a number like 1.0 from 0.0 to 3600.0')
     assert probe.set_parameter('audio_monitor', 'log_period_s', 0.2).successful
     node.wait_for_line('no audio yet')
     read_only = probe.set_parameter('audio_monitor', 'playback', 'wav')

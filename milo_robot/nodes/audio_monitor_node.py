@@ -118,6 +118,9 @@ class AudioMonitorNode(MiloNode):
         """Finish the playback file or release the sound card."""
         if self._speaker is not None:
             self._speaker.close()
+            if isinstance(self._speaker, WavSpeaker):
+                print(f'wrote what was heard ({self._speaker.seconds:.1f} s) to {self._speaker.path}',
+                      flush=True)
 
 
 def main(args=None):
