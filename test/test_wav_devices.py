@@ -46,8 +46,9 @@ def test_microphone_is_paced_like_a_real_capture(tmp_path, factor):
     clock = FakeClock()
     mic = WavMicrophone(path, 320, realtime_factor=factor, clock=clock, sleep=clock.sleep)
     count = sum(1 for _ in mic.frames())
-    # The last frame is due one frame before the end of the audio.
-    assert clock.slept == pytest.approx((count - 1) * 0.020 / factor, abs=1e-6)
+    # Each frame is released once its last sample would have been captured.
+    assert count == 150
+    assert clock.slept == pytest.approx(3.0 / factor, abs=1e-6)
 
 
 def test_as_fast_as_possible_never_sleeps(tmp_path):

@@ -49,12 +49,12 @@ class WavMicrophone:
         start, sent = self._clock(), 0
         while True:
             for frame in self._frames_once():
+                sent += len(frame)
                 if self.realtime_factor > 0:
-                    due = start + sent / SAMPLE_RATE / self.realtime_factor
-                    delay = due - self._clock()
+                    # Like a sound card: a frame is ready once its last sample is "captured".
+                    delay = start + sent / SAMPLE_RATE / self.realtime_factor - self._clock()
                     if delay > 0:
                         self._sleep(delay)
-                sent += len(frame)
                 yield frame
             if not self.loop:
                 return

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""`milo bench`: run the benchmarks and record them in bench/results.json and BENCHMARKS.md."""
+
+import os
+import random
+
+from milo_robot.bench import foundation
+from milo_robot.bench.results import record
+from milo_robot.graph import data_root
+
+BENCHMARKS = foundation.BENCHMARKS
+
+
+def add_parser(commands) -> None:
+    """Register the `bench` command."""
+    p = commands.add_parser(
+        'bench', help='measure speed and memory; record medians in BENCHMARKS.md',
+        description='Run the benchmarks (or those whose name contains --only), print each '
+        'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
+    p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name contains TEXT')
+    p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """Run the chosen benchmarks; status 1 if none matched."""
+    chosen = [b for b in BENCHMARKS if not args.only or args.only in b.__name__]
+    if args.list or not chosen:
+        for b in BENCHMARKS:
+            print(f'{b.__name__:<16}{b.__doc__.splitlines()[0]}')
+        return 0 if args.list else 1
+    # Benchmarks start nodes: keep their DDS traffic on this machine, apart from any running robot.
+    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(102, 200)))
+    results = {}
+    for i, bench in enumerate(chosen, 1):
+        print(f'[bench {i}/{len(chosen)}] {bench.__name__}: {bench.__doc__.splitlines()[0]}',
+              flush=True)
+        for key, value in bench().items():
+            print(f"    {key} = {value['value']:g} {value['unit']} ({value['statistic']} of "
+                  f"{value['runs']})",
+                  flush=True)
+            results[key] = value
+    print(f'recorded in {record(data_root(), results)} and BENCHMARKS.md')
+    return 0

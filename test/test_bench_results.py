@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Recording benchmark results (the measuring itself is `make bench`, never a timed test)."""
+
+import json
+import subprocess
+import sys
+
+from milo_robot.bench.results import TABLE_END, TABLE_START, record, result
+
+
+def test_result_summarises_with_median_or_percentile():
+    r = result([5, 1, 3, 2, 4], 'ms', 'make bench', 'five runs')
+    assert (r['value'], r['statistic'], r['runs'], r['min'], r['max']) == (3, 'median', 5, 1, 5)
+    assert result(list(range(101)), 'ms', 'c', percentile=95)['value'] == 95
+
+
+def test_record_merges_json_and_rewrites_only_the_table(tmp_path):
+    (tmp_path / 'BENCHMARKS.md').write_text(f'# B\nintro\n{TABLE_START}\nold rows\n{TABLE_END}\nkeys\n')
+    record(str(tmp_path), {'a_ms': result([1.0, 2.0, 3.0], 'ms', 'make bench')})
+    record(str(tmp_path), {'b_mb': result([10.0], 'MB', 'make bench', 'note b')})
+    stored = json.loads((tmp_path / 'bench' / 'results.json').read_text())
+    assert set(stored) == {'a_ms', 'b_mb'}
+    assert stored['a_ms']['value'] == 2.0 and 'cores' in stored['a_ms']['machine']
+    text = (tmp_path / 'BENCHMARKS.md').read_text()
+    assert text.startswith('# B\nintro\n') and text.endswith(f'{TABLE_END}\nkeys\n')
+    assert 'old rows' not in text
+    assert '| `a_ms` | 2 ms | median of 3 (1-3) | `make bench` |' in text
+    assert '| `b_mb` | 10 MB |' in text and 'note b' in text
+
+
+def test_bench_lists_its_benchmarks():
+    proc = subprocess.run([sys.executable, '-m', 'milo_robot.cli.main', 'bench', '--list'],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert [line.split()[0] for line in proc.stdout.splitlines()] == [
+        'resample_rtf', 'frame_latency', 'graph_rss']
