@@ -44,7 +44,9 @@ def test_frequencies_above_the_new_nyquist_are_removed():
 
 def test_same_rate_passes_through():
     x = tone(300, 0.1, 16000)
-    assert np.array_equal(StreamingResampler(16000, 16000).process(x), x)
+    r = StreamingResampler(16000, 16000)
+    assert np.array_equal(r.process(x), x)
+    assert len(r.flush()) == 0
 
 
 def test_bad_rates_are_refused():

@@ -48,4 +48,6 @@ class StreamingResampler:
 
     def flush(self) -> np.ndarray:
         """Return the tail of the stream (the input is padded with silence)."""
+        if self.in_rate == self.out_rate:
+            return np.zeros(0, dtype=np.int16)  # nothing is held back
         return self.process(np.zeros(self._half, dtype=np.int16))
