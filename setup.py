@@ -9,7 +9,7 @@ from setuptools import find_packages, setup
 package_name = 'milo_robot'
 
 # One console script per node (the name `ros2 run` and the launch file use), plus the `milo` CLI.
-NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node']
+NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node']
 
 setup(
     name=package_name,
@@ -20,6 +20,7 @@ setup(
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
         ('share/' + package_name + '/config', glob('config/*.yaml')),
+        ('share/' + package_name + '/models', ['models/README.md']),
         ('share/' + package_name + '/data/demo', glob('data/demo/*')),
     ],
     # ROS 2 and the system libraries come from apt on the robot and from requirements/*.txt on a

@@ -34,6 +34,8 @@ class NodeSpec:
 NODES = (
     NodeSpec('microphone', 'microphone_node', ends_sim_run=True),
     NodeSpec('audio_monitor', 'audio_monitor_node'),
+    NodeSpec('vad', 'vad_node'),
+    NodeSpec('asr', 'asr_node'),
 )
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).

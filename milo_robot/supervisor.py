@@ -19,7 +19,7 @@ from typing import Optional, TextIO
 EXIT_CONFIG = 78  # a child with a configuration error: respawning would not help
 YOUNG_S = 5.0  # a child that dies younger than this is respawned after a doubled delay
 MAX_DELAY_S = 10.0
-DRAIN_S = 1.0  # after a run-ending child finishes, let the others handle its last messages
+DRAIN_S = 3.0  # after a run-ending child finishes, let the others finish their last work
 
 
 @dataclass

@@ -22,6 +22,11 @@ class FrameAssembler:
         self._resampler = StreamingResampler(native_rate, SAMPLE_RATE)
         self._pending = np.zeros(0, dtype=np.int16)
 
+    @property
+    def pending_samples(self) -> int:
+        """Return how many output samples wait for the next whole frame."""
+        return len(self._pending)
+
     def feed(self, interleaved: np.ndarray) -> Iterator[np.ndarray]:
         """Add captured samples; yield every frame now complete."""
         mono = to_mono(interleaved, self.channels)

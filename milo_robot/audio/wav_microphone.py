@@ -21,13 +21,14 @@ class WavMicrophone:
     """
 
     def __init__(self, path: str, frame_size: int, realtime_factor: float = 1.0, loop: bool = False,
-                 clock: Callable[[], float] = time.monotonic,
+                 tail_silence_s: float = 0.0, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         """Open and check the file now, so a bad file is reported before capture starts."""
         self.path = path
         self.frame_size = frame_size
         self.realtime_factor = realtime_factor
         self.loop = loop
+        self.tail_silence_s = tail_silence_s
         self._clock, self._sleep = clock, sleep
         try:
             with wave.open(path, 'rb') as w:
@@ -48,7 +49,7 @@ class WavMicrophone:
         """Yield frames until the end of the file (forever when looping), paced by the clock."""
         start, sent = self._clock(), 0
         while True:
-            for frame in self._frames_once():
+            for frame in self._frames_once(last=not self.loop):
                 sent += len(frame)
                 if self.realtime_factor > 0:
                     # Like a sound card: a frame is ready once its last sample is "captured".
@@ -59,7 +60,7 @@ class WavMicrophone:
             if not self.loop:
                 return
 
-    def _frames_once(self) -> Iterator[np.ndarray]:
+    def _frames_once(self, last: bool) -> Iterator[np.ndarray]:
         assembler = FrameAssembler(self.native_rate, self.channels, self.frame_size)
         with wave.open(self.path, 'rb') as w:
             while True:
@@ -68,3 +69,6 @@ class WavMicrophone:
                     break
                 yield from assembler.feed(np.frombuffer(raw, dtype='<i2'))
         yield from assembler.finish()
+        # A quiet room after the recording: lets detectors close the last segment naturally.
+        for _ in range(int(np.ceil(self.tail_silence_s * SAMPLE_RATE / self.frame_size)) if last else 0):
+            yield np.zeros(self.frame_size, dtype=np.int16)

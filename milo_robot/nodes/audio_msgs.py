@@ -8,6 +8,7 @@ mono. header.stamp is the capture time of the first sample. docs/interfaces.md h
 
 import numpy as np
 from rclpy.qos import qos_profile_sensor_data
+from rclpy.time import Time
 from sensor_msgs.msg import Image
 
 from milo_robot.audio.format import SAMPLE_RATE
@@ -43,3 +44,8 @@ def msg_to_frame(msg: Image) -> np.ndarray:
         raise AudioFrameError(f'audio frame holds {len(msg.data)} bytes with step {msg.step}; '
                               f'expected {2 * msg.width} bytes for {msg.width} samples')
     return np.frombuffer(bytes(msg.data), dtype='<i2')
+
+
+def stamp_seconds(msg: Image) -> float:
+    """Return the frame's stamp (its first sample's capture time) in seconds."""
+    return Time.from_msg(msg.header.stamp).nanoseconds / 1e9

@@ -29,6 +29,8 @@ PARAMETERS = (
     ParamSpec('realtime_factor', 1.0, 'wav: playback speed, 1.0 = real time, 0 = as fast as possible',
               min=0.0, max=100.0),
     ParamSpec('loop', False, 'wav: start again at the end of the file'),
+    ParamSpec('tail_silence_s', 0.0, 'wav: silence played after the file (not when looping), '
+              'so the last sentence ends before the input does', min=0.0, max=10.0),
     ParamSpec('exit_at_end', False, 'wav: exit with status 0 at the end of the file (ends a sim run)'),
     ParamSpec('wait_for_subscribers', 0, 'wav: hold playback until this many nodes subscribe, so a '
               'sim run loses none of the file while the graph starts', min=0, max=16),
@@ -55,7 +57,8 @@ class MicrophoneNode(MiloNode):
         p = self.params
         size = frame_samples(p.frame_ms)
         if p.backend == 'wav':
-            return WavMicrophone(resolve_path(p.wav_file), size, p.realtime_factor, p.loop)
+            return WavMicrophone(resolve_path(p.wav_file), size, p.realtime_factor, p.loop,
+                                 p.tail_silence_s)
         return PyAudioMicrophone(p.device, p.native_rate, p.channels, size)
 
     def _capture(self) -> None:

@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Offline speech recognition engines with one interface: begin a segment, feed audio, finish it.
+
+- Vosk streams: partial text while the person speaks, a final result at the end of the segment.
+- Whisper (faster-whisper's CTranslate2 model) transcribes the whole segment when it ends. Its
+  encoder normally takes a fixed 30 s window; here the window is cut to the segment plus a
+  margin of silence, which makes a 3-5 s question several times cheaper to transcribe.
+"""
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.models import ModelError
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Recognised text of a segment; times in seconds on the lecture clock."""
+
+    text: str
+    start: float
+    end: float
+    language: str
+    confidence: float  # 0..1
+    final: bool
+    engine: str
+
+    def to_json(self) -> str:
+        """Serialise for a std_msgs/String payload (see docs/interfaces.md)."""
+        return json.dumps({'text': self.text, 'start': round(self.start, 3),
+                           'end': round(self.end, 3), 'language': self.language,
+                           'confidence': round(self.confidence, 3), 'final': self.final,
+                           'engine': self.engine}, ensure_ascii=False)
+
+
+class VoskEngine:
+    """Streaming recognition with a Vosk (Kaldi) model directory."""
+
+    name = 'vosk'
+
+    def __init__(self, model_dir: str, language: str):
+        """Load the model; `language` is the model's language (Vosk models do not say)."""
+        if not os.path.isdir(os.path.join(model_dir, 'am')) and \
+                not os.path.isfile(os.path.join(model_dir, 'final.mdl')):
+            raise ModelError(f'{model_dir} is not a Vosk model directory (no am/ inside); see '
+                             'models/README.md to install one')
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        try:
+            self._model = vosk.Model(model_dir)
+        except Exception as exc:  # vosk raises a bare Exception for a model it cannot load
+            raise ModelError(f'cannot load the Vosk model in {model_dir}: {exc}') from exc
+        self.language = language
+        self._recognizer = None
+
+    def begin(self, start: float) -> None:
+        """Start a segment at `start` seconds."""
+        import vosk
+
+        self._recognizer = vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+        self._recognizer.SetWords(True)
+        self._start, self._done, self._words, self._partial = start, [], [], ''
+
+    def accept(self, samples: np.ndarray) -> Optional[str]:
+        """Feed audio; return the new partial text when it changed, else None."""
+        if self._recognizer.AcceptWaveform(samples.astype('<i2').tobytes()):
+            self._take(json.loads(self._recognizer.Result()))  # Vosk found a pause inside
+            partial = ''
+        else:
+            partial = json.loads(self._recognizer.PartialResult()).get('partial', '')
+        text = ' '.join(self._done + ([partial] if partial else []))
+        if text == self._partial:
+            return None
+        self._partial = text
+        return text
+
+    def finish(self, end: float) -> Transcript:
+        """End the segment; return its final transcript (text may be empty)."""
+        self._take(json.loads(self._recognizer.FinalResult()))
+        confidence = float(np.mean(self._words)) if self._words else 0.0
+        self._recognizer = None
+        return Transcript(' '.join(self._done), self._start, end, self.language, confidence,
+                          True, self.name)
+
+    def _take(self, result: dict) -> None:
+        if result.get('text'):
+            self._done.append(result['text'])
+            self._words += [w.get('conf', 0.0) for w in result.get('result', [])]
+
+
+class WhisperEngine:
+    """Whisper on CTranslate2 (int8), with an encoder window sized to the segment."""
+
+    name = 'whisper'
+    MIN_WINDOW_FRAMES = 600  # 6 s: shorter windows make the base model repeat itself
+    PAD_FRAMES = 300  # 3 s of silence after the speech
+    FULL_WINDOW_FRAMES = 3000  # 30 s, the model's trained window
+
+    def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
+                 threads: int = 2):
+        """Load the model; `language` '' detects it among `languages` for each segment."""
+        if not os.path.isfile(os.path.join(model_dir, 'model.bin')):
+            raise ModelError(f'{model_dir} holds no Whisper model.bin; run `make setup`')
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model = WhisperModel(model_dir, device='cpu', compute_type='int8',
+                                       cpu_threads=threads, local_files_only=True)
+        except Exception as exc:  # CTranslate2 raises RuntimeError or ValueError on bad files
+            raise ModelError(f'cannot load the Whisper model in {model_dir}: {exc}') from exc
+        self.language = language
+        self.languages = tuple(languages)
+        self._audio = []
+
+    def begin(self, start: float) -> None:
+        """Start a segment at `start` seconds."""
+        self._start, self._audio = start, []
+
+    def accept(self, samples: np.ndarray) -> Optional[str]:
+        """Buffer audio; Whisper gives no partial results."""
+        self._audio.append(samples)
+        return None
+
+    def finish(self, end: float) -> Transcript:
+        """Transcribe the buffered segment."""
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, dtype=np.int16)
+        self._audio = []
+        text, language, confidence = self.transcribe(audio)
+        return Transcript(text, self._start, end, language, confidence, True, self.name)
+
+    def transcribe(self, audio: np.ndarray) -> tuple:
+        """Return (text, language, confidence) for int16 audio of up to 30 s."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        if len(audio) == 0:
+            return '', self.language or self.languages[0], 0.0
+        hop = self._model.feature_extractor.hop_length
+        frames = min(self.FULL_WINDOW_FRAMES,
+                     max(self.MIN_WINDOW_FRAMES, len(audio) // hop + self.PAD_FRAMES))
+        padded = np.zeros(frames * hop, dtype=np.float32)
+        clip = audio[:len(padded)].astype(np.float32) / 32768.0
+        padded[:len(clip)] = clip
+        features = np.ascontiguousarray(self._model.feature_extractor(padded)[:, :frames])
+        encoded = self._model.model.encode(ctranslate2.StorageView.from_array(features[None]),
+                                           to_cpu=False)
+        language = self.language or self._detect(encoded)
+        tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
+        seconds = len(clip) / SAMPLE_RATE
+        result = self._model.model.generate(
+            encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]], beam_size=1,
+            max_length=int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
+            suppress_tokens=[-1], no_repeat_ngram_size=0, repetition_penalty=1.05)[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(tokens).strip()
+        return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+
+    def _detect(self, encoded) -> str:
+        scores = dict((token.strip('<|>'), p) for token, p in
+                      self._model.model.detect_language(encoded)[0])
+        return max(self.languages, key=lambda lang: scores.get(lang, 0.0))

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Turn per-frame speech probabilities into speech segments: start and end events with times."""
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class SpeechEvent:
+    """A segment starting (`end` is None) or ending; times in seconds on the stream's clock."""
+
+    kind: str  # 'start' or 'end'
+    start: float
+    end: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class SegmenterSettings:
+    """Thresholds and durations of the segmenter (the VAD node's parameters)."""
+
+    threshold: float = 0.5  # probability that starts speech
+    release: float = 0.35  # probability under which a frame counts as silence
+    min_speech_s: float = 0.25  # shorter bursts (a cough, a door) are not speech
+    hangover_s: float = 0.5  # silence that ends a segment
+    pre_roll_s: float = 0.3  # audio kept before the detected start (soft first syllables)
+    max_segment_s: float = 30.0  # a longer segment is split (Whisper's window is 30 s)
+
+
+class Segmenter:
+    """Hysteresis over frame probabilities, with minimum speech, hangover and pre-roll."""
+
+    def __init__(self, settings: SegmenterSettings = SegmenterSettings()):
+        """Start in silence."""
+        self.settings = settings
+        self.in_speech = False
+        self._start = 0.0
+        self._candidate: Optional[float] = None
+        self._voiced = 0.0
+        self._silence = 0.0
+
+    def push(self, probability: float, frame_start: float, frame_s: float) -> list:
+        """Add one frame's probability; return the events it causes (often none)."""
+        s = self.settings
+        frame_end = frame_start + frame_s
+        if not self.in_speech:
+            if probability < s.threshold:
+                self._candidate, self._voiced = None, 0.0
+                return []
+            if self._candidate is None:
+                self._candidate = frame_start
+            self._voiced += frame_s
+            if self._voiced + 1e-9 < s.min_speech_s:
+                return []
+            self.in_speech, self._silence = True, 0.0
+            self._start = max(0.0, self._candidate - s.pre_roll_s)
+            self._candidate, self._voiced = None, 0.0
+            return [SpeechEvent('start', self._start)]
+        self._silence = self._silence + frame_s if probability < s.release else 0.0
+        if self._silence + 1e-9 >= s.hangover_s:
+            return self._close(frame_end - self._silence)
+        if frame_end - self._start >= s.max_segment_s:
+            events = self._close(frame_end)
+            self.in_speech, self._start, self._silence = True, frame_end, 0.0
+            return events + [SpeechEvent('start', frame_end)]
+        return []
+
+    def flush(self, now: float) -> list:
+        """End a segment still open when the stream stops."""
+        return self._close(now - self._silence) if self.in_speech else []
+
+    def _close(self, end: float) -> list:
+        self.in_speech = False
+        return [SpeechEvent('end', self._start, end)]

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""VAD node: speech start/end events from /audio/frames, ignoring Milo's own voice."""
+
+import json
+
+from rclpy.qos import DurabilityPolicy, QoSProfile
+from sensor_msgs.msg import Image
+from std_msgs.msg import Bool, String
+
+from milo_robot.hearing.echo import EchoGate
+from milo_robot.hearing.engines import make_vad
+from milo_robot.hearing.pipeline import SpeechDetector
+from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.models import ModelError
+from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, AudioFrameError, msg_to_frame, stamp_seconds
+from milo_robot.nodes.base import MiloNode, run
+from milo_robot.parameters import ParameterError, ParamSpec
+
+STATE_QOS = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
+EVENTS_QOS = QoSProfile(depth=50)  # reliable: a lost end event would leave a segment open
+
+PARAMETERS = (
+    ParamSpec('engine', 'silero', 'Voice activity detector: silero (ONNX model) or webrtc',
+              choices=('silero', 'webrtc')),
+    ParamSpec('model', '', 'silero: catalogue name or file under models/ ("" = silero-vad)'),
+    ParamSpec('webrtc_aggressiveness', 2, 'webrtc: 0 (lenient) to 3 (strict)', min=0, max=3),
+    ParamSpec('threshold', 0.5, 'Speech probability that starts speech', min=0.05, max=0.99),
+    ParamSpec('release', 0.35, 'Probability under which a frame counts as silence', min=0.01,
+              max=0.99),
+    ParamSpec('min_speech_ms', 250, 'Shorter bursts are not speech (ms)', min=32, max=2000),
+    ParamSpec('hangover_ms', 500, 'Silence that ends a segment (ms)', min=64, max=3000),
+    ParamSpec('pre_roll_ms', 300, 'Audio kept before the detected start (ms)', min=0, max=1000),
+    ParamSpec('max_segment_s', 30.0, 'Longer segments are split (s)', min=2.0, max=30.0),
+    ParamSpec('speaking_threshold', 0.8, 'Threshold while Milo speaks, on the audio left after '
+              'removing its own voice: only a confident voice over Milo is a barge-in',
+              min=0.05, max=0.99),
+    ParamSpec('echo_max_delay_ms', 300, 'Longest delay of Milo\'s voice from speaker to '
+              'microphone that the echo gate searches (ms)', min=10, max=1000),
+)
+
+
+class VadNode(MiloNode):
+    """Publish /vad/events and /vad/speech from the audio frames."""
+
+    PARAMETERS = PARAMETERS
+
+    def __init__(self):
+        """Load the detector (a missing model is a configuration error) and subscribe."""
+        super().__init__('vad')
+        p = self.params
+        if p.release > p.threshold:
+            raise ParameterError(f"parameter 'release' ({p.release}) must not exceed "
+                                 f"'threshold' ({p.threshold})")
+        try:
+            vad = make_vad(p.engine, p.model, p.webrtc_aggressiveness)
+        except (ModelError, ValueError) as exc:
+            raise ParameterError(f'VAD model unusable: {exc}') from exc
+        settings = SegmenterSettings(p.threshold, p.release, p.min_speech_ms / 1000,
+                                     p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s)
+        self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
+                                       EchoGate(p.echo_max_delay_ms / 1000))
+        self.health.set('model', p.engine)
+        self._events = self.create_publisher(String, '/vad/events', EVENTS_QOS)
+        self._speech = self.create_publisher(Bool, '/vad/speech', STATE_QOS)
+        self._speech.publish(Bool(data=False))
+        self.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
+        self.create_subscription(Image, '/speaker/audio', self._on_played, AUDIO_QOS)
+        self.create_subscription(Bool, '/tts/speaking', self._on_speaking, STATE_QOS)
+
+    def _on_speaking(self, msg: Bool) -> None:
+        self.detector.milo_speaking = msg.data
+        self.health.set('milo_speaking', msg.data)
+
+    def _on_played(self, msg: Image) -> None:
+        try:
+            self.detector.echo.add_reference(msg_to_frame(msg), stamp_seconds(msg))
+        except AudioFrameError as exc:
+            self._bad_frame(f'/speaker/audio: {exc}')
+
+    def _on_frame(self, msg: Image) -> None:
+        try:
+            frame = msg_to_frame(msg)
+        except AudioFrameError as exc:
+            self._bad_frame(str(exc))
+            return
+        self.health.activity()
+        for event, barge_in in self.detector.push(frame, stamp_seconds(msg)):
+            self._publish(event, barge_in)
+
+    def _publish(self, event, barge_in: bool) -> None:
+        payload = {'event': event.kind, 'start': round(event.start, 3), 'barge_in': barge_in}
+        if event.end is not None:
+            payload['end'] = round(event.end, 3)
+        self._events.publish(String(data=json.dumps(payload)))
+        self._speech.publish(Bool(data=event.kind == 'start'))
+        self.health.count('segments' if event.kind == 'end' else 'starts')
+        if barge_in:
+            self.health.count('barge_ins')
+            self.get_logger().info('someone is talking over Milo (barge-in)')
+
+    def _bad_frame(self, problem: str) -> None:
+        self.health.error(problem)
+        self.get_logger().warning(f'dropped: {problem}', throttle_duration_sec=5.0)
+
+    def summary(self) -> str:
+        """Say whether speech is going on."""
+        return 'speech' if self.detector.segmenter.in_speech else 'listening'
+
+
+def main(args=None):
+    """Run the VAD node."""
+    raise SystemExit(run(VadNode, args))
+
+
+if __name__ == '__main__':
+    main()
