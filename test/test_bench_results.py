@@ -35,3 +35,13 @@ def test_bench_lists_its_benchmarks():
     assert proc.returncode == 0
     assert [line.split()[0] for line in proc.stdout.splitlines()] == [
         'resample_rtf', 'frame_latency', 'graph_rss']
+
+
+def test_word_error_rate():
+    from milo_robot.bench.wer import word_error_rate, word_errors
+
+    assert word_error_rate('Ohm\'s law, again!', 'ohm s law again') == 0.0
+    assert word_errors('the cat sat', 'the cat sat down') == (1, 3)  # an insertion
+    assert word_errors('the cat sat', 'the sat') == (1, 3)  # a deletion
+    assert word_error_rate('a b c d', 'a x c y') == 0.5  # two substitutions
+    assert word_error_rate('', 'anything') == 1.0

@@ -36,7 +36,9 @@ class SpeechDetector:
 
     def push(self, samples: np.ndarray, start: float) -> list:
         """Add frames of any size starting at `start`; return (SpeechEvent, barge_in) pairs."""
-        if self._next is None or abs(start - self._next) > 0.5:  # first frame, or a long gap
+        # Follow the stamps: the first frame, and after frames lost on the way.
+        if self._next is None or abs(start + self._assembler.pending_samples / SAMPLE_RATE
+                                     - self._next) > 0.5 * FRAME_SAMPLES / SAMPLE_RATE:
             self._next = start - self._assembler.pending_samples / SAMPLE_RATE
         events = []
         for block in self._assembler.feed(samples):

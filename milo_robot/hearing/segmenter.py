@@ -59,7 +59,7 @@ class Segmenter:
         self._silence = self._silence + frame_s if probability < s.release else 0.0
         if self._silence + 1e-9 >= s.hangover_s:
             return self._close(frame_end - self._silence)
-        if frame_end - self._start >= s.max_segment_s:
+        if frame_end + frame_s - self._start > s.max_segment_s + 1e-9:  # the next frame won't fit
             events = self._close(frame_end)
             self.in_speech, self._start, self._silence = True, frame_end, 0.0
             return events + [SpeechEvent('start', frame_end)]

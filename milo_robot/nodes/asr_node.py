@@ -53,6 +53,7 @@ class AsrNode(MiloNode):
         self._final = self.create_publisher(String, '/asr/final', EVENTS_QOS)
         self._jobs = queue.Queue()
         self._stopping = False
+        self.ready = False  # until the engine is loaded
         self._unsaved = []  # finals not yet in the record (database trouble): kept, retried
         self._record, self._lecture = None, None
         self._open_record()
@@ -107,6 +108,7 @@ class AsrNode(MiloNode):
                 self.health.clear_fault()
                 self.health.set('model', f'{p.engine}:{p.model or "default"}')
                 self.get_logger().info(f'{p.engine} ready')
+                self.ready = True
                 return engine
             except (ModelError, ValueError) as exc:
                 self.health.fault(f'no recognition: {exc}')

@@ -7,14 +7,17 @@ mono. header.stamp is the capture time of the first sample. docs/interfaces.md h
 """
 
 import numpy as np
-from rclpy.qos import qos_profile_sensor_data
+from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.time import Time
 from sensor_msgs.msg import Image
 
 from milo_robot.audio.format import SAMPLE_RATE
 
 AUDIO_TOPIC = '/audio/frames'
-AUDIO_QOS = qos_profile_sensor_data  # best effort: a late frame is worth less than a fresh one
+# Best effort, as sensor data: a late frame is worth less than a fresh one. The queue holds 1.6 s
+# of 32 ms frames, so a subscriber busy for a moment (a model loading) loses nothing.
+AUDIO_QOS = QoSProfile(reliability=ReliabilityPolicy.BEST_EFFORT, history=HistoryPolicy.KEEP_LAST,
+                       depth=50, durability=DurabilityPolicy.VOLATILE)
 ENCODING = '16SC1'
 MAX_FRAME_SAMPLES = SAMPLE_RATE  # one second: anything longer is not a frame
 

@@ -51,6 +51,7 @@ class MiloNode(Node):
         super().__init__(name)
         self.health = Health()
         self.finished = Future()  # done when the node wants to exit; result is the exit status
+        self.ready = True  # False while a node prepares (loads a model); reported in diagnostics
         self._specs = {s.name: s for s in self.PARAMETERS}
         self.add_on_set_parameters_callback(self._check_new_values)
         self.params = SimpleNamespace(**{s.name: self._declare(s) for s in self.PARAMETERS})
@@ -88,6 +89,7 @@ class MiloNode(Node):
     def publish_diagnostics(self) -> None:
         """Publish the node's health on /diagnostics."""
         level, message, values = self.health.report(self.summary())
+        values.insert(0, ('ready', 'true' if self.ready else 'false'))
         status = DiagnosticStatus(level=bytes([level]), name=f'milo/{self.get_name()}',
                                   message=message, hardware_id=self.get_fully_qualified_name(),
                                   values=[KeyValue(key=k, value=v) for k, v in values])

@@ -4,6 +4,7 @@
 
 import threading
 
+from diagnostic_msgs.msg import DiagnosticArray
 from rclpy.duration import Duration
 from sensor_msgs.msg import Image
 
@@ -34,6 +35,8 @@ PARAMETERS = (
     ParamSpec('exit_at_end', False, 'wav: exit with status 0 at the end of the file (ends a sim run)'),
     ParamSpec('wait_for_subscribers', 0, 'wav: hold playback until this many nodes subscribe, so a '
               'sim run loses none of the file while the graph starts', min=0, max=16),
+    ParamSpec('wait_for_nodes', '', 'wav: hold playback until these nodes (comma-separated) report '
+              'ready in their diagnostics, e.g. asr once its model is loaded'),
     ParamSpec('retry_s', 2.0, 'Wait before reopening a device that failed (s)', min=0.1, max=60.0),
 )
 
@@ -50,6 +53,9 @@ class MicrophoneNode(MiloNode):
         self._stop = threading.Event()
         self._state = 'starting'
         self._seconds = 0.0
+        self._ready_nodes = set()
+        if self.params.wait_for_nodes:
+            self.create_subscription(DiagnosticArray, '/diagnostics', self._on_diagnostics, 10)
         self._thread = threading.Thread(target=self._capture, name='capture', daemon=True)
         self._thread.start()
 
@@ -68,7 +74,7 @@ class MicrophoneNode(MiloNode):
                 self.get_logger().info(f'capturing from {device.describe()}')
                 self.health.set('device', device.describe())
                 if self.params.backend == 'wav':
-                    self._wait_for_subscribers()
+                    self._wait_for_listeners()
                 self._stream(device)
             except (DeviceError, OSError, ValueError) as exc:
                 self._state = 'device error'
@@ -82,12 +88,21 @@ class MicrophoneNode(MiloNode):
                 self._end_of_input()
             return
 
-    def _wait_for_subscribers(self) -> None:
+    def _on_diagnostics(self, msg: DiagnosticArray) -> None:
+        for status in msg.status:
+            if any(kv.key == 'ready' and kv.value == 'true' for kv in status.values):
+                self._ready_nodes.add(status.name.removeprefix('milo/'))
+
+    def _wait_for_listeners(self) -> None:
         wanted = self.params.wait_for_subscribers
-        if self._publisher.get_subscription_count() < wanted:
-            self._state = f'waiting for {wanted} subscriber(s)'
+        nodes = {n.strip() for n in self.params.wait_for_nodes.split(',') if n.strip()}
+
+        def waiting() -> bool:
+            return self._publisher.get_subscription_count() < wanted or not nodes <= self._ready_nodes
+        if waiting():
+            self._state = f"waiting for {wanted} subscriber(s) and {', '.join(sorted(nodes))} ready"
             self.get_logger().info(self._state)
-        while self._publisher.get_subscription_count() < wanted and not self._stop.wait(0.05):
+        while waiting() and not self._stop.wait(0.05):
             pass
         if wanted:
             # Matching is not symmetric: the subscriber may match this publisher a moment after

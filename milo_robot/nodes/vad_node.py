@@ -19,6 +19,8 @@ from milo_robot.parameters import ParameterError, ParamSpec
 
 STATE_QOS = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 EVENTS_QOS = QoSProfile(depth=50)  # reliable: a lost end event would leave a segment open
+# Reliable: a reference frame lost is Milo's own voice heard as a person.
+SPEAKER_AUDIO_QOS = QoSProfile(depth=100)
 
 PARAMETERS = (
     ParamSpec('engine', 'silero', 'Voice activity detector: silero (ONNX model) or webrtc',
@@ -65,7 +67,7 @@ class VadNode(MiloNode):
         self._speech = self.create_publisher(Bool, '/vad/speech', STATE_QOS)
         self._speech.publish(Bool(data=False))
         self.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
-        self.create_subscription(Image, '/speaker/audio', self._on_played, AUDIO_QOS)
+        self.create_subscription(Image, '/speaker/audio', self._on_played, SPEAKER_AUDIO_QOS)
         self.create_subscription(Bool, '/tts/speaking', self._on_speaking, STATE_QOS)
 
     def _on_speaking(self, msg: Bool) -> None:

@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""VAD, echo gate and recognition engines on real speech (the packaged voice), without ROS."""
+
+import numpy as np
+import pytest
+from speech import say, silence, talk
+
+from milo_robot.bench.wer import normalise as words
+from milo_robot.hearing.asr import VoskEngine, WhisperEngine
+from milo_robot.hearing.echo import EchoGate
+from milo_robot.hearing.engines import make_recognizer, make_vad
+from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector
+from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.models import ModelError
+
+QUESTION = 'What is the difference between voltage and current in a simple circuit?'
+
+
+def blocks(audio):
+    return [audio[i:i + 512] for i in range(0, len(audio) - 511, 512)]
+
+
+@pytest.fixture(scope='module')
+def whisper():
+    return make_recognizer('whisper', language='')
+
+
+def test_silero_tells_speech_from_silence_and_noise():
+    vad = make_vad('silero')
+    speech = [vad.probability(b) for b in blocks(say(QUESTION))]
+    vad.reset()
+    noise = np.random.default_rng(0).normal(0, 3000, 16000 * 2).astype(np.int16)
+    noisy = [vad.probability(b) for b in blocks(noise)]
+    assert np.mean(np.array(speech) > 0.5) > 0.7
+    assert max(noisy) < 0.5  # Silero ignores white noise...
+    webrtc = make_vad('webrtc')
+    assert np.mean([webrtc.probability(b) for b in blocks(noise)]) > 0.9  # ...WebRTC does not
+
+
+def test_clipped_and_silent_audio_do_not_break_the_detector():
+    vad = make_vad('silero')
+    clipped = np.clip(say(QUESTION).astype(np.int32) * 20, -32768, 32767).astype(np.int16)
+    assert all(0.0 <= vad.probability(b) <= 1.0 for b in blocks(clipped))
+    assert all(vad.probability(b) < 0.2 for b in blocks(silence(1.0)))
+
+
+def test_whisper_transcribes_and_detects_english(whisper):
+    text, language, confidence = whisper.transcribe(say(QUESTION))
+    assert words(text) == words(QUESTION)
+    assert language == 'en' and 0.5 < confidence <= 1.0
+
+
+def test_whisper_on_empty_audio(whisper):
+    assert whisper.transcribe(np.zeros(0, dtype=np.int16))[0] == ''
+
+
+def test_detector_and_transcriber_find_each_sentence(whisper):
+    audio = talk(0.5, 'Good morning everyone.', 1.0, 'Today we study capacitors.', 1.0)
+    detector = SpeechDetector(make_vad('silero'), SegmenterSettings())
+    transcriber = SegmentTranscriber(whisper)
+    finals = []
+    for i, b in enumerate(blocks(audio)):
+        t = i * 0.032
+        finals += transcriber.push_frame(b, t)
+        for event, barge_in in detector.push(b, t):
+            assert not barge_in
+            finals += transcriber.push_event(event)
+    assert [words(f.text) for f in finals] == [['good', 'morning', 'everyone'],
+                                               ['today', 'we', 'study', 'capacitors']]
+    assert finals[0].start == pytest.approx(0.2, abs=0.15)  # 0.5 s of silence less the pre-roll
+    assert finals[1].start > finals[0].end
+
+
+def test_vosk_streams_partials_then_a_final():
+    engine = make_recognizer('vosk')  # the packaged Korean model: streaming behaviour only
+    audio = talk(QUESTION, 0.3)
+    engine.begin(10.0)
+    partials = [p for b in blocks(audio) if (p := engine.accept(b))]
+    final = engine.finish(14.0)
+    assert len(partials) >= 3
+    assert all(a != b for a, b in zip(partials, partials[1:]))  # only changes are reported
+    assert final.final and final.text and (final.start, final.end) == (10.0, 14.0)
+    assert final.language == 'ko' and 0.0 < final.confidence <= 1.0
+
+
+def test_missing_or_corrupt_models_say_how_to_fix_it(tmp_path):
+    with pytest.raises(ModelError, match='not a Vosk model directory'):
+        VoskEngine(str(tmp_path), 'fr')
+    with pytest.raises(ModelError, match='no Whisper model.bin; run `make setup`'):
+        WhisperEngine(str(tmp_path))
+    (tmp_path / 'model.bin').write_bytes(b'garbage')
+    with pytest.raises(ModelError, match='cannot load the Whisper model'):
+        WhisperEngine(str(tmp_path))
+    with pytest.raises(ModelError, match="no model 'nope' in the catalogue"):
+        make_recognizer('whisper', model='nope')
+
+
+def test_echo_gate_removes_milos_voice_but_not_a_person():
+    voice = say(QUESTION)
+    gate = EchoGate()
+    gate.add_reference(voice, 100.0)
+    delay = int(0.12 * 16000)
+    echo = np.zeros(len(voice) + delay)
+    echo[delay:] = 0.4 * voice
+    person = np.zeros_like(echo)
+    other = say('Excuse me, I have a question about resistors.')
+    person[8000:8000 + len(other)] = 0.6 * other[:len(person) - 8000]
+
+    def energy_left(mic):
+        left = total = 0.0
+        for i in range(8000, 8000 + 16000 * 2, 512):
+            frame = mic[i:i + 512].astype(np.int16)
+            left += float(np.sum(gate.residual(frame, 100.0 + i / 16000).astype(float) ** 2))
+            total += float(np.sum(frame.astype(float) ** 2))
+        return left / total
+    assert energy_left(echo) < 0.25
+    assert energy_left(echo + person) > 0.5
+
+
+def test_milos_own_voice_is_not_speech_but_a_person_over_it_is_a_barge_in():
+    voice = say(QUESTION)
+    delay = int(0.08 * 16000)
+
+    def events_for(mic, speaking=True):
+        detector = SpeechDetector(make_vad('silero'), SegmenterSettings())
+        detector.milo_speaking = speaking
+        detector.echo.add_reference(voice, 0.0)
+        out = []
+        for i, b in enumerate(blocks(mic)):
+            out += detector.push(b, i * 0.032)
+        return out
+
+    echo = np.zeros(len(voice) + delay + 16000, dtype=np.int16)
+    echo[delay:delay + len(voice)] = (0.5 * voice).astype(np.int16)
+    assert events_for(echo) == []
+    person = say('Stop, Milo, I have a question.')
+    both = echo.copy()
+    both[16000:16000 + len(person)] += (0.7 * person).astype(np.int16)
+    starts = [(e, barge) for e, barge in events_for(both) if e.kind == 'start']
+    assert starts and starts[0][1] is True
+    assert events_for(echo, speaking=False)[0][1] is False  # not speaking: plain speech

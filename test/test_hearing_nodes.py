@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The hearing nodes over real DDS: the sim graph end to end, barge-in, bad input, `milo transcribe`."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+from builtin_interfaces.msg import Time
+from diagnostic_msgs.msg import DiagnosticArray
+from harness import wait_until
+from rclpy.qos import DurabilityPolicy, QoSProfile
+from sensor_msgs.msg import Image
+from signals import write_wav
+from speech import say, silence, talk
+from std_msgs.msg import Bool, String
+
+from milo_robot.bench.wer import word_error_rate
+from milo_robot.hearing.lecture_record import LectureRecord
+from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, frame_to_msg
+from milo_robot.nodes.vad_node import SPEAKER_AUDIO_QOS
+
+LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
+
+
+def stamp(seconds):
+    return Time(sec=int(seconds), nanosec=int(round((seconds % 1) * 1e9)))
+
+
+def status(inbox, name):
+    found = [s for m in inbox.messages for s in m.status if s.name == name]
+    return found[-1] if found else None
+
+
+def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
+    lecture = talk(0.5, 'Good morning everyone.', 1.0, 'Today we study capacitors.', 1.0)
+    wav = write_wav(tmp_path / 'lecture.wav', lecture, 16000)
+    db = tmp_path / 'milo.db'
+    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.realtime_factor=4',
+                        '--set', f'asr.database={db}', '--set', f'audio_monitor.output_wav={tmp_path}/m.wav')
+    assert up.wait(timeout=120) == 0, up.output
+    assert '[asr] [INFO] [00:0' in up.output and '(en 0.' in up.output, up.output
+    with LectureRecord(db, read_only=True) as record:
+        rows = record.segments()
+        lectures = record.lectures()
+    assert len(rows) == 2
+    assert word_error_rate('Good morning everyone.', rows[0].text) <= 0.25
+    assert word_error_rate('Today we study capacitors.', rows[1].text) <= 0.25
+    assert len(lectures) == 1 and all(r.lecture_id == lectures[0].id for r in rows)
+    assert all(r.speaker_role == 'teacher' and r.language == 'en' and r.engine == 'whisper'
+               for r in rows)
+    assert rows[0].end_s < rows[1].start_s
+    assert rows[1].start_s - rows[0].start_s == pytest.approx(1.0 + len(say('Good morning everyone.'))
+                                                              / 16000, abs=0.3)
+
+
+def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
+    finals = probe.subscribe(String, '/asr/final', QoSProfile(depth=50))
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    processes.node('asr_node', database=str(tmp_path / 'milo.db'), speaker_role='student')
+    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
+        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
+        'the ASR to be ready')
+    probe.wait_for_publisher('/asr/final')
+    frames = probe.publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+    events = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    audio = talk(0.3, 'Milo, what is a capacitor?', 0.3)
+    t0 = time.time()
+    for i in range(0, len(audio) - 511, 512):
+        frames.publish(frame_to_msg(audio[i:i + 512], stamp(t0 + i / 16000), 'microphone'))
+        time.sleep(0.004)
+    time.sleep(0.2)
+    events.publish(String(data=json.dumps({'event': 'start', 'start': t0, 'barge_in': False})))
+    events.publish(String(data=json.dumps({'event': 'end', 'start': t0, 'end': t0 + len(audio) / 16000})))
+    final = json.loads(finals.wait_for(1, 'a final transcript')[0].data)
+    assert word_error_rate('Milo, what is a capacitor?', final['text']) <= 0.2  # 'Milo' may vary
+    assert final['final'] and final['speaker_role'] == 'student' and final['segment_id'] == 1
+    assert final['end'] - final['start'] == pytest.approx(len(audio) / 16000, abs=0.05)
+    assert set(final) == {'text', 'start', 'end', 'language', 'confidence', 'final', 'engine',
+                          'speaker_role', 'lecture_id', 'segment_id'}
+
+
+def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processes):
+    events = probe.subscribe(String, '/vad/events', QoSProfile(depth=50))
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    processes.node('vad_node')
+    frames = probe.publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+    played = probe.publisher(Image, '/speaker/audio', SPEAKER_AUDIO_QOS)
+    speaking = probe.node.create_publisher(Bool, '/tts/speaking', LATCHED)
+    speaking.publish(Bool(data=True))
+    wait_until(lambda: status(diagnostics, 'milo/vad') and any(
+        kv.key == 'milo_speaking' and kv.value == 'true' for kv in status(diagnostics, 'milo/vad').values),
+        'the VAD to know Milo is speaking')
+
+    voice = say('The capacitor stores energy in its electric field, and releases it later.')
+    start = 1000.0
+
+    def send(audio, t0, publisher=frames):
+        for i in range(0, len(audio) - 511, 512):
+            publisher.publish(frame_to_msg(audio[i:i + 512], stamp(t0 + i / 16000), 'microphone'))
+            time.sleep(0.004)  # queues hold a few frames: do not outrun the node
+    send(voice, start, played)  # what Milo plays: the reference for the echo gate
+    delay = int(0.1 * 16000)
+    mic = np.zeros(len(voice) + delay + 16000, dtype=np.int16)
+    mic[delay:delay + len(voice)] = (0.5 * voice).astype(np.int16)
+    person = say('Excuse me Milo, stop please.')
+    both = mic.copy()
+    both[8000:8000 + len(person)] += (0.7 * person).astype(np.int16)
+    send(mic, start)
+    wait_until(lambda: status(diagnostics, 'milo/vad') and status(diagnostics, 'milo/vad').message
+               == 'listening' and time.sleep(1.2) is None, 'the echo to be processed')
+    assert events.messages == [], 'Milo heard itself'
+    send(both, start)  # the same echo, now with a person talking over it
+    first = json.loads(events.wait_for(1, 'a speech event')[0].data)
+    assert first['event'] == 'start' and first['barge_in'] is True
+
+
+def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, processes):
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    node = processes.node('asr_node', model=str(tmp_path / 'no-such-model'), retry_s=1.0,
+                          database=str(tmp_path / 'db' / 'milo.db'))
+    node.wait_for_line('retrying in 1.0 s')
+    wait_until(lambda: status(diagnostics, 'milo/asr') and status(diagnostics, 'milo/asr').level == b'\x02',
+               'an ERROR diagnostic')
+    assert 'no recognition' in status(diagnostics, 'milo/asr').message
+    assert 'no-such-model' in status(diagnostics, 'milo/asr').message
+    bad = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    for text in ('not json', '{"event": "middle", "start": 1}', '{"start": 1}'):
+        bad.publish(String(data=text))
+    wait_until(lambda: any(kv.key == 'errors' and int(kv.value) >= 3
+                           for kv in status(diagnostics, 'milo/asr').values), 'three errors counted')
+    assert node.popen.poll() is None
+
+
+def test_transcribe_prints_timestamped_segments(tmp_path, processes):
+    wav = write_wav(tmp_path / 'q.wav', talk(1.0, 'Milo, what is a capacitor?', 1.0), 16000)
+    proc = processes.milo('transcribe', wav)
+    assert proc.wait(timeout=120) == 0, proc.output
+    lines = [line for line in proc.output.splitlines() if line.startswith('[')]
+    assert len(lines) == 1
+    assert lines[0].startswith('[00:00.') and '(en, 0.' in lines[0]
+    assert word_error_rate('Milo, what is a capacitor?', lines[0].split(') ', 1)[1]) <= 0.2
+    vosk = processes.milo('transcribe', wav, '--engine', 'vosk', '--partials')
+    assert vosk.wait(timeout=120) == 0
+    assert '(ko, 0.00) … ' in vosk.output  # partials, then the final
+    missing = processes.milo('transcribe', str(tmp_path / 'none.wav'))
+    assert missing.wait() == 1 and 'microphone WAV file not found' in missing.output
+
+
+def test_silence_gives_no_transcript(tmp_path, processes):
+    wav = write_wav(tmp_path / 'quiet.wav', silence(3.0), 16000)
+    proc = processes.milo('transcribe', wav)
+    assert proc.wait(timeout=120) == 0
+    assert not [line for line in proc.output.splitlines() if line.startswith('[')]
