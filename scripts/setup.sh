@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MILO_VENV:-$ROOT/.venv}
 STAMPS=$VENV/.milo-stamps
-APT_PACKAGES=(portaudio19-dev libxml2-utils espeak-ng alsa-utils)
+APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils)
 STEPS=5
 step=0
 
@@ -100,7 +100,6 @@ if fresh demo "$key" && [ -f "$demo_wav" ]; then
   say "  up to date ($demo_wav)"
 else
   mkdir -p "$(dirname "$demo_wav")"
-  # 22.05 kHz on purpose: the microphone node must convert it to the graph's 16 kHz.
   # 22.05 kHz (the voice's rate) on purpose: the microphone node must convert it to 16 kHz.
   "$VENV/bin/python" "$ROOT/scripts/make_demo_audio.py" "$demo_text" "$demo_wav"
   say "  synthesised it from $(basename "$demo_text") with the packaged Piper voice"

@@ -6,25 +6,13 @@ import functools
 
 import numpy as np
 
-from milo_robot.audio.resample import StreamingResampler
-from milo_robot.models import get_model
-
-
-@functools.lru_cache(maxsize=1)
-def _voice():
-    from piper import PiperVoice
-
-    return PiperVoice.load(get_model('piper-joe').check())
+from milo_robot.audio.piper_voice import synthesize_16k
 
 
 @functools.lru_cache(maxsize=64)
 def say(text: str) -> np.ndarray:
     """Return `text` spoken by the Piper voice, as 16 kHz int16 samples."""
-    voice = _voice()
-    audio = np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
-                            for c in voice.synthesize(text)])
-    resampler = StreamingResampler(voice.config.sample_rate, 16000)
-    return np.concatenate([resampler.process(audio), resampler.flush()])
+    return synthesize_16k(text)
 
 
 def silence(seconds: float) -> np.ndarray:

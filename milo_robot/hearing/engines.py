@@ -27,10 +27,10 @@ def make_vad(kind: str, model: str = '', aggressiveness: int = 2):
 
 
 def make_recognizer(engine: str, model: str = '', language: str = '',
-                    languages: tuple = ('fr', 'en'), threads: int = 2):
+                    languages: tuple = ('fr', 'en'), threads: int = 2, beam_size: int = 5):
     """Return a Vosk or Whisper engine; ModelError (with the fix) when its model is unusable."""
     path = model_path(engine, model)
     if engine == 'vosk':
         # A Vosk model knows one language; the catalogue's default is the packaged Korean one.
         return VoskEngine(path, language or ('ko' if not model else languages[0]))
-    return WhisperEngine(path, language, languages, threads)
+    return WhisperEngine(path, language, languages, threads, beam_size)

@@ -28,13 +28,15 @@ PARAMETERS = (
     ParamSpec('language', '', 'Language code; "" lets whisper detect it among `languages`'),
     ParamSpec('languages', 'fr,en', 'Languages whisper may detect, comma-separated'),
     ParamSpec('threads', 2, 'CPU threads for whisper', min=1, max=8),
+    ParamSpec('beam_size', 5, 'whisper: beam search width (1 = greedy, fastest)', min=1, max=10),
     ParamSpec('database', 'records/milo.db', 'The lecture record (SQLite); a relative path is '
               'relative to the repository'),
     ParamSpec('lecture', 'resume', 'resume the lecture in progress (started under 4 h ago) or '
               'start a new one', choices=('resume', 'new')),
     ParamSpec('speaker_role', 'unknown', 'Role recorded with each segment',
               choices=('teacher', 'student', 'unknown')),
-    ParamSpec('retry_s', 10.0, 'Wait before retrying a model or database that failed (s)',
+    ParamSpec('retry_s', 10.0, 'Wait before retrying to load a model that failed (s); the record '
+              'is retried with the next transcript',
               min=1.0, max=600.0),
 )
 
@@ -104,7 +106,7 @@ class AsrNode(MiloNode):
             try:
                 engine = make_recognizer(p.engine, p.model, p.language,
                                          tuple(x.strip() for x in p.languages.split(',') if x.strip()),
-                                         p.threads)
+                                         p.threads, p.beam_size)
                 self.health.clear_fault()
                 self.health.set('model', f'{p.engine}:{p.model or "default"}')
                 self.get_logger().info(f'{p.engine} ready')
@@ -153,7 +155,7 @@ class AsrNode(MiloNode):
                                f'{transcript.confidence:.2f}) {transcript.text}')
 
     def _save(self, transcript, started_at: float):
-        """Append to the record, with any earlier finals that could not be saved; return the id."""
+        """Append to the record, with any earlier finals that could not be saved; return its id."""
         self._unsaved.append(transcript)
         if self._record is None:
             self._open_record()
@@ -161,13 +163,14 @@ class AsrNode(MiloNode):
         while self._record is not None and self._unsaved:
             t = self._unsaved[0]
             try:
-                segment_id = self._record.append(
+                saved = self._record.append(
                     self._lecture[0], t.start, t.end, t.text, t.language, t.confidence,
                     self.params.speaker_role, t.engine, started_at + t.start, started_at + t.end)
+                segment_id = saved if t is transcript else segment_id
             except RecordError as exc:
                 self.health.error(f'{exc} ({len(self._unsaved)} segments waiting)')
                 self.get_logger().error(f'{exc}; {len(self._unsaved)} segments kept in memory')
-                return None
+                break
             except ValueError as exc:  # not recordable (e.g. empty after stripping): skip it
                 self.health.error(str(exc))
             self._unsaved.pop(0)

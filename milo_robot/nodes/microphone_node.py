@@ -100,7 +100,8 @@ class MicrophoneNode(MiloNode):
         def waiting() -> bool:
             return self._publisher.get_subscription_count() < wanted or not nodes <= self._ready_nodes
         if waiting():
-            self._state = f"waiting for {wanted} subscriber(s) and {', '.join(sorted(nodes))} ready"
+            self._state = f'waiting for {wanted} subscriber(s)' + (
+                f" and for {', '.join(sorted(nodes))} to be ready" if nodes else '')
             self.get_logger().info(self._state)
         while waiting() and not self._stop.wait(0.05):
             pass

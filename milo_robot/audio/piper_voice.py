@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Speech from the packaged Piper voice: the demo lecture, test speech and benchmark clips."""
+
+import functools
+
+import numpy as np
+
+from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.audio.resample import StreamingResampler
+from milo_robot.models import get_model
+
+
+@functools.lru_cache(maxsize=2)
+def load_voice(name: str = 'piper-joe'):
+    """Load a Piper voice from the model catalogue (once per process)."""
+    from piper import PiperVoice
+
+    return PiperVoice.load(get_model(name).check())
+
+
+def synthesize(text: str, voice=None) -> np.ndarray:
+    """Return `text` spoken as int16 samples at the voice's own rate, the same on every call.
+
+    Piper adds random noise to its voice by default; without it, the audio of a sentence never
+    changes, so tests and benchmarks measure the same speech every time.
+    """
+    from piper import SynthesisConfig
+
+    voice = voice or load_voice()
+    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    return np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
+                           for c in voice.synthesize(text, syn_config=steady)])
+
+
+def synthesize_16k(text: str) -> np.ndarray:
+    """Return `text` spoken at the graph's 16 kHz."""
+    voice = load_voice()
+    resampler = StreamingResampler(voice.config.sample_rate, SAMPLE_RATE)
+    return np.concatenate([resampler.process(synthesize(text, voice)), resampler.flush()])
