@@ -9,7 +9,8 @@ from setuptools import find_packages, setup
 package_name = 'milo_robot'
 
 # One console script per node (the name `ros2 run` and the launch file use), plus the `milo` CLI.
-NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node']
+NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node',
+                    'tts_node']
 
 setup(
     name=package_name,

@@ -36,6 +36,7 @@ NODES = (
     NodeSpec('audio_monitor', 'audio_monitor_node'),
     NodeSpec('vad', 'vad_node'),
     NodeSpec('asr', 'asr_node'),
+    NodeSpec('tts', 'tts_node'),
 )
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).

@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MILO_VENV:-$ROOT/.venv}
 STAMPS=$VENV/.milo-stamps
-APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils)
+APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng)
 STEPS=5
 step=0
 

@@ -19,18 +19,19 @@ def load_voice(name: str = 'piper-joe'):
     return PiperVoice.load(get_model(name).check())
 
 
-def synthesize(text: str, voice=None) -> np.ndarray:
-    """Return `text` spoken as int16 samples at the voice's own rate, the same on every call.
+def synthesize(text: str, voice=None, steady: bool = True) -> np.ndarray:
+    """Return `text` spoken as int16 samples at the voice's own rate.
 
-    Piper adds random noise to its voice by default; without it, the audio of a sentence never
-    changes, so tests and benchmarks measure the same speech every time.
+    Piper adds random noise to its voice, which sounds natural; `steady` turns it off so that a
+    sentence always gives the same audio and tests and benchmarks measure the same speech.
     """
     from piper import SynthesisConfig
 
     voice = voice or load_voice()
-    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
-    return np.concatenate([np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
-                           for c in voice.synthesize(text, syn_config=steady)])
+    config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0) if steady else None
+    chunks = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
+              for c in voice.synthesize(text, syn_config=config)]
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
 
 def synthesize_16k(text: str) -> np.ndarray:

@@ -96,6 +96,8 @@ class PyAudioMicrophone:
 class PyAudioSpeaker:
     """Play int16 mono audio on a sound card, resampled to the rate the device is opened at."""
 
+    realtime = True  # writes block while the card plays: it paces whoever writes
+
     def __init__(self, device: str, rate: int, device_rate: int = 0):
         """Open the device now; `device_rate` 0 means the same rate as the audio."""
         pyaudio = _pyaudio()
@@ -114,6 +116,9 @@ class PyAudioSpeaker:
     def play(self, samples: np.ndarray) -> None:
         """Play samples (blocks while the device's buffer is full)."""
         self._stream.write(self._resampler.process(samples).tobytes())
+
+    def drain(self) -> None:
+        """Nothing to wait for: a blocking write returns once the card has taken the audio."""
 
     def close(self) -> None:
         """Play what is left and release the device."""

@@ -102,6 +102,7 @@ class WhisperEngine:
     MIN_WINDOW_FRAMES = 600  # 6 s: shorter windows make the base model repeat itself
     PAD_FRAMES = 300  # 3 s of silence after the speech
     FULL_WINDOW_FRAMES = 3000  # 30 s, the model's trained window
+    NO_REPEAT_NGRAM = 4  # a short window sometimes makes the model loop over its own words
 
     def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
                  threads: int = 2, beam_size: int = 5):
@@ -158,7 +159,8 @@ class WhisperEngine:
         result = self._model.model.generate(
             encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]], beam_size=self.beam_size,
             max_length=int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
-            suppress_tokens=[-1], no_repeat_ngram_size=0, repetition_penalty=1.05)[0]
+            suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
+            repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
         return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))

@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Speak text sentence by sentence, without gaps, and stop at once.
+
+Synthesis of the next sentence overlaps playback of this one; playback goes in short blocks, so
+a stop silences Milo within one block, and every block reports its loudness (for the mouth) and
+its audio (for the echo gate).
+"""
+
+import queue
+import threading
+import time
+from collections import defaultdict
+from typing import Callable, Optional
+
+import numpy as np
+
+from milo_robot.audio.format import level_dbfs
+from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.speaking.normalize import normalize, sentences
+
+
+def mouth_level(block: np.ndarray) -> float:
+    """Map a block's loudness to a mouth opening: -50 dBFS (closed) to -10 dBFS (wide open)."""
+    return float(np.clip((level_dbfs(block) + 50.0) / 40.0, 0.0, 1.0))
+
+
+class PacedWavSink:
+    """The sim speaker for speech: a WAV file written at the pace a sound card would play it."""
+
+    def __init__(self, path: str, rate: int, realtime: bool = True,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        """Create the file; `realtime` False writes as fast as it can (`milo say --out`)."""
+        self.rate = rate
+        self.realtime = realtime
+        self._wav = WavSpeaker(path, rate)
+        self._clock, self._sleep = clock, sleep
+        self._start: Optional[float] = None
+        self._written = 0
+
+    def play(self, block: np.ndarray) -> None:
+        """Write a block when the previous ones would have finished playing."""
+        if self._start is None:
+            self._start, self._written = self._clock(), 0
+        delay = self._start + self._written / self.rate - self._clock()
+        if delay > 0 and self.realtime:
+            self._sleep(delay)
+        self._wav.play(block)
+        self._written += len(block)
+
+    def drain(self) -> None:
+        """Wait until the last block has played; the next one starts a new stretch of sound."""
+        if self._start is not None and self.realtime:
+            delay = self._start + self._written / self.rate - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+        self._start = None
+
+    def close(self) -> None:
+        """Close the file (already complete)."""
+        self._wav.close()
+
+
+class PlayerEvents:
+    """What the player reports; override the methods that matter (all run in its threads)."""
+
+    def speaking(self, active: bool) -> None:
+        """Report that Milo started or stopped producing sound."""
+
+    def block(self, samples: np.ndarray, level: float, started: float) -> None:
+        """Report a block of audio (at the sink's rate) that began playing at wall time `started`."""
+
+    def spoken(self, request_id: str, text: str, interrupted: bool) -> None:
+        """Report a request finished or cut short: `text` holds only the words that were heard."""
+
+    def note(self, message: str) -> None:
+        """Report something worth a log line (a fallback voice, a failed synthesis)."""
+
+
+class SpeechPlayer:
+    """Queue text, speak it without gaps, stop at once on request."""
+
+    def __init__(self, voices, sink, block_ms: int = 20, events: Optional[PlayerEvents] = None):
+        """Start the synthesis and playback threads."""
+        self.voices, self.sink = voices, sink
+        self.events = events or PlayerEvents()
+        self.block = max(1, sink.rate * block_ms // 1000)
+        self._texts = queue.Queue()
+        self._audio = queue.Queue(maxsize=2)  # one sentence ahead is enough to never stall
+        self._lock = threading.Lock()
+        self._epoch = 0  # bumped by stop(): work from an older epoch is dropped
+        self._pending = defaultdict(int)  # request -> sentences not fully played yet
+        self._heard = defaultdict(list)  # request -> words heard so far
+        self._closing = False
+        self._now = ('', [], 0.0)  # request, words and fraction played of the current sentence
+        self.gap_blocks = 0  # blocks of silence played because synthesis was late
+        self._threads = [threading.Thread(target=self._synthesize_loop, daemon=True, name='synth'),
+                         threading.Thread(target=self._play_loop, daemon=True, name='play')]
+        for t in self._threads:
+            t.start()
+
+    def say(self, text: str, language: str = '', request_id: str = '') -> int:
+        """Queue text; return how many sentences it makes. ValueError if nothing is speakable."""
+        language = language or self.voices.default.language
+        parts = sentences(normalize(text, language))
+        if not parts:
+            raise ValueError('nothing to say: the text is empty once markup and symbols are removed')
+        with self._lock:
+            self._pending[request_id] += len(parts)
+            for part in parts:
+                self._texts.put((self._epoch, request_id, part, language))
+        return len(parts)
+
+    @property
+    def busy(self) -> bool:
+        """Whether anything is queued or playing."""
+        with self._lock:
+            return any(self._pending.values())
+
+    def stop(self) -> None:
+        """Silence Milo within one block and drop everything queued."""
+        with self._lock:
+            self._epoch += 1
+            for q in (self._texts, self._audio):
+                while not q.empty():
+                    q.get_nowait()
+            cut = [r for r, n in self._pending.items() if n]
+            playing, words, fraction = self._now
+            if playing in cut:  # the words of the sentence cut short that were already heard
+                self._heard[playing] += words[:int(round(fraction * len(words)))]
+            heard = {r: ' '.join(self._heard.pop(r, [])) for r in cut}
+            self._pending.clear()
+        for request_id in cut:
+            self.events.spoken(request_id, heard[request_id], True)
+
+    def close(self) -> None:
+        """Stop, end the threads and close the sink."""
+        self.stop()
+        self._closing = True
+        self._texts.put(None)
+        for t in self._threads:
+            t.join(timeout=5.0)
+        self.sink.close()
+
+    def _synthesize_loop(self) -> None:
+        while (job := self._texts.get()) is not None:
+            epoch, request_id, text, language = job
+            if epoch != self._epoch:
+                continue
+            engine, note = self.voices.for_language(language)
+            if note:
+                self.events.note(note)
+            try:
+                audio = engine.synthesize(text)
+            except Exception as exc:  # a voice failing on one sentence must not silence Milo
+                self.events.note(f'could not synthesise {text[:40]!r}: {exc}')
+                audio = np.zeros(0, dtype=np.int16)
+            if engine.rate != self.sink.rate:
+                resampler = StreamingResampler(engine.rate, self.sink.rate)
+                audio = np.concatenate([resampler.process(audio), resampler.flush()])
+            while epoch == self._epoch and not self._closing:
+                try:
+                    self._audio.put((epoch, request_id, text, audio), timeout=0.05)
+                    break
+                except queue.Full:
+                    continue
+
+    def _play_loop(self) -> None:
+        speaking = False
+        while not self._closing:
+            try:
+                epoch, request_id, text, audio = self._audio.get(timeout=0.005)
+            except queue.Empty:
+                if speaking and self.busy and self.sink.realtime:
+                    # Synthesis is late: the listener hears silence; keep the device fed, count it.
+                    silence = np.zeros(self.block, dtype=np.int16)
+                    started = time.time()
+                    self.sink.play(silence)
+                    self.gap_blocks += 1
+                    self.events.block(silence, 0.0, started)
+                elif speaking and not self.busy:
+                    self.sink.drain()
+                    speaking = False
+                    self.events.speaking(False)
+                continue
+            if epoch != self._epoch:
+                continue
+            if not speaking:
+                speaking = True
+                self.events.speaking(True)
+            played = self._play(epoch, request_id, text.split(), audio)
+            self._account(epoch, request_id, text, played / max(len(audio), 1))
+            if epoch != self._epoch:  # stopped: silence now, not after the queue drains
+                self.sink.drain()
+                speaking = False
+                self.events.speaking(False)
+
+    def _play(self, epoch: int, request_id: str, words: list, audio: np.ndarray) -> int:
+        """Play blocks until the end or a stop; return how many samples were played."""
+        for start in range(0, len(audio), self.block):
+            if epoch != self._epoch:
+                return start
+            block = audio[start:start + self.block]
+            started = time.time()
+            self.sink.play(block)
+            self._now = (request_id, words, (start + len(block)) / len(audio))
+            self.events.block(block, mouth_level(block), started)
+        self._now = ('', [], 0.0)
+        return len(audio)
+
+    def _account(self, epoch: int, request_id: str, text: str, fraction: float) -> None:
+        words = text.split()
+        with self._lock:
+            if epoch != self._epoch:
+                return  # stop() already reported this request
+            self._heard[request_id] += words[:int(round(fraction * len(words)))]
+            self._pending[request_id] -= 1
+            done = self._pending[request_id] == 0
+            heard = ' '.join(self._heard.pop(request_id)) if done else ''
+        if done:
+            self.events.spoken(request_id, heard, False)

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Voices: Piper voices (the packaged one, any under models/) and espeak-ng for other languages.
+
+Each utterance's language picks its voice: a Piper voice of that language if one is installed,
+else espeak-ng (robotic, but it speaks French and many more), else the default voice.
+"""
+
+import glob
+import io
+import json
+import os
+import shutil
+import subprocess
+import wave
+
+import numpy as np
+
+from milo_robot.audio.piper_voice import synthesize
+from milo_robot.models import ModelError, get_model, models_dir
+
+
+class PiperEngine:
+    """A Piper voice: an .onnx model with its .onnx.json beside it."""
+
+    def __init__(self, model_path: str):
+        """Read the voice's config now; the model is loaded on first use."""
+        config_path = model_path + '.json'
+        try:
+            with open(config_path, encoding='utf-8') as f:
+                config = json.load(f)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f'Piper voice {model_path}: cannot read {config_path}: {exc}') from exc
+        if not os.path.isfile(model_path):
+            raise ModelError(f'Piper voice model {model_path} not found')
+        self.path = model_path
+        self.rate = int(config['audio']['sample_rate'])
+        language = config.get('language', {}).get('family') or config['espeak']['voice']
+        self.language = language.split('-')[0].split('_')[0].lower()
+        self.name = f'piper:{os.path.basename(model_path)}'
+        self._voice = None
+
+    def load(self) -> 'PiperEngine':
+        """Load the model now (0.5 s), rather than on the first sentence."""
+        if self._voice is None:
+            from piper import PiperVoice
+
+            try:
+                self._voice = PiperVoice.load(self.path)
+            except Exception as exc:  # onnxruntime's own exception types for a bad model
+                raise ModelError(f'cannot load Piper voice {self.path}: {exc}') from exc
+        return self
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """Return the text spoken, int16 at `rate`, with Piper's natural variation."""
+        return synthesize(text, self.load()._voice, steady=False)
+
+
+class EspeakEngine:
+    """espeak-ng, through its command line, in any language it knows."""
+
+    rate = 22050
+
+    def __init__(self, language: str):
+        """Check that espeak-ng is installed and knows `language`."""
+        self.language = language
+        self.name = f'espeak-ng:{language}'
+        if not shutil.which('espeak-ng'):
+            raise ModelError('espeak-ng is not installed; run `make setup`')
+        voices = subprocess.run(['espeak-ng', f'--voices={language}'], capture_output=True,
+                                text=True, timeout=10).stdout.splitlines()
+        if len(voices) < 2:  # a header line, then one line a voice
+            raise ModelError(f"espeak-ng has no voice for '{language}'")
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """Return the text spoken, int16 at 22.05 kHz."""
+        wav = subprocess.run(['espeak-ng', '-v', self.language, '--stdout', text],
+                             capture_output=True, timeout=60, check=True).stdout
+        with wave.open(io.BytesIO(wav)) as w:
+            return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+
+
+class VoiceBook:
+    """The voices Milo can speak with, by language."""
+
+    def __init__(self, default_voice: str = '', search_dir: str = ''):
+        """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/."""
+        path = default_voice or get_model('piper-joe').check()
+        if not os.path.isabs(path):
+            path = os.path.join(models_dir(), path)
+        self.default = PiperEngine(path).load()
+        self._piper = {self.default.language: self.default}
+        for model in sorted(glob.glob(os.path.join(search_dir or models_dir(), '**', '*.onnx'),
+                                      recursive=True)):
+            if os.path.isfile(model + '.json') and model != path:
+                engine = PiperEngine(model)
+                self._piper.setdefault(engine.language, engine)
+        self._espeak = {}
+
+    def languages(self) -> list:
+        """Return the languages that have a Piper voice."""
+        return sorted(self._piper)
+
+    def for_language(self, language: str) -> tuple:
+        """Return (engine, note): the best voice for `language`, and why, when it is a fallback."""
+        language = (language or self.default.language).lower()
+        if language in self._piper:
+            return self._piper[language], ''
+        if language not in self._espeak:
+            try:
+                self._espeak[language] = EspeakEngine(language)
+            except ModelError as exc:
+                self._espeak[language] = exc
+        engine = self._espeak[language]
+        if isinstance(engine, ModelError):
+            return self.default, f"no voice for '{language}' ({engine}); speaking with {self.default.name}"
+        return engine, f"no Piper voice for '{language}'; using espeak-ng"

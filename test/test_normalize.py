@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Text normalisation for speech, in English and French (no models)."""
+
+import pytest
+
+from milo_robot.speaking.normalize import MAX_CHUNK, normalize, sentences, strip_markup
+
+
+@pytest.mark.parametrize('text, language, spoken', [
+    ('A current of 3 A flows.', 'en', 'A current of three amperes flows.'),
+    ('Un courant de 3 A circule.', 'fr', 'Un courant de trois ampères circule.'),
+    ('1 V and 2.5 V', 'en', 'one volt and two point five volts'),
+    ('1,5 V et 2 V', 'fr', 'un virgule cinq volt et deux volts'),
+    ('At 10:32 the teacher said', 'en', 'At ten thirty-two the teacher said'),
+    ('À 10h32 le professeur a dit', 'fr', 'À dix heures trente-deux le professeur a dit'),
+    ('at 9:05 and 14:00', 'en', "at nine oh five and fourteen o'clock"),
+    ('25 °C, 50% and 12 kΩ', 'en', 'twenty-five degrees Celsius, fifty percent and twelve kilohms'),
+    ('25 °C, 50 % et 12 kΩ', 'fr', 'vingt-cinq degrés Celsius, cinquante pour cent et douze kilohms'),
+    ('U = R × I', 'en', 'U equals R times I'),
+    ('U = R × I', 'fr', 'U égale R fois I'),
+    ('e.g. the 1st case, etc.', 'en', 'for example the first case, et cetera'),
+    ('p. ex. le 1er cas, M. Dupont', 'fr', 'par exemple le premier cas, Monsieur Dupont'),
+    ('1,000 W', 'en', 'one thousand watts'),
+    ('-4 °C', 'en', 'minus four degrees Celsius'),
+])
+def test_numbers_units_times_symbols_abbreviations(text, language, spoken):
+    assert normalize(text, language) == spoken
+
+
+def test_markup_emoji_sources_and_control_characters_are_removed():
+    text = ('## Ohm\n**Voltage** is `U` 🙂 [source: lecture 10:32] see [the notes](http://x/y)\x07'
+            '\u200d <ref>')
+    assert strip_markup(text) == 'Ohm Voltage is U see the notes'
+    assert normalize('- item one\n- item two', 'en') == 'item one item two'
+
+
+def test_other_languages_use_english_rules():
+    assert normalize('3 A', 'de') == 'three amperes'
+
+
+def test_sentences_split_and_long_text_is_chunked():
+    assert sentences('One. Two! Three?') == ['One.', 'Two!', 'Three?']
+    long_text = normalize('word, ' * 2000, 'en')  # 12,000 characters
+    parts = sentences(long_text)
+    assert all(0 < len(p) <= MAX_CHUNK for p in parts)
+    assert ' '.join(parts).split() == long_text.split()  # nothing lost or added
+    assert sentences(normalize('🙂 **', 'en')) == []

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Voices and the speech player, with the packaged Piper voice and espeak-ng (no ROS)."""
+
+import numpy as np
+import pytest
+from harness import wait_until
+from signals import read_wav
+
+from milo_robot.audio.resample import StreamingResampler
+from milo_robot.bench.wer import word_error_rate
+from milo_robot.hearing.engines import make_recognizer
+from milo_robot.models import ModelError
+from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer, mouth_level
+from milo_robot.speaking.voices import PiperEngine, VoiceBook
+
+
+class Recorder(PlayerEvents):
+    def __init__(self):
+        self.states, self.levels, self.said, self.notes = [], [], [], []
+
+    def speaking(self, active):
+        self.states.append(active)
+
+    def block(self, samples, level, started):
+        self.levels.append(level)
+
+    def spoken(self, request_id, text, interrupted):
+        self.said.append((request_id, text, interrupted))
+
+    def note(self, message):
+        self.notes.append(message)
+
+
+@pytest.fixture(scope='module')
+def voices():
+    return VoiceBook()
+
+
+@pytest.fixture(scope='module')
+def whisper():
+    return make_recognizer('whisper')
+
+
+def to_16k(audio, rate):
+    resampler = StreamingResampler(rate, 16000)
+    return np.concatenate([resampler.process(audio), resampler.flush()])
+
+
+def fast_sink(path, rate):
+    return PacedWavSink(str(path), rate, realtime=False)  # as fast as it goes
+
+
+def test_speaks_every_sentence_and_reports_it(tmp_path, voices, whisper):
+    events = Recorder()
+    player = SpeechPlayer(voices, fast_sink(tmp_path / 'out.wav', voices.default.rate), events=events)
+    assert player.say('Good morning. A current of 3 A flows through 4 Ω.', 'en', 'q1') == 2
+    wait_until(lambda: events.said, 'the request to be spoken')
+    wait_until(lambda: events.states[-1:] == [False], 'the end of speech')
+    player.close()
+    assert events.said == [('q1', 'Good morning. A current of three amperes flows through four ohms.',
+                              False)]
+    assert events.states == [True, False]
+    audio, rate = read_wav(tmp_path / 'out.wav')
+    assert rate == voices.default.rate
+    blocks = int(np.ceil(len(audio) / (rate // 50)))
+    assert len(events.levels) >= blocks - 2  # a mouth level for every 20 ms block (>= 20 Hz)
+    assert max(events.levels) > 0.5 and min(events.levels) < 0.1
+    audio16 = to_16k(audio, rate)
+    assert word_error_rate('Good morning. A current of three amperes flows through four ohms.',
+                           whisper.transcribe(audio16)[0]) <= 0.2
+
+
+def test_stop_cuts_within_a_block_and_reports_only_what_was_heard(tmp_path, voices):
+    events = Recorder()
+    sink = PacedWavSink(str(tmp_path / 'out.wav'), voices.default.rate)  # real time, as a device
+    player = SpeechPlayer(voices, sink, events=events)
+    text = 'The capacitor stores energy in its electric field. It releases it later. ' * 3
+    player.say(text, 'en', 'long')
+    wait_until(lambda: len(events.levels) >= 60, 'over a second of speech')
+    player.stop()
+    wait_until(lambda: events.states[-1:] == [False], 'silence')
+    [(request, heard, interrupted)] = events.said
+    assert request == 'long' and interrupted
+    assert 0 < len(heard.split()) < len(text.split()) / 2
+    assert text.startswith(heard.rsplit(' ', 1)[0])  # the first words, in order
+    played_s = len(read_wav(tmp_path / 'out.wav')[0]) / voices.default.rate
+    assert played_s < 3.0
+    # The output is still usable: Milo can speak again at once.
+    player.say('Yes?', 'en', 'again')
+    wait_until(lambda: len(events.said) == 2, 'the next request')
+    assert events.said[1] == ('again', 'Yes?', False)
+    player.close()
+
+
+def test_language_picks_the_voice_with_espeak_and_default_fallbacks(voices, whisper):
+    assert voices.for_language('en') == (voices.default, '')
+    french, note = voices.for_language('fr')
+    assert french.name == 'espeak-ng:fr' and 'using espeak-ng' in note
+    speech = french.synthesize('Bonjour à tous, nous parlons des circuits.')
+    text, language, _ = whisper.transcribe(to_16k(speech, french.rate))
+    assert language == 'fr'
+    fallback, note = voices.for_language('xx')
+    assert fallback is voices.default and "no voice for 'xx'" in note
+
+
+def test_bad_input_is_refused_clearly(tmp_path, voices):
+    player = SpeechPlayer(voices, fast_sink(tmp_path / 'o.wav', voices.default.rate))
+    for empty in ('', '   ', '🙂 **', '\x00\x07'):
+        with pytest.raises(ValueError, match='nothing to say'):
+            player.say(empty)
+    assert player.say('x' * 10_000 + '. Done.') >= 34  # chunked, not refused
+    player.close()
+    with pytest.raises(ModelError, match='cannot read'):
+        PiperEngine(str(tmp_path / 'missing.onnx'))
+
+
+def test_mouth_level_scale():
+    assert mouth_level(np.zeros(441, dtype=np.int16)) == 0.0
+    assert mouth_level(np.full(441, 32767, dtype=np.int16)) == 1.0
+    loud = (np.sin(np.arange(441) / 5) * 3000).astype(np.int16)  # about -20 dBFS
+    assert 0.6 < mouth_level(loud) < 0.9
