@@ -34,7 +34,8 @@ def test_bench_lists_its_benchmarks():
                           capture_output=True, text=True)
     assert proc.returncode == 0
     assert [line.split()[0] for line in proc.stdout.splitlines()] == [
-        'resample_rtf', 'frame_latency', 'graph_rss', 'whisper_accuracy', 'final_latency', 'vad_cost']
+        'resample_rtf', 'frame_latency', 'graph_rss', 'whisper_accuracy', 'final_latency', 'vad_cost',
+        'first_audio_and_rtf', 'gaps', 'stop_latency']
 
 
 def test_word_error_rate():

@@ -38,6 +38,7 @@ class PiperEngine:
         language = config.get('language', {}).get('family') or config['espeak']['voice']
         self.language = language.split('-')[0].split('_')[0].lower()
         self.name = f'piper:{os.path.basename(model_path)}'
+        self.steady = False  # True: no random variation (benchmarks compare exact audio)
         self._voice = None
 
     def load(self) -> 'PiperEngine':
@@ -52,8 +53,8 @@ class PiperEngine:
         return self
 
     def synthesize(self, text: str) -> np.ndarray:
-        """Return the text spoken, int16 at `rate`, with Piper's natural variation."""
-        return synthesize(text, self.load()._voice, steady=False)
+        """Return the text spoken, int16 at `rate` (with Piper's natural variation unless steady)."""
+        return synthesize(text, self.load()._voice, steady=self.steady)
 
 
 class EspeakEngine:
