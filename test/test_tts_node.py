@@ -23,7 +23,7 @@ def errors(diagnostics):
     return int({kv.key: kv.value for kv in found[-1].values}['errors']) if found else 0
 
 
-def start_tts(tmp_path, probe, processes):
+def start_tts(tmp_path, probe, processes, **params):
     topics = {
         'speaking': probe.subscribe(Bool, '/tts/speaking', LATCHED),
         'mouth': probe.subscribe(Float32, '/tts/mouth', 10),
@@ -31,7 +31,7 @@ def start_tts(tmp_path, probe, processes):
         'played': probe.subscribe(Image, '/speaker/audio', SPEAKER_AUDIO_QOS),
         'diagnostics': probe.subscribe(DiagnosticArray, '/diagnostics'),
     }
-    node = processes.node('tts_node', output='wav', output_wav=str(tmp_path / 'speech.wav'))
+    node = processes.node('tts_node', output='wav', output_wav=str(tmp_path / 'speech.wav'), **params)
     topics['speaking'].wait_for(1, 'the initial speaking state')
     probe.wait_for_publisher('/tts/spoken')
     say = probe.publisher(String, '/tts/say', RELIABLE)
@@ -84,3 +84,11 @@ def test_bad_requests_are_reported_and_the_node_keeps_going(tmp_path, probe, pro
     say.publish(String(data='Still here.'))
     assert json.loads(t['spoken'].wait_for(1, 'a report')[0].data)['text'] == 'Still here.'
     assert node.popen.poll() is None
+
+
+def test_a_missing_voice_falls_back_to_the_packaged_one(tmp_path, probe, processes):
+    node, say, t = start_tts(tmp_path, probe, processes, voice=str(tmp_path / 'fr_FR-none.onnx'))
+    node.wait_for_line('speaking with the packaged voice instead')
+    say.publish(String(data='Bonjour.'))
+    assert json.loads(t['spoken'].wait_for(1, 'a report')[0].data)['text'] == 'Bonjour.'
+    wait_until(lambda: errors(t['diagnostics']) >= 1, 'the error in the diagnostics')

@@ -28,7 +28,7 @@ def run(args) -> int:
     chosen = [b for b in BENCHMARKS if not args.only or args.only in b.__name__]
     if args.list or not chosen:
         for b in BENCHMARKS:
-            print(f'{b.__name__:<18}{b.__doc__.splitlines()[0]}')
+            print(f'{b.__name__:<20} {b.__doc__.splitlines()[0]}')
         return 0 if args.list else 1
     # Benchmarks start nodes: keep their DDS traffic on this machine, apart from any running robot.
     os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')

@@ -12,8 +12,9 @@ def add_parser(commands) -> None:
     p = commands.add_parser(
         'status', help='summarise the running nodes and their health',
         description='Listen to /diagnostics for a moment and print each Milo node\'s health.')
-    p.add_argument('--wait', type=float, default=2.5, metavar='S',
-                   help='how long to listen (default 2.5 s; diagnostics come at 1 Hz)')
+    p.add_argument('--wait', type=float, default=6.0, metavar='S',
+                   help='listen at most this long (default 6 s; it stops as soon as every running '
+                   'node has reported; diagnostics come at 1 Hz)')
     p.set_defaults(run=run)
 
 
@@ -32,10 +33,14 @@ def collect(wait_s: float) -> tuple:
 
     node.create_subscription(DiagnosticArray, '/diagnostics', keep, 10)
     deadline = time.monotonic() + wait_s
+    settle = time.monotonic() + min(wait_s, 1.5)  # discovery needs a moment to list the nodes
+    names = []
     try:
         while time.monotonic() < deadline:
             rclpy.spin_once(node, timeout_sec=0.1)
-        names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
+            names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
+            if time.monotonic() > settle and names and all(f'milo/{n}' in latest for n in names):
+                break  # every node has reported: no need to wait longer
     finally:
         node.destroy_node()
         rclpy.try_shutdown()

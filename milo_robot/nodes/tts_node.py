@@ -50,8 +50,10 @@ class TtsNode(MiloNode):
         p = self.params
         try:
             voices = VoiceBook(resolve_path(p.voice) if p.voice else '')
-        except ModelError as exc:
-            raise ParameterError(f'voice unusable: {exc}') from exc
+        except ModelError as exc:  # keep talking with the packaged voice, and say why
+            self.health.error(f'voice {p.voice!r} unusable ({exc}); using the packaged voice')
+            self.get_logger().error(f'{exc}; speaking with the packaged voice instead')
+            voices = VoiceBook()
         self.health.set('voices', ','.join(voices.languages()))
         self._speaking_pub = self.create_publisher(Bool, '/tts/speaking', STATE_QOS)
         self._mouth = self.create_publisher(Float32, '/tts/mouth', 10)
