@@ -46,3 +46,8 @@ def test_sentences_split_and_long_text_is_chunked():
     assert all(0 < len(p) <= MAX_CHUNK for p in parts)
     assert ' '.join(parts).split() == long_text.split()  # nothing lost or added
     assert sentences(normalize('🙂 **', 'en')) == []
+
+
+def test_comparisons_and_english_decimal_commas_survive():
+    assert normalize('x < 3 and y > 4', 'en') == 'x less than three and y greater than four'
+    assert normalize('1,5 V', 'en') == 'one point five volts'

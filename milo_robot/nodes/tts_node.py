@@ -23,7 +23,8 @@ from milo_robot.speaking.voices import VoiceBook
 
 PARAMETERS = (
     ParamSpec('voice', '', 'Default Piper voice: "" for the packaged en_US voice, or an .onnx file '
-              'under models/ (its .onnx.json beside it); other voices there are used by language'),
+              'relative to models/ (its .onnx.json beside it); every voice under models/ is used '
+              'for its language'),
     ParamSpec('language', 'en', 'Language of text that does not say its own'),
     ParamSpec('output', 'pyaudio', 'Play on a sound card (pyaudio) or into a WAV file (wav, sim mode)',
               choices=('pyaudio', 'wav')),
@@ -33,8 +34,8 @@ PARAMETERS = (
               choices=(0, 16000, 22050, 44100, 48000)),
     ParamSpec('output_wav', 'build/speech.wav', 'wav: the file written, paced like a sound card; '
               'a relative path is relative to the repository'),
-    ParamSpec('block_ms', 20, 'Playback block: a stop takes effect within one block (ms)', min=5,
-              max=50),
+    ParamSpec('block_ms', 20, 'Playback block: a stop takes effect within about two blocks (ms)',
+              min=5, max=50),
     ParamSpec('stop_on_barge_in', True, 'Stop speaking when the VAD hears a person over Milo'),
 )
 
@@ -49,12 +50,15 @@ class TtsNode(MiloNode):
         super().__init__('tts')
         p = self.params
         try:
-            voices = VoiceBook(resolve_path(p.voice) if p.voice else '')
+            voices = VoiceBook(p.voice)
         except ModelError as exc:  # keep talking with the packaged voice, and say why
             self.health.error(f'voice {p.voice!r} unusable ({exc}); using the packaged voice')
             self.get_logger().error(f'{exc}; speaking with the packaged voice instead')
             voices = VoiceBook()
         self.health.set('voices', ','.join(voices.languages()))
+        for problem in voices.problems:
+            self.health.error(problem)
+            self.get_logger().warning(f'voice skipped: {problem}')
         self._speaking_pub = self.create_publisher(Bool, '/tts/speaking', STATE_QOS)
         self._mouth = self.create_publisher(Float32, '/tts/mouth', 10)
         self._spoken = self.create_publisher(String, '/tts/spoken', EVENTS_QOS)
@@ -136,9 +140,12 @@ class _Bridge(PlayerEvents):
         self._frames = None
         self._stream_start = 0.0
         self._sent = 0
+        self._noted = set()
 
     def speaking(self, active: bool) -> None:
         self.node._speaking_pub.publish(Bool(data=active))
+        if not active:
+            self.node._mouth.publish(Float32(data=0.0))  # close the mouth, also after a stop
         self._frames = None  # the next sound starts a new reference stream
 
     def block(self, samples, level: float, started: float) -> None:
@@ -159,7 +166,9 @@ class _Bridge(PlayerEvents):
             self.node.get_logger().info(f'interrupted after: {text!r}')
 
     def note(self, message: str) -> None:
-        self.node.get_logger().info(message)
+        if message not in self._noted:  # a fallback voice is worth one line, not one a sentence
+            self._noted.add(message)
+            self.node.get_logger().info(message)
 
 
 def _time_msg(seconds: float) -> Time:

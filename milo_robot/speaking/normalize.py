@@ -88,7 +88,7 @@ def strip_markup(text: str) -> str:
     """Remove Markdown, source tags, emoji and control characters; keep the words."""
     text = re.sub(r'```.*?```', ' ', text, flags=re.S)  # code blocks are not read aloud
     text = re.sub(r'!?\[([^\]]*)\]\([^)]*\)', r'\1', text)  # links and images: their text
-    text = re.sub(r'\[[^\]]*\]|<[^>]*>', ' ', text)  # [source: ...], [1], <tags>
+    text = re.sub(r'\[[^\]]*\]|</?[A-Za-z][^>]*>', ' ', text)  # [source: ...], [1], <tags>
     text = re.sub(r'(?m)^\s{0,3}(#{1,6}|[-*+]|\d+\.)\s+', '', text)  # headings, list bullets
     text = re.sub(r'(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1', r'\2', text)  # emphasis, code
     text = re.sub(r'[*_`~#|]+', ' ', text)  # stray markup characters
@@ -105,8 +105,7 @@ def strip_markup(text: str) -> str:
 
 
 def _number_words(token: str, language: str) -> str:
-    if language == 'fr':
-        token = token.replace(',', '.')
+    token = token.replace(',', '.')  # a decimal comma (thousands separators are gone by now)
     value = float(token) if '.' in token else int(token)
     return num2words(value, lang=language)
 

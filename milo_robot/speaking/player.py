@@ -204,7 +204,12 @@ class SpeechPlayer:
                 return start
             block = audio[start:start + self.block]
             started = time.time()
-            self.sink.play(block)
+            try:
+                self.sink.play(block)
+            except (OSError, RuntimeError) as exc:  # a device gone or a full disk: stay alive
+                self.events.note(f'playback failed: {exc}')
+                self.stop()
+                return start
             self._now = (request_id, words, (start + len(block)) / len(audio))
             self.events.block(block, mouth_level(block), started)
         self._now = ('', [], 0.0)

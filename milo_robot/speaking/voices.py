@@ -86,15 +86,22 @@ class VoiceBook:
 
     def __init__(self, default_voice: str = '', search_dir: str = ''):
         """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/."""
-        path = default_voice or get_model('piper-joe').check()
+        packaged = get_model('piper-joe').check()
+        path = default_voice or packaged
         if not os.path.isabs(path):
             path = os.path.join(models_dir(), path)
         self.default = PiperEngine(path).load()
         self._piper = {self.default.language: self.default}
-        for model in sorted(glob.glob(os.path.join(search_dir or models_dir(), '**', '*.onnx'),
-                                      recursive=True)):
+        self.problems = []  # voices found but unusable, for the logs
+        candidates = glob.glob(os.path.join(search_dir or models_dir(), '**', '*.onnx'),
+                               recursive=True)
+        for model in sorted(candidates) + [packaged]:
             if os.path.isfile(model + '.json') and model != path:
-                engine = PiperEngine(model)
+                try:
+                    engine = PiperEngine(model)
+                except ModelError as exc:
+                    self.problems.append(str(exc))
+                    continue
                 self._piper.setdefault(engine.language, engine)
         self._espeak = {}
 
