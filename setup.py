@@ -10,7 +10,7 @@ package_name = 'milo_robot'
 
 # One console script per node (the name `ros2 run` and the launch file use), plus the `milo` CLI.
 NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node',
-                    'tts_node']
+                    'tts_node', 'brain_node']
 
 setup(
     name=package_name,
@@ -23,6 +23,7 @@ setup(
         ('share/' + package_name + '/config', glob('config/*.yaml')),
         ('share/' + package_name + '/models', ['models/README.md']),
         ('share/' + package_name + '/data/demo', glob('data/demo/*')),
+        ('share/' + package_name + '/data/notes', glob('data/notes/*')),
     ],
     # ROS 2 and the system libraries come from apt on the robot and from requirements/*.txt on a
     # pip-only machine, so they are not pip requirements of the package itself.

@@ -37,6 +37,7 @@ NODES = (
     NodeSpec('vad', 'vad_node'),
     NodeSpec('asr', 'asr_node'),
     NodeSpec('tts', 'tts_node'),
+    NodeSpec('brain', 'brain_node'),
 )
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).

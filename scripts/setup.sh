@@ -72,6 +72,10 @@ else
     return $rc
   }
   pip_install -q --upgrade pip setuptools wheel
+  # llama-cpp-python builds from source (~6 min on 2 cores, once: pip caches the wheel). Portable
+  # flags: the wheel runs on any x86_64 with AVX2, not only on the machine that built it.
+  export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}"
+  export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
   for req in ros runtime test; do
     say "  requirements/$req.txt"
     pip_install -q -r "$ROOT/requirements/$req.txt"

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Load the on-device language model (GGUF, llama-cpp-python) for a profile or a file."""
+
+import os
+
+from milo_robot.models import ModelError, get_model, models_dir
+
+PROFILES = {'tiny': 'llm-tiny', 'small': 'llm-small'}
+MIN_CTX, MAX_CTX = 512, 8192
+
+
+def model_file(profile: str, path: str = '') -> str:
+    """Return the GGUF file of a profile, or of `path` (relative to models/); ModelError if unusable."""
+    if path:
+        target = path if os.path.isabs(path) else os.path.join(models_dir(), path)
+        if not os.path.isfile(target):
+            raise ModelError(f'no model file {target}; put a GGUF file there or choose a profile '
+                             f"({', '.join(PROFILES)})")
+    elif profile in PROFILES:
+        target = get_model(PROFILES[profile]).check(verify=False)
+        if os.path.isdir(target):
+            target = os.path.join(target, 'model.gguf')
+    else:
+        raise ModelError(f"unknown profile '{profile}'; profiles: {', '.join(PROFILES)}")
+    with open(target, 'rb') as f:
+        if f.read(4) != b'GGUF':
+            raise ModelError(f'{target} is not a GGUF model (corrupt or another format); '
+                             'run `milo models prepare` or replace the file')
+    return target
+
+
+def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 2048, threads: int = 2):
+    """Load the model with a bounded context (never 0, which would mean the model's maximum)."""
+    from llama_cpp import Llama
+
+    if not MIN_CTX <= n_ctx <= MAX_CTX:
+        raise ValueError(f'n_ctx {n_ctx} is out of range {MIN_CTX}..{MAX_CTX}')
+    target = model_file(profile, path)
+    try:
+        return Llama(model_path=target, n_ctx=n_ctx, n_threads=threads, n_batch=256,
+                     verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise ModelError(f'cannot load {target}: {exc}') from exc
