@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The brain node over real DDS, with the tiny model, a lecture record and the course notes."""
+
+import json
+
+from diagnostic_msgs.msg import DiagnosticArray
+from harness import wait_until
+from rclpy.qos import QoSProfile
+from std_msgs.msg import String
+
+from milo_robot.hearing.lecture_record import LectureRecord
+from milo_robot.thinking.retrieval import text_lecture_segments
+
+RELIABLE = QoSProfile(depth=50)
+
+
+def diag(inbox):
+    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/brain']
+    return (found[-1], {kv.key: kv.value for kv in found[-1].values}) if found else (None, {})
+
+
+def start_brain(tmp_path, probe, processes, **params):
+    db = tmp_path / 'milo.db'
+    with LectureRecord(db) as record:  # the lecture so far, as the ASR node records it
+        lecture = record.start_lecture()
+        for s in text_lecture_segments('data/qa/lecture_en.txt'):
+            record.append(lecture, s.start_s, s.end_s, s.text, 'en', 0.9, 'teacher')
+    answers = probe.subscribe(String, '/brain/answer', RELIABLE)
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    node = processes.node('brain_node', profile='tiny', database=str(db), index_period_s=0.5,
+                          **params)
+    wait_until(lambda: diag(diagnostics)[1].get('passages'), 'the lecture to be indexed', 120)
+    probe.wait_for_publisher('/brain/answer')
+    ask = probe.publisher(String, '/brain/question', QoSProfile(depth=10))
+    return node, ask, answers, diagnostics
+
+
+def answer_of(answers, request_id):
+    parts = [json.loads(m.data) for m in answers.messages]
+    return [p for p in parts if p['request_id'] == request_id]
+
+
+def test_answers_stream_declines_and_busy(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes, queue_size=1)
+    ask.publish(String(data=json.dumps({'request_id': 'q1', 'text': 'In which room is the lab session?'})))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'q1')), 'the answer to q1', 120)
+    parts = answer_of(answers, 'q1')
+    assert [p['index'] for p in parts[:-1]] == list(range(len(parts) - 1))
+    assert parts[-1]['final'] and not parts[-1]['declined']
+    assert parts[-1]['sources'][0].startswith('the teacher at ')
+
+    ask.publish(String(data=json.dumps({'request_id': 'q2', 'text': 'Qui a gagné le match de foot ?'})))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'q2')), 'the answer to q2', 60)
+    declined = answer_of(answers, 'q2')
+    assert declined[0]['text'].startswith("Nous n'avons pas encore vu cela") and declined[-1]['declined']
+
+    long = 'Explain everything the teacher said about Kirchhoff laws, capacitors and power.'
+    for i in range(4):  # one answered, one waiting, the rest refused at once
+        ask.publish(String(data=json.dumps({'request_id': f'b{i}', 'text': long, 'language': 'en'})))
+    wait_until(lambda: any('still answering' in p['text'] for p in answer_of(answers, 'b3')), 'busy')
+    assert node.popen.poll() is None
+
+
+def test_cancel_and_bad_input(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes, max_sentences=8,
+                                                  max_tokens=400)
+    cancel = probe.publisher(String, '/brain/cancel', QoSProfile(depth=10))
+    ask.publish(String(data=json.dumps({'request_id': 'c1', 'language': 'en',
+                                        'text': 'Explain Kirchhoff laws and the capacitor in detail.'})))
+    wait_until(lambda: answer_of(answers, 'c1'), 'a first sentence', 120)
+    cancel.publish(String(data='c1'))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'c1')), 'the end of c1', 60)
+    assert len(answer_of(answers, 'c1')) < 8
+    for bad in ('not json', '{"text": "no id"}'):
+        ask.publish(String(data=bad))
+    wait_until(lambda: int(diag(diagnostics)[1].get('errors', 0)) >= 2, 'two errors reported')
+    assert node.popen.poll() is None
+
+
+def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes,
+                                                  model_file='nowhere.gguf')
+    wait_until(lambda: diag(diagnostics)[0] and diag(diagnostics)[0].level == b'\x02', 'ERROR level')
+    assert 'no language model' in diag(diagnostics)[0].message
+    ask.publish(String(data=json.dumps({'request_id': 'm1', 'text': 'When is the lab session?'})))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'm1')), 'a final', 60)
+    assert answer_of(answers, 'm1')[-1]['declined']
