@@ -56,6 +56,12 @@ class Model:
     location: str
     sha256: dict = field(default_factory=dict)  # {relative file ('' for the path itself): digest}
     prepare: dict = field(default_factory=dict)
+    setup: str = 'make setup'  # the command that installs it; another one marks it optional
+
+    @property
+    def optional(self) -> bool:
+        """Whether `make setup` leaves this model out."""
+        return self.setup != 'make setup'
 
     @property
     def path(self) -> str:
@@ -66,8 +72,8 @@ class Model:
         """Return the path if the model is usable; raise ModelError saying how to fix it if not."""
         path = self.path
         if not os.path.exists(path):
-            hint = '`make setup` (or `milo models prepare ' + self.name + '`)' if self.prepare \
-                else '`make setup`'
+            hint = f'`{self.setup}`' + (f' (or `milo models prepare {self.name}`)'
+                                        if self.prepare and not self.optional else '')
             raise ModelError(f"model '{self.name}' not found at {path}; run {hint}")
         for relative, expected in (self.sha256.items() if verify else ()):
             target = os.path.join(path, relative) if relative else path
@@ -102,7 +108,8 @@ def load_catalogue(path: Optional[str] = None) -> dict:
         if isinstance(digests, str):
             digests = {'': digests}
         catalogue[name] = Model(name, e['kind'], ' '.join(str(e.get('description', '')).split()),
-                                e['path'], digests, e.get('prepare') or {})
+                                e['path'], digests, e.get('prepare') or {},
+                                e.get('setup', 'make setup'))
     return catalogue
 
 

@@ -2,6 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """`milo models`: list the model catalogue and prepare (join, check) the models set-up installs."""
 
+import os
+
 from milo_robot.models import ModelError, get_model, load_catalogue, prepare
 
 
@@ -24,6 +26,9 @@ def run(args) -> int:
     for name in names:
         try:
             model = get_model(name)
+            if model.optional and not args.names and not os.path.exists(model.path):
+                print(f'{name:<14} optional not installed: `{model.setup}` installs it')
+                continue
             path = prepare(model) if args.action == 'prepare' else model.check()
             print(f'{name:<14} ok       {path}')
         except ModelError as exc:

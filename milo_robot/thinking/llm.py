@@ -6,7 +6,7 @@ import os
 
 from milo_robot.models import ModelError, get_model, models_dir
 
-PROFILES = {'tiny': 'llm-tiny', 'small': 'llm-small'}
+PROFILES = {'tiny': 'llm-tiny', 'small': 'llm-small', 'base': 'llm-base'}
 MIN_CTX, MAX_CTX = 512, 8192
 
 
