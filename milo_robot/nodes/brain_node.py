@@ -56,6 +56,7 @@ class BrainNode(MiloNode):
         self._answers = self.create_publisher(String, '/brain/answer', EVENTS_QOS)
         self._questions = queue.Queue(maxsize=self.params.queue_size)
         self._cancelled = set()
+        self._pending = []  # lecture segments not yet in a passage
         self._current = (None, threading.Event())
         self._stopping = threading.Event()
         self.create_subscription(String, '/brain/question', self._on_question, QoSProfile(depth=10))
@@ -82,7 +83,8 @@ class BrainNode(MiloNode):
         current, event = self._current
         if request_id in ('', current):
             event.set()
-        self._cancelled.add(request_id)
+        elif any(request_id == queued[0] for queued in list(self._questions.queue)):
+            self._cancelled.add(request_id)  # skipped when its turn comes
 
     def _publish(self, request_id, index, text, final=False, declined=False, sources=()):
         self._answers.publish(String(data=json.dumps(
@@ -110,7 +112,7 @@ class BrainNode(MiloNode):
             except queue.Empty:
                 last_id = self._index_lecture(index, last_id)
                 continue
-            last_id = self._index_lecture(index, last_id)
+            last_id = self._index_lecture(index, last_id, flush=True)
             self._answer(brain, *request)
 
     def _build_index(self) -> Index:
@@ -125,20 +127,28 @@ class BrainNode(MiloNode):
         self.health.set('notes_passages', added)
         return index
 
-    def _index_lecture(self, index: Index, last_id: int) -> int:
+    def _index_lecture(self, index: Index, last_id: int, flush: bool = False) -> int:
+        """Index new segments in passages of full length; `flush` indexes a partial one too."""
         try:
             with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
-                segments = record.segments(since_id=last_id)
+                self._pending += record.segments(since_id=last_id)
         except RecordError:
             return last_id  # no lecture recorded yet
-        if segments:
-            index.add(lecture_passages(segments))
+        last_id = self._pending[-1].id if self._pending else last_id
+        passages = lecture_passages(self._pending)
+        ready = passages if flush else passages[:-1]  # the last one may still grow
+        if ready:
+            index.add(ready)
+            used = sum(len(p.text.split()) for p in ready)
+            while self._pending and used > 0:  # drop the segments those passages hold
+                used -= len(self._pending.pop(0).text.split())
             self.health.set('passages', len(index.passages))
-        return segments[-1].id if segments else last_id
+        return last_id
 
     def _answer(self, brain: Brain, request_id: str, text: str, language: str) -> None:
         if request_id in self._cancelled:
             self._cancelled.discard(request_id)
+            self._publish(request_id, 0, '', final=True, declined=True)  # the asker is told
             return
         cancel = threading.Event()
         self._current = (request_id, cancel)

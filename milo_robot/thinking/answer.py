@@ -38,8 +38,10 @@ TEACHER_SAID = {'en': 'At {} the teacher said: {}', 'fr': 'À {}, le professeur 
 
 _ASKS_WHAT_TEACHER_SAID = re.compile(
     r"(what did (the )?(teacher|professor|lecturer) say (about|on|regarding)|"
-    r"qu.?(est-ce qu.?)?a dit (le|la) (professeur|prof|enseignant|enseignante) (sur|à propos|de)|"
-    r"qu.?a dit (le|la) (professeur|prof|enseignant|enseignante))", re.I)
+    r"what has (the )?(teacher|professor|lecturer) said (about|on|regarding)|"
+    r"qu.?(est-ce qu.?(e )?)?(le |la |l.)?(professeur|prof|enseignant|enseignante) a dit "
+    r"(sur|à propos d.?|de)|"
+    r"qu.?a dit (le |la |l.)(professeur|prof|enseignant|enseignante) (sur|à propos d.?|de))", re.I)
 _FRENCH = re.compile(r"[éèêàçùâîôœ]|\b(le|la|les|est|quel|quelle|quoi|comment|pourquoi|qu|une|"
                      r"des|du|que|qui|c'est|sont|pour|avec|nous|vous)\b", re.I)
 _SENTENCE = re.compile(r'(.+?[.!?…])\s+', re.S)  # mid-stream, a sentence ends before a space
@@ -101,6 +103,8 @@ class Brain:
 
     def _relevant(self, hit) -> bool:
         _, similarity, lexical = hit
+        if self.index.embedder is None:  # words only: overlap must decide alone
+            return lexical >= self.min_overlap
         return similarity >= self.min_similarity or (
             lexical >= self.min_overlap and similarity >= self.min_similarity - 0.05)
 
@@ -178,8 +182,9 @@ class Brain:
         if tail and sentences < self.max_sentences and not (cancel and cancel.is_set()):
             sentences += 1
             yield AnswerPart(tail)
-        sources = [p.cite(language) for p in passages[:1]]
-        if sentences and not (cancel and cancel.is_set()):
+        cancelled = cancel is not None and cancel.is_set()
+        sources = [] if cancelled else [p.cite(language) for p in passages[:1]]
+        if sentences and not cancelled:
             yield AnswerPart(SOURCE[language].format(sources[0]))
         yield AnswerPart('', final=True, sources=sources, declined=not sentences)
 

@@ -32,8 +32,10 @@ def model_file(profile: str, path: str = '') -> str:
 
 def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2):
     """Load the model with a bounded context (never 0, which would mean the model's maximum)."""
-    from llama_cpp import Llama
-
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:  # a broken build of the runtime is a model problem to the user
+        raise ModelError(f'llama-cpp-python is not usable ({exc}); run `make setup`') from exc
     if not MIN_CTX <= n_ctx <= MAX_CTX:
         raise ValueError(f'n_ctx {n_ctx} is out of range {MIN_CTX}..{MAX_CTX}')
     target = model_file(profile, path)
