@@ -122,4 +122,22 @@ def memory() -> dict:
     return {'llm_rss_mb': result(samples, 'MB', COMMAND, 'profile small, n_ctx 4096')}
 
 
-BENCHMARKS = (speed, memory, qa_quality)
+def qa_restate() -> dict:
+    """Measure the small profile with the two best passages repeated next to the question."""
+    questions, index = _qa()
+    brain = Brain(index, load_llm('small'), restate=2)
+    covered = [q for q in questions if q['covered']]
+    right, firsts = 0, []
+    for q in covered:
+        started, first, text = time.perf_counter(), None, ''
+        for part in brain.ask(q['question'], q['language']):
+            first = first or time.perf_counter() - started
+            text += ' ' + part.text
+        right += _correct(text, q['expect'])
+        firsts.append(first)
+    note = f'data/qa, {len(covered)} covered questions, restate=2'
+    return {'qa_accuracy_small_restate2': result([right / len(covered)], '', COMMAND, note),
+            'first_sentence_small_restate2_p50_s': result(firsts, 's', COMMAND, note)}
+
+
+BENCHMARKS = (speed, memory, qa_quality, qa_restate)

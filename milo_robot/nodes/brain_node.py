@@ -36,6 +36,8 @@ PARAMETERS = (
               min=0.5, max=1.0),
     ParamSpec('min_overlap', 3.8, 'BM25 score that, with a slightly lower similarity, makes a '
               'passage relevant', min=0.0, max=100.0),
+    ParamSpec('restate', 0, 'Most relevant passages repeated next to the question: better answers, '
+              'later first words', min=0, max=4),
     ParamSpec('database', 'records/milo.db', 'The lecture record to answer from (read only)'),
     ParamSpec('notes_dir', 'data/notes', 'Course notes: Markdown, text and PDF files'),
     ParamSpec('queue_size', 2, 'Questions that may wait while one is answered', min=1, max=10),
@@ -101,7 +103,7 @@ class BrainNode(MiloNode):
             self.get_logger().error(f'{exc}; questions will be declined')
             llm = None
         brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity,
-                      p.min_overlap, p.top_k)
+                      p.min_overlap, p.top_k, p.restate)
         self.health.set('model', p.model_file or p.profile)
         self.ready = llm is not None
         self.get_logger().info(f'ready: {len(index.passages)} passages indexed')

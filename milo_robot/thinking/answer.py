@@ -71,15 +71,19 @@ class Brain:
     CHARS_PER_TOKEN = 3.2  # a safe estimate for English and French text
 
     def __init__(self, index: Index, llm=None, max_sentences: int = 3, max_tokens: int = 160,
-                 min_similarity: float = 0.85, min_overlap: float = 3.8, top_k: int = 4):
+                 min_similarity: float = 0.85, min_overlap: float = 3.8, top_k: int = 4,
+                 restate: int = 0):
         """Use `llm` (a llama_cpp.Llama) for answers.
 
         A passage is relevant when its embedding is close to the question's (`min_similarity`),
         or somewhat close and sharing words with it (BM25 of at least `min_overlap`).
+        `restate` repeats the most relevant passages next to the question: the small model
+        answers better, but each repeated passage delays the first token (BENCHMARKS.md).
         """
         self.index, self.llm = index, llm
         self.max_sentences, self.max_tokens = max_sentences, max_tokens
         self.min_similarity, self.min_overlap, self.top_k = min_similarity, min_overlap, top_k
+        self.restate = restate
         self.lock = threading.Lock()  # one answer at a time: the model is not re-entrant
 
     def ask(self, question: str, language: str = '',
@@ -151,7 +155,8 @@ class Brain:
     def messages(self, question: str, language: str, passages: list) -> list:
         """Build the chat: the fixed part (rules and lecture) first, then what this question adds."""
         transcript, in_prefix = self.lecture_context()
-        extra = '\n'.join(f'({p.cite(language)}) {p.text}' for p in passages if p.key not in in_prefix)
+        extra = '\n'.join(f'({p.cite(language)}) {p.text}' for i, p in enumerate(passages)
+                          if p.key not in in_prefix or i < self.restate)
         hint = '; '.join(p.cite(language) for p in passages[:2])
         user = (f'Other passages:\n{extra}\n\n' if extra else '') + \
             f'Question: {question}\n(Most relevant: {hint})'
