@@ -195,9 +195,9 @@ class ProcessGroup:
             argv += ['-p', f'{name}:={_ros_value(value)}']
         return self.start(argv)
 
-    def milo(self, *args: str) -> ManagedProcess:
+    def milo(self, *args: str, env=None) -> ManagedProcess:
         """Run the `milo` command line."""
-        return self.start([sys.executable, '-m', 'milo_robot.cli.main', *args])
+        return self.start([sys.executable, '-m', 'milo_robot.cli.main', *args], env)
 
     def kill_all(self):
         for proc in self.started:

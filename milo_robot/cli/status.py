@@ -33,14 +33,17 @@ def collect(wait_s: float) -> tuple:
 
     node.create_subscription(DiagnosticArray, '/diagnostics', keep, 10)
     deadline = time.monotonic() + wait_s
-    settle = time.monotonic() + min(wait_s, 1.5)  # discovery needs a moment to list the nodes
-    names = []
+    names, changed = [], time.monotonic()
     try:
         while time.monotonic() < deadline:
             rclpy.spin_once(node, timeout_sec=0.1)
-            names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
-            if time.monotonic() > settle and names and all(f'milo/{n}' in latest for n in names):
-                break  # every node has reported: no need to wait longer
+            found = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
+            if found != names:
+                names, changed = found, time.monotonic()
+            # Done once every node has reported and discovery has found no new node for a while.
+            if names and time.monotonic() - changed > 2.0 and \
+                    all(f'milo/{n}' in latest for n in names):
+                break
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
