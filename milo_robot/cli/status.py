@@ -12,9 +12,9 @@ def add_parser(commands) -> None:
     p = commands.add_parser(
         'status', help='summarise the running nodes and their health',
         description='Listen to /diagnostics for a moment and print each Milo node\'s health.')
-    p.add_argument('--wait', type=float, default=6.0, metavar='S',
-                   help='listen at most this long (default 6 s; it stops as soon as every running '
-                   'node has reported; diagnostics come at 1 Hz)')
+    p.add_argument('--wait', type=float, default=5.0, metavar='S',
+                   help='how long to listen (default 5 s: discovery can take 3 s, diagnostics '
+                   'come at 1 Hz)')
     p.set_defaults(run=run)
 
 
@@ -32,18 +32,12 @@ def collect(wait_s: float) -> tuple:
             latest[s.name] = s
 
     node.create_subscription(DiagnosticArray, '/diagnostics', keep, 10)
+    # Discovery sometimes takes about 3 s: listen for the whole time, never stop early.
     deadline = time.monotonic() + wait_s
-    names, changed = [], time.monotonic()
     try:
         while time.monotonic() < deadline:
             rclpy.spin_once(node, timeout_sec=0.1)
-            found = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
-            if found != names:
-                names, changed = found, time.monotonic()
-            # Done once every node has reported and discovery has found no new node for a while.
-            if names and time.monotonic() - changed > 2.0 and \
-                    all(f'milo/{n}' in latest for n in names):
-                break
+        names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
