@@ -24,17 +24,13 @@ SILENT = 64  # |sample| below this is silence
 
 
 class _Timeline(PlayerEvents):
-    """When blocks start, and when speech ends."""
+    """When blocks start playing."""
 
     def __init__(self):
-        self.blocks, self.idle = [], []
+        self.blocks = []
 
     def block(self, samples, level, started):
         self.blocks.append(time.perf_counter())
-
-    def speaking(self, active):
-        if not active:
-            self.idle.append(time.perf_counter())
 
 
 class _TimedSink(PacedWavSink):
