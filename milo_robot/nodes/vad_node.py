@@ -87,6 +87,7 @@ class VadNode(MiloNode):
             self._bad_frame(str(exc))
             return
         self.health.activity()
+        self.health.count('frames')
         for event, barge_in in self.detector.push(frame, stamp_seconds(msg)):
             self._publish(event, barge_in)
 
