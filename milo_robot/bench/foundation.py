@@ -10,11 +10,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 
 import numpy as np
 
 from milo_robot.audio.capture import FrameAssembler
+from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.bench.results import result
 
 COMMAND = 'make bench'
@@ -26,11 +26,9 @@ def _tone(seconds: float, rate: int) -> np.ndarray:
 
 
 def _write_wav(path: str, samples: np.ndarray, rate: int) -> str:
-    with wave.open(path, 'wb') as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.tobytes())
+    speaker = WavSpeaker(path, rate)  # the sim speaker writes a complete WAV file
+    speaker.play(samples)
+    speaker.close()
     return path
 
 
