@@ -38,6 +38,8 @@ NODES = (
     NodeSpec('asr', 'asr_node'),
     NodeSpec('tts', 'tts_node'),
     NodeSpec('brain', 'brain_node'),
+    NodeSpec('dialogue', 'dialogue_node'),
+    NodeSpec('body', 'body_node'),
 )
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from milo_robot.hearing.lecture_record import Lecture, LectureRecord, RecordError, Segment, format_clock
+from milo_robot.hearing.lecture_record import (
+    SCHEMA_VERSION,
+    Lecture,
+    LectureRecord,
+    QuestionEntry,
+    RecordError,
+    Segment,
+    format_clock,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = 1_800_000_000.0  # a fixed wall time, so that tests don't depend on the clock
@@ -59,7 +67,7 @@ def test_the_file_is_in_wal_mode(record, path):
     conn = sqlite3.connect(path)
     try:
         assert conn.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
-        assert conn.execute('PRAGMA user_version').fetchone()[0] == 1
+        assert conn.execute('PRAGMA user_version').fetchone()[0] == SCHEMA_VERSION
     finally:
         conn.close()
 
@@ -231,3 +239,32 @@ def test_format_clock(seconds, text):
 def test_format_clock_refuses_negative_times():
     with pytest.raises(ValueError):
         format_clock(-1)
+
+
+def test_the_question_log_keeps_each_question_and_its_outcome(record):
+    lecture = record.start_lecture(now=T0)
+    record.log_question(QuestionEntry(lecture, T0 + 60, 'Milo, what is a volt?', 'What is a volt?', 'en',
+                                      'lecture', 'answered', 'The unit of voltage.', 'The unit of voltage.',
+                                      ('notes: circuits.md',), 1.25))
+    record.log_question(QuestionEntry(lecture, T0 + 90, 'Milo, and why?', 'What is a volt? And why?', 'en',
+                                      'lecture', 'interrupted', 'Because. It is.', 'Because.', (), None))
+    first, second = record.questions(lecture)
+    assert (first.outcome, first.sources, first.latency_s) == ('answered', ('notes: circuits.md',), 1.25)
+    assert (second.outcome, second.spoken, second.latency_s) == ('interrupted', 'Because.', None)
+    with pytest.raises(ValueError, match='outcome'):
+        record.log_question(QuestionEntry(lecture, T0, 'x', 'x', 'en', 'qa', 'ignored'))
+
+
+def test_a_version_1_record_gains_the_question_log(path):
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    conn.execute('CREATE TABLE lectures (id INTEGER PRIMARY KEY, title TEXT NOT NULL, started_at REAL NOT NULL, '
+                 'ended_at REAL, language TEXT NOT NULL)')
+    conn.execute("INSERT INTO lectures VALUES (1, 'old', 1.0, NULL, 'fr')")
+    conn.execute('PRAGMA user_version = 1')
+    conn.commit()
+    conn.close()
+    with LectureRecord(path) as record:
+        assert record.lectures()[0].title == 'old'
+        record.log_question(QuestionEntry(1, T0, 'q', 'q', 'fr', 'qa', 'declined'))
+        assert len(record.questions()) == 1

@@ -19,16 +19,19 @@ def load_voice(name: str = 'piper-joe'):
     return PiperVoice.load(get_model(name).check())
 
 
-def synthesize(text: str, voice=None, steady: bool = True) -> np.ndarray:
+def synthesize(text: str, voice=None, steady: bool = True, length_scale: float | None = None) -> np.ndarray:
     """Return `text` spoken as int16 samples at the voice's own rate.
 
     Piper adds random noise to its voice, which sounds natural; `steady` turns it off so that a
     sentence always gives the same audio and tests and benchmarks measure the same speech.
+    `length_scale` changes the speaking rate (below 1 is faster); None keeps the voice's own.
     """
     from piper import SynthesisConfig
 
     voice = voice or load_voice()
-    config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0) if steady else None
+    config = SynthesisConfig(length_scale=length_scale)
+    if steady:
+        config.noise_scale = config.noise_w_scale = 0.0
     chunks = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
               for c in voice.synthesize(text, syn_config=config)]
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)

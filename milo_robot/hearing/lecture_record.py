@@ -3,6 +3,7 @@
 """The lecture record: what was said in class, kept durably in one SQLite file per robot."""
 
 import contextlib
+import json
 import math
 import sqlite3
 import threading
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
-SCHEMA_VERSION = 1  # kept in PRAGMA user_version
+SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 2 added the question log
 ROLES = ('teacher', 'student', 'unknown')
 BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
 
@@ -37,7 +38,22 @@ _SCHEMA = (
         engine TEXT NOT NULL
     )''',
     'CREATE INDEX IF NOT EXISTS segments_by_lecture_time ON segments (lecture_id, start_s)',
+    '''CREATE TABLE IF NOT EXISTS questions (
+        id INTEGER PRIMARY KEY,
+        lecture_id INTEGER REFERENCES lectures(id),
+        asked_at REAL NOT NULL,  -- wall time, unix s: when the student stopped speaking
+        heard TEXT NOT NULL,  -- as transcribed
+        question TEXT NOT NULL,  -- as answered (name removed, follow-up context added)
+        language TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'declined', 'interrupted', 'failed')),
+        answer TEXT NOT NULL,  -- what Milo meant to say
+        spoken TEXT NOT NULL,  -- what was heard before any interruption
+        sources TEXT NOT NULL,  -- JSON list
+        latency_s REAL  -- end of the question to Milo's first sound of the answer
+    )''',
 )
+OUTCOMES = ('answered', 'declined', 'interrupted', 'failed')
 
 
 class RecordError(RuntimeError):
@@ -70,6 +86,24 @@ class Segment:
     confidence: float
     speaker_role: str
     engine: str
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    """A student's question and what became of it, for the teacher."""
+
+    lecture_id: Optional[int]
+    asked_at: float
+    heard: str
+    question: str
+    language: str
+    mode: str
+    outcome: str  # one of OUTCOMES
+    answer: str = ''
+    spoken: str = ''
+    sources: tuple = ()
+    latency_s: Optional[float] = None
+    id: Optional[int] = None
 
 
 def format_clock(seconds: float) -> str:
@@ -131,9 +165,9 @@ class LectureRecord:
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f'its schema version {version} is newer than this code reads '
                                         f'({SCHEMA_VERSION})')
-        if version == 0:
-            if self.read_only:
-                raise sqlite3.DatabaseError('it holds no lecture record yet')
+        if version == 0 and self.read_only:
+            raise sqlite3.DatabaseError('it holds no lecture record yet')
+        if version < SCHEMA_VERSION and not self.read_only:  # new, or older: add what is missing
             conn.execute('BEGIN IMMEDIATE')
             try:
                 for statement in _SCHEMA:
@@ -284,6 +318,30 @@ class LectureRecord:
             row = conn.execute('SELECT id, title, started_at, ended_at, language FROM lectures WHERE id = ?',
                                (lecture_id,)).fetchone()
         return None if row is None else Lecture(*row)
+
+    def log_question(self, q: QuestionEntry) -> int:
+        """Add a question to the log and commit it at once; return its id."""
+        if q.outcome not in OUTCOMES:
+            raise ValueError(f'outcome must be one of {", ".join(OUTCOMES)}, not {q.outcome!r}')
+        with self._writing('log a question') as conn:
+            cursor = conn.execute(
+                'INSERT INTO questions (lecture_id, asked_at, heard, question, language, mode, outcome, '
+                'answer, spoken, sources, latency_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                (q.lecture_id, q.asked_at, q.heard, q.question, q.language, q.mode, q.outcome, q.answer,
+                 q.spoken, json.dumps(list(q.sources), ensure_ascii=False), q.latency_s))
+            return cursor.lastrowid
+
+    def questions(self, lecture_id: Optional[int] = None) -> List[QuestionEntry]:
+        """Return the logged questions in the order they were asked, optionally of one lecture."""
+        sql = ('SELECT lecture_id, asked_at, heard, question, language, mode, outcome, answer, spoken, '
+               'sources, latency_s, id FROM questions')
+        params = []
+        if lecture_id is not None:
+            sql += ' WHERE lecture_id = ?'
+            params.append(lecture_id)
+        with self._reading('read the question log') as conn:
+            rows = conn.execute(sql + ' ORDER BY asked_at, id', params).fetchall()
+        return [QuestionEntry(*row[:9], tuple(json.loads(row[9])), *row[10:]) for row in rows]
 
     def close(self) -> None:
         """Close the file; closing twice is harmless."""

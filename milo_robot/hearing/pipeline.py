@@ -24,9 +24,16 @@ class SpeechDetector:
     """VAD and segmentation of a frame stream, aware of when Milo itself is speaking."""
 
     def __init__(self, vad, settings: SegmenterSettings, speaking_threshold: float = 0.8,
-                 echo: Optional[EchoGate] = None):
-        """Use `vad` (probability per 512-sample frame); raise the threshold while Milo speaks."""
+                 echo: Optional[EchoGate] = None, barge_in_s: float = 0.064):
+        """Use `vad` (probability per 512-sample frame); raise the threshold while Milo speaks.
+
+        While Milo speaks, `barge_in_s` of confident voice over it is reported at once as a
+        barge-in event, well before the segment start (which needs the minimum speech length).
+        """
         self.vad = vad
+        self.barge_in_s = barge_in_s
+        self._voiced_over = 0.0  # confident voice heard over Milo so far
+        self._onset = 0.0
         self.segmenter = Segmenter(settings)
         self.speaking_threshold = speaking_threshold
         self.echo = echo or EchoGate()
@@ -53,8 +60,17 @@ class SpeechDetector:
         if self.milo_speaking:
             # Stricter while Milo talks: only a confident voice over it counts (barge-in).
             p = p if p >= self.speaking_threshold else 0.0
-        events = self.segmenter.push(p, t, FRAME_SAMPLES / SAMPLE_RATE)
-        return [(e, self.milo_speaking and e.kind == 'start') for e in events]
+        frame_s = FRAME_SAMPLES / SAMPLE_RATE
+        barge_in = []
+        if self.milo_speaking and p > 0.0:
+            self._onset = t if self._voiced_over == 0.0 else self._onset
+            self._voiced_over += frame_s
+            if self._voiced_over - frame_s < self.barge_in_s <= self._voiced_over + 1e-9:
+                barge_in = [(SpeechEvent('barge_in', self._onset), True)]
+        else:
+            self._voiced_over = 0.0
+        events = self.segmenter.push(p, t, frame_s)
+        return barge_in + [(e, self.milo_speaking and e.kind == 'start') for e in events]
 
     def flush(self) -> list:
         """End any open segment (end of the stream)."""

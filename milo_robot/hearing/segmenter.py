@@ -10,7 +10,7 @@ from typing import Optional
 class SpeechEvent:
     """A segment starting (`end` is None) or ending; times in seconds on the stream's clock."""
 
-    kind: str  # 'start' or 'end'
+    kind: str  # 'start' or 'end' (or 'barge_in': voice over Milo, before any 'start')
     start: float
     end: Optional[float] = None
 

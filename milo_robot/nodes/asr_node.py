@@ -90,6 +90,8 @@ class AsrNode(MiloNode):
     def _on_event(self, msg: String) -> None:
         try:
             data = json.loads(msg.data)
+            if isinstance(data, dict) and data.get('event') == 'barge_in':
+                return  # a stop signal for the TTS; the segment itself starts later
             event = SpeechEvent(data['event'], float(data['start']),
                                 float(data['end']) if data['event'] == 'end' else None)
             if event.kind not in ('start', 'end'):
@@ -146,6 +148,7 @@ class AsrNode(MiloNode):
             self._partial.publish(String(data=json.dumps(payload, ensure_ascii=False)))
             return
         payload.update(speaker_role=self.params.speaker_role,
+                       wall_end=round(started_at + transcript.end, 3),
                        lecture_id=self._lecture[0] if self._lecture else None,
                        segment_id=self._save(transcript, started_at))
         self._final.publish(String(data=json.dumps(payload, ensure_ascii=False)))

@@ -62,6 +62,7 @@ class TtsNode(MiloNode):
         self._speaking_pub = self.create_publisher(Bool, '/tts/speaking', STATE_QOS)
         self._mouth = self.create_publisher(Float32, '/tts/mouth', 10)
         self._spoken = self.create_publisher(String, '/tts/spoken', EVENTS_QOS)
+        self._started = self.create_publisher(String, '/tts/started', EVENTS_QOS)
         self._played = self.create_publisher(Image, '/speaker/audio', SPEAKER_AUDIO_QOS)
         self._speaking_pub.publish(Bool(data=False))
         self.player = SpeechPlayer(voices, self._open_sink(voices.default.rate), p.block_ms,
@@ -157,6 +158,10 @@ class _Bridge(PlayerEvents):
             t = self._stream_start + self._sent / 16000
             self.node._played.publish(frame_to_msg(frame, _time_msg(t), 'speaker'))
             self._sent += len(frame)
+
+    def started(self, request_id: str, at: float) -> None:
+        self.node._started.publish(String(data=json.dumps({'request_id': request_id,
+                                                           'time': round(at, 4)})))
 
     def spoken(self, request_id: str, text: str, interrupted: bool) -> None:
         self.node._spoken.publish(String(data=json.dumps(

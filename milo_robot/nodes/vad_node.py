@@ -37,6 +37,8 @@ PARAMETERS = (
     ParamSpec('speaking_threshold', 0.8, 'Threshold while Milo speaks, on the audio left after '
               'removing its own voice: only a confident voice over Milo is a barge-in',
               min=0.05, max=0.99),
+    ParamSpec('barge_in_ms', 64, 'Confident voice over Milo that stops it at once (ms), before '
+              'the segment start', min=32, max=2000),
     ParamSpec('echo_max_delay_ms', 300, 'Longest delay of Milo\'s voice from speaker to '
               'microphone that the echo gate searches (ms)', min=10, max=1000),
 )
@@ -61,7 +63,7 @@ class VadNode(MiloNode):
         settings = SegmenterSettings(p.threshold, p.release, p.min_speech_ms / 1000,
                                      p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s)
         self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
-                                       EchoGate(p.echo_max_delay_ms / 1000))
+                                       EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000)
         self.health.set('model', p.engine)
         self._events = self.create_publisher(String, '/vad/events', EVENTS_QOS)
         self._speech = self.create_publisher(Bool, '/vad/speech', STATE_QOS)
@@ -96,11 +98,12 @@ class VadNode(MiloNode):
         if event.end is not None:
             payload['end'] = round(event.end, 3)
         self._events.publish(String(data=json.dumps(payload)))
-        self._speech.publish(Bool(data=event.kind == 'start'))
-        self.health.count('segments' if event.kind == 'end' else 'starts')
-        if barge_in:
+        if event.kind == 'barge_in':
             self.health.count('barge_ins')
             self.get_logger().info('someone is talking over Milo (barge-in)')
+            return
+        self._speech.publish(Bool(data=event.kind == 'start'))
+        self.health.count('segments' if event.kind == 'end' else 'starts')
 
     def _bad_frame(self, problem: str) -> None:
         self.health.error(problem)

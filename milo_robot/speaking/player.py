@@ -72,6 +72,9 @@ class PlayerEvents:
     def block(self, samples: np.ndarray, level: float, started: float) -> None:
         """Report a block of audio (at the sink's rate) that began playing at wall time `started`."""
 
+    def started(self, request_id: str, at: float) -> None:
+        """Report that a sentence of a request began playing at wall time `at`."""
+
     def spoken(self, request_id: str, text: str, interrupted: bool) -> None:
         """Report a request finished or cut short: `text` holds only the words that were heard."""
 
@@ -211,6 +214,8 @@ class SpeechPlayer:
                 self.stop()
                 return start
             self._now = (request_id, words, (start + len(block)) / len(audio))
+            if start == 0:
+                self.events.started(request_id, started)
             self.events.block(block, mouth_level(block), started)
         self._now = ('', [], 0.0)
         return len(audio)

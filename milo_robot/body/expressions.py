@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Expression presets: what the light and the head show for each robot state or teleop key."""
+
+from dataclasses import dataclass
+
+from milo_robot.body.controller import Light
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A light and a head pose (degrees)."""
+
+    light: Light
+    pan: float = 0.0
+    tilt: float = 0.0
+
+
+# The robot states the dialogue publishes on /robot/state.
+ROBOT_STATES = ('idle', 'listening', 'thinking', 'speaking', 'sleep')
+
+EXPRESSIONS = {
+    'idle': Expression(Light((40, 40, 120), 'breathe', 4.0)),
+    'listening': Expression(Light((0, 160, 60)), tilt=5.0),
+    'thinking': Expression(Light((120, 40, 200), 'breathe', 1.0), pan=12.0, tilt=12.0),
+    'speaking': Expression(Light((0, 140, 200))),
+    'sleep': Expression(Light((10, 10, 40), 'breathe', 6.0), tilt=-25.0),
+    # Extra expressions the club triggers from teleop.
+    'happy': Expression(Light((255, 180, 0)), tilt=8.0),
+    'surprised': Expression(Light((255, 255, 255), 'blink', 0.3), tilt=15.0),
+    'confused': Expression(Light((200, 0, 200), 'blink', 1.0), pan=-15.0, tilt=-8.0),
+}
+
+# How far the jaw opens at full mouth level (degrees; the firmware allows 0-40).
+JAW_OPEN_DEG = 30.0
+
+
+def jaw_for(mouth_level: float) -> float:
+    """Return the jaw angle for a TTS mouth level (0 closed .. 1 loud)."""
+    return round(max(0.0, min(1.0, mouth_level)) * JAW_OPEN_DEG, 1)

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Is Milo addressed by name, and is the sentence a command (mode switch) or a question?
+
+Speech recognition spells the name in several ways ("Milo", "Milot", "Mylo", "Mi-lo"), so the
+name is matched loosely, but only where people put it when they call someone: first (after a
+greeting) or last. "Milo" in the middle of a sentence is talk about Milo, not to Milo.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_NAME = r"(?:m[iy]\W?l+[oô]+[ltw]?|m[iy]\W?l+eau|mee\W?lo|mil+ow)"
+_GREETING = r"(?:(?:hey|hi|hello|ok|okay|ô|oh|eh|dis|dites|salut|bonjour|alors|so|and|et)\W+)?"
+_AT_START = re.compile(rf"^\W*{_GREETING}{_NAME}\b(?!['’]s\b)\W*", re.I)
+_AT_END = re.compile(rf"\W+{_NAME}\W*$", re.I)
+
+# Voice commands, matched on what follows the name.
+MODE_COMMANDS = {
+    'qa': re.compile(r"\b(question(s)? time|time for questions|mode (de )?questions?|questions? mode|"
+                     r"place aux questions|l.heure des questions|passons aux questions)\b", re.I),
+    'lecture': re.compile(r"\b(lecture mode|mode (de )?(cours|lecture)|back to (the )?lecture|"
+                          r"wake up|r[ée]veille.toi|on reprend le cours)\b", re.I),
+    'sleep': re.compile(r"\b(go to sleep|sleep mode|mode (veille|sommeil)|va dormir|dors|"
+                        r"mets.toi en veille)\b", re.I),
+}
+
+_QUESTION_START = re.compile(
+    r"^\W*(what|why|how|when|where|who|which|whose|is|are|can|could|does|do|did|should|would|will|"
+    r"explain|tell me|quel(le)?s?|pourquoi|comment|quand|o[uù]|qui|combien|est.ce|peux|pouvez|"
+    r"c.est quoi|qu.est|explique|dis.moi)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A sentence as heard, and what it means for Milo."""
+
+    text: str  # without Milo's name
+    addressed: bool
+    command: Optional[str] = None  # a mode, when the sentence asks to switch to it
+
+    @property
+    def is_question(self) -> bool:
+        """Return whether it reads as a question (a question mark, or how questions start)."""
+        return self.text.rstrip().endswith('?') or bool(_QUESTION_START.search(self.text))
+
+
+def parse(text: str) -> Utterance:
+    """Find Milo's name at the start or end of `text`, and a mode command after it."""
+    text = ' '.join(text.split())
+    start = _AT_START.match(text)
+    end = None if start else _AT_END.search(text)
+    if start:
+        rest = text[start.end():]
+    elif end:
+        rest = text[:end.start()] + ('?' if '?' in text[end.start():] else '')
+    else:
+        return Utterance(text, False)
+    rest = rest.strip(' ,')
+    rest = rest[:1].upper() + rest[1:]
+    command = next((mode for mode, pattern in MODE_COMMANDS.items() if pattern.search(rest)), None)
+    # A command is a short sentence: a question that mentions "question time" is still a question.
+    if command and len(rest.split()) > 7:
+        command = None
+    return Utterance(rest, True, command)

@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The dialogue manager: modes, addressing, turn-taking, acknowledgements, barge-in, the question log.
+
+Plain Python: the dialogue node feeds it what it hears (transcripts, VAD, answers, speech reports)
+and carries out what it asks for through an `Outputs` object, so all of it is testable without ROS.
+"""
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from milo_robot.conversation.addressing import parse
+from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.turns import looks_unfinished
+from milo_robot.hearing.lecture_record import QuestionEntry
+
+MODES = ('lecture', 'qa', 'sleep')
+ACK = {'en': 'Hmm.', 'fr': 'Hmm.'}
+MODE_SAID = {
+    'qa': {'en': 'Question time! Ask me anything about the lecture.',
+           'fr': "C'est l'heure des questions ! Demandez-moi ce que vous voulez sur le cours."},
+    'lecture': {'en': "I'm listening to the lecture.", 'fr': "J'écoute le cours."},
+    'sleep': {'en': 'Going to sleep.', 'fr': 'Je me mets en veille.'},
+}
+
+
+class Outputs:
+    """What the dialogue asks of the rest of the robot (the node publishes; tests record)."""
+
+    def ask(self, request_id: str, text: str, language: str) -> None:
+        """Ask the brain a question."""
+
+    def cancel(self, request_id: str) -> None:
+        """Tell the brain to stop answering."""
+
+    def say(self, request_id: str, text: str, language: str) -> None:
+        """Have the TTS speak."""
+
+    def state(self, state: str) -> None:
+        """Publish the robot state (idle, listening, thinking, speaking, sleep)."""
+
+    def mode(self, mode: str) -> None:
+        """Publish the mode."""
+
+    def log(self, entry: QuestionEntry) -> None:
+        """Store a question in the question log."""
+
+    def note(self, line: str) -> None:
+        """Write a line of the readable session log."""
+
+
+@dataclass
+class Turn:
+    """A question Milo is answering."""
+
+    request_id: str
+    heard: str
+    question: str
+    language: str
+    ended_at: float  # wall time the student stopped speaking
+    lecture_id: Optional[int]
+    mode: str
+    asked_at: float
+    sentences: list = field(default_factory=list)
+    first_part_at: Optional[float] = None
+    first_audio_at: Optional[float] = None
+    sources: tuple = ()
+    declined: bool = False
+    brain_done: bool = False
+    acked: bool = False
+    spoken: list = field(default_factory=list)
+    reported: int = 0  # sentences the TTS reported as played (or cut)
+
+    def speech_id(self, index: int) -> str:
+        """Return the TTS request id of sentence `index`: one each, so each is reported."""
+        return f'{self.request_id}#{index}'
+
+
+@dataclass
+class _Pending:
+    """Words heard that may not be the whole turn yet."""
+
+    text: str
+    language: str
+    ended_at: float
+    lecture_id: Optional[int]
+    deadline: float
+
+
+class Dialogue:
+    """Decide what Milo says, and when."""
+
+    def __init__(self, out: Outputs, mode: str = 'lecture', continuation_s: float = 0.8,
+                 ack_after_s: float = 1.0, resume_window_s: float = 1.0,
+                 memory: Optional[ConversationMemory] = None, clock=time.time):
+        """`continuation_s`: how long to wait for the rest of an unfinished sentence.
+
+        `ack_after_s`: an answer expected later than this gets a short acknowledgement first.
+        `resume_window_s`: a student who speaks again this soon after a question is still asking
+        it: the answer is cancelled and the words are joined.
+        """
+        self.out = out
+        self.mode = mode
+        self.continuation_s, self.ack_after_s = continuation_s, ack_after_s
+        self.resume_window_s = resume_window_s
+        self.memory = memory or ConversationMemory()
+        self.clock = clock
+        self.turns = {}  # request id → Turn, while being answered
+        self._pending: Optional[_Pending] = None
+        self._ids = itertools.count(1)
+        self._expected_s = ack_after_s  # running estimate of question → first sentence
+        self._user_speaking = False
+        self._milo_speaking = False
+        self._state = ''
+        out.mode(mode)
+        self._update_state()
+
+    # --- what Milo hears -------------------------------------------------------------------------
+
+    def heard(self, text: str, language: str, ended_at: float, lecture_id=None) -> None:
+        """A final transcript of a speech segment."""
+        text = text.strip()
+        if not text:
+            return
+        if self._pending is not None:  # the rest of an unfinished sentence
+            text = f'{self._pending.text} {text}'
+            language = self._pending.language
+        now = self.clock()
+        if looks_unfinished(text) and (self._pending is None or now < self._pending.deadline):
+            deadline = self._pending.deadline if self._pending else now + self.continuation_s
+            self._pending = _Pending(text, language, ended_at, lecture_id, deadline)
+            return
+        self._pending = None
+        self._turn(text, language, ended_at, lecture_id)
+
+    def speech(self, active: bool, barge_in: bool = False) -> None:
+        """The VAD says someone started (or stopped) speaking; `barge_in` if over Milo."""
+        self._user_speaking = active
+        if active:
+            now = self.clock()
+            if self._pending is not None:
+                self._pending.deadline = now + self.continuation_s + 30.0  # wait for its final
+            for turn in list(self.turns.values()):
+                if barge_in:
+                    self._interrupt(turn, 'a student talked over Milo')
+                elif turn.first_audio_at is None and now - turn.ended_at < self.resume_window_s:
+                    self._resume(turn)
+        self._update_state()
+
+    # --- what the rest of the robot reports ------------------------------------------------------
+
+    def answer(self, request_id: str, text: str, final: bool, declined: bool = False,
+               sources=()) -> None:
+        """A sentence of the brain's answer, or its end."""
+        turn = self.turns.get(request_id)
+        if turn is None:
+            return  # cancelled or unknown: nothing more to say
+        now = self.clock()
+        if not final:
+            if turn.first_part_at is None:
+                turn.first_part_at = now
+                self._expected_s = 0.7 * self._expected_s + 0.3 * (now - turn.asked_at)
+            self.out.say(turn.speech_id(len(turn.sentences)), text, turn.language)
+            turn.sentences.append(text)
+            return
+        turn.brain_done, turn.declined, turn.sources = True, declined, tuple(sources)
+        if not turn.sentences:
+            self._finish(turn, 'failed')
+        elif turn.reported == len(turn.sentences):
+            self._finish(turn, 'declined' if declined else 'answered')
+
+    def audio_started(self, speech_id: str, at: float) -> None:
+        """The TTS played the first sound of a request."""
+        turn = self.turns.get(speech_id.split('#')[0])
+        if turn is not None and turn.first_audio_at is None:
+            turn.first_audio_at = at
+            self.out.note(f'  Milo starts answering {at - turn.ended_at:.2f} s after the question')
+
+    def spoken(self, speech_id: str, text: str, interrupted: bool) -> None:
+        """The TTS reports the words heard of a sentence (interrupted: it was cut short)."""
+        turn = self.turns.get(speech_id.split('#')[0])
+        if turn is None:
+            return
+        turn.reported += 1
+        if text:
+            turn.spoken.append(text)
+        if interrupted:
+            self._interrupt(turn, 'speech stopped')
+        elif turn.brain_done and turn.reported == len(turn.sentences):
+            self._finish(turn, 'declined' if turn.declined else 'answered')
+
+    def milo_speaking(self, active: bool) -> None:
+        """The TTS started or stopped producing sound."""
+        self._milo_speaking = active
+        self._update_state()
+
+    def set_mode(self, mode: str, language: str = 'en', announce: bool = False) -> str:
+        """Switch mode (topic, service, teleop or voice); return what happened."""
+        if mode not in MODES:
+            return f"unknown mode {mode!r} (known: {', '.join(MODES)})"
+        if mode != self.mode:
+            self.mode = mode
+            self.memory.forget()
+            self.out.mode(mode)
+            self.out.note(f'mode → {mode}')
+            if announce:
+                self.out.say(f'mode-{next(self._ids)}', MODE_SAID[mode][language], language)
+            self._update_state()
+        return f'mode {mode}'
+
+    def tick(self) -> None:
+        """Called often (20 Hz): end a turn that waited long enough, acknowledge slow answers."""
+        now = self.clock()
+        if self._pending is not None and now >= self._pending.deadline and not self._user_speaking:
+            pending, self._pending = self._pending, None
+            self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id)
+        for turn in self.turns.values():
+            if not turn.acked and turn.first_part_at is None and now - turn.asked_at >= self.ack_after_s:
+                self._acknowledge(turn)
+
+    # --- inside ----------------------------------------------------------------------------------
+
+    def _turn(self, text: str, language: str, ended_at: float, lecture_id) -> None:
+        utterance = parse(text)
+        if utterance.command and (utterance.addressed or self.mode == 'qa'):
+            if self.mode != 'sleep' or utterance.command != 'sleep':
+                self.set_mode(utterance.command, language, announce=True)
+            return
+        if self.mode == 'sleep':
+            return
+        if self.mode == 'lecture' and not utterance.addressed:
+            return  # the class talking among itself: Milo only records
+        if self.mode == 'qa' and not (utterance.addressed or utterance.is_question):
+            return
+        if not utterance.text.strip(' ?.!,'):
+            return  # just the name: Milo waits for the question
+        question, follow_up = self.memory.with_context(utterance.text)
+        request_id = f'q{next(self._ids)}'
+        now = self.clock()
+        turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now)
+        self.turns[request_id] = turn
+        kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed else 'question')
+        self.out.note(f'question ({kind}, {language}): {question}')
+        self.out.ask(request_id, question, language)
+        if self._expected_s > self.ack_after_s:
+            self._acknowledge(turn)
+        self._update_state()
+
+    def _acknowledge(self, turn: Turn) -> None:
+        turn.acked = True
+        if not self._milo_speaking:
+            self.out.say(f'{turn.request_id}:ack', ACK.get(turn.language, ACK['en']), turn.language)
+
+    def _resume(self, turn: Turn) -> None:
+        """The student was not done: drop the answer, keep the words for the rest of the turn."""
+        self.out.cancel(turn.request_id)
+        del self.turns[turn.request_id]
+        self._pending = _Pending(turn.heard, turn.language, turn.ended_at, turn.lecture_id,
+                                 self.clock() + self.continuation_s + 30.0)
+        self.out.note('  the student goes on: waiting for the whole question')
+
+    def _interrupt(self, turn: Turn, why: str) -> None:
+        if not turn.brain_done:
+            self.out.cancel(turn.request_id)
+        self.out.note(f'  interrupted ({why})')
+        self._finish(turn, 'interrupted')
+
+    def _finish(self, turn: Turn, outcome: str) -> None:
+        self.turns.pop(turn.request_id, None)
+        answer, spoken = ' '.join(turn.sentences), ' '.join(turn.spoken)
+        latency = None if turn.first_audio_at is None else round(turn.first_audio_at - turn.ended_at, 3)
+        if outcome == 'answered':
+            self.memory.remember(turn.question, answer)
+        self.out.log(QuestionEntry(turn.lecture_id, turn.ended_at, turn.heard, turn.question,
+                                   turn.language, turn.mode, outcome, answer, spoken, turn.sources,
+                                   latency))
+        sources = ', '.join(turn.sources) or 'none'
+        self.out.note(f'  {outcome}: {answer or "(nothing)"} [sources: {sources}; latency '
+                      f'{"-" if latency is None else f"{latency:.2f} s"}]')
+        self._update_state()
+
+    def _update_state(self) -> None:
+        if self.mode == 'sleep':
+            state = 'sleep'
+        elif self._milo_speaking:
+            state = 'speaking'
+        elif self.turns:
+            state = 'thinking'
+        elif self._user_speaking:
+            state = 'listening'
+        else:
+            state = 'idle'
+        if state != self._state:
+            self._state = state
+            self.out.state(state)

@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Body node: head servos and status light over the serial link, with teleop arbitration and e-stop.
+
+Callbacks only compute what the body should do; the BodyController's thread does the serial I/O,
+so the executor never waits on the port.
+"""
+
+import math
+import time
+
+from geometry_msgs.msg import Twist
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Bool, ColorRGBA, Empty, Float32, String
+from std_srvs.srv import Trigger
+
+from milo_robot.body import protocol
+from milo_robot.body.arbiter import HeadArbiter
+from milo_robot.body.controller import BodyController, Light
+from milo_robot.body.expressions import EXPRESSIONS, ROBOT_STATES, jaw_for
+from milo_robot.body.link import LinkDown, SerialLink
+from milo_robot.body.simulator import SimulatedBody, SimulatorError
+from milo_robot.nodes.base import MiloNode, run
+from milo_robot.nodes.vad_node import STATE_QOS
+from milo_robot.parameters import ParamSpec
+
+PARAMETERS = (
+    ParamSpec('port', '/dev/ttyACM0', "Serial port of the body's microcontroller, a pyserial URL, "
+              "or 'sim' for the firmware in the simulator"),
+    ParamSpec('baud', 115200, 'Serial speed (the firmware uses 115200)', min=9600, max=2000000),
+    ParamSpec('rate_hz', 50.0, 'Most joint/light commands sent per second', min=1.0, max=100.0),
+    ParamSpec('status_hz', 10.0, 'Status polls per second: the heartbeat that keeps the firmware '
+              'out of its safe pose (at least 2.5)', min=2.5, max=50.0),
+    ParamSpec('reply_timeout_s', 0.1, 'Wait for each reply before retransmitting', min=0.01,
+              max=2.0),
+    ParamSpec('retry_s', 0.5, 'Pause between attempts to open the port', min=0.05, max=30.0),
+    ParamSpec('teleop_timeout_s', 5.0, 'Teleop keeps control this long after its last command',
+              min=0.5, max=120.0, live=True),
+    ParamSpec('sim_speed', 1.0, "Simulated time per wall-clock second with port 'sim'", min=0.1,
+              max=10.0),
+)
+
+
+class BodyNode(MiloNode):
+    """Robot state, joint, light, mouth, teleop and e-stop in; joint_states and link health out."""
+
+    PARAMETERS = PARAMETERS
+
+    def __init__(self):
+        """Start the link worker (and the simulator with port 'sim')."""
+        super().__init__('body')
+        self._sim = None
+        self._arbiter = HeadArbiter(self.params.teleop_timeout_s)
+        self._auto_light = EXPRESSIONS['idle'].light
+        self._teleop_light = None
+        self._jaw = 0.0
+        self._state = 'idle'
+        self._garbage_reported = 0
+        self._controller = BodyController(self._connect, 1.0 / self.params.rate_hz,
+                                          1.0 / self.params.status_hz, self.params.retry_s,
+                                          self._on_status)
+        self._joint_states = self.create_publisher(JointState, '/joint_states', 10)
+        self._estopped = self.create_publisher(Bool, '/body/estopped', STATE_QOS)
+        self._estopped.publish(Bool(data=False))
+        self._last_estop = False
+        self.create_subscription(String, '/robot/state', self._on_state, STATE_QOS)
+        self.create_subscription(JointState, '/body/joint_commands', self._on_joints, 10)
+        self.create_subscription(ColorRGBA, '/body/light', self._on_light, 10)
+        self.create_subscription(Float32, '/tts/mouth', self._on_mouth, 10)
+        self.create_subscription(Empty, '/body/estop', lambda _: self._estop(), 10)
+        self.create_subscription(Twist, '/teleop/cmd_vel', self._on_teleop_velocity, 10)
+        self.create_subscription(String, '/teleop/expression', self._on_teleop_expression, 10)
+        self.create_service(Trigger, '/body/estop', self._on_estop_service)
+        self.create_service(Trigger, '/body/release', self._on_release_service)
+        self._tick_s = 1.0 / self.params.rate_hz
+        self.create_timer(self._tick_s, self._tick)
+        self._controller.start()
+        self._on_state(String(data='idle'))
+
+    def _connect(self) -> SerialLink:
+        """Open the port; with 'sim', (re)start the simulated firmware first."""
+        port = self.params.port
+        if port == 'sim':
+            if self._sim is None or not self._sim.alive:
+                try:
+                    self._sim = SimulatedBody(self.params.sim_speed)
+                except SimulatorError as exc:
+                    raise LinkDown(str(exc)) from exc
+                self.get_logger().info(f'simulated body on {self._sim.port}')
+            port = self._sim.port
+        return SerialLink(port, self.params.baud, self.params.reply_timeout_s)
+
+    def _on_state(self, msg: String) -> None:
+        if msg.data not in ROBOT_STATES:
+            self.health.error(f'unknown robot state {msg.data[:40]!r} (expected one of '
+                              f'{", ".join(ROBOT_STATES)})')
+            return
+        expression = EXPRESSIONS[msg.data]
+        self._state = msg.data
+        self._auto_light = expression.light
+        self._arbiter.autonomous({'pan': expression.pan, 'tilt': expression.tilt})
+
+    def _on_joints(self, msg: JointState) -> None:
+        if len(msg.name) != len(msg.position) or not all(math.isfinite(v) for v in msg.position):
+            self.health.error('bad joint command: names and finite positions must pair up')
+            return
+        unknown = [n for n in msg.name if n not in protocol.JOINTS]
+        if unknown:
+            self.health.error(f'bad joint command: unknown joints {unknown} '
+                              f'(known: {", ".join(protocol.JOINTS)})')
+            return
+        targets = {n: math.degrees(v) for n, v in zip(msg.name, msg.position)}
+        if 'jaw' in targets:
+            self._jaw = targets.pop('jaw')
+        self._arbiter.autonomous(targets)
+
+    def _on_light(self, msg: ColorRGBA) -> None:
+        values = (msg.r, msg.g, msg.b, msg.a)
+        if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values):
+            self.health.error(f'bad light command {values}: each value must be within 0..1')
+            return
+        self._auto_light = Light(tuple(round(255 * c * msg.a) for c in values[:3]))
+
+    def _on_mouth(self, msg: Float32) -> None:
+        if math.isfinite(msg.data):
+            self._jaw = jaw_for(msg.data)
+
+    def _on_teleop_velocity(self, msg: Twist) -> None:
+        rates = (msg.angular.z, msg.angular.y)
+        if not all(math.isfinite(v) for v in rates):
+            self.health.error('bad teleop velocity: not finite')
+            return
+        self._arbiter.teleop_velocity(math.degrees(rates[0]), math.degrees(rates[1]),
+                                      time.monotonic())
+
+    def _on_teleop_expression(self, msg: String) -> None:
+        expression = EXPRESSIONS.get(msg.data)
+        if expression is None:
+            self.health.error(f'unknown expression {msg.data[:40]!r} '
+                              f'(known: {", ".join(EXPRESSIONS)})')
+            return
+        self._arbiter.teleop_pose({'pan': expression.pan, 'tilt': expression.tilt},
+                                  time.monotonic())
+        self._teleop_light = expression.light
+
+    def _estop(self) -> None:
+        self._controller.estop()
+        self.get_logger().warning('emergency stop latched: release with the /body/release service')
+
+    def _on_estop_service(self, _request, response):
+        self._estop()
+        response.success, response.message = True, 'emergency stop latched'
+        return response
+
+    def _on_release_service(self, _request, response):
+        response.message = self._controller.release()
+        response.success = True
+        self.get_logger().info(f'emergency stop release: {response.message}')
+        return response
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        teleop = self._arbiter.teleop_active(now)
+        head = self._arbiter.targets(now, self._tick_s)
+        self._controller.set_joints(dict(head, jaw=self._jaw))
+        light = self._teleop_light if teleop and self._teleop_light else self._auto_light
+        self._controller.set_light(light)
+        if not teleop:
+            self._teleop_light = None
+        estopped = self._controller.estopped
+        if estopped != self._last_estop:
+            self._last_estop = estopped
+            self._estopped.publish(Bool(data=estopped))
+
+    def _on_status(self, status: protocol.Status) -> None:
+        """Publish where the firmware has the joints now (called from the link thread)."""
+        msg = JointState(name=list(protocol.JOINTS),
+                         position=[math.radians(status.position[j]) for j in protocol.JOINTS])
+        msg.header.stamp = self.get_clock().now().to_msg()
+        self._joint_states.publish(msg)
+        self.health.activity()
+
+    def summary(self) -> str:
+        """Say how the link is and who is in charge."""
+        report = self._controller.report
+        self.health.set('link', report.state)
+        self.health.set('port', report.port or self.params.port)
+        self.health.set('firmware', report.firmware or 'unknown')
+        self.health.set('robot_state', self._state)
+        self.health.set('teleop', 'active' if self._arbiter.teleop_active(time.monotonic())
+                        else 'inactive')
+        self.health.set('estop', 'latched' if self._controller.estopped else 'released')
+        for key, value in report.counters.items():
+            self.health.set(key, value)
+        if report.state == 'connected':
+            self.health.clear_fault()
+        else:
+            self.health.fault(f'body link {report.state}: {report.problem}')
+        garbage = report.counters.get('garbage', 0)
+        if garbage > self._garbage_reported:
+            self.health.error(f'ignored {garbage - self._garbage_reported} undecodable frame(s) '
+                              f'from the board ({report.problem})')
+            self._garbage_reported = garbage
+        return f'link {report.state}' + (' (EMERGENCY STOP)' if self._controller.estopped else '')
+
+    def close(self) -> None:
+        """Stop the link worker and the simulator."""
+        self._controller.stop()
+        if self._sim is not None:
+            self._sim.stop()
+
+
+def main(args=None):
+    """Run the body node."""
+    raise SystemExit(run(BodyNode, args))
+
+
+if __name__ == '__main__':
+    main()

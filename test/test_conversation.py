@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The dialogue manager's logic, without ROS: addressing, turns, memory, modes, barge-in, the log."""
+
+import pytest
+
+from milo_robot.conversation.addressing import parse
+from milo_robot.conversation.dialogue import Dialogue, Outputs
+from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.turns import looks_unfinished
+
+
+@pytest.mark.parametrize('heard, question', [
+    ("Milo, what does Ohm's law say?", "What does Ohm's law say?"),
+    ('Milot, what is a capacitor?', 'What is a capacitor?'),
+    ('Mylo what is a capacitor', 'What is a capacitor'),
+    ('Hey Milo, how do resistors add in series?', 'How do resistors add in series?'),
+    ('And why does it double, Milo?', 'And why does it double?'),
+    ("Dis Milo, c'est quoi une résistance ?", "C'est quoi une résistance ?"),
+    ('Pourquoi, Milo ?', 'Pourquoi?'),
+])
+def test_milo_is_addressed_by_name_first_or_last(heard, question):
+    utterance = parse(heard)
+    assert utterance.addressed and utterance.text == question and utterance.command is None
+
+
+@pytest.mark.parametrize('heard', ["I think Milo is listening.", "Milo's lights are green.",
+                                   'Sorry sir, could you repeat the last value?', 'Milan is a city.'])
+def test_talk_about_milo_or_to_someone_else_is_not_addressing(heard):
+    assert not parse(heard).addressed
+
+
+@pytest.mark.parametrize('heard, mode', [
+    ('Milo, question time.', 'qa'), ('Milo, mode questions.', 'qa'), ("Milo, place aux questions !", 'qa'),
+    ('Milo, go to sleep.', 'sleep'), ('Milo, mode veille.', 'sleep'), ('Milo, wake up!', 'lecture'),
+    ('Milo, mode cours.', 'lecture')])
+def test_mode_commands_in_english_and_french(heard, mode):
+    assert parse(heard).command == mode
+
+
+def test_a_long_question_mentioning_questions_is_not_a_command():
+    assert parse('Milo, is question time the moment when students can ask anything they want?').command is None
+
+
+@pytest.mark.parametrize('text, unfinished', [
+    ('What is the voltage across the', True), ('Quelle est la tension de', True), ('So, um', True),
+    ('What is the voltage across the resistor?', False), ('Tell me about capacitors', False),
+    ('I wonder whether,', True), ('', False)])
+def test_a_sentence_stopping_mid_way_looks_unfinished(text, unfinished):
+    assert looks_unfinished(text) is unfinished
+
+
+def test_a_follow_up_carries_the_last_question_and_memory_forgets():
+    now = [0.0]
+    memory = ConversationMemory(turns=2, max_age_s=60, clock=lambda: now[0])
+    assert memory.with_context('And why?') == ('And why?', False)
+    memory.remember('What happens to the current when the voltage doubles?', 'It doubles.')
+    assert memory.with_context('And why?') == (
+        'What happens to the current when the voltage doubles? And why?', True)
+    assert memory.with_context('What is the unit of capacitance?')[1] is False
+    now[0] = 61.0
+    assert memory.with_context('And why?') == ('And why?', False)
+
+
+class Recorder(Outputs):
+    """Keeps what the dialogue asked for (this stands for the ROS publishers)."""
+
+    def __init__(self):
+        self.asked, self.cancelled, self.said, self.states, self.modes, self.logged = [], [], [], [], [], []
+
+    def ask(self, request_id, text, language):
+        self.asked.append((request_id, text, language))
+
+    def cancel(self, request_id):
+        self.cancelled.append(request_id)
+
+    def say(self, request_id, text, language):
+        self.said.append((request_id, text))
+
+    def state(self, state):
+        self.states.append(state)
+
+    def mode(self, mode):
+        self.modes.append(mode)
+
+    def log(self, entry):
+        self.logged.append(entry)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def out():
+    return Recorder()
+
+
+def make(out, clock, mode='lecture', ack_after_s=1.0):
+    return Dialogue(out, mode, continuation_s=0.8, ack_after_s=ack_after_s, resume_window_s=1.0,
+                    clock=clock)
+
+
+def answer_fully(dialogue, clock, request_id, sentences, declined=False, sources=('notes',)):
+    for i, sentence in enumerate(sentences):
+        dialogue.answer(request_id, sentence, final=False)
+    dialogue.answer(request_id, '', final=True, declined=declined, sources=sources)
+    dialogue.milo_speaking(True)
+    clock.now += 0.2
+    dialogue.audio_started(f'{request_id}#0', clock.now)
+    for i, sentence in enumerate(sentences):
+        dialogue.spoken(f'{request_id}#{i}', sentence, False)
+    dialogue.milo_speaking(False)
+
+
+def test_in_lecture_mode_milo_answers_only_when_called(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Sorry sir, could you repeat the last value?', 'en', clock.now)
+    assert out.asked == [] and out.said == []
+    dialogue.heard('Milo, what is the unit of resistance?', 'en', clock.now - 0.3, lecture_id=4)
+    assert out.asked == [('q1', 'What is the unit of resistance?', 'en')]
+    assert out.states[-1] == 'thinking'
+    answer_fully(dialogue, clock, 'q1', ['It is the ohm.', 'Source: lecture at 00:12.'])
+    assert [s for s in out.said if not s[0].endswith(':ack')] == [
+        ('q1#0', 'It is the ohm.'), ('q1#1', 'Source: lecture at 00:12.')]
+    (entry,) = out.logged
+    assert (entry.outcome, entry.lecture_id, entry.mode, entry.language) == ('answered', 4, 'lecture', 'en')
+    assert entry.spoken == 'It is the ohm. Source: lecture at 00:12.'
+    assert entry.latency_s == pytest.approx(0.5)
+    assert out.states[-1] == 'idle'
+
+
+def test_an_off_topic_question_is_logged_as_declined(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, who won the football world cup?', 'en', clock.now)
+    answer_fully(dialogue, clock, 'q1', ["We haven't covered that in class yet."], declined=True, sources=())
+    assert out.logged[0].outcome == 'declined'
+
+
+def test_a_follow_up_is_asked_with_the_question_it_follows(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what happens to the current when the voltage doubles?', 'en', clock.now)
+    answer_fully(dialogue, clock, 'q1', ['It doubles too.'])
+    dialogue.heard('And why does it double, Milo?', 'en', clock.now)
+    assert out.asked[-1][1] == 'What happens to the current when the voltage doubles? And why does it double?'
+
+
+def test_barge_in_cancels_and_logs_what_was_heard(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, explain the time constant.', 'en', clock.now)
+    dialogue.answer('q1', 'The time constant is R times C.', final=False)
+    dialogue.answer('q1', 'After one of them, the capacitor is at 63 percent.', final=False)
+    dialogue.milo_speaking(True)
+    dialogue.speech(True, barge_in=True)
+    assert out.cancelled == ['q1']
+    dialogue.spoken('q1#0', 'The time constant', True)  # the TTS stopped mid-sentence
+    (entry,) = out.logged
+    assert (entry.outcome, entry.spoken) == ('interrupted', '')
+    assert 'R times C' in entry.answer
+
+
+def test_milo_waits_for_the_rest_of_an_unfinished_question(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is the voltage across the', 'en', clock.now)
+    dialogue.tick()
+    assert out.asked == []
+    dialogue.speech(True)
+    dialogue.heard('resistor in the example?', 'en', clock.now)
+    assert out.asked[0][1] == 'What is the voltage across the resistor in the example?'
+
+
+def test_an_unfinished_question_is_answered_when_nothing_follows(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is a resistor and', 'en', clock.now)
+    clock.now += 0.5
+    dialogue.tick()
+    assert out.asked == []
+    clock.now += 0.4
+    dialogue.tick()
+    assert out.asked[0][1] == 'What is a resistor and'
+
+
+def test_a_student_who_goes_on_talking_is_not_cut_off(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is a capacitor?', 'en', clock.now)
+    clock.now += 0.4
+    dialogue.speech(True)  # more words come: that answer is dropped
+    assert out.cancelled == ['q1']
+    dialogue.speech(False)
+    dialogue.heard('I mean the one in the flash circuit.', 'en', clock.now)
+    assert out.asked[-1][1] == 'What is a capacitor? I mean the one in the flash circuit.'
+
+
+def test_modes_switch_by_voice_and_by_command(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, question time.', 'en', clock.now)
+    assert dialogue.mode == 'qa' and out.modes[-1] == 'qa'
+    assert 'Question time' in out.said[-1][1]
+    dialogue.heard('What is the unit of capacitance?', 'en', clock.now)
+    assert out.asked[-1][1] == 'What is the unit of capacitance?'
+    dialogue.heard("That's all for today.", 'en', clock.now)  # not a question
+    assert len(out.asked) == 1
+    assert dialogue.set_mode('sleep') == 'mode sleep'
+    assert out.states[-1] == 'sleep'
+    dialogue.heard('Milo, what is a volt?', 'en', clock.now)
+    assert len(out.asked) == 1
+    dialogue.heard('Milo, wake up.', 'en', clock.now)
+    assert dialogue.mode == 'lecture'
+    assert dialogue.set_mode('party').startswith('unknown mode')
+
+
+def test_a_slow_answer_starts_with_an_acknowledgement(out, clock):
+    dialogue = make(out, clock, ack_after_s=1.0)
+    dialogue.heard('Milo, what is a volt?', 'en', clock.now)
+    acks = [s for s in out.said if s[0].endswith(':ack')]
+    clock.now += 1.1
+    dialogue.tick()
+    assert len([s for s in out.said if s[0].endswith(':ack')]) == max(1, len(acks))
+    # Fast answers teach the dialogue to expect speed: no acknowledgement up front any more.
+    for _ in range(6):
+        request_id = out.asked[-1][0]
+        clock.now += 0.3
+        answer_fully(dialogue, clock, request_id, ['Fine.'])
+        dialogue.heard('Milo, what is an ampere?', 'en', clock.now)
+    said_before = len(out.said)
+    dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
+    assert not any(s[0].endswith(':ack') for s in out.said[said_before:])
