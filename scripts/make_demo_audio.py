@@ -1,34 +1,91 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Synthesise the demo lecture WAV with the packaged Piper voice: one sentence a line, with pauses.
+"""Synthesise a spoken session (data/demo/session.yaml, data/bench/conversation.yaml): a WAV and a timeline.
 
-Usage: python scripts/make_demo_audio.py TEXT_FILE OUT.wav
+Each turn is spoken by the packaged Piper voice, students faster than the teacher so that they sound like
+someone else, and followed by its `wait_s` (or the session's `pause_s`) of silence. The timeline JSON
+written next to the WAV says when each turn's speech starts and ends, for the demo and benchmark checks.
 """
 
-import sys
+import argparse
+import json
+import os
 
 import numpy as np
+import yaml
 
 from milo_robot.audio.piper_voice import load_voice, synthesize
 from milo_robot.audio.wav_speaker import WavSpeaker
 
-PAUSE_S = 1.0  # between sentences, as a teacher pauses; it also ends each speech segment
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LENGTH_SCALE = {'teacher': None, 'student': 0.9}  # None: the voice's own pace; students speak faster
+SPEECH_LEVEL = int(0.02 * 32768)  # 2 % of full scale: above the voice's trailing noise
 
 
-def main(text_path: str, out_path: str) -> None:
-    """Write the lecture: a pause, then each line followed by a pause."""
+def speech_bounds(samples: np.ndarray, rate: int) -> tuple[float, float]:
+    """Return the times (s) of the first and last samples louder than SPEECH_LEVEL, (0, 0) if none."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SPEECH_LEVEL)
+    if loud.size == 0:
+        return 0.0, 0.0
+    return loud[0] / rate, loud[-1] / rate
+
+
+def read_turns(session: dict) -> list[dict]:
+    """Return the session's turns as dicts with speaker, text, case, expect and the silence after it."""
+    turns = []
+    for i, turn in enumerate(session['turns']):
+        speakers = [s for s in LENGTH_SCALE if s in turn]
+        if len(speakers) != 1:
+            raise ValueError(f'turn {i}: needs exactly one of {list(LENGTH_SCALE)}: {turn}')
+        turns.append({'speaker': speakers[0], 'text': turn[speakers[0]], 'case': turn.get('case'),
+                      'expect': turn.get('expect'), 'wait_s': turn.get('wait_s', session['pause_s'])})
+    return turns
+
+
+def make_session(session_path: str, out_path: str) -> dict:
+    """Write the session's WAV to `out_path` and its timeline next to it; return the timeline."""
+    with open(session_path, encoding='utf-8') as f:
+        session = yaml.safe_load(f)
+    turns = read_turns(session)
     voice = load_voice()
-    rate = voice.config.sample_rate
+    rate = voice.config.sample_rate  # kept on purpose: the microphone node must resample to 16 kHz
     speaker = WavSpeaker(out_path, rate)
-    pause = np.zeros(int(PAUSE_S * rate), dtype=np.int16)
-    speaker.play(pause)
-    with open(text_path, encoding='utf-8') as f:
-        for line in filter(None, (raw.strip() for raw in f)):
-            speaker.play(synthesize(line, voice))
-            speaker.play(pause)
+    speaker.play(np.zeros(int(session['pause_s'] * rate), dtype=np.int16))
+    timeline = []
+    for i, turn in enumerate(turns):
+        audio = synthesize(turn['text'], voice, length_scale=LENGTH_SCALE[turn['speaker']])
+        start, end = speech_bounds(audio, rate)
+        offset = speaker.seconds
+        speaker.play(audio)
+        speaker.play(np.zeros(int(turn['wait_s'] * rate), dtype=np.int16))
+        timeline.append({'index': i, 'speaker': turn['speaker'], 'text': turn['text'], 'case': turn['case'],
+                         'expect': turn['expect'], 'start_s': round(offset + start, 3),
+                         'speech_end_s': round(offset + end, 3)})
+        print(f'[{i + 1}/{len(turns)}] {turn["speaker"]} {len(audio) / rate:.1f} s', flush=True)
     speaker.close()
-    print(f'{out_path}: {speaker.seconds:.1f} s at {rate} Hz')
+    result = {'session': os.path.relpath(os.path.abspath(session_path), REPO), 'rate': rate,
+              'duration_s': round(speaker.seconds, 3), 'turns': timeline}
+    json_path = os.path.splitext(out_path)[0] + '.json'
+    with open(json_path, 'w', encoding='utf-8') as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+    students = sum(t['speaker'] == 'student' for t in turns)
+    print(f'{out_path}: {len(turns)} turns ({students} student), {speaker.seconds:.1f} s at {rate} Hz; '
+          f'timeline {json_path}')
+    return result
+
+
+def main() -> None:
+    """Parse the command line and synthesise the session."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        epilog='Example: python scripts/make_demo_audio.py data/demo/session.yaml build/demo/session.wav '
+               '(also writes build/demo/session.json)')
+    parser.add_argument('session', metavar='SESSION.yaml', help='the session: title, pause_s and turns')
+    parser.add_argument('out', metavar='OUT.wav', help='the WAV to write, at the voice rate (22.05 kHz)')
+    args = parser.parse_args()
+    make_session(args.session, args.out)
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:3])
+    main()

@@ -10,8 +10,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MILO_VENV:-$ROOT/.venv}
 STAMPS=$VENV/.milo-stamps
-APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng)
-STEPS=5
+# Audio, docs lint, the French voice; avr-gcc, avr-libc and simavr for the body firmware and its simulator.
+APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng make gcc libc6-dev
+              gcc-avr avr-libc binutils-avr simavr libsimavr-dev libsimavrparts1)
+STEPS=6
 step=0
 
 say() { printf '\033[1m[setup %d/%d]\033[0m %s\n' "$step" "$STEPS" "$*"; }
@@ -96,17 +98,20 @@ else
   stamp models "$key"
 fi
 
+next "body firmware and its simulator (make -C firmware)"
+make -s -C "$ROOT/firmware" >/dev/null
+say "  $ROOT/build/firmware: milo_body.hex (flash it with avrdude), milo-body-sim"
+
 next "demo input"
-demo_text=$ROOT/data/demo/lecture_en.txt
-demo_wav=$ROOT/build/demo/lecture_en.wav
-key=$(digest "$demo_text" "$ROOT/scripts/make_demo_audio.py")
+demo_session=$ROOT/data/demo/session.yaml
+demo_wav=$ROOT/build/demo/session.wav
+key=$(digest "$demo_session" "$ROOT/scripts/make_demo_audio.py" "$ROOT/milo_robot/audio/piper_voice.py")
 if fresh demo "$key" && [ -f "$demo_wav" ]; then
   say "  up to date ($demo_wav)"
 else
-  mkdir -p "$(dirname "$demo_wav")"
   # 22.05 kHz (the voice's rate) on purpose: the microphone node must convert it to 16 kHz.
-  "$VENV/bin/python" "$ROOT/scripts/make_demo_audio.py" "$demo_text" "$demo_wav"
-  say "  synthesised it from $(basename "$demo_text") with the packaged Piper voice"
+  "$VENV/bin/python" "$ROOT/scripts/make_demo_audio.py" "$demo_session" "$demo_wav"
+  say "  synthesised the class session from $(basename "$demo_session") with the packaged Piper voice"
   stamp demo "$key"
 fi
 

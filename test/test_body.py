@@ -2,7 +2,6 @@
 # Copyright 2026 The Milo robot authors
 """The real firmware in the simulator: what the servos and the light do, on good and bad input."""
 
-import os
 import random
 import time
 
@@ -14,8 +13,6 @@ from milo_robot.body import protocol as p
 from milo_robot.body.link import Nacked, SerialLink
 from milo_robot.body.simulator import SimulatedBody
 
-pytestmark = pytest.mark.skipif(not os.path.exists('build/firmware/milo-body-sim'),
-                                reason='firmware not built: make setup builds it')
 AMBER = (255, 96, 0)
 
 

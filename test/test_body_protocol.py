@@ -50,7 +50,8 @@ def test_frames_round_trip_and_bad_ones_say_why():
 def test_the_reader_resynchronises_on_delimiters_after_garbage():
     reader = p.FrameReader()
     good = p.Frame(3, p.PING).encode()
-    items = list(reader.feed(b'\x17\x42' + b'\x00' + os.urandom(7).replace(b'\x00', b'\x01') + b'\x00' + good))
+    noise = os.urandom(7).replace(b'\x00', b'\x01')
+    items = list(reader.feed(b'\x17\x42\x00' + noise + b'\x00' + good))
     assert isinstance(items[0], p.ProtocolError)
     assert items[-1] == p.Frame(3, p.PING)
     assert list(reader.feed(b'\x05' * 500))[0].args[0].startswith('garbage')

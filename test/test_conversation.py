@@ -39,7 +39,8 @@ def test_mode_commands_in_english_and_french(heard, mode):
 
 
 def test_a_long_question_mentioning_questions_is_not_a_command():
-    assert parse('Milo, is question time the moment when students can ask anything they want?').command is None
+    heard = 'Milo, is question time the moment when students can ask anything they want?'
+    assert parse(heard).command is None
 
 
 @pytest.mark.parametrize('text, unfinished', [
@@ -68,8 +69,9 @@ class Recorder(Outputs):
     def __init__(self):
         self.asked, self.cancelled, self.said, self.states, self.modes, self.logged = [], [], [], [], [], []
 
-    def ask(self, request_id, text, language):
+    def ask(self, request_id, text, language, segment_ids=()):
         self.asked.append((request_id, text, language))
+        self.segments = segment_ids
 
     def cancel(self, request_id):
         self.cancelled.append(request_id)
@@ -170,12 +172,13 @@ def test_barge_in_cancels_and_logs_what_was_heard(out, clock):
 
 def test_milo_waits_for_the_rest_of_an_unfinished_question(out, clock):
     dialogue = make(out, clock)
-    dialogue.heard('Milo, what is the voltage across the', 'en', clock.now)
+    dialogue.heard('Milo, what is the voltage across the', 'en', clock.now, segment_id=5)
     dialogue.tick()
     assert out.asked == []
     dialogue.speech(True)
-    dialogue.heard('resistor in the example?', 'en', clock.now)
+    dialogue.heard('resistor in the example?', 'en', clock.now, segment_id=6)
     assert out.asked[0][1] == 'What is the voltage across the resistor in the example?'
+    assert out.segments == (5, 6), 'the brain is told where the question is in the record'
 
 
 def test_an_unfinished_question_is_answered_when_nothing_follows(out, clock):

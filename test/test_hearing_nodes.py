@@ -78,7 +78,8 @@ def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
     assert final['final'] and final['speaker_role'] == 'student' and final['segment_id'] == 1
     assert final['end'] - final['start'] == pytest.approx(len(audio) / 16000, abs=0.05)
     assert set(final) == {'text', 'start', 'end', 'language', 'confidence', 'final', 'engine',
-                          'speaker_role', 'lecture_id', 'segment_id'}
+                          'speaker_role', 'lecture_id', 'segment_id', 'wall_end', 'compute_s'}
+    assert 0 < final['compute_s'] < 60
 
 
 def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processes):
@@ -116,8 +117,10 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
     wait_until(lambda: frames_done() >= len(mic) // 512 - 3, 'the echo to be processed')
     assert events.messages == [], 'Milo heard itself'
     send(both, start)  # the same echo, now with a person talking over it
-    first = json.loads(events.wait_for(1, 'a speech event')[0].data)
-    assert first['event'] == 'start' and first['barge_in'] is True
+    first, then = (json.loads(m.data) for m in events.wait_for(2, 'the barge-in and the start')[:2])
+    assert first['event'] == 'barge_in' and first['barge_in'] is True  # at once: Milo stops now
+    assert then['event'] == 'start' and then['barge_in'] is True  # the segment, for the ASR
+    assert first['start'] <= start + 0.5 + 0.2, 'the barge-in begins with the person\'s voice'
 
 
 def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, processes):

@@ -258,8 +258,8 @@ def test_the_question_log_keeps_each_question_and_its_outcome(record):
 def test_a_version_1_record_gains_the_question_log(path):
     path.parent.mkdir()
     conn = sqlite3.connect(path)
-    conn.execute('CREATE TABLE lectures (id INTEGER PRIMARY KEY, title TEXT NOT NULL, started_at REAL NOT NULL, '
-                 'ended_at REAL, language TEXT NOT NULL)')
+    conn.execute('CREATE TABLE lectures (id INTEGER PRIMARY KEY, title TEXT NOT NULL, '
+                 'started_at REAL NOT NULL, ended_at REAL, language TEXT NOT NULL)')
     conn.execute("INSERT INTO lectures VALUES (1, 'old', 1.0, NULL, 'fr')")
     conn.execute('PRAGMA user_version = 1')
     conn.commit()
@@ -268,3 +268,14 @@ def test_a_version_1_record_gains_the_question_log(path):
         assert record.lectures()[0].title == 'old'
         record.log_question(QuestionEntry(1, T0, 'q', 'q', 'fr', 'qa', 'declined'))
         assert len(record.questions()) == 1
+
+
+def test_the_dialogue_can_mark_a_question_as_a_student_s(record):
+    lecture = record.start_lecture(now=T0)
+    first = record.append(lecture, 0.0, 2.0, 'Ohm said so.', 'en', 0.9, 'teacher')
+    second = record.append(lecture, 3.0, 5.0, 'Milo, what did Ohm say?', 'en', 0.9, 'teacher')
+    record.set_role([second], 'student')
+    assert [s.speaker_role for s in record.segments()] == ['teacher', 'student']
+    assert [s.id for s in record.segments(role='teacher')] == [first]
+    with pytest.raises(ValueError):
+        record.set_role([first], 'robot')

@@ -53,7 +53,8 @@ def bad_frame(rng: random.Random) -> bytes:
             wire = p.cobs_encode(bytes(rng.randrange(256) for _ in range(rng.randrange(38, 120)))) + b'\x00'
         elif kind == 4:  # unknown command, good CRC
             cmd = rng.choice([c for c in range(256) if c not in _SIZES])
-            wire = p.Frame(rng.randrange(256), cmd, bytes(rng.randrange(256) for _ in range(rng.randrange(8)))).encode()
+            payload = bytes(rng.randrange(256) for _ in range(rng.randrange(8)))
+            wire = p.Frame(rng.randrange(256), cmd, payload).encode()
         elif kind == 5:  # known command, wrong payload size, good CRC
             cmd = rng.choice(list(_SIZES))
             size = rng.choice([n for n in range(12) if n != _SIZES[cmd]])
@@ -120,8 +121,11 @@ def fuzz(frames: int, seed: int = 1, batch: int = 16, speed: float = 4.0) -> Fuz
                 continue
             events = list(sim.events)[checked_events:]
             checked_events += len(events)
-            if status.link_lost:
+            if status.link_lost:  # the host was too slow: the firmware rightly went to its safe pose
                 losses += 1
+                port.write(p.Frame(FUZZ_SEQ - 1, p.SET_JOINTS, p.set_joints_payload(FUZZ_POSE)).encode())
+                sim.wait_for(lambda s: s.angles() == FUZZ_POSE, timeout=10.0)
+                checked_events = len(sim.events)
                 continue
             wrong += sum(1 for _, kind, values in events
                          if (kind == 'servo' and abs(float(values[1]) - 1500.0
@@ -169,7 +173,8 @@ def cmd_to_pwm_latency() -> dict:
             link.request(p.SET_JOINTS, p.set_joints_payload({'pan': target}))
             sim.wait_for(lambda s: any(kind == 'servo' and values[0] == '0'
                                        for _, kind, values in list(s.events)[before:]), timeout=2.0)
-            moved = [ns for ns, kind, values in list(sim.events)[before:] if kind == 'servo' and values[0] == '0']
+            moved = [ns for ns, kind, values in list(sim.events)[before:]
+                     if kind == 'servo' and values[0] == '0']
             if moved:
                 samples.append((moved[0] - start_ns) / 1e6)
             time.sleep(0.15)

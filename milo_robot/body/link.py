@@ -40,7 +40,7 @@ class SerialLink:
         except (serial.SerialException, OSError) as exc:
             raise LinkDown(f'cannot open {port}: {exc}') from exc
         self.port = port
-        self._reader = p.FrameReader()
+        self._reader = p.FrameReader(synced=True)  # the input was flushed when opening
         self._pending = []
         self._seq = 0
         self._reply_timeout_s = reply_timeout_s

@@ -108,10 +108,13 @@ def decode(block: bytes) -> Frame:
 class FrameReader:
     """Split a byte stream into COBS blocks; garbage before the first delimiter is dropped."""
 
-    def __init__(self):
-        """Start unsynchronised: the first block may be the tail of an earlier frame."""
+    def __init__(self, synced: bool = False):
+        """Start in sync only if the input was just flushed (`synced`).
+
+        Otherwise the first block may be the tail of an earlier frame, and is dropped.
+        """
         self._buffer = bytearray()
-        self._synced = False
+        self._synced = synced
 
     def feed(self, data: bytes):
         """Yield a Frame or a ProtocolError for every complete block in `data`."""

@@ -5,12 +5,12 @@
 import os
 import random
 
-from milo_robot.bench import foundation, hearing, speaking, thinking
+from milo_robot.bench import body, conversation, foundation, hearing, speaking, thinking
 from milo_robot.bench.results import record
 from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
-              thinking.BENCHMARKS)
+              thinking.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS)
 
 
 def add_parser(commands) -> None:

@@ -6,7 +6,6 @@ import curses
 import json
 import math
 import threading
-import time
 
 from milo_robot.teleop.keymap import action_for, help_lines
 
@@ -179,6 +178,7 @@ def run(args) -> int:
         pass
     finally:
         executor.shutdown()
+        spinner.join(timeout=5.0)
         teleop.node.destroy_node()
         rclpy.try_shutdown()
     return 0

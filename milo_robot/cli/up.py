@@ -41,38 +41,50 @@ def node_command(node, files: list, overrides: dict) -> list:
     return argv
 
 
-def run(args) -> int:
-    """Check the configuration, then supervise the nodes until the run ends."""
+def build_graph(sim: bool, params_files=(), sets=(), wav: str = '') -> tuple:
+    """Return (children to supervise, configuration errors) for the whole graph."""
     specs = {node.name: node.parameters() for node in NODES}
-    files = param_files(args.sim) + [os.path.abspath(f) for f in args.params_file]
+    files = param_files(sim) + [os.path.abspath(f) for f in params_files]
     errors = check_param_files(files, specs)
     overrides = {}
-    texts = list(args.set)
-    if args.input:
-        if not os.path.isfile(args.input):
-            errors.append(f'--input {args.input}: no such file')
-        texts.append(f'microphone.wav_file={os.path.abspath(args.input)}')
+    texts = list(sets)
+    if wav:
+        if not os.path.isfile(wav):
+            errors.append(f'--input {wav}: no such file')
+        texts.append(f'microphone.wav_file={os.path.abspath(wav)}')
     for text in texts:
         try:
             node, name, value = parse_override(text, specs)
             overrides.setdefault(node, {})[name] = value
         except ParameterError as exc:
             errors.append(str(exc))
+    children = [Child(node.name, node_command(node, files, overrides),
+                      ends_run=sim and node.ends_sim_run) for node in NODES]
+    return children, errors
+
+
+def node_environment() -> dict:
+    """Return the environment of the nodes: unbuffered, log lines without the node name."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    # The supervisor prefixes each line with the node's name, so the logger need not repeat it.
+    env.setdefault('RCUTILS_CONSOLE_OUTPUT_FORMAT', '[{severity}] {message}')
+    return env
+
+
+def run(args) -> int:
+    """Check the configuration, then supervise the nodes until the run ends."""
+    children, errors = build_graph(args.sim, args.params_file, args.set, args.input or '')
     if errors:
         print('milo up: configuration error:', file=sys.stderr)
         for e in errors:
             print(f'  - {e}', file=sys.stderr)
         return 2
     if args.check:
-        print(f"configuration OK: {', '.join(files)}")
+        print('configuration OK')
         return 0
-    children = [Child(node.name, node_command(node, files, overrides),
-                      ends_run=args.sim and node.ends_sim_run) for node in NODES]
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
-    # The supervisor prefixes each line with the node's name, so the logger need not repeat it.
-    env.setdefault('RCUTILS_CONSOLE_OUTPUT_FORMAT', '[{severity}] {message}')
     mode = 'sim' if args.sim else 'robot'
     print(f"milo up ({mode} mode): {', '.join(n.name for n in NODES)}; "
           f"ROS_DOMAIN_ID={os.environ.get('ROS_DOMAIN_ID', '0')}", flush=True)
-    supervisor = Supervisor(children, RESPAWN_DELAY_S, respawn=not args.no_respawn, env=env)
+    supervisor = Supervisor(children, RESPAWN_DELAY_S, respawn=not args.no_respawn,
+                            env=node_environment())
     return supervisor.run()

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Is Milo addressed by name, and is the sentence a command (mode switch) or a question?
+"""Whether Milo is addressed by name, and whether the sentence is a command or a question.
 
 Speech recognition spells the name in several ways ("Milo", "Milot", "Mylo", "Mi-lo"), so the
 name is matched loosely, but only where people put it when they call someone: first (after a

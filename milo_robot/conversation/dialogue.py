@@ -29,8 +29,8 @@ MODE_SAID = {
 class Outputs:
     """What the dialogue asks of the rest of the robot (the node publishes; tests record)."""
 
-    def ask(self, request_id: str, text: str, language: str) -> None:
-        """Ask the brain a question."""
+    def ask(self, request_id: str, text: str, language: str, segment_ids: tuple = ()) -> None:
+        """Ask the brain a question (heard in these lecture record segments)."""
 
     def cancel(self, request_id: str) -> None:
         """Tell the brain to stop answering."""
@@ -63,6 +63,7 @@ class Turn:
     lecture_id: Optional[int]
     mode: str
     asked_at: float
+    segment_ids: tuple = ()
     sentences: list = field(default_factory=list)
     first_part_at: Optional[float] = None
     first_audio_at: Optional[float] = None
@@ -87,6 +88,7 @@ class _Pending:
     ended_at: float
     lecture_id: Optional[int]
     deadline: float
+    segment_ids: tuple = ()
 
 
 class Dialogue:
@@ -119,24 +121,27 @@ class Dialogue:
 
     # --- what Milo hears -------------------------------------------------------------------------
 
-    def heard(self, text: str, language: str, ended_at: float, lecture_id=None) -> None:
-        """A final transcript of a speech segment."""
+    def heard(self, text: str, language: str, ended_at: float, lecture_id=None,
+              segment_id=None) -> None:
+        """Take a final transcript of a speech segment (`segment_id`: where the record keeps it)."""
         text = text.strip()
         if not text:
             return
+        segments = () if segment_id is None else (segment_id,)
         if self._pending is not None:  # the rest of an unfinished sentence
             text = f'{self._pending.text} {text}'
             language = self._pending.language
+            segments = self._pending.segment_ids + segments
         now = self.clock()
         if looks_unfinished(text) and (self._pending is None or now < self._pending.deadline):
             deadline = self._pending.deadline if self._pending else now + self.continuation_s
-            self._pending = _Pending(text, language, ended_at, lecture_id, deadline)
+            self._pending = _Pending(text, language, ended_at, lecture_id, deadline, segments)
             return
         self._pending = None
-        self._turn(text, language, ended_at, lecture_id)
+        self._turn(text, language, ended_at, lecture_id, segments)
 
     def speech(self, active: bool, barge_in: bool = False) -> None:
-        """The VAD says someone started (or stopped) speaking; `barge_in` if over Milo."""
+        """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
         self._user_speaking = active
         if active:
             now = self.clock()
@@ -153,7 +158,7 @@ class Dialogue:
 
     def answer(self, request_id: str, text: str, final: bool, declined: bool = False,
                sources=()) -> None:
-        """A sentence of the brain's answer, or its end."""
+        """Take a sentence of the brain's answer, or its end."""
         turn = self.turns.get(request_id)
         if turn is None:
             return  # cancelled or unknown: nothing more to say
@@ -172,14 +177,14 @@ class Dialogue:
             self._finish(turn, 'declined' if declined else 'answered')
 
     def audio_started(self, speech_id: str, at: float) -> None:
-        """The TTS played the first sound of a request."""
+        """Note that the TTS played the first sound of a request."""
         turn = self.turns.get(speech_id.split('#')[0])
         if turn is not None and turn.first_audio_at is None:
             turn.first_audio_at = at
             self.out.note(f'  Milo starts answering {at - turn.ended_at:.2f} s after the question')
 
     def spoken(self, speech_id: str, text: str, interrupted: bool) -> None:
-        """The TTS reports the words heard of a sentence (interrupted: it was cut short)."""
+        """Take the words heard of a sentence, from the TTS (interrupted: it was cut short)."""
         turn = self.turns.get(speech_id.split('#')[0])
         if turn is None:
             return
@@ -192,7 +197,7 @@ class Dialogue:
             self._finish(turn, 'declined' if turn.declined else 'answered')
 
     def milo_speaking(self, active: bool) -> None:
-        """The TTS started or stopped producing sound."""
+        """Note that the TTS started or stopped producing sound."""
         self._milo_speaking = active
         self._update_state()
 
@@ -211,18 +216,19 @@ class Dialogue:
         return f'mode {mode}'
 
     def tick(self) -> None:
-        """Called often (20 Hz): end a turn that waited long enough, acknowledge slow answers."""
+        """Run often (20 Hz): end a turn that waited long enough, acknowledge slow answers."""
         now = self.clock()
         if self._pending is not None and now >= self._pending.deadline and not self._user_speaking:
             pending, self._pending = self._pending, None
-            self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id)
+            self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id,
+                       pending.segment_ids)
         for turn in self.turns.values():
             if not turn.acked and turn.first_part_at is None and now - turn.asked_at >= self.ack_after_s:
                 self._acknowledge(turn)
 
     # --- inside ----------------------------------------------------------------------------------
 
-    def _turn(self, text: str, language: str, ended_at: float, lecture_id) -> None:
+    def _turn(self, text: str, language: str, ended_at: float, lecture_id, segment_ids=()) -> None:
         utterance = parse(text)
         if utterance.command and (utterance.addressed or self.mode == 'qa'):
             if self.mode != 'sleep' or utterance.command != 'sleep':
@@ -239,11 +245,12 @@ class Dialogue:
         question, follow_up = self.memory.with_context(utterance.text)
         request_id = f'q{next(self._ids)}'
         now = self.clock()
-        turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now)
+        turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now,
+                    tuple(segment_ids))
         self.turns[request_id] = turn
         kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed else 'question')
         self.out.note(f'question ({kind}, {language}): {question}')
-        self.out.ask(request_id, question, language)
+        self.out.ask(request_id, question, language, turn.segment_ids)
         if self._expected_s > self.ack_after_s:
             self._acknowledge(turn)
         self._update_state()
@@ -254,11 +261,11 @@ class Dialogue:
             self.out.say(f'{turn.request_id}:ack', ACK.get(turn.language, ACK['en']), turn.language)
 
     def _resume(self, turn: Turn) -> None:
-        """The student was not done: drop the answer, keep the words for the rest of the turn."""
+        """Drop the answer of a student who was not done; keep the words for the rest of the turn."""
         self.out.cancel(turn.request_id)
         del self.turns[turn.request_id]
         self._pending = _Pending(turn.heard, turn.language, turn.ended_at, turn.lecture_id,
-                                 self.clock() + self.continuation_s + 30.0)
+                                 self.clock() + self.continuation_s + 30.0, turn.segment_ids)
         self.out.note('  the student goes on: waiting for the whole question')
 
     def _interrupt(self, turn: Turn, why: str) -> None:

@@ -319,6 +319,14 @@ class LectureRecord:
                                (lecture_id,)).fetchone()
         return None if row is None else Lecture(*row)
 
+    def set_role(self, segment_ids, role: str) -> None:
+        """Say who spoke these segments (the dialogue knows a question to Milo is a student's)."""
+        if role not in ROLES:
+            raise ValueError(f'role must be one of {", ".join(ROLES)}, not {role!r}')
+        with self._writing('set a speaker role') as conn:
+            conn.executemany('UPDATE segments SET speaker_role = ? WHERE id = ?',
+                             [(role, int(i)) for i in segment_ids])
+
     def log_question(self, q: QuestionEntry) -> int:
         """Add a question to the log and commit it at once; return its id."""
         if q.outcome not in OUTCOMES:

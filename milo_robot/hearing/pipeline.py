@@ -24,7 +24,7 @@ class SpeechDetector:
     """VAD and segmentation of a frame stream, aware of when Milo itself is speaking."""
 
     def __init__(self, vad, settings: SegmenterSettings, speaking_threshold: float = 0.8,
-                 echo: Optional[EchoGate] = None, barge_in_s: float = 0.064):
+                 echo: Optional[EchoGate] = None, barge_in_s: float = 0.096):
         """Use `vad` (probability per 512-sample frame); raise the threshold while Milo speaks.
 
         While Milo speaks, `barge_in_s` of confident voice over it is reported at once as a

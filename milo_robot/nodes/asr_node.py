@@ -5,6 +5,7 @@
 import json
 import queue
 import threading
+import time
 
 from rclpy.qos import QoSProfile
 from sensor_msgs.msg import Image
@@ -137,18 +138,20 @@ class AsrNode(MiloNode):
         transcriber = SegmentTranscriber(engine, clock=lambda t: max(0.0, t - started_at))
         while (job := self._jobs.get()) is not _STOP:
             kind, item, t = job
+            began = time.perf_counter()
             out = transcriber.push_frame(item, t) if kind == 'frame' else \
                 transcriber.push_event(item)
             for transcript in out:
-                self._emit(transcript, started_at)
+                self._emit(transcript, started_at, time.perf_counter() - began)
 
-    def _emit(self, transcript, started_at: float) -> None:
+    def _emit(self, transcript, started_at: float, compute_s: float) -> None:
         payload = json.loads(transcript.to_json())
         if not transcript.final:
             self._partial.publish(String(data=json.dumps(payload, ensure_ascii=False)))
             return
         payload.update(speaker_role=self.params.speaker_role,
                        wall_end=round(started_at + transcript.end, 3),
+                       compute_s=round(compute_s, 4),
                        lecture_id=self._lecture[0] if self._lecture else None,
                        segment_id=self._save(transcript, started_at))
         self._final.publish(String(data=json.dumps(payload, ensure_ascii=False)))

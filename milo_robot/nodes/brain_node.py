@@ -5,6 +5,7 @@
 import json
 import queue
 import threading
+import time
 
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
@@ -69,8 +70,11 @@ class BrainNode(MiloNode):
     def _on_question(self, msg: String) -> None:
         try:
             data = json.loads(msg.data)
-            request = (str(data['request_id']), str(data['text']), str(data.get('language', '')))
-        except (ValueError, KeyError, TypeError) as exc:
+            # The question's own transcript is in the lecture record: it must not answer itself.
+            heard_in = frozenset(int(i) for i in data.get('segment_ids') or ())
+            request = (str(data['request_id']), str(data['text']), str(data.get('language', '')),
+                       heard_in)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             self.health.error(f'bad /brain/question message {msg.data[:60]!r}: {exc}')
             return
         try:
@@ -88,10 +92,12 @@ class BrainNode(MiloNode):
         elif any(request_id == queued[0] for queued in list(self._questions.queue)):
             self._cancelled.add(request_id)  # skipped when its turn comes
 
-    def _publish(self, request_id, index, text, final=False, declined=False, sources=()):
+    def _publish(self, request_id, index, text, final=False, declined=False, sources=(),
+                 elapsed_s=0.0):
         self._answers.publish(String(data=json.dumps(
             {'request_id': request_id, 'index': index, 'text': text, 'final': final,
-             'declined': declined, 'sources': list(sources)}, ensure_ascii=False)))
+             'declined': declined, 'sources': list(sources), 'elapsed_s': round(elapsed_s, 4)},
+            ensure_ascii=False)))
 
     def _work(self) -> None:
         p = self.params
@@ -104,18 +110,25 @@ class BrainNode(MiloNode):
             llm = None
         brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity,
                       p.min_overlap, p.top_k, p.restate)
+        brain.warm()
         self.health.set('model', p.model_file or p.profile)
         self.ready = llm is not None
         self.get_logger().info(f'ready: {len(index.passages)} passages indexed')
         last_id = 0
         while not self._stopping.is_set():
             try:
-                request = self._questions.get(timeout=p.index_period_s)
+                request_id, text, language, heard_in = self._questions.get(timeout=p.index_period_s)
             except queue.Empty:
-                last_id = self._index_lecture(index, last_id)
+                last_id, new = self._read_lecture(last_id)
+                if new:
+                    self._index_lecture(index)
+                    # While nobody asks: the next question will only pay for itself.
+                    brain.warm(tuple(lecture_passages(self._pending)))
                 continue
-            last_id = self._index_lecture(index, last_id, flush=True)
-            self._answer(brain, *request)
+            last_id, _ = self._read_lecture(last_id)
+            self._pending = [s for s in self._pending if s.id not in heard_in]
+            self._index_lecture(index, flush=True)
+            self._answer(brain, request_id, text, language)
 
     def _build_index(self) -> Index:
         try:
@@ -129,14 +142,18 @@ class BrainNode(MiloNode):
         self.health.set('notes_passages', added)
         return index
 
-    def _index_lecture(self, index: Index, last_id: int, flush: bool = False) -> int:
-        """Index new segments in passages of full length; `flush` indexes a partial one too."""
+    def _read_lecture(self, last_id: int) -> tuple:
+        """Add new teacher segments to the pending ones; return (last id read, whether any came)."""
         try:
             with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
-                self._pending += record.segments(since_id=last_id)
+                new = record.segments(since_id=last_id)
         except RecordError:
-            return last_id  # no lecture recorded yet
-        last_id = self._pending[-1].id if self._pending else last_id
+            return last_id, False  # no lecture recorded yet
+        self._pending += [s for s in new if s.speaker_role != 'student']
+        return (new[-1].id if new else last_id), bool(new)
+
+    def _index_lecture(self, index: Index, flush: bool = False) -> None:
+        """Index pending segments in passages of full length; `flush` indexes a partial one too."""
         passages = lecture_passages(self._pending)
         ready = passages if flush else passages[:-1]  # the last one may still grow
         if ready:
@@ -145,7 +162,6 @@ class BrainNode(MiloNode):
             while self._pending and used > 0:  # drop the segments those passages hold
                 used -= len(self._pending.pop(0).text.split())
             self.health.set('passages', len(index.passages))
-        return last_id
 
     def _answer(self, brain: Brain, request_id: str, text: str, language: str) -> None:
         if request_id in self._cancelled:
@@ -155,12 +171,14 @@ class BrainNode(MiloNode):
         cancel = threading.Event()
         self._current = (request_id, cancel)
         index = 0
+        began = time.perf_counter()
         try:
             for part in brain.ask(text, language, cancel):
+                elapsed = time.perf_counter() - began  # compute only: queueing is not counted
                 if part.final:
-                    self._publish(request_id, index, '', True, part.declined, part.sources)
+                    self._publish(request_id, index, '', True, part.declined, part.sources, elapsed)
                 else:
-                    self._publish(request_id, index, part.text)
+                    self._publish(request_id, index, part.text, elapsed_s=elapsed)
                     index += 1
         except RuntimeError as exc:  # no model: say so rather than stay silent
             self.health.error(str(exc))

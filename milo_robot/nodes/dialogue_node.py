@@ -43,9 +43,11 @@ class _Publishers(Outputs):
         self._state = node.create_publisher(String, '/robot/state', STATE_QOS)
         self._mode = node.create_publisher(String, '/dialogue/mode', STATE_QOS)
 
-    def ask(self, request_id, text, language):
+    def ask(self, request_id, text, language, segment_ids=()):
+        self.node.mark_student(segment_ids)
         self._question.publish(String(data=json.dumps(
-            {'request_id': request_id, 'text': text, 'language': language}, ensure_ascii=False)))
+            {'request_id': request_id, 'text': text, 'language': language,
+             'segment_ids': list(segment_ids)}, ensure_ascii=False)))
 
     def cancel(self, request_id):
         self._cancel.publish(String(data=request_id))
@@ -112,7 +114,7 @@ class DialogueNode(MiloNode):
             self.health.activity()
             self.dialogue.heard(str(data['text']), str(data['language']),
                                 float(data.get('wall_end') or self.dialogue.clock()),
-                                data.get('lecture_id'))
+                                data.get('lecture_id'), data.get('segment_id'))
 
     def _on_vad(self, msg: String) -> None:
         data = self._parse(msg, '/vad/events', 'event')
@@ -150,15 +152,28 @@ class DialogueNode(MiloNode):
             return response
         return serve
 
+    def _open_record(self) -> LectureRecord:
+        if self._record is None:
+            self._record = LectureRecord(resolve_path(self.params.database))
+        return self._record
+
+    def mark_student(self, segment_ids) -> None:
+        """Mark a question's segments as a student's: the brain must not answer it from itself."""
+        if not segment_ids:
+            return
+        try:
+            self._open_record().set_role(segment_ids, 'student')
+        except RecordError as exc:  # the brain also skips them by id; this is for later readers
+            self._record = None
+            self.health.error(str(exc))
+
     def log_question(self, entry) -> None:
         """Store a question; while the record cannot be written, keep it in memory and retry."""
         self._unsaved.append(entry)
         self.health.count('questions')
         try:
-            if self._record is None:
-                self._record = LectureRecord(resolve_path(self.params.database))
             while self._unsaved:
-                self._record.log_question(self._unsaved[0])
+                self._open_record().log_question(self._unsaved[0])
                 self._unsaved.pop(0)
         except RecordError as exc:
             self._record = None

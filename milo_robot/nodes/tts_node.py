@@ -3,6 +3,7 @@
 """TTS node: speaks what arrives on /tts/say, stops at once on /tts/stop or a barge-in."""
 
 import json
+import time
 
 from builtin_interfaces.msg import Time
 from rclpy.qos import QoSProfile
@@ -63,6 +64,7 @@ class TtsNode(MiloNode):
         self._mouth = self.create_publisher(Float32, '/tts/mouth', 10)
         self._spoken = self.create_publisher(String, '/tts/spoken', EVENTS_QOS)
         self._started = self.create_publisher(String, '/tts/started', EVENTS_QOS)
+        self._received = {}  # request id → when its text arrived, for /tts/started
         self._played = self.create_publisher(Image, '/speaker/audio', SPEAKER_AUDIO_QOS)
         self._speaking_pub.publish(Bool(data=False))
         self.player = SpeechPlayer(voices, self._open_sink(voices.default.rate), p.block_ms,
@@ -92,6 +94,7 @@ class TtsNode(MiloNode):
             except (ValueError, KeyError, TypeError) as exc:
                 self._reject(f'bad /tts/say message {msg.data[:60]!r}: {exc}')
                 return
+        self._received[request_id] = time.time()
         try:
             count = self.player.say(text, language, request_id)
         except ValueError as exc:
@@ -160,10 +163,12 @@ class _Bridge(PlayerEvents):
             self._sent += len(frame)
 
     def started(self, request_id: str, at: float) -> None:
-        self.node._started.publish(String(data=json.dumps({'request_id': request_id,
-                                                           'time': round(at, 4)})))
+        received = self.node._received.pop(request_id, at)
+        self.node._started.publish(String(data=json.dumps(
+            {'request_id': request_id, 'time': round(at, 4), 'since_request_s': round(at - received, 4)})))
 
     def spoken(self, request_id: str, text: str, interrupted: bool) -> None:
+        self.node._received.pop(request_id, None)  # never started: stopped before its first sound
         self.node._spoken.publish(String(data=json.dumps(
             {'request_id': request_id, 'text': text, 'interrupted': interrupted},
             ensure_ascii=False)))

@@ -37,7 +37,7 @@ PARAMETERS = (
     ParamSpec('speaking_threshold', 0.8, 'Threshold while Milo speaks, on the audio left after '
               'removing its own voice: only a confident voice over Milo is a barge-in',
               min=0.05, max=0.99),
-    ParamSpec('barge_in_ms', 64, 'Confident voice over Milo that stops it at once (ms), before '
+    ParamSpec('barge_in_ms', 96, 'Confident voice over Milo that stops it at once (ms), before '
               'the segment start', min=32, max=2000),
     ParamSpec('echo_max_delay_ms', 300, 'Longest delay of Milo\'s voice from speaker to '
               'microphone that the echo gate searches (ms)', min=10, max=1000),

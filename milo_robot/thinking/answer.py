@@ -84,6 +84,7 @@ class Brain:
         self.max_sentences, self.max_tokens = max_sentences, max_tokens
         self.min_similarity, self.min_overlap, self.top_k = min_similarity, min_overlap, top_k
         self.restate = restate
+        self._lecture_start = 0  # first lecture passage in the prompt prefix
         self.lock = threading.Lock()  # one answer at a time: the model is not re-entrant
 
     def ask(self, question: str, language: str = '',
@@ -131,37 +132,56 @@ class Brain:
                                                            ' '.join(said) or passage.text))
         yield AnswerPart('', final=True, sources=[p.cite(language) for p, _, _ in hits])
 
-    def lecture_context(self) -> tuple:
-        """Return (transcript text, keys of its passages): the latest lecture that fits the prefix.
+    def prefix(self, partial: tuple = ()) -> tuple:
+        """Return (the fixed start of every prompt, keys of the passages it holds).
 
-        It only grows at its end as the lecture goes on, so llama.cpp keeps reusing the state it
-        computed for it: each question then costs only its own few tokens before the answer.
+        The rules, then the course notes (they do not change), then the lecture transcript, which
+        only grows at its end: llama.cpp reuses the state it computed for the longest common
+        prefix, so a question only pays for its own few tokens. `partial` are lecture passages
+        not indexed yet (the one still growing), for warm-ups.
+        When the transcript outgrows its budget, its oldest half is dropped at once, so the
+        prefix changes at its start (a full recomputation) only every few minutes of lecture.
         """
-        lecture = [p for p in self.index.passages if p.kind == 'lecture']
         budget = int((self._n_ctx() - self.RESERVED_TOKENS) * self.CHARS_PER_TOKEN)
-        kept, size = [], 0
-        for passage in reversed(lecture):
-            size += len(passage.text) + 24
-            if size > budget:
+        notes, size = [], 0
+        for passage in (p for p in self.index.passages if p.kind == 'notes'):
+            if size + len(passage.text) > budget // 3:
                 break
-            kept.append(passage)
-        kept.reverse()
-        text = '\n'.join(f'({p.cite("en")}) {p.text}' for p in kept)
-        return text, {p.key for p in kept}
+            notes.append(passage)
+            size += len(passage.text) + 40
+        lecture = [p for p in self.index.passages if p.kind == 'lecture'] + list(partial)
+        sizes = [len(p.text) + 24 for p in lecture]
+        if sum(sizes[self._lecture_start:]) > budget - size:
+            while self._lecture_start < len(lecture) and \
+                    sum(sizes[self._lecture_start:]) > (budget - size) // 2:
+                self._lecture_start += 1
+        kept = lecture[self._lecture_start:]
+        text = (f'{SYSTEM_PROMPT}\n\nCourse notes:\n' +
+                '\n'.join(f'({p.cite("en")}) {p.text}' for p in notes) +
+                '\n\nLecture transcript:\n' + '\n'.join(f'({p.cite("en")}) {p.text}' for p in kept))
+        return text, {p.key for p in notes + kept}
+
+    def warm(self, partial: tuple = ()) -> None:
+        """Compute the prompt prefix before the next question comes (it only pays for what is new)."""
+        if self.llm is None:
+            return
+        system = {'role': 'system', 'content': self.prefix(partial)[0]}
+        with self.lock:
+            self.llm.create_chat_completion(messages=[system, {'role': 'user', 'content': ''}],
+                                            max_tokens=1, temperature=0.0)
 
     def _n_ctx(self) -> int:
         return self.llm.n_ctx() if self.llm is not None else 2048
 
     def messages(self, question: str, language: str, passages: list) -> list:
-        """Build the chat: the fixed part (rules and lecture) first, then what this question adds."""
-        transcript, in_prefix = self.lecture_context()
+        """Build the chat: the fixed part (rules, notes, lecture) first, then what this question adds."""
+        system, in_prefix = self.prefix()
         extra = '\n'.join(f'({p.cite(language)}) {p.text}' for i, p in enumerate(passages)
                           if p.key not in in_prefix or i < self.restate)
         hint = '; '.join(p.cite(language) for p in passages[:2])
         user = (f'Other passages:\n{extra}\n\n' if extra else '') + \
             f'Question: {question}\n(Most relevant: {hint})'
-        return [{'role': 'system', 'content': f'{SYSTEM_PROMPT}\n\nLecture transcript:\n{transcript}'},
-                {'role': 'user', 'content': user}]
+        return [{'role': 'system', 'content': system}, {'role': 'user', 'content': user}]
 
     def _generate(self, question, language, passages, cancel) -> Iterator[AnswerPart]:
         if self.llm is None:

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""End-to-end conversation figures: voice to voice latency, its stages, barge-in, total memory.
+
+The whole graph runs in sim mode on data/bench/conversation.yaml: a short lecture, question time,
+twelve questions, then five answers interrupted by a student. Latencies are measured on the audio
+timelines (see milo_robot.session.judge).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+
+from milo_robot.bench.results import result
+from milo_robot.graph import data_root
+from milo_robot.session.judge import barge_in_stops, judge
+from milo_robot.session.runner import load_timeline, run_session
+
+COMMAND = 'milo bench --only conversation'
+SESSION = 'data/bench/conversation.yaml'
+STAGES = ('vad_end_of_turn_s', 'asr_final_s', 'model_first_sentence_s', 'tts_first_audio_s',
+          'transport_and_orchestration_s')
+
+
+def _tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants (the body node's simulator too)."""
+    children, rss = {}, {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/stat') as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            with open(f'/proc/{entry}/status') as f:
+                rss[int(entry)] = next(int(line.split()[1]) for line in f if line.startswith('VmRSS:'))
+        except (OSError, StopIteration, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / 1024
+
+
+class MemoryWatch:
+    """Sum the nodes' resident memory every second; keep the peak."""
+
+    def __init__(self):
+        """Nothing measured yet."""
+        self.peak = 0.0
+        self._stop = threading.Event()
+
+    def start(self, children) -> None:
+        """Watch the supervisor's children (and theirs) from a thread."""
+        def watch():
+            while not self._stop.wait(1.0):
+                pids = [c.process.pid for c in children if c.process and c.process.poll() is None]
+                if len(pids) == len(children):
+                    self.peak = max(self.peak, sum(_tree_rss_mb(pid) for pid in pids))
+        threading.Thread(target=watch, daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop watching."""
+        self._stop.set()
+
+
+def session_wav() -> str:
+    """Synthesise the benchmark session (once; kept in build/bench)."""
+    root = data_root()
+    wav = os.path.join(root, 'build', 'bench', 'conversation.wav')
+    if not os.path.exists(os.path.splitext(wav)[0] + '.json'):
+        subprocess.run([sys.executable, os.path.join(root, 'scripts', 'make_demo_audio.py'),
+                        os.path.join(root, SESSION), wav], check=True)
+    return wav
+
+
+def conversation() -> dict:
+    """Voice-to-voice latency over 12 questions, its stages, barge-in stops, memory of all nodes."""
+    wav = session_wav()
+    timeline = load_timeline(wav)
+    memory = MemoryWatch()
+    out_dir = os.path.join(data_root(), 'build', 'bench', 'conversation_run')
+    status, observer = run_session(wav, out_dir, on_start=memory.start)
+    memory.stop()
+    if status != 0:
+        raise RuntimeError(f'the graph exited with status {status}: see {out_dir}/nodes.log')
+    answered = [r for r in judge(observer.observation, timeline)
+                if r.case == 'qa' and r.latency_s is not None]
+    if len(answered) < 10:
+        raise RuntimeError(f'only {len(answered)} of the questions were answered: see {out_dir}')
+    latencies = [r.latency_s for r in answered]
+    note = f'{len(answered)} questions in qa mode, default models (whisper-base, Qwen2.5-0.5B, Piper)'
+    out = {'v2v_latency_p50_s': result(latencies, 's', COMMAND, note),
+           'v2v_latency_p95_s': result(latencies, 's', COMMAND, note, percentile=95)}
+    for stage in STAGES:
+        values = [r.stages[stage] for r in answered if r.stages.get(stage) is not None]
+        if values:
+            out[f'v2v_stage_{stage[:-2]}_p50_s'] = result(values, 's', COMMAND, 'median over the questions')
+    ratios = [r.stages['transport_and_orchestration_s'] / r.stages['total_s'] for r in answered
+              if r.stages.get('transport_and_orchestration_s') is not None]
+    out['orchestration_overhead_ratio'] = result(
+        ratios, 'ratio', COMMAND, '(total - VAD end of turn - ASR - model first sentence - TTS first '
+        'audio) / total, per question; median')
+    stops = barge_in_stops(observer.observation, timeline)
+    if stops:
+        out['barge_in_stop_p50_ms'] = result(stops, 'ms', COMMAND, 'start of the student\'s voice '
+                                             'over an answer → Milo silent (paced speaker)')
+    out['total_rss_mb'] = result([memory.peak], 'MB', COMMAND, 'peak sum over all nodes and the '
+                                 'firmware simulator, sampled each second during the session')
+    print('    (stage medians: ' + ', '.join(
+        f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
+        for k in STAGES if any(r.stages.get(k) is not None for r in answered)) + ')')
+    return out
+
+
+BENCHMARKS = (conversation,)

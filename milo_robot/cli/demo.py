@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""`milo demo`: Milo in class, in sim mode, with a readable session log and a verdict per case."""
+
+import os
+import sys
+
+from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.graph import data_root
+from milo_robot.hearing.lecture_record import LectureRecord, RecordError, format_clock
+from milo_robot.session.judge import judge, replies
+from milo_robot.session.runner import SessionError, load_timeline, run_session
+
+DEFAULT_WAV = 'build/demo/session.wav'
+
+
+def add_parser(commands) -> None:
+    """Register the `demo` command."""
+    p = commands.add_parser(
+        'demo', help='run the sim-mode class session and judge what Milo did',
+        description='Run the whole graph in sim mode (WAV microphone, WAV speaker, the firmware in '
+        'the simulator) on a spoken session: a lecture with student questions. Print a readable '
+        "session log (transcript, Milo's states, answers with sources and latency), write Milo's "
+        'answers as WAV files, then check each student turn against what the session expects. '
+        'Exit status 0 when every case behaved as expected.')
+    p.add_argument('--input', default=DEFAULT_WAV, metavar='WAV',
+                   help=f'the session WAV, with its timeline .json next to it (default {DEFAULT_WAV}, '
+                   'made by make setup)')
+    p.add_argument('--out', default='build/demo/run', metavar='DIR',
+                   help='where the answers, the record and the node logs go (default build/demo/run)')
+    p.add_argument('--set', action='append', default=[], metavar='NODE.PARAM=VALUE',
+                   help='override one parameter (repeatable)')
+    p.set_defaults(run=run)
+
+
+def live_log(observation, received, topic, payload) -> None:
+    """Print the session as it happens, with times on the input's clock."""
+    t0 = observation.audio_t0
+    at = format_clock(max(0.0, received - t0)) if t0 else '--:--'
+    if topic == '/asr/final':
+        line = f"[{at}] heard ({payload.get('language')}): {payload.get('text')}"
+    elif topic == '/robot/state':
+        line = f'[{at}]     Milo is {payload}'
+    elif topic == '/dialogue/mode':
+        line = f'[{at}]     mode: {payload}'
+    elif topic == '/brain/question':
+        line = f"[{at}]     question for Milo: {payload.get('text')}"
+    elif topic == '/brain/answer' and not payload.get('final'):
+        line = f"[{at}]     Milo: {payload.get('text')}"
+    elif topic == '/brain/answer':
+        sources = ', '.join(payload.get('sources') or []) or 'none'
+        line = f"[{at}]     ({'declined' if payload.get('declined') else 'answered'}; sources: {sources})"
+    else:
+        return
+    print(line, flush=True)
+
+
+def write_answers(observer, out_dir: str) -> list:
+    """Write each answer Milo spoke as out_dir/answers/<request>.wav; return the paths."""
+    found = [r for r in replies(observer.observation) if r.first_sound is not None]
+    paths = []
+    for i, reply in enumerate(found):
+        end = found[i + 1].first_sound if i + 1 < len(found) else float('inf')
+        audio = observer.played_between(reply.first_sound - 0.01, end)
+        path = os.path.join(out_dir, 'answers', f'{reply.request_id}.wav')
+        speaker = WavSpeaker(path, 16000)
+        speaker.play(audio)
+        speaker.close()
+        paths.append(path)
+    return paths
+
+
+def print_question_log(database: str) -> None:
+    """Print the teacher's view: the question log of the latest lecture."""
+    try:
+        with LectureRecord(database, read_only=True) as record:
+            lectures = record.lectures()
+            entries = record.questions(lectures[-1].id) if lectures else []
+    except RecordError as exc:
+        print(f'question log unavailable: {exc}')
+        return
+    print(f'\nQuestion log for the teacher ({database}):')
+    for q in entries:
+        latency = '-' if q.latency_s is None else f'{q.latency_s:.2f} s'
+        print(f"  {q.outcome:<11} {latency:>7}  ({q.language}, {q.mode}) {q.heard}  "
+              f"[sources: {', '.join(q.sources) or 'none'}]")
+
+
+def run(args) -> int:
+    """Run the session; exit 0 when every case behaved as expected."""
+    root = data_root()
+    wav = os.path.join(root, args.input) if not os.path.isabs(args.input) else args.input
+    out_dir = os.path.join(root, args.out) if not os.path.isabs(args.out) else args.out
+    try:
+        timeline = load_timeline(wav)
+        print(f'milo demo: {timeline.get("session")} ({timeline["duration_s"]:.0f} s of audio); '
+              f'node logs in {out_dir}/nodes.log', flush=True)
+        status, observer = run_session(wav, out_dir, args.set, live_log)
+    except SessionError as exc:
+        print(f'milo demo: {exc}', file=sys.stderr)
+        return 2
+    results = judge(observer.observation, timeline)
+    answers = write_answers(observer, out_dir)
+    print('\nWhat each student turn expected, and what Milo did:')
+    for r in results:
+        latency = '' if r.latency_s is None else f', first sound {r.latency_s:.2f} s after the question'
+        print(f"  [{'ok' if r.ok else 'FAIL'}] {r.case:<13} expected {r.expect:<7} → {r.observed}{latency}"
+              f'\n         "{r.text}"')
+    print_question_log(os.path.join(out_dir, 'milo.db'))
+    print(f"\nMilo's answers: {len(answers)} WAV files in {out_dir}/answers; all of its speech in "
+          f'{out_dir}/speech.wav')
+    failed = [r for r in results if not r.ok]
+    if status != 0 or not results or failed:
+        print(f'milo demo: {len(failed)} case(s) did not behave as expected'
+              + (f'; the graph exited with status {status}' if status else ''), file=sys.stderr)
+        return 1
+    print('milo demo: every case behaved as expected')
+    return 0

@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Judge an observed session against its timeline: what Milo did for each turn, and how fast.
+
+Times are on the audio timelines: a student's speech ends at the microphone's first stamp plus the
+turn's `speech_end_s` in the input WAV; Milo's answer starts at the wall time its first block was
+written to the (paced) speaker.
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from milo_robot.session.observer import Observation
+
+
+@dataclass
+class Reply:
+    """What Milo did with one question it heard."""
+
+    request_id: str
+    question: str
+    asked_at: float
+    sentences: list = field(default_factory=list)
+    declined: Optional[bool] = None
+    sources: list = field(default_factory=list)
+    first_audio: Optional[float] = None  # the answer's first sound (not the acknowledgement's)
+    first_sound: Optional[float] = None  # the first sound, acknowledgement included
+    interrupted: bool = False
+    stages: dict = field(default_factory=dict)  # compute times reported by the nodes (s)
+
+
+@dataclass
+class TurnResult:
+    """One student or mode-switch turn, judged."""
+
+    index: int
+    case: str
+    expect: str
+    text: str
+    ok: bool
+    observed: str
+    reply: Optional[Reply] = None
+    latency_s: Optional[float] = None  # end of speech → first sound of the answer
+    stages: dict = field(default_factory=dict)
+
+
+def replies(observation: Observation) -> list:
+    """Collect each question the dialogue asked with what became of it, in order."""
+    found = {}
+    for received, payload in observation.of('/brain/question'):
+        found[payload.get('request_id')] = Reply(payload.get('request_id'), payload.get('text', ''), received)
+    for _, payload in observation.of('/brain/answer'):
+        reply = found.get(payload.get('request_id'))
+        if reply is None:
+            continue
+        if payload.get('final'):
+            reply.declined, reply.sources = bool(payload.get('declined')), payload.get('sources', [])
+        else:
+            if not reply.sentences:
+                reply.stages['model_first_sentence_s'] = payload.get('elapsed_s')
+            reply.sentences.append(payload.get('text', ''))
+    for _, payload in observation.of('/tts/started'):
+        rid, _, part = str(payload.get('request_id', '')).partition('#')
+        reply = found.get(rid.split(':')[0])
+        if reply is None:
+            continue
+        at = payload.get('time')
+        reply.first_sound = at if reply.first_sound is None else min(reply.first_sound, at)
+        if part == '0' and reply.first_audio is None:
+            reply.first_audio = at
+            reply.stages['tts_first_audio_s'] = payload.get('since_request_s')
+    for _, payload in observation.of('/tts/spoken'):
+        reply = found.get(str(payload.get('request_id', '')).split('#')[0])
+        if reply is not None and payload.get('interrupted'):
+            reply.interrupted = True
+    return list(found.values())
+
+
+def _first_after(items: list, start: float, end: float):
+    return next(((t, p) for t, p in items if start <= t < end), None)
+
+
+def judge(observation: Observation, timeline: dict) -> list:
+    """Return a TurnResult for every turn that expects something of Milo."""
+    t0 = observation.audio_t0
+    if t0 is None:
+        return []
+    turns = timeline['turns']
+    asked = replies(observation)
+    finals = observation.of('/asr/final')
+    vad_ends = [(t, p) for t, p in observation.of('/vad/events') if p.get('event') == 'end']
+    modes = observation.of('/dialogue/mode')
+    results = []
+    for i, turn in enumerate(turns):
+        if not turn.get('expect'):
+            continue
+        end = t0 + turn['speech_end_s']
+        until = t0 + turns[i + 1]['start_s'] if i + 1 < len(turns) else float('inf')
+        mine = [r for r in asked if end - 0.5 <= r.asked_at < until]
+        reply = mine[0] if mine else None
+        result = TurnResult(i, turn.get('case', ''), turn['expect'], turn['text'], False, '', reply)
+        if turn['expect'] == 'mode':
+            switched = _first_after(modes, end, until)
+            result.ok = switched is not None
+            result.observed = f'mode → {switched[1]}' if switched else 'mode unchanged'
+        elif turn['expect'] == 'silent':
+            result.ok = reply is None
+            result.observed = 'silent' if reply is None else f'answered {reply.question!r}'
+        elif turn['expect'] == 'stop':
+            previous = results[-1].reply if results else None
+            result.ok = previous is not None and previous.interrupted
+            result.observed = 'speech stopped' if result.ok else 'not stopped'
+            result.reply = previous
+        elif reply is None:
+            result.observed = 'no question asked'
+        else:
+            spoke = reply.first_audio is not None
+            declined = bool(reply.declined)
+            result.ok = spoke and declined == (turn['expect'] == 'decline')
+            result.observed = ('declined' if declined else 'answered') if spoke else 'did not speak'
+            if spoke:
+                result.latency_s = reply.first_audio - end
+                result.stages = _stages(reply, end, finals, vad_ends)
+        results.append(result)
+    return results
+
+
+def _stages(reply: Reply, end: float, finals: list, vad_ends: list) -> dict:
+    """Split the latency into what each node computed, and the rest (orchestration)."""
+    vad = _first_after(vad_ends, end - 0.2, reply.asked_at)
+    final = _first_after(finals, end - 0.2, reply.asked_at + 1e-6)
+    stages = {'vad_end_of_turn_s': (vad[0] - end) if vad else None,
+              'asr_final_s': final[1].get('compute_s') if final else None,
+              'model_first_sentence_s': reply.stages.get('model_first_sentence_s'),
+              'tts_first_audio_s': reply.stages.get('tts_first_audio_s')}
+    total = reply.first_audio - end
+    known = [v for v in stages.values() if v is not None]
+    stages['transport_and_orchestration_s'] = total - sum(known) if len(known) == 4 else None
+    stages['total_s'] = total
+    return stages
+
+
+def barge_in_stops(observation: Observation, timeline: dict) -> list:
+    """Return, per interruption turn, ms from the start of the student's voice to Milo's silence.
+
+    The TTS reports silence once the paced speaker has played its last block, so the report's
+    arrival is when the sound ended.
+    """
+    t0 = observation.audio_t0
+    silences = [t for t, speaking in observation.of('/tts/speaking') if not speaking]
+    stops = []
+    for turn in timeline['turns']:
+        if turn.get('expect') != 'stop' or t0 is None:
+            continue
+        onset = t0 + turn['start_s']
+        silence = next((t for t in silences if t >= onset - 0.05), None)
+        if silence is not None and silence - onset < 3.0:
+            stops.append(max(0.0, silence - onset) * 1000)
+    return stops

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The body node over real DDS, driving the real firmware in the simulator through a pty."""
+
+import math
+import time
+
+from diagnostic_msgs.msg import DiagnosticArray
+from geometry_msgs.msg import Twist
+from harness import wait_until
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Bool, ColorRGBA, Empty, Float32, String
+from std_srvs.srv import Trigger
+
+from milo_robot.body.expressions import EXPRESSIONS
+from milo_robot.body.simulator import SimulatedBody
+from milo_robot.nodes.vad_node import STATE_QOS
+
+
+def body_diag(inbox):
+    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/body']
+    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+
+
+def call(probe, service):
+    client = probe.node.create_client(Trigger, service)
+    wait_until(lambda: client.wait_for_service(timeout_sec=0.1), service)
+    future = client.call_async(Trigger.Request())
+    wait_until(future.done, f'the reply of {service}')
+    return future.result()
+
+
+def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
+    link = str(tmp_path / 'milo-body')  # like /dev/serial/by-id: the path survives a replug
+    sim = SimulatedBody(link=link)
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    joints = probe.subscribe(JointState, '/joint_states')
+    estopped = probe.subscribe(Bool, '/body/estopped', STATE_QOS)
+    processes.node('body_node', port=link, teleop_timeout_s=1.0, retry_s=0.2)
+    wait_until(lambda: body_diag(diagnostics).get('link') == 'connected', 'the body link', 60)
+    assert body_diag(diagnostics)['firmware'] == '1.0.0'
+    wait_until(lambda: joints.messages, '/joint_states')
+
+    # The robot state chooses the expression: thinking looks aside with a purple light.
+    state = probe.publisher(String, '/robot/state', STATE_QOS)
+    state.publish(String(data='thinking'))
+    thinking = EXPRESSIONS['thinking']
+    head = (thinking.pan, thinking.tilt)
+    assert sim.wait_for(lambda s: (s.angles()['pan'], s.angles()['tilt']) == head, 10)
+
+    # A joint command in radians, then lip-sync from the TTS mouth level.
+    command = probe.publisher(JointState, '/body/joint_commands')
+    command.publish(JointState(name=['pan'], position=[math.radians(-20.0)]))
+    assert sim.wait_for(lambda s: s.angles()['pan'] == -20.0, 10)
+    wait_until(lambda: abs(math.degrees(joints.messages[-1].position[0]) + 20.0) < 0.2,
+               'joint_states to report the pan the firmware holds')
+    probe.publisher(Float32, '/tts/mouth').publish(Float32(data=1.0))
+    assert sim.wait_for(lambda s: s.angles()['jaw'] == 30.0, 10)
+
+    # A light command (alpha is brightness); a bad one is reported, not sent.
+    light = probe.publisher(ColorRGBA, '/body/light')
+    light.publish(ColorRGBA(r=1.0, g=0.0, b=0.0, a=0.5))
+    assert sim.wait_for(lambda s: s.light == (128, 0, 0), 10)
+    light.publish(ColorRGBA(r=2.0, g=0.0, b=0.0, a=1.0))
+    command.publish(JointState(name=['elbow'], position=[0.0]))
+
+    # Teleop wins while active, then hands the head back.
+    teleop = probe.publisher(Twist, '/teleop/cmd_vel')
+    twist = Twist()
+    twist.angular.z = math.radians(60.0)
+    for _ in range(10):  # a held arrow key repeats
+        teleop.publish(twist)
+        time.sleep(0.05)
+    assert sim.wait_for(lambda s: s.angles()['pan'] > -20.0 + 5, 10)
+    wait_until(lambda: body_diag(diagnostics).get('teleop') == 'active', 'teleop to be active')
+    assert sim.wait_for(lambda s: s.angles()['pan'] == -20.0, 10), 'autonomous after the teleop timeout'
+
+    # Emergency stop: latched, commands ignored, explicit release.
+    probe.publisher(Empty, '/body/estop').publish(Empty())
+    wait_until(lambda: estopped.messages and estopped.messages[-1].data, '/body/estopped true')
+    assert sim.wait_for(lambda s: s.light == (255, 0, 0), 10)
+    command.publish(JointState(name=['pan'], position=[math.radians(40.0)]))
+    assert not sim.wait_for(lambda s: s.angles()['pan'] == 40.0, 1.0)
+    assert call(probe, '/body/release').message == 'release requested'
+    assert sim.wait_for(lambda s: s.angles()['pan'] == 40.0, 10)
+    wait_until(lambda: not estopped.messages[-1].data, '/body/estopped false')
+
+    # Unplug: the link is lost; replug: the latest command is restored.
+    sim.stop()
+    wait_until(lambda: body_diag(diagnostics).get('link') == 'connecting', 'the link to be lost', 30)
+    sim = SimulatedBody(link=link)
+    try:
+        wait_until(lambda: body_diag(diagnostics).get('link') == 'connected', 'the link to come back', 30)
+        assert sim.wait_for(lambda s: s.angles()['pan'] == 40.0 and s.angles()['jaw'] == 30.0, 10)
+        assert sim.wait_for(lambda s: s.light == (128, 0, 0), 10)
+        diag = body_diag(diagnostics)
+        assert int(diag['reconnects']) >= 2
+    finally:
+        sim.stop()
+    levels = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/body']
+    assert any('bad light command' in s.message or 'unknown joints' in s.message for s in levels)
