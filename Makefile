@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
 #
-# make demo   - set up what is missing, then run the whole graph in sim mode on the demo input
+# make demo   - set up what is missing, then run a class session in sim mode and judge what Milo did
 # make test   - set up what is missing, then run the whole test suite
 # make setup  - only the set-up (idempotent; fast when nothing is missing)
 # make setup-base - also install the 'base' language model profile (Qwen2.5-1.5B, 1 GB)
@@ -24,7 +24,7 @@ setup-base: setup
 	$(VENV)/bin/milo models prepare llm-base
 
 demo: setup
-	ROS_AUTOMATIC_DISCOVERY_RANGE=$${ROS_AUTOMATIC_DISCOVERY_RANGE:-LOCALHOST} $(VENV)/bin/milo up --sim
+	ROS_AUTOMATIC_DISCOVERY_RANGE=$${ROS_AUTOMATIC_DISCOVERY_RANGE:-LOCALHOST} $(VENV)/bin/milo demo
 
 test: setup
 	$(PY) -m pytest test

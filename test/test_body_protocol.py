@@ -94,3 +94,39 @@ def test_every_robot_state_has_an_expression_within_limits():
         assert p.JOINT_LIMITS_DEG['tilt'][0] <= expression.tilt <= p.JOINT_LIMITS_DEG['tilt'][1], name
     assert set(ROBOT_STATES) <= set(EXPRESSIONS)
     assert jaw_for(0.0) == 0.0 and jaw_for(2.0) == jaw_for(1.0) <= p.JOINT_LIMITS_DEG['jaw'][1]
+
+
+def test_the_link_skips_garbage_from_the_board_counts_it_and_retransmits():
+    import pty
+    import threading
+    import tty
+
+    from milo_robot.body.link import SerialLink
+
+    board, host = pty.openpty()  # the test plays a board that sends noise before its answers
+    tty.setraw(host)
+    link = SerialLink(os.ttyname(host), reply_timeout_s=0.2)
+    requests = []
+
+    def device():
+        reader = p.FrameReader(synced=True)
+        while len(requests) < 2:
+            for frame in reader.feed(os.read(board, 64)):
+                if not isinstance(frame, p.Frame):
+                    continue
+                requests.append(frame)
+                if len(requests) == 1:
+                    continue  # the first try is lost: the host must send it again
+                truncated = p.Frame(frame.seq, p.NACK, bytes([p.PING, 3])).encode()[:3] + b'\x00'
+                pong = p.Frame(frame.seq, p.PING | p.REPLY, bytes([1, 0, 0, 1])).encode()
+                os.write(board, b'\x13\x37\xff\x00' + truncated + pong)
+
+    thread = threading.Thread(target=device, daemon=True)
+    thread.start()
+    reply = link.request(p.PING)
+    thread.join(timeout=5)
+    assert p.Version.from_pong(reply.payload) == p.Version('1.0.0', 1)
+    assert link.retransmits == 1 and requests[0] == requests[1], 'the same frame, same seq, again'
+    assert link.garbage >= 2 and link.last_problem.startswith('garbage from the device')
+    link.close()
+    os.close(board)

@@ -33,26 +33,37 @@ def add_parser(commands) -> None:
     p.set_defaults(run=run)
 
 
-def live_log(observation, received, topic, payload) -> None:
+class LiveLog:
     """Print the session as it happens, with times on the input's clock."""
-    t0 = observation.audio_t0
-    at = format_clock(max(0.0, received - t0)) if t0 else '--:--'
-    if topic == '/asr/final':
-        line = f"[{at}] heard ({payload.get('language')}): {payload.get('text')}"
-    elif topic == '/robot/state':
-        line = f'[{at}]     Milo is {payload}'
-    elif topic == '/dialogue/mode':
-        line = f'[{at}]     mode: {payload}'
-    elif topic == '/brain/question':
-        line = f"[{at}]     question for Milo: {payload.get('text')}"
-    elif topic == '/brain/answer' and not payload.get('final'):
-        line = f"[{at}]     Milo: {payload.get('text')}"
-    elif topic == '/brain/answer':
-        sources = ', '.join(payload.get('sources') or []) or 'none'
-        line = f"[{at}]     ({'declined' if payload.get('declined') else 'answered'}; sources: {sources})"
-    else:
-        return
-    print(line, flush=True)
+
+    def __init__(self):
+        """Nothing printed yet."""
+        self.state = ''
+
+    def __call__(self, observation, received, topic, payload) -> None:
+        """Print one event, if it is worth a line."""
+        t0 = observation.audio_t0
+        at = format_clock(max(0.0, received - t0)) if t0 else '--:--'
+        if topic == '/asr/final':
+            line = f"[{at}] heard ({payload.get('language')}): {payload.get('text')}"
+        elif topic == '/robot/state':
+            quiet = {payload, self.state} <= {'idle', 'listening'}  # the class talking: no line
+            self.state = payload
+            if quiet:
+                return
+            line = f'[{at}]     Milo is {payload}'
+        elif topic == '/dialogue/mode':
+            line = f'[{at}]     mode: {payload}'
+        elif topic == '/brain/question':
+            line = f"[{at}]     question for Milo: {payload.get('text')}"
+        elif topic == '/brain/answer' and not payload.get('final'):
+            line = f"[{at}]     Milo: {payload.get('text')}"
+        elif topic == '/brain/answer':
+            sources = ', '.join(payload.get('sources') or []) or 'none'
+            line = f"[{at}]     ({'declined' if payload.get('declined') else 'answered'}; sources: {sources})"
+        else:
+            return
+        print(line, flush=True)
 
 
 def write_answers(observer, out_dir: str) -> list:
@@ -95,7 +106,7 @@ def run(args) -> int:
         timeline = load_timeline(wav)
         print(f'milo demo: {timeline.get("session")} ({timeline["duration_s"]:.0f} s of audio); '
               f'node logs in {out_dir}/nodes.log', flush=True)
-        status, observer = run_session(wav, out_dir, args.set, live_log)
+        status, observer = run_session(wav, out_dir, args.set, LiveLog())
     except SessionError as exc:
         print(f'milo demo: {exc}', file=sys.stderr)
         return 2
@@ -103,7 +114,7 @@ def run(args) -> int:
     answers = write_answers(observer, out_dir)
     print('\nWhat each student turn expected, and what Milo did:')
     for r in results:
-        latency = '' if r.latency_s is None else f', first sound {r.latency_s:.2f} s after the question'
+        latency = '' if r.latency_s is None else f', answer began {r.latency_s:.2f} s after the question ended'
         print(f"  [{'ok' if r.ok else 'FAIL'}] {r.case:<13} expected {r.expect:<7} → {r.observed}{latency}"
               f'\n         "{r.text}"')
     print_question_log(os.path.join(out_dir, 'milo.db'))
