@@ -127,3 +127,24 @@ def test_fuzzing_thousands_of_hostile_frames_actuates_nothing_and_never_hangs():
     assert outcome.frames == 2000
     assert (outcome.wrong_actuations, outcome.hangs) == (0, 0)
     assert outcome.link_losses < 5, 'the run was too slow to judge'
+
+
+def test_the_controller_follows_a_stop_latched_on_the_board_and_resends_after_a_timeout(body):
+    from milo_robot.body.controller import BodyController
+
+    sim, link = body
+    link.request(p.ESTOP)  # latched before this host connects (another host, or kept over a reset)
+    link.close()
+    controller = BodyController(lambda: SerialLink(sim.port)).start()
+    try:
+        controller.set_joints({'pan': 30.0})
+        deadline = time.monotonic() + 5
+        while not controller.estopped and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert controller.estopped, 'the host shows the stop the board holds'
+        assert controller.release() == 'release requested'
+        assert sim.wait_for(lambda s: s.angles()['pan'] == 30.0)
+        assert not controller.estopped
+        assert controller.report.counters['nacked'] <= 2, 'no storm of refused commands'
+    finally:
+        controller.stop()

@@ -237,3 +237,35 @@ def test_a_slow_answer_starts_with_an_acknowledgement(out, clock):
     said_before = len(out.said)
     dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
     assert not any(s[0].endswith(':ack') for s in out.said[said_before:])
+
+
+def test_milo_called_by_name_alone_takes_the_next_sentence(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo?', 'en', clock.now)
+    assert out.asked == []
+    clock.now += 2.0
+    dialogue.heard('What is the unit of power?', 'en', clock.now)
+    assert out.asked[-1][1] == 'What is the unit of power?'
+    dialogue.heard('And the unit of energy is the joule.', 'en', clock.now)  # not for Milo any more
+    assert len(out.asked) == 1
+
+
+def test_a_busy_brain_is_heard_and_an_early_barge_in_does_not_leave_milo_listening(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is a volt?', 'en', clock.now)
+    dialogue.answer('q1', "One moment, I'm still answering the previous question.", final=True, declined=True)
+    assert out.said[-1] == ('q1#0', "One moment, I'm still answering the previous question.")
+    dialogue.spoken('q1#0', 'One moment', False)
+    assert out.logged[-1].outcome == 'declined'
+    dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
+    dialogue.milo_speaking(True)
+    dialogue.barge_in()
+    assert out.cancelled == ['q2'] and out.logged[-1].outcome == 'interrupted'
+    dialogue.milo_speaking(False)
+    assert out.states[-1] == 'idle', 'a barge-in alone is not someone speaking on'
+
+
+def test_a_mode_switch_in_another_language_is_announced_in_english(out, clock):
+    dialogue = make(out, clock)
+    assert dialogue.set_mode('qa', 'ko', announce=True) == 'mode qa'
+    assert out.said[-1][1].startswith('Question time')

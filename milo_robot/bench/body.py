@@ -110,10 +110,11 @@ def fuzz(frames: int, seed: int = 1, batch: int = 16, speed: float = 4.0) -> Fuz
         started = time.monotonic()
         while sent < frames:
             count = min(batch, frames - sent)
+            resets = sim.resets
             port.write(b''.join(bad_frame(rng) for _ in range(count)))
             sent += count
             status = _status(port, reader)
-            resets = sim.resets
+            hangs += sim.resets - resets  # a watchdog reset means the firmware hung
             if status is None:
                 hangs += 1
                 port.reset_input_buffer()
@@ -131,7 +132,6 @@ def fuzz(frames: int, seed: int = 1, batch: int = 16, speed: float = 4.0) -> Fuz
                          if (kind == 'servo' and abs(float(values[1]) - 1500.0
                                                     - 10 * FUZZ_POSE[p.JOINTS[int(values[0])]]) >= 1.0)
                          or (kind == 'led' and tuple(int(v) for v in values) != FUZZ_LIGHT))
-            hangs += sim.resets - resets
         elapsed = time.monotonic() - started
         port.close()
         return FuzzResult(sent, wrong, hangs + (0 if sim.alive else 1), losses, elapsed)

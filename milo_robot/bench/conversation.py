@@ -24,34 +24,46 @@ STAGES = ('vad_end_of_turn_s', 'asr_final_s', 'model_first_sentence_s', 'tts_fir
           'transport_and_orchestration_s')
 
 
-def _tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants (the body node's simulator too)."""
-    children, rss = {}, {}
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
+def _memory_kb(pid: int) -> tuple:
+    """Return (RSS, PSS) of a process in kB; PSS shares each shared page among its users."""
+    values = {}
+    with open(f'/proc/{pid}/smaps_rollup') as f:
+        for line in f:
+            key, _, rest = line.partition(':')
+            if key in ('Rss', 'Pss'):
+                values[key] = int(rest.split()[0])
+    return values.get('Rss', 0), values.get('Pss', 0)
+
+
+def _tree_memory_mb(root_pids: list) -> tuple:
+    """Return (RSS sum, PSS sum) in MB of processes and all their descendants (the simulator too)."""
+    children = {}
+    for entry in filter(str.isdigit, os.listdir('/proc')):
         try:
             with open(f'/proc/{entry}/stat') as f:
                 ppid = int(f.read().rsplit(')', 1)[1].split()[1])
-            with open(f'/proc/{entry}/status') as f:
-                rss[int(entry)] = next(int(line.split()[1]) for line in f if line.startswith('VmRSS:'))
-        except (OSError, StopIteration, ValueError, IndexError):
+        except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root_pid]
+    rss = pss = 0
+    todo = list(root_pids)
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            r, p = _memory_kb(pid)
+        except OSError:
+            continue
+        rss, pss = rss + r, pss + p
         todo += children.get(pid, [])
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 class MemoryWatch:
-    """Sum the nodes' resident memory every second; keep the peak."""
+    """Sum the nodes' memory every second; keep the peaks."""
 
     def __init__(self):
         """Nothing measured yet."""
-        self.peak = 0.0
+        self.peak_rss = self.peak_pss = 0.0
         self._stop = threading.Event()
 
     def start(self, children) -> None:
@@ -60,7 +72,8 @@ class MemoryWatch:
             while not self._stop.wait(1.0):
                 pids = [c.process.pid for c in children if c.process and c.process.poll() is None]
                 if len(pids) == len(children):
-                    self.peak = max(self.peak, sum(_tree_rss_mb(pid) for pid in pids))
+                    rss, pss = _tree_memory_mb(pids)
+                    self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
         threading.Thread(target=watch, daemon=True).start()
 
     def stop(self) -> None:
@@ -72,7 +85,9 @@ def session_wav() -> str:
     """Synthesise the benchmark session (once; kept in build/bench)."""
     root = data_root()
     wav = os.path.join(root, 'build', 'bench', 'conversation.wav')
-    if not os.path.exists(os.path.splitext(wav)[0] + '.json'):
+    timeline = os.path.splitext(wav)[0] + '.json'
+    if not os.path.exists(timeline) or \
+            os.path.getmtime(timeline) < os.path.getmtime(os.path.join(root, SESSION)):
         subprocess.run([sys.executable, os.path.join(root, 'scripts', 'make_demo_audio.py'),
                         os.path.join(root, SESSION), wav], check=True)
     return wav
@@ -109,8 +124,11 @@ def conversation() -> dict:
     if stops:
         out['barge_in_stop_p50_ms'] = result(stops, 'ms', COMMAND, 'start of the student\'s voice '
                                              'over an answer → Milo silent (paced speaker)')
-    out['total_rss_mb'] = result([memory.peak], 'MB', COMMAND, 'peak sum over all nodes and the '
-                                 'firmware simulator, sampled each second during the session')
+    out['total_rss_mb'] = result([memory.peak_rss], 'MB', COMMAND, 'peak sum of RSS over all nodes '
+                                 'and the firmware simulator, sampled each second; shared library '
+                                 'pages count once per process')
+    out['total_pss_mb'] = result([memory.peak_pss], 'MB', COMMAND, 'the same as PSS: each shared page '
+                                 'divided among the processes using it (what the board really spends)')
     print('    (stage medians: ' + ', '.join(
         f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
         for k in STAGES if any(r.stages.get(k) is not None for r in answered)) + ')')

@@ -130,7 +130,10 @@ class BodyController:
             except Nacked as exc:
                 self._counters['nacked'] += 1
                 self.report.problem = str(exc)
-                self._sent.clear()  # resend after a refusal (an emergency stop, say)
+                if exc.code == p.ESTOPPED:  # latched on the device (kept across its reset)
+                    self._latch_from_device()
+                else:
+                    self._sent.clear()
             except (LinkDown, p.ProtocolError) as exc:
                 self.report.state = 'connecting'
                 self.report.problem = str(exc)
@@ -199,12 +202,19 @@ class BodyController:
             self._sent[cmd] = payload
             self._counters['sent'] += 1
 
+    def _latch_from_device(self) -> None:
+        """Latch here too when the device is stopped though the host did not ask (release works)."""
+        with self._lock:
+            if not self._release:
+                self._estop = True
+        self._sent = {'estop': True}
+
     def _poll(self, link) -> None:
         status = p.Status.parse(link.request(p.GET_STATUS).payload)
-        if status.estop and not self._estop:  # latched on the device (kept across a reset)
-            with self._lock:
-                self._estop = True
-            self._sent = {'estop': True}
+        if status.estop and not self._estop:
+            self._latch_from_device()
+        elif status.link_lost and not status.estop:
+            self._sent.clear()  # the firmware timed us out and went to its safe pose: resend all
         self.report.status = status
         self._on_status(status)
 

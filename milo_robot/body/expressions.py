@@ -20,11 +20,11 @@ class Expression:
 ROBOT_STATES = ('idle', 'listening', 'thinking', 'speaking', 'sleep')
 
 EXPRESSIONS = {
-    'idle': Expression(Light((40, 40, 120), 'breathe', 4.0)),
+    'idle': Expression(Light((40, 40, 120), 'breathe', 2.5)),  # periods: 2.55 s at most
     'listening': Expression(Light((0, 160, 60)), tilt=5.0),
     'thinking': Expression(Light((120, 40, 200), 'breathe', 1.0), pan=12.0, tilt=12.0),
     'speaking': Expression(Light((0, 140, 200))),
-    'sleep': Expression(Light((10, 10, 40), 'breathe', 6.0), tilt=-25.0),
+    'sleep': Expression(Light((10, 10, 40), 'breathe', 2.5), tilt=-25.0),
     # Extra expressions the club triggers from teleop.
     'happy': Expression(Light((255, 180, 0)), tilt=8.0),
     'surprised': Expression(Light((255, 255, 255), 'blink', 0.3), tilt=15.0),

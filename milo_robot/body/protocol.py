@@ -156,7 +156,7 @@ def set_joints_payload(targets: dict) -> bytes:
 
 
 def set_light_payload(rgb, pattern: str = 'solid', period_s: float = 1.0) -> bytes:
-    """Payload of SET_LIGHT: colour 0-255 each, pattern, period."""
+    """Payload of SET_LIGHT: colour 0-255 each, pattern, period (0.01 to 2.55 s)."""
     r, g, b = (max(0, min(255, int(c))) for c in rgb)
     period = max(1, min(255, round(period_s * 100)))
     return bytes([r, g, b, PATTERNS.index(pattern), period])

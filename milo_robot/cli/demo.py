@@ -114,7 +114,8 @@ def run(args) -> int:
     answers = write_answers(observer, out_dir)
     print('\nWhat each student turn expected, and what Milo did:')
     for r in results:
-        latency = '' if r.latency_s is None else f', answer began {r.latency_s:.2f} s after the question ended'
+        latency = '' if r.latency_s is None else \
+            f', answer began {r.latency_s:.2f} s after the question ended'
         print(f"  [{'ok' if r.ok else 'FAIL'}] {r.case:<13} expected {r.expect:<7} → {r.observed}{latency}"
               f'\n         "{r.text}"')
     print_question_log(os.path.join(out_dir, 'milo.db'))

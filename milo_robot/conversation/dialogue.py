@@ -17,6 +17,7 @@ from milo_robot.conversation.turns import looks_unfinished
 from milo_robot.hearing.lecture_record import QuestionEntry
 
 MODES = ('lecture', 'qa', 'sleep')
+CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
 ACK = {'en': 'Hmm.', 'fr': 'Hmm.'}
 MODE_SAID = {
     'qa': {'en': 'Question time! Ask me anything about the lecture.',
@@ -115,6 +116,7 @@ class Dialogue:
         self._expected_s = ack_after_s  # running estimate of question → first sentence
         self._user_speaking = False
         self._milo_speaking = False
+        self._called_at = float('-inf')  # when Milo was called by name alone
         self._state = ''
         out.mode(mode)
         self._update_state()
@@ -140,6 +142,12 @@ class Dialogue:
         self._pending = None
         self._turn(text, language, ended_at, lecture_id, segments)
 
+    def barge_in(self) -> None:
+        """Take the VAD's early report of a voice over Milo: the answer is cut short."""
+        for turn in list(self.turns.values()):
+            self._interrupt(turn, 'a student talked over Milo')
+        self._update_state()
+
     def speech(self, active: bool, barge_in: bool = False) -> None:
         """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
         self._user_speaking = active
@@ -163,6 +171,8 @@ class Dialogue:
         if turn is None:
             return  # cancelled or unknown: nothing more to say
         now = self.clock()
+        if final and text:  # a last word that came with the end (the brain is busy, say)
+            self.answer(request_id, text, False)
         if not final:
             if turn.first_part_at is None:
                 turn.first_part_at = now
@@ -211,6 +221,7 @@ class Dialogue:
             self.out.mode(mode)
             self.out.note(f'mode → {mode}')
             if announce:
+                language = language if language in MODE_SAID[mode] else 'en'
                 self.out.say(f'mode-{next(self._ids)}', MODE_SAID[mode][language], language)
             self._update_state()
         return f'mode {mode}'
@@ -236,19 +247,22 @@ class Dialogue:
             return
         if self.mode == 'sleep':
             return
-        if self.mode == 'lecture' and not utterance.addressed:
-            return  # the class talking among itself: Milo only records
-        if self.mode == 'qa' and not (utterance.addressed or utterance.is_question):
+        now = self.clock()
+        if utterance.addressed and not utterance.text.strip(' ?.!,'):
+            self._called_at = now  # just the name: the question comes next
             return
-        if not utterance.text.strip(' ?.!,'):
-            return  # just the name: Milo waits for the question
+        called = now - self._called_at < CALLED_S
+        if self.mode == 'lecture' and not (utterance.addressed or called):
+            return  # the class talking among itself: Milo only records
+        if self.mode == 'qa' and not (utterance.addressed or called or utterance.is_question):
+            return
+        self._called_at = float('-inf')
         question, follow_up = self.memory.with_context(utterance.text)
         request_id = f'q{next(self._ids)}'
-        now = self.clock()
         turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now,
                     tuple(segment_ids))
         self.turns[request_id] = turn
-        kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed else 'question')
+        kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed or called else 'question')
         self.out.note(f'question ({kind}, {language}): {question}')
         self.out.ask(request_id, question, language, turn.segment_ids)
         if self._expected_s > self.ack_after_s:

@@ -77,11 +77,18 @@ class BodyNode(MiloNode):
         self._controller.start()
         self._on_state(String(data='idle'))
 
+    def on_parameter_changed(self, name: str, value) -> None:
+        """Apply a new teleop timeout at once."""
+        if name == 'teleop_timeout_s':
+            self._arbiter.teleop_timeout_s = value
+
     def _connect(self) -> SerialLink:
         """Open the port; with 'sim', (re)start the simulated firmware first."""
         port = self.params.port
         if port == 'sim':
             if self._sim is None or not self._sim.alive:
+                if self._sim is not None:
+                    self._sim.stop()  # it died: collect it before starting another
                 try:
                     self._sim = SimulatedBody(self.params.sim_speed)
                 except SimulatorError as exc:
@@ -197,6 +204,7 @@ class BodyNode(MiloNode):
         else:
             self.health.fault(f'body link {report.state}: {report.problem}')
         garbage = report.counters.get('garbage', 0)
+        self._garbage_reported = min(self._garbage_reported, garbage)  # a new link counts afresh
         if garbage > self._garbage_reported:
             self.health.error(f'ignored {garbage - self._garbage_reported} undecodable frame(s) '
                               f'from the board ({report.problem})')

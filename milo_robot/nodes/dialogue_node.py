@@ -118,7 +118,9 @@ class DialogueNode(MiloNode):
 
     def _on_vad(self, msg: String) -> None:
         data = self._parse(msg, '/vad/events', 'event')
-        if data is not None and data['event'] in ('start', 'barge_in'):
+        if data is not None and data['event'] == 'barge_in':
+            self.dialogue.barge_in()
+        elif data is not None and data['event'] == 'start':
             self.dialogue.speech(True, data.get('barge_in') is True)
         elif data is not None and data['event'] == 'end':
             self.dialogue.speech(False)
@@ -131,8 +133,11 @@ class DialogueNode(MiloNode):
 
     def _on_started(self, msg: String) -> None:
         data = self._parse(msg, '/tts/started', 'request_id', 'time')
-        if data is not None:
-            self.dialogue.audio_started(str(data['request_id']), float(data['time']))
+        try:
+            if data is not None:
+                self.dialogue.audio_started(str(data['request_id']), float(data['time']))
+        except (TypeError, ValueError) as exc:
+            self.health.error(f'bad /tts/started message {msg.data[:80]!r}: {exc}')
 
     def _on_spoken(self, msg: String) -> None:
         data = self._parse(msg, '/tts/spoken', 'request_id', 'text')

@@ -98,6 +98,7 @@ class TtsNode(MiloNode):
         try:
             count = self.player.say(text, language, request_id)
         except ValueError as exc:
+            self._received.pop(request_id, None)
             self._reject(str(exc))
             return
         self.health.count('sentences', count)

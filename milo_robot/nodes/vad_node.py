@@ -31,7 +31,8 @@ PARAMETERS = (
     ParamSpec('release', 0.35, 'Probability under which a frame counts as silence', min=0.01,
               max=0.99),
     ParamSpec('min_speech_ms', 250, 'Shorter bursts are not speech (ms)', min=32, max=2000),
-    ParamSpec('hangover_ms', 500, 'Silence that ends a segment (ms)', min=64, max=3000),
+    ParamSpec('hangover_ms', 300, 'Silence that ends a segment (ms); the dialogue waits longer '
+              'when the words so far cannot end a sentence', min=64, max=3000),
     ParamSpec('pre_roll_ms', 300, 'Audio kept before the detected start (ms)', min=0, max=1000),
     ParamSpec('max_segment_s', 30.0, 'Longer segments are split (s)', min=2.0, max=30.0),
     ParamSpec('speaking_threshold', 0.8, 'Threshold while Milo speaks, on the audio left after '

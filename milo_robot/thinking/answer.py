@@ -45,6 +45,9 @@ _ASKS_WHAT_TEACHER_SAID = re.compile(
 _FRENCH = re.compile(r"[éèêàçùâîôœ]|\b(le|la|les|est|quel|quelle|quoi|comment|pourquoi|qu|une|"
                      r"des|du|que|qui|c'est|sont|pour|avec|nous|vous)\b", re.I)
 _SENTENCE = re.compile(r'(.+?[.!?…])\s+', re.S)  # mid-stream, a sentence ends before a space
+# The first words may go out at a comma, once there are enough of them to say: Milo starts
+# speaking while the model writes the rest.
+_FIRST_CLAUSE = re.compile(r'((?:\S+\s+){5,}?\S+,)\s+', re.S)
 
 
 def detect_language(text: str) -> str:
@@ -187,7 +190,7 @@ class Brain:
         if self.llm is None:
             raise RuntimeError('no language model loaded')
         messages = self.messages(question, language, passages)
-        pending, sentences = '', 0
+        pending, sentences, said = '', 0, False
         with self.lock:
             stream = self.llm.create_chat_completion(
                 messages=messages, stream=True, max_tokens=self.max_tokens, temperature=0.1)
@@ -195,11 +198,15 @@ class Brain:
                 if cancel is not None and cancel.is_set():
                     break
                 pending += chunk['choices'][0]['delta'].get('content', '') or ''
-                while (match := _SENTENCE.match(pending)) and sentences < self.max_sentences:
-                    sentence = match.group(1).strip()
-                    pending = pending[match.end():]
-                    sentences += 1
-                    yield AnswerPart(sentence)
+                while sentences < self.max_sentences:
+                    match = _SENTENCE.match(pending)
+                    clause = None if match or said else _FIRST_CLAUSE.match(pending)
+                    if not (match or clause):
+                        break
+                    pending = pending[(match or clause).end():]
+                    sentences += 1 if match else 0  # a clause is the start of a sentence
+                    said = True
+                    yield AnswerPart((match or clause).group(1).strip())
                 if sentences >= self.max_sentences:
                     break
             stream.close()  # stops llama.cpp generating
