@@ -35,7 +35,8 @@ def test_bench_lists_its_benchmarks():
     assert proc.returncode == 0
     assert [line.split()[0] for line in proc.stdout.splitlines()] == [
         'resample_rtf', 'frame_latency', 'graph_rss', 'whisper_accuracy', 'final_latency', 'vad_cost',
-        'first_audio_and_rtf', 'gaps', 'stop_latency', 'speed', 'memory', 'qa_quality', 'qa_restate']
+        'first_audio_and_rtf', 'gaps', 'stop_latency', 'speed', 'memory', 'qa_quality', 'qa_restate',
+        'serial_rtt', 'cmd_to_pwm_latency', 'fuzz_run', 'conversation']
 
 
 def test_word_error_rate():

@@ -11,7 +11,7 @@ from milo_robot.audio.resample import StreamingResampler
 from milo_robot.bench.wer import word_error_rate
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError
-from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer, mouth_level
+from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer, mouth_level, trim_silence
 from milo_robot.speaking.voices import PiperEngine, VoiceBook
 
 
@@ -122,3 +122,23 @@ def test_mouth_level_scale():
     assert mouth_level(np.full(441, 32767, dtype=np.int16)) == 1.0
     loud = (np.sin(np.arange(441) / 5) * 3000).astype(np.int16)  # about -20 dBFS
     assert 0.6 < mouth_level(loud) < 0.9
+
+
+def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp_path, voices):
+    events = Recorder()
+    player = SpeechPlayer(voices, fast_sink(tmp_path / 'ack.wav', voices.default.rate), events=events)
+    calls = []
+    synthesize = voices.default.synthesize
+    voices.default.synthesize = lambda text: calls.append(text) or synthesize(text)
+    try:
+        for i in range(3):
+            player.say('Hmm.', 'en', f'ack{i}')
+        wait_until(lambda: len(events.said) == 3, 'three acknowledgements')
+    finally:
+        voices.default.synthesize = synthesize
+        player.close()
+    assert calls == ['Hmm.'], 'synthesised once, then replayed'
+    heard = read_wav(tmp_path / 'ack.wav')[0]
+    clip = len(heard) // 3
+    assert clip > 0 and np.abs(heard[clip - 200:clip].astype(int)).max() > 300, 'no silent tail'
+    assert trim_silence(np.array([0, 500, 20, 0], dtype=np.int16)).tolist() == [0, 500]

@@ -6,6 +6,7 @@ import os
 import sys
 
 from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.cli.questions import format_log
 from milo_robot.graph import data_root
 from milo_robot.hearing.lecture_record import LectureRecord, RecordError, format_clock
 from milo_robot.session.judge import judge, replies
@@ -90,11 +91,8 @@ def print_question_log(database: str) -> None:
     except RecordError as exc:
         print(f'question log unavailable: {exc}')
         return
-    print(f'\nQuestion log for the teacher ({database}):')
-    for q in entries:
-        latency = '-' if q.latency_s is None else f'{q.latency_s:.2f} s'
-        print(f"  {q.outcome:<11} {latency:>7}  ({q.language}, {q.mode}) {q.heard}  "
-              f"[sources: {', '.join(q.sources) or 'none'}]")
+    print(f'\nQuestion log for the teacher (milo questions --database {database}):')
+    print('\n'.join(format_log(entries)))
 
 
 def run(args) -> int:

@@ -28,8 +28,8 @@ PARAMETERS = (
     ParamSpec('port', '/dev/ttyACM0', "Serial port of the body's microcontroller, a pyserial URL, "
               "or 'sim' for the firmware in the simulator"),
     ParamSpec('baud', 115200, 'Serial speed (the firmware uses 115200)', min=9600, max=2000000),
-    ParamSpec('rate_hz', 50.0, 'Most joint/light commands sent per second', min=1.0, max=100.0),
-    ParamSpec('status_hz', 10.0, 'Status polls per second: the heartbeat that keeps the firmware '
+    ParamSpec('rate_hz', 25.0, 'Most joint/light commands sent per second', min=1.0, max=100.0),
+    ParamSpec('status_hz', 5.0, 'Status polls per second: the heartbeat that keeps the firmware '
               'out of its safe pose (at least 2.5)', min=2.5, max=50.0),
     ParamSpec('reply_timeout_s', 0.1, 'Wait for each reply before retransmitting', min=0.01,
               max=2.0),

@@ -51,7 +51,7 @@ class SessionObserver:
         for topic in ('/robot/state', '/dialogue/mode'):
             self.node.create_subscription(String, topic, self._text(topic), STATE_QOS)
         self.node.create_subscription(Bool, '/tts/speaking', self._text('/tts/speaking'), STATE_QOS)
-        self.node.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
+        self._frames = self.node.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
         self.node.create_subscription(Image, '/speaker/audio', self._on_played, SPEAKER_AUDIO_QOS)
         self._executor = SingleThreadedExecutor(context=self._context)
         self._executor.add_node(self.node)
@@ -84,6 +84,8 @@ class SessionObserver:
     def _on_frame(self, msg) -> None:
         if self.observation.audio_t0 is None:
             self.observation.audio_t0 = stamp_seconds(msg)
+            # Only the first frame matters: listening on would take CPU from the robot under test.
+            self.node.destroy_subscription(self._frames)
 
     def _on_played(self, msg) -> None:
         with self._lock:

@@ -63,6 +63,16 @@ class PacedWavSink:
         self._wav.close()
 
 
+SHORT_WORDS = 2  # utterances this short are kept once synthesised
+SILENCE_LEVEL = 300  # int16 amplitude under which the end of a clip is silence
+
+
+def trim_silence(audio: np.ndarray) -> np.ndarray:
+    """Return `audio` without its silent tail."""
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)
+    return audio[:loud[-1] + 1] if loud.size else audio[:0]
+
+
 class PlayerEvents:
     """What the player reports; override the methods that matter (all run in its threads)."""
 
@@ -94,6 +104,7 @@ class SpeechPlayer:
         self._audio = queue.Queue(maxsize=2)  # one sentence ahead is enough to never stall
         self._lock = threading.Lock()
         self._epoch = 0  # bumped by stop(): work from an older epoch is dropped
+        self._short = {}  # (text, language) → audio of short utterances, synthesised once
         self._pending = defaultdict(int)  # request -> sentences not fully played yet
         self._heard = defaultdict(list)  # request -> words heard so far
         self._closing = False
@@ -152,23 +163,33 @@ class SpeechPlayer:
             epoch, request_id, text, language = job
             if epoch != self._epoch:
                 continue
-            engine, note = self.voices.for_language(language)
-            if note:
-                self.events.note(note)
-            try:
-                audio = engine.synthesize(text)
-            except Exception as exc:  # a voice failing on one sentence must not silence Milo
-                self.events.note(f'could not synthesise {text[:40]!r}: {exc}')
-                audio = np.zeros(0, dtype=np.int16)
-            if engine.rate != self.sink.rate:
-                resampler = StreamingResampler(engine.rate, self.sink.rate)
-                audio = np.concatenate([resampler.process(audio), resampler.flush()])
+            audio = self._short.get((text, language))
+            if audio is None:
+                audio = self._synthesize(text, language)
+            if len(text.split()) <= SHORT_WORDS:
+                # "Hmm.", "Yes.": said again and again, and the acknowledgement must cost nothing
+                # while the model thinks; without the voice's trailing silence, the answer follows.
+                audio = self._short.setdefault((text, language), trim_silence(audio))
             while epoch == self._epoch and not self._closing:
                 try:
                     self._audio.put((epoch, request_id, text, audio), timeout=0.05)
                     break
                 except queue.Full:
                     continue
+
+    def _synthesize(self, text: str, language: str) -> np.ndarray:
+        engine, note = self.voices.for_language(language)
+        if note:
+            self.events.note(note)
+        try:
+            audio = engine.synthesize(text)
+        except Exception as exc:  # a voice failing on one sentence must not silence Milo
+            self.events.note(f'could not synthesise {text[:40]!r}: {exc}')
+            audio = np.zeros(0, dtype=np.int16)
+        if engine.rate != self.sink.rate:
+            resampler = StreamingResampler(engine.rate, self.sink.rate)
+            audio = np.concatenate([resampler.process(audio), resampler.flush()])
+        return audio
 
     def _play_loop(self) -> None:
         speaking = False
