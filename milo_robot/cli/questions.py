@@ -58,8 +58,8 @@ def format_log(entries) -> list:
     lines = []
     for q in entries:
         latency = '-' if q.latency_s is None else f'{q.latency_s:.1f} s'
-        lines.append(f"{time.strftime('%H:%M', time.localtime(q.asked_at))}  {q.outcome:<11} "
-                     f'{latency:>6}  ({q.language}, {q.mode}) {q.heard}')
+        lines.append(f"{time.strftime('%H:%M', time.localtime(q.asked_at))}  lecture {q.lecture_id}  "
+                     f'{q.outcome:<11} {latency:>6}  ({q.language}, {q.mode}) {q.heard}')
         if q.answer:
             lines.append(f'        Milo: {q.spoken if q.outcome == "interrupted" else q.answer}')
         if q.sources:

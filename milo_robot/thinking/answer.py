@@ -212,11 +212,11 @@ class Brain:
             stream.close()  # stops llama.cpp generating
         tail = pending.strip()
         if tail and sentences < self.max_sentences and not (cancel and cancel.is_set()):
-            sentences += 1
+            said = True
             yield AnswerPart(tail)
         cancelled = cancel is not None and cancel.is_set()
         sources = [] if cancelled else [p.cite(language) for p in passages[:1]]
-        if sentences and not cancelled:
+        if said and not cancelled:
             yield AnswerPart(SOURCE[language].format(sources[0]))
-        yield AnswerPart('', final=True, sources=sources, declined=not sentences)
+        yield AnswerPart('', final=True, sources=sources, declined=not said)
 
