@@ -142,7 +142,7 @@ class Brain:
         only grows at its end: llama.cpp reuses the state it computed for the longest common
         prefix, so a question only pays for its own few tokens. `partial` are lecture passages
         not indexed yet (the one still growing), for warm-ups.
-        When the transcript outgrows its budget, its oldest half is dropped at once, so the
+        When the transcript outgrows its budget, its oldest quarter is dropped at once, so the
         prefix changes at its start (a full recomputation) only every few minutes of lecture.
         """
         budget = int((self._n_ctx() - self.RESERVED_TOKENS) * self.CHARS_PER_TOKEN)
@@ -156,7 +156,7 @@ class Brain:
         sizes = [len(p.text) + 24 for p in lecture]
         if sum(sizes[self._lecture_start:]) > budget - size:
             while self._lecture_start < len(lecture) and \
-                    sum(sizes[self._lecture_start:]) > (budget - size) // 2:
+                    sum(sizes[self._lecture_start:]) > (budget - size) * 3 // 4:
                 self._lecture_start += 1
         kept = lecture[self._lecture_start:]
         text = (f'{SYSTEM_PROMPT}\n\nCourse notes:\n' +
