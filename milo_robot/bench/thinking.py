@@ -99,9 +99,9 @@ def speed() -> dict:
                 if not p.final and not p.text.startswith(('Source:', 'Source :'))]
         milo_rates.append(len(llm.tokenize(' '.join(said).encode(), add_bos=False)) /
                           (time.perf_counter() - started))
-        _, tokens, seconds = _raw(llm, messages)
+        cached_first, tokens, seconds = _raw(llm, messages)
         raw_rates.append(tokens / seconds)
-        decode_rates.append(tokens / max(seconds - first, 1e-6))
+        decode_rates.append(tokens / max(seconds - cached_first, 1e-6))
     note = 'profile small (Qwen2.5-0.5B Q4_K_M), 2 threads, n_ctx 4096, 10 QA questions'
     ratio = sum(milo_rates) / sum(raw_rates)
     return {'llm_ttft_warm_p50_s': result(ttfts, 's', COMMAND, note + ', rules and lecture prefix cached'),
