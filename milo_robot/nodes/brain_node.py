@@ -94,10 +94,15 @@ class BrainNode(MiloNode):
 
     def _publish(self, request_id, index, text, final=False, declined=False, sources=(),
                  elapsed_s=0.0):
-        self._answers.publish(String(data=json.dumps(
+        msg = String(data=json.dumps(
             {'request_id': request_id, 'index': index, 'text': text, 'final': final,
              'declined': declined, 'sources': list(sources), 'elapsed_s': round(elapsed_s, 4)},
-            ensure_ascii=False)))
+            ensure_ascii=False))
+        try:
+            self._answers.publish(msg)
+        except Exception:  # noqa: BLE001 - rclpy's RCLError: after Ctrl-C the answer has nowhere to go
+            if self.context.ok():
+                raise
 
     def _work(self) -> None:
         p = self.params
