@@ -37,8 +37,8 @@ PARAMETERS = (
               min=0.5, max=1.0),
     ParamSpec('min_overlap', 3.8, 'BM25 score that, with a slightly lower similarity, makes a '
               'passage relevant', min=0.0, max=100.0),
-    ParamSpec('restate', 0, 'Most relevant passages repeated next to the question: better answers, '
-              'later first words', min=0, max=4),
+    ParamSpec('restate', 0, 'Most relevant passages repeated next to the question (later first '
+              'words; see BENCHMARKS.md for whether it helps)', min=0, max=4),
     ParamSpec('database', 'records/milo.db', 'The lecture record to answer from (read only)'),
     ParamSpec('notes_dir', 'data/notes', 'Course notes: Markdown, text and PDF files'),
     ParamSpec('queue_size', 2, 'Questions that may wait while one is answered', min=1, max=10),
