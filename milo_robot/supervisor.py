@@ -39,8 +39,14 @@ class Supervisor:
     """Start children, prefix their output, respawn those that die, stop all on request."""
 
     def __init__(self, children: list, respawn_delay: float = 0.5, respawn: bool = True,
-                 env: Optional[dict] = None, out: TextIO = sys.stdout, stop_timeout: float = 5.0):
-        """Prepare; nothing starts before `run()`."""
+                 env: Optional[dict] = None, out: TextIO = sys.stdout, stop_timeout: float = 5.0,
+                 busy=None, max_drain_s: float = 30.0):
+        """Prepare; nothing starts before `run()`.
+
+        When a run-ending child finishes, the others get DRAIN_S, and more (up to `max_drain_s`)
+        while `busy()` says they are still at work (Milo still answering the last question).
+        """
+        self.busy, self.max_drain_s = busy or (lambda: False), max_drain_s
         self.children = children
         self.respawn_delay, self.respawn = respawn_delay, respawn
         self.env, self.out, self.stop_timeout = env, out, stop_timeout
@@ -102,6 +108,10 @@ class Supervisor:
             if child.ends_run and code == 0:
                 self.log('milo', f'{child.name} finished; the run is complete')
                 self._stop_requested.wait(DRAIN_S)
+                deadline = time.monotonic() + self.max_drain_s
+                while self.busy() and time.monotonic() < deadline and \
+                        not self._stop_requested.wait(0.2):
+                    pass
                 return 0
             if code == EXIT_CONFIG:
                 self.log('milo', f'{child.name} has a configuration error (see above); stopping')

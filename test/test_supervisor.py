@@ -112,3 +112,15 @@ def test_children_die_with_a_killed_supervisor(tmp_path, processes):
     while os.path.exists(f'/proc/{pid}') and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(f'/proc/{pid}'), 'the node outlived its supervisor'
+
+
+def test_the_run_waits_while_the_others_are_busy_finishing():
+    answers_left = [3]  # Milo is still answering: the run must not cut it short
+
+    def busy():
+        answers_left[0] -= 1
+        return answers_left[0] > 0
+
+    children = [Child('microphone', py('pass'), ends_run=True), Child('tts', FOREVER)]
+    assert Supervisor(children, out=io.StringIO(), busy=busy).run() == 0
+    assert answers_left[0] == 0, 'asked until no longer busy'

@@ -91,6 +91,12 @@ class SessionObserver:
         with self._lock:
             self.observation.played.append((stamp_seconds(msg), msg_to_frame(msg)))
 
+    def busy(self) -> bool:
+        """Return whether Milo is still thinking or speaking (its latest robot state says so)."""
+        with self._lock:
+            states = [payload for _, topic, payload in self.observation.events if topic == '/robot/state']
+        return bool(states) and states[-1] in ('thinking', 'speaking')
+
     def played_between(self, start: float, end: float) -> np.ndarray:
         """Return what Milo played between two wall times (16 kHz)."""
         with self._lock:

@@ -47,7 +47,8 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None):
         on_start(children)
     try:
         with open(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
-            status = Supervisor(children, RESPAWN_DELAY_S, env=node_environment(), out=log).run()
+            status = Supervisor(children, RESPAWN_DELAY_S, env=node_environment(), out=log,
+                                busy=observer.busy).run()
     finally:
         observer.close()
     return status, observer
