@@ -26,8 +26,10 @@ SESSION = {
         {'student': 'Milo, what is the best recipe for a chocolate cake?', 'case': 'off_topic',
          'expect': 'decline', 'wait_s': 8},
         {'teacher': 'Okay Milo, question time.', 'case': 'mode_switch', 'expect': 'mode', 'wait_s': 4},
+        # The interruption comes 4 s after the question: Milo is then surely speaking (answers
+        # start within ~3 s here and last several seconds).
         {'student': 'What does the voltage across a resistor equal?', 'case': 'barge_in',
-         'expect': 'answer', 'wait_s': 2.5},
+         'expect': 'answer', 'wait_s': 4.0},
         {'student': 'Wait, wait, sorry, let me rephrase.', 'case': 'interrupt', 'expect': 'stop',
          'wait_s': 4},
     ],
