@@ -155,10 +155,11 @@ class Dialogue:
             now = self.clock()
             if self._pending is not None:
                 self._pending.deadline = now + self.continuation_s + 30.0  # wait for its final
+            if barge_in:
+                self.barge_in()
+                return
             for turn in list(self.turns.values()):
-                if barge_in:
-                    self._interrupt(turn, 'a student talked over Milo')
-                elif turn.first_audio_at is None and now - turn.ended_at < self.resume_window_s:
+                if turn.first_audio_at is None and now - turn.ended_at < self.resume_window_s:
                     self._resume(turn)
         self._update_state()
 
@@ -188,14 +189,14 @@ class Dialogue:
 
     def audio_started(self, speech_id: str, at: float) -> None:
         """Note that the TTS played the first sound of a request."""
-        turn = self.turns.get(speech_id.split('#')[0])
+        turn = self._turn_of(speech_id)
         if turn is not None and turn.first_audio_at is None:
             turn.first_audio_at = at
             self.out.note(f'  Milo starts answering {at - turn.ended_at:.2f} s after the question')
 
     def spoken(self, speech_id: str, text: str, interrupted: bool) -> None:
         """Take the words heard of a sentence, from the TTS (interrupted: it was cut short)."""
-        turn = self.turns.get(speech_id.split('#')[0])
+        turn = self._turn_of(speech_id)
         if turn is None:
             return
         turn.reported += 1
@@ -238,6 +239,10 @@ class Dialogue:
                 self._acknowledge(turn)
 
     # --- inside ----------------------------------------------------------------------------------
+
+    def _turn_of(self, speech_id: str) -> Optional[Turn]:
+        """Return the turn a TTS request belongs to (`Turn.speech_id`), if it is still open."""
+        return self.turns.get(speech_id.split('#')[0])
 
     def _turn(self, text: str, language: str, ended_at: float, lecture_id, segment_ids=()) -> None:
         utterance = parse(text)

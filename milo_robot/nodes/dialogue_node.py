@@ -32,6 +32,11 @@ PARAMETERS = (
 )
 
 
+def _optional_int(value):
+    """Return an id as an int, or None when there is none."""
+    return None if value is None else int(value)
+
+
 class _Publishers(Outputs):
     """The dialogue's outputs as ROS messages and log lines."""
 
@@ -97,53 +102,55 @@ class DialogueNode(MiloNode):
             self.create_service(Trigger, f'/dialogue/{mode}_mode', self._mode_service(mode))
         self.create_timer(0.05, self.dialogue.tick)
 
-    def _parse(self, msg: String, topic: str, *keys) -> dict:
-        """Return the JSON payload if it has `keys`, else report it and return None."""
+    def _parse(self, msg: String, topic: str, fields):
+        """Return `fields(payload)` (the values the dialogue takes), or None after reporting a bad message.
+
+        `fields` reads and converts the JSON payload, so a missing field or a value of the wrong
+        type is reported here, before the dialogue sees any of it.
+        """
         try:
             data = json.loads(msg.data)
-            if not isinstance(data, dict) or any(k not in data for k in keys):
-                raise ValueError(f'needs the fields {", ".join(keys)}')
-            return data
-        except ValueError as exc:
-            self.health.error(f'bad {topic} message {msg.data[:80]!r}: {exc}')
+            if not isinstance(data, dict):
+                raise TypeError('not a JSON object')
+            return fields(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            self.health.error(f'bad {topic} message {msg.data[:80]!r}: {exc!r}')
             return None
 
     def _on_final(self, msg: String) -> None:
-        data = self._parse(msg, '/asr/final', 'text', 'language')
-        if data is not None:
+        heard = self._parse(msg, '/asr/final', lambda d: (
+            str(d['text']), str(d['language']), float(d.get('wall_end') or self.dialogue.clock()),
+            _optional_int(d.get('lecture_id')), _optional_int(d.get('segment_id'))))
+        if heard is not None:
             self.health.activity()
-            self.dialogue.heard(str(data['text']), str(data['language']),
-                                float(data.get('wall_end') or self.dialogue.clock()),
-                                data.get('lecture_id'), data.get('segment_id'))
+            self.dialogue.heard(*heard)
 
     def _on_vad(self, msg: String) -> None:
-        data = self._parse(msg, '/vad/events', 'event')
-        if data is not None and data['event'] == 'barge_in':
+        event = self._parse(msg, '/vad/events', lambda d: (str(d['event']), d.get('barge_in') is True))
+        if event is None:
+            return
+        if event[0] == 'barge_in':
             self.dialogue.barge_in()
-        elif data is not None and data['event'] == 'start':
-            self.dialogue.speech(True, data.get('barge_in') is True)
-        elif data is not None and data['event'] == 'end':
-            self.dialogue.speech(False)
+        elif event[0] in ('start', 'end'):
+            self.dialogue.speech(event[0] == 'start', event[1])
 
     def _on_answer(self, msg: String) -> None:
-        data = self._parse(msg, '/brain/answer', 'request_id', 'text', 'final')
-        if data is not None:
-            self.dialogue.answer(str(data['request_id']), str(data['text']), bool(data['final']),
-                                 bool(data.get('declined')), data.get('sources') or ())
+        part = self._parse(msg, '/brain/answer', lambda d: (
+            str(d['request_id']), str(d['text']), bool(d['final']), bool(d.get('declined')),
+            tuple(str(s) for s in d.get('sources') or ())))
+        if part is not None:
+            self.dialogue.answer(*part)
 
     def _on_started(self, msg: String) -> None:
-        data = self._parse(msg, '/tts/started', 'request_id', 'time')
-        try:
-            if data is not None:
-                self.dialogue.audio_started(str(data['request_id']), float(data['time']))
-        except (TypeError, ValueError) as exc:
-            self.health.error(f'bad /tts/started message {msg.data[:80]!r}: {exc}')
+        started = self._parse(msg, '/tts/started', lambda d: (str(d['request_id']), float(d['time'])))
+        if started is not None:
+            self.dialogue.audio_started(*started)
 
     def _on_spoken(self, msg: String) -> None:
-        data = self._parse(msg, '/tts/spoken', 'request_id', 'text')
-        if data is not None:
-            self.dialogue.spoken(str(data['request_id']), str(data['text']),
-                                 bool(data.get('interrupted')))
+        spoken = self._parse(msg, '/tts/spoken', lambda d: (
+            str(d['request_id']), str(d['text']), bool(d.get('interrupted'))))
+        if spoken is not None:
+            self.dialogue.spoken(*spoken)
 
     def _on_set_mode(self, msg: String) -> None:
         result = self.dialogue.set_mode(msg.data.strip())

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The dialogue node over real DDS: bad messages are reported and it keeps going."""
+
+import json
+
+from diagnostic_msgs.msg import DiagnosticArray
+from harness import wait_until
+from rclpy.qos import QoSProfile
+from std_msgs.msg import String
+
+from milo_robot.nodes.vad_node import EVENTS_QOS, STATE_QOS
+
+
+def test_malformed_messages_are_reported_and_the_next_question_is_asked(tmp_path, probe, processes):
+    questions = probe.subscribe(String, '/brain/question', QoSProfile(depth=10))
+    states = probe.subscribe(String, '/robot/state', STATE_QOS)
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    processes.node('dialogue_node', database=str(tmp_path / 'milo.db'))
+    wait_until(lambda: states.messages, 'the robot state')
+    finals = probe.publisher(String, '/asr/final', EVENTS_QOS)
+    for bad in ('not json', '[1, 2]', '{"text": "Milo, hi?"}',
+                '{"text": "Milo, what is a volt?", "language": "en", "wall_end": "soon"}',
+                '{"text": "Milo, what is a volt?", "language": "en", "segment_id": "seven"}'):
+        finals.publish(String(data=bad))
+    probe.publisher(String, '/brain/answer', EVENTS_QOS).publish(String(data='{"request_id": 3}'))
+    finals.publish(String(data=json.dumps({'text': 'Milo, what is an ohm?', 'language': 'en',
+                                           'wall_end': 1.0, 'lecture_id': 1, 'segment_id': 4})))
+    wait_until(lambda: questions.messages, 'the good question to be asked')
+    asked = json.loads(questions.messages[0].data)
+    assert (asked['text'], asked['segment_ids']) == ('What is an ohm?', [4]), 'none of the bad ones'
+
+    def reported():
+        found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/dialogue']
+        return found and 'bad /' in found[-1].message and found[-1]
+    status = wait_until(reported, 'the bad messages in the diagnostics')
+    assert dict((kv.key, kv.value) for kv in status.values)['mode'] == 'lecture'
