@@ -37,7 +37,7 @@ def servo_values(sim, joint, since=0):
 
 def test_ping_answers_with_the_versions_and_the_board_says_hello(body):
     sim, link = body
-    assert p.Version.from_pong(link.request(p.PING).payload) == p.Version('1.0.0', p.PROTOCOL_VERSION)
+    assert p.Version.from_pong(link.request(p.PING).payload) == p.Version('1.1.0', p.PROTOCOL_VERSION)
 
 
 def test_joint_targets_are_clamped_and_slewed_by_the_firmware(body):

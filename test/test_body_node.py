@@ -38,7 +38,7 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     estopped = probe.subscribe(Bool, '/body/estopped', STATE_QOS)
     processes.node('body_node', port=link, teleop_timeout_s=1.0, retry_s=0.2)
     wait_until(lambda: body_diag(diagnostics).get('link') == 'connected', 'the body link', 60)
-    assert body_diag(diagnostics)['firmware'] == '1.0.0'
+    assert body_diag(diagnostics)['firmware'] == '1.1.0'
     wait_until(lambda: joints.messages, '/joint_states')
 
     # The robot state chooses the expression: thinking looks aside with a purple light.

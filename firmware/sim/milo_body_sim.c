@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Copyright 2026 The Milo robot authors */
 /*
- * milo-body-sim [--speed F] firmware.elf
+ * milo-body-sim [--speed F] [--eeprom FILE] firmware.elf
  *
  * Runs the body firmware on a simulated ATmega328P at 16 MHz (simavr), with USART0 on a pty,
  * and reports what the actuator pins do, one event per line on stdout (see firmware/README.md):
@@ -9,8 +9,11 @@
  *   servo <sim_us> <mono_ns> <channel> <pulse_us>
  *   led <sim_us> <mono_ns> <r> <g> <b>
  *   reset <sim_us> <mono_ns> <mcusr>
+ *   eeprom <sim_us> <mono_ns> <address> <value>
  *   crash <sim_us> <mono_ns> <state>
  * Simulated time follows wall-clock time times F (default 1); F = 0 runs as fast as it can.
+ * With --eeprom, the EEPROM is loaded from FILE and saved back to it, so it outlives the process
+ * as the chip's outlives a power cycle.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <avr_eeprom.h>
 #include <avr_extint.h>
 #include <avr_ioport.h>
 #include <avr_uart.h>
@@ -35,6 +39,9 @@
 #define CYCLES_PER_US (F_CPU / 1000000u)
 
 /* ATmega328P data-space addresses of the registers that decide the light's pins. */
+#define REG_EECR 0x3F
+#define REG_EEARL 0x41
+#define REG_EEARH 0x42
 #define REG_PORTD 0x2B
 #define REG_DDRD 0x2A
 #define REG_TCCR0A 0x44
@@ -49,6 +56,8 @@
 #define REG_UCSR0C 0xC2
 #define REG_UBRR0L 0xC4
 #define REG_UBRR0H 0xC5
+#define EECR_EEPE 0x02
+#define EEPROM_SIZE 1024
 
 /* Register writes within this long are reported as one light change (the firmware updates the
  * three channels a few instructions apart). */
@@ -96,6 +105,14 @@ static void (*core_reset)(avr_t *);
 static volatile sig_atomic_t stopping;
 static unsigned long long pace_wall; /* wall-clock ns matching simulated cycle pace_cycle */
 static avr_cycle_count_t pace_cycle;
+
+/* The simulated EEPROM and the file that keeps it between runs. simavr 1.6 starts every run with
+ * the ELF's .eeprom section over an erased (0xFF) EEPROM, and keeps nothing when it exits. */
+static struct {
+	const char *path;
+	uint8_t *cells; /* simavr's own array */
+	int dirty;
+} eeprom;
 
 static unsigned long long mono_ns(void)
 {
@@ -188,6 +205,69 @@ static void on_reset(avr_t *a)
 	for (int i = 0; i < 3; i++)
 		servo[i].armed = 0;
 	reset_seen = 1;
+}
+
+/* A write to EECR with EEPE set is an EEPROM write; simavr has stored the byte by the time the
+ * register's watchers hear of it. (A write without the EEMPE preamble would not be one, but
+ * avr-libc always sends the preamble.) */
+static void eeprom_written(avr_irq_t *irq, uint32_t value, void *param)
+{
+	const uint8_t *d = avr->data;
+	(void)irq;
+	(void)param;
+	if (!(value & EECR_EEPE))
+		return;
+	unsigned address = ((d[REG_EEARH] & 0x03u) << 8 | d[REG_EEARL]) % EEPROM_SIZE;
+	fprintf(events, "eeprom %llu %llu %u %u\n", sim_us(), mono_ns(), address,
+		eeprom.cells[address]);
+	eeprom.dirty = 1;
+}
+
+/* Save the EEPROM if the firmware wrote to it. A temporary file, then a rename: a reader (or a
+ * kill) never finds half an EEPROM. No fsync: the file stands for a chip, and only has to outlive
+ * this process. */
+static void eeprom_sync(void)
+{
+	char temporary[4096];
+	if (!eeprom.dirty || !eeprom.path || snprintf(temporary, sizeof temporary, "%s.tmp", eeprom.path)
+				    >= (int)sizeof temporary)
+		return;
+	FILE *f = fopen(temporary, "wb");
+	int ok = f && fwrite(eeprom.cells, 1, EEPROM_SIZE, f) == EEPROM_SIZE;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(temporary, eeprom.path) != 0)
+		perror("milo-body-sim: saving the EEPROM");
+	eeprom.dirty = 0;
+}
+
+/* Take simavr's EEPROM array (its AVR_IOCTL_EEPROM_SET refuses a whole-EEPROM copy), and fill
+ * it from the file if there is one. */
+static void eeprom_attach(void)
+{
+	avr_eeprom_desc_t desc = { .ee = NULL, .offset = 0, .size = 0 };
+	avr_ioctl(avr, AVR_IOCTL_EEPROM_GET, &desc);
+	eeprom.cells = desc.ee;
+	if (!eeprom.cells) {
+		fprintf(stderr, "milo-body-sim: no EEPROM in the simulated core\n");
+		exit(2);
+	}
+	avr_irq_register_notify(avr_iomem_getirq(avr, REG_EECR, NULL, AVR_IOMEM_IRQ_ALL),
+				eeprom_written, NULL);
+	if (!eeprom.path)
+		return;
+	FILE *f = fopen(eeprom.path, "rb");
+	if (!f)
+		return; /* a new board: the file is written at the first EEPROM write */
+	uint8_t cells[EEPROM_SIZE + 1];
+	size_t n = fread(cells, 1, sizeof cells, f);
+	fclose(f);
+	if (n != EEPROM_SIZE) {
+		fprintf(stderr, "milo-body-sim: %s holds %zu bytes, not an EEPROM image of %d\n",
+			eeprom.path, n, EEPROM_SIZE);
+		exit(2);
+	}
+	memcpy(eeprom.cells, cells, EEPROM_SIZE);
 }
 
 /* Idle time is accounted for by the throttle, not by sleeping here. */
@@ -382,8 +462,9 @@ static const char *state_name(int state)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: milo-body-sim [--speed F] firmware.elf\n"
-			"  F: simulated seconds per wall-clock second (default 1; 0 = unthrottled)\n");
+	fprintf(stderr, "usage: milo-body-sim [--speed F] [--eeprom FILE] firmware.elf\n"
+			"  F: simulated seconds per wall-clock second (default 1; 0 = unthrottled)\n"
+			"  FILE: the EEPROM, loaded if it exists and saved at every write\n");
 	exit(2);
 }
 
@@ -397,6 +478,8 @@ int main(int argc, char **argv)
 			speed = strtod(argv[++i], &end);
 			if (*end || speed < 0)
 				usage();
+		} else if (!strcmp(argv[i], "--eeprom") && i + 1 < argc) {
+			eeprom.path = argv[++i];
 		} else if (argv[i][0] == '-' || elf) {
 			usage();
 		} else {
@@ -445,6 +528,7 @@ int main(int argc, char **argv)
 	core_reset = avr->reset;
 	avr->reset = on_reset;
 	attach_probes();
+	eeprom_attach();
 	pty_open();
 	fprintf(events, "pty %s\n", pty.name);
 
@@ -455,6 +539,7 @@ int main(int argc, char **argv)
 		int state = avr_run(avr);
 		if (state == cpu_Stopped || state == cpu_Done || state == cpu_Crashed) {
 			fprintf(events, "crash %llu %llu %s\n", sim_us(), mono_ns(), state_name(state));
+			eeprom_sync();
 			return 1;
 		}
 		if (reset_seen) {
@@ -470,11 +555,13 @@ int main(int argc, char **argv)
 		}
 		if (avr->cycle >= next_housekeeping) {
 			next_housekeeping = avr->cycle + HOUSEKEEPING_CYCLES;
+			eeprom_sync();
 			pty_service();
 			if (speed > 0)
 				keep_pace(speed);
 		}
 	}
+	eeprom_sync();
 	fflush(events);
 	return 0;
 }

@@ -5,7 +5,7 @@
 #define MILO_CONFIG_H
 
 #define FW_MAJOR 1
-#define FW_MINOR 0
+#define FW_MINOR 1
 #define FW_PATCH 0
 #define PROTOCOL_VERSION 1
 

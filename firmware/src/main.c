@@ -3,6 +3,7 @@
 /* Milo body controller: protocol frames in; servos and status light out. Safety lives here,
  * whatever the host does: joint limits, slew rates, the link watchdog, the latched emergency
  * stop and the hardware watchdog. */
+#include <avr/eeprom.h>
 #include <avr/interrupt.h>
 #include <avr/io.h>
 #include <avr/sleep.h>
@@ -19,16 +20,23 @@
 #include "servo.h"
 #include "uart.h"
 
-#define ESTOP_MAGIC 0xE57Bu
+/* The latch in EEPROM. Erased (0xFF) is released, so a board whose EEPROM was erased by flashing
+ * starts released; any other value is latched, so a damaged byte fails safe. */
+#define ESTOP_RELEASED 0xFF
+#define ESTOP_LATCHED 0x5A
 /* Input bytes handled per loop pass, so a flood cannot hold off ticks or the watchdog. */
 #define RX_BURST 64
 
-/* .noinit is neither zeroed nor loaded at start-up, so these survive a watchdog reset. */
+/* .noinit is neither zeroed nor loaded at start-up, so it survives until main() reads it. */
 static uint8_t mcusr_at_boot __attribute__((section(".noinit")));
+
+/* The latched stop and the pose it froze, kept over any reset and power cycle. Written only when
+ * the latch changes (each EEPROM cell lasts about 100,000 writes). The initial values go to the
+ * ELF's .eeprom section (not to the HEX), for the simulator. */
 static struct {
-	uint16_t magic;
+	uint8_t state;
 	int16_t position[JOINT_COUNT];
-} estop_kept __attribute__((section(".noinit")));
+} estop_saved EEMEM = { ESTOP_RELEASED, { 0 } };
 
 /* After a watchdog reset WDRF keeps the watchdog running at its shortest timeout: turn it off
  * before the C start-up code, and keep MCUSR for the reset cause (avr-libc FAQ). */
@@ -57,6 +65,7 @@ static uint32_t now_ms;
 static struct light host_light; /* off until the host sets one */
 static uint32_t host_light_since, link_lost_at; /* where the patterns start */
 static bool estop;
+static bool estop_restored; /* the latch was read from EEPROM at boot, and not released since */
 /* Boot counts as a lost link: safe pose and the "disconnected" light until the first frame. */
 static bool link_lost = true;
 static uint8_t idle_ticks = LINK_TIMEOUT_TICKS + 1;
@@ -132,25 +141,28 @@ static int16_t get16(const uint8_t *p)
 	return (int16_t)(p[0] | (uint16_t)p[1] << 8);
 }
 
-static void keep_estop(void)
+/* Each byte written takes 3.4 ms, the main loop waiting (at most 24 ms here, well within the
+ * hardware watchdog); the update functions skip bytes that already hold the value. The state goes
+ * first: if the power fails half-way, the board wakes up stopped. */
+static void save_estop(void)
 {
-	estop_kept.magic = ESTOP_MAGIC;
-	for (uint8_t i = 0; i < JOINT_COUNT; i++)
-		estop_kept.position[i] = joint_position[i];
+	eeprom_update_byte(&estop_saved.state, ESTOP_LATCHED);
+	eeprom_update_block(joint_position, estop_saved.position, sizeof estop_saved.position);
 }
 
 static void restore_estop(void)
 {
-	/* Only a watchdog reset keeps the latch (and the frozen pose); power-on clears it. */
-	if (reset_cause == _BV(WDRF) && estop_kept.magic == ESTOP_MAGIC) {
-		bool clamped;
-		estop = true;
-		safe_pose = false;
-		for (uint8_t i = 0; i < JOINT_COUNT; i++)
-			joint_position[i] = joint_target[i] = joint_clamp(i, estop_kept.position[i], &clamped);
-	} else {
-		estop_kept.magic = 0;
-	}
+	if (eeprom_read_byte(&estop_saved.state) == ESTOP_RELEASED)
+		return;
+	/* Servos hold no position of their own: command the frozen pose, where the head still is,
+	 * rather than the safe pose a released board starts in. */
+	int16_t kept[JOINT_COUNT];
+	bool clamped;
+	eeprom_read_block(kept, estop_saved.position, sizeof kept);
+	estop = estop_restored = true;
+	safe_pose = false;
+	for (uint8_t i = 0; i < JOINT_COUNT; i++)
+		joint_position[i] = joint_target[i] = joint_clamp(i, kept[i], &clamped);
 }
 
 static void link_alive(void)
@@ -230,6 +242,8 @@ static void send_status(uint8_t seq)
 		flags |= STATUS_MOVING;
 	if (reset_cause & _BV(WDRF))
 		flags |= STATUS_WATCHDOG_RESET;
+	if (estop_restored)
+		flags |= STATUS_ESTOP_RESTORED;
 	*q++ = flags;
 	for (uint8_t i = 0; i < JOINT_COUNT; i++)
 		q = put16(q, (uint16_t)joint_position[i]);
@@ -287,13 +301,15 @@ static void handle_frame(const uint8_t *f, uint8_t n)
 				estop = true;
 				for (uint8_t i = 0; i < JOINT_COUNT; i++)
 					joint_target[i] = joint_position[i];
-				keep_estop();
+				show_light(); /* red before the EEPROM writes */
+				save_estop();
 			}
+			/* Acknowledged once kept: the host knows the stop outlives a power cut. */
 			reply(seq, CMD_ESTOP);
 			break;
 		case CMD_RELEASE:
-			estop = false;
-			estop_kept.magic = 0;
+			estop = estop_restored = false;
+			eeprom_update_byte(&estop_saved.state, ESTOP_RELEASED);
 			reply(seq, CMD_RELEASE);
 			break;
 		default:

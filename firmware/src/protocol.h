@@ -28,6 +28,7 @@
 #define STATUS_LINK_LOST 0x02
 #define STATUS_MOVING 0x04
 #define STATUS_WATCHDOG_RESET 0x08
+#define STATUS_ESTOP_RESTORED 0x10
 
 #define MAX_PAYLOAD 32
 #define FRAME_OVERHEAD 5 /* seq, cmd, len, crc16 */

@@ -4,7 +4,9 @@
 
 Callers only set what they want (head targets, light, emergency stop); the worker sends what changed,
 at most once per tick, polls the status as a heartbeat, reconnects after an unplug and restores the
-latest command after a reconnect or a device reset. Nothing here blocks a caller on I/O.
+latest command after a reconnect or a device reset. No caller waits on the serial port; estop() and
+the worker write the latch file (milo_robot/body/latch.py) before they go on, so a stop outlives a
+restart of this process.
 """
 
 import threading
@@ -12,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from milo_robot.body import protocol as p
+from milo_robot.body.latch import PersistentLatch
 from milo_robot.body.link import LinkDown, LinkTimeout, Nacked
 
 # Consecutive unanswered requests after which the port is closed and opened again.
@@ -43,8 +46,12 @@ class BodyController:
     """Keep the device in the wanted state from a worker thread."""
 
     def __init__(self, connect, tick_s: float = 0.02, status_period_s: float = 0.1,
-                 retry_s: float = 0.5, on_status=None):
-        """`connect()` returns an open SerialLink or raises LinkDown."""
+                 retry_s: float = 0.5, on_status=None, latch_path: str = ''):
+        """`connect()` returns an open SerialLink or raises LinkDown.
+
+        `latch_path` is the file that keeps the emergency stop over restarts (see PersistentLatch);
+        '' keeps it in memory only. A stop read from it is sent to the board before anything else.
+        """
         self._connect = connect
         self._tick_s = tick_s
         self._status_period_s = status_period_s
@@ -53,8 +60,11 @@ class BodyController:
         self._lock = threading.Lock()
         self._joints = {}  # wanted targets, degrees
         self._light = None
-        self._estop = False  # latched on the host until release() is asked for
-        self._release = False
+        self._latch = PersistentLatch(latch_path)  # latched on the host until a release goes through
+        # Stops asked for so far, and the count when the pending release was asked for (None when
+        # none is pending): a release only clears the latch if no stop came after it was asked for.
+        self._stops = 0
+        self._release = None
         self._sent = {}  # what the device holds: payloads by command, estop flag
         self._timeouts = 0  # consecutive
         self._resets_seen = 0
@@ -83,24 +93,38 @@ class BodyController:
         with self._lock:
             self._light = light
 
-    def estop(self) -> None:
-        """Latch the emergency stop (it holds until release())."""
+    def estop(self, reason: str = 'emergency stop requested') -> None:
+        """Latch the emergency stop until release(); it wins over any release still in progress.
+
+        The latch file is written before this returns.
+        """
         with self._lock:
-            self._estop = True
-            self._release = False
+            self._stops += 1
+            self._release = None
+            self._latch.latch(reason)
 
     def release(self) -> str:
         """Ask to release the emergency stop; say what happens."""
         with self._lock:
-            if not self._estop:
+            if not self._latch.latched:
                 return 'not stopped'
-            self._release = True
+            self._release = self._stops
             return 'release requested'
 
     @property
     def estopped(self) -> bool:
         """Return whether the emergency stop is latched (host or device)."""
-        return self._estop
+        return self._latch.latched
+
+    @property
+    def estop_reason(self) -> str:
+        """Say why the stop is latched ('' when released)."""
+        return self._latch.reason
+
+    @property
+    def latch_problem(self) -> str:
+        """Say why the latch file could not be written ('' when it is up to date)."""
+        return self._latch.problem
 
     def _run(self) -> None:
         link = None
@@ -114,10 +138,12 @@ class BodyController:
                 next_status = 0.0
             started = time.monotonic()
             try:
-                self._sync(link)
+                # The status first: after a (re)connection, a stop the board holds is taken over
+                # before anything is sent, and a board that timed us out gets its targets at once.
                 if started >= next_status:
                     self._poll(link)
                     next_status = started + self._status_period_s
+                self._sync(link)
                 self._timeouts = 0
             except LinkTimeout as exc:
                 self._counters['timeouts'] += 1
@@ -131,7 +157,7 @@ class BodyController:
                 self._counters['nacked'] += 1
                 self.report.problem = str(exc)
                 if exc.code == p.ESTOPPED:  # latched on the device (kept across its reset)
-                    self._latch_from_device()
+                    self._latch_from_device('the board refused a command: it holds a stop')
                 else:
                     self._sent.clear()
             except (LinkDown, p.ProtocolError) as exc:
@@ -178,18 +204,22 @@ class BodyController:
             self._resets_seen = link.device_resets
             self._sent.clear()
         with self._lock:
-            estop, release = self._estop, self._release
+            release = self._release
+        if release is not None:
+            link.request(p.RELEASE)
+            self._sent.clear()
+            with self._lock:
+                if self._stops == release:  # else a stop came meanwhile: it is sent again below
+                    self._release = None
+                    self._latch.release()
+        with self._lock:
+            estop = self._latch.latched
             joints, light = dict(self._joints), self._light
-        if estop and not release:
+        if estop:
             if not self._sent.get('estop'):
                 link.request(p.ESTOP)
                 self._sent = {'estop': True}
             return
-        if release:
-            link.request(p.RELEASE)
-            with self._lock:
-                self._estop = self._release = False
-            self._sent.clear()
         if joints:
             self._send(link, p.SET_JOINTS, p.set_joints_payload(joints))
         if light is not None:
@@ -202,19 +232,22 @@ class BodyController:
             self._sent[cmd] = payload
             self._counters['sent'] += 1
 
-    def _latch_from_device(self) -> None:
+    def _latch_from_device(self, reason: str) -> None:
         """Latch here too when the device is stopped though the host did not ask (release works)."""
         with self._lock:
-            if not self._release:
-                self._estop = True
+            if self._release is None:
+                self._latch.latch(reason)
         self._sent = {'estop': True}
 
     def _poll(self, link) -> None:
         status = p.Status.parse(link.request(p.GET_STATUS).payload)
-        if status.estop and not self._estop:
-            self._latch_from_device()
-        elif status.link_lost and not status.estop:
-            self._sent.clear()  # the firmware timed us out and went to its safe pose: resend all
+        if status.estop and not self.estopped:
+            self._latch_from_device('the board kept a stop over its restart' if status.estop_restored
+                                    else 'the board holds a stop the host did not ask for')
+        elif not status.estop and (status.link_lost or self.estopped):
+            # The firmware timed us out and went to its safe pose, or it lost the host's stop (a
+            # reset whose HELLO went unseen): resend all, the stop first.
+            self._sent.clear()
         self.report.status = status
         self._on_status(status)
 

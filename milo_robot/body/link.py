@@ -31,10 +31,18 @@ class SerialLink:
 
     def __init__(self, port: str, baud: int = 115200, reply_timeout_s: float = 0.1,
                  retries: int = 2):
-        """Open `port` (a device path, a pty, or a pyserial URL); LinkDown if it cannot be."""
+        """Open `port` (a device path, a pty, or a pyserial URL); LinkDown if it cannot be.
+
+        DTR and RTS stay low: on an Uno, raising DTR resets the board (docs/body.md says when it
+        still does).
+        """
         try:
             self._serial = serial.serial_for_url(port, baudrate=baud, timeout=0.01,
-                                                 write_timeout=0.5)
+                                                 write_timeout=0.5, dsrdtr=False, rtscts=False,
+                                                 do_not_open=True)
+            self._serial.dtr = False  # applied by open(), instead of pyserial's default (raised)
+            self._serial.rts = False
+            self._serial.open()
             self._serial.reset_input_buffer()
             self._serial.write(b'\x00')  # ends any partial frame the device holds
         except (serial.SerialException, OSError) as exc:

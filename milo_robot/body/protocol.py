@@ -176,6 +176,7 @@ class Status:
     rx_bad: int
     reset_cause: int
     light: tuple  # r, g, b, pattern
+    estop_restored: bool = False  # the stop was read from the board's EEPROM at its boot
 
     @classmethod
     def parse(cls, payload: bytes) -> 'Status':
@@ -186,7 +187,7 @@ class Status:
         position = {n: v / 10 for n, v in zip(JOINTS, rest[0:3])}
         target = {n: v / 10 for n, v in zip(JOINTS, rest[3:6])}
         return cls(bool(flags & 1), bool(flags & 2), bool(flags & 4), bool(flags & 8),
-                   position, target, rest[6], rest[7], rest[8], tuple(rest[9:13]))
+                   position, target, rest[6], rest[7], rest[8], tuple(rest[9:13]), bool(flags & 16))
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,19 @@ def firmware_paths() -> tuple:
 class SimulatedBody:
     """Run the firmware in the simulator; `port` is its serial port."""
 
-    def __init__(self, speed: float = 1.0, link: str = ''):
-        """Start the harness; `link` names a symlink kept pointing at the pty (like /dev/serial/by-id)."""
+    def __init__(self, speed: float = 1.0, link: str = '', eeprom: str = ''):
+        """Start the harness; `link` names a symlink kept pointing at the pty (like /dev/serial/by-id).
+
+        `eeprom` names a file that holds the chip's EEPROM between runs (loaded if it exists,
+        saved at every write), so that a new SimulatedBody on it is the same board powered again.
+        """
         harness, elf = firmware_paths()
         for path in (harness, elf):
             if not os.path.exists(path):
                 raise SimulatorError(f'{path} is missing: build it with `make -C firmware` '
                                      f'(make setup does)')
-        self._process = subprocess.Popen([harness, '--speed', str(speed), elf],
+        options = ['--eeprom', eeprom] if eeprom else []
+        self._process = subprocess.Popen([harness, '--speed', str(speed), *options, elf],
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True, bufsize=1)
         first = self._process.stdout.readline().split()
@@ -106,9 +111,15 @@ class SimulatedBody:
         """Return whether the harness still runs."""
         return self._process.poll() is None
 
-    def stop(self) -> None:
-        """Stop the harness (the pty disappears, like an unplugged board)."""
-        if self.alive:
+    def stop(self, power_cut: bool = False) -> None:
+        """Stop the harness (the pty disappears, like an unplugged board).
+
+        `power_cut` kills it at once (SIGKILL), as pulling the plug stops a chip mid-instruction.
+        """
+        if self.alive and power_cut:
+            self._process.kill()
+            self._process.wait()
+        elif self.alive:
             self._process.terminate()
             try:
                 self._process.wait(timeout=3)
