@@ -143,7 +143,8 @@ static int16_t get16(const uint8_t *p)
 
 /* Each byte written takes 3.4 ms, the main loop waiting (at most 24 ms here, well within the
  * hardware watchdog); the update functions skip bytes that already hold the value. The state goes
- * first: if the power fails half-way, the board wakes up stopped. */
+ * first: if the power fails half-way, the board wakes up stopped (at a pose partly an earlier
+ * stop's). */
 static void save_estop(void)
 {
 	eeprom_update_byte(&estop_saved.state, ESTOP_LATCHED);
