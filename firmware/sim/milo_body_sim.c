@@ -241,8 +241,8 @@ static void eeprom_sync(void)
 	eeprom.dirty = 0;
 }
 
-/* Take simavr's EEPROM array (its AVR_IOCTL_EEPROM_SET refuses a whole-EEPROM copy), and fill
- * it from the file if there is one. */
+/* Take simavr's own EEPROM array (AVR_IOCTL_EEPROM_GET hands it out when given no buffer), to
+ * report and save what the firmware writes, and fill it from the file if there is one. */
 static void eeprom_attach(void)
 {
 	avr_eeprom_desc_t desc = { .ee = NULL, .offset = 0, .size = 0 };
