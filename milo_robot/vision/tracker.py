@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Face tracks across frames: stable ids, a smoothed centre, an age, and how much the mouth moves.
+
+Detections are matched to tracks by overlap (IoU), or by centre distance for small fast moves.
+A track outlives a few missed detections; a face that matches no track starts a new one, which
+counts once it has been seen twice (a one-frame false face never becomes a track).
+
+Mouth motion is the mean absolute grey-level difference, between consecutive frames, of the
+lower third of the face box (the mouth and jaw move when a person speaks), less the same
+difference for the upper face (noise, blur, the head turning: they change both). The two frames
+are first aligned on the upper face within a few pixels, at the track's smoothed size, so that a
+moving head or a jittering box does not look like speech. Per track, only the previous frame's
+24x24 grey face patch is kept, in memory, to compute that difference; it is never returned,
+and it is dropped with the track.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from milo_robot.vision.faces import Face, to_gray
+
+PATCH = 24  # face box resampled to PATCH x PATCH pixels: comparable across face sizes
+SLACK = 2  # patch pixels of head movement forgiven each way between two frames
+UPPER = 0.6  # the top of the face (eyes, nose) that aligns two frames: it does not move in speech
+
+
+@dataclass
+class Track:
+    """One face followed over time (pixels of the processed frame, seconds of the caller's clock)."""
+
+    id: int
+    box: Face  # the latest detection's box (the last one seen while the face is missed)
+    centre: tuple  # smoothed (x, y)
+    size: float  # smoothed side of the (square) box, pixels
+    first_seen: float
+    last_seen: float
+    hits: int = 1  # detections matched so far
+    missed: int = 0  # consecutive frames without a matching detection
+    mouth_motion: float = 0.0  # smoothed grey levels (0..255) of lower-third change per frame
+
+    def age(self, now: float) -> float:
+        """Seconds since the face was first seen."""
+        return now - self.first_seen
+
+
+def face_patch(gray: np.ndarray, box: Face, margin: int = 0) -> Optional[np.ndarray]:
+    """Return the box resampled to PATCH pixels square, with `margin` patch pixels around it.
+
+    Blurred a little: sub-pixel movements of sharp edges are not speech. None when the region
+    leaves the frame.
+    """
+    sx, sy = box.w / PATCH, box.h / PATCH  # frame pixels per patch pixel
+    x0, y0 = box.x - margin * sx, box.y - margin * sy
+    x1, y1 = box.x + box.w + margin * sx, box.y + box.h + margin * sy
+    if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0] or box.w < 4 or box.h < 4:
+        return None
+    region = gray[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+    patch = cv2.resize(region, (PATCH + 2 * margin,) * 2, interpolation=cv2.INTER_AREA).astype(np.float32)
+    return cv2.GaussianBlur(patch, (0, 0), 0.8)
+
+
+def mouth_change(previous: np.ndarray, current: np.ndarray) -> float:
+    """Return how much more the face's lower third changed than its upper part, between two patches.
+
+    `current` has SLACK pixels of margin. The two are aligned on the upper face first. Each
+    change is the mean absolute difference of the region with its mean removed (lighting), and
+    the upper face's change (noise, blur, the head turning) is taken off the lower third's, so
+    what is left is the mouth and jaw moving.
+    """
+    top = int(PATCH * UPPER)
+    scores = cv2.matchTemplate(current[:top + 2 * SLACK], previous[:top], cv2.TM_CCOEFF_NORMED)
+    _, _, _, (dx, dy) = cv2.minMaxLoc(scores)
+    x0, x1 = PATCH // 6, PATCH * 5 // 6  # middle two thirds of the width: no background
+    lower, upper = slice(PATCH * 2 // 3, PATCH), slice(0, top)
+
+    def change(rows: slice) -> float:
+        before = previous[rows, x0:x1]
+        after = current[rows.start + dy:rows.stop + dy, x0 + dx:x1 + dx]
+        return float(np.abs((after - after.mean()) - (before - before.mean())).mean())
+    return max(0.0, change(lower) - change(upper))
+
+
+class FaceTracker:
+    """Keep face tracks with stable ids from one frame's detections to the next."""
+
+    def __init__(self, iou_threshold: float = 0.3, max_jump: float = 0.6, keep_s: float = 1.0,
+                 min_hits: int = 2, centre_smoothing: float = 0.5, mouth_smoothing: float = 0.5):
+        """Set the matching and smoothing.
+
+        A detection continues a track when their boxes overlap by `iou_threshold`, or when its
+        centre moved less than `max_jump` box widths. A track lives `keep_s` seconds without
+        detections and counts from `min_hits` detections on. The smoothing factors weigh each
+        new centre or mouth motion (1: no smoothing).
+        """
+        if not (0 < iou_threshold <= 1 and max_jump >= 0 and keep_s >= 0 and min_hits >= 1
+                and 0 < centre_smoothing <= 1 and 0 < mouth_smoothing <= 1):
+            raise ValueError('tracker settings out of range: iou_threshold in (0, 1], max_jump and '
+                             'keep_s >= 0, min_hits >= 1, smoothing factors in (0, 1]')
+        self.iou_threshold = iou_threshold
+        self.max_jump = max_jump
+        self.keep_s = keep_s
+        self.min_hits = min_hits
+        self.centre_smoothing = centre_smoothing
+        self.mouth_smoothing = mouth_smoothing
+        self._tracks = []
+        self._patches = {}  # track id -> its face patch in the previous frame (memory only)
+        self._next_id = 1
+
+    @property
+    def tracks(self) -> list:
+        """The confirmed tracks (seen at least `min_hits` times), oldest first."""
+        return [t for t in self._tracks if t.hits >= self.min_hits]
+
+    def reset(self) -> None:
+        """Forget every track (the camera moved to another scene, or was off)."""
+        self._tracks = []
+        self._patches = {}
+
+    def update(self, faces: list, frame: np.ndarray, now: float) -> list:
+        """Match this frame's faces (from `frame`, BGR or gray) to the tracks; return the confirmed tracks."""
+        gray = to_gray(frame)
+        unmatched = list(faces)
+        for track, face in self._match(faces):
+            unmatched.remove(face)
+            self._follow(track, face, gray, now)
+        for track in self._tracks:
+            if track.last_seen < now:
+                track.missed += 1
+                self._patches.pop(track.id, None)  # the next patch would be compared across a gap
+        self._tracks = [t for t in self._tracks if now - t.last_seen <= self.keep_s]
+        for face in unmatched:
+            self._tracks.append(Track(self._next_id, face, face.centre, (face.w + face.h) / 2, now, now))
+            self._patches[self._next_id] = face_patch(gray, face)
+            self._next_id += 1
+        alive = {t.id for t in self._tracks}
+        self._patches = {i: p for i, p in self._patches.items() if i in alive and p is not None}
+        return self.tracks
+
+    def _match(self, faces: list) -> list:
+        """Greedy matching, best overlap first, then nearest centre."""
+        pairs = []
+        for track in self._tracks:
+            for face in faces:
+                overlap = track.box.iou(face)
+                distance = np.hypot(face.centre[0] - track.box.centre[0],
+                                    face.centre[1] - track.box.centre[1])
+                if overlap >= self.iou_threshold or distance <= self.max_jump * max(track.box.w, face.w):
+                    pairs.append((-overlap, distance, id(track), track, face))
+        pairs.sort(key=lambda p: p[:3])
+        used_tracks, used_faces, matches = set(), set(), []
+        for _, _, _, track, face in pairs:
+            if id(track) not in used_tracks and id(face) not in used_faces:
+                used_tracks.add(id(track))
+                used_faces.add(id(face))
+                matches.append((track, face))
+        return matches
+
+    def _follow(self, track: Track, face: Face, gray: np.ndarray, now: float) -> None:
+        a = self.centre_smoothing
+        track.centre = (a * face.centre[0] + (1 - a) * track.centre[0],
+                        a * face.centre[1] + (1 - a) * track.centre[1])
+        track.size = a * (face.w + face.h) / 2 + (1 - a) * track.size
+        # The detection's place with the smoothed size: a box a pixel larger or smaller from one
+        # frame to the next rescales the whole face, which alignment cannot undo.
+        side = round(track.size)
+        steady = Face(round(face.centre[0] - side / 2), round(face.centre[1] - side / 2), side, side)
+        previous = self._patches.get(track.id)
+        current = face_patch(gray, steady, SLACK) if previous is not None else None
+        if current is not None:
+            b = self.mouth_smoothing
+            track.mouth_motion = b * mouth_change(previous, current) + (1 - b) * track.mouth_motion
+        self._patches[track.id] = face_patch(gray, steady)
+        track.box = face
+        track.last_seen = now
+        track.hits += 1
+        track.missed = 0
