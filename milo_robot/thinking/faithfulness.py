@@ -316,12 +316,16 @@ def _digit_readings(written: str, language: Optional[str]) -> tuple:
     return (decimal, joined)
 
 
-def _shown_decimals(written: str) -> tuple:
-    """Return (digits after the decimal separator, significant digits) of digits as written."""
+def _rounding(written: str) -> float:
+    """Return half a unit of the last digit shown, when at least two are shown ('0.33' for a third).
+
+    One digit ('3') is taken as exact: rounding 2.6 to 3 is not stating what the passages state.
+    """
     digits = re.sub(r'[eE].*', '', written)
     parts = re.split('[.,]', digits)
     decimals = len(parts[-1]) if len(parts) == 2 and len(parts[-1]) != 3 else 0
-    return decimals, len(digits.replace('.', '').replace(',', '').lstrip('0')) or 1
+    significant = len(digits.replace('.', '').replace(',', '').lstrip('0'))
+    return 0.5 * 10.0 ** -decimals if significant >= 2 else 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,8 +472,7 @@ class _Quantity(NamedTuple):
     text: str
     values: tuple  # as written; a second reading when the digits are ambiguous ('1,000')
     unit: Optional[_Unit]
-    decimals: Optional[int]  # shown after the decimal separator; None for words
-    significant: int
+    rounding: float  # how far the value may be from what it rounds (0.005 for '0.33'); 0 if exact
     first: int  # token range
     last: int
 
@@ -492,6 +495,7 @@ class _Reading:
         n = len(self.tokens)
         self.next = [self._skip_joiners(i + 1) for i in range(n)]
         self.used = [False] * n
+        self.variables = set()  # of the formulas: 'P' in 'P = U × I' says the text speaks of power
         self.quantities = self._read_quantities()
         self.formulas = self._read_formulas()
         self.units = self._read_units(alone_only=sentence)
@@ -580,16 +584,16 @@ class _Reading:
         number = self._digits_at(i) if self.tokens[i].kind == 'num' else self._words_at(i)
         if number is None:
             return None
-        values, end, decimals, significant = number
+        values, end, rounding = number
         if not values:  # an ordinal ('3rd', '2e'): nothing to check
-            return _Quantity('', (), None, None, 0, i, end)
+            return _Quantity('', (), None, 0.0, i, end)
         negative = self._sign_before(i)
         first = i - 1 if negative else i
         if negative:
             values = tuple(-v for v in values)
-        values, end = self._times_ten_to(values, end, i)
+        values, end, rounding = self._times_ten_to(values, end, rounding, i)
         unit, end = self._unit_after(end)
-        return _Quantity(self._span(first, end), values, unit, decimals, significant, first, end)
+        return _Quantity(self._span(first, end), values, unit, rounding, first, end)
 
     def _sign_before(self, i: int) -> bool:
         """Tell whether a minus belongs to the number: '-4 °C', 'moins 20 décibels', not '12 - 3'."""
@@ -606,15 +610,15 @@ class _Reading:
     def _digits_at(self, i: int):
         token, tokens = self.tokens[i], self.tokens
         if i + 1 < len(tokens) and self._adjacent(i + 1) and tokens[i + 1].fold in _ORDINAL_ENDINGS:
-            return (), i + 2, None, 0
+            return (), i + 2, 0.0
         if i + 2 < len(tokens) and tokens[i + 1].text == ':' and self._adjacent(i + 1) and \
                 self._adjacent(i + 2) and re.fullmatch(r'\d\d', tokens[i + 2].text) and token.text.isdigit():
             value = int(token.text) * 60 + int(tokens[i + 2].text)  # a time of day, 12:40
-            return (float(value),), i + 3, 0, 1
+            return (float(value),), i + 3, 0.0
         if i + 2 < len(tokens) and tokens[i + 1].text == '/' and self._adjacent(i + 1) and \
                 self._adjacent(i + 2) and token.text.isdigit() and tokens[i + 2].text.isdigit() and \
                 int(tokens[i + 2].text):  # a written fraction: 1/2
-            return (int(token.text) / int(tokens[i + 2].text),), i + 3, None, 1
+            return (int(token.text) / int(tokens[i + 2].text),), i + 3, 0.0
         written, end = token.text, i + 1
         if self.language != 'en':  # French thousands: 1 000, 20 000
             while re.fullmatch(r'\d{1,3}', token.text) and end < len(tokens) and \
@@ -622,11 +626,11 @@ class _Reading:
                 written += tokens[end].text
                 end += 1
         values = _digit_readings(written, self.language)
-        decimals, significant = _shown_decimals(written)
+        rounding = _rounding(written)
         multiplier = self._phrase(end, _DIGIT_MULTIPLIERS, 1)
         if multiplier:
-            values, end, decimals = tuple(v * multiplier[0] for v in values), multiplier[1], None
-        return values, end, decimals, significant
+            values, end, rounding = tuple(v * multiplier[0] for v in values), multiplier[1], 0.0
+        return values, end, rounding
 
     def _small_at(self, i: int):
         """Return a number 0..999 in words from token i: (value, end) or None."""
@@ -638,7 +642,7 @@ class _Reading:
         if token.kind != 'word':
             return None
         if token.stem in _HALF:
-            return (0.5,), self.next[i], None, 1
+            return (0.5,), self.next[i], 0.0
         small = self._small_at(i)
         if small is None and token.fold in _A:  # 'a thousand', 'a tenth'
             small = (1, self.next[i])
@@ -665,7 +669,7 @@ class _Reading:
             value, end = value + 0.5, half[1]
         if value == 2 and i > 0 and self.tokens[i - 1].fold in _BOTH and end == self.next[i]:
             return None  # 'les deux': both
-        return (float(value),), end, None, 1
+        return (float(value),), end, 0.0
 
     def _decimal_words(self, whole: float, i: int):
         """'two point five', 'trois virgule quatorze': the whole number, then its decimals from i."""
@@ -679,7 +683,7 @@ class _Reading:
     def _starts_unit(self, i: int) -> bool:
         return self._unit_after(i)[0] is not None
 
-    def _times_ten_to(self, values: tuple, end: int, start: int):
+    def _times_ten_to(self, values: tuple, end: int, rounding: float, start: int):
         """'1.5 × 10^-3', 'ten to the minus six', '10 puissance -9'."""
         tokens, j = self.tokens, end
         is_ten = self._span(start, end).lower() in _TEN
@@ -687,9 +691,9 @@ class _Reading:
             if j < len(tokens) and (tokens[j].stem in _TIMES or tokens[j].text in _TIMES):
                 j += 1
             else:
-                return values, end
+                return values, end, rounding
             if j >= len(tokens) or tokens[j].fold not in _TEN:
-                return values, end
+                return values, end, rounding
             j = self.next[j]
         intro = self._phrase(j, _POWER_OF_TEN, 4)
         if intro:
@@ -697,7 +701,7 @@ class _Reading:
         elif j < len(tokens) and tokens[j].text in ('^', '**'):
             j += 1
         else:
-            return values, end
+            return values, end, rounding
         sign = 1
         if j < len(tokens) and tokens[j].fold in _MINUS | {'+', 'plus'}:
             sign, j = (-1 if tokens[j].fold in _MINUS else 1), j + 1
@@ -706,11 +710,13 @@ class _Reading:
         elif (small := self._small_at(j)) or (j < len(tokens) and tokens[j].stem in _denominators()):
             exponent, j = (small[0], small[1]) if small else (_denominators()[tokens[j].stem], j + 1)
         else:
-            return values, end
+            return values, end, rounding
         if exponent > 300:  # beyond what a float holds: not a quantity of a lecture
-            return values, end
+            return values, end, rounding
         scale = 10.0 ** (sign * exponent)
-        return tuple((1.0 if is_ten else v) * scale for v in values), j
+        if is_ten:
+            return (scale,), j, 0.0
+        return tuple(v * scale for v in values), j, rounding * scale
 
     def _unit_after(self, i: int):
         """Return the unit that follows a number at token i: (_Unit or None, end)."""
@@ -787,6 +793,7 @@ class _Reading:
                 continue
             first, last = left[0][2], right[-1][3]
             formulas.append((self._span(first, last), key, first))
+            self.variables |= {v for it in left + right if it[0] == 'var' for v in it[1]}
             for k in range(first, last):
                 self.used[k] = True
             self.quantities = [q for q in self.quantities if not first <= q.first < last]
@@ -902,6 +909,8 @@ class _Reading:
                     if j in starts:
                         spanned.append(starts[j])
                         j = self.quantities[starts[j]].last
+                    elif spanned and self.tokens[j].fold in _DURATION_TAIL:
+                        break  # 'met 1 s à se charger'
                     elif self.tokens[j].stem in _DURATION_FILLERS or self.tokens[j].text in _DURATION_FILLERS:
                         j += 1
                     else:
@@ -1119,6 +1128,7 @@ class _Facts:
         self.operands = _operands(readings)
         self.dims = {u.dim for r in readings for _, u, _ in r.units} | {_ZERO}
         self.formulas = {key for r in readings for _, key, _ in r.formulas}
+        self.variables = {v for r in readings for v in r.variables}
         self.phrases = phrases
         self.stems = set(phrases.split())
         # Both numbers of a computation come from one passage or two neighbours (a worked example),
@@ -1136,13 +1146,6 @@ class _Facts:
 
     def has_phrase(self, stems: tuple) -> bool:
         return f' {" ".join(stems)} ' in self.phrases
-
-
-def _tolerance(claim: _Quantity) -> float:
-    """Return the rounding to the digits shown, when at least two are shown ('0.33' for a third)."""
-    if claim.decimals is None or claim.significant < 2:
-        return 0.0
-    return 0.5 * 10.0 ** -claim.decimals * abs(claim.factor)
 
 
 def _close(x: float, target: float, slack: float) -> bool:
@@ -1204,7 +1207,7 @@ class Support:
         """Return (why the number is unsupported or '', how it was computed or '')."""
         if measures and claim.unit is not None and not _fits(claim.unit, measures):
             return f'not a {measures}', ''
-        slack = _tolerance(claim)
+        slack = claim.rounding * abs(claim.factor)
         for value in claim.values:
             si = value * claim.factor
             for facts in (self.facts, asked):
@@ -1229,9 +1232,11 @@ class Support:
         for concept in value:
             if any(f.has_phrase(form) for f in (self.facts, asked) for form in lexicon.forms[concept]):
                 return True
-            units = _QUANTITIES[concept].units if concept in _QUANTITIES else ()
-            if any(_units().symbols[u].dim in stated for u in units):
+            quantity = _QUANTITIES.get(concept)
+            if quantity and any(_units().symbols[u].dim in stated for u in quantity.units):
                 return True  # "the voltage" is stated by "12 volts"
+            if quantity and quantity.symbol in self.facts.variables | asked.variables:
+                return True  # and "the power" by "P = U × I"
         return False
 
 
