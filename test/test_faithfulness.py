@@ -26,6 +26,9 @@ CHARGE_FR = ['Après cinq constantes de temps, on considère que le condensateur
              'mille ohms avec cent microfarads donnent une constante de temps d\'un dixième de seconde']
 
 
+PHASE = 'à la fréquence de coupure, la phase vaut 45°'
+
+
 def supported(sentence, passages, question='', language='en'):
     return check(sentence, passages, question, language).supported
 
@@ -173,6 +176,18 @@ def test_a_french_answer_with_english_units_is_checked():
     assert supported('La puissance vaut 36 watts.', ['12 V et 3 A'], language='fr')
     verdict = check('La tension vaut 12 amperes.', OHM_FR, language='fr')
     assert not verdict.supported and verdict.reasons == ('not a voltage',)
+
+
+@pytest.mark.parametrize('sentence, passage, language, ok', [
+    ('The voltage is 12 volts.', '12 V and 12 Ω', 'en', True),
+    ('The voltage is 12 ohms.', '12 V and 12 Ω', 'en', False),
+    ('The voltage across the resistance is 12 volts.', '12 V and 12 Ω', 'en', True),  # not a resistance
+    ('It charges to 5 volts.', 'charged to 5 volts', 'en', True),  # a verb, not the charge
+    ('La phase à la fréquence de coupure vaut 45 degrés.', PHASE, 'fr', True),
+    ('La fréquence de coupure vaut 45 degrés.', PHASE, 'fr', False),
+])
+def test_a_number_must_measure_what_the_sentence_says(sentence, passage, language, ok):
+    assert supported(sentence, [passage], language=language) is ok
 
 
 def test_numbers_from_the_question_are_supported_and_computed_with():

@@ -399,6 +399,8 @@ _SAME_VARIABLE = {'V': 'U'}  # a voltage is V in English courses, U in French on
 _GENERIC_HEADS = {_stem(w) for w in 'law laws rule theorem principle equation effect loi regle theoreme '
                   'principe equation effet circuit circuits bridge pont model modele'.split()}
 _NOT_TERMS = {'I', 'Milo', 'OK', 'Ok'}
+# Words that start a sentence with "'s" without being anybody's: "Let's", "Here's", "He's".
+_CONTRACTED = {'let', 'here', 'he', 'she', 'who', 'everything', 'nothing', 'something', 'today', 'now'}
 
 
 class _Lexicon(NamedTuple):
@@ -461,7 +463,7 @@ _LINKS = {_stem(w) for w in 'is was are be will becomes become of equals equal t
           'reaches atteint'.split()} | {"'", ':', '=', ','}
 _ARTICLES = {'the', 'a', 'an', 'le', 'la', 'l', 'les', 'un', 'une', 'this', 'that', 'ce', 'cette', "'",
              'its', 'his', 'sa', 'son', 'ses'}
-_COMPLEMENT = {'de', 'du', 'des', 'd', 'of', 'across', 'through', 'in', 'dans', 'aux', 'au', 'a', 'par',
+_COMPLEMENT = {'de', 'du', 'des', 'd', 'of', 'across', 'through', 'in', 'dans', 'aux', 'au', 'à', 'par',
                'with', 'avec', 'for', 'pour', 'entre', 'between', 'sur', 'on', 'by'}
 
 
@@ -951,11 +953,11 @@ class _Reading:
         if i == 0 or self.tokens[i - 1].text in '.!?:;,':
             return True
         j = i - 1
-        if not (self.tokens[j].fold in _ARTICLES or self.tokens[j].text in _ARTICLES):
+        if self.tokens[j].text.lower() not in _ARTICLES:
             return False  # "it charges to 5 V": a verb, not the charge
-        while j >= 0 and (self.tokens[j].fold in _ARTICLES or self.tokens[j].text in _ARTICLES):
+        while j >= 0 and self.tokens[j].text.lower() in _ARTICLES:  # 'a' is an article, 'à' is not
             j -= 1
-        return j < 0 or self.tokens[j].fold not in _COMPLEMENT
+        return j < 0 or self.tokens[j].text.lower() not in _COMPLEMENT
 
     # -- named terms
 
@@ -991,8 +993,8 @@ class _Reading:
             end += 1
             if end + 1 < len(tokens) and tokens[end].text == '-' and self.next[end - 1] == end + 1:
                 end += 1  # Biot-Savart
-        possessive = self._possessive(end)
         starts_sentence = i == 0 or tokens[i - 1].text in '.!?:;"«'
+        possessive = self._possessive(end) and not (starts_sentence and tokens[i].fold in _CONTRACTED)
         if starts_sentence and not possessive and (self.next[i] >= end or tokens[i].fold in STOPWORDS):
             return None  # a capital that only starts the sentence
         if starts_sentence and not possessive:
