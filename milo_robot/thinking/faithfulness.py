@@ -1166,7 +1166,7 @@ class Support:
         """Read `passages` (texts in English or French); raise FaithfulnessInputError on non-text."""
         if isinstance(passages, str) or not all(isinstance(p, str) for p in passages):
             raise FaithfulnessInputError('passages must be a sequence of strings')
-        self.facts = _Facts.of(list(passages), None)
+        self._facts = _Facts.of(list(passages), None)
         self._question = ('', '', None)  # (question, language, its _Facts and results with passages)
 
     def check(self, sentence: str, question: str = '', language: str = 'en') -> Verdict:
@@ -1175,7 +1175,7 @@ class Support:
         asked, mixed = self._asked(question, language)
         found = _Reading(sentence, language, sentence=True).claims()
         # Numbers first: a supported "12 volts" also states that the sentence may name a voltage.
-        stated = self.facts.dims | asked.dims
+        stated = self._facts.dims | asked.dims
         failed, computed = {}, []
         for n, (_, claim, quantity) in enumerate(found):
             if claim.kind == 'number':
@@ -1188,7 +1188,7 @@ class Support:
         for n, (_, claim, key) in enumerate(found):
             if claim.kind == 'unit' and key.dim not in stated:
                 failed[n] = 'unit not in the passages'
-            elif claim.kind == 'formula' and key not in self.facts.formulas | asked.formulas:
+            elif claim.kind == 'formula' and key not in self._facts.formulas | asked.formulas:
                 failed[n] = 'formula not in the passages'
             elif claim.kind == 'term' and not self._term(key, asked, stated):
                 failed[n] = 'term not in the passages'
@@ -1199,7 +1199,7 @@ class Support:
         """Return the question's facts, and the results of combining its numbers with the passages'."""
         if self._question[:2] != (question, language):
             asked = _Facts.of([question], language)
-            pairs = [(a, b) for a in asked.operands for b in self.facts.operands]
+            pairs = [(a, b) for a in asked.operands for b in self._facts.operands]
             mixed = _results(pairs)
             self._question = (question, language, (asked, mixed, [r[0] for r in mixed]))
         asked, mixed, values = self._question[2]
@@ -1212,14 +1212,14 @@ class Support:
         slack = claim.rounding * abs(claim.factor)
         for value in claim.values:
             si = value * claim.factor
-            for facts in (self.facts, asked):
+            for facts in (self._facts, asked):
                 for op in facts.operands:
                     if claim.unit is None and (_close(op.raw, value, slack) or _close(op.si, value, slack)):
                         return '', ''
                     if claim.unit is not None and op.dim == claim.dim and _close(op.si, si, slack):
                         return '', ''
             target = value if claim.unit is None else si
-            own = ((self.facts.results, self.facts.values), (asked.results, asked.values))
+            own = ((self._facts.results, self._facts.values), (asked.results, asked.values))
             for results, values in own + (mixed,):
                 how = _computed(results, values, target, claim, slack)
                 if how:
@@ -1229,15 +1229,15 @@ class Support:
     def _term(self, key: tuple, asked: _Facts, stated: set) -> bool:
         kind, value = key
         if kind == 'proper':
-            return all(s in self.facts.stems or s in asked.stems for s in value)
+            return all(s in self._facts.stems or s in asked.stems for s in value)
         lexicon = _lexicon()
         for concept in value:
-            if any(f.has_phrase(form) for f in (self.facts, asked) for form in lexicon.forms[concept]):
+            if any(f.has_phrase(form) for f in (self._facts, asked) for form in lexicon.forms[concept]):
                 return True
             quantity = _QUANTITIES.get(concept)
             if quantity and any(_units().symbols[u].dim in stated for u in quantity.units):
                 return True  # "the voltage" is stated by "12 volts"
-            if quantity and quantity.symbol in self.facts.variables | asked.variables:
+            if quantity and quantity.symbol in self._facts.variables | asked.variables:
                 return True  # and "the power" by "P = U × I"
         return False
 
@@ -1301,7 +1301,7 @@ def _content(text: str) -> set:
             if t.kind == 'num' or (t.kind == 'word' and t.fold not in STOPWORDS and len(t.fold) > 2)}
 
 
-def best_quote(text: str, passages: Sequence[Passage]):
+def best_quote(text: str, passages: Sequence[Passage]) -> Optional[tuple]:
     """Return (passage, sentence): the sentence of the passages that shares most with `text`.
 
     `text` is the sentence that failed, or the question. Lecture passages come first: a notes
