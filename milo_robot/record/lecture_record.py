@@ -5,6 +5,7 @@
 import contextlib
 import json
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -12,48 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
-SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 2 added the question log
-ROLES = ('teacher', 'student', 'unknown')
-BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
+from milo_robot.interfaces import payloads
+from milo_robot.interfaces.payloads import QuestionEntry
+from milo_robot.record.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
-_SCHEMA = (
-    '''CREATE TABLE IF NOT EXISTS lectures (
-        id INTEGER PRIMARY KEY,
-        title TEXT NOT NULL,
-        started_at REAL NOT NULL,  -- wall time, unix s
-        ended_at REAL,
-        language TEXT NOT NULL
-    )''',
-    '''CREATE TABLE IF NOT EXISTS segments (
-        id INTEGER PRIMARY KEY,
-        lecture_id INTEGER NOT NULL REFERENCES lectures(id),
-        start_s REAL NOT NULL,  -- lecture clock: seconds since the lecture started
-        end_s REAL NOT NULL,
-        wall_start REAL,  -- wall time, unix s
-        wall_end REAL,
-        text TEXT NOT NULL,
-        language TEXT NOT NULL,
-        confidence REAL NOT NULL,
-        speaker_role TEXT NOT NULL CHECK (speaker_role IN ('teacher', 'student', 'unknown')),
-        engine TEXT NOT NULL
-    )''',
-    'CREATE INDEX IF NOT EXISTS segments_by_lecture_time ON segments (lecture_id, start_s)',
-    '''CREATE TABLE IF NOT EXISTS questions (
-        id INTEGER PRIMARY KEY,
-        lecture_id INTEGER REFERENCES lectures(id),
-        asked_at REAL NOT NULL,  -- wall time, unix s: when the student stopped speaking
-        heard TEXT NOT NULL,  -- as transcribed
-        question TEXT NOT NULL,  -- as answered (name removed, follow-up context added)
-        language TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'declined', 'interrupted', 'failed')),
-        answer TEXT NOT NULL,  -- what Milo meant to say
-        spoken TEXT NOT NULL,  -- what was heard before any interruption
-        sources TEXT NOT NULL,  -- JSON list
-        latency_s REAL  -- end of the question to Milo's first sound of the answer
-    )''',
-)
-OUTCOMES = ('answered', 'declined', 'interrupted', 'failed')
+ROLES = payloads.ROLES
+OUTCOMES = payloads.OUTCOMES
+BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
+# Private by default: the record holds a class's words. Only Milo's user reads it.
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+_LECTURE_COLUMNS = 'id, title, started_at, ended_at, language, course, title_source, languages'
+_QUESTION_COLUMNS = ('request_id, lecture_id, asked_at, heard, question, language, mode, outcome, '
+                     'answer, spoken, sources, latency_s, origin')
 
 
 class RecordError(RuntimeError):
@@ -69,6 +40,14 @@ class Lecture:
     started_at: float
     ended_at: Optional[float]
     language: str
+    course: str = ''
+    title_source: str = 'default'  # default, announced, set (by a person) or model
+    languages: str = ''  # every language heard, comma-separated
+
+    @property
+    def duration_s(self) -> Optional[float]:
+        """Seconds from start to end, or None while it goes on."""
+        return None if self.ended_at is None else max(0.0, self.ended_at - self.started_at)
 
 
 @dataclass(frozen=True)
@@ -88,22 +67,17 @@ class Segment:
     engine: str
 
 
-@dataclass(frozen=True)
-class QuestionEntry:
-    """A student's question and what became of it, for the teacher."""
+def _create_private(path: Path) -> None:
+    """Create the record's folder (0700) and file (0600) if missing, so nobody else can read them.
 
-    lecture_id: Optional[int]
-    asked_at: float
-    heard: str
-    question: str
-    language: str
-    mode: str
-    outcome: str  # one of OUTCOMES
-    answer: str = ''
-    spoken: str = ''
-    sources: tuple = ()
-    latency_s: Optional[float] = None
-    id: Optional[int] = None
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=FOLDER_MODE)
+        os.chmod(path.parent, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        os.chmod(path, FILE_MODE)
 
 
 def format_clock(seconds: float) -> str:
@@ -145,7 +119,7 @@ class LectureRecord:
             # mode=ro: a reader never creates the file or writes to it, even by mistake.
             target, uri = self.path.resolve().as_uri() + '?mode=ro', True
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             target, uri = str(self.path), False
         # isolation_level=None: transactions are explicit, so each one commits exactly when we say.
         conn = sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None,
@@ -167,11 +141,19 @@ class LectureRecord:
                                         f'({SCHEMA_VERSION})')
         if version == 0 and self.read_only:
             raise sqlite3.DatabaseError('it holds no lecture record yet')
-        if version < SCHEMA_VERSION and not self.read_only:  # new, or older: add what is missing
+        if version < SCHEMA_VERSION and self.read_only:
+            raise sqlite3.DatabaseError(f'its schema version {version} is older than this code reads '
+                                        f'({SCHEMA_VERSION}); a writer (the asr node, `milo lectures`) '
+                                        'brings it up to date when it opens it')
+        if version < SCHEMA_VERSION:  # new, or older: add what is missing
             conn.execute('BEGIN IMMEDIATE')
             try:
-                for statement in _SCHEMA:
+                for statement in TABLES:
                     conn.execute(statement)
+                for number in sorted(MIGRATIONS):
+                    if number > version:
+                        for statement in MIGRATIONS[number]:
+                            conn.execute(statement)
                 conn.execute(f'PRAGMA user_version = {SCHEMA_VERSION}')
                 conn.execute('COMMIT')
             except BaseException:
@@ -215,20 +197,24 @@ class LectureRecord:
                                       f'is full ({exc}); nothing was written') from exc
                 raise RecordError(f'cannot {what} in the lecture record {self.path}: {exc}') from exc
 
-    def start_lecture(self, title: str = '', language: str = '', now: Optional[float] = None) -> int:
+    def start_lecture(self, title: str = '', language: str = '', now: Optional[float] = None,
+                      course: str = '') -> int:
         """Start a lecture at wall time `now` (default: the current time) and return its id."""
         with self._writing('start a lecture') as conn:
-            return self._insert_lecture(conn, title, language, time.time() if now is None else now)
+            return self._insert_lecture(conn, title, language, time.time() if now is None else now,
+                                        course)
 
     @staticmethod
-    def _insert_lecture(conn: sqlite3.Connection, title: str, language: str, started_at: float) -> int:
-        cursor = conn.execute('INSERT INTO lectures (title, started_at, ended_at, language) '
-                              'VALUES (?, ?, NULL, ?)',
-                              (title or default_title(started_at), started_at, language))
+    def _insert_lecture(conn: sqlite3.Connection, title: str, language: str, started_at: float,
+                        course: str = '') -> int:
+        cursor = conn.execute('INSERT INTO lectures (title, started_at, ended_at, language, course, '
+                              'title_source) VALUES (?, ?, NULL, ?, ?, ?)',
+                              (title or default_title(started_at), started_at, language, course,
+                               'set' if title else 'default'))
         return cursor.lastrowid
 
-    def resume_or_start(self, max_age_s: float = 4 * 3600,
-                        now: Optional[float] = None) -> Tuple[int, float]:
+    def resume_or_start(self, max_age_s: float = 4 * 3600, now: Optional[float] = None,
+                        course: str = '') -> Tuple[int, float]:
         """Continue the latest lecture if still open and recent, else start one; return (id, started_at).
 
         A node restarted mid-lecture thus keeps adding to the same lecture. Only the latest lecture is
@@ -243,7 +229,7 @@ class LectureRecord:
                 lecture_id, started_at, ended_at = latest
                 if ended_at is None and 0 <= now - started_at < max_age_s:
                     return lecture_id, started_at
-            return self._insert_lecture(conn, '', '', now), now
+            return self._insert_lecture(conn, '', '', now, course), now
 
     def end_lecture(self, lecture_id: int, now: Optional[float] = None) -> None:
         """Mark a lecture ended at wall time `now`; a lecture already ended keeps its first end time."""
@@ -252,6 +238,80 @@ class LectureRecord:
                                   (time.time() if now is None else now, lecture_id))
             if cursor.rowcount == 0:
                 raise ValueError(f'no lecture {lecture_id} in {self.path}')
+
+    def open_lecture(self) -> Optional[Lecture]:
+        """Return the latest lecture if it has not ended, else None."""
+        with self._reading('read lectures') as conn:
+            row = conn.execute(f'SELECT {_LECTURE_COLUMNS} FROM lectures '
+                               'ORDER BY started_at DESC, id DESC LIMIT 1').fetchone()
+        return Lecture(*row) if row is not None and row[3] is None else None
+
+    def set_course(self, lecture_id: int, course: str) -> None:
+        """File a lecture under a course."""
+        self._update_lecture(lecture_id, 'set its course', 'course = ?', (course.strip()[:200],))
+
+    def set_title(self, lecture_id: int, title: str, source: str = 'set') -> None:
+        """Title a lecture; `source` is announced (heard in class), set (by a person) or model.
+
+        A title a person set is kept over one heard or written by the model.
+        """
+        title = ' '.join(title.split())[:200]
+        if not title:
+            raise ValueError('a title needs some text')
+        if source not in ('announced', 'set', 'model'):
+            raise ValueError(f'title source must be announced, set or model, not {source!r}')
+        keep = '' if source == 'set' else " AND title_source <> 'set'"
+        self._update_lecture(lecture_id, 'set its title', 'title = ?, title_source = ?',
+                             (title, source), keep)
+
+    def _update_lecture(self, lecture_id: int, what: str, assignments: str, values: tuple,
+                        condition: str = '') -> None:
+        with self._writing(what) as conn:
+            if conn.execute('SELECT 1 FROM lectures WHERE id = ?', (lecture_id,)).fetchone() is None:
+                raise ValueError(f'no lecture {lecture_id} in {self.path}')
+            conn.execute(f'UPDATE lectures SET {assignments} WHERE id = ?{condition}',
+                         (*values, lecture_id))
+
+    def forget(self, lecture_id: int) -> dict:
+        """Erase a lecture with its segments, questions and summary; return what was deleted.
+
+        The file is then vacuumed, so the words are gone from the disk, not only from the tables.
+        """
+        with self._writing('forget a lecture') as conn:
+            if conn.execute('SELECT 1 FROM lectures WHERE id = ?', (lecture_id,)).fetchone() is None:
+                raise ValueError(f'no lecture {lecture_id} in {self.path}')
+            counts = {table: conn.execute(f'DELETE FROM {table} WHERE lecture_id = ?',
+                                          (lecture_id,)).rowcount
+                      for table in ('segments', 'questions', 'summaries')}
+            conn.execute('DELETE FROM lectures WHERE id = ?', (lecture_id,))
+        self._scrub()
+        return counts
+
+    def forget_older_than(self, days: float, now: Optional[float] = None) -> list:
+        """Erase every ended lecture that started more than `days` ago; return their ids."""
+        cutoff = (time.time() if now is None else now) - days * 86400
+        with self._reading('read lectures') as conn:
+            old = [row[0] for row in conn.execute(
+                'SELECT id FROM lectures WHERE started_at < ? AND ended_at IS NOT NULL', (cutoff,))]
+        for lecture_id in old:
+            self.forget(lecture_id)
+        return old
+
+    def _scrub(self) -> None:
+        """Rewrite the file without the freed pages (and fold the WAL into it)."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+                conn.execute('VACUUM')
+                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+            except sqlite3.DatabaseError as exc:  # erased already; the space is reclaimed next time
+                raise RecordError(f'erased, but cannot compact {self.path}: {exc}') from exc
+
+    def courses(self) -> List[str]:
+        """Return the courses that have lectures, in alphabetical order ('' for unfiled ones)."""
+        with self._reading('read courses') as conn:
+            return [row[0] for row in conn.execute('SELECT DISTINCT course FROM lectures ORDER BY course')]
 
     def append(self, lecture_id: int, start_s: float, end_s: float, text: str, language: str,
                confidence: float, speaker_role: str = 'unknown', engine: str = '',
@@ -272,10 +332,17 @@ class LectureRecord:
         if speaker_role not in ROLES:
             raise ValueError(f'speaker_role must be one of {", ".join(ROLES)}, not {speaker_role!r}')
         with self._writing('save a segment') as conn:
-            lecture = conn.execute('SELECT started_at FROM lectures WHERE id = ?', (lecture_id,)).fetchone()
+            lecture = conn.execute('SELECT started_at FROM lectures WHERE id = ?',
+                                   (lecture_id,)).fetchone()
             if lecture is None:
                 raise ValueError(f'no lecture {lecture_id} in {self.path}')
             started_at = lecture[0]
+            if language:  # the lecture's languages: every one heard, the first as the main one
+                conn.execute("UPDATE lectures SET languages = CASE WHEN languages = '' THEN ? "
+                             "WHEN instr(',' || languages || ',', ',' || ? || ',') THEN languages "
+                             "ELSE languages || ',' || ? END, language = CASE WHEN language = '' "
+                             'THEN ? ELSE language END WHERE id = ?',
+                             (language, language, language, language, lecture_id))
             cursor = conn.execute(
                 'INSERT INTO segments (lecture_id, start_s, end_s, wall_start, wall_end, text, language, '
                 'confidence, speaker_role, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -308,14 +375,13 @@ class LectureRecord:
     def lectures(self) -> List[Lecture]:
         """Return every lecture, oldest first."""
         with self._reading('read lectures') as conn:
-            rows = conn.execute('SELECT id, title, started_at, ended_at, language FROM lectures '
-                                'ORDER BY started_at, id').fetchall()
+            rows = conn.execute(f'SELECT {_LECTURE_COLUMNS} FROM lectures ORDER BY started_at, id').fetchall()
         return [Lecture(*row) for row in rows]
 
     def lecture(self, lecture_id: int) -> Optional[Lecture]:
         """Return one lecture, or None if there is no such lecture."""
         with self._reading('read a lecture') as conn:
-            row = conn.execute('SELECT id, title, started_at, ended_at, language FROM lectures WHERE id = ?',
+            row = conn.execute(f'SELECT {_LECTURE_COLUMNS} FROM lectures WHERE id = ?',
                                (lecture_id,)).fetchone()
         return None if row is None else Lecture(*row)
 
@@ -327,29 +393,76 @@ class LectureRecord:
             conn.executemany('UPDATE segments SET speaker_role = ? WHERE id = ?',
                              [(role, int(i)) for i in segment_ids])
 
-    def log_question(self, q: QuestionEntry) -> int:
-        """Add a question to the log and commit it at once; return its id."""
-        if q.outcome not in OUTCOMES:
-            raise ValueError(f'outcome must be one of {", ".join(OUTCOMES)}, not {q.outcome!r}')
+    def log_question(self, q: QuestionEntry) -> Optional[int]:
+        """Add a question to the log and commit it at once; return its id (None: already logged).
+
+        Entries are keyed by request id, so an entry delivered twice (a writer restarted and was
+        sent the latest entries again) is stored once.
+        """
         with self._writing('log a question') as conn:
             cursor = conn.execute(
-                'INSERT INTO questions (lecture_id, asked_at, heard, question, language, mode, outcome, '
-                'answer, spoken, sources, latency_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                (q.lecture_id, q.asked_at, q.heard, q.question, q.language, q.mode, q.outcome, q.answer,
-                 q.spoken, json.dumps(list(q.sources), ensure_ascii=False), q.latency_s))
-            return cursor.lastrowid
+                f'INSERT OR IGNORE INTO questions ({_QUESTION_COLUMNS}) '
+                'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                (q.request_id, q.lecture_id, q.asked_at, q.heard, q.question, q.language, q.mode,
+                 q.outcome, q.answer, q.spoken, json.dumps(list(q.sources), ensure_ascii=False),
+                 q.latency_s, q.origin))
+            return cursor.lastrowid if cursor.rowcount else None
 
     def questions(self, lecture_id: Optional[int] = None) -> List[QuestionEntry]:
         """Return the logged questions in the order they were asked, optionally of one lecture."""
-        sql = ('SELECT lecture_id, asked_at, heard, question, language, mode, outcome, answer, spoken, '
-               'sources, latency_s, id FROM questions')
+        sql = f'SELECT {_QUESTION_COLUMNS}, id FROM questions'
         params = []
         if lecture_id is not None:
             sql += ' WHERE lecture_id = ?'
             params.append(lecture_id)
         with self._reading('read the question log') as conn:
             rows = conn.execute(sql + ' ORDER BY asked_at, id', params).fetchall()
-        return [QuestionEntry(*row[:9], tuple(json.loads(row[9])), *row[10:]) for row in rows]
+        # Entries logged before request ids existed are named after their row.
+        return [QuestionEntry(row[0] or f'row-{row[-1]}', *row[1:10], tuple(json.loads(row[10])),
+                              *row[11:13]) for row in rows]
+
+    def save_summary(self, lecture_id: int, language: str, model: str, body: dict,
+                     now: Optional[float] = None) -> None:
+        """Store (or replace) a lecture's summary; `body` is JSON-ready (lectures.summary owns it)."""
+        with self._writing('save a summary') as conn:
+            conn.execute('INSERT OR REPLACE INTO summaries (lecture_id, language, created_at, model, body) '
+                         'VALUES (?, ?, ?, ?, ?)',
+                         (lecture_id, language, time.time() if now is None else now, model,
+                          json.dumps(body, ensure_ascii=False)))
+
+    def summary(self, lecture_id: int) -> Optional[dict]:
+        """Return a lecture's stored summary (with language, created_at and model), or None."""
+        with self._reading('read a summary') as conn:
+            row = conn.execute('SELECT language, created_at, model, body FROM summaries '
+                               'WHERE lecture_id = ?', (lecture_id,)).fetchone()
+        if row is None:
+            return None
+        return dict(json.loads(row[3]), language=row[0], created_at=row[1], model=row[2])
+
+    def add_token(self, name: str, role: str, digest: str, now: Optional[float] = None) -> int:
+        """Store an app token's digest (never the token) with its role; return its id."""
+        with self._writing('add an app token') as conn:
+            return conn.execute('INSERT INTO app_tokens (name, role, digest, created_at) '
+                                'VALUES (?, ?, ?, ?)',
+                                (name, role, digest, time.time() if now is None else now)).lastrowid
+
+    def tokens(self) -> list:
+        """Return every app token as (id, name, role, created_at, revoked_at)."""
+        with self._reading('read app tokens') as conn:
+            return conn.execute('SELECT id, name, role, created_at, revoked_at FROM app_tokens '
+                                'ORDER BY id').fetchall()
+
+    def revoke_token(self, token_id: int, now: Optional[float] = None) -> bool:
+        """Revoke a token; return whether one was revoked (False: unknown or revoked already)."""
+        with self._writing('revoke an app token') as conn:
+            return conn.execute('UPDATE app_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+                                (time.time() if now is None else now, token_id)).rowcount > 0
+
+    def token_role(self, digest: str) -> Optional[tuple]:
+        """Return (id, name, role) of a valid (not revoked) token digest, or None."""
+        with self._reading('check an app token') as conn:
+            return conn.execute('SELECT id, name, role FROM app_tokens WHERE digest = ? AND '
+                                'revoked_at IS NULL', (digest,)).fetchone()
 
     def close(self) -> None:
         """Close the file; closing twice is harmless."""

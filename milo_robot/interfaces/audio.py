@@ -6,28 +6,25 @@ A frame is a 1 x N "image" of signed 16-bit samples (encoding 16SC1, little-endi
 mono. header.stamp is the capture time of the first sample. docs/interfaces.md has the details.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
-from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
-from rclpy.time import Time
-from sensor_msgs.msg import Image
 
 from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.interfaces.fields import PayloadError
 
-AUDIO_TOPIC = '/audio/frames'
-# Best effort, as sensor data: a late frame is worth less than a fresh one. The queue holds 1.6 s
-# of 32 ms frames, so a subscriber busy for a moment (a model loading) loses nothing.
-AUDIO_QOS = QoSProfile(reliability=ReliabilityPolicy.BEST_EFFORT, history=HistoryPolicy.KEEP_LAST,
-                       depth=50, durability=DurabilityPolicy.VOLATILE)
 ENCODING = '16SC1'
 MAX_FRAME_SAMPLES = SAMPLE_RATE  # one second: anything longer is not a frame
 
 
-class AudioFrameError(ValueError):
+class AudioFrameError(PayloadError):
     """A message on the audio topic that is not a valid audio frame."""
 
 
-def frame_to_msg(samples: np.ndarray, stamp, frame_id: str) -> Image:
+def frame_to_msg(samples: np.ndarray, stamp, frame_id: str):
     """Wrap int16 samples in an Image message."""
+    from sensor_msgs.msg import Image
+
     msg = Image(height=1, width=len(samples), encoding=ENCODING, is_bigendian=0,
                 step=2 * len(samples), data=samples.astype('<i2', copy=False).tobytes())
     msg.header.stamp = stamp
@@ -35,7 +32,7 @@ def frame_to_msg(samples: np.ndarray, stamp, frame_id: str) -> Image:
     return msg
 
 
-def msg_to_frame(msg: Image) -> np.ndarray:
+def msg_to_frame(msg) -> np.ndarray:
     """Return the int16 samples of a frame message, or raise AudioFrameError saying what is wrong."""
     if msg.encoding != ENCODING or msg.is_bigendian:
         raise AudioFrameError(f"audio frame encoding '{msg.encoding}' (big-endian={msg.is_bigendian})"
@@ -49,6 +46,19 @@ def msg_to_frame(msg: Image) -> np.ndarray:
     return np.frombuffer(bytes(msg.data), dtype='<i2')
 
 
-def stamp_seconds(msg: Image) -> float:
+def stamp_seconds(msg) -> float:
     """Return the frame's stamp (its first sample's capture time) in seconds."""
-    return Time.from_msg(msg.header.stamp).nanoseconds / 1e9
+    return msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9
+
+
+@dataclass(frozen=True)
+class AudioFrame:
+    """A received audio frame: its samples and the capture time of the first one (s)."""
+
+    samples: np.ndarray
+    stamp: float
+
+    @classmethod
+    def from_msg(cls, msg) -> 'AudioFrame':
+        """Check and read a frame message, or raise AudioFrameError."""
+        return cls(msg_to_frame(msg), stamp_seconds(msg))
