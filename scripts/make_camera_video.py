@@ -50,7 +50,7 @@ SPEECH = [('student_a', 6.0, 8.0), ('teacher', 9.0, 11.0), ('student_b', 12.0, 1
           ('student_a', 15.0, 16.8), ('student_c', 19.5, 21.5), ('teacher', 22.5, 24.5),
           ('student_a', 25.5, 27.5), ('teacher', 28.0, 29.8), ('student_b', 41.0, 43.0),
           ('teacher', 44.2, 45.8), ('student_a', 48.5, 50.5), ('student_c', 51.5, 53.5),
-          ('teacher', 54.5, 56.5), ('student_a', 57.5, 59.5)]
+          ('teacher', 54.5, 56.5), ('student_a', 57.3, 59.0)]
 SWAY = 0.008  # students sway sideways by this fraction of the frame width
 MOUTH_KNOTS_HZ = 8.0  # a new mouth opening this often (about a syllable's pace)
 MOUTH_LINE = 0.77  # the lips, as a fraction of the face box height (both photos' faces)

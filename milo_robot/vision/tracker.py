@@ -8,11 +8,12 @@ counts once it has been seen twice (a one-frame false face never becomes a track
 
 Mouth motion is the mean absolute grey-level difference, between consecutive frames, of the
 lower third of the face box (the mouth and jaw move when a person speaks), less the same
-difference for the upper face (noise, blur, the head turning: they change both). The two frames
-are first aligned on the upper face within a few pixels, at the track's smoothed size, so that a
-moving head or a jittering box does not look like speech. Per track, only the previous frame's
-24x24 grey face patch is kept, in memory, to compute that difference; it is never returned,
-and it is dropped with the track.
+difference for the upper face (noise, blur, the head turning: they change both). Boxes come
+from the track's smoothed centre and size, in the full-size frame when the caller gives it, and
+the two frames are aligned on the upper face within a few pixels, so that a moving head or a
+jittering box does not look like speech. Per track, only the previous frame's 48x48 grey face
+patch is kept, in memory, to compute that difference; it is never returned, and it is dropped
+with the track.
 """
 
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ import numpy as np
 
 from milo_robot.vision.faces import Face, to_gray
 
-PATCH = 24  # face box resampled to PATCH x PATCH pixels: comparable across face sizes
-SLACK = 2  # patch pixels of head movement forgiven each way between two frames
+PATCH = 48  # face box resampled to PATCH x PATCH pixels: comparable across face sizes
+SLACK = 6  # patch pixels of head movement forgiven each way between two frames
 UPPER = 0.6  # the top of the face (eyes, nose) that aligns two frames: it does not move in speech
 
 
@@ -115,26 +116,38 @@ class FaceTracker:
         """The confirmed tracks (seen at least `min_hits` times), oldest first."""
         return [t for t in self._tracks if t.hits >= self.min_hits]
 
+    @property
+    def boxes(self) -> list:
+        """The latest boxes of every track, confirmed or not: where to look for them next."""
+        return [t.box for t in self._tracks]
+
     def reset(self) -> None:
         """Forget every track (the camera moved to another scene, or was off)."""
         self._tracks = []
         self._patches = {}
 
-    def update(self, faces: list, frame: np.ndarray, now: float) -> list:
-        """Match this frame's faces (from `frame`, BGR or gray) to the tracks; return the confirmed tracks."""
+    def update(self, faces: list, frame: np.ndarray, now: float, scale: float = 1.0) -> list:
+        """Match this frame's faces to the tracks; return the confirmed tracks.
+
+        `frame` (BGR or gray) is the frame the faces were found in, or a larger copy of it with
+        `scale` of its pixels per box pixel: the mouth's motion shows better at full size.
+        """
+        if scale <= 0:
+            raise ValueError(f'scale must be positive, not {scale}')
         gray = to_gray(frame)
         unmatched = list(faces)
         for track, face in self._match(faces):
             unmatched.remove(face)
-            self._follow(track, face, gray, now)
+            self._follow(track, face, gray, now, scale)
         for track in self._tracks:
             if track.last_seen < now:
                 track.missed += 1
                 self._patches.pop(track.id, None)  # the next patch would be compared across a gap
         self._tracks = [t for t in self._tracks if now - t.last_seen <= self.keep_s]
         for face in unmatched:
-            self._tracks.append(Track(self._next_id, face, face.centre, (face.w + face.h) / 2, now, now))
-            self._patches[self._next_id] = face_patch(gray, face)
+            track = Track(self._next_id, face, face.centre, (face.w + face.h) / 2, now, now)
+            self._tracks.append(track)
+            self._patches[track.id] = face_patch(gray, _steady_box(track, scale))
             self._next_id += 1
         alive = {t.id for t in self._tracks}
         self._patches = {i: p for i, p in self._patches.items() if i in alive and p is not None}
@@ -159,15 +172,12 @@ class FaceTracker:
                 matches.append((track, face))
         return matches
 
-    def _follow(self, track: Track, face: Face, gray: np.ndarray, now: float) -> None:
+    def _follow(self, track: Track, face: Face, gray: np.ndarray, now: float, scale: float) -> None:
         a = self.centre_smoothing
         track.centre = (a * face.centre[0] + (1 - a) * track.centre[0],
                         a * face.centre[1] + (1 - a) * track.centre[1])
         track.size = a * (face.w + face.h) / 2 + (1 - a) * track.size
-        # The detection's place with the smoothed size: a box a pixel larger or smaller from one
-        # frame to the next rescales the whole face, which alignment cannot undo.
-        side = round(track.size)
-        steady = Face(round(face.centre[0] - side / 2), round(face.centre[1] - side / 2), side, side)
+        steady = _steady_box(track, scale)
         previous = self._patches.get(track.id)
         current = face_patch(gray, steady, SLACK) if previous is not None else None
         if current is not None:
@@ -178,3 +188,14 @@ class FaceTracker:
         track.last_seen = now
         track.hits += 1
         track.missed = 0
+
+
+def _steady_box(track: Track, scale: float) -> Face:
+    """Return the track's smoothed square box, in pixels of a frame `scale` times larger.
+
+    Boxes straight from the detector jitter by a pixel or two in place and size from frame to
+    frame; rescaled to the patch, that would change the whole face, mouth included.
+    """
+    side = track.size * scale
+    cx, cy = track.centre[0] * scale, track.centre[1] * scale
+    return Face(round(cx - side / 2), round(cy - side / 2), round(side), round(side))
