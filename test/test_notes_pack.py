@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The notes pack: a self-contained page whose links resolve, a Markdown twin, and `milo notes`."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from lecture_fixture import NOTES, build_record
+
+from milo_robot.cli.main import main
+from milo_robot.lectures.notes_pack import (
+    NotesPackError,
+    build_pack,
+    notes_sources,
+    render_html,
+    render_markdown,
+    resolve_lecture,
+)
+from milo_robot.lectures.quiz import BLANK, build_quiz
+from milo_robot.record.lecture_record import LectureRecord
+
+
+class Page(HTMLParser):
+    """Collects ids, internal links, every URL-bearing attribute, text and style blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.urls, self.styles, self.text, self.tags = [], [], [], [], [], []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if 'id' in attrs:
+            self.ids.append(attrs['id'])
+        for name in ('href', 'src', 'action', 'srcset', 'poster', 'data'):
+            if name in attrs:
+                self.urls.append(attrs[name])
+        if tag == 'a' and attrs.get('href', '').startswith('#'):
+            self.links.append(attrs['href'][1:])
+        if 'style' in attrs:
+            self.styles.append(attrs['style'])
+        self._in_style = tag == 'style'
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        (self.styles if self._in_style else self.text).append(data)
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+@pytest.fixture
+def record(tmp_path):
+    ids = build_record(tmp_path / 'milo.db')
+    with LectureRecord(tmp_path / 'milo.db', read_only=True) as r:
+        yield r, ids
+
+
+def test_html_is_self_contained_and_every_anchor_resolves(record):
+    r, ids = record
+    html = render_html(build_pack(r, ids['circuits'], NOTES))
+    page = parse(html)
+    assert len(page.ids) == len(set(page.ids)), 'ids are unique'
+    assert page.links and set(page.links) <= set(page.ids), 'every internal link resolves'
+    assert all(url.startswith('#') for url in page.urls), f'only internal links: {page.urls}'
+    css = ' '.join(page.styles)
+    assert '@import' not in css and 'url(' not in css
+    assert not re.search(r'https?://', html), 'no external URL anywhere'
+    assert 'script' not in page.tags and 'link' not in page.tags and 'img' not in page.tags
+    assert '@media print' in css and 'width=device-width' in html
+    text = ' '.join(page.text)
+    for expected in ('Electronics', "Ohm's law and series resistors", 'Key points', 'Transcript',
+                     'Questions and answers', 'The current doubles too.',
+                     'who won the football match?', 'Milo did not answer',
+                     'From the course notes', 'U = R I'):
+        assert expected in text, expected
+    # Key points link to the transcript at their times: 01:20 is the segment at 80 s.
+    assert 't-80' in page.links and 't-160' in page.links
+    assert 'What unit is resistance measured in?' not in text, 'text questions are not class questions'
+
+
+def test_markdown_has_the_sections_and_resolving_anchors(record):
+    r, ids = record
+    md = render_markdown(build_pack(r, ids['circuits'], NOTES))
+    for heading in ("# Ohm's law and series resistors", '## Summary', '### Key points',
+                    '### Definitions', '### Announcements', '## Questions and answers',
+                    '## From the course notes', '## Transcript'):
+        assert re.search(rf'^{re.escape(heading)}$', md, re.M), heading
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', md))
+    links = set(re.findall(r'\]\(#([^)]+)\)', md))
+    assert links and links <= anchors
+    assert '**[01:20]**' in md and 'Electronics' in md
+    assert 'http' not in md
+
+
+def test_french_lecture_gets_french_headings_and_a_pack_without_summary(record):
+    r, ids = record
+    pack = build_pack(r, ids['rc'], NOTES)
+    assert pack.summary is None and pack.language == 'fr'
+    page = parse(render_html(pack))
+    text = ' '.join(page.text)
+    assert 'Résumé' in text and 'Transcription' in text and "Aucun résumé" in text
+    assert set(page.links) <= set(page.ids)
+    assert '## Transcription' in render_markdown(pack)
+
+
+def test_notes_sources_are_read_from_written_sources():
+    assert notes_sources(["the course notes (circuits.md, Ohm's law)", 'the teacher at 02:00',
+                          'les notes de cours (td (1).pdf, page 2)', 'les notes de cours (a.md)']) == [
+        ('circuits.md', "Ohm's law"), ('td (1).pdf', 'page 2'), ('a.md', '')]
+
+
+def test_quiz_blanks_a_fact_and_keys_it_to_the_teachers_sentence(record):
+    r, ids = record
+    pack = build_pack(r, ids['circuits'], NOTES)
+    quiz = build_quiz(pack)
+    assert 3 <= len(quiz) <= 5
+    anchors = {line.anchor for line in pack.transcript}
+    for q in quiz:
+        assert BLANK in q.prompt and q.answer and q.anchor in anchors
+    numbers = next(q for q in quiz if q.answer == '10 volts')
+    assert numbers.key.startswith('For example, two amperes') and numbers.time_s == 80.0
+    assert build_quiz(build_pack(r, ids['rc'])) == [], 'no summary, no quiz'
+
+
+def test_resolve_lecture(record):
+    r, ids = record
+    assert resolve_lecture(r, 'latest') == ids['open']
+    assert resolve_lecture(r, str(ids['rc'])) == ids['rc']
+    for bad in ('999', 'first'):
+        with pytest.raises(NotesPackError):
+            resolve_lecture(r, bad)
+
+
+def test_milo_notes_writes_both_files(tmp_path, capsys):
+    ids = build_record(tmp_path / 'milo.db')
+    out = tmp_path / 'out'
+    with pytest.raises(SystemExit) as done:
+        main(['notes', str(ids['circuits']), '--database', str(tmp_path / 'milo.db'),
+              '--out', str(out), '--notes', NOTES])
+    assert done.value.code == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(out / f"lecture-{ids['circuits']}.html"),
+                       str(out / f"lecture-{ids['circuits']}.md")]
+    assert parse((out / f"lecture-{ids['circuits']}.html").read_text()).links
+    with pytest.raises(SystemExit) as done:
+        main(['notes', '42', '--database', str(tmp_path / 'milo.db'), '--out', str(out)])
+    assert done.value.code == 1
+    assert 'no lecture 42' in capsys.readouterr().err
