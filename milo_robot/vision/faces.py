@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 
 CASCADE = 'haarcascade_frontalface_default.xml'
+# Where Debian's and Ubuntu's python3-opencv keep the cascades: that package has no cv2.data.
+SYSTEM_CASCADE_DIRS = ('/usr/share/opencv4/haarcascades', '/usr/share/opencv/haarcascades')
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,17 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
     raise ValueError(f'expected a BGR or gray image, not shape {frame.shape}')
 
 
+def default_cascade() -> str:
+    """Return the path of OpenCV's frontal-face Haar cascade (pip wheel or system package)."""
+    folders = [cv2.data.haarcascades] if hasattr(cv2, 'data') else []
+    for folder in folders + list(SYSTEM_CASCADE_DIRS):
+        path = os.path.join(folder, CASCADE)
+        if os.path.isfile(path):
+            return path
+    raise ValueError(f'{CASCADE} not found in {", ".join(folders + list(SYSTEM_CASCADE_DIRS))}: install '
+                     'opencv-python-headless<5 (requirements/runtime.txt) or python3-opencv')
+
+
 class FaceDetector:
     """Frontal faces in a small frame (tuned for 320x240 on docs/camera.md's measurements)."""
 
@@ -78,7 +91,7 @@ class FaceDetector:
             raise ValueError(f'bad face sizes or neighbours: min_neighbors={min_neighbors}, '
                              f'min_size={min_size}, max_size={max_size}, half_above={half_above} '
                              '(at least twice min_size)')
-        path = cascade or os.path.join(cv2.data.haarcascades, CASCADE)
+        path = cascade or default_cascade()
         self.cascade = cv2.CascadeClassifier(path)
         if self.cascade.empty():
             raise ValueError(f'cannot load the face cascade {path}')

@@ -89,16 +89,18 @@ class FaceTracker:
     """Keep face tracks with stable ids from one frame's detections to the next."""
 
     def __init__(self, iou_threshold: float = 0.3, max_jump: float = 0.6, keep_s: float = 1.0,
-                 min_hits: int = 2, centre_smoothing: float = 0.5, mouth_smoothing: float = 0.5):
+                 min_hits: int = 2, centre_smoothing: float = 0.5, size_smoothing: float = 0.1,
+                 mouth_smoothing: float = 0.5):
         """Set the matching and smoothing.
 
         A detection continues a track when their boxes overlap by `iou_threshold`, or when its
         centre moved less than `max_jump` box widths. A track lives `keep_s` seconds without
         detections and counts from `min_hits` detections on. The smoothing factors weigh each
-        new centre or mouth motion (1: no smoothing).
+        new centre, size or mouth motion (1: no smoothing). Sizes are smoothed hard: faces do
+        not grow fast, but the detector's boxes jump between its scale steps (10 %).
         """
         if not (0 < iou_threshold <= 1 and max_jump >= 0 and keep_s >= 0 and min_hits >= 1
-                and 0 < centre_smoothing <= 1 and 0 < mouth_smoothing <= 1):
+                and 0 < centre_smoothing <= 1 and 0 < size_smoothing <= 1 and 0 < mouth_smoothing <= 1):
             raise ValueError('tracker settings out of range: iou_threshold in (0, 1], max_jump and '
                              'keep_s >= 0, min_hits >= 1, smoothing factors in (0, 1]')
         self.iou_threshold = iou_threshold
@@ -106,6 +108,7 @@ class FaceTracker:
         self.keep_s = keep_s
         self.min_hits = min_hits
         self.centre_smoothing = centre_smoothing
+        self.size_smoothing = size_smoothing
         self.mouth_smoothing = mouth_smoothing
         self._tracks = []
         self._patches = {}  # track id -> its face patch in the previous frame (memory only)
@@ -176,13 +179,14 @@ class FaceTracker:
         a = self.centre_smoothing
         track.centre = (a * face.centre[0] + (1 - a) * track.centre[0],
                         a * face.centre[1] + (1 - a) * track.centre[1])
-        track.size = a * (face.w + face.h) / 2 + (1 - a) * track.size
+        b = self.size_smoothing
+        track.size = b * (face.w + face.h) / 2 + (1 - b) * track.size
         steady = _steady_box(track, scale)
         previous = self._patches.get(track.id)
         current = face_patch(gray, steady, SLACK) if previous is not None else None
         if current is not None:
-            b = self.mouth_smoothing
-            track.mouth_motion = b * mouth_change(previous, current) + (1 - b) * track.mouth_motion
+            c = self.mouth_smoothing
+            track.mouth_motion = c * mouth_change(previous, current) + (1 - c) * track.mouth_motion
         self._patches[track.id] = face_patch(gray, steady)
         track.box = face
         track.last_seen = now
