@@ -3,28 +3,50 @@
 """Bring up Milo's node graph on a full ROS 2 install: `ros2 launch milo_robot milo.launch.py`.
 
 `sim:=true` adds config/sim.yaml (file-backed devices); the run then ends when a node with
-ends_sim_run exits. The node list comes from milo_robot.graph, as for `milo up`.
+ends_sim_run exits. The nodes, respawn delay and exit statuses come from milo_robot.graph, as for
+`milo up`: a node that exits with the configuration-error status stops the whole launch, as
+`milo up` does, instead of being respawned forever.
 """
 
-from launch.actions import DeclareLaunchArgument, OpaqueFunction, Shutdown
+from launch.actions import (
+    DeclareLaunchArgument,
+    EmitEvent,
+    OpaqueFunction,
+    RegisterEventHandler,
+    SetEnvironmentVariable,
+    Shutdown,
+)
+from launch.event_handlers import OnProcessExit
+from launch.events import Shutdown as ShutdownEvent
 from launch.launch_description import LaunchDescription
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
-from milo_robot.graph import NODES, PACKAGE, RESPAWN_DELAY_S, param_files
+from milo_robot.graph import EXIT_CONFIG, NODES, PACKAGE, RESPAWN_DELAY_S, discovery_range, param_files
+
+
+def stop_on_config_error(event, _context):
+    """Shut the launch down when a node reports a configuration error."""
+    if event.returncode == EXIT_CONFIG:
+        return EmitEvent(event=ShutdownEvent(
+            reason=f'{event.action.name}: configuration error (exit status {EXIT_CONFIG})'))
+    return None
 
 
 def nodes(context) -> list:
     """Return one Node action per NodeSpec of the graph, for the mode the `sim` argument picks."""
     sim = LaunchConfiguration('sim').perform(context) == 'true'
+    network = LaunchConfiguration('network').perform(context) == 'true'
     files = param_files(sim)
-    actions = []
+    # Private by default: DDS stays on the robot unless network:=true (docs/privacy.md).
+    actions = [SetEnvironmentVariable('ROS_AUTOMATIC_DISCOVERY_RANGE', discovery_range(network))]
     for spec in NODES:
         ends_run = sim and spec.ends_sim_run
-        actions.append(Node(
-            package=PACKAGE, executable=spec.executable, name=spec.name, parameters=files,
-            output='screen', respawn=not ends_run, respawn_delay=RESPAWN_DELAY_S,
-            on_exit=Shutdown() if ends_run else None))
+        node = Node(package=PACKAGE, executable=spec.executable, name=spec.name, parameters=files,
+                    output='screen', respawn=not ends_run, respawn_delay=RESPAWN_DELAY_S,
+                    on_exit=Shutdown() if ends_run else None)
+        actions += [node, RegisterEventHandler(OnProcessExit(target_action=node,
+                                                             on_exit=stop_on_config_error))]
     return actions
 
 
@@ -33,5 +55,7 @@ def generate_launch_description() -> LaunchDescription:
     return LaunchDescription([
         DeclareLaunchArgument('sim', default_value='false', choices=['true', 'false'],
                               description='use file-backed devices (config/sim.yaml)'),
+        DeclareLaunchArgument('network', default_value='false', choices=['true', 'false'],
+                              description='open ROS 2 discovery to the local network (docs/privacy.md)'),
         OpaqueFunction(function=nodes),
     ])

@@ -1,15 +1,30 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""The one definition of Milo's node graph: which nodes run, and with which parameter files.
+"""The one definition of Milo's node graph: nodes, processes, respawn and parameter files.
 
-Both `launch/milo.launch.py` (full ROS 2 install) and `milo up` (pip-installed ROS 2) read it.
+`launch/milo.launch.py` (full ROS 2 install), `milo up` and the session runner of `milo demo` and
+the benchmarks all build the graph from here, and nowhere else. No ROS imports: the supervisor
+and the launch file read this module too.
 """
 
 import importlib
 import os
+import sys
 from dataclasses import dataclass
 
+import yaml
+
 PACKAGE = 'milo_robot'
+
+# Exit statuses every node and both launchers agree on.
+EXIT_CONFIG = 78  # a configuration error found at start: respawning would not help, stop the graph
+EXIT_WORKER_DIED = 70  # a worker thread died: the node exits to be respawned clean
+
+# A respawned node comes back after this delay (doubled while it keeps dying young).
+RESPAWN_DELAY_S = 0.5
+# A node gets this long to close (save what it heard, release devices) before it is killed;
+# longer than any node's own close (asr: 8 s for its last segment).
+STOP_TIMEOUT_S = 12.0
 
 
 @dataclass(frozen=True)
@@ -42,8 +57,8 @@ NODES = (
     NodeSpec('body', 'body_node'),
 )
 
-# A respawned node comes back after this delay (doubled while it keeps dying young).
-RESPAWN_DELAY_S = 0.5
+# The parameter shared by every node that reads or writes the lecture record: one path for all.
+RECORD_PARAMETER = 'database'
 
 
 def data_root() -> str:
@@ -67,3 +82,78 @@ def resolve_path(path: str) -> str:
     if not path or os.path.isabs(path):
         return path
     return os.path.join(data_root(), path)
+
+
+def parameter_specs() -> dict:
+    """Return {node name: its ParamSpecs} for the whole graph."""
+    return {node.name: node.parameters() for node in NODES}
+
+
+def record_overrides(path: str, specs: dict) -> list:
+    """Return the `--set` overrides that point every node using the lecture record at `path`."""
+    return [f'{name}.{RECORD_PARAMETER}={path}' for name, params in specs.items()
+            if any(p.name == RECORD_PARAMETER for p in params)]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How to start one node: its command line, and what its exit means."""
+
+    node: NodeSpec
+    argv: list
+    ends_run: bool
+
+
+def node_command(node: NodeSpec, files: list, overrides: dict) -> list:
+    """Return the command line that runs one node with its parameter files and overrides."""
+    argv = [sys.executable, '-m', node.module, '--ros-args', '-r', f'__node:={node.name}']
+    for path in files:
+        argv += ['--params-file', path]
+    for name, value in overrides.get(node.name, {}).items():
+        argv += ['-p', f'{name}:={yaml.safe_dump(value, default_flow_style=True).strip()}']
+    return argv
+
+
+def plan(sim: bool, params_files=(), sets=(), wav: str = '') -> tuple:
+    """Check the configuration and return (launches, errors) for the whole graph.
+
+    Parameter files: config/milo.yaml, config/sim.yaml in sim mode, then `params_files`; then
+    `sets` (NODE.PARAM=VALUE); `wav` is the sim microphone's input. Nothing starts here.
+    """
+    from milo_robot.parameters import ParameterError, check_param_files, parse_override
+
+    specs = parameter_specs()
+    files = param_files(sim) + [os.path.abspath(f) for f in params_files]
+    errors = check_param_files(files, specs)
+    overrides = {}
+    texts = list(sets)
+    if wav:
+        if not os.path.isfile(wav):
+            errors.append(f'--input {wav}: no such file')
+        texts.append(f'microphone.wav_file={os.path.abspath(wav)}')
+    for text in texts:
+        try:
+            node, name, value = parse_override(text, specs)
+            overrides.setdefault(node, {})[name] = value
+        except ParameterError as exc:
+            errors.append(str(exc))
+    launches = [Launch(node, node_command(node, files, overrides), sim and node.ends_sim_run)
+                for node in NODES]
+    return launches, errors
+
+
+def discovery_range(network: bool) -> str:
+    """Return ROS_AUTOMATIC_DISCOVERY_RANGE for the graph: the robot alone unless `network`.
+
+    Private by default: with LOCALHOST, nobody else on the school network can hear the audio
+    topic, read transcripts or make Milo speak. `network` opens DDS to the subnet (docs/privacy.md).
+    """
+    return 'SUBNET' if network else 'LOCALHOST'
+
+
+def node_environment(network: bool = False) -> dict:
+    """Return the environment of the nodes: DDS kept on the robot (unless `network`), unbuffered."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1', ROS_AUTOMATIC_DISCOVERY_RANGE=discovery_range(network))
+    # The supervisor prefixes each line with the node's name, so the logger need not repeat it.
+    env.setdefault('RCUTILS_CONSOLE_OUTPUT_FORMAT', '[{severity}] {message}')
+    return env

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Optional, TextIO
 
-EXIT_CONFIG = 78  # a child with a configuration error: respawning would not help
+from milo_robot.graph import EXIT_CONFIG, RESPAWN_DELAY_S, STOP_TIMEOUT_S, node_environment
+
 YOUNG_S = 5.0  # a child that dies younger than this is respawned after a doubled delay
 MAX_DELAY_S = 10.0
 DRAIN_S = 3.0  # after a run-ending child finishes, let the others finish their last work
@@ -35,12 +36,24 @@ class Child:
     delay: float = 0.0
 
 
+def children_of(launches) -> list:
+    """Return a Child per graph.Launch."""
+    return [Child(launch.node.name, launch.argv, launch.ends_run) for launch in launches]
+
+
+def supervise(launches, respawn: bool = True, out: TextIO = sys.stdout, busy=None,
+              network: bool = False, max_drain_s: float = 30.0) -> 'Supervisor':
+    """Return a Supervisor of the graph's launches, with the nodes' environment."""
+    return Supervisor(children_of(launches), respawn=respawn, env=node_environment(network), out=out,
+                      busy=busy, max_drain_s=max_drain_s)
+
+
 class Supervisor:
     """Start children, prefix their output, respawn those that die, stop all on request."""
 
-    def __init__(self, children: list, respawn_delay: float = 0.5, respawn: bool = True,
-                 env: Optional[dict] = None, out: TextIO = sys.stdout, stop_timeout: float = 5.0,
-                 busy=None, max_drain_s: float = 30.0):
+    def __init__(self, children: list, respawn_delay: float = RESPAWN_DELAY_S, respawn: bool = True,
+                 env: Optional[dict] = None, out: TextIO = sys.stdout,
+                 stop_timeout: float = STOP_TIMEOUT_S, busy=None, max_drain_s: float = 30.0):
         """Prepare; nothing starts before `run()`.
 
         When a run-ending child finishes, the others get DRAIN_S, and more (up to `max_drain_s`)

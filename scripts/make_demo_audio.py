@@ -38,7 +38,8 @@ def read_turns(session: dict) -> list[dict]:
         if len(speakers) != 1:
             raise ValueError(f'turn {i}: needs exactly one of {list(LENGTH_SCALE)}: {turn}')
         turns.append({'speaker': speakers[0], 'text': turn[speakers[0]], 'case': turn.get('case'),
-                      'expect': turn.get('expect'), 'wait_s': turn.get('wait_s', session['pause_s'])})
+                      'expect': turn.get('expect'), 'facts': turn.get('facts', []),
+                      'wait_s': turn.get('wait_s', session['pause_s'])})
     return turns
 
 
@@ -59,12 +60,14 @@ def make_session(session_path: str, out_path: str) -> dict:
         speaker.play(audio)
         speaker.play(np.zeros(int(turn['wait_s'] * rate), dtype=np.int16))
         timeline.append({'index': i, 'speaker': turn['speaker'], 'text': turn['text'], 'case': turn['case'],
-                         'expect': turn['expect'], 'start_s': round(offset + start, 3),
+                         'expect': turn['expect'], 'facts': turn['facts'],
+                         'start_s': round(offset + start, 3),
                          'speech_end_s': round(offset + end, 3)})
         print(f'[{i + 1}/{len(turns)}] {turn["speaker"]} {len(audio) / rate:.1f} s', flush=True)
     speaker.close()
     result = {'session': os.path.relpath(os.path.abspath(session_path), REPO), 'rate': rate,
-              'duration_s': round(speaker.seconds, 3), 'turns': timeline}
+              'duration_s': round(speaker.seconds, 3), 'turns': timeline,
+              'summary_facts': session.get('summary_facts', [])}
     json_path = os.path.splitext(out_path)[0] + '.json'
     with open(json_path, 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1, ensure_ascii=False)

@@ -72,7 +72,7 @@ def test_launch_file_takes_its_nodes_from_the_graph():
                 f'launch file names {word!r} itself; take it from milo_robot.graph'
 
 
-def test_launch_file_declares_sim_argument_defaulting_to_false():
+def test_launch_file_declares_sim_and_network_arguments_defaulting_to_false():
     tree = parse(LAUNCH_FILE)
     declared = {}
     for n in ast.walk(tree):
@@ -80,7 +80,7 @@ def test_launch_file_declares_sim_argument_defaulting_to_false():
             keywords = {k.arg: ast.literal_eval(k.value) for k in n.keywords
                         if k.arg == 'default_value'}
             declared[ast.literal_eval(n.args[0])] = keywords.get('default_value')
-    assert declared == {'sim': 'false'}
+    assert declared == {'sim': 'false', 'network': 'false'}
 
 
 def test_node_executables_are_console_scripts():

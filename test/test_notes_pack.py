@@ -3,7 +3,6 @@
 """The notes pack: a self-contained page whose links resolve, a Markdown twin, and `milo notes`."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from lecture_fixture import NOTES, build_record
@@ -17,44 +16,9 @@ from milo_robot.lectures.notes_pack import (
     render_markdown,
     resolve_lecture,
 )
+from milo_robot.lectures.page_check import parse
 from milo_robot.lectures.quiz import BLANK, build_quiz
 from milo_robot.record.lecture_record import LectureRecord
-
-
-class Page(HTMLParser):
-    """Collects ids, internal links, every URL-bearing attribute, text and style blocks."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids, self.links, self.urls, self.styles, self.text, self.tags = [], [], [], [], [], []
-        self._in_style = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        attrs = dict(attrs)
-        if 'id' in attrs:
-            self.ids.append(attrs['id'])
-        for name in ('href', 'src', 'action', 'srcset', 'poster', 'data'):
-            if name in attrs:
-                self.urls.append(attrs[name])
-        if tag == 'a' and attrs.get('href', '').startswith('#'):
-            self.links.append(attrs['href'][1:])
-        if 'style' in attrs:
-            self.styles.append(attrs['style'])
-        self._in_style = tag == 'style'
-
-    def handle_endtag(self, tag):
-        self._in_style = False
-
-    def handle_data(self, data):
-        (self.styles if self._in_style else self.text).append(data)
-
-
-def parse(html: str) -> Page:
-    page = Page()
-    page.feed(html)
-    page.close()
-    return page
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ class Expression:
     tilt: float = 0.0
 
 
-# The robot states the dialogue publishes on /robot/state.
-ROBOT_STATES = ('idle', 'listening', 'thinking', 'speaking', 'sleep')
-
+# One per name in interfaces.payloads.EXPRESSION_NAMES: a robot state shows its own.
 EXPRESSIONS = {
     'idle': Expression(Light((40, 40, 120), 'breathe', 2.5)),  # periods: 2.55 s at most
     'listening': Expression(Light((0, 160, 60)), tilt=5.0),
@@ -30,6 +28,19 @@ EXPRESSIONS = {
     'surprised': Expression(Light((255, 255, 255), 'blink', 0.3), tilt=15.0),
     'confused': Expression(Light((200, 0, 200), 'blink', 1.0), pan=-15.0, tilt=-8.0),
 }
+
+# While no lecture is being recorded, Milo at rest shows this dim white instead of its colours: a
+# coloured light means Milo is recording the class (docs/privacy.md).
+NOT_RECORDING = Light((24, 24, 24))
+AT_REST = ('idle', 'listening')
+
+
+def light_for(state: str, recording: bool) -> Light:
+    """Return the light of a robot state, dimmed to white at rest when nothing is recorded."""
+    if not recording and state in AT_REST:
+        return NOT_RECORDING
+    return EXPRESSIONS[state].light
+
 
 # How far the jaw opens at full mouth level (degrees; the firmware allows 0-40).
 JAW_OPEN_DEG = 30.0

@@ -4,13 +4,21 @@
 
 import os
 import sys
+import time
 
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.cli.questions import format_log
 from milo_robot.graph import data_root
-from milo_robot.hearing.lecture_record import LectureRecord, RecordError, format_clock
-from milo_robot.session.judge import judge, replies
+from milo_robot.interfaces import topics as t
+from milo_robot.lectures.notes_pack import build_pack, write_pack
+from milo_robot.lectures.page_check import problems
+from milo_robot.lectures.summary import to_markdown
+from milo_robot.lectures.summary_body import Summary
+from milo_robot.record.lecture_record import LectureRecord, RecordError, format_clock
+from milo_robot.session.judge import judge, judge_summary, replies
 from milo_robot.session.runner import SessionError, load_timeline, run_session
+
+SUMMARY_WAIT_S = 600.0  # how long the demo waits for the lecture's summary once the class is over
 
 DEFAULT_WAV = 'build/demo/session.wav'
 
@@ -45,23 +53,25 @@ class LiveLog:
         """Print one event, if it is worth a line."""
         t0 = observation.audio_t0
         at = format_clock(max(0.0, received - t0)) if t0 else '--:--'
-        if topic == '/asr/final':
-            line = f"[{at}] heard ({payload.get('language')}): {payload.get('text')}"
-        elif topic == '/robot/state':
-            quiet = {payload, self.state} <= {'idle', 'listening'}  # the class talking: no line
-            self.state = payload
+        if topic == t.ASR_FINAL.name:
+            line = f'[{at}] heard ({payload.language}): {payload.text}'
+        elif topic == t.ROBOT_STATE.name:
+            quiet = {payload.state, self.state} <= {'idle', 'listening'}  # the class talking: no line
+            self.state = payload.state
             if quiet:
                 return
-            line = f'[{at}]     Milo is {payload}'
-        elif topic == '/dialogue/mode':
-            line = f'[{at}]     mode: {payload}'
-        elif topic == '/brain/question':
-            line = f"[{at}]     question for Milo: {payload.get('text')}"
-        elif topic == '/brain/answer' and not payload.get('final'):
-            line = f"[{at}]     Milo: {payload.get('text')}"
-        elif topic == '/brain/answer':
-            sources = ', '.join(payload.get('sources') or []) or 'none'
-            line = f"[{at}]     ({'declined' if payload.get('declined') else 'answered'}; sources: {sources})"
+            line = f'[{at}]     Milo is {payload.state}'
+        elif topic == t.DIALOGUE_MODE.name:
+            line = f'[{at}]     mode: {payload.mode}'
+        elif topic == t.LECTURE_CURRENT.name:
+            line = f'[{at}]     lecture {payload.lecture_id}: {payload.state} ({payload.title})'
+        elif topic == t.BRAIN_QUESTION.name:
+            line = f'[{at}]     question for Milo: {payload.text}'
+        elif topic == t.BRAIN_ANSWER.name and not payload.final:
+            line = f'[{at}]     Milo: {payload.text}' + (' (the teacher\'s words)' if payload.quoted else '')
+        elif topic == t.BRAIN_ANSWER.name:
+            sources = ', '.join(payload.sources) or 'none'
+            line = f"[{at}]     ({'declined' if payload.declined else 'answered'}; sources: {sources})"
         else:
             return
         print(line, flush=True)
@@ -95,6 +105,63 @@ def print_question_log(database: str) -> None:
     print('\n'.join(format_log(entries)))
 
 
+class SummaryWatch:
+    """Say whether the lecture that ended is still being summarised (checked once a second)."""
+
+    def __init__(self, database: str):
+        """Watch the record at `database`."""
+        self.database, self._checked_at, self._waiting = database, 0.0, True
+
+    def __call__(self) -> bool:
+        """Return True while a lecture has ended without its summary in the record."""
+        now = time.monotonic()
+        if now - self._checked_at >= 1.0:
+            self._checked_at = now
+            try:
+                with LectureRecord(self.database, read_only=True) as record:
+                    ended = [lec for lec in record.lectures() if lec.ended_at is not None]
+                    self._waiting = bool(ended) and record.summary(ended[-1].id) is None
+            except RecordError:
+                self._waiting = False
+        return self._waiting
+
+
+def after_class(out_dir: str, timeline: dict) -> list:
+    """Print the summary, write the notes pack, and judge both; return the failures found."""
+    database = os.path.join(out_dir, 'milo.db')
+    try:
+        with LectureRecord(database, read_only=True) as record:
+            ended = [lec for lec in record.lectures() if lec.ended_at is not None]
+            if not ended:
+                return ['the lecture never ended']
+            lecture = ended[-1]
+            stored = record.summary(lecture.id)
+            if stored is None:
+                return [f'lecture {lecture.id} has no summary']
+            pack = build_pack(record, lecture.id, os.path.join(data_root(), 'data', 'notes'))
+    except RecordError as exc:
+        return [f'the record cannot be read: {exc}']
+    summary = Summary.from_dict(stored)
+    text = to_markdown(summary, lecture)
+    print(f'\nThe summary of lecture {lecture.id} ({summary.compute_s:.0f} s to write):\n')
+    print(text)
+    html, md = write_pack(pack, out_dir)
+    print(f'Notes pack for absent students: {html} and {md}')
+    failures = []
+    ok, lacking = judge_summary(text, timeline.get('summary_facts', []))
+    print(f"  [{'ok' if ok else 'FAIL'}] summary holds the lecture's key facts"
+          + ('' if ok else f": missing {'; '.join(lacking)}"))
+    if not ok:
+        failures.append('summary')
+    with open(html, encoding='utf-8') as f:
+        page = problems(f.read())
+    print(f"  [{'ok' if not page else 'FAIL'}] notes page works offline, every link resolves"
+          + ('' if not page else f": {'; '.join(page[:5])}"))
+    if page:
+        failures.append('notes page')
+    return failures
+
+
 def run(args) -> int:
     """Run the session; exit 0 when every case behaved as expected."""
     root = data_root()
@@ -104,7 +171,9 @@ def run(args) -> int:
         timeline = load_timeline(wav)
         print(f'milo demo: {timeline.get("session")} ({timeline["duration_s"]:.0f} s of audio); '
               f'node logs in {out_dir}/nodes.log', flush=True)
-        status, observer = run_session(wav, out_dir, args.set, LiveLog())
+        status, observer = run_session(wav, out_dir, args.set, LiveLog(),
+                                       after=SummaryWatch(os.path.join(out_dir, 'milo.db')),
+                                       after_s=SUMMARY_WAIT_S)
     except SessionError as exc:
         print(f'milo demo: {exc}', file=sys.stderr)
         return 2
@@ -119,7 +188,7 @@ def run(args) -> int:
     print_question_log(os.path.join(out_dir, 'milo.db'))
     print(f"\nMilo's answers: {len(answers)} WAV files in {out_dir}/answers; all of its speech in "
           f'{out_dir}/speech.wav')
-    failed = [r for r in results if not r.ok]
+    failed = [r for r in results if not r.ok] + after_class(out_dir, timeline)
     if status != 0 or not results or failed:
         print(f'milo demo: {len(failed)} case(s) did not behave as expected'
               + (f'; the graph exited with status {status}' if status else ''), file=sys.stderr)

@@ -6,7 +6,21 @@ import argparse
 import sys
 
 from milo_robot import __version__
-from milo_robot.cli import ask, bench, demo, models, questions, say, status, teleop, transcribe, up
+from milo_robot.cli import (
+    app,
+    ask,
+    bench,
+    demo,
+    lectures,
+    models,
+    notes,
+    questions,
+    say,
+    status,
+    teleop,
+    transcribe,
+    up,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         'for the options of a command.')
     parser.add_argument('--version', action='version', version=f'milo_robot {__version__}')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    for module in (up, demo, status, transcribe, ask, say, teleop, questions, models, bench):
+    for module in (up, demo, status, transcribe, ask, say, teleop, questions, lectures, notes, app, models,
+                   bench):
         module.add_parser(commands)
     return parser
 

@@ -154,7 +154,7 @@ RECORD_QUESTIONS = Topic('/record/questions', _S, RECORD_QOS, p.QuestionEntry, (
 LECTURE_COMMAND = Topic('/lecture/command', _S, COMMAND_QOS, p.LectureCommand, ('dialogue', 'web'),
                         ('asr',), 'start or end the lecture; set its course or title')
 LECTURE_CURRENT = Topic('/lecture/current', _S, STATE_QOS, p.LectureState, ('asr',),
-                        ('brain', 'dialogue', 'web'), 'the lecture being recorded')
+                        ('brain', 'body', 'web'), 'the lecture being recorded')
 JOINT_STATES = Topic('/joint_states', 'sensor_msgs/msg/JointState', SENSOR_QOS, None, ('body',),
                      ('web',), 'head joints as the firmware reports them (radians)')
 BODY_ESTOPPED = Topic('/body/estopped', 'std_msgs/msg/Bool', STATE_QOS, None, ('body',), ('web',),

@@ -9,19 +9,19 @@ so the executor never waits on the port.
 import math
 import time
 
-from geometry_msgs.msg import Twist
 from sensor_msgs.msg import JointState
-from std_msgs.msg import Bool, ColorRGBA, Empty, Float32, String
-from std_srvs.srv import Trigger
+from std_msgs.msg import Bool
 
 from milo_robot.body import protocol
 from milo_robot.body.arbiter import HeadArbiter
 from milo_robot.body.controller import BodyController, Light
-from milo_robot.body.expressions import EXPRESSIONS, ROBOT_STATES, jaw_for
+from milo_robot.body.expressions import EXPRESSIONS, jaw_for, light_for
 from milo_robot.body.link import LinkDown, SerialLink
 from milo_robot.body.simulator import SimulatedBody, SimulatorError
+from milo_robot.graph import resolve_path
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.payloads import RobotState
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.nodes.vad_node import STATE_QOS
 from milo_robot.parameters import ParamSpec
 
 PARAMETERS = (
@@ -38,6 +38,11 @@ PARAMETERS = (
               min=0.5, max=120.0, live=True),
     ParamSpec('sim_speed', 1.0, "Simulated time per wall-clock second with port 'sim'", min=0.1,
               max=10.0),
+    ParamSpec('latch_file', 'records/estop.latch', 'Where the latched emergency stop is kept, so that '
+              'it survives a restart of the node or of the robot ("" = in memory only); relative to '
+              'the repository'),
+    ParamSpec('sim_eeprom', '', "port 'sim': a file that keeps the simulated board's EEPROM between "
+              'runs, like a real board\'s ("" = a new board at each start)'),
 )
 
 
@@ -51,31 +56,36 @@ class BodyNode(MiloNode):
         super().__init__('body')
         self._sim = None
         self._arbiter = HeadArbiter(self.params.teleop_timeout_s)
-        self._auto_light = EXPRESSIONS['idle'].light
+        self._recording = False  # a lecture is open: the light says so
+        self._auto_light = light_for('idle', self._recording)
         self._teleop_light = None
         self._jaw = 0.0
         self._state = 'idle'
         self._garbage_reported = 0
         self._controller = BodyController(self._connect, 1.0 / self.params.rate_hz,
                                           1.0 / self.params.status_hz, self.params.retry_s,
-                                          self._on_status)
-        self._joint_states = self.create_publisher(JointState, '/joint_states', 10)
-        self._estopped = self.create_publisher(Bool, '/body/estopped', STATE_QOS)
-        self._estopped.publish(Bool(data=False))
-        self._last_estop = False
-        self.create_subscription(String, '/robot/state', self._on_state, STATE_QOS)
-        self.create_subscription(JointState, '/body/joint_commands', self._on_joints, 10)
-        self.create_subscription(ColorRGBA, '/body/light', self._on_light, 10)
-        self.create_subscription(Float32, '/tts/mouth', self._on_mouth, 10)
-        self.create_subscription(Empty, '/body/estop', lambda _: self._estop(), 10)
-        self.create_subscription(Twist, '/teleop/cmd_vel', self._on_teleop_velocity, 10)
-        self.create_subscription(String, '/teleop/expression', self._on_teleop_expression, 10)
-        self.create_service(Trigger, '/body/estop', self._on_estop_service)
-        self.create_service(Trigger, '/body/release', self._on_release_service)
+                                          self._on_status, resolve_path(self.params.latch_file))
+        self._joint_states = self.publisher(t.JOINT_STATES)
+        self._estopped = self.publisher(t.BODY_ESTOPPED)
+        # A stop latched before a restart (or a reboot) still holds: say so from the start.
+        self._last_estop = self._controller.estopped
+        self._estopped.publish(Bool(data=self._last_estop))
+        if self._last_estop:
+            self.get_logger().warning(f'emergency stop still latched: {self._controller.estop_reason}')
+        self.subscribe(t.ROBOT_STATE, self._on_state)
+        self.subscribe(t.LECTURE_CURRENT, self._on_lecture)
+        self.subscribe(t.BODY_JOINT_COMMANDS, self._on_joints)
+        self.subscribe(t.BODY_LIGHT, self._on_light)
+        self.subscribe(t.TTS_MOUTH, self._on_mouth)
+        self.subscribe(t.BODY_ESTOP, lambda _: self._estop())
+        self.subscribe(t.TELEOP_CMD_VEL, self._on_teleop_velocity)
+        self.subscribe(t.TELEOP_EXPRESSION, self._on_teleop_expression)
+        self.serve(t.ESTOP_SERVICE, self._on_estop_service)
+        self.serve(t.RELEASE_SERVICE, self._on_release_service)
         self._tick_s = 1.0 / self.params.rate_hz
         self.create_timer(self._tick_s, self._tick)
         self._controller.start()
-        self._on_state(String(data='idle'))
+        self._on_state(RobotState('idle'))
 
     def on_parameter_changed(self, name: str, value) -> None:
         """Apply a new teleop timeout at once."""
@@ -90,62 +100,60 @@ class BodyNode(MiloNode):
                 if self._sim is not None:
                     self._sim.stop()  # it died: collect it before starting another
                 try:
-                    self._sim = SimulatedBody(self.params.sim_speed)
+                    self._sim = SimulatedBody(self.params.sim_speed,
+                                              eeprom=resolve_path(self.params.sim_eeprom))
                 except SimulatorError as exc:
                     raise LinkDown(str(exc)) from exc
                 self.get_logger().info(f'simulated body on {self._sim.port}')
             port = self._sim.port
         return SerialLink(port, self.params.baud, self.params.reply_timeout_s)
 
-    def _on_state(self, msg: String) -> None:
-        if msg.data not in ROBOT_STATES:
-            self.health.error(f'unknown robot state {msg.data[:40]!r} (expected one of '
-                              f'{", ".join(ROBOT_STATES)})')
-            return
-        expression = EXPRESSIONS[msg.data]
-        self._state = msg.data
-        self._auto_light = expression.light
+    def _on_state(self, state: RobotState) -> None:
+        expression = EXPRESSIONS[state.state]
+        self._state = state.state
+        self._auto_light = light_for(state.state, self._recording)
         self._arbiter.autonomous({'pan': expression.pan, 'tilt': expression.tilt})
 
-    def _on_joints(self, msg: JointState) -> None:
+    def _on_lecture(self, lecture) -> None:
+        self._recording = lecture.state == 'open'
+        self.health.set('recording', self._recording)
+        self._auto_light = light_for(self._state, self._recording)
+
+    def _on_joints(self, msg) -> None:
         if len(msg.name) != len(msg.position) or not all(math.isfinite(v) for v in msg.position):
-            self.health.error('bad joint command: names and finite positions must pair up')
+            self.reject(t.BODY_JOINT_COMMANDS.name, 'names and finite positions must pair up')
             return
         unknown = [n for n in msg.name if n not in protocol.JOINTS]
         if unknown:
-            self.health.error(f'bad joint command: unknown joints {unknown} '
-                              f'(known: {", ".join(protocol.JOINTS)})')
+            self.reject(t.BODY_JOINT_COMMANDS.name, f'unknown joints {unknown} '
+                        f'(known: {", ".join(protocol.JOINTS)})')
             return
         targets = {n: math.degrees(v) for n, v in zip(msg.name, msg.position)}
         if 'jaw' in targets:
             self._jaw = targets.pop('jaw')
         self._arbiter.autonomous(targets)
 
-    def _on_light(self, msg: ColorRGBA) -> None:
+    def _on_light(self, msg) -> None:
         values = (msg.r, msg.g, msg.b, msg.a)
         if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values):
-            self.health.error(f'bad light command {values}: each value must be within 0..1')
+            self.reject(t.BODY_LIGHT.name, f'{values}: each value must be within 0..1')
             return
         self._auto_light = Light(tuple(round(255 * c * msg.a) for c in values[:3]))
 
-    def _on_mouth(self, msg: Float32) -> None:
+    def _on_mouth(self, msg) -> None:
         if math.isfinite(msg.data):
             self._jaw = jaw_for(msg.data)
 
-    def _on_teleop_velocity(self, msg: Twist) -> None:
+    def _on_teleop_velocity(self, msg) -> None:
         rates = (msg.angular.z, msg.angular.y)
         if not all(math.isfinite(v) for v in rates):
-            self.health.error('bad teleop velocity: not finite')
+            self.reject(t.TELEOP_CMD_VEL.name, 'velocity not finite')
             return
         self._arbiter.teleop_velocity(math.degrees(rates[0]), math.degrees(rates[1]),
                                       time.monotonic())
 
-    def _on_teleop_expression(self, msg: String) -> None:
-        expression = EXPRESSIONS.get(msg.data)
-        if expression is None:
-            self.health.error(f'unknown expression {msg.data[:40]!r} '
-                              f'(known: {", ".join(EXPRESSIONS)})')
-            return
+    def _on_teleop_expression(self, name) -> None:
+        expression = EXPRESSIONS[name.name]
         self._arbiter.teleop_pose({'pan': expression.pan, 'tilt': expression.tilt},
                                   time.monotonic())
         self._teleop_light = expression.light
@@ -197,6 +205,10 @@ class BodyNode(MiloNode):
         self.health.set('teleop', 'active' if self._arbiter.teleop_active(time.monotonic())
                         else 'inactive')
         self.health.set('estop', 'latched' if self._controller.estopped else 'released')
+        if self._controller.estopped:
+            self.health.set('estop_reason', self._controller.estop_reason)
+        if self._controller.latch_problem:
+            self.health.error(f'emergency stop latch file: {self._controller.latch_problem}')
         for key, value in report.counters.items():
             self.health.set(key, value)
         if report.state == 'connected':

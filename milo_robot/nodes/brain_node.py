@@ -2,21 +2,20 @@
 # Copyright 2026 The Milo robot authors
 """Brain node: answers questions from the lecture record and the course notes, one at a time."""
 
-import json
+import itertools
+import os
 import queue
 import threading
 import time
 
-from rclpy.qos import QoSProfile
-from std_msgs.msg import String
-
 from milo_robot.graph import resolve_path
-from milo_robot.hearing.lecture_record import LectureRecord, RecordError
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.payloads import AnswerPart
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.nodes.vad_node import EVENTS_QOS
 from milo_robot.parameters import ParamSpec
-from milo_robot.thinking.answer import Brain
+from milo_robot.record.lecture_record import LectureRecord, RecordError
+from milo_robot.thinking.answer import Brain, Scope
 from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, load_llm
 from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
 
@@ -42,8 +41,15 @@ PARAMETERS = (
     ParamSpec('database', 'records/milo.db', 'The lecture record to answer from (read only)'),
     ParamSpec('notes_dir', 'data/notes', 'Course notes: Markdown, text and PDF files'),
     ParamSpec('queue_size', 2, 'Questions that may wait while one is answered', min=1, max=10),
-    ParamSpec('index_period_s', 2.0, 'How often new lecture segments are indexed (s)', min=0.2,
-              max=60.0),
+    ParamSpec('n_gpu_layers', 0, 'Model layers offloaded to a GPU (Jetson-class boards, with a '
+              'CUDA build of llama-cpp-python; see docs/thinking.md); 0 = CPU only', min=-1, max=999),
+    ParamSpec('summarize', True, 'Summarise each lecture when it ends, between questions'),
+    ParamSpec('introduction_en', "I'm Milo, a student robot. I listen to the lecture with you and "
+              'answer questions about it.', 'What Milo says when asked who it is, in English'),
+    ParamSpec('introduction_fr', 'Je suis Milo, un robot étudiant. J\'écoute le cours avec vous et '
+              'je réponds aux questions sur ce cours.', 'What Milo says when asked who it is, in French'),
+    ParamSpec('index_period_s', 2.0, 'After news of a new segment (on /asr/final), how long to wait '
+              'for more before indexing them (s)', min=0.2, max=60.0),
 )
 
 
@@ -56,48 +62,49 @@ class BrainNode(MiloNode):
         """Subscribe; the worker thread loads the model and indexes the sources."""
         super().__init__('brain')
         self.ready = False
-        self._answers = self.create_publisher(String, '/brain/answer', EVENTS_QOS)
-        self._questions = queue.Queue(maxsize=self.params.queue_size)
+        self._answers = self.publisher(t.BRAIN_ANSWER)
+        # Voice questions go before text ones (the app's), then first come, first served.
+        self._questions = queue.PriorityQueue(maxsize=self.params.queue_size)
+        self._order = itertools.count()
         self._cancelled = set()
         self._pending = []  # lecture segments not yet in a passage
+        self._news = threading.Event()  # a new segment was recorded: read the record
+        self._news.set()  # read what is there at start
+        self._last_id = 0  # the last segment read from the record
+        self._brain = None
+        self._lecture_state = None  # the latest /lecture/current
+        self._scope_changed = threading.Event()
+        self._reindex = threading.Event()
+        self._summaries = []  # lectures that ended, to summarise when Milo is idle
         self._current = (None, threading.Event())
         self._stopping = threading.Event()
-        self.create_subscription(String, '/brain/question', self._on_question, QoSProfile(depth=10))
-        self.create_subscription(String, '/brain/cancel', self._on_cancel, QoSProfile(depth=10))
-        self._worker = threading.Thread(target=self._work, name='brain', daemon=True)
-        self._worker.start()
+        self.subscribe(t.BRAIN_QUESTION, self._on_question)
+        self.subscribe(t.BRAIN_CANCEL, self._on_cancel)
+        self.subscribe(t.ASR_FINAL, lambda _: self._news.set())
+        self.subscribe(t.LECTURE_CURRENT, self._on_lecture)
+        self.subscribe(t.BRAIN_REINDEX, lambda _: self._reindex.set())
+        self._worker = self.start_worker('brain', self._work)
 
-    def _on_question(self, msg: String) -> None:
+    def _on_question(self, question) -> None:
         try:
-            data = json.loads(msg.data)
-            # The question's own transcript is in the lecture record: it must not answer itself.
-            heard_in = frozenset(int(i) for i in data.get('segment_ids') or ())
-            request = (str(data['request_id']), str(data['text']), str(data.get('language', '')),
-                       heard_in)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            self.health.error(f'bad /brain/question message {msg.data[:60]!r}: {exc}')
-            return
-        try:
-            self._questions.put_nowait(request)
+            self._questions.put_nowait((0 if question.origin == 'voice' else 1, next(self._order),
+                                        question))
         except queue.Full:
-            language = request[2] if request[2] in BUSY else 'en'
-            self._publish(request[0], 0, BUSY[language], final=True, declined=True)
+            language = question.language if question.language in BUSY else 'en'
+            self._publish(question.request_id, 0, BUSY[language], final=True, declined=True)
             self.health.count('refused_busy')
 
-    def _on_cancel(self, msg: String) -> None:
-        request_id = msg.data
+    def _on_cancel(self, cancel) -> None:
         current, event = self._current
-        if request_id in ('', current):
+        if cancel.request_id in ('', current):
             event.set()
-        elif any(request_id == queued[0] for queued in list(self._questions.queue)):
-            self._cancelled.add(request_id)  # skipped when its turn comes
+        elif any(cancel.request_id == queued[2].request_id for queued in list(self._questions.queue)):
+            self._cancelled.add(cancel.request_id)  # skipped when its turn comes
 
     def _publish(self, request_id, index, text, final=False, declined=False, sources=(),
-                 elapsed_s=0.0):
-        msg = String(data=json.dumps(
-            {'request_id': request_id, 'index': index, 'text': text, 'final': final,
-             'declined': declined, 'sources': list(sources), 'elapsed_s': round(elapsed_s, 4)},
-            ensure_ascii=False))
+                 elapsed_s=0.0, quoted=False):
+        msg = AnswerPart(request_id, index, text[:4000], final, declined, tuple(sources)[:64],
+                         round(min(elapsed_s, 3600.0), 4), quoted).to_msg()
         try:
             self._answers.publish(msg)
         except Exception:  # noqa: BLE001 - rclpy's RCLError: after Ctrl-C the answer has nowhere to go
@@ -108,32 +115,125 @@ class BrainNode(MiloNode):
         p = self.params
         index = self._build_index()
         try:
-            llm = load_llm(p.profile, p.model_file, p.n_ctx, p.threads)
+            llm = load_llm(p.profile, p.model_file, p.n_ctx, p.threads, p.n_gpu_layers)
         except (ModelError, ValueError) as exc:
             self.health.fault(f'no language model: {exc}')
             self.get_logger().error(f'{exc}; questions will be declined')
             llm = None
-        brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity,
-                      p.min_overlap, p.top_k, p.restate)
+        self._brain = brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity,
+                                    p.min_overlap, p.top_k, p.restate)
+        brain.introduction = {'en': p.introduction_en, 'fr': p.introduction_fr}
+        brain.question_log = self._question_log
         brain.warm()
         self.health.set('model', p.model_file or p.profile)
         self.ready = llm is not None
         self.get_logger().info(f'ready: {len(index.passages)} passages indexed')
-        last_id = 0
+        while not self._stopping.is_set():
+            self.beat('brain')
+            self._apply_changes(brain)
+            try:
+                _, _, question = self._questions.get(timeout=p.index_period_s)
+            except queue.Empty:
+                if self._news.is_set():
+                    self._news.clear()
+                    if self._read_lecture():
+                        self._index_lecture(brain.index)
+                        # While nobody asks: the next question will only pay for itself.
+                        brain.warm(tuple(lecture_passages(self._pending)))
+                elif self._summaries:
+                    self._summarize(brain, self._summaries.pop(0))
+                continue
+            self._take(brain, question)
+
+    def _take(self, brain: Brain, question) -> None:
+        """Answer one question, with everything recorded until it indexed first."""
+        self._news.clear()
+        self._read_lecture()
+        heard_in = set(question.segment_ids)
+        self._pending = [s for s in self._pending if s.id not in heard_in]
+        self._index_lecture(brain.index, flush=True)
+        self._answer(brain, question.request_id, question.text, question.language)
+
+    def _answer_waiting(self) -> None:
+        """Answer every question waiting now: a summary in progress gives way to the class."""
         while not self._stopping.is_set():
             try:
-                request_id, text, language, heard_in = self._questions.get(timeout=p.index_period_s)
+                _, _, question = self._questions.get_nowait()
             except queue.Empty:
-                last_id, new = self._read_lecture(last_id)
-                if new:
-                    self._index_lecture(index)
-                    # While nobody asks: the next question will only pay for itself.
-                    brain.warm(tuple(lecture_passages(self._pending)))
-                continue
-            last_id, _ = self._read_lecture(last_id)
-            self._pending = [s for s in self._pending if s.id not in heard_in]
-            self._index_lecture(index, flush=True)
-            self._answer(brain, request_id, text, language)
+                return
+            self._take(self._brain, question)
+
+    def _on_lecture(self, state) -> None:
+        """Follow the lecture being recorded: answer from its course; summarise it when it ends."""
+        self._lecture_state = state
+        self._scope_changed.set()
+        if state.state == 'ended' and state.lecture_id is not None and self.params.summarize:
+            if state.lecture_id not in self._summaries:
+                self._summaries.append(state.lecture_id)
+
+    def _apply_changes(self, brain: Brain) -> None:
+        """In the worker: new notes to read, or a new lecture (and course) to answer from."""
+        if self._reindex.is_set():
+            self._reindex.clear()
+            brain.index = self._build_index()
+            self._pending, self._last_id = [], 0
+            self._read_lecture()
+            self._index_lecture(brain.index, flush=True)
+            self.get_logger().info(f'course notes read again: {len(brain.index.passages)} passages')
+            self._scope_changed.set()
+        if self._scope_changed.is_set():
+            self._scope_changed.clear()
+            brain.set_scope(self._scope())
+            brain.warm()
+
+    def _scope(self) -> Scope:
+        """Return the current course's lectures and notes (every lecture when courses are not used)."""
+        state = self._lecture_state
+        if state is None or state.lecture_id is None:
+            return Scope()
+        try:
+            with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
+                lectures = frozenset(lec.id for lec in record.lectures() if lec.course == state.course)
+        except RecordError as exc:
+            self.health.error(str(exc))
+            return Scope(state.lecture_id)
+        notes = resolve_path(self.params.notes_dir)
+        others = tuple(os.path.join(notes, name) + os.sep for name in _subfolders(notes)
+                       if name != state.course) if state.course else ()
+        return Scope(state.lecture_id, lectures | {state.lecture_id}, others)
+
+    def _question_log(self) -> list:
+        """Return the current lecture's question log, for the teacher's questions about the class."""
+        state = self._lecture_state
+        try:
+            with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
+                return record.questions(state.lecture_id if state and state.lecture_id else None)
+        except RecordError:
+            return []
+
+    def _summarize(self, brain: Brain, lecture_id: int) -> None:
+        """Write a lecture's summary into the record, giving way to questions between steps."""
+        from milo_robot.lectures.summary import summarize_record
+
+        path = resolve_path(self.params.database)
+        try:
+            with LectureRecord(path, read_only=True) as record:
+                if record.summary(lecture_id) is not None:
+                    return
+            self.get_logger().info(f'summarising lecture {lecture_id}')
+            with LectureRecord(path) as record:
+                # Between its steps, the summary answers whoever asks (voice first) on the same
+                # model, and it computes on one thread: the other core stays with the class.
+                summary = summarize_record(record, lecture_id, brain.llm, pause=self._answer_waiting,
+                                           on_progress=lambda *_: self.beat('brain'),
+                                           lock=brain.lock, threads=1)
+                record.save_summary(lecture_id, summary.language, summary.model, summary.to_dict())
+        except (RecordError, ValueError, RuntimeError) as exc:
+            self.health.error(f'summary of lecture {lecture_id}: {exc}')
+            self.get_logger().error(f'summary of lecture {lecture_id} failed: {exc}')
+            return
+        self.health.count('summaries')
+        self.get_logger().info(f'lecture {lecture_id} summarised ({len(summary.key_points)} key points)')
 
     def _build_index(self) -> Index:
         try:
@@ -147,15 +247,23 @@ class BrainNode(MiloNode):
         self.health.set('notes_passages', added)
         return index
 
-    def _read_lecture(self, last_id: int) -> tuple:
-        """Add new teacher segments to the pending ones; return (last id read, whether any came)."""
+    def _read_lecture(self) -> bool:
+        """Add new segments to the pending ones, and drop those now known as a student's.
+
+        Return whether any came. The dialogue marks a question's segments as a student's a
+        moment after they are recorded, so pending ones are read again before being indexed.
+        """
+        first = self._pending[0].id - 1 if self._pending else self._last_id
         try:
             with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
-                new = record.segments(since_id=last_id)
+                segments = record.segments(since_id=first)
         except RecordError:
-            return last_id, False  # no lecture recorded yet
-        self._pending += [s for s in new if s.speaker_role != 'student']
-        return (new[-1].id if new else last_id), bool(new)
+            return False  # no lecture recorded yet
+        came = any(s.id > self._last_id for s in segments)
+        self._pending = [s for s in segments if s.speaker_role != 'student']
+        if segments:
+            self._last_id = max(self._last_id, segments[-1].id)
+        return came
 
     def _index_lecture(self, index: Index, flush: bool = False) -> None:
         """Index pending segments in passages of full length; `flush` indexes a partial one too."""
@@ -183,10 +291,10 @@ class BrainNode(MiloNode):
                 if part.final:
                     self._publish(request_id, index, '', True, part.declined, part.sources, elapsed)
                 else:
-                    self._publish(request_id, index, part.text, elapsed_s=elapsed)
+                    self._publish(request_id, index, part.text, elapsed_s=elapsed, quoted=part.quoted)
                     index += 1
-        except RuntimeError as exc:  # no model: say so rather than stay silent
-            self.health.error(str(exc))
+        except (RuntimeError, ValueError) as exc:  # no model, or a prompt over the context: say so
+            self.health.error(f'cannot answer: {exc}')
             self._publish(request_id, index, '', True, True)
         self.health.count('questions')
         self.health.activity()
@@ -210,3 +318,11 @@ def main(args=None):
 
 if __name__ == '__main__':
     main()
+
+
+def _subfolders(folder: str) -> list:
+    """Return the notes folder's subfolders: one per course."""
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_dir()]
+    except OSError:
+        return []

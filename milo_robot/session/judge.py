@@ -10,6 +10,8 @@ written to the (paced) speaker.
 from dataclasses import dataclass, field
 from typing import Optional
 
+from milo_robot.evaluation import missing
+from milo_robot.interfaces import topics as t
 from milo_robot.session.observer import Observation
 
 
@@ -47,37 +49,36 @@ class TurnResult:
 def replies(observation: Observation) -> list:
     """Collect each question the dialogue asked with what became of it, in order."""
     found = {}
-    for received, payload in observation.of('/brain/question'):
-        found[payload.get('request_id')] = Reply(payload.get('request_id'), payload.get('text', ''), received)
-    for _, payload in observation.of('/brain/answer'):
-        reply = found.get(payload.get('request_id'))
+    for received, question in observation.of(t.BRAIN_QUESTION.name):
+        found[question.request_id] = Reply(question.request_id, question.text, received)
+    for _, part in observation.of(t.BRAIN_ANSWER.name):
+        reply = found.get(part.request_id)
         if reply is None:
             continue
-        if payload.get('final'):
-            reply.declined, reply.sources = bool(payload.get('declined')), payload.get('sources', [])
+        if part.final:
+            reply.declined, reply.sources = part.declined, list(part.sources)
         else:
             if not reply.sentences:
-                reply.stages['model_first_sentence_s'] = payload.get('elapsed_s')
-            reply.sentences.append(payload.get('text', ''))
-    for _, payload in observation.of('/tts/started'):
-        rid, _, part = str(payload.get('request_id', '')).partition('#')
-        reply = found.get(rid.split(':')[0])
+                reply.stages['model_first_sentence_s'] = part.elapsed_s
+            reply.sentences.append(part.text)
+    for _, started in observation.of(t.TTS_STARTED.name):
+        reply = found.get(started.request_id)
         if reply is None:
             continue
-        at = payload.get('time')
-        reply.first_sound = at if reply.first_sound is None else min(reply.first_sound, at)
-        if part == '0' and reply.first_audio is None:
-            reply.first_audio = at
-            reply.stages['tts_first_audio_s'] = payload.get('since_request_s')
-    for _, payload in observation.of('/tts/spoken'):
-        reply = found.get(str(payload.get('request_id', '')).split('#')[0])
-        if reply is not None and payload.get('interrupted'):
+        reply.first_sound = started.time if reply.first_sound is None else min(reply.first_sound,
+                                                                               started.time)
+        if started.kind == 'answer' and started.part == 0 and reply.first_audio is None:
+            reply.first_audio = started.time
+            reply.stages['tts_first_audio_s'] = started.since_request_s
+    for _, spoken in observation.of(t.TTS_SPOKEN.name):
+        reply = found.get(spoken.request_id)
+        if reply is not None and spoken.kind == 'answer' and spoken.interrupted:
             reply.interrupted = True
     return list(found.values())
 
 
 def _first_after(items: list, start: float, end: float):
-    return next(((t, p) for t, p in items if start <= t < end), None)
+    return next(((at, p) for at, p in items if start <= at < end), None)
 
 
 def judge(observation: Observation, timeline: dict) -> list:
@@ -87,9 +88,10 @@ def judge(observation: Observation, timeline: dict) -> list:
         return []
     turns = timeline['turns']
     asked = replies(observation)
-    finals = observation.of('/asr/final')
-    vad_ends = [(t, p) for t, p in observation.of('/vad/events') if p.get('event') == 'end']
-    modes = observation.of('/dialogue/mode')
+    finals = observation.of(t.ASR_FINAL.name)
+    vad_ends = [(at, e) for at, e in observation.of(t.VAD_EVENTS.name) if e.event == 'end']
+    modes = observation.of(t.DIALOGUE_MODE.name)
+    lectures = observation.of(t.LECTURE_CURRENT.name)
     results = []
     for i, turn in enumerate(turns):
         if not turn.get('expect'):
@@ -99,10 +101,15 @@ def judge(observation: Observation, timeline: dict) -> list:
         mine = [r for r in asked if end - 0.5 <= r.asked_at < until]
         reply = mine[0] if mine else None
         result = TurnResult(i, turn.get('case', ''), turn['expect'], turn['text'], False, '', reply)
-        if turn['expect'] == 'mode':
+        if turn['expect'] == 'lecture_end':
+            ended = next((state for at, state in lectures if at >= end - 0.5 and state.state == 'ended'),
+                         None)
+            result.ok = ended is not None
+            result.observed = f'lecture {ended.lecture_id} ended' if ended else 'the lecture goes on'
+        elif turn['expect'] == 'mode':
             switched = _first_after(modes, end, until)
             result.ok = switched is not None
-            result.observed = f'mode → {switched[1]}' if switched else 'mode unchanged'
+            result.observed = f'mode → {switched[1].mode}' if switched else 'mode unchanged'
         elif turn['expect'] == 'silent':
             result.ok = reply is None
             result.observed = 'silent' if reply is None else f'answered {reply.question!r}'
@@ -118,6 +125,12 @@ def judge(observation: Observation, timeline: dict) -> list:
             declined = bool(reply.declined)
             result.ok = spoke and declined == (turn['expect'] == 'decline')
             result.observed = ('declined' if declined else 'answered') if spoke else 'did not speak'
+            # An answer is judged on what it says: every key fact of the turn must be in it.
+            lacking = missing(' '.join(reply.sentences), turn.get('facts') or []) \
+                if turn['expect'] == 'answer' else []
+            if result.ok and lacking:
+                result.ok = False
+                result.observed += f" but without {'; '.join(lacking)}"
             if spoke:
                 result.latency_s = reply.first_audio - end
                 result.stages = _stages(reply, end, finals, vad_ends)
@@ -125,12 +138,18 @@ def judge(observation: Observation, timeline: dict) -> list:
     return results
 
 
+def judge_summary(summary_text: str, facts: list) -> tuple:
+    """Return (ok, what is missing) for a lecture summary against the session's summary facts."""
+    lacking = [group for fact in facts for group in missing(summary_text, fact)]
+    return not lacking and bool(summary_text.strip()), lacking
+
+
 def _stages(reply: Reply, end: float, finals: list, vad_ends: list) -> dict:
     """Split the latency into what each node computed, and the rest (orchestration)."""
     vad = _first_after(vad_ends, end - 0.2, reply.asked_at)
     final = _first_after(finals, end - 0.2, reply.asked_at + 1e-6)
     stages = {'vad_end_of_turn_s': (vad[0] - end) if vad else None,
-              'asr_final_s': final[1].get('compute_s') if final else None,
+              'asr_final_s': final[1].compute_s if final else None,
               'model_first_sentence_s': reply.stages.get('model_first_sentence_s'),
               'tts_first_audio_s': reply.stages.get('tts_first_audio_s')}
     total = reply.first_audio - end
@@ -147,13 +166,13 @@ def barge_in_stops(observation: Observation, timeline: dict) -> list:
     arrival is when the sound ended.
     """
     t0 = observation.audio_t0
-    silences = [t for t, speaking in observation.of('/tts/speaking') if not speaking]
+    silences = [at for at, speaking in observation.of(t.TTS_SPEAKING.name) if not speaking]
     stops = []
     for turn in timeline['turns']:
         if turn.get('expect') != 'stop' or t0 is None:
             continue
         onset = t0 + turn['start_s']
-        silence = next((t for t in silences if t >= onset - 0.05), None)
+        silence = next((at for at in silences if at >= onset - 0.05), None)
         if silence is not None and silence - onset < 3.0:
             stops.append(max(0.0, silence - onset) * 1000)
     return stops

@@ -5,10 +5,9 @@
 import json
 import os
 
-from milo_robot.cli.up import build_graph, node_environment
-from milo_robot.graph import RESPAWN_DELAY_S
+from milo_robot.graph import parameter_specs, plan, record_overrides
 from milo_robot.session.observer import SessionObserver
-from milo_robot.supervisor import Supervisor
+from milo_robot.supervisor import supervise
 
 
 class SessionError(RuntimeError):
@@ -26,29 +25,34 @@ def load_timeline(wav: str) -> dict:
                            f'scripts/make_demo_audio.py SESSION.yaml {wav}') from exc
 
 
-def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None):
+def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, after=None,
+                after_s: float = 30.0):
     """Run the sim graph on `wav`; node logs go to out_dir/nodes.log. Return (status, observer).
 
     `on_start(children)` is called before the nodes start (a benchmark watches their memory).
+    Once the input ends, the graph runs on while Milo answers, and while `after()` says there is
+    more to wait for (the summary of the lecture that just ended), up to `after_s`.
     """
     os.makedirs(out_dir, exist_ok=True)
     sets = [
         # The observer is a fourth listener of the microphone: the lecture waits for it too.
         'microphone.wait_for_subscribers=4',
         'microphone.wait_for_nodes=vad,asr,brain,dialogue',
-        f'asr.database={out_dir}/milo.db', f'brain.database={out_dir}/milo.db',
-        f'dialogue.database={out_dir}/milo.db', f'tts.output_wav={out_dir}/speech.wav',
-        f'audio_monitor.output_wav={out_dir}/monitor.wav', *sets]
-    children, errors = build_graph(True, (), sets, wav)
+        *record_overrides(f'{out_dir}/milo.db', parameter_specs()),
+        f'tts.output_wav={out_dir}/speech.wav', f'audio_monitor.output_wav={out_dir}/monitor.wav',
+        f'body.latch_file={out_dir}/estop.latch',
+        *sets]
+    launches, errors = plan(True, (), sets, wav)
     if errors:
         raise SessionError('; '.join(errors))
     observer = SessionObserver(on_event)
-    if on_start is not None:
-        on_start(children)
     try:
         with open(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
-            status = Supervisor(children, RESPAWN_DELAY_S, env=node_environment(), out=log,
-                                busy=observer.busy).run()
+            busy = observer.busy if after is None else (lambda: observer.busy() or after())
+            supervisor = supervise(launches, out=log, busy=busy, max_drain_s=max(30.0, after_s))
+            if on_start is not None:
+                on_start(supervisor.children)
+            status = supervisor.run()
     finally:
         observer.close()
     return status, observer

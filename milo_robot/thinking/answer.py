@@ -13,7 +13,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from milo_robot.hearing.lecture_record import format_clock
+from milo_robot.record.lecture_record import format_clock
+from milo_robot.thinking import about
+from milo_robot.thinking.faithfulness import Support, best_quote
 from milo_robot.thinking.retrieval import Index, terms
 
 MAX_QUESTION_CHARS = 500
@@ -35,6 +37,10 @@ DECLINE = {'en': "We haven't covered that in class yet, so I'd rather not guess.
 EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
 SOURCE = {'en': 'Source: {}.', 'fr': 'Source : {}.'}
 TEACHER_SAID = {'en': 'At {} the teacher said: {}', 'fr': 'À {}, le professeur a dit : {}'}
+EARLIER_TEACHER_SAID = {'en': '{} said: {}', 'fr': '{} a dit : {}'}
+NOTES_SAY = {'en': 'The course notes say: {}', 'fr': 'Les notes de cours disent : {}'}
+# Under this many words, a sentence's language cannot be told reliably.
+MIN_WORDS_FOR_LANGUAGE = 5
 
 _ASKS_WHAT_TEACHER_SAID = re.compile(
     r"(what did (the )?(teacher|professor|lecturer) say (about|on|regarding)|"
@@ -57,6 +63,25 @@ def detect_language(text: str) -> str:
     return 'fr' if french > english else 'en'
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What the brain answers from: the lectures of the current course and its notes.
+
+    `lectures` None means every lecture; notes under `excluded_notes` (other courses' folders)
+    are left out. Passages of a lecture other than `current_lecture` are cited by their date.
+    """
+
+    current_lecture: Optional[int] = None
+    lectures: Optional[frozenset] = None
+    excluded_notes: tuple = ()
+
+    def allows(self, passage) -> bool:
+        """Whether an answer may use this passage."""
+        if passage.kind == 'lecture':
+            return self.lectures is None or passage.lecture_id in self.lectures
+        return not any(passage.path.startswith(folder) for folder in self.excluded_notes)
+
+
 @dataclass
 class AnswerPart:
     """One sentence of an answer, or its end (final) with the sources and whether it declined."""
@@ -65,6 +90,7 @@ class AnswerPart:
     final: bool = False
     declined: bool = False
     sources: list = field(default_factory=list)
+    quoted: bool = False  # the teacher's (or the notes') own words, said instead of the model's
 
 
 class Brain:
@@ -88,6 +114,10 @@ class Brain:
         self.min_similarity, self.min_overlap, self.top_k = min_similarity, min_overlap, top_k
         self.restate = restate
         self._lecture_start = 0  # first lecture passage in the prompt prefix
+        self._support = (None, None)  # (keys of the passages, their faithfulness Support)
+        self.scope = Scope()
+        self.introduction = {}  # language -> what Milo says when asked who it is
+        self.question_log = lambda: []  # the current lecture's question log, for the teacher
         self.lock = threading.Lock()  # one answer at a time: the model is not re-entrant
 
     def ask(self, question: str, language: str = '',
@@ -99,10 +129,22 @@ class Brain:
             yield AnswerPart(EMPTY[language])
             yield AnswerPart('', final=True, declined=True)
             return
+        direct = about.introduction(question, self.introduction, language) or \
+            about.greeting(question, language)
+        if about.asks_about_the_class(question):
+            yield from (AnswerPart(line) for line in about.class_report(self.question_log(), language))
+            yield AnswerPart('', final=True, sources=['the question log' if language != 'fr'
+                                                      else 'le journal des questions'])
+            return
+        if direct:
+            yield AnswerPart(direct)
+            yield AnswerPart('', final=True)
+            return
         if _ASKS_WHAT_TEACHER_SAID.search(question):
             yield from self._teacher_said(question, language)
             return
-        hits = [h for h in self.index.search(question, self.top_k) if self._relevant(h)]
+        hits = [h for h in self.index.search(question, self.top_k, allow=self.scope.allows)
+                if self._relevant(h)]
         if not hits:
             yield AnswerPart(DECLINE[language])
             yield AnswerPart('', final=True, declined=True)
@@ -119,7 +161,9 @@ class Brain:
     def _teacher_said(self, question: str, language: str) -> Iterator[AnswerPart]:
         topic = _ASKS_WHAT_TEACHER_SAID.split(question, maxsplit=1)[-1]
         # The topic is a few words: sharing one of them with a passage is enough.
-        hits = [h for h in self.index.search(topic or question, self.top_k, kind='lecture')
+        # Only the teacher's own words: a student's remark is never read out as the teacher's.
+        hits = [h for h in self.index.search(topic or question, self.top_k, kind='lecture',
+                                             allow=lambda p: p.role == 'teacher' and self.scope.allows(p))
                 if h[2] > 0 or h[1] >= self.min_similarity][:2]
         if not hits:
             yield AnswerPart(DECLINE[language])
@@ -131,9 +175,8 @@ class Brain:
             hits_at = [i for i, line in enumerate(lines) if wanted & set(terms(line))]
             # The sentence that names the topic, and the next one, which usually says the point.
             said = [lines[i] for i in sorted({j for i in hits_at for j in (i, i + 1)}) if i < len(lines)]
-            yield AnswerPart(TEACHER_SAID[language].format(format_clock(passage.start_s or 0.0),
-                                                           ' '.join(said) or passage.text))
-        yield AnswerPart('', final=True, sources=[p.cite(language) for p, _, _ in hits])
+            yield AnswerPart(self.teacher_said(passage, ' '.join(said) or passage.text, language))
+        yield AnswerPart('', final=True, sources=[self.cite(p, language) for p, _, _ in hits])
 
     def prefix(self, partial: tuple = ()) -> tuple:
         """Return (the fixed start of every prompt, keys of the passages it holds).
@@ -147,12 +190,13 @@ class Brain:
         """
         budget = int((self._n_ctx() - self.RESERVED_TOKENS) * self.CHARS_PER_TOKEN)
         notes, size = [], 0
-        for passage in (p for p in self.index.passages if p.kind == 'notes'):
+        for passage in (p for p in self.index.passages if p.kind == 'notes' and self.scope.allows(p)):
             if size + len(passage.text) > budget // 3:
                 break
             notes.append(passage)
             size += len(passage.text) + 40
-        lecture = [p for p in self.index.passages if p.kind == 'lecture'] + list(partial)
+        lecture = [p for p in self.index.passages if p.kind == 'lecture' and self.scope.allows(p)] + \
+            list(partial)
         sizes = [len(p.text) + 24 for p in lecture]
         if sum(sizes[self._lecture_start:]) > budget - size:
             while self._lecture_start < len(lecture) and \
@@ -172,6 +216,7 @@ class Brain:
         with self.lock:
             self.llm.create_chat_completion(messages=[system, {'role': 'user', 'content': ''}],
                                             max_tokens=1, temperature=0.0)
+        self.support([])  # the faithfulness check's reading of the prefix, ready too
 
     def _n_ctx(self) -> int:
         return self.llm.n_ctx() if self.llm is not None else 2048
@@ -179,18 +224,70 @@ class Brain:
     def messages(self, question: str, language: str, passages: list) -> list:
         """Build the chat: the fixed part (rules, notes, lecture) first, then what this question adds."""
         system, in_prefix = self.prefix()
-        extra = '\n'.join(f'({p.cite(language)}) {p.text}' for i, p in enumerate(passages)
+        extra = '\n'.join(f'({self.cite(p, language)}) {p.text}' for i, p in enumerate(passages)
                           if p.key not in in_prefix or i < self.restate)
-        hint = '; '.join(p.cite(language) for p in passages[:2])
+        hint = '; '.join(self.cite(p, language) for p in passages[:2])
         user = (f'Other passages:\n{extra}\n\n' if extra else '') + \
             f'Question: {question}\n(Most relevant: {hint})'
         return [{'role': 'system', 'content': system}, {'role': 'user', 'content': user}]
+
+    def cite(self, passage, language: str) -> str:
+        """Name a passage's source; an earlier lecture's by its day and time."""
+        return passage.cite(language, self.scope.current_lecture)
+
+    def set_scope(self, scope: Scope) -> None:
+        """Answer from another course or lecture from now on (the prompt prefix follows)."""
+        if scope != self.scope:
+            self.scope, self._lecture_start = scope, 0
+
+    def support(self, passages: list) -> Support:
+        """Return the faithfulness Support of everything the model is given for these passages.
+
+        That is the prompt prefix (notes and lecture) and the retrieved passages: the model may
+        rightly use any of it. Built once per set of passages (a few tens of ms).
+        """
+        _, in_prefix = self.prefix()
+        keys = frozenset(in_prefix) | {p.key for p in passages}
+        if self._support[0] != keys:
+            texts = [p.text for p in self.index.passages if p.key in keys]
+            self._support = (keys, Support(texts))
+        return self._support[1]
+
+    def _vetted(self, piece: str, question: str, language: str, support: Support) -> bool:
+        """Whether a generated sentence may be said: faithful to the passages, in the right language."""
+        if len(piece.split()) >= MIN_WORDS_FOR_LANGUAGE and detect_language(piece) != language:
+            return False
+        return support.check(piece, question, language).supported
+
+    def teacher_said(self, passage, sentence: str, language: str) -> str:
+        """Quote the teacher with the time (this lecture) or the day (an earlier one)."""
+        if self.scope.current_lecture in (None, passage.lecture_id) or not passage.wall_start:
+            return TEACHER_SAID[language].format(format_clock(passage.start_s or 0.0), sentence)
+        who = self.cite(passage, language)
+        return EARLIER_TEACHER_SAID[language].format(who[0].upper() + who[1:], sentence)
+
+    def _quote(self, question: str, language: str, passages: list) -> Optional[AnswerPart]:
+        """Return the teacher's own sentence (or the notes') that best answers the question.
+
+        The part's `sources` names where the quote comes from.
+        """
+        found = best_quote(question, passages)
+        if found is None:
+            return None
+        passage, sentence = found
+        if passage.kind == 'lecture':
+            text = self.teacher_said(passage, sentence, language)
+        else:
+            text = NOTES_SAY[language].format(sentence)
+        return AnswerPart(text, quoted=True, sources=[self.cite(passage, language)])
 
     def _generate(self, question, language, passages, cancel) -> Iterator[AnswerPart]:
         if self.llm is None:
             raise RuntimeError('no language model loaded')
         messages = self.messages(question, language, passages)
-        pending, sentences, said = '', 0, False
+        support = self.support(passages)
+        pending, sentences, said, quoted = '', 0, False, False
+        sources = [self.cite(p, language) for p in passages[:1]]
         with self.lock:
             stream = self.llm.create_chat_completion(
                 messages=messages, stream=True, max_tokens=self.max_tokens, temperature=0.1)
@@ -198,25 +295,38 @@ class Brain:
                 if cancel is not None and cancel.is_set():
                     break
                 pending += chunk['choices'][0]['delta'].get('content', '') or ''
-                while sentences < self.max_sentences:
+                while sentences < self.max_sentences and not quoted:
                     match = _SENTENCE.match(pending)
                     clause = None if match or said else _FIRST_CLAUSE.match(pending)
                     if not (match or clause):
                         break
                     pending = pending[(match or clause).end():]
                     sentences += 1 if match else 0  # a clause is the start of a sentence
-                    said = True
-                    yield AnswerPart((match or clause).group(1).strip())
-                if sentences >= self.max_sentences:
+                    piece = (match or clause).group(1).strip()
+                    if self._vetted(piece, question, language, support):
+                        said = True
+                        yield AnswerPart(piece)
+                        continue
+                    # The model said something the sources do not: the teacher's words instead,
+                    # and nothing more from the model (what follows a wrong start is no better).
+                    quoted = True
+                    replacement = self._quote(question, language, passages)
+                    if replacement is not None:
+                        said, sources = True, replacement.sources
+                        yield replacement
+                if sentences >= self.max_sentences or quoted:
                     break
             stream.close()  # stops llama.cpp generating
         tail = pending.strip()
-        if tail and sentences < self.max_sentences and not (cancel and cancel.is_set()):
-            said = True
-            yield AnswerPart(tail)
+        if tail and sentences < self.max_sentences and not quoted and not (cancel and cancel.is_set()):
+            if self._vetted(tail, question, language, support):
+                said = True
+                yield AnswerPart(tail)
+            elif not said and (replacement := self._quote(question, language, passages)) is not None:
+                said, sources = True, replacement.sources
+                yield replacement
         cancelled = cancel is not None and cancel.is_set()
-        sources = [] if cancelled else [p.cite(language) for p in passages[:1]]
-        if said and not cancelled:
+        sources = [] if cancelled else sources
+        if said and not cancelled and not quoted:  # a quote already says where it comes from
             yield AnswerPart(SOURCE[language].format(sources[0]))
         yield AnswerPart('', final=True, sources=sources, declined=not said)
-

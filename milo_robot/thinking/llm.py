@@ -30,8 +30,13 @@ def model_file(profile: str, path: str = '') -> str:
     return target
 
 
-def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2):
-    """Load the model with a bounded context (never 0, which would mean the model's maximum)."""
+def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2,
+             n_gpu_layers: int = 0):
+    """Load the model with a bounded context (never 0, which would mean the model's maximum).
+
+    `n_gpu_layers` offloads layers to a GPU when llama-cpp-python was built with CUDA (-1: all);
+    a CPU build ignores it.
+    """
     try:
         from llama_cpp import Llama
     except ImportError as exc:  # a broken build of the runtime is a model problem to the user
@@ -41,6 +46,6 @@ def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads:
     target = model_file(profile, path)
     try:
         return Llama(model_path=target, n_ctx=n_ctx, n_threads=threads, n_batch=256,
-                     verbose=False)
+                     n_gpu_layers=n_gpu_layers, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f'cannot load {target}: {exc}') from exc

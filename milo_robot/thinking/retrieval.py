@@ -11,6 +11,7 @@ the lecture goes on.
 import math
 import os
 import re
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from milo_robot.hearing.lecture_record import Segment, format_clock
+from milo_robot.record.lecture_record import Segment, format_clock
 
 STOPWORDS = set('''
 a an and are as at be by can do does did for from had has have how i if in is it its me my of on
@@ -44,14 +45,36 @@ class Passage:
     path: str = ''
     section: str = ''
     role: str = 'unknown'
+    wall_start: Optional[float] = None  # lecture passages: when it was said (unix s)
 
-    def cite(self, language: str) -> str:
-        """Say where this comes from, in words a student understands."""
+    def cite(self, language: str, current_lecture: Optional[int] = None) -> str:
+        """Say where this comes from, in words a student understands.
+
+        A passage of another lecture than `current_lecture` (when given) is named by its day and
+        time: "the teacher on 12 November at 14:05".
+        """
         if self.kind == 'lecture':
+            if current_lecture is not None and self.lecture_id != current_lecture and self.wall_start:
+                return said_on(self.wall_start, language)
             when = format_clock(self.start_s or 0.0)
             return f'le professeur à {when}' if language == 'fr' else f'the teacher at {when}'
         where = os.path.basename(self.path) + (f', {self.section}' if self.section else '')
         return f'les notes de cours ({where})' if language == 'fr' else f'the course notes ({where})'
+
+
+_MONTHS = {'en': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                   'September', 'October', 'November', 'December'),
+           'fr': ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
+                  'octobre', 'novembre', 'décembre')}
+
+
+def said_on(wall_time: float, language: str) -> str:
+    """Name when the teacher said something in an earlier lecture ('the teacher on 12 November at 14:05')."""
+    t = time.localtime(wall_time)
+    month = _MONTHS['fr' if language == 'fr' else 'en'][t.tm_mon - 1]
+    if language == 'fr':
+        return f'le professeur le {t.tm_mday} {month} à {t.tm_hour} h {t.tm_min:02d}'
+    return f'the teacher on {t.tm_mday} {month} at {t.tm_hour:02d}:{t.tm_min:02d}'
 
 
 def terms(text: str) -> list:
@@ -76,7 +99,7 @@ def lecture_passages(segments: Iterable) -> list:
             passages.append(Passage(
                 key=f'lecture:{first.lecture_id}:{first.id}-{group[-1].id}',
                 text=' '.join(s.text for s in group), kind='lecture', lecture_id=first.lecture_id,
-                start_s=first.start_s, role=first.speaker_role))
+                start_s=first.start_s, role=first.speaker_role, wall_start=first.wall_start))
             group.clear()
     for segment in segments:
         if group and (segment.lecture_id != group[0].lecture_id or
@@ -88,18 +111,19 @@ def lecture_passages(segments: Iterable) -> list:
 
 
 def text_lecture_segments(path: str, lecture_id: int = 0) -> list:
-    """Read a lecture transcript, one sentence a line, optionally '[mm:ss] text', as segments.
+    """Read a lecture transcript, one sentence a line, optionally '[mm:ss] text' or '[h:mm:ss] text'.
 
     Lines without a time get one estimated at a speaking pace of 150 words a minute.
     """
     segments, clock = [], 0.0
     with open(path, encoding='utf-8') as f:
         for number, line in enumerate(f, 1):
-            stamped = re.match(r'\s*\[(\d+):(\d{2})\]\s*(.*)', line)
-            text = (stamped.group(3) if stamped else line).strip()
+            stamped = re.match(r'\s*\[(?:(\d+):)?(\d+):(\d{2})\]\s*(.*)', line)
+            text = (stamped.group(4) if stamped else line).strip()
             if not text:
                 continue
-            start = int(stamped.group(1)) * 60 + int(stamped.group(2)) if stamped else clock
+            start = (int(stamped.group(1) or 0) * 3600 + int(stamped.group(2)) * 60 +
+                     int(stamped.group(3))) if stamped else clock
             end = start + len(text.split()) / 2.5
             segments.append(Segment(number, lecture_id, start, end, None, None, text, '', 1.0,
                                     'teacher', 'text'))
@@ -203,8 +227,11 @@ class Index:
             scores += idf * tf * (self.K1 + 1) / (tf + norm)
         return scores
 
-    def search(self, query: str, k: int = 4, kind: Optional[str] = None) -> list:
-        """Return up to k (passage, similarity, bm25) by reciprocal-rank fusion of both rankings."""
+    def search(self, query: str, k: int = 4, kind: Optional[str] = None, allow=None) -> list:
+        """Return up to k (passage, similarity, bm25) by reciprocal-rank fusion of both rankings.
+
+        `allow(passage)` keeps only some passages (the current course's), when given.
+        """
         if not self.passages:
             return []
         lexical = self.bm25(query)
@@ -215,5 +242,6 @@ class Index:
             ranks = np.empty(len(scores), dtype=int)
             ranks[np.argsort(-scores)] = np.arange(len(scores))
             fused += 1.0 / (60 + ranks)
-        order = [i for i in np.argsort(-fused) if kind is None or self.passages[i].kind == kind]
+        order = [i for i in np.argsort(-fused) if (kind is None or self.passages[i].kind == kind)
+                 and (allow is None or allow(self.passages[i]))]
         return [(self.passages[i], float(semantic[i]), float(lexical[i])) for i in order[:k]]
