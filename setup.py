@@ -11,12 +11,15 @@ package_name = 'milo_robot'
 # One console script per node (the name `ros2 run` and the launch file use), plus the `milo` CLI.
 NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node',
                     'tts_node', 'brain_node', 'body_node',
-                    'dialogue_node']
+                    'dialogue_node', 'group_node', 'web_node']
 
 setup(
     name=package_name,
     version='0.1.0',
     packages=find_packages(exclude=['test']),
+    # The app's pages, scripts, styles and strings, and the notes pack's templates.
+    package_data={package_name: ['app/templates/*.html', 'app/static/*', 'app/locales/*.json',
+                                 'lectures/templates/*']},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),

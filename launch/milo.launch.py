@@ -22,7 +22,16 @@ from launch.launch_description import LaunchDescription
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
-from milo_robot.graph import EXIT_CONFIG, NODES, PACKAGE, RESPAWN_DELAY_S, discovery_range, param_files
+from milo_robot.graph import (
+    EXIT_CONFIG,
+    GROUP_EXECUTABLE,
+    GROUPED_BY_DEFAULT,
+    PACKAGE,
+    RESPAWN_DELAY_S,
+    discovery_range,
+    param_files,
+    processes,
+)
 
 
 def stop_on_config_error(event, _context):
@@ -34,17 +43,19 @@ def stop_on_config_error(event, _context):
 
 
 def nodes(context) -> list:
-    """Return one Node action per NodeSpec of the graph, for the mode the `sim` argument picks."""
+    """Return one Node action per process of the graph (a node, or a group of light nodes)."""
     sim = LaunchConfiguration('sim').perform(context) == 'true'
     network = LaunchConfiguration('network').perform(context) == 'true'
+    grouped = LaunchConfiguration('grouped').perform(context) == 'true'
     files = param_files(sim)
     # Private by default: DDS stays on the robot unless network:=true (docs/privacy.md).
     actions = [SetEnvironmentVariable('ROS_AUTOMATIC_DISCOVERY_RANGE', discovery_range(network))]
-    for spec in NODES:
-        ends_run = sim and spec.ends_sim_run
-        node = Node(package=PACKAGE, executable=spec.executable, name=spec.name, parameters=files,
-                    output='screen', respawn=not ends_run, respawn_delay=RESPAWN_DELAY_S,
-                    on_exit=Shutdown() if ends_run else None)
+    for group, members in processes(grouped):
+        ends_run = sim and any(spec.ends_sim_run for spec in members)
+        where = dict(executable=GROUP_EXECUTABLE, arguments=['--group', group]) if group else \
+            dict(executable=members[0].executable, name=members[0].name)
+        node = Node(package=PACKAGE, parameters=files, output='screen', respawn=not ends_run,
+                    respawn_delay=RESPAWN_DELAY_S, on_exit=Shutdown() if ends_run else None, **where)
         actions += [node, RegisterEventHandler(OnProcessExit(target_action=node,
                                                              on_exit=stop_on_config_error))]
     return actions
@@ -57,5 +68,8 @@ def generate_launch_description() -> LaunchDescription:
                               description='use file-backed devices (config/sim.yaml)'),
         DeclareLaunchArgument('network', default_value='false', choices=['true', 'false'],
                               description='open ROS 2 discovery to the local network (docs/privacy.md)'),
+        DeclareLaunchArgument('grouped', default_value=str(GROUPED_BY_DEFAULT).lower(),
+                              choices=['true', 'false'],
+                              description='run the light nodes in one process (milo_robot.graph.GROUPS)'),
         OpaqueFunction(function=nodes),
     ])

@@ -8,6 +8,7 @@ and the launch file read this module too.
 """
 
 import importlib
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ class NodeSpec:
         """Return the node's ParamSpecs (imports its module)."""
         return importlib.import_module(self.module).PARAMETERS
 
+    def node_class(self):
+        """Return the node's class (imports its module)."""
+        return importlib.import_module(self.module).NODE
+
 
 NODES = (
     NodeSpec('microphone', 'microphone_node', ends_sim_run=True),
@@ -55,7 +60,16 @@ NODES = (
     NodeSpec('brain', 'brain_node'),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
+    NodeSpec('web', 'web_node'),
 )
+
+# Light nodes that can share one process (one Python, one set of DDS libraries): see
+# docs/architecture.md for what it saves. Heavy nodes (models) and the microphone, whose clean
+# exit ends a sim run, keep a process each. A node that dies takes its group with it: the group
+# is respawned as a whole.
+GROUPS = {'light': ('audio_monitor', 'vad', 'dialogue', 'body')}
+GROUP_EXECUTABLE = 'group_node'
+GROUPED_BY_DEFAULT = True
 
 # The parameter shared by every node that reads or writes the lecture record: one path for all.
 RECORD_PARAMETER = 'database'
@@ -97,11 +111,20 @@ def record_overrides(path: str, specs: dict) -> list:
 
 @dataclass(frozen=True)
 class Launch:
-    """How to start one node: its command line, and what its exit means."""
+    """How to start one process (a node, or a group of nodes): its command line, what its exit means."""
 
-    node: NodeSpec
+    name: str
     argv: list
     ends_run: bool
+    nodes: tuple = ()  # the names of the nodes it runs
+
+
+def override_args(values: dict) -> list:
+    """Return `--ros-args -p name:=value ...` for parameter overrides (YAML values)."""
+    argv = ['--ros-args']
+    for name, value in values.items():
+        argv += ['-p', f'{name}:={yaml.safe_dump(value, default_flow_style=True).strip()}']
+    return argv
 
 
 def node_command(node: NodeSpec, files: list, overrides: dict) -> list:
@@ -109,16 +132,41 @@ def node_command(node: NodeSpec, files: list, overrides: dict) -> list:
     argv = [sys.executable, '-m', node.module, '--ros-args', '-r', f'__node:={node.name}']
     for path in files:
         argv += ['--params-file', path]
-    for name, value in overrides.get(node.name, {}).items():
-        argv += ['-p', f'{name}:={yaml.safe_dump(value, default_flow_style=True).strip()}']
+    return argv + override_args(overrides.get(node.name, {}))[1:]
+
+
+def group_command(group: str, files: list, overrides: dict) -> list:
+    """Return the command line that runs a group of nodes in one process."""
+    mine = {name: overrides[name] for name in GROUPS[group] if overrides.get(name)}
+    argv = [sys.executable, '-m', f'{PACKAGE}.nodes.{GROUP_EXECUTABLE}', '--group', group,
+            '--overrides', json.dumps(mine), '--ros-args']
+    for path in files:
+        argv += ['--params-file', path]
     return argv
 
 
-def plan(sim: bool, params_files=(), sets=(), wav: str = '') -> tuple:
+def processes(grouped: bool) -> list:
+    """Return what runs in each process: (group name or '', the NodeSpecs in it)."""
+    if not grouped:
+        return [('', (node,)) for node in NODES]
+    in_group = {name: group for group, names in GROUPS.items() for name in names}
+    out, seen = [], set()
+    for node in NODES:
+        group = in_group.get(node.name, '')
+        if not group:
+            out.append(('', (node,)))
+        elif group not in seen:
+            seen.add(group)
+            out.append((group, tuple(n for n in NODES if in_group.get(n.name) == group)))
+    return out
+
+
+def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GROUPED_BY_DEFAULT) -> tuple:
     """Check the configuration and return (launches, errors) for the whole graph.
 
     Parameter files: config/milo.yaml, config/sim.yaml in sim mode, then `params_files`; then
-    `sets` (NODE.PARAM=VALUE); `wav` is the sim microphone's input. Nothing starts here.
+    `sets` (NODE.PARAM=VALUE); `wav` is the sim microphone's input; `grouped` runs the light
+    nodes in one process (GROUPS). Nothing starts here.
     """
     from milo_robot.parameters import ParameterError, check_param_files, parse_override
 
@@ -137,8 +185,15 @@ def plan(sim: bool, params_files=(), sets=(), wav: str = '') -> tuple:
             overrides.setdefault(node, {})[name] = value
         except ParameterError as exc:
             errors.append(str(exc))
-    launches = [Launch(node, node_command(node, files, overrides), sim and node.ends_sim_run)
-                for node in NODES]
+    launches = []
+    for group, members in processes(grouped):
+        ends_run = sim and any(n.ends_sim_run for n in members)
+        names = tuple(n.name for n in members)
+        if group:
+            launches.append(Launch(group, group_command(group, files, overrides), ends_run, names))
+        else:
+            launches.append(Launch(members[0].name, node_command(members[0], files, overrides), ends_run,
+                                   names))
     return launches, errors
 
 

@@ -38,14 +38,18 @@ class Child:
 
 def children_of(launches) -> list:
     """Return a Child per graph.Launch."""
-    return [Child(launch.node.name, launch.argv, launch.ends_run) for launch in launches]
+    return [Child(launch.name, launch.argv, launch.ends_run) for launch in launches]
 
 
 def supervise(launches, respawn: bool = True, out: TextIO = sys.stdout, busy=None,
-              network: bool = False, max_drain_s: float = 30.0) -> 'Supervisor':
-    """Return a Supervisor of the graph's launches, with the nodes' environment."""
+              network: bool = False, max_drain_s: float = 30.0, liveness=None) -> 'Supervisor':
+    """Return a Supervisor of the graph's launches, with the nodes' environment.
+
+    With `liveness` (watchdog.Liveness fed from /diagnostics), stuck nodes are restarted too.
+    """
     return Supervisor(children_of(launches), respawn=respawn, env=node_environment(network), out=out,
-                      busy=busy, max_drain_s=max_drain_s)
+                      busy=busy, max_drain_s=max_drain_s, liveness=liveness,
+                      members={launch.name: launch.nodes for launch in launches})
 
 
 class Supervisor:
@@ -53,13 +57,18 @@ class Supervisor:
 
     def __init__(self, children: list, respawn_delay: float = RESPAWN_DELAY_S, respawn: bool = True,
                  env: Optional[dict] = None, out: TextIO = sys.stdout,
-                 stop_timeout: float = STOP_TIMEOUT_S, busy=None, max_drain_s: float = 30.0):
+                 stop_timeout: float = STOP_TIMEOUT_S, busy=None, max_drain_s: float = 30.0,
+                 liveness=None, members: Optional[dict] = None):
         """Prepare; nothing starts before `run()`.
 
         When a run-ending child finishes, the others get DRAIN_S, and more (up to `max_drain_s`)
         while `busy()` says they are still at work (Milo still answering the last question).
         """
         self.busy, self.max_drain_s = busy or (lambda: False), max_drain_s
+        # `liveness` (watchdog.Liveness) says which nodes are stuck; `members` maps each child to
+        # the nodes it runs (a group runs several). A stuck node's process is killed and respawned.
+        self.liveness, self.members = liveness, members or {}
+        self._checked_at = 0.0
         self.children = children
         self.respawn_delay, self.respawn = respawn_delay, respawn
         self.env, self.out, self.stop_timeout = env, out, stop_timeout
@@ -106,9 +115,25 @@ class Supervisor:
         for line in stream:
             self.log(name, line)
 
+    def _kill_stuck(self, now: float) -> None:
+        """Kill the process of a node that stopped reporting (it is then respawned as if it died)."""
+        if self.liveness is None or now - self._checked_at < 1.0:
+            return
+        self._checked_at = now
+        stuck = self.liveness.stale()
+        for child in self.children:
+            names = self.members.get(child.name, (child.name,))
+            why = next((f'{n}: {stuck[n]}' for n in names if n in stuck), None)
+            if why and child.process and child.process.poll() is None and child.restart_at is None:
+                self.log('milo', f'{child.name} is stuck ({why}); killing it to restart it')
+                for name in names:
+                    self.liveness.forget(name)
+                _kill_group(child.process.pid, signal.SIGKILL)
+
     def _tend(self) -> Optional[int]:
         """Handle exited children and due restarts; return a status when the run must end."""
         now = time.monotonic()
+        self._kill_stuck(now)
         for child in self.children:
             if child.restart_at is not None:
                 if now >= child.restart_at:

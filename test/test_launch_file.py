@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from milo_robot.graph import NODES, PACKAGE
+from milo_robot.graph import GROUP_EXECUTABLE, GROUPS, NODES, PACKAGE, processes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAUNCH_FILE = os.path.join(ROOT, 'launch', 'milo.launch.py')
@@ -49,6 +49,14 @@ def console_scripts():
     return names, scripts
 
 
+def literal(node):
+    """The value of a literal, or None for an expression (a default taken from the graph)."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return None
+
+
 def test_launch_file_compiles():
     parse(LAUNCH_FILE)
 
@@ -57,13 +65,13 @@ def test_launch_file_takes_its_nodes_from_the_graph():
     tree = parse(LAUNCH_FILE)
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                 and n.module == 'milo_robot.graph' for a in n.names}
-    assert {'NODES', 'param_files', 'RESPAWN_DELAY_S'} <= imported
-    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)
-             and isinstance(n.iter, ast.Name) and n.iter.id == 'NODES']
-    assert loops, 'the launch file must build one Node per entry of NODES'
+    assert {'processes', 'param_files', 'RESPAWN_DELAY_S', 'EXIT_CONFIG', 'GROUP_EXECUTABLE'} <= imported
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
+             and getattr(n.iter.func, 'id', None) == 'processes']
+    assert loops, 'the launch file must build one Node per process of milo_robot.graph.processes()'
     calls = {n.func.id for n in ast.walk(tree)
              if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    assert {'param_files', 'Node'} <= calls
+    assert {'param_files', 'Node', 'OnProcessExit'} <= calls
     strings = {n.value for n in ast.walk(tree)
                if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     for spec in NODES:
@@ -77,15 +85,16 @@ def test_launch_file_declares_sim_and_network_arguments_defaulting_to_false():
     declared = {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Call) and getattr(n.func, 'id', None) == 'DeclareLaunchArgument':
-            keywords = {k.arg: ast.literal_eval(k.value) for k in n.keywords
-                        if k.arg == 'default_value'}
+            keywords = {k.arg: literal(k.value) for k in n.keywords if k.arg == 'default_value'}
             declared[ast.literal_eval(n.args[0])] = keywords.get('default_value')
-    assert declared == {'sim': 'false', 'network': 'false'}
+    assert declared['sim'] == 'false' and declared['network'] == 'false'
+    assert set(declared) == {'sim', 'network', 'grouped'}
 
 
 def test_node_executables_are_console_scripts():
     names, scripts = console_scripts()
-    assert set(names['NODE_EXECUTABLES']) >= {spec.executable for spec in NODES}
+    assert set(names['NODE_EXECUTABLES']) >= {spec.executable for spec in NODES} | {GROUP_EXECUTABLE}
+    assert scripts.get(GROUP_EXECUTABLE) == f'{PACKAGE}.nodes.{GROUP_EXECUTABLE}:main'
     for spec in NODES:
         assert scripts.get(spec.executable) == f'{spec.module}:main', spec.executable
 
@@ -95,3 +104,11 @@ def test_node_module_has_main(spec):
     assert spec.module == f'{PACKAGE}.nodes.{spec.executable}'
     module = importlib.import_module(spec.module)
     assert callable(getattr(module, 'main', None)), f'{spec.module} has no main()'
+
+
+@pytest.mark.parametrize('grouped', [True, False])
+def test_every_node_runs_in_exactly_one_process(grouped):
+    placed = [spec.name for _, members in processes(grouped) for spec in members]
+    assert sorted(placed) == sorted(spec.name for spec in NODES)
+    groups = [group for group, _ in processes(grouped) if group]
+    assert groups == (list(GROUPS) if grouped else [])

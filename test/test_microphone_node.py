@@ -9,7 +9,8 @@ from harness import wait_until
 from sensor_msgs.msg import Image
 from signals import dominant_hz, tone, write_wav
 
-from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, msg_to_frame
+from milo_robot.interfaces.audio import msg_to_frame
+from milo_robot.interfaces.topics import AUDIO_FRAMES
 from milo_robot.nodes.base import EXIT_CONFIG
 
 
@@ -20,7 +21,7 @@ def statuses(inbox, name):
 def test_publishes_timestamped_16k_frames_from_a_44k_stereo_wav(tmp_path, probe, processes):
     stereo = np.stack([tone(440, 1.0, 44100)] * 2, axis=1).reshape(-1)
     path = write_wav(tmp_path / 'in.wav', stereo, 44100, channels=2)
-    frames = probe.subscribe(Image, AUDIO_TOPIC, AUDIO_QOS)
+    frames = probe.subscribe(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
     node = processes.node('microphone_node', backend='wav', wav_file=path, loop=True,
                           realtime_factor=4.0)
@@ -58,7 +59,7 @@ def test_a_missing_file_is_an_error_it_survives_and_retries(tmp_path, probe, pro
         found = statuses(diagnostics, 'milo/microphone')
         return found and found[-1].level == b'\x02' and missing in found[-1].message
     wait_until(error_reported, 'an ERROR diagnostic naming the missing file')
-    node.wait_for_line('retrying in 0.2 s')
+    node.wait_for_line('retrying with back-off')
     # The operator puts the file in place: capture starts without a restart.
     write_wav(tmp_path / 'missing.wav', tone(300, 0.5, 16000), 16000)
     node.wait_for_line('capturing from wav:')

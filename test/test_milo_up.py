@@ -41,9 +41,9 @@ def test_a_killed_node_comes_back_and_ctrl_c_leaves_nothing(tmp_path, processes)
     wav = write_wav(tmp_path / 'lecture.wav', tone(440, 1.0, 16000), 16000)
     up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
     up.wait_for_line('capturing from wav:')
-    up.wait_for_line('started audio_monitor')
+    up.wait_for_line('started light')  # audio_monitor, vad, dialogue and body share a process
     [mic] = started_pids(up, 'microphone')
-    [monitor] = started_pids(up, 'audio_monitor')
+    [monitor] = started_pids(up, 'light')
 
     killed_at = time.monotonic()
     os.killpg(mic, signal.SIGKILL)
@@ -53,7 +53,7 @@ def test_a_killed_node_comes_back_and_ctrl_c_leaves_nothing(tmp_path, processes)
     assert new_mic != mic and back_after < 2.0, f'back after {back_after:.2f} s'
     up.wait_for_line('capturing from wav:', after=line)
     assert group_alive(monitor), 'the other node must keep running'
-    assert started_pids(up, 'audio_monitor') == [monitor]
+    assert started_pids(up, 'light') == [monitor]
 
     up.signal(signal.SIGINT)
     assert up.wait() == 0
@@ -65,7 +65,7 @@ def test_sigterm_stops_every_node(tmp_path, processes):
     wav = write_wav(tmp_path / 'lecture.wav', tone(440, 1.0, 16000), 16000)
     up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
     up.wait_for_line('capturing from wav:')
-    pids = started_pids(up, 'microphone') + started_pids(up, 'audio_monitor')
+    pids = started_pids(up, 'microphone') + started_pids(up, 'light')
     up.signal(signal.SIGTERM)
     assert up.wait() == 0
     assert not any(group_alive(p) for p in pids)
@@ -107,3 +107,21 @@ def test_status_says_when_nothing_runs(processes):
     status = processes.milo('status', '--wait', '0.5', env=dict(os.environ, ROS_DOMAIN_ID=domain))
     assert status.wait() == 1
     assert 'no ROS nodes found' in status.output
+
+
+def test_separate_processes_and_a_stuck_node_is_restarted(tmp_path, processes):
+    wav = write_wav(tmp_path / 'lecture.wav', tone(440, 1.0, 16000), 16000)
+    up = processes.milo('up', '--sim', '--separate', '--input', wav, '--set', 'microphone.loop=true')
+    up.wait_for_line('started audio_monitor')
+    assert 'started light' not in up.output
+    up.wait_for_line('[audio_monitor] [INFO] level')  # reporting: the watchdog knows it
+    [monitor] = started_pids(up, 'audio_monitor')
+    os.killpg(monitor, signal.SIGSTOP)  # alive to the system, dead to the class
+    try:
+        stuck = up.wait_for_line('audio_monitor is stuck (audio_monitor: no diagnostics', timeout=40)
+        up.wait_for_line('started audio_monitor', after=stuck)
+    finally:
+        os.killpg(monitor, signal.SIGCONT)
+    assert len(started_pids(up, 'audio_monitor')) == 2
+    up.signal(signal.SIGINT)
+    assert up.wait() == 0

@@ -7,6 +7,7 @@ import sys
 
 from milo_robot.graph import NODES, plan
 from milo_robot.supervisor import supervise
+from milo_robot.watchdog import DiagnosticsListener, Liveness
 
 
 def add_parser(commands) -> None:
@@ -23,6 +24,8 @@ def add_parser(commands) -> None:
                    help='override one parameter, e.g. microphone.realtime_factor=4 (repeatable)')
     p.add_argument('--input', metavar='WAV', help='sim mode: the WAV file the microphone plays')
     p.add_argument('--no-respawn', action='store_true', help='stop everything when a node dies')
+    p.add_argument('--separate', action='store_true',
+                   help='run every node in a process of its own (default: the light nodes share one)')
     p.add_argument('--network', action='store_true',
                    help='open ROS 2 discovery to the local network (default: the robot only; anyone '
                    'on the network could then hear the audio, read transcripts and make Milo speak: '
@@ -34,7 +37,8 @@ def add_parser(commands) -> None:
 
 def run(args) -> int:
     """Check the configuration, then supervise the nodes until the run ends."""
-    launches, errors = plan(args.sim, args.params_file, args.set, args.input or '')
+    launches, errors = plan(args.sim, args.params_file, args.set, args.input or '',
+                            grouped=not args.separate)
     if errors:
         print('milo up: configuration error:', file=sys.stderr)
         for e in errors:
@@ -47,4 +51,10 @@ def run(args) -> int:
     print(f"milo up ({mode} mode): {', '.join(n.name for n in NODES)}; "
           f"ROS_DOMAIN_ID={os.environ.get('ROS_DOMAIN_ID', '0')}; DDS "
           f"{'open to the local network' if args.network else 'on this machine only'}", flush=True)
-    return supervise(launches, respawn=not args.no_respawn, network=args.network).run()
+    liveness = Liveness()
+    listener = DiagnosticsListener(liveness)  # a stuck node is restarted like a dead one
+    try:
+        return supervise(launches, respawn=not args.no_respawn, network=args.network,
+                         liveness=liveness).run()
+    finally:
+        listener.close()

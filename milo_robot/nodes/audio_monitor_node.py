@@ -6,15 +6,15 @@ It is the graph's first listener: it shows that the microphone is alive (level, 
 dropped frames), and in sim mode writes what it heard to a WAV file through the sim speaker.
 """
 
-from rclpy.time import Time
-from sensor_msgs.msg import Image
 from std_msgs.msg import Float32
 
 from milo_robot.audio.format import SAMPLE_RATE, level_dbfs
-from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioSpeaker
+from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
+from milo_robot.audio.reopening_speaker import ReopeningSpeaker
 from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
-from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, AudioFrameError, msg_to_frame
+from milo_robot.interfaces import topics as t
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 
@@ -36,52 +36,58 @@ class AudioMonitorNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Open the playback device and subscribe to the audio frames."""
-        super().__init__('audio_monitor')
+        super().__init__('audio_monitor', **options)
+        self._wav_opened = []  # the sim echo files opened, for the closing line
         self._speaker = self._open_speaker()
-        self._level_pub = self.create_publisher(Float32, '/audio/level', 10)
+        self._level_pub = self.publisher(t.AUDIO_LEVEL)
         self._window = []  # levels since the last /audio/level message
         self._heard_s = 0.0
         self._last_level = None
         self._bad_frames = 0
         self._next_stamp_ns = None
-        self.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
+        self.subscribe(t.AUDIO_FRAMES, self._on_frame)
         self.create_timer(1.0 / self.params.level_rate_hz, self._publish_level)
         self._log_timer = None
         self.on_parameter_changed('log_period_s', self.params.log_period_s)
 
     def _open_speaker(self):
+        """Return the echo output, if any, under the device-failure policy (reopened after a failure)."""
         p = self.params
-        try:
-            if p.playback == 'wav':
-                return WavSpeaker(resolve_path(p.output_wav), SAMPLE_RATE)
-            if p.playback == 'pyaudio':
-                return PyAudioSpeaker(p.output_device, SAMPLE_RATE)
-        except (DeviceError, OSError) as exc:
-            self.health.fault(f'playback disabled: {exc}')
-            self.get_logger().error(f'playback disabled: {exc}')
-        return None
+        if p.playback == 'none':
+            return None
+        policy = DevicePolicy('playback device', self.health, self.get_logger().error)
+        if p.playback == 'wav':
+            path, opened = resolve_path(p.output_wav), []
 
-    def _on_frame(self, msg: Image) -> None:
-        try:
-            frame = msg_to_frame(msg)
-        except AudioFrameError as exc:
-            self.health.error(str(exc))
-            self._bad_frames += 1
-            self.health.set('bad_frames', self._bad_frames)
-            self.get_logger().warning(f'dropped: {exc}', throttle_duration_sec=5.0)
-            return
-        self._count_gap(Time.from_msg(msg.header.stamp).nanoseconds, len(frame))
-        self._window.append(level_dbfs(frame))
-        self._heard_s += len(frame) / SAMPLE_RATE
+            def open_wav():  # a reopened sim device goes on with the same file
+                speaker = WavSpeaker(path, SAMPLE_RATE, append=bool(opened))
+                opened.append(speaker)
+                return speaker
+            self._wav_opened = opened
+            return ReopeningSpeaker(open_wav, SAMPLE_RATE, False, policy)
+        return ReopeningSpeaker(lambda: PyAudioSpeaker(p.output_device, SAMPLE_RATE), SAMPLE_RATE,
+                                True, policy)
+
+    def reject(self, where: str, problem: str) -> None:
+        """Count a bad frame as well as reporting it."""
+        super().reject(where, problem)
+        self._bad_frames += 1
+        self.health.set('bad_frames', self._bad_frames)
+
+    def _on_frame(self, frame) -> None:
+        samples = frame.samples
+        self._count_gap(int(round(frame.stamp * 1e9)), len(samples))
+        self._window.append(level_dbfs(samples))
+        self._heard_s += len(samples) / SAMPLE_RATE
         self.health.count('frames')
         self.health.activity()
         if self._speaker is not None:
             try:
-                self._speaker.play(frame)
-            except OSError as exc:  # a full disk: keep listening, say so
-                self.health.error(f'playback failed: {exc}')
+                self._speaker.play(samples)
+            except OSError:  # reported by the device policy; listening goes on
+                pass
 
     def _count_gap(self, stamp_ns: int, samples: int) -> None:
         # Frames are contiguous: a stamp later than expected by over half a frame means lost frames.
@@ -118,9 +124,11 @@ class AudioMonitorNode(MiloNode):
         """Finish the playback file or release the sound card."""
         if self._speaker is not None:
             self._speaker.close()
-            if isinstance(self._speaker, WavSpeaker):
-                print(f'wrote what was heard ({self._speaker.seconds:.1f} s) to {self._speaker.path}',
-                      flush=True)
+            for wav in self._wav_opened[-1:]:
+                print(f'wrote what was heard ({wav.seconds:.1f} s) to {wav.path}', flush=True)
+
+
+NODE = AudioMonitorNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

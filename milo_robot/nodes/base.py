@@ -3,6 +3,9 @@
 """What every Milo node shares: described and checked parameters, 1 Hz diagnostics, a clean exit."""
 
 import sys
+import threading
+import time
+import traceback
 from types import SimpleNamespace
 
 import rclpy
@@ -14,15 +17,15 @@ from rcl_interfaces.msg import (
     SetParametersResult,
 )
 from rclpy.exceptions import InvalidParameterTypeException, InvalidParameterValueException
-from rclpy.executors import ExternalShutdownException
+from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.task import Future
 
 from milo_robot.diagnostics import Health
+from milo_robot.graph import EXIT_CONFIG, EXIT_WORKER_DIED
+from milo_robot.interfaces.fields import PayloadError
+from milo_robot.interfaces.topics import DIAGNOSTICS
 from milo_robot.parameters import ParameterError
-
-# Exit status of a node whose configuration is wrong: `milo up` does not respawn it.
-EXIT_CONFIG = 78
 
 
 def descriptor(spec) -> ParameterDescriptor:
@@ -46,17 +49,87 @@ class MiloNode(Node):
 
     PARAMETERS = ()
 
-    def __init__(self, name: str):
-        """Declare and check every parameter (ParameterError if one is bad), start diagnostics."""
-        super().__init__(name)
+    def __init__(self, name: str, **options):
+        """Declare and check every parameter (ParameterError if one is bad), start diagnostics.
+
+        `options` go to rclpy's Node: a node sharing a process gets its own `cli_args` there.
+        """
+        super().__init__(name, **options)
         self.health = Health()
         self.finished = Future()  # done when the node wants to exit; result is the exit status
         self.ready = True  # False while a node prepares (loads a model); reported in diagnostics
         self._specs = {s.name: s for s in self.PARAMETERS}
         self.add_on_set_parameters_callback(self._check_new_values)
         self.params = SimpleNamespace(**{s.name: self._declare(s) for s in self.PARAMETERS})
-        self._diagnostics = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
+        self._diagnostics = self.publisher(DIAGNOSTICS)
+        self._beats = {}  # worker name -> monotonic time of its last heartbeat
         self.create_timer(1.0, self.publish_diagnostics)
+
+    # --- contracts: every topic and service comes from milo_robot.interfaces ----------------------
+
+    def publisher(self, topic):
+        """Create the publisher of an interfaces Topic (its type, name and QoS)."""
+        return topic.publisher(self)
+
+    def subscribe(self, topic, callback):
+        """Subscribe to an interfaces Topic; `callback` gets the checked payload.
+
+        A payload that fails its checks is reported (diagnostics and a throttled warning) and
+        dropped; an unexpected error in the callback is reported too, and the node carries on.
+        """
+        def receive(msg):
+            try:
+                payload = topic.decode(msg)
+            except PayloadError as exc:
+                self.reject(topic.name, str(exc))
+                return
+            self.guarded(topic.name, callback, payload)
+        return topic.subscription(self, receive)
+
+    def serve(self, service, handler):
+        """Serve an interfaces Service with `handler(request, response)`."""
+        def answer(request, response):
+            result = self.guarded(service.name, handler, request, response)
+            return response if result is None else result
+        return self.create_service(service.srv_type(), service.name, answer)
+
+    def reject(self, where: str, problem: str) -> None:
+        """Report a bad input: an error in diagnostics and a warning at most every 5 s."""
+        self.health.error(f'{where}: {problem}')
+        self.health.count('rejected_messages')
+        self.get_logger().warning(f'rejected on {where}: {problem}', throttle_duration_sec=5.0)
+
+    def guarded(self, where: str, function, *args):
+        """Call `function`; an unexpected exception is reported instead of ending the node."""
+        try:
+            return function(*args)
+        except Exception as exc:  # noqa: BLE001 - a bug in one callback must not stop the robot
+            self.health.error(f'{where}: unexpected {type(exc).__name__}: {exc}')
+            self.get_logger().error(f'{where}: unexpected error\n{traceback.format_exc()}',
+                                    throttle_duration_sec=5.0)
+            return None
+
+    # --- workers: a thread that dies is reported and the node exits, so that it respawns ----------
+
+    def start_worker(self, name: str, target) -> threading.Thread:
+        """Start `target` in a daemon thread; if it raises, report it and finish with status 70."""
+        def run_guarded():
+            try:
+                target()
+            except Exception as exc:  # noqa: BLE001 - reported, then the node restarts cleanly
+                self.health.fault(f'worker {name} died: {type(exc).__name__}: {exc}')
+                self.get_logger().error(f'worker {name} died\n{traceback.format_exc()}')
+                self.publish_diagnostics()
+                if not self.finished.done():
+                    self.finished.set_result(EXIT_WORKER_DIED)
+        self.beat(name)
+        thread = threading.Thread(target=run_guarded, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    def beat(self, name: str) -> None:
+        """Note that worker `name` is alive (reported as `worker_<name>_s_ago` in diagnostics)."""
+        self._beats[name] = time.monotonic()
 
     def _declare(self, spec):
         try:
@@ -90,6 +163,8 @@ class MiloNode(Node):
         """Publish the node's health on /diagnostics."""
         level, message, values = self.health.report(self.summary())
         values.insert(0, ('ready', 'true' if self.ready else 'false'))
+        now = time.monotonic()
+        values += [(f'worker_{name}_s_ago', f'{now - at:.1f}') for name, at in self._beats.items()]
         status = DiagnosticStatus(level=bytes([level]), name=f'milo/{self.get_name()}',
                                   message=message, hardware_id=self.get_fully_qualified_name(),
                                   values=[KeyValue(key=k, value=v) for k, v in values])
@@ -103,19 +178,37 @@ class MiloNode(Node):
 
 def run(node_class, args=None) -> int:
     """Run a node until it finishes or is interrupted; return the process exit status."""
+    return run_group([(node_class, {})], args)
+
+
+def run_group(members, args=None) -> int:
+    """Run several nodes in one process until one finishes or Ctrl-C; return the exit status.
+
+    `members` are (node class, rclpy Node options) pairs. Each node keeps its name, parameters and
+    diagnostics; they share the Python interpreter, the DDS participant's libraries and one
+    executor with a thread per node, so that no node waits on another's callbacks.
+    """
     rclpy.init(args=args)
-    node = None
+    nodes = []
+    executor = MultiThreadedExecutor(num_threads=max(2, len(members))) if len(members) > 1 \
+        else SingleThreadedExecutor()
     try:
-        node = node_class()
-        rclpy.spin_until_future_complete(node, node.finished)
-        return node.finished.result() if node.finished.done() else 0
+        for node_class, options in members:
+            nodes.append(node_class(**options))
+            executor.add_node(nodes[-1])
+        done = Future()
+        for node in nodes:
+            node.finished.add_done_callback(lambda f: done.done() or done.set_result(f.result()))
+        executor.spin_until_future_complete(done)
+        return done.result() if done.done() else 0
     except ParameterError as exc:
         print(f'configuration error: {exc}', file=sys.stderr)
         return EXIT_CONFIG
     except (KeyboardInterrupt, ExternalShutdownException):
         return 0
     finally:
-        if node is not None:
+        for node in nodes:
             node.close()
             node.destroy_node()
+        executor.shutdown()
         rclpy.try_shutdown()

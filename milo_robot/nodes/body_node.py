@@ -51,9 +51,9 @@ class BodyNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Start the link worker (and the simulator with port 'sim')."""
-        super().__init__('body')
+        super().__init__('body', **options)
         self._sim = None
         self._arbiter = HeadArbiter(self.params.teleop_timeout_s)
         self._recording = False  # a lecture is open: the light says so
@@ -228,6 +228,9 @@ class BodyNode(MiloNode):
         self._controller.stop()
         if self._sim is not None:
             self._sim.stop()
+
+
+NODE = BodyNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

@@ -58,9 +58,9 @@ class BrainNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Subscribe; the worker thread loads the model and indexes the sources."""
-        super().__init__('brain')
+        super().__init__('brain', **options)
         self.ready = False
         self._answers = self.publisher(t.BRAIN_ANSWER)
         # Voice questions go before text ones (the app's), then first come, first served.
@@ -309,6 +309,9 @@ class BrainNode(MiloNode):
         self._stopping.set()
         self._current[1].set()
         self._worker.join(timeout=10.0)
+
+
+NODE = BrainNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

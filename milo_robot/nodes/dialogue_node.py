@@ -2,18 +2,20 @@
 # Copyright 2026 The Milo robot authors
 """Dialogue node: joins hearing, thinking and speaking into turns, and publishes the robot state."""
 
-import json
-
-from rclpy.qos import QoSProfile
-from std_msgs.msg import Bool, String
-from std_srvs.srv import Trigger
-
-from milo_robot.conversation.dialogue import MODES, Dialogue, Outputs
+from milo_robot.conversation.dialogue import Dialogue, Outputs
 from milo_robot.conversation.memory import ConversationMemory
-from milo_robot.graph import resolve_path
-from milo_robot.hearing.lecture_record import LectureRecord, RecordError
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.payloads import (
+    MODES,
+    Cancel,
+    LectureCommand,
+    Mode,
+    Question,
+    RobotState,
+    RoleChange,
+    SayRequest,
+)
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.nodes.vad_node import EVENTS_QOS, STATE_QOS
 from milo_robot.parameters import ParamSpec
 
 PARAMETERS = (
@@ -28,13 +30,9 @@ PARAMETERS = (
     ParamSpec('memory_turns', 3, 'Exchanges remembered for follow-up questions', min=0, max=20),
     ParamSpec('memory_s', 120.0, 'Exchanges older than this are forgotten (s)', min=5.0,
               max=3600.0),
-    ParamSpec('database', 'records/milo.db', 'Lecture record that holds the question log'),
+    ParamSpec('turn_timeout_s', 20.0, 'A question with no news from the brain or the voice for '
+              'this long failed: Milo apologises and logs it (s)', min=2.0, max=300.0),
 )
-
-
-def _optional_int(value):
-    """Return an id as an int, or None when there is none."""
-    return None if value is None else int(value)
 
 
 class _Publishers(Outputs):
@@ -42,39 +40,47 @@ class _Publishers(Outputs):
 
     def __init__(self, node: 'DialogueNode'):
         self.node = node
-        self._question = node.create_publisher(String, '/brain/question', QoSProfile(depth=10))
-        self._cancel = node.create_publisher(String, '/brain/cancel', QoSProfile(depth=10))
-        self._say = node.create_publisher(String, '/tts/say', QoSProfile(depth=50))
-        self._state = node.create_publisher(String, '/robot/state', STATE_QOS)
-        self._mode = node.create_publisher(String, '/dialogue/mode', STATE_QOS)
+        self._question = node.publisher(t.BRAIN_QUESTION)
+        self._cancel = node.publisher(t.BRAIN_CANCEL)
+        self._say = node.publisher(t.TTS_SAY)
+        self._state = node.publisher(t.ROBOT_STATE)
+        self._mode = node.publisher(t.DIALOGUE_MODE)
+        self._roles = node.publisher(t.RECORD_ROLES)
+        self._log = node.publisher(t.RECORD_QUESTIONS)
+        self._lecture = node.publisher(t.LECTURE_COMMAND)
 
     def ask(self, request_id, text, language, segment_ids=()):
-        self.node.mark_student(segment_ids)
-        self._question.publish(String(data=json.dumps(
-            {'request_id': request_id, 'text': text, 'language': language,
-             'segment_ids': list(segment_ids)}, ensure_ascii=False)))
+        self._question.publish(Question(request_id, text[:2000], language,
+                                        tuple(segment_ids)[:64]).to_msg())
 
     def cancel(self, request_id):
-        self._cancel.publish(String(data=request_id))
+        self._cancel.publish(Cancel(request_id).to_msg())
 
-    def say(self, request_id, text, language):
-        self._say.publish(String(data=json.dumps(
-            {'request_id': request_id, 'text': text, 'language': language}, ensure_ascii=False)))
+    def say(self, request_id, kind, part, text, language):
+        self._say.publish(SayRequest(text, language, request_id, kind, part).to_msg())
+
+    def students(self, segment_ids):
+        self._roles.publish(RoleChange(tuple(segment_ids)[:64], 'student').to_msg())
+
+    def lecture(self, action):
+        self._lecture.publish(LectureCommand(action, origin='voice').to_msg())
 
     def state(self, state):
-        self._state.publish(String(data=state))
+        self._state.publish(RobotState(state).to_msg())
         self.note(f'state → {state}')
         self.node.health.set('state', state)
 
     def mode(self, mode):
-        self._mode.publish(String(data=mode))
+        self._mode.publish(Mode(mode).to_msg())
         self.node.health.set('mode', mode)
 
     def log(self, entry):
-        self.node.log_question(entry)
+        self._log.publish(entry.to_msg())
+        self.node.health.count('questions')
 
     def note(self, line):
-        self.node.get_logger().info(line)
+        # Notes may quote what was said: kept at debug level, out of the logs by default.
+        self.node.get_logger().debug(line)
 
 
 class DialogueNode(MiloNode):
@@ -82,80 +88,36 @@ class DialogueNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Subscribe to everything a conversation needs; tick at 20 Hz."""
-        super().__init__('dialogue')
+        super().__init__('dialogue', **options)
         p = self.params
-        self._record = None
-        self._unsaved = []  # questions waiting for the record to be writable
         self.dialogue = Dialogue(_Publishers(self), p.mode, p.continuation_s, p.ack_after_s,
-                                 p.resume_window_s, ConversationMemory(p.memory_turns, p.memory_s))
-        self.create_subscription(String, '/asr/final', self._on_final, EVENTS_QOS)
-        self.create_subscription(String, '/vad/events', self._on_vad, EVENTS_QOS)
-        self.create_subscription(String, '/brain/answer', self._on_answer, EVENTS_QOS)
-        self.create_subscription(String, '/tts/started', self._on_started, EVENTS_QOS)
-        self.create_subscription(String, '/tts/spoken', self._on_spoken, EVENTS_QOS)
-        self.create_subscription(Bool, '/tts/speaking',
-                                 lambda m: self.dialogue.milo_speaking(m.data), STATE_QOS)
-        self.create_subscription(String, '/dialogue/set_mode', self._on_set_mode, 10)
-        for mode in MODES:
-            self.create_service(Trigger, f'/dialogue/{mode}_mode', self._mode_service(mode))
-        self.create_timer(0.05, self.dialogue.tick)
+                                 p.resume_window_s, ConversationMemory(p.memory_turns, p.memory_s),
+                                 turn_timeout_s=p.turn_timeout_s)
+        self.subscribe(t.ASR_FINAL, self._on_final)
+        self.subscribe(t.VAD_EVENTS, self._on_vad)
+        self.subscribe(t.BRAIN_ANSWER, lambda a: self.dialogue.answer(
+            a.request_id, a.text, a.final, a.declined, a.sources))
+        self.subscribe(t.TTS_STARTED, lambda s: self.dialogue.audio_started(s.request_id, s.kind, s.time))
+        self.subscribe(t.TTS_SPOKEN, lambda s: self.dialogue.spoken(
+            s.request_id, s.kind, s.text, s.interrupted))
+        self.subscribe(t.TTS_SPEAKING, lambda m: self.dialogue.milo_speaking(m.data))
+        self.subscribe(t.DIALOGUE_SET_MODE, lambda m: self.dialogue.set_mode(m.mode))
+        for mode, service in t.MODE_SERVICES.items():
+            self.serve(service, self._mode_service(mode))
+        self.create_timer(0.05, lambda: self.guarded('tick', self.dialogue.tick))
 
-    def _parse(self, msg: String, topic: str, fields):
-        """Return `fields(payload)` (the values the dialogue takes), or None after reporting a bad message.
+    def _on_final(self, heard) -> None:
+        self.health.activity()
+        self.dialogue.heard(heard.text, heard.language, heard.wall_end or self.dialogue.clock(),
+                            heard.lecture_id, heard.segment_id)
 
-        `fields` reads and converts the JSON payload, so a missing field or a value of the wrong
-        type is reported here, before the dialogue sees any of it.
-        """
-        try:
-            data = json.loads(msg.data)
-            if not isinstance(data, dict):
-                raise TypeError('not a JSON object')
-            return fields(data)
-        except (ValueError, TypeError, KeyError) as exc:
-            self.health.error(f'bad {topic} message {msg.data[:80]!r}: {exc!r}')
-            return None
-
-    def _on_final(self, msg: String) -> None:
-        heard = self._parse(msg, '/asr/final', lambda d: (
-            str(d['text']), str(d['language']), float(d.get('wall_end') or self.dialogue.clock()),
-            _optional_int(d.get('lecture_id')), _optional_int(d.get('segment_id'))))
-        if heard is not None:
-            self.health.activity()
-            self.dialogue.heard(*heard)
-
-    def _on_vad(self, msg: String) -> None:
-        event = self._parse(msg, '/vad/events', lambda d: (str(d['event']), d.get('barge_in') is True))
-        if event is None:
-            return
-        if event[0] == 'barge_in':
+    def _on_vad(self, event) -> None:
+        if event.event == 'barge_in':
             self.dialogue.barge_in()
-        elif event[0] in ('start', 'end'):
-            self.dialogue.speech(event[0] == 'start', event[1])
-
-    def _on_answer(self, msg: String) -> None:
-        part = self._parse(msg, '/brain/answer', lambda d: (
-            str(d['request_id']), str(d['text']), bool(d['final']), bool(d.get('declined')),
-            tuple(str(s) for s in d.get('sources') or ())))
-        if part is not None:
-            self.dialogue.answer(*part)
-
-    def _on_started(self, msg: String) -> None:
-        started = self._parse(msg, '/tts/started', lambda d: (str(d['request_id']), float(d['time'])))
-        if started is not None:
-            self.dialogue.audio_started(*started)
-
-    def _on_spoken(self, msg: String) -> None:
-        spoken = self._parse(msg, '/tts/spoken', lambda d: (
-            str(d['request_id']), str(d['text']), bool(d.get('interrupted'))))
-        if spoken is not None:
-            self.dialogue.spoken(*spoken)
-
-    def _on_set_mode(self, msg: String) -> None:
-        result = self.dialogue.set_mode(msg.data.strip())
-        if result.startswith('unknown'):
-            self.health.error(f'/dialogue/set_mode: {result}')
+        else:
+            self.dialogue.speech(event.event == 'start', event.barge_in)
 
     def _mode_service(self, mode: str):
         def serve(_request, response):
@@ -164,42 +126,12 @@ class DialogueNode(MiloNode):
             return response
         return serve
 
-    def _open_record(self) -> LectureRecord:
-        if self._record is None:
-            self._record = LectureRecord(resolve_path(self.params.database))
-        return self._record
-
-    def mark_student(self, segment_ids) -> None:
-        """Mark a question's segments as a student's: the brain must not answer it from itself."""
-        if not segment_ids:
-            return
-        try:
-            self._open_record().set_role(segment_ids, 'student')
-        except RecordError as exc:  # the brain also skips them by id; this is for later readers
-            self._record = None
-            self.health.error(str(exc))
-
-    def log_question(self, entry) -> None:
-        """Store a question; while the record cannot be written, keep it in memory and retry."""
-        self._unsaved.append(entry)
-        self.health.count('questions')
-        try:
-            while self._unsaved:
-                self._open_record().log_question(self._unsaved[0])
-                self._unsaved.pop(0)
-        except RecordError as exc:
-            self._record = None
-            self.health.error(f'{exc} ({len(self._unsaved)} questions kept in memory)')
-            self.get_logger().error(f'question log: {exc}')
-
     def summary(self) -> str:
         """Say the mode and what Milo is doing."""
         return f'{self.dialogue.mode} mode'
 
-    def close(self) -> None:
-        """Close the question log."""
-        if self._record is not None:
-            self._record.close()
+
+NODE = DialogueNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

@@ -4,15 +4,15 @@
 
 import threading
 
-from diagnostic_msgs.msg import DiagnosticArray
 from rclpy.duration import Duration
-from sensor_msgs.msg import Image
 
 from milo_robot.audio.format import SAMPLE_RATE, SUPPORTED_NATIVE_RATES, frame_samples
 from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioMicrophone
 from milo_robot.audio.wav_microphone import WavMicrophone
+from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
-from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, frame_to_msg
+from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 
@@ -37,7 +37,8 @@ PARAMETERS = (
               'sim run loses none of the file while the graph starts', min=0, max=16),
     ParamSpec('wait_for_nodes', '', 'wav: hold playback until these nodes (comma-separated) report '
               'ready in their diagnostics, e.g. asr once its model is loaded'),
-    ParamSpec('retry_s', 2.0, 'Wait before reopening a device that failed (s)', min=0.1, max=60.0),
+    ParamSpec('retry_s', 2.0, 'First wait before reopening a device that failed (s); it doubles while '
+              'the device keeps failing, up to 10 s', min=0.1, max=60.0),
 )
 
 
@@ -46,16 +47,18 @@ class MicrophoneNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Start the capture thread (the executor never waits on the device)."""
-        super().__init__('microphone')
-        self._publisher = self.create_publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+        super().__init__('microphone', **options)
+        self._publisher = self.publisher(AUDIO_FRAMES)
         self._stop = threading.Event()
         self._state = 'starting'
         self._seconds = 0.0
         self._ready_nodes = set()
         if self.params.wait_for_nodes:
-            self.create_subscription(DiagnosticArray, '/diagnostics', self._on_diagnostics, 10)
+            self.subscribe(DIAGNOSTICS, self._on_diagnostics)
+        self._policy = DevicePolicy('microphone', self.health, self.get_logger().error,
+                                    self.params.retry_s)
         self._thread = threading.Thread(target=self._capture, name='capture', daemon=True)
         self._thread.start()
 
@@ -78,17 +81,14 @@ class MicrophoneNode(MiloNode):
                 self._stream(device)
             except (DeviceError, OSError, ValueError) as exc:
                 self._state = 'device error'
-                self.health.fault(str(exc))
-                self.health.error(str(exc))
                 self.health.count('reopen_attempts')
-                self.get_logger().error(f'{exc}; retrying in {self.params.retry_s} s')
-                self._stop.wait(self.params.retry_s)
+                self._stop.wait(self._policy.failed(exc))
                 continue
             if not self._stop.is_set():
                 self._end_of_input()
             return
 
-    def _on_diagnostics(self, msg: DiagnosticArray) -> None:
+    def _on_diagnostics(self, msg) -> None:
         for status in msg.status:
             if any(kv.key == 'ready' and kv.value == 'true' for kv in status.values):
                 self._ready_nodes.add(status.name.removeprefix('milo/'))
@@ -115,8 +115,7 @@ class MicrophoneNode(MiloNode):
         for frame in device.frames():
             if self._stop.is_set():
                 return
-            if self.health.faulted:
-                self.health.clear_fault()
+            self._policy.worked()
             self._state = 'capturing'
             stamp = start + Duration(nanoseconds=sent * 1_000_000_000 // SAMPLE_RATE)
             self._publisher.publish(frame_to_msg(frame, stamp.to_msg(), 'microphone'))
@@ -142,6 +141,9 @@ class MicrophoneNode(MiloNode):
         """Stop capturing and release the device."""
         self._stop.set()
         self._thread.join(timeout=5.0)
+
+
+NODE = MicrophoneNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

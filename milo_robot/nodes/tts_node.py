@@ -2,23 +2,23 @@
 # Copyright 2026 The Milo robot authors
 """TTS node: speaks what arrives on /tts/say, stops at once on /tts/stop or a barge-in."""
 
-import json
+import itertools
 import time
 
 from builtin_interfaces.msg import Time
-from rclpy.qos import QoSProfile
-from sensor_msgs.msg import Image
-from std_msgs.msg import Bool, Empty, Float32, String
-from std_srvs.srv import Trigger
+from std_msgs.msg import Bool, Float32
 
 from milo_robot.audio.capture import FrameAssembler
-from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioSpeaker
+from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
+from milo_robot.audio.reopening_speaker import ReopeningSpeaker
+from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces.payloads import SayRequest, SpeechSpoken, SpeechStarted
 from milo_robot.models import ModelError
-from milo_robot.nodes.audio_msgs import frame_to_msg
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.nodes.vad_node import EVENTS_QOS, SPEAKER_AUDIO_QOS, STATE_QOS
-from milo_robot.parameters import ParameterError, ParamSpec
+from milo_robot.parameters import ParamSpec
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import VoiceBook
 
@@ -38,6 +38,8 @@ PARAMETERS = (
     ParamSpec('block_ms', 20, 'Playback block: a stop takes effect within about two blocks (ms)',
               min=5, max=50),
     ParamSpec('stop_on_barge_in', True, 'Stop speaking when the VAD hears a person over Milo'),
+    ParamSpec('retry_s', 0.5, 'First pause before reopening an output device that failed; it '
+              'doubles while the device keeps failing, up to 10 s', min=0.05, max=10.0),
 )
 
 
@@ -46,9 +48,9 @@ class TtsNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Load the voices, open the output, and subscribe."""
-        super().__init__('tts')
+        super().__init__('tts', **options)
         p = self.params
         try:
             voices = VoiceBook(p.voice)
@@ -60,56 +62,51 @@ class TtsNode(MiloNode):
         for problem in voices.problems:
             self.health.error(problem)
             self.get_logger().warning(f'voice skipped: {problem}')
-        self._speaking_pub = self.create_publisher(Bool, '/tts/speaking', STATE_QOS)
-        self._mouth = self.create_publisher(Float32, '/tts/mouth', 10)
-        self._spoken = self.create_publisher(String, '/tts/spoken', EVENTS_QOS)
-        self._started = self.create_publisher(String, '/tts/started', EVENTS_QOS)
-        self._received = {}  # request id → when its text arrived, for /tts/started
-        self._played = self.create_publisher(Image, '/speaker/audio', SPEAKER_AUDIO_QOS)
+        self._speaking_pub = self.publisher(t.TTS_SPEAKING)
+        self._mouth = self.publisher(t.TTS_MOUTH)
+        self._spoken = self.publisher(t.TTS_SPOKEN)
+        self._started = self.publisher(t.TTS_STARTED)
+        self._played = self.publisher(t.SPEAKER_AUDIO)
+        # The player speaks opaque keys; each names the request it came from and when it arrived.
+        self._keys = itertools.count(1)
+        self._requests = {}  # key -> (SayRequest, arrival time)
         self._speaking_pub.publish(Bool(data=False))
-        self.player = SpeechPlayer(voices, self._open_sink(voices.default.rate), p.block_ms,
+        self.player = SpeechPlayer(voices, self._speaker(voices.default.rate), p.block_ms,
                                    _Bridge(self))
-        self.create_subscription(String, '/tts/say', self._on_say, QoSProfile(depth=50))
-        self.create_subscription(Empty, '/tts/stop', lambda _: self._stop('stop command'), 10)
-        self.create_subscription(String, '/vad/events', self._on_vad, EVENTS_QOS)
-        self.create_service(Trigger, '/tts/stop', self._on_stop_service)
+        self.subscribe(t.TTS_SAY, self._on_say)
+        self.subscribe(t.TTS_STOP, lambda _: self._stop('stop command'))
+        self.subscribe(t.VAD_EVENTS, self._on_vad)
+        self.serve(t.TTS_STOP_SERVICE, self._on_stop_service)
 
-    def _open_sink(self, voice_rate: int):
+    def _speaker(self, voice_rate: int) -> ReopeningSpeaker:
+        """Return the output: opened on first use, reopened after a failure (never a reason to exit)."""
         p = self.params
+        policy = DevicePolicy('speaker', self.health, self.get_logger().error, p.retry_s)
         if p.output == 'wav':
-            return PacedWavSink(resolve_path(p.output_wav), voice_rate)
-        try:
-            return PyAudioSpeaker(p.output_device, voice_rate, p.device_rate)
-        except DeviceError as exc:
-            raise ParameterError(f'output device unusable: {exc}') from exc
+            path, opened = resolve_path(p.output_wav), []
 
-    def _on_say(self, msg: String) -> None:
-        text, language, request_id = msg.data, self.params.language, ''
-        if msg.data.lstrip().startswith('{'):
-            try:
-                data = json.loads(msg.data)
-                text = str(data['text'])
-                language = str(data.get('language') or language)
-                request_id = str(data.get('request_id', ''))
-            except (ValueError, KeyError, TypeError) as exc:
-                self._reject(f'bad /tts/say message {msg.data[:60]!r}: {exc}')
-                return
-        self._received[request_id] = time.time()
+            def open_wav():  # a reopened sim speaker goes on with the same file
+                sink = PacedWavSink(path, voice_rate, append=bool(opened))
+                opened.append(True)
+                return sink
+            return ReopeningSpeaker(open_wav, voice_rate, True, policy)
+        return ReopeningSpeaker(lambda: PyAudioSpeaker(p.output_device, voice_rate, p.device_rate),
+                                voice_rate, PyAudioSpeaker.realtime, policy)
+
+    def _on_say(self, request: SayRequest) -> None:
+        key = str(next(self._keys))
+        self._requests[key] = (request, time.time())
         try:
-            count = self.player.say(text, language, request_id)
+            count = self.player.say(request.text, request.language or self.params.language, key)
         except ValueError as exc:
-            self._received.pop(request_id, None)
-            self._reject(str(exc))
+            self._requests.pop(key, None)
+            self.reject(t.TTS_SAY.name, str(exc))
             return
         self.health.count('sentences', count)
         self.health.activity()
 
-    def _on_vad(self, msg: String) -> None:
-        try:
-            barge_in = json.loads(msg.data).get('barge_in') is True
-        except (ValueError, AttributeError):
-            return  # the ASR node reports malformed VAD events; here only barge-in matters
-        if barge_in and self.params.stop_on_barge_in:
+    def _on_vad(self, event) -> None:
+        if event.barge_in and self.params.stop_on_barge_in:
             self._stop('a person talked over Milo')
 
     def _on_stop_service(self, _request, response):
@@ -123,10 +120,6 @@ class TtsNode(MiloNode):
             self.get_logger().info(f'stopping: {why}')
             self.health.count('stops')
         self.player.stop()
-
-    def _reject(self, problem: str) -> None:
-        self.health.error(problem)
-        self.get_logger().warning(f'not spoken: {problem}')
 
     def summary(self) -> str:
         """Say whether Milo is speaking."""
@@ -163,18 +156,21 @@ class _Bridge(PlayerEvents):
             self.node._played.publish(frame_to_msg(frame, _time_msg(t), 'speaker'))
             self._sent += len(frame)
 
-    def started(self, request_id: str, at: float) -> None:
-        received = self.node._received.pop(request_id, at)
-        self.node._started.publish(String(data=json.dumps(
-            {'request_id': request_id, 'time': round(at, 4), 'since_request_s': round(at - received, 4)})))
+    def started(self, key: str, at: float) -> None:
+        request, received = self.node._requests.get(key, (None, at))
+        if request is not None:
+            self.node._started.publish(SpeechStarted(
+                request.request_id, request.kind, request.part, round(at, 4),
+                round(max(0.0, at - received), 4)).to_msg())
 
-    def spoken(self, request_id: str, text: str, interrupted: bool) -> None:
-        self.node._received.pop(request_id, None)  # never started: stopped before its first sound
-        self.node._spoken.publish(String(data=json.dumps(
-            {'request_id': request_id, 'text': text, 'interrupted': interrupted},
-            ensure_ascii=False)))
+    def spoken(self, key: str, text: str, interrupted: bool) -> None:
+        request, _ = self.node._requests.pop(key, (None, 0.0))
+        if request is None:
+            return
+        self.node._spoken.publish(SpeechSpoken(request.request_id, request.kind, request.part,
+                                               text[:4000], interrupted).to_msg())
         if interrupted:
-            self.node.get_logger().info(f'interrupted after: {text!r}')
+            self.node.get_logger().info(f'interrupted after {len(text.split())} words')
 
     def note(self, message: str) -> None:
         if message not in self._noted:  # a fallback voice is worth one line, not one a sentence
@@ -184,6 +180,9 @@ class _Bridge(PlayerEvents):
 
 def _time_msg(seconds: float) -> Time:
     return Time(sec=int(seconds), nanosec=int(round((seconds % 1) * 1e9)) % 1_000_000_000)
+
+
+NODE = TtsNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

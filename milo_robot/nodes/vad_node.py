@@ -2,25 +2,18 @@
 # Copyright 2026 The Milo robot authors
 """VAD node: speech start/end events from /audio/frames, ignoring Milo's own voice."""
 
-import json
-
-from rclpy.qos import DurabilityPolicy, QoSProfile
-from sensor_msgs.msg import Image
-from std_msgs.msg import Bool, String
+from std_msgs.msg import Bool
 
 from milo_robot.hearing.echo import EchoGate
 from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.interfaces.audio import AudioFrame
+from milo_robot.interfaces.payloads import VadEvent
+from milo_robot.interfaces.topics import AUDIO_FRAMES, SPEAKER_AUDIO, TTS_SPEAKING, VAD_EVENTS, VAD_SPEECH
 from milo_robot.models import ModelError
-from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, AudioFrameError, msg_to_frame, stamp_seconds
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParameterError, ParamSpec
-
-STATE_QOS = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
-EVENTS_QOS = QoSProfile(depth=50)  # reliable: a lost end event would leave a segment open
-# Reliable: a reference frame lost is Milo's own voice heard as a person.
-SPEAKER_AUDIO_QOS = QoSProfile(depth=100)
 
 PARAMETERS = (
     ParamSpec('engine', 'silero', 'Voice activity detector: silero (ONNX model) or webrtc',
@@ -50,9 +43,9 @@ class VadNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Load the detector (a missing model is a configuration error) and subscribe."""
-        super().__init__('vad')
+        super().__init__('vad', **options)
         p = self.params
         if p.release > p.threshold:
             raise ParameterError(f"parameter 'release' ({p.release}) must not exceed "
@@ -66,39 +59,29 @@ class VadNode(MiloNode):
         self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
                                        EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000)
         self.health.set('model', p.engine)
-        self._events = self.create_publisher(String, '/vad/events', EVENTS_QOS)
-        self._speech = self.create_publisher(Bool, '/vad/speech', STATE_QOS)
+        self._events = self.publisher(VAD_EVENTS)
+        self._speech = self.publisher(VAD_SPEECH)
         self._speech.publish(Bool(data=False))
-        self.create_subscription(Image, AUDIO_TOPIC, self._on_frame, AUDIO_QOS)
-        self.create_subscription(Image, '/speaker/audio', self._on_played, SPEAKER_AUDIO_QOS)
-        self.create_subscription(Bool, '/tts/speaking', self._on_speaking, STATE_QOS)
+        self.subscribe(AUDIO_FRAMES, self._on_frame)
+        self.subscribe(SPEAKER_AUDIO, self._on_played)
+        self.subscribe(TTS_SPEAKING, self._on_speaking)
 
     def _on_speaking(self, msg: Bool) -> None:
         self.detector.milo_speaking = msg.data
         self.health.set('milo_speaking', msg.data)
 
-    def _on_played(self, msg: Image) -> None:
-        try:
-            self.detector.echo.add_reference(msg_to_frame(msg), stamp_seconds(msg))
-        except AudioFrameError as exc:
-            self._bad_frame(f'/speaker/audio: {exc}')
+    def _on_played(self, frame: AudioFrame) -> None:
+        self.detector.echo.add_reference(frame.samples, frame.stamp)
 
-    def _on_frame(self, msg: Image) -> None:
-        try:
-            frame = msg_to_frame(msg)
-        except AudioFrameError as exc:
-            self._bad_frame(str(exc))
-            return
+    def _on_frame(self, frame: AudioFrame) -> None:
         self.health.activity()
         self.health.count('frames')
-        for event, barge_in in self.detector.push(frame, stamp_seconds(msg)):
+        for event, barge_in in self.detector.push(frame.samples, frame.stamp):
             self._publish(event, barge_in)
 
     def _publish(self, event, barge_in: bool) -> None:
-        payload = {'event': event.kind, 'start': round(event.start, 3), 'barge_in': barge_in}
-        if event.end is not None:
-            payload['end'] = round(event.end, 3)
-        self._events.publish(String(data=json.dumps(payload)))
+        end = None if event.end is None else round(event.end, 3)
+        self._events.publish(VadEvent(event.kind, round(event.start, 3), end, barge_in).to_msg())
         if event.kind == 'barge_in':
             self.health.count('barge_ins')
             self.get_logger().info('someone is talking over Milo (barge-in)')
@@ -106,13 +89,12 @@ class VadNode(MiloNode):
         self._speech.publish(Bool(data=event.kind == 'start'))
         self.health.count('segments' if event.kind == 'end' else 'starts')
 
-    def _bad_frame(self, problem: str) -> None:
-        self.health.error(problem)
-        self.get_logger().warning(f'dropped: {problem}', throttle_duration_sec=5.0)
-
     def summary(self) -> str:
         """Say whether speech is going on."""
         return 'speech' if self.detector.segmenter.in_speech else 'listening'
+
+
+NODE = VadNode  # what milo_robot.graph starts, alone or in a group
 
 
 def main(args=None):

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Web node: serves the Milo app (milo_robot.app) inside the graph.
+
+Its backends are the brain, the lecture lifecycle and the body, over ROS. uvicorn runs in a
+worker thread; ROS callbacks in the node's executor feed the app's queues and state.
+"""
+
+from pathlib import Path
+
+from milo_robot.app.ros_bridge import RosAskBackend, RosLectureControl, reindex_publisher
+from milo_robot.app.serve import ServeError, check_tls, is_loopback, make_server
+from milo_robot.app.services import AppServices
+from milo_robot.app.struggles import lazy_embedder
+from milo_robot.app.web import create_app, prepare_record
+from milo_robot.graph import resolve_path
+from milo_robot.nodes.base import MiloNode, run
+from milo_robot.parameters import ParameterError, ParamSpec
+from milo_robot.record.lecture_record import RecordError
+from milo_robot.teleop.client import TeleopClient
+
+PARAMETERS = (
+    ParamSpec('host', '127.0.0.1', 'Address the app listens on: 127.0.0.1 is this machine only; '
+              '0.0.0.0 opens it to the network (docs/app.md: use TLS and the school firewall)'),
+    ParamSpec('port', 8080, 'TCP port of the app', min=1, max=65535),
+    ParamSpec('database', 'records/milo.db', 'The lecture record the app reads (and its tokens)'),
+    ParamSpec('notes_dir', 'data/notes', 'Course notes folder: teachers upload into it'),
+    ParamSpec('certfile', '', 'TLS certificate (PEM); with keyfile, the app is served over HTTPS'),
+    ParamSpec('keyfile', '', 'TLS private key (PEM)'),
+)
+
+
+class WebNode(MiloNode):
+    """The app over HTTP(S); text questions, lecture commands and teleop over ROS."""
+
+    PARAMETERS = PARAMETERS
+
+    def __init__(self):
+        """Check the parameters, build the app over the ROS backends, serve it in a worker."""
+        super().__init__('web')
+        p = self.params
+        certfile, keyfile = resolve_path(p.certfile), resolve_path(p.keyfile)
+        record_path = Path(resolve_path(p.database))
+        try:
+            check_tls(certfile, keyfile)
+            prepare_record(record_path)
+        except (ServeError, RecordError) as exc:
+            raise ParameterError(str(exc)) from exc
+        self.ask = RosAskBackend(self, record_path)
+        services = AppServices(record_path, Path(resolve_path(p.notes_dir)), self.ask,
+                               RosLectureControl(self, record_path), TeleopClient(self),
+                               secure=bool(certfile), embedder=lazy_embedder(),
+                               on_notes_changed=reindex_publisher(self))
+        self.server = make_server(create_app(services), p.host, p.port, certfile, keyfile)
+        if not is_loopback(p.host):
+            self.get_logger().warning(f'the app is open to the network on {p.host}:{p.port}'
+                                      f"{'' if certfile else ' without TLS'}: see docs/app.md")
+        self.health.set('url', f"{'https' if certfile else 'http'}://{p.host}:{p.port}/")
+        self._worker = self.start_worker('http', self._serve)
+
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except SystemExit:  # uvicorn exits this way when it cannot listen
+            pass
+        if not self.server.started:
+            raise RuntimeError(f'cannot serve the app on {self.params.host}:{self.params.port} '
+                               '(the port is taken, or the address is not this machine\'s)')
+
+    def summary(self) -> str:
+        """Say whether the app is being served."""
+        return 'serving' if self.server.started else 'starting'
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.should_exit = True
+        self._worker.join(timeout=5.0)
+
+
+def main(args=None):
+    """Run the web node."""
+    raise SystemExit(run(WebNode, args))
+
+
+if __name__ == '__main__':
+    main()

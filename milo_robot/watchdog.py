@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Liveness from /diagnostics: which nodes stopped reporting, or whose worker stopped beating.
+
+A node publishes its health every second from its executor, and each worker thread notes a
+heartbeat (`worker_<name>_s_ago`). A node whose reports stop (its executor is stuck) or whose
+worker has not beaten for a while (stuck in a call that never returns) is alive to the operating
+system but dead to the class: `milo up` kills it, and it is respawned like a node that crashed.
+"""
+
+import threading
+import time
+from typing import Callable, Dict
+
+STALE_REPORTS_S = 10.0  # no diagnostics for this long: the node is stuck
+STALE_WORKER_S = 120.0  # a worker that has not beaten for this long is stuck (a summary step beats)
+
+
+class Liveness:
+    """When each node last reported, and its workers' last heartbeat (plain data, no ROS)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        """Nothing seen yet."""
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._reported: Dict[str, float] = {}
+        self._worker_age: Dict[str, float] = {}
+
+    def report(self, node: str, values: dict) -> None:
+        """Take one DiagnosticStatus of `node` (its key/value pairs)."""
+        ages = [float(v) for k, v in values.items()
+                if k.startswith('worker_') and k.endswith('_s_ago') and _number(v)]
+        with self._lock:
+            self._reported[node] = self._clock()
+            self._worker_age[node] = max(ages, default=0.0)
+
+    def forget(self, node: str) -> None:
+        """Forget a node (it is being restarted): it is judged again once it reports."""
+        with self._lock:
+            self._reported.pop(node, None)
+            self._worker_age.pop(node, None)
+
+    def stale(self, reports_s: float = STALE_REPORTS_S, worker_s: float = STALE_WORKER_S) -> dict:
+        """Return {node: why} for nodes seen before that are stuck now."""
+        now = self._clock()
+        with self._lock:
+            out = {n: f'no diagnostics for {now - at:.0f} s' for n, at in self._reported.items()
+                   if now - at > reports_s}
+            out.update({n: f'a worker stuck for {age:.0f} s' for n, age in self._worker_age.items()
+                        if age > worker_s and n not in out})
+        return out
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+class DiagnosticsListener:
+    """An rclpy node in its own context and thread that feeds a Liveness from /diagnostics."""
+
+    def __init__(self, liveness: Liveness):
+        """Start listening."""
+        import rclpy
+        from rclpy.context import Context
+        from rclpy.executors import SingleThreadedExecutor
+
+        from milo_robot.interfaces.topics import DIAGNOSTICS
+
+        self._context = Context()
+        rclpy.init(context=self._context)
+        self.node = rclpy.create_node('milo_watchdog', context=self._context)
+        DIAGNOSTICS.subscription(self.node, lambda msg: [
+            liveness.report(s.name.removeprefix('milo/'), {kv.key: kv.value for kv in s.values})
+            for s in msg.status if s.name.startswith('milo/')])
+        self._executor = SingleThreadedExecutor(context=self._context)
+        self._executor.add_node(self.node)
+        self._thread = threading.Thread(target=self._spin, daemon=True, name='watchdog')
+        self._thread.start()
+
+    def _spin(self) -> None:
+        try:
+            self._executor.spin()
+        except Exception:  # noqa: BLE001 - shut down under it
+            pass
+
+    def close(self) -> None:
+        """Stop listening."""
+        import rclpy
+
+        self._executor.shutdown()
+        self._thread.join(timeout=5.0)
+        self.node.destroy_node()
+        rclpy.try_shutdown(context=self._context)
