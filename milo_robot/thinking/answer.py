@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 
 from milo_robot.record.lecture_record import format_clock
 from milo_robot.thinking import about
-from milo_robot.thinking.faithfulness import Support, best_quote
+from milo_robot.thinking.faithfulness import Support, best_quote, claims
 from milo_robot.thinking.retrieval import Index, terms
 
 MAX_QUESTION_CHARS = 500
@@ -39,6 +39,10 @@ SOURCE = {'en': 'Source: {}.', 'fr': 'Source : {}.'}
 TEACHER_SAID = {'en': 'At {} the teacher said: {}', 'fr': 'À {}, le professeur a dit : {}'}
 EARLIER_TEACHER_SAID = {'en': '{} said: {}', 'fr': '{} a dit : {}'}
 NOTES_SAY = {'en': 'The course notes say: {}', 'fr': 'Les notes de cours disent : {}'}
+# A question that asks for a duration needs a duration in its answer, not any number it has.
+_ASKS_DURATION = re.compile(r"\b(how long|how much time|combien de temps|en combien de temps|"
+                            r"quelle (est la )?dur[ée]e)\b", re.I)
+DURATION_UNITS = {'s', 'ms', 'µs', 'μs', 'min', 'h', 'τ', 'd'}
 # Under this many words, a sentence's language cannot be told reliably.
 MIN_WORDS_FOR_LANGUAGE = 5
 
@@ -257,6 +261,10 @@ class Brain:
         """Whether a generated sentence may be said: faithful to the passages, in the right language."""
         if len(piece.split()) >= MIN_WORDS_FOR_LANGUAGE and detect_language(piece) != language:
             return False
+        if _ASKS_DURATION.search(question):
+            numbers = [c for c in claims(piece, language) if c.kind == 'number']
+            if numbers and not any(c.unit in DURATION_UNITS or c.measures == 'time' for c in numbers):
+                return False  # "it takes 63% of the voltage": a number, but no duration
         return support.check(piece, question, language).supported
 
     def teacher_said(self, passage, sentence: str, language: str) -> str:

@@ -1243,9 +1243,12 @@ class Support:
 
 
 def _fits(unit: _Unit, measures: str) -> bool:
-    """Tell whether `unit` measures the quantity `measures`; a percentage or a count always can."""
+    """Tell whether `unit` measures the quantity `measures`; a percentage or a count always can.
+
+    Except a duration: "it takes 63% of the voltage to charge" says no time at all.
+    """
     if unit.dim == _ZERO and not unit.timeish:
-        return True
+        return not (measures == 'time' and unit.symbol == '%')
     expected = _QUANTITIES[measures].units
     if not expected:
         return True

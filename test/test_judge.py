@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The demo's judge on hand-made observations: it judges what Milo said, not only that it spoke."""
+
+from milo_robot.interfaces.payloads import (
+    AnswerPart,
+    LectureState,
+    Mode,
+    Question,
+    SpeechSpoken,
+    SpeechStarted,
+)
+from milo_robot.session.judge import judge, judge_summary
+from milo_robot.session.observer import Observation
+
+T0 = 1_800_000_000.0
+QUESTION = 'How long does a capacitor take to charge fully?'
+
+
+def timeline(expect='answer', facts=("five|5", 'time constant')):
+    return {'turns': [
+        {'speaker': 'teacher', 'text': 'After five time constants, we consider it fully charged.',
+         'start_s': 0.0, 'speech_end_s': 3.0},
+        {'speaker': 'student', 'text': QUESTION, 'case': 'qa', 'expect': expect, 'facts': list(facts),
+         'start_s': 5.0, 'speech_end_s': 7.0},
+        {'speaker': 'teacher', 'text': 'Milo, the class is over.', 'case': 'lecture_end',
+         'expect': 'lecture_end', 'start_s': 30.0, 'speech_end_s': 32.0},
+    ]}
+
+
+def observed(sentences, declined=False, ended=True):
+    o = Observation(audio_t0=T0)
+    o.events.append((T0 + 7.5, '/brain/question', Question('ab12-q1', QUESTION, 'en')))
+    for i, sentence in enumerate(sentences):
+        o.events.append((T0 + 8.0, '/brain/answer', AnswerPart('ab12-q1', i, sentence)))
+    o.events.append((T0 + 8.1, '/brain/answer', AnswerPart('ab12-q1', len(sentences), '', True,
+                                                           declined, ('the teacher at 00:00',))))
+    o.events.append((T0 + 8.4, '/tts/started', SpeechStarted('ab12-q1', 'answer', 0, T0 + 8.4, 0.2)))
+    o.events.append((T0 + 12.0, '/tts/spoken', SpeechSpoken('ab12-q1', 'answer', 0, sentences[0])))
+    if ended:
+        o.events.append((T0 + 33.0, '/lecture/current', LectureState('ended', 1)))
+    return o
+
+
+def test_a_right_answer_passes_with_its_latency():
+    answer, ended = judge(observed(['It takes five time constants to charge fully.']), timeline())
+    assert answer.ok and answer.observed == 'answered'
+    assert abs(answer.latency_s - 1.4) < 1e-6
+    assert ended.ok and ended.observed == 'lecture 1 ended'
+
+
+def test_a_wrong_answer_fails_even_though_milo_answered():
+    # What a demo run once said, and was called "ok" for.
+    results = judge(observed(['The capacitor takes 1,000 ohms with 100 microfarads to charge fully.']),
+                    timeline())
+    assert not results[0].ok
+    assert 'without five|5; time constant' in results[0].observed
+
+
+def test_declining_a_covered_question_fails_and_declining_an_uncovered_one_passes():
+    declined = observed(["We haven't covered that in class yet."], declined=True)
+    assert not judge(declined, timeline())[0].ok
+    assert judge(declined, timeline(expect='decline', facts=()))[0].ok
+
+
+def test_silence_modes_and_a_lecture_that_goes_on():
+    o = observed(['It takes five time constants.'], ended=False)
+    assert not judge(o, timeline(expect='silent'))[0].ok, 'Milo answered a question meant for the teacher'
+    o.events.append((T0 + 7.8, '/dialogue/mode', Mode('qa')))
+    assert judge(o, timeline(expect='mode'))[0].ok
+    assert judge(o, timeline())[1].observed == 'the lecture goes on'
+
+
+def test_the_summary_is_judged_on_the_lecture_s_facts():
+    facts = [['ohm'], ['time constant'], ['five|5']]
+    ok, lacking = judge_summary('- Ohm\'s law: U = R × I (00:12)\n- The time constant is R × C.', facts)
+    assert not ok and lacking == ['five|5']
+    assert judge_summary('Ohm; time constant; five time constants to charge.', facts) == (True, [])
+    assert judge_summary('', []) == (False, [])
