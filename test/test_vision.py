@@ -159,13 +159,6 @@ def test_detector_finds_a_small_and_a_large_face(astronaut):
     assert len(faces) == 1 and faces[0].w > 64
 
 
-def test_detector_near_boxes_finds_the_tracked_face_only(astronaut):
-    detector = FaceDetector()
-    face = detector.detect(astronaut)[0]
-    assert detector.detect_near(astronaut, [face])[0].iou(face) > 0.5
-    assert detector.detect_near(astronaut, [Face(0, 250, 40, 40)]) == []
-
-
 def test_detector_refuses_bad_settings_and_images():
     with pytest.raises(ValueError, match='scale_factor'):
         FaceDetector(scale_factor=1.0)
@@ -223,6 +216,20 @@ def test_mouth_motion_sees_a_moving_mouth_not_a_moving_head(astronaut):
     talking = motion([speaking(astronaut, (1, 3)[i % 2]) for i in range(6)])
     assert still < 0.5
     assert talking > 3 * max(moving_head, still, 0.3)
+
+
+def test_coasting_follows_a_face_between_detections(astronaut):
+    face = FaceDetector().detect(astronaut)[0]
+    tracker = FaceTracker()
+    tracker.update([face], astronaut, 0.0)
+    [track] = tracker.update([face], astronaut, 0.2)
+    moved = cv2.warpAffine(astronaut, np.float32([[1, 0, 4], [0, 1, -2]]), (320, 320),
+                           borderMode=cv2.BORDER_REFLECT)
+    [coasted] = tracker.coast(moved, 0.4)
+    assert coasted.id == track.id and coasted.last_seen == 0.2  # coasting does not refresh a track
+    assert coasted.centre[0] == pytest.approx(face.centre[0] + 4, abs=1.5)
+    assert coasted.centre[1] == pytest.approx(face.centre[1] - 2, abs=1.5)
+    assert coasted.mouth_motion < 0.5  # the head moved, not the mouth
 
 
 # --- geometry ---

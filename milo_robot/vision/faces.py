@@ -110,25 +110,6 @@ class FaceDetector:
             if self.max_size is None or self.max_size > self.half_above else []
         return _merge(small + large)
 
-    def detect_near(self, frame: np.ndarray, boxes: list, grow: float = 0.6) -> list:
-        """Return the faces found near `boxes` (where faces were a frame ago), largest first.
-
-        Each box is searched `grow` box sides around, for faces of 4/5 to 5/4 its size: a small
-        part of a full search. New faces elsewhere are not found.
-        """
-        gray = to_gray(frame)
-        faces = []
-        for box in boxes:
-            margin = grow * max(box.w, box.h)
-            x0, y0 = max(0, int(box.x - margin)), max(0, int(box.y - margin))
-            x1 = min(gray.shape[1], int(box.x + box.w + margin))
-            y1 = min(gray.shape[0], int(box.y + box.h + margin))
-            largest = int(box.w * 5 / 4) + 1
-            found = self._search(gray[y0:y1, x0:x1], max(self.min_size, int(box.w * 4 / 5)),
-                                 min(largest, self.max_size) if self.max_size else largest)
-            faces += [Face(f.x + x0, f.y + y0, f.w, f.h, f.score) for f in found]
-        return _merge(faces)
-
     def _search(self, gray: np.ndarray, smallest: int, largest: int) -> list:
         """Faces from `smallest` to `largest` pixels wide (0: no limit) in `gray`."""
         if (largest and largest < smallest) or min(gray.shape[:2]) < smallest:

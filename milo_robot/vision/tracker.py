@@ -51,38 +51,61 @@ class Track:
 def face_patch(gray: np.ndarray, box: Face, margin: int = 0) -> Optional[np.ndarray]:
     """Return the box resampled to PATCH pixels square, with `margin` patch pixels around it.
 
-    Blurred a little: sub-pixel movements of sharp edges are not speech. None when the region
-    leaves the frame.
+    Sampled at the box's exact (fractional) place, so that the patches of two frames line up,
+    and blurred a little: sub-pixel movements of sharp edges are not speech. None when the
+    region leaves the frame.
     """
     sx, sy = box.w / PATCH, box.h / PATCH  # frame pixels per patch pixel
     x0, y0 = box.x - margin * sx, box.y - margin * sy
     x1, y1 = box.x + box.w + margin * sx, box.y + box.h + margin * sy
     if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0] or box.w < 4 or box.h < 4:
         return None
-    region = gray[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
-    patch = cv2.resize(region, (PATCH + 2 * margin,) * 2, interpolation=cv2.INTER_AREA).astype(np.float32)
+    left, top = int(x0), int(y0)
+    region = gray[top:int(np.ceil(y1)), left:int(np.ceil(x1))].astype(np.float32)
+    if sx > 1:  # shrinking: blur first, as an area average would, so that edges do not alias
+        region = cv2.GaussianBlur(region, (0, 0), 0.5 * sx, sigmaY=0.5 * sy)
+    # Patch pixel centre (u, v) -> region coordinates, pixel centres on both sides.
+    to_region = np.float32([[sx, 0, x0 - left + 0.5 * sx - 0.5], [0, sy, y0 - top + 0.5 * sy - 0.5]])
+    size = PATCH + 2 * margin
+    patch = cv2.warpAffine(region, to_region, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                           borderMode=cv2.BORDER_REPLICATE)
     return cv2.GaussianBlur(patch, (0, 0), 0.8)
 
 
-def mouth_change(previous: np.ndarray, current: np.ndarray) -> float:
-    """Return how much more the face's lower third changed than its upper part, between two patches.
+def upper_offset(previous: np.ndarray, current: np.ndarray) -> tuple:
+    """Return where (dx, dy) the upper face of `previous` fits best in `current` (SLACK of margin).
 
-    `current` has SLACK pixels of margin. The two are aligned on the upper face first. Each
-    change is the mean absolute difference of the region with its mean removed (lighting), and
-    the upper face's change (noise, blur, the head turning) is taken off the lower third's, so
-    what is left is the mouth and jaw moving.
+    (SLACK, SLACK) means that the face did not move. Sub-pixel: a parabola through the best
+    match and its neighbours, since a fraction of a pixel on a sharp edge already looks like motion.
     """
     top = int(PATCH * UPPER)
     scores = cv2.matchTemplate(current[:top + 2 * SLACK], previous[:top], cv2.TM_CCOEFF_NORMED)
-    _, _, _, (dx, dy) = cv2.minMaxLoc(scores)
+    x, y = cv2.minMaxLoc(scores)[3]
+
+    def vertex(before: float, best: float, after: float) -> float:
+        curve = before - 2 * best + after
+        return 0.5 * (before - after) / curve if curve < 0 else 0.0
+    fx = vertex(scores[y, x - 1], scores[y, x], scores[y, x + 1]) if 0 < x < scores.shape[1] - 1 else 0.0
+    fy = vertex(scores[y - 1, x], scores[y, x], scores[y + 1, x]) if 0 < y < scores.shape[0] - 1 else 0.0
+    return x + fx, y + fy
+
+
+def mouth_change(previous: np.ndarray, current: np.ndarray, offset: Optional[tuple] = None) -> float:
+    """Return how much more the face's lower third changed than its upper part, between two patches.
+
+    `current` has SLACK pixels of margin. The two are aligned on the upper face first (or at
+    `offset`, from `upper_offset`). Each change is the mean absolute difference of the region
+    with its mean removed (lighting), and the upper face's change (noise, blur, the head
+    turning) is taken off the lower third's, so what is left is the mouth and jaw moving.
+    """
+    dx, dy = offset or upper_offset(previous, current)
+    aligned = cv2.getRectSubPix(current, (PATCH, PATCH), (dx + (PATCH - 1) / 2, dy + (PATCH - 1) / 2))
     x0, x1 = PATCH // 6, PATCH * 5 // 6  # middle two thirds of the width: no background
-    lower, upper = slice(PATCH * 2 // 3, PATCH), slice(0, top)
 
     def change(rows: slice) -> float:
-        before = previous[rows, x0:x1]
-        after = current[rows.start + dy:rows.stop + dy, x0 + dx:x1 + dx]
+        before, after = previous[rows, x0:x1], aligned[rows, x0:x1]
         return float(np.abs((after - after.mean()) - (before - before.mean())).mean())
-    return max(0.0, change(lower) - change(upper))
+    return max(0.0, change(slice(PATCH * 2 // 3, PATCH)) - change(slice(0, int(PATCH * UPPER))))
 
 
 class FaceTracker:
@@ -119,11 +142,6 @@ class FaceTracker:
         """The confirmed tracks (seen at least `min_hits` times), oldest first."""
         return [t for t in self._tracks if t.hits >= self.min_hits]
 
-    @property
-    def boxes(self) -> list:
-        """The latest boxes of every track, confirmed or not: where to look for them next."""
-        return [t.box for t in self._tracks]
-
     def reset(self) -> None:
         """Forget every track (the camera moved to another scene, or was off)."""
         self._tracks = []
@@ -156,6 +174,29 @@ class FaceTracker:
         self._patches = {i: p for i, p in self._patches.items() if i in alive and p is not None}
         return self.tracks
 
+    def coast(self, frame: np.ndarray, now: float, scale: float = 1.0) -> list:
+        """Follow the tracks by image alignment alone, between two detections; return the confirmed tracks.
+
+        Each face is found again within a few pixels of where it was by matching its upper part,
+        which also gives its mouth motion, for a small part of a detection's cost. A track
+        still needs detections to live: coasting neither refreshes nor ages it.
+        """
+        gray = to_gray(frame)
+        for track in self._tracks:
+            previous = self._patches.get(track.id)
+            current = face_patch(gray, _steady_box(track, scale), SLACK) if previous is not None else None
+            if current is None:
+                continue
+            offset = upper_offset(previous, current)
+            step = track.size / PATCH  # processed pixels per patch pixel
+            dx, dy = (offset[0] - SLACK) * step, (offset[1] - SLACK) * step
+            track.centre = (track.centre[0] + dx, track.centre[1] + dy)
+            track.box = Face(round(track.box.x + dx), round(track.box.y + dy), track.box.w, track.box.h,
+                             track.box.score)
+            self._update_mouth(track, mouth_change(previous, current, offset))
+            self._patches[track.id] = face_patch(gray, _steady_box(track, scale))
+        return self.tracks
+
     def _match(self, faces: list) -> list:
         """Greedy matching, best overlap first, then nearest centre."""
         pairs = []
@@ -175,6 +216,10 @@ class FaceTracker:
                 matches.append((track, face))
         return matches
 
+    def _update_mouth(self, track: Track, change: float) -> None:
+        c = self.mouth_smoothing
+        track.mouth_motion = c * change + (1 - c) * track.mouth_motion
+
     def _follow(self, track: Track, face: Face, gray: np.ndarray, now: float, scale: float) -> None:
         a = self.centre_smoothing
         track.centre = (a * face.centre[0] + (1 - a) * track.centre[0],
@@ -185,8 +230,7 @@ class FaceTracker:
         previous = self._patches.get(track.id)
         current = face_patch(gray, steady, SLACK) if previous is not None else None
         if current is not None:
-            c = self.mouth_smoothing
-            track.mouth_motion = c * mouth_change(previous, current) + (1 - c) * track.mouth_motion
+            self._update_mouth(track, mouth_change(previous, current))
         self._patches[track.id] = face_patch(gray, steady)
         track.box = face
         track.last_seen = now
