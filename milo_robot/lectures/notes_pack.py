@@ -213,11 +213,16 @@ def item_time(item: Item) -> Optional[float]:
     return item.times[0] if item.times else None
 
 
+def body_context(pack: NotesPack, language: str = '') -> dict:
+    """Return what `notes_body.html` needs, with headings in `language` (default: the lecture's)."""
+    return {'pack': pack, 'labels': LABELS[language if language in LABELS else pack.language],
+            'sections': SECTIONS}
+
+
 def render_body(pack: NotesPack, language: str = '', env: Optional[jinja2.Environment] = None) -> str:
     """Render the pack's content as an HTML fragment (headings in `language`, default the lecture's)."""
     env = env or _environment()
-    return env.get_template('notes_body.html').render(
-        pack=pack, labels=LABELS[language if language in LABELS else pack.language], sections=SECTIONS)
+    return env.get_template('notes_body.html').render(body_context(pack, language))
 
 
 def render_html(pack: NotesPack) -> str:

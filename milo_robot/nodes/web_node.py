@@ -35,9 +35,9 @@ class WebNode(MiloNode):
 
     PARAMETERS = PARAMETERS
 
-    def __init__(self):
+    def __init__(self, **options):
         """Check the parameters, build the app over the ROS backends, serve it in a worker."""
-        super().__init__('web')
+        super().__init__('web', **options)
         p = self.params
         certfile, keyfile = resolve_path(p.certfile), resolve_path(p.keyfile)
         record_path = Path(resolve_path(p.database))
@@ -75,6 +75,9 @@ class WebNode(MiloNode):
         """Stop serving."""
         self.server.should_exit = True
         self._worker.join(timeout=5.0)
+
+
+NODE = WebNode  # what milo_robot.graph starts
 
 
 def main(args=None):

@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The backends of `milo app`: the brain code in this process over the record file, as `milo ask` does.
+
+The model loads on the first question, not at start, so the app serves pages at once. One
+question is answered at a time (the model is not re-entrant and the robot's CPU is small): the
+others wait their turn and are told so.
+"""
+
+import collections
+import threading
+from typing import Callable, Iterator
+
+from milo_robot.app.services import AskBackend, AskEvent, LectureControl
+from milo_robot.app.struggles import default_embedder
+from milo_robot.interfaces.payloads import QuestionEntry
+from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.llm import load_llm
+from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
+
+CACHED_COURSES = 4  # course indexes kept in memory (a few MB each)
+
+
+class LocalAskBackend(AskBackend):
+    """Answers from the course's lectures in the record and the notes folder with the brain code."""
+
+    def __init__(self, record_path, notes_dir: str, profile: str = 'small', model_file: str = '',
+                 n_ctx: int = 4096, threads: int = 2, embedder_factory: Callable = default_embedder,
+                 llm=None):
+        """Answer with the model of `profile` (or `model_file`), loaded on the first question.
+
+        `llm`: a model loaded already (a llama_cpp.Llama), shared with its other users.
+        """
+        super().__init__(record_path)
+        self.notes_dir = notes_dir
+        self.profile, self.model_file, self.n_ctx, self.threads = profile, model_file, n_ctx, threads
+        self._embedder_factory = embedder_factory
+        self._embedder, self._llm = None, llm
+        self._lock = threading.Lock()  # one question at a time
+        self._notes_version = 0
+        self._indexes = collections.OrderedDict()  # course -> (signature, Index)
+
+    def _answer(self, request_id: str, course: str, question: str, language: str,
+                cancel: threading.Event) -> Iterator[AskEvent]:
+        if not self._lock.acquire(blocking=False):
+            yield AskEvent('waiting')
+            while not self._lock.acquire(timeout=0.2):
+                if cancel.is_set():
+                    return
+        try:
+            brain = Brain(self._index(course), self._model())
+            for part in brain.ask(question, language, cancel):
+                if part.final:
+                    yield AskEvent('final', sources=tuple(part.sources), declined=part.declined)
+                else:
+                    yield AskEvent('sentence', part.text)
+        finally:
+            self._lock.release()
+
+    def _model(self):
+        if self._llm is None:
+            self._llm = load_llm(self.profile, self.model_file, self.n_ctx, self.threads)
+        return self._llm
+
+    def embedder(self):
+        """Return the shared embedder (loaded on first use; None if it cannot load)."""
+        if self._embedder is None:
+            self._embedder = self._embedder_factory() or False
+        return self._embedder or None
+
+    def _index(self, course: str) -> Index:
+        """Return the index of a course's lectures and the notes, rebuilt when either changed."""
+        with LectureRecord(self.record_path, read_only=True) as record:
+            lectures = [lecture.id for lecture in record.lectures() if lecture.course == course]
+            segments = [s for lecture_id in lectures for s in record.segments(lecture_id=lecture_id)
+                        if s.speaker_role != 'student']  # students' questions are not sources
+        signature = (tuple(lectures), len(segments), segments[-1].id if segments else 0,
+                     self._notes_version)
+        cached = self._indexes.get(course)
+        if cached and cached[0] == signature:
+            self._indexes.move_to_end(course)
+            return cached[1]
+        index = Index(self.embedder())
+        index.add(notes_passages(self.notes_dir) if self.notes_dir else [])
+        for lecture_id in lectures:
+            index.add(lecture_passages(s for s in segments if s.lecture_id == lecture_id))
+        self._indexes[course] = (signature, index)
+        while len(self._indexes) > CACHED_COURSES:
+            self._indexes.popitem(last=False)
+        return index
+
+    def _log(self, entry: QuestionEntry) -> None:
+        with LectureRecord(self.record_path) as record:
+            record.log_question(entry)
+
+    def notes_changed(self) -> None:
+        """Rebuild the indexes with the new notes at the next question."""
+        self._notes_version += 1
+
+
+class LocalLectureControl(LectureControl):
+    """Lecture lifecycle written straight into the record (no asr node records under `milo app`)."""
+
+    def start(self, course: str, title: str) -> None:
+        """End the open lecture, if any, and start a new one."""
+        with LectureRecord(self.record_path) as record:
+            current = record.open_lecture()
+            if current is not None:
+                record.end_lecture(current.id)
+            record.start_lecture(title, '', course=course)
+
+    def end(self) -> None:
+        """End the open lecture (ValueError when there is none)."""
+        with LectureRecord(self.record_path) as record:
+            current = record.open_lecture()
+            if current is None:
+                raise ValueError('no lecture is going on')
+            record.end_lecture(current.id)

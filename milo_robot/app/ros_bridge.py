@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The app's backends inside the graph: the brain and the lecture lifecycle over ROS topics.
+
+The only module of the app that uses ROS; only the web node imports it. (The robot itself is
+driven through `milo_robot.teleop.client.TeleopClient`, as `milo teleop` drives it.)
+"""
+
+import queue
+import threading
+import time
+from typing import Iterator, Optional
+
+from milo_robot.app.services import AskBackend, AskEvent, LectureControl
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.payloads import Cancel, LectureCommand, Question, QuestionEntry
+from milo_robot.record.lecture_record import Lecture, LectureRecord
+
+# A text question waits while Milo answers in class; past this it is sent anyway, and the brain
+# still queues it behind the voice questions.
+MAX_WAIT_S = 120.0
+# No news from the brain for this long: the question failed (the brain node is down or restarting).
+ANSWER_TIMEOUT_S = 60.0
+BUSY_STATES = ('thinking', 'speaking')  # 'listening' is most of a lecture: not a reason to wait
+
+
+class RosAskBackend(AskBackend):
+    """Sends text questions to the brain node, after the voice ones, and streams its answer back."""
+
+    def __init__(self, node, record_path):
+        """Create the publishers and subscriptions on a MiloNode."""
+        super().__init__(record_path)
+        self._question = node.publisher(t.BRAIN_QUESTION)
+        self._cancel = node.publisher(t.BRAIN_CANCEL)
+        self._log_pub = node.publisher(t.RECORD_QUESTIONS)
+        self._inboxes = {}  # request id -> queue of AnswerPart
+        self._lock = threading.Lock()
+        self._robot_state, self._speaking, self._mode = 'idle', False, 'qa'
+        node.subscribe(t.BRAIN_ANSWER, self._on_answer)
+        node.subscribe(t.ROBOT_STATE, lambda s: setattr(self, '_robot_state', s.state))
+        node.subscribe(t.TTS_SPEAKING, lambda m: setattr(self, '_speaking', bool(m.data)))
+        node.subscribe(t.DIALOGUE_MODE, lambda m: setattr(self, '_mode', m.mode))
+
+    def busy_in_class(self) -> bool:
+        """Return whether Milo is answering or speaking in class right now."""
+        return self._speaking or self._robot_state in BUSY_STATES
+
+    def mode(self) -> str:
+        """Return the dialogue's mode, logged with the question."""
+        return self._mode
+
+    def _on_answer(self, part) -> None:
+        with self._lock:
+            inbox = self._inboxes.get(part.request_id)
+        if inbox is not None:  # another asker's answer (the dialogue's, or another app's) otherwise
+            inbox.put(part)
+
+    def _answer(self, request_id: str, course: str, question: str, language: str,
+                cancel: threading.Event) -> Iterator[AskEvent]:
+        if self.busy_in_class():
+            yield AskEvent('waiting')
+            deadline = time.monotonic() + MAX_WAIT_S
+            while self.busy_in_class() and time.monotonic() < deadline:
+                if cancel.wait(0.2):
+                    return
+        inbox = queue.Queue()
+        with self._lock:
+            self._inboxes[request_id] = inbox
+        try:
+            self._question.publish(Question(request_id, question[:2000], language, origin='text',
+                                            course=course).to_msg())
+            last_news = time.monotonic()
+            while True:
+                if cancel.is_set():
+                    self._cancel.publish(Cancel(request_id).to_msg())
+                    return
+                try:
+                    part = inbox.get(timeout=0.2)
+                except queue.Empty:
+                    if time.monotonic() - last_news > ANSWER_TIMEOUT_S:
+                        raise TimeoutError('the brain did not answer') from None
+                    continue
+                last_news = time.monotonic()
+                if part.text:
+                    yield AskEvent('sentence', part.text)
+                if part.final:
+                    yield AskEvent('final', sources=tuple(part.sources), declined=part.declined)
+                    return
+        finally:
+            with self._lock:
+                self._inboxes.pop(request_id, None)
+
+    def _log(self, entry: QuestionEntry) -> None:
+        self._log_pub.publish(entry.to_msg())
+
+
+class RosLectureControl(LectureControl):
+    """Start and end go to the lecture lifecycle (the asr node); edits of past lectures to the record."""
+
+    def __init__(self, node, record_path):
+        """Publish lecture commands and follow the current lecture on a MiloNode."""
+        super().__init__(record_path)
+        self._command = node.publisher(t.LECTURE_COMMAND)
+        self._current = None  # the latest LectureState
+        node.subscribe(t.LECTURE_CURRENT, lambda state: setattr(self, '_current', state))
+
+    def _open_id(self) -> Optional[int]:
+        state = self._current
+        return state.lecture_id if state is not None and state.state == 'open' else None
+
+    def current(self) -> Optional[Lecture]:
+        """Return the lecture being recorded, as the lifecycle announces it (else from the record)."""
+        if self._current is None:
+            return super().current()
+        lecture_id = self._open_id()
+        if lecture_id is None:
+            return None
+        with LectureRecord(self.record_path, read_only=True) as record:
+            return record.lecture(lecture_id)
+
+    def _send(self, action: str, **fields) -> None:
+        self._command.publish(LectureCommand(action, origin='app', **fields).to_msg())
+
+    def start(self, course: str, title: str) -> None:
+        """Ask the lifecycle to start a lecture."""
+        self._send('start', course=course, title=title)
+
+    def end(self) -> None:
+        """Ask the lifecycle to end the current lecture."""
+        if self._current is not None and self._open_id() is None:
+            raise ValueError('no lecture is going on')
+        self._send('end')
+
+    def set_title(self, lecture_id: int, title: str) -> None:
+        """Title a lecture: the current one through the lifecycle, which announces it; others directly."""
+        if lecture_id == self._open_id():
+            if not title.strip():
+                raise ValueError('a title needs some text')
+            self._send('set_title', title=title)
+        else:
+            super().set_title(lecture_id, title)
+
+    def set_course(self, lecture_id: int, course: str) -> None:
+        """File a lecture under a course, like `set_title`."""
+        if lecture_id == self._open_id():
+            self._send('set_course', course=course)
+        else:
+            super().set_course(lecture_id, course)
+
+    def forget(self, lecture_id: int) -> dict:
+        """Erase a lecture (ValueError for the one being recorded: end it first)."""
+        if lecture_id == self._open_id():
+            raise ValueError('this lecture is being recorded: end it first')
+        return super().forget(lecture_id)
+
+
+def reindex_publisher(node):
+    """Return a function that asks the brain node to read the course notes again."""
+    from std_msgs.msg import Empty
+
+    publisher = node.publisher(t.BRAIN_REINDEX)
+    return lambda: publisher.publish(Empty())
