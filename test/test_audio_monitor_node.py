@@ -11,7 +11,8 @@ from sensor_msgs.msg import Image
 from signals import read_wav, tone
 from std_msgs.msg import Float32
 
-from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC, frame_to_msg
+from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces.topics import AUDIO_FRAMES
 
 
 def stamp_at(seconds: float) -> Time:
@@ -28,7 +29,7 @@ def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, proc
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
     levels = probe.subscribe(Float32, '/audio/level')
     node = processes.node('audio_monitor_node', playback='wav', output_wav=str(out))
-    pub = probe.publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+    pub = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     silence = frame_to_msg(np.zeros(512, dtype=np.int16), stamp_at(0), 'microphone')
     # Silent frames, all stamped 0, so that no gap is counted after them.
     probe.publish_until(pub, silence, lambda: read_wav(out)[0].size, 'the first frame played')
@@ -61,13 +62,13 @@ def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, proc
     assert 'expected' in values['last_error']
     assert max(m.data for m in levels.wait_for(1, 'levels')) == pytest.approx(-9.03, abs=0.2)
     assert node.popen.poll() is None
-    node.wait_for_line('dropped: audio frame encoding')
+    node.wait_for_line('rejected on /audio/frames: audio frame encoding')
 
 
 def test_lost_frames_are_counted_as_gaps(probe, processes):
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
     processes.node('audio_monitor_node')
-    pub = probe.publisher(Image, AUDIO_TOPIC, AUDIO_QOS)
+    pub = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     frame = tone(440, 0.032, 16000)
     probe.publish_until(pub, frame_to_msg(frame, stamp_at(0), 'microphone'),
                         lambda: latest_values(diagnostics).get('frames'), 'a frame counted')

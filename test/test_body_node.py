@@ -14,7 +14,7 @@ from std_srvs.srv import Trigger
 
 from milo_robot.body.expressions import EXPRESSIONS
 from milo_robot.body.simulator import SimulatedBody
-from milo_robot.nodes.vad_node import STATE_QOS
+from milo_robot.interfaces.topics import STATE_QOS
 
 
 def body_diag(inbox):
@@ -35,14 +35,15 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     sim = SimulatedBody(link=link)
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
     joints = probe.subscribe(JointState, '/joint_states')
-    estopped = probe.subscribe(Bool, '/body/estopped', STATE_QOS)
-    processes.node('body_node', port=link, teleop_timeout_s=1.0, retry_s=0.2)
+    estopped = probe.subscribe(Bool, '/body/estopped', STATE_QOS.profile())
+    processes.node('body_node', port=link, teleop_timeout_s=1.0, retry_s=0.2,
+                   latch_file=str(tmp_path / 'estop.latch'))
     wait_until(lambda: body_diag(diagnostics).get('link') == 'connected', 'the body link', 60)
     assert body_diag(diagnostics)['firmware'] == '1.1.0'
     wait_until(lambda: joints.messages, '/joint_states')
 
     # The robot state chooses the expression: thinking looks aside with a purple light.
-    state = probe.publisher(String, '/robot/state', STATE_QOS)
+    state = probe.publisher(String, '/robot/state', STATE_QOS.profile())
     state.publish(String(data='thinking'))
     thinking = EXPRESSIONS['thinking']
     head = (thinking.pan, thinking.tilt)
@@ -98,4 +99,4 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     finally:
         sim.stop()
     levels = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/body']
-    assert any('bad light command' in s.message or 'unknown joints' in s.message for s in levels)
+    assert any('/body/light' in s.message or 'unknown joints' in s.message for s in levels)

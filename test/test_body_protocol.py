@@ -10,7 +10,8 @@ import pytest
 
 from milo_robot.body import protocol as p
 from milo_robot.body.arbiter import HeadArbiter
-from milo_robot.body.expressions import EXPRESSIONS, ROBOT_STATES, jaw_for
+from milo_robot.body.expressions import EXPRESSIONS, jaw_for
+from milo_robot.interfaces.payloads import EXPRESSION_NAMES, ROBOT_STATES
 
 
 def test_crc_is_ccitt_false():
@@ -92,6 +93,7 @@ def test_every_robot_state_has_an_expression_within_limits():
     for name, expression in EXPRESSIONS.items():
         assert p.JOINT_LIMITS_DEG['pan'][0] <= expression.pan <= p.JOINT_LIMITS_DEG['pan'][1], name
         assert p.JOINT_LIMITS_DEG['tilt'][0] <= expression.tilt <= p.JOINT_LIMITS_DEG['tilt'][1], name
+    assert tuple(EXPRESSIONS) == EXPRESSION_NAMES, 'one expression per name the interfaces allow'
     assert set(ROBOT_STATES) <= set(EXPRESSIONS)
     assert jaw_for(0.0) == 0.0 and jaw_for(2.0) == jaw_for(1.0) <= p.JOINT_LIMITS_DEG['jaw'][1]
 

@@ -9,7 +9,8 @@ from harness import wait_until
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
-from milo_robot.hearing.lecture_record import LectureRecord
+from milo_robot.interfaces.payloads import Cancel
+from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import text_lecture_segments
 
 RELIABLE = QoSProfile(depth=50)
@@ -69,12 +70,12 @@ def test_cancel_and_bad_input(tmp_path, probe, processes):
     ask.publish(String(data=json.dumps({'request_id': 'c1', 'language': 'en',
                                         'text': 'Explain Kirchhoff laws and the capacitor in detail.'})))
     wait_until(lambda: answer_of(answers, 'c1'), 'a first sentence', 120)
-    cancel.publish(String(data='c1'))
+    cancel.publish(Cancel('c1').to_msg())
     wait_until(lambda: any(p['final'] for p in answer_of(answers, 'c1')), 'the end of c1', 60)
     assert len(answer_of(answers, 'c1')) < 8
-    for bad in ('not json', '{"text": "no id"}'):
+    for bad in ('not json', '{"text": "no id"}', '{"request_id": "x", "text": "hi", "segment_ids": [1e400]}'):
         ask.publish(String(data=bad))
-    wait_until(lambda: int(diag(diagnostics)[1].get('errors', 0)) >= 2, 'two errors reported')
+    wait_until(lambda: int(diag(diagnostics)[1].get('errors', 0)) >= 3, 'three errors reported')
     assert node.popen.poll() is None
 
 

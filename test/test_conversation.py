@@ -76,8 +76,14 @@ class Recorder(Outputs):
     def cancel(self, request_id):
         self.cancelled.append(request_id)
 
-    def say(self, request_id, text, language):
-        self.said.append((request_id, text))
+    def say(self, request_id, kind, part, text, language):
+        self.said.append((request_id, kind, part, text))
+
+    def students(self, segment_ids):
+        self.students_marked = getattr(self, 'students_marked', []) + list(segment_ids)
+
+    def lecture(self, action):
+        self.lectures = getattr(self, 'lectures', []) + [action]
 
     def state(self, state):
         self.states.append(state)
@@ -118,9 +124,9 @@ def answer_fully(dialogue, clock, request_id, sentences, declined=False, sources
     dialogue.answer(request_id, '', final=True, declined=declined, sources=sources)
     dialogue.milo_speaking(True)
     clock.now += 0.2
-    dialogue.audio_started(f'{request_id}#0', clock.now)
+    dialogue.audio_started(request_id, 'answer', clock.now)
     for i, sentence in enumerate(sentences):
-        dialogue.spoken(f'{request_id}#{i}', sentence, False)
+        dialogue.spoken(request_id, 'answer', sentence, False)
     dialogue.milo_speaking(False)
 
 
@@ -129,11 +135,12 @@ def test_in_lecture_mode_milo_answers_only_when_called(out, clock):
     dialogue.heard('Sorry sir, could you repeat the last value?', 'en', clock.now)
     assert out.asked == [] and out.said == []
     dialogue.heard('Milo, what is the unit of resistance?', 'en', clock.now - 0.3, lecture_id=4)
-    assert out.asked == [('q1', 'What is the unit of resistance?', 'en')]
+    (rid, text, language), = out.asked
+    assert (text, language) == ('What is the unit of resistance?', 'en')
     assert out.states[-1] == 'thinking'
-    answer_fully(dialogue, clock, 'q1', ['It is the ohm.', 'Source: lecture at 00:12.'])
-    assert [s for s in out.said if not s[0].endswith(':ack')] == [
-        ('q1#0', 'It is the ohm.'), ('q1#1', 'Source: lecture at 00:12.')]
+    answer_fully(dialogue, clock, rid, ['It is the ohm.', 'Source: lecture at 00:12.'])
+    assert [s for s in out.said if s[1] != 'ack'] == [
+        (rid, 'answer', 0, 'It is the ohm.'), (rid, 'answer', 1, 'Source: lecture at 00:12.')]
     (entry,) = out.logged
     assert (entry.outcome, entry.lecture_id, entry.mode, entry.language) == ('answered', 4, 'lecture', 'en')
     assert entry.spoken == 'It is the ohm. Source: lecture at 00:12.'
@@ -144,14 +151,15 @@ def test_in_lecture_mode_milo_answers_only_when_called(out, clock):
 def test_an_off_topic_question_is_logged_as_declined(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, who won the football world cup?', 'en', clock.now)
-    answer_fully(dialogue, clock, 'q1', ["We haven't covered that in class yet."], declined=True, sources=())
+    answer_fully(dialogue, clock, out.asked[0][0], ["We haven't covered that in class yet."],
+                 declined=True, sources=())
     assert out.logged[0].outcome == 'declined'
 
 
 def test_a_follow_up_is_asked_with_the_question_it_follows(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, what happens to the current when the voltage doubles?', 'en', clock.now)
-    answer_fully(dialogue, clock, 'q1', ['It doubles too.'])
+    answer_fully(dialogue, clock, out.asked[0][0], ['It doubles too.'])
     dialogue.heard('And why does it double, Milo?', 'en', clock.now)
     assert out.asked[-1][1] == 'What happens to the current when the voltage doubles? And why does it double?'
 
@@ -159,12 +167,13 @@ def test_a_follow_up_is_asked_with_the_question_it_follows(out, clock):
 def test_barge_in_cancels_and_logs_what_was_heard(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, explain the time constant.', 'en', clock.now)
-    dialogue.answer('q1', 'The time constant is R times C.', final=False)
-    dialogue.answer('q1', 'After one of them, the capacitor is at 63 percent.', final=False)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, 'The time constant is R times C.', final=False)
+    dialogue.answer(rid, 'After one of them, the capacitor is at 63 percent.', final=False)
     dialogue.milo_speaking(True)
     dialogue.speech(True, barge_in=True)
-    assert out.cancelled == ['q1']
-    dialogue.spoken('q1#0', 'The time constant', True)  # the TTS stopped mid-sentence
+    assert out.cancelled == [rid]
+    dialogue.spoken(rid, 'answer', 'The time constant', True)  # the TTS stopped mid-sentence
     (entry,) = out.logged
     assert (entry.outcome, entry.spoken) == ('interrupted', '')
     assert 'R times C' in entry.answer
@@ -197,7 +206,7 @@ def test_a_student_who_goes_on_talking_is_not_cut_off(out, clock):
     dialogue.heard('Milo, what is a capacitor?', 'en', clock.now)
     clock.now += 0.4
     dialogue.speech(True)  # more words come: that answer is dropped
-    assert out.cancelled == ['q1']
+    assert out.cancelled == [out.asked[0][0]]
     dialogue.speech(False)
     dialogue.heard('I mean the one in the flash circuit.', 'en', clock.now)
     assert out.asked[-1][1] == 'What is a capacitor? I mean the one in the flash circuit.'
@@ -207,7 +216,7 @@ def test_modes_switch_by_voice_and_by_command(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, question time.', 'en', clock.now)
     assert dialogue.mode == 'qa' and out.modes[-1] == 'qa'
-    assert 'Question time' in out.said[-1][1]
+    assert 'Question time' in out.said[-1][3]
     dialogue.heard('What is the unit of capacitance?', 'en', clock.now)
     assert out.asked[-1][1] == 'What is the unit of capacitance?'
     dialogue.heard("That's all for today.", 'en', clock.now)  # not a question
@@ -224,10 +233,10 @@ def test_modes_switch_by_voice_and_by_command(out, clock):
 def test_a_slow_answer_starts_with_an_acknowledgement(out, clock):
     dialogue = make(out, clock, ack_after_s=1.0)
     dialogue.heard('Milo, what is a volt?', 'en', clock.now)
-    acks = [s for s in out.said if s[0].endswith(':ack')]
+    acks = [s for s in out.said if s[1] == 'ack']
     clock.now += 1.1
     dialogue.tick()
-    assert len([s for s in out.said if s[0].endswith(':ack')]) == max(1, len(acks))
+    assert len([s for s in out.said if s[1] == 'ack']) == max(1, len(acks))
     # Fast answers teach the dialogue to expect speed: no acknowledgement up front any more.
     for _ in range(6):
         request_id = out.asked[-1][0]
@@ -236,7 +245,7 @@ def test_a_slow_answer_starts_with_an_acknowledgement(out, clock):
         dialogue.heard('Milo, what is an ampere?', 'en', clock.now)
     said_before = len(out.said)
     dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
-    assert not any(s[0].endswith(':ack') for s in out.said[said_before:])
+    assert not any(s[1] == 'ack' for s in out.said[said_before:])
 
 
 def test_milo_called_by_name_alone_takes_the_next_sentence(out, clock):
@@ -253,14 +262,15 @@ def test_milo_called_by_name_alone_takes_the_next_sentence(out, clock):
 def test_a_busy_brain_is_heard_and_an_early_barge_in_does_not_leave_milo_listening(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, what is a volt?', 'en', clock.now)
-    dialogue.answer('q1', "One moment, I'm still answering the previous question.", final=True, declined=True)
-    assert out.said[-1] == ('q1#0', "One moment, I'm still answering the previous question.")
-    dialogue.spoken('q1#0', 'One moment', False)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, "One moment, I'm still answering the previous question.", final=True, declined=True)
+    assert out.said[-1] == (rid, 'answer', 0, "One moment, I'm still answering the previous question.")
+    dialogue.spoken(rid, 'answer', 'One moment', False)
     assert out.logged[-1].outcome == 'declined'
     dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
     dialogue.milo_speaking(True)
     dialogue.barge_in()
-    assert out.cancelled == ['q2'] and out.logged[-1].outcome == 'interrupted'
+    assert out.cancelled == [out.asked[1][0]] and out.logged[-1].outcome == 'interrupted'
     dialogue.milo_speaking(False)
     assert out.states[-1] == 'idle', 'a barge-in alone is not someone speaking on'
 
@@ -268,4 +278,53 @@ def test_a_busy_brain_is_heard_and_an_early_barge_in_does_not_leave_milo_listeni
 def test_a_mode_switch_in_another_language_is_announced_in_english(out, clock):
     dialogue = make(out, clock)
     assert dialogue.set_mode('qa', 'ko', announce=True) == 'mode qa'
-    assert out.said[-1][1].startswith('Question time')
+    assert out.said[-1][3].startswith('Question time')
+
+
+def test_request_ids_differ_between_two_dialogues(clock):
+    """A restarted dialogue must never reuse the ids of the one before it."""
+    first, second = Recorder(), Recorder()
+    make(first, clock).heard('Milo, what is a volt?', 'en', clock.now)
+    make(second, clock).heard('Milo, what is a volt?', 'en', clock.now)
+    assert first.asked[0][0] != second.asked[0][0]
+
+
+def test_a_turn_the_brain_never_answers_fails_with_an_apology(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is a volt?', 'en', clock.now)
+    rid = out.asked[0][0]
+    clock.now += 19.0
+    dialogue.tick()
+    assert out.logged == []
+    clock.now += 1.5
+    dialogue.tick()
+    assert out.cancelled == [rid]
+    assert out.said[-1][:2] == (rid, 'apology') and 'Sorry' in out.said[-1][3]
+    assert out.logged[-1].outcome == 'failed' and out.states[-1] == 'idle'
+    dialogue.answer(rid, 'A late answer.', final=False)  # a stale answer is ignored
+    assert out.said[-1][1] == 'apology'
+
+
+def test_a_question_to_milo_is_recorded_as_a_student_s(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('The voltage doubles.', 'en', clock.now, segment_id=3)
+    dialogue.heard('Milo, what is a volt?', 'en', clock.now, segment_id=4)
+    assert out.students_marked == [4]
+    dialogue.set_mode('qa')
+    dialogue.heard('I think it is the unit of voltage.', 'en', clock.now, segment_id=5)  # a remark
+    assert out.students_marked == [4, 5]
+
+
+@pytest.mark.parametrize('heard, action', [
+    ('Milo, the class begins.', 'start'), ('Milo, le cours commence.', 'start'),
+    ('Milo, the class is over.', 'end'), ('Milo, le cours est terminé.', 'end'),
+    ("That's all for today, Milo.", 'end')])
+def test_the_class_starts_and_ends_by_voice(out, clock, heard, action):
+    dialogue = make(out, clock)
+    dialogue.heard(heard, 'fr' if 'cours' in heard else 'en', clock.now)
+    assert out.lectures == [action] and out.asked == []
+    assert out.said[-1][1] == 'announce'
+
+
+def test_asking_when_the_class_ends_is_a_question():
+    assert parse('Milo, when is the class over?').lecture_command is None

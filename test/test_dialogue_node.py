@@ -9,29 +9,35 @@ from harness import wait_until
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
-from milo_robot.nodes.vad_node import EVENTS_QOS, STATE_QOS
+from milo_robot.interfaces.payloads import Question, Transcript
+from milo_robot.interfaces.topics import EVENTS_QOS, STATE_QOS
 
 
-def test_malformed_messages_are_reported_and_the_next_question_is_asked(tmp_path, probe, processes):
+def test_malformed_messages_are_reported_and_the_next_question_is_asked(probe, processes):
     questions = probe.subscribe(String, '/brain/question', QoSProfile(depth=10))
-    states = probe.subscribe(String, '/robot/state', STATE_QOS)
+    states = probe.subscribe(String, '/robot/state', STATE_QOS.profile())
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
-    processes.node('dialogue_node', database=str(tmp_path / 'milo.db'))
+    processes.node('dialogue_node')
     wait_until(lambda: states.messages, 'the robot state')
-    finals = probe.publisher(String, '/asr/final', EVENTS_QOS)
+    finals = probe.publisher(String, '/asr/final', EVENTS_QOS.profile())
     for bad in ('not json', '[1, 2]', '{"text": "Milo, hi?"}',
                 '{"text": "Milo, what is a volt?", "language": "en", "wall_end": "soon"}',
                 '{"text": "Milo, what is a volt?", "language": "en", "segment_id": "seven"}'):
         finals.publish(String(data=bad))
-    probe.publisher(String, '/brain/answer', EVENTS_QOS).publish(String(data='{"request_id": 3}'))
-    finals.publish(String(data=json.dumps({'text': 'Milo, what is an ohm?', 'language': 'en',
-                                           'wall_end': 1.0, 'lecture_id': 1, 'segment_id': 4})))
+    probe.publisher(String, '/brain/answer', EVENTS_QOS.profile()).publish(String(data='{"request_id": 3}'))
+    for number in ('NaN', 'Infinity', '1e400', '-1', '10' * 200):
+        finals.publish(String(data='{"text": "Milo, what is a volt?", "language": "en", "start": 1.0, '
+                                   f'"end": {number}, "confidence": 0.9, "final": true}}'))
+    finals.publish(String(data=json.dumps({'text': 'x' * 70000})))
+    finals.publish(Transcript('Milo, what is an ohm?', 'en', 0.0, 1.0, 0.9, True, wall_end=1.0,
+                              lecture_id=1, segment_id=4).to_msg())
     wait_until(lambda: questions.messages, 'the good question to be asked')
-    asked = json.loads(questions.messages[0].data)
-    assert (asked['text'], asked['segment_ids']) == ('What is an ohm?', [4]), 'none of the bad ones'
+    asked = Question.from_msg(questions.messages[0])
+    assert (asked.text, asked.segment_ids) == ('What is an ohm?', (4,)), 'none of the bad ones'
+    assert len(questions.messages) == 1
 
     def reported():
         found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/dialogue']
-        return found and 'bad /' in found[-1].message and found[-1]
+        return any('/asr/final' in s.message for s in found) and found[-1]
     status = wait_until(reported, 'the bad messages in the diagnostics')
     assert dict((kv.key, kv.value) for kv in status.values)['mode'] == 'lecture'

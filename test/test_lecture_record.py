@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from milo_robot.hearing.lecture_record import (
+from milo_robot.record.lecture_record import (
     SCHEMA_VERSION,
     Lecture,
     LectureRecord,
@@ -49,10 +49,11 @@ def test_segments_are_read_back_as_written(record, path):
                 'whisper-base'),
         Segment(second, lecture_id, 5.0, 6.25, T0 + 10, T0 + 11, 'Question?', 'en', 0.5, 'student', ''),
     ]
-    assert record.lectures() == [Lecture(lecture_id, 'Thermodynamics', T0, None, 'fr')]
+    assert record.lectures() == [Lecture(lecture_id, 'Thermodynamics', T0, None, 'fr', '', 'set', 'fr,en')]
     record.end_lecture(lecture_id, now=T0 + 3600)
     record.end_lecture(lecture_id, now=T0 + 7200)  # the first end stands
-    assert record.lecture(lecture_id) == Lecture(lecture_id, 'Thermodynamics', T0, T0 + 3600, 'fr')
+    assert record.lecture(lecture_id) == Lecture(lecture_id, 'Thermodynamics', T0, T0 + 3600, 'fr', '', 'set',
+                                                 'fr,en')
     assert record.lecture(lecture_id + 1) is None
 
 
@@ -168,7 +169,7 @@ def test_committed_segments_survive_a_killed_writer(path):
     child = subprocess.Popen(
         [sys.executable, '-c', '\n'.join([
             'import sys, time',
-            'from milo_robot.hearing.lecture_record import LectureRecord',
+            'from milo_robot.record.lecture_record import LectureRecord',
             'record = LectureRecord(sys.argv[1])',
             'lecture_id = record.start_lecture()',
             'for i in range(3):',
@@ -243,16 +244,22 @@ def test_format_clock_refuses_negative_times():
 
 def test_the_question_log_keeps_each_question_and_its_outcome(record):
     lecture = record.start_lecture(now=T0)
-    record.log_question(QuestionEntry(lecture, T0 + 60, 'Milo, what is a volt?', 'What is a volt?', 'en',
+    record.log_question(QuestionEntry('r1', lecture, T0 + 60, 'Milo, what is a volt?', 'What is a volt?',
+                                      'en',
                                       'lecture', 'answered', 'The unit of voltage.', 'The unit of voltage.',
                                       ('notes: circuits.md',), 1.25))
-    record.log_question(QuestionEntry(lecture, T0 + 90, 'Milo, and why?', 'What is a volt? And why?', 'en',
+    record.log_question(QuestionEntry('r2', lecture, T0 + 90, 'Milo, and why?', 'What is a volt? And why?',
+                                      'en',
                                       'lecture', 'interrupted', 'Because. It is.', 'Because.', (), None))
     first, second = record.questions(lecture)
     assert (first.outcome, first.sources, first.latency_s) == ('answered', ('notes: circuits.md',), 1.25)
     assert (second.outcome, second.spoken, second.latency_s) == ('interrupted', 'Because.', None)
     with pytest.raises(ValueError, match='outcome'):
-        record.log_question(QuestionEntry(lecture, T0, 'x', 'x', 'en', 'qa', 'ignored'))
+        record.log_question(QuestionEntry('r3', lecture, T0, 'x', 'x', 'en', 'qa', 'ignored'))
+    # The same entry delivered twice (its writer restarted) is stored once.
+    assert record.log_question(QuestionEntry('r1', lecture, T0 + 60, 'again', 'again', 'en', 'qa',
+                                             'answered')) is None
+    assert len(record.questions(lecture)) == 2
 
 
 def test_a_version_1_record_gains_the_question_log(path):
@@ -266,7 +273,7 @@ def test_a_version_1_record_gains_the_question_log(path):
     conn.close()
     with LectureRecord(path) as record:
         assert record.lectures()[0].title == 'old'
-        record.log_question(QuestionEntry(1, T0, 'q', 'q', 'fr', 'qa', 'declined'))
+        record.log_question(QuestionEntry('r4', 1, T0, 'q', 'q', 'fr', 'qa', 'declined'))
         assert len(record.questions()) == 1
 
 
@@ -279,3 +286,53 @@ def test_the_dialogue_can_mark_a_question_as_a_student_s(record):
     assert [s.id for s in record.segments(role='teacher')] == [first]
     with pytest.raises(ValueError):
         record.set_role([first], 'robot')
+
+
+def test_the_record_is_private_to_milo(tmp_path):
+    path = tmp_path / 'records' / 'milo.db'
+    LectureRecord(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_courses_titles_and_languages_of_lectures(record):
+    lecture = record.start_lecture(now=T0, course='Circuits')
+    record.append(lecture, 0.0, 2.0, 'Bonjour.', 'fr', 0.9)
+    record.append(lecture, 3.0, 5.0, 'Hello.', 'en', 0.9)
+    record.set_title(lecture, 'Ohm\'s law', 'announced')
+    record.set_title(lecture, 'Loi d\'Ohm', 'set')
+    record.set_title(lecture, 'What the model wrote', 'model')  # a person's title is kept
+    got = record.lecture(lecture)
+    assert (got.course, got.title, got.title_source, got.language, got.languages) == (
+        'Circuits', "Loi d'Ohm", 'set', 'fr', 'fr,en')
+    assert record.open_lecture() == got
+    record.end_lecture(lecture, now=T0 + 5400)
+    assert record.open_lecture() is None and record.lecture(lecture).duration_s == 5400
+    assert record.courses() == ['Circuits']
+
+
+def test_forget_erases_a_lecture_with_its_questions_and_summary(record, path):
+    keep = record.start_lecture(now=T0)
+    record.append(keep, 0.0, 1.0, 'Kept words.', 'en', 0.9)
+    gone = record.start_lecture(now=T0 + 100)
+    record.append(gone, 0.0, 1.0, 'A secret remark about Ohm.', 'en', 0.9)
+    record.log_question(QuestionEntry('x1', gone, T0 + 101, 'Milo?', 'Q?', 'en', 'qa', 'declined'))
+    record.save_summary(gone, 'en', 'small', {'key_points': []})
+    counts = record.forget(gone)
+    assert counts == {'segments': 1, 'questions': 1, 'summaries': 1}
+    assert record.lecture(gone) is None and record.summary(gone) is None
+    assert [s.text for s in record.segments()] == ['Kept words.']
+    record.close()
+    assert b'secret remark' not in path.read_bytes(), 'the words are gone from the file itself'
+    with pytest.raises(ValueError):
+        LectureRecord(path).forget(gone)
+
+
+def test_retention_erases_old_ended_lectures_only(record):
+    old = record.start_lecture(now=T0)
+    record.end_lecture(old, now=T0 + 10)
+    still_open = record.start_lecture(now=T0 + 20)
+    recent = record.start_lecture(now=T0 + 40 * 86400)
+    record.end_lecture(recent, now=T0 + 40 * 86400 + 10)
+    assert record.forget_older_than(30, now=T0 + 41 * 86400) == [old]
+    assert [lec.id for lec in record.lectures()] == [still_open, recent]

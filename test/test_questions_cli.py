@@ -7,7 +7,7 @@ import io
 import subprocess
 import sys
 
-from milo_robot.hearing.lecture_record import LectureRecord, QuestionEntry
+from milo_robot.record.lecture_record import LectureRecord, QuestionEntry
 
 
 def milo(*args):
@@ -19,12 +19,15 @@ def test_the_teacher_reads_the_latest_lecture_s_questions(tmp_path):
     db = tmp_path / 'milo.db'
     with LectureRecord(db) as record:
         old = record.start_lecture(now=1_800_000_000.0)
-        record.log_question(QuestionEntry(old, 1_800_000_100.0, 'Milo, old?', 'Old?', 'en', 'qa', 'declined'))
+        record.log_question(QuestionEntry('r1', old, 1_800_000_100.0, 'Milo, old?', 'Old?', 'en', 'qa',
+                                          'declined'))
         new = record.start_lecture(now=1_800_090_000.0)
-        record.log_question(QuestionEntry(new, 1_800_090_100.0, 'Milo, what is a volt?', 'What is a volt?',
+        record.log_question(QuestionEntry('r2', new, 1_800_090_100.0, 'Milo, what is a volt?',
+                                          'What is a volt?',
                                           'en', 'lecture', 'answered', 'The unit of voltage.',
                                           'The unit of voltage.', ('notes: circuits.md',), 1.4))
-        record.log_question(QuestionEntry(new, 1_800_090_200.0, 'Milo, why?', 'What is a volt? Why?', 'en',
+        record.log_question(QuestionEntry('r3', new, 1_800_090_200.0, 'Milo, why?', 'What is a volt? Why?',
+                                          'en',
                                           'lecture', 'interrupted', 'Because. More.', 'Because.', (), None))
     text = milo('questions', '--database', str(db))
     assert text.returncode == 0, text.stderr

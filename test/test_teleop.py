@@ -14,7 +14,7 @@ from geometry_msgs.msg import Twist
 from harness import wait_until
 from std_msgs.msg import Empty, String
 
-from milo_robot.nodes.vad_node import STATE_QOS
+from milo_robot.interfaces.topics import STATE_QOS
 from milo_robot.teleop.keymap import PHRASES, action_for
 
 LEFT = '\x1bOD'  # what a terminal sends in keypad mode, which curses turns on
@@ -64,7 +64,7 @@ def test_keys_drive_the_head_estop_speech_and_modes(probe):
     say = probe.subscribe(String, '/tts/say')
     modes = probe.subscribe(String, '/dialogue/set_mode')
     # Transient-local, like the dialogue node's: the teleop sees it whenever it joins.
-    probe.node.create_publisher(String, '/dialogue/mode', STATE_QOS).publish(String(data='lecture'))
+    probe.node.create_publisher(String, '/dialogue/mode', STATE_QOS.profile()).publish(String(data='lecture'))
     terminal = Terminal([sys.executable, '-m', 'milo_robot.cli.main', 'teleop'])
     try:
         wait_until(lambda: 'Milo teleop' in terminal.read(), 'the teleop screen')

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from milo_robot.hearing.lecture_record import LectureRecord
 from milo_robot.models import ModelError
+from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.answer import DECLINE, Brain, detect_language
 from milo_robot.thinking.llm import load_llm, model_file
 from milo_robot.thinking.retrieval import (

@@ -11,8 +11,8 @@ from sensor_msgs.msg import Image
 from signals import read_wav
 from std_msgs.msg import Bool, Empty, Float32, String
 
-from milo_robot.nodes.audio_msgs import msg_to_frame, stamp_seconds
-from milo_robot.nodes.vad_node import SPEAKER_AUDIO_QOS
+from milo_robot.interfaces.audio import msg_to_frame, stamp_seconds
+from milo_robot.interfaces.topics import SPEAKER_AUDIO_QOS
 
 LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 RELIABLE = QoSProfile(depth=50)
@@ -28,7 +28,7 @@ def start_tts(tmp_path, probe, processes, **params):
         'speaking': probe.subscribe(Bool, '/tts/speaking', LATCHED),
         'mouth': probe.subscribe(Float32, '/tts/mouth', 10),
         'spoken': probe.subscribe(String, '/tts/spoken', RELIABLE),
-        'played': probe.subscribe(Image, '/speaker/audio', SPEAKER_AUDIO_QOS),
+        'played': probe.subscribe(Image, '/speaker/audio', SPEAKER_AUDIO_QOS.profile()),
         'diagnostics': probe.subscribe(DiagnosticArray, '/diagnostics'),
     }
     node = processes.node('tts_node', output='wav', output_wav=str(tmp_path / 'speech.wav'), **params)
@@ -43,8 +43,8 @@ def test_speaks_a_request_with_mouth_and_echo_reference(tmp_path, probe, process
     say.publish(String(data=json.dumps({'text': 'Hello. I am Milo, a student robot.',
                                         'language': 'en', 'request_id': 'r1'})))
     spoken = json.loads(t['spoken'].wait_for(1, 'the spoken report')[0].data)
-    assert spoken == {'request_id': 'r1', 'text': 'Hello. I am Milo, a student robot.',
-                      'interrupted': False}
+    assert spoken == {'request_id': 'r1', 'kind': 'direct', 'part': 0,
+                      'text': 'Hello. I am Milo, a student robot.', 'interrupted': False}
     wait_until(lambda: [m.data for m in t['speaking'].messages][-1] is False, 'speaking false')
     assert [m.data for m in t['speaking'].messages] == [False, True, False]
     seconds = len(read_wav(tmp_path / 'speech.wav')[0]) / 22050

@@ -11,24 +11,30 @@ import struct
 
 import numpy as np
 
+from milo_robot.devices import check_plugged
+
 _HEADER_BYTES = 44
 
 
 class WavSpeaker:
-    """Append int16 mono samples at `rate` to `path` (created, or replaced)."""
+    """Append int16 mono samples at `rate` to `path` (created, or replaced unless `append`)."""
 
-    def __init__(self, path: str, rate: int):
-        """Create the file with an empty but valid WAV header."""
+    def __init__(self, path: str, rate: int, append: bool = False):
+        """Create the file with an empty but valid WAV header; `append` continues one of this rate.
+
+        Appending is how a reopened sim device goes on: what was played before stays in the file.
+        """
         self.path, self.rate = path, rate
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
-        self._file = open(path, 'w+b')
-        self._data_bytes = 0
+        self._data_bytes = _continued_bytes(path, rate) if append else 0
+        self._file = open(path, 'r+b' if self._data_bytes else 'w+b')
         self._write_header()
         self._file.flush()
 
     def play(self, samples: np.ndarray) -> None:
-        """Append samples and update the header."""
+        """Append samples and update the header (OSError while the sim device is unplugged)."""
+        check_plugged(self.path, 'sim speaker')
         data = samples.astype('<i2', copy=False).tobytes()
         self._file.seek(_HEADER_BYTES + self._data_bytes)
         self._file.write(data)
@@ -51,3 +57,15 @@ class WavSpeaker:
         # fmt chunk: PCM, 1 channel, rate, byte rate, block align 2, 16 bits per sample
         self._file.write(b'fmt ' + struct.pack('<IHHIIHH', 16, 1, 1, self.rate, self.rate * 2, 2, 16))
         self._file.write(b'data' + struct.pack('<I', self._data_bytes))
+
+
+def _continued_bytes(path: str, rate: int) -> int:
+    """Return the audio bytes of an existing WAV file written here at `rate`, or 0 to start afresh."""
+    try:
+        with open(path, 'rb') as f:
+            header = f.read(_HEADER_BYTES)
+    except OSError:
+        return 0
+    if len(header) < _HEADER_BYTES or header[:4] != b'RIFF' or struct.unpack('<I', header[24:28])[0] != rate:
+        return 0
+    return struct.unpack('<I', header[40:44])[0]

@@ -135,4 +135,47 @@ def conversation() -> dict:
     return out
 
 
-BENCHMARKS = (conversation,)
+
+def grouping() -> dict:
+    """Memory of the whole graph at rest: light nodes sharing one process, against one each.
+
+    Each layout runs for 60 s on a looped quiet input (models loaded, nothing said), and the
+    peak sums of PSS and RSS over every process are kept. Measured in one run, so the two compare.
+    """
+    from milo_robot.graph import parameter_specs, plan, record_overrides
+    from milo_robot.supervisor import supervise
+
+    out_dir = os.path.join(data_root(), 'build', 'bench', 'grouping')
+    os.makedirs(out_dir, exist_ok=True)
+    wav = os.path.join(out_dir, 'quiet.wav')
+    subprocess.run([sys.executable, '-c', 'import numpy, sys; from milo_robot.audio.wav_speaker import '
+                    'WavSpeaker as W; w = W(sys.argv[1], 16000); w.play(numpy.zeros(16000, "int16")); '
+                    'w.close()', wav], check=True)
+    peaks = {}
+    for grouped in (True, False):
+        sets = ['microphone.loop=true', *record_overrides(f'{out_dir}/milo.db', parameter_specs()),
+                f'tts.output_wav={out_dir}/speech.wav', f'audio_monitor.output_wav={out_dir}/heard.wav',
+                f'body.latch_file={out_dir}/estop.latch']
+        launches, errors = plan(True, (), sets, wav, grouped=grouped)
+        if errors:
+            raise RuntimeError('; '.join(errors))
+        memory = MemoryWatch()
+        with open(os.path.join(out_dir, f'nodes-{"grouped" if grouped else "separate"}.log'), 'w') as log:
+            supervisor = supervise(launches, out=log)
+            memory.start(supervisor.children)
+            threading.Timer(60.0, supervisor.request_stop).start()
+            supervisor.run()
+        memory.stop()
+        peaks[grouped] = memory
+    note = '60 s at rest in sim mode (models loaded); peak sum over all processes'
+    return {
+        'total_pss_grouped_mb': result([peaks[True].peak_pss], 'MB', COMMAND, note + '; light nodes '
+                                       'in one process (the default)'),
+        'total_pss_separate_mb': result([peaks[False].peak_pss], 'MB', COMMAND, note + '; one '
+                                        'process per node (milo up --separate)'),
+        'total_rss_grouped_mb': result([peaks[True].peak_rss], 'MB', COMMAND, note),
+        'total_rss_separate_mb': result([peaks[False].peak_rss], 'MB', COMMAND, note),
+    }
+
+
+BENCHMARKS = (conversation, grouping)

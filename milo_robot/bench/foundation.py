@@ -67,9 +67,8 @@ def frame_latency() -> dict:
     """Latency from a frame's last sample being captured to its arrival in another process."""
     import rclpy
     from rclpy.time import Time
-    from sensor_msgs.msg import Image
 
-    from milo_robot.nodes.audio_msgs import AUDIO_QOS, AUDIO_TOPIC
+    from milo_robot.interfaces.topics import AUDIO_FRAMES
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = _write_wav(os.path.join(tmp, 'tone.wav'), _tone(10.0, 16000), 16000)
@@ -81,7 +80,7 @@ def frame_latency() -> dict:
             captured = Time.from_msg(msg.header.stamp).nanoseconds + msg.width * 62_500  # 1/16 kHz
             latencies.append((node.get_clock().now().nanoseconds - captured) / 1e6)
 
-        node.create_subscription(Image, AUDIO_TOPIC, arrived, AUDIO_QOS)
+        AUDIO_FRAMES.subscription(node, arrived)
         mic = _start([sys.executable, '-m', 'milo_robot.nodes.microphone_node', '--ros-args',
                       '-p', 'backend:=wav', '-p', f'wav_file:={wav}', '-p', 'exit_at_end:=true',
                       '-p', 'wait_for_subscribers:=1'])

@@ -4,8 +4,8 @@
 
 import sys
 
-from milo_robot.hearing.lecture_record import LectureRecord, RecordError
 from milo_robot.models import ModelError
+from milo_robot.record.lecture_record import LectureRecord, RecordError
 from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.llm import PROFILES, load_llm
 from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages, text_lecture_segments

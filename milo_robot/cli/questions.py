@@ -7,7 +7,7 @@ import sys
 import time
 
 from milo_robot.graph import resolve_path
-from milo_robot.hearing.lecture_record import LectureRecord, RecordError
+from milo_robot.record.lecture_record import LectureRecord, RecordError
 
 
 def add_parser(commands) -> None:

@@ -26,6 +26,16 @@ MODE_COMMANDS = {
                         r"mets.toi en veille)\b", re.I),
 }
 
+# Lecture commands: the teacher opens or closes the class for Milo.
+LECTURE_COMMANDS = {
+    'start': re.compile(r"\b(the (class|lecture|course) (begins|starts|is starting)|let.s (begin|start) "
+                        r"the (class|lecture)|start (the|a) (new )?(class|lecture)|le cours commence|"
+                        r"on commence le cours|d[ée]but du cours|le cours d[ée]marre)\b", re.I),
+    'end': re.compile(r"\b(the (class|lecture|course) is (over|finished|done)|end of (the )?(class|"
+                      r"lecture)|that.s (all|it) for today|le cours est (termin[ée]e?|fini)|fin du cours|"
+                      r"c.est (fini|tout) pour aujourd.hui)\b", re.I),
+}
+
 _QUESTION_START = re.compile(
     r"^\W*(what|why|how|when|where|who|which|whose|is|are|can|could|does|do|did|should|would|will|"
     r"explain|tell me|quel(le)?s?|pourquoi|comment|quand|o[uù]|qui|combien|est.ce|peux|pouvez|"
@@ -39,6 +49,7 @@ class Utterance:
     text: str  # without Milo's name
     addressed: bool
     command: Optional[str] = None  # a mode, when the sentence asks to switch to it
+    lecture_command: Optional[str] = None  # 'start' or 'end', when it opens or closes the class
 
     @property
     def is_question(self) -> bool:
@@ -60,7 +71,11 @@ def parse(text: str) -> Utterance:
     rest = rest.strip(' ,')
     rest = rest[:1].upper() + rest[1:]
     command = next((mode for mode, pattern in MODE_COMMANDS.items() if pattern.search(rest)), None)
+    lecture = next((action for action, pattern in LECTURE_COMMANDS.items() if pattern.search(rest)),
+                   None)
     # A command is a short sentence: a question that mentions "question time" is still a question.
-    if command and len(rest.split()) > 7:
-        command = None
-    return Utterance(rest, True, command)
+    if len(rest.split()) > 7:
+        command = lecture = None
+    if rest.rstrip().endswith('?'):  # "Milo, when is the class over?" asks, it does not close the class
+        lecture = None
+    return Utterance(rest, True, command, lecture)

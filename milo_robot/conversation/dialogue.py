@@ -7,6 +7,7 @@ and carries out what it asks for through an `Outputs` object, so all of it is te
 """
 
 import itertools
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Optional
@@ -14,11 +15,17 @@ from typing import Optional
 from milo_robot.conversation.addressing import parse
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.conversation.turns import looks_unfinished
-from milo_robot.hearing.lecture_record import QuestionEntry
+from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
-MODES = ('lecture', 'qa', 'sleep')
 CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
 ACK = {'en': 'Hmm.', 'fr': 'Hmm.'}
+APOLOGY = {'en': "Sorry, I can't answer right now.", 'fr': 'Désolé, je ne peux pas répondre pour '
+           "l'instant."}
+LECTURE_SAID = {
+    'start': {'en': "The class begins. I'm listening.", 'fr': "Le cours commence. J'écoute."},
+    'end': {'en': "The class is over. I'll write the summary.",
+            'fr': 'Le cours est terminé. Je vais écrire le résumé.'},
+}
 MODE_SAID = {
     'qa': {'en': 'Question time! Ask me anything about the lecture.',
            'fr': "C'est l'heure des questions ! Demandez-moi ce que vous voulez sur le cours."},
@@ -36,8 +43,14 @@ class Outputs:
     def cancel(self, request_id: str) -> None:
         """Tell the brain to stop answering."""
 
-    def say(self, request_id: str, text: str, language: str) -> None:
-        """Have the TTS speak."""
+    def say(self, request_id: str, kind: str, part: int, text: str, language: str) -> None:
+        """Have the TTS speak (`kind`: answer, ack, announce or apology; `part`: sentence number)."""
+
+    def students(self, segment_ids: tuple) -> None:
+        """Record that these lecture segments were spoken by a student."""
+
+    def lecture(self, action: str) -> None:
+        """Start or end the lecture (a voice command)."""
 
     def state(self, state: str) -> None:
         """Publish the robot state (idle, listening, thinking, speaking, sleep)."""
@@ -67,6 +80,7 @@ class Turn:
     segment_ids: tuple = ()
     sentences: list = field(default_factory=list)
     first_part_at: Optional[float] = None
+    last_news_at: float = 0.0  # the brain's or the voice's latest report on this turn
     first_audio_at: Optional[float] = None
     sources: tuple = ()
     declined: bool = False
@@ -74,10 +88,6 @@ class Turn:
     acked: bool = False
     spoken: list = field(default_factory=list)
     reported: int = 0  # sentences the TTS reported as played (or cut)
-
-    def speech_id(self, index: int) -> str:
-        """Return the TTS request id of sentence `index`: one each, so each is reported."""
-        return f'{self.request_id}#{index}'
 
 
 @dataclass
@@ -97,12 +107,15 @@ class Dialogue:
 
     def __init__(self, out: Outputs, mode: str = 'lecture', continuation_s: float = 0.8,
                  ack_after_s: float = 1.0, resume_window_s: float = 1.0,
-                 memory: Optional[ConversationMemory] = None, clock=time.time):
+                 memory: Optional[ConversationMemory] = None, clock=time.time,
+                 turn_timeout_s: float = 20.0):
         """`continuation_s`: how long to wait for the rest of an unfinished sentence.
 
         `ack_after_s`: an answer expected later than this gets a short acknowledgement first.
         `resume_window_s`: a student who speaks again this soon after a question is still asking
         it: the answer is cancelled and the words are joined.
+        `turn_timeout_s`: a turn with no news from the brain or the voice for this long failed
+        (one of them is down): Milo apologises, logs it as failed and listens again.
         """
         self.out = out
         self.mode = mode
@@ -112,6 +125,9 @@ class Dialogue:
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[_Pending] = None
+        self.turn_timeout_s = turn_timeout_s
+        # Request ids are unique across restarts: a restarted dialogue never matches a stale answer.
+        self._id_prefix = secrets.token_hex(3)
         self._ids = itertools.count(1)
         self._expected_s = ack_after_s  # running estimate of question → first sentence
         self._user_speaking = False
@@ -172,13 +188,14 @@ class Dialogue:
         if turn is None:
             return  # cancelled or unknown: nothing more to say
         now = self.clock()
+        turn.last_news_at = now
         if final and text:  # a last word that came with the end (the brain is busy, say)
             self.answer(request_id, text, False)
         if not final:
             if turn.first_part_at is None:
                 turn.first_part_at = now
                 self._expected_s = 0.7 * self._expected_s + 0.3 * (now - turn.asked_at)
-            self.out.say(turn.speech_id(len(turn.sentences)), text, turn.language)
+            self.out.say(turn.request_id, 'answer', len(turn.sentences), text, turn.language)
             turn.sentences.append(text)
             return
         turn.brain_done, turn.declined, turn.sources = True, declined, tuple(sources)
@@ -187,18 +204,21 @@ class Dialogue:
         elif turn.reported == len(turn.sentences):
             self._finish(turn, 'declined' if declined else 'answered')
 
-    def audio_started(self, speech_id: str, at: float) -> None:
-        """Note that the TTS played the first sound of a request."""
-        turn = self._turn_of(speech_id)
-        if turn is not None and turn.first_audio_at is None:
+    def audio_started(self, request_id: str, kind: str, at: float) -> None:
+        """Note that the TTS played the first sound of a request (an answer's sentence or its ack)."""
+        turn = self.turns.get(request_id)
+        if turn is not None:
+            turn.last_news_at = self.clock()
+        if turn is not None and kind == 'answer' and turn.first_audio_at is None:
             turn.first_audio_at = at
             self.out.note(f'  Milo starts answering {at - turn.ended_at:.2f} s after the question')
 
-    def spoken(self, speech_id: str, text: str, interrupted: bool) -> None:
+    def spoken(self, request_id: str, kind: str, text: str, interrupted: bool) -> None:
         """Take the words heard of a sentence, from the TTS (interrupted: it was cut short)."""
-        turn = self._turn_of(speech_id)
-        if turn is None:
+        turn = self.turns.get(request_id)
+        if turn is None or kind != 'answer':
             return
+        turn.last_news_at = self.clock()
         turn.reported += 1
         if text:
             turn.spoken.append(text)
@@ -222,8 +242,7 @@ class Dialogue:
             self.out.mode(mode)
             self.out.note(f'mode → {mode}')
             if announce:
-                language = language if language in MODE_SAID[mode] else 'en'
-                self.out.say(f'mode-{next(self._ids)}', MODE_SAID[mode][language], language)
+                self._announce(MODE_SAID[mode], language)
             self._update_state()
         return f'mode {mode}'
 
@@ -234,24 +253,44 @@ class Dialogue:
             pending, self._pending = self._pending, None
             self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id,
                        pending.segment_ids)
-        for turn in self.turns.values():
+        for turn in list(self.turns.values()):
             if not turn.acked and turn.first_part_at is None and now - turn.asked_at >= self.ack_after_s:
                 self._acknowledge(turn)
+            if now - max(turn.asked_at, turn.last_news_at) >= self.turn_timeout_s:
+                self._fail(turn)
 
     # --- inside ----------------------------------------------------------------------------------
 
-    def _turn_of(self, speech_id: str) -> Optional[Turn]:
-        """Return the turn a TTS request belongs to (`Turn.speech_id`), if it is still open."""
-        return self.turns.get(speech_id.split('#')[0])
+    def _new_id(self, kind: str) -> str:
+        return f'{self._id_prefix}-{kind}{next(self._ids)}'
+
+    def _announce(self, said: dict, language: str) -> None:
+        language = language if language in said else 'en'
+        self.out.say(self._new_id('s'), 'announce', 0, said[language], language)
+
+    def _fail(self, turn: Turn) -> None:
+        """Give up on a turn the brain or the voice stopped answering: say sorry, log it, listen."""
+        self.out.cancel(turn.request_id)
+        self.out.note('  no answer in time: the brain or the voice is not responding')
+        self.out.say(turn.request_id, 'apology', 0, APOLOGY.get(turn.language, APOLOGY['en']),
+                     turn.language)
+        self._finish(turn, 'failed')
 
     def _turn(self, text: str, language: str, ended_at: float, lecture_id, segment_ids=()) -> None:
         utterance = parse(text)
+        if utterance.lecture_command and utterance.addressed:
+            self.out.lecture(utterance.lecture_command)
+            self.out.note(f'lecture {utterance.lecture_command} (voice)')
+            self._announce(LECTURE_SAID[utterance.lecture_command], language)
+            return
         if utterance.command and (utterance.addressed or self.mode == 'qa'):
             if self.mode != 'sleep' or utterance.command != 'sleep':
                 self.set_mode(utterance.command, language, announce=True)
             return
         if self.mode == 'sleep':
             return
+        if self.mode == 'qa' and segment_ids:
+            self.out.students(tuple(segment_ids))  # question time: the class speaks, not the teacher
         now = self.clock()
         if utterance.addressed and not utterance.text.strip(' ?.!,'):
             self._called_at = now  # just the name: the question comes next
@@ -262,8 +301,10 @@ class Dialogue:
         if self.mode == 'qa' and not (utterance.addressed or called or utterance.is_question):
             return
         self._called_at = float('-inf')
+        if self.mode == 'lecture' and segment_ids:
+            self.out.students(tuple(segment_ids))  # a question to Milo is a student's, not the lecture
         question, follow_up = self.memory.with_context(utterance.text)
-        request_id = f'q{next(self._ids)}'
+        request_id = self._new_id('q')
         turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now,
                     tuple(segment_ids))
         self.turns[request_id] = turn
@@ -277,7 +318,7 @@ class Dialogue:
     def _acknowledge(self, turn: Turn) -> None:
         turn.acked = True
         if not self._milo_speaking:
-            self.out.say(f'{turn.request_id}:ack', ACK.get(turn.language, ACK['en']), turn.language)
+            self.out.say(turn.request_id, 'ack', 0, ACK.get(turn.language, ACK['en']), turn.language)
 
     def _resume(self, turn: Turn) -> None:
         """Drop the answer of a student who was not done; keep the words for the rest of the turn."""
@@ -299,9 +340,10 @@ class Dialogue:
         latency = None if turn.first_audio_at is None else round(turn.first_audio_at - turn.ended_at, 3)
         if outcome == 'answered':
             self.memory.remember(turn.question, answer)
-        self.out.log(QuestionEntry(turn.lecture_id, turn.ended_at, turn.heard, turn.question,
-                                   turn.language, turn.mode, outcome, answer, spoken, turn.sources,
-                                   latency))
+        self.out.log(QuestionEntry(turn.request_id, turn.lecture_id, turn.ended_at, turn.heard[:4000],
+                                   turn.question[:4000], turn.language, turn.mode, outcome,
+                                   answer[:4000], spoken[:4000], turn.sources[:64],
+                                   None if latency is None else min(max(latency, 0.0), 3600.0)))
         sources = ', '.join(turn.sources) or 'none'
         self.out.note(f'  {outcome}: {answer or "(nothing)"} [sources: {sources}; latency '
                       f'{"-" if latency is None else f"{latency:.2f} s"}]')

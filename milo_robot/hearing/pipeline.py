@@ -102,15 +102,29 @@ class SegmentTranscriber:
     def push_event(self, event: SpeechEvent) -> list:
         """Start or end a segment; return the transcripts that result."""
         if event.kind == 'start':
-            self._active_since = event.start
-            self._fed_until = event.start
-            self.engine.begin(self.clock(event.start))
-            return self._feed(float('inf'))
-        if self._active_since is None:
-            return []  # an end without its start (this node started mid-segment)
-        partials = self._feed(event.end)
+            return self._begin(event.start)
+        # An end whose start this node missed (it restarted mid-segment): the end event still
+        # says where the segment began, and the ring holds what was heard since the restart.
+        partials = self._begin(event.start) if self._active_since is None else []
+        return partials + self._end(event.end)
+
+    def flush(self) -> list:
+        """End the open segment at the last audio received (the node is stopping); return its final."""
+        if self._active_since is None or not self._ring:
+            return []
+        last_start, samples = self._ring[-1]
+        return self._end(last_start + len(samples) / SAMPLE_RATE)
+
+    def _begin(self, start: float) -> list:
+        self._active_since = start
+        self._fed_until = start
+        self.engine.begin(self.clock(start))
+        return self._feed(float('inf'))
+
+    def _end(self, end: float) -> list:
+        partials = self._feed(end)
         self._active_since = None
-        final = self.engine.finish(self.clock(event.end))
+        final = self.engine.finish(self.clock(end))
         return partials + ([final] if final.text else [])
 
     def _feed(self, until: float) -> list:

@@ -232,3 +232,23 @@ class LectureState(Payload):
     title: str = field(Text(200), '', 'its title')
     started_at: Optional[float] = field(Maybe(_wall), None, 'wall time (unix s)')
     ended_at: Optional[float] = field(Maybe(_wall), None, 'wall time (unix s)')
+
+
+@dataclass(frozen=True)
+class Faces(Payload):
+    """`/camera/faces`: where faces are in the processed frame (boxes only: no image, nobody named)."""
+
+    stamp: float = field(_wall, doc='when the frame was taken (unix s)')
+    width: int = field(Integer(1, 4096), doc='processed frame width (px)')
+    height: int = field(Integer(1, 4096), doc='processed frame height (px)')
+    ids: tuple = field(ListOf(Integer(0, 2**31)), (), 'track ids, stable across frames')
+    boxes: tuple = field(ListOf(ListOf(Number(0.0, 4096.0), 4)), (), 'x, y, w, h of each face (px)')
+    mouth: tuple = field(ListOf(Number(0.0, 1000.0)), (), 'mouth motion of each face (a speaking cue)')
+    gaze: str = field(Text(40), '', 'why the head looks where it does (teacher, scan, addressee...)')
+
+    def check(self):
+        """Require one box and one mouth value per id."""
+        if not len(self.ids) == len(self.boxes) == len(self.mouth):
+            raise PayloadError('Faces: ids, boxes and mouth must have the same length')
+        if any(len(box) != 4 for box in self.boxes):
+            raise PayloadError('Faces: each box is x, y, w, h')

@@ -122,7 +122,7 @@ ASR_PARTIAL = Topic('/asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), (),
 ASR_FINAL = Topic('/asr/final', _S, EVENTS_QOS, p.Transcript, ('asr',), ('dialogue', 'brain'),
                   'final transcript of a segment, once saved in the record')
 BRAIN_QUESTION = Topic('/brain/question', _S, COMMAND_QOS, p.Question, ('dialogue', 'web'),
-                       ('brain',), 'a question to answer')
+                       ('brain', 'camera'), 'a question to answer')
 BRAIN_CANCEL = Topic('/brain/cancel', _S, COMMAND_QOS, p.Cancel, ('dialogue', 'web'), ('brain',),
                      'stop answering a question')
 BRAIN_ANSWER = Topic('/brain/answer', _S, EVENTS_QOS, p.AnswerPart, ('brain',), ('dialogue', 'web'),
@@ -156,7 +156,7 @@ LECTURE_COMMAND = Topic('/lecture/command', _S, COMMAND_QOS, p.LectureCommand, (
 LECTURE_CURRENT = Topic('/lecture/current', _S, STATE_QOS, p.LectureState, ('asr',),
                         ('brain', 'body', 'web'), 'the lecture being recorded')
 JOINT_STATES = Topic('/joint_states', 'sensor_msgs/msg/JointState', SENSOR_QOS, None, ('body',),
-                     ('web',), 'head joints as the firmware reports them (radians)')
+                     ('camera', 'web'), 'head joints as the firmware reports them (radians)')
 BODY_ESTOPPED = Topic('/body/estopped', 'std_msgs/msg/Bool', STATE_QOS, None, ('body',), ('web',),
                       'whether the emergency stop is latched')
 BODY_JOINT_COMMANDS = Topic('/body/joint_commands', 'sensor_msgs/msg/JointState', SENSOR_QOS, None,
@@ -169,6 +169,16 @@ TELEOP_CMD_VEL = Topic('/teleop/cmd_vel', 'geometry_msgs/msg/Twist', COMMAND_QOS
                        ('body',), 'head velocity from teleop (angular.z pan, angular.y tilt, rad/s)')
 TELEOP_EXPRESSION = Topic('/teleop/expression', _S, COMMAND_QOS, p.ExpressionName, ('web',),
                           ('body',), 'an expression from teleop')
+CAMERA_IMAGE = Topic('/camera/image', 'sensor_msgs/msg/Image', CAMERA_QOS, None, ('camera',), (),
+                     'the processed frame (only with publish_image: images stay in the node by default)')
+CAMERA_INFO = Topic('/camera/camera_info', 'sensor_msgs/msg/CameraInfo', CAMERA_QOS, None, ('camera',), (),
+                    'the processed frame\'s size and focal length')
+CAMERA_FACES = Topic('/camera/faces', _S, SENSOR_QOS, p.Faces, ('camera',), ('web',),
+                     'face boxes and track ids, and why the head looks where it does')
+CAMERA_ACTIVE = Topic('/camera/active', 'std_msgs/msg/Bool', STATE_QOS, None, ('camera',), ('body', 'web'),
+                      'whether the camera is on (the light shows it)')
+CAMERA_ENABLE = Topic('/camera/enable', 'std_msgs/msg/Bool', COMMAND_QOS, None, ('web',), ('camera',),
+                      'the camera-off switch (teleop, the app)')
 DIAGNOSTICS = Topic('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', COMMAND_QOS, None,
                     ('every node',), ('microphone',), 'each node\'s health, 1 Hz')
 

@@ -31,11 +31,14 @@ class PacedWavSink:
 
     def __init__(self, path: str, rate: int, realtime: bool = True,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        """Create the file; `realtime` False writes as fast as it can (`milo say --out`)."""
+                 sleep: Callable[[float], None] = time.sleep, append: bool = False):
+        """Create the file; `realtime` False writes as fast as it can (`milo say --out`).
+
+        `append`: continue the file (a sim device reopened after a failure).
+        """
         self.rate = rate
         self.realtime = realtime
-        self._wav = WavSpeaker(path, rate)
+        self._wav = WavSpeaker(path, rate, append)
         self._clock, self._sleep = clock, sleep
         self._start: Optional[float] = None
         self._written = 0
@@ -201,9 +204,9 @@ class SpeechPlayer:
                     # Synthesis is late: the listener hears silence; keep the device fed, count it.
                     silence = np.zeros(self.block, dtype=np.int16)
                     started = time.time()
-                    self.sink.play(silence)
-                    self.gap_blocks += 1
-                    self.events.block(silence, 0.0, started)
+                    if self._feed(silence):
+                        self.gap_blocks += 1
+                        self.events.block(silence, 0.0, started)
                 elif speaking and not self.busy:
                     self.sink.drain()
                     speaking = False
@@ -228,11 +231,7 @@ class SpeechPlayer:
                 return start
             block = audio[start:start + self.block]
             started = time.time()
-            try:
-                self.sink.play(block)
-            except (OSError, RuntimeError) as exc:  # a device gone or a full disk: stay alive
-                self.events.note(f'playback failed: {exc}')
-                self.stop()
+            if not self._feed(block):
                 return start
             self._now = (request_id, words, (start + len(block)) / len(audio))
             if start == 0:
@@ -240,6 +239,16 @@ class SpeechPlayer:
             self.events.block(block, mouth_level(block), started)
         self._now = ('', [], 0.0)
         return len(audio)
+
+    def _feed(self, block: np.ndarray) -> bool:
+        """Play a block; on a device failure, report it and stop what is queued (False)."""
+        try:
+            self.sink.play(block)
+            return True
+        except (OSError, RuntimeError) as exc:  # a device gone or a full disk: stay alive
+            self.events.note(f'playback failed: {exc}')
+            self.stop()
+            return False
 
     def _account(self, epoch: int, request_id: str, text: str, fraction: float) -> None:
         words = text.split()
