@@ -13,7 +13,7 @@ STAMPS=$VENV/.milo-stamps
 # Audio, docs lint, the French voice; avr-gcc, avr-libc and simavr for the body firmware and its simulator.
 APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng make gcc libc6-dev
               gcc-avr avr-libc binutils-avr simavr libsimavr-dev libsimavrparts1)
-STEPS=6
+STEPS=7
 step=0
 
 say() { printf '\033[1m[setup %d/%d]\033[0m %s\n' "$step" "$STEPS" "$*"; }
@@ -113,6 +113,17 @@ else
   "$VENV/bin/python" "$ROOT/scripts/make_demo_audio.py" "$demo_session" "$demo_wav"
   say "  synthesised the class session from $(basename "$demo_session") with the packaged Piper voice"
   stamp demo "$key"
+fi
+
+next "camera test video (sim mode's camera)"
+camera_video=$ROOT/build/camera/class.avi
+key=$(digest "$ROOT/scripts/make_camera_video.py")
+if fresh camera "$key" && [ -f "$camera_video" ]; then
+  say "  up to date ($camera_video)"
+else
+  # Real photos shipped by scikit-image, moving across a drawn classroom, with ground truth beside.
+  "$VENV/bin/python" "$ROOT/scripts/make_camera_video.py" --out "$camera_video"
+  stamp camera "$key"
 fi
 
 say "done. Activate with: source $VENV/bin/activate"

@@ -35,11 +35,19 @@ NOT_RECORDING = Light((24, 24, 24))
 AT_REST = ('idle', 'listening')
 
 
-def light_for(state: str, recording: bool) -> Light:
-    """Return the light of a robot state, dimmed to white at rest when nothing is recorded."""
-    if not recording and state in AT_REST:
-        return NOT_RECORDING
-    return EXPRESSIONS[state].light
+# While the camera is on, the light at rest blinks slowly (a short dip every CAMERA_ON_PERIOD_S).
+CAMERA_ON_PERIOD_S = 2.0
+
+
+def light_for(state: str, recording: bool, camera_on: bool = False) -> Light:
+    """Return the light of a robot state, as it says whether Milo records and sees.
+
+    At rest, dim white when no lecture is recorded, and a slow blink while the camera is on.
+    """
+    light = NOT_RECORDING if not recording and state in AT_REST else EXPRESSIONS[state].light
+    if camera_on and state in AT_REST:
+        return Light(light.rgb, 'blink', CAMERA_ON_PERIOD_S)
+    return light
 
 
 # How far the jaw opens at full mouth level (degrees; the firmware allows 0-40).

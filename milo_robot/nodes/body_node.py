@@ -57,6 +57,7 @@ class BodyNode(MiloNode):
         self._sim = None
         self._arbiter = HeadArbiter(self.params.teleop_timeout_s)
         self._recording = False  # a lecture is open: the light says so
+        self._camera_on = False  # and so it does when the camera is on
         self._auto_light = light_for('idle', self._recording)
         self._teleop_light = None
         self._jaw = 0.0
@@ -74,6 +75,7 @@ class BodyNode(MiloNode):
             self.get_logger().warning(f'emergency stop still latched: {self._controller.estop_reason}')
         self.subscribe(t.ROBOT_STATE, self._on_state)
         self.subscribe(t.LECTURE_CURRENT, self._on_lecture)
+        self.subscribe(t.CAMERA_ACTIVE, self._on_camera)
         self.subscribe(t.BODY_JOINT_COMMANDS, self._on_joints)
         self.subscribe(t.BODY_LIGHT, self._on_light)
         self.subscribe(t.TTS_MOUTH, self._on_mouth)
@@ -111,13 +113,18 @@ class BodyNode(MiloNode):
     def _on_state(self, state: RobotState) -> None:
         expression = EXPRESSIONS[state.state]
         self._state = state.state
-        self._auto_light = light_for(state.state, self._recording)
+        self._auto_light = light_for(state.state, self._recording, self._camera_on)
         self._arbiter.autonomous({'pan': expression.pan, 'tilt': expression.tilt})
 
     def _on_lecture(self, lecture) -> None:
         self._recording = lecture.state == 'open'
         self.health.set('recording', self._recording)
-        self._auto_light = light_for(self._state, self._recording)
+        self._auto_light = light_for(self._state, self._recording, self._camera_on)
+
+    def _on_camera(self, msg) -> None:
+        self._camera_on = bool(msg.data)
+        self.health.set('camera', 'on' if self._camera_on else 'off')
+        self._auto_light = light_for(self._state, self._recording, self._camera_on)
 
     def _on_joints(self, msg) -> None:
         if len(msg.name) != len(msg.position) or not all(math.isfinite(v) for v in msg.position):
