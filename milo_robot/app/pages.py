@@ -139,7 +139,8 @@ def lectures(request: Request, course: str = '', principal=STUDENT):
 def lecture(request: Request, lecture_id: int, principal=STUDENT):
     """Show a lecture's notes pack, with a transcript search and links to revise and ask."""
     pack = build_pack(request, lecture_id)
-    return render(request, 'lecture.html', **notes_pack.body_context(pack, language_of(request)))
+    context = notes_pack.body_context(pack, language_of(request), searchable=True)
+    return render(request, 'lecture.html', **context)
 
 
 @router.get('/lectures/{lecture_id}/quiz')
@@ -206,8 +207,9 @@ def struggles(request: Request, course: Optional[str] = None, principal=TEACHER)
     """Show a course's questions grouped by topic, and those Milo did not answer."""
     record = request.app.state.reader()
     courses = record.courses()
-    if course is None:
-        latest = default_lecture(record, None)
+    if course is None:  # the course of the latest question, else of the latest lecture
+        asked = [q.lecture_id for q in record.questions() if q.lecture_id is not None]
+        latest = record.lecture(asked[-1]) if asked else default_lecture(record, None)
         course = latest.course if latest else ''
     elif course not in courses:
         raise HTTPException(404, f'no course {course!r}')

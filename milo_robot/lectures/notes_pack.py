@@ -39,6 +39,7 @@ LABELS = {
            'quoted': "the teacher's words", 'unfiled': 'No course', 'teacher': 'Teacher',
            'student': 'Student', 'unknown': '', 'contents': 'Contents', 'minutes': 'min',
            'generated': 'Written by Milo from the lecture record.',
+           'search': 'Search the transcript', 'found': '{n} line(s) found',
            'months': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
                       'September', 'October', 'November', 'December'),
            'date_format': '{day} {month} {year}, {hour}'},
@@ -53,6 +54,7 @@ LABELS = {
            'quoted': 'les mots du professeur', 'unfiled': 'Sans cours', 'teacher': 'Professeur',
            'student': 'Élève', 'unknown': '', 'contents': 'Sommaire', 'minutes': 'min',
            'generated': 'Écrit par Milo à partir de l’enregistrement du cours.',
+           'search': 'Chercher dans la transcription', 'found': '{n} ligne(s) trouvée(s)',
            'months': ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août',
                       'septembre', 'octobre', 'novembre', 'décembre'),
            'date_format': '{day} {month} {year}, {hour}'},
@@ -213,10 +215,13 @@ def item_time(item: Item) -> Optional[float]:
     return item.times[0] if item.times else None
 
 
-def body_context(pack: NotesPack, language: str = '') -> dict:
-    """Return what `notes_body.html` needs, with headings in `language` (default: the lecture's)."""
+def body_context(pack: NotesPack, language: str = '', searchable: bool = False) -> dict:
+    """Return what `notes_body.html` needs, with headings in `language` (default: the lecture's).
+
+    `searchable` adds a search box over the transcript (the app's page; its script filters lines).
+    """
     return {'pack': pack, 'labels': LABELS[language if language in LABELS else pack.language],
-            'sections': SECTIONS}
+            'sections': SECTIONS, 'searchable': searchable}
 
 
 def render_body(pack: NotesPack, language: str = '', env: Optional[jinja2.Environment] = None) -> str:
