@@ -10,9 +10,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${MILO_VENV:-$ROOT/.venv}
 STAMPS=$VENV/.milo-stamps
-# Audio, docs lint, the French voice; avr-gcc, avr-libc and simavr for the body firmware and its simulator.
+# Audio, docs lint, the French voice; avr-gcc, avr-libc and simavr for the body firmware and its simulator;
+# chromium and its driver for the app's browser tests (selenium drives them: nothing is downloaded).
 APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng make gcc libc6-dev
-              gcc-avr avr-libc binutils-avr simavr libsimavr-dev libsimavrparts1)
+              gcc-avr avr-libc binutils-avr simavr libsimavr-dev libsimavrparts1
+              chromium chromium-driver)
 STEPS=7
 step=0
 
