@@ -3,6 +3,7 @@
 """The hearing nodes over real DDS: the sim graph end to end, barge-in, bad input, `milo transcribe`."""
 
 import json
+import signal
 import time
 
 import numpy as np
@@ -162,3 +163,24 @@ def test_silence_gives_no_transcript(tmp_path, processes):
     proc = processes.milo('transcribe', wav)
     assert proc.wait(timeout=120) == 0
     assert not [line for line in proc.output.splitlines() if line.startswith('[')]
+
+
+def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, processes):
+    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    node = processes.node('asr_node', database=str(tmp_path / 'milo.db'), lecture='new')
+    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
+        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
+        'the ASR to be ready')
+    frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
+    events = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    audio, t0 = talk(0.3, 'Today we study capacitors.', 0.3), time.time()
+    events.publish(String(data=json.dumps({'event': 'start', 'start': t0})))
+    for i in range(0, len(audio) - 511, 512):
+        frames.publish(frame_to_msg(audio[i:i + 512], stamp(t0 + i / 16000), 'microphone'))
+        time.sleep(0.004)
+    time.sleep(0.5)  # the words are in; the speaker has not stopped when Milo is shut down
+    node.signal(signal.SIGINT)
+    assert node.wait(timeout=30) == 0
+    with LectureRecord(tmp_path / 'milo.db', read_only=True) as record:
+        (segment,) = record.segments()
+    assert word_error_rate('Today we study capacitors.', segment.text) <= 0.25

@@ -66,6 +66,10 @@ def test_sigterm_stops_every_node(tmp_path, processes):
     up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
     up.wait_for_line('capturing from wav:')
     pids = started_pids(up, 'microphone') + started_pids(up, 'light')
+    # Private by default: every node's DDS stays on this machine, whatever the caller's setting.
+    assert 'DDS on this machine only' in up.output
+    with open(f'/proc/{pids[0]}/environ', 'rb') as f:
+        assert b'ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST' in f.read().split(b'\0')
     up.signal(signal.SIGTERM)
     assert up.wait() == 0
     assert not any(group_alive(p) for p in pids)

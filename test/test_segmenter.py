@@ -2,6 +2,7 @@
 # Copyright 2026 The Milo robot authors
 """Speech segmentation from frame probabilities (no models, no ROS)."""
 
+import numpy as np
 import pytest
 
 from milo_robot.hearing.segmenter import Segmenter, SegmenterSettings, SpeechEvent
@@ -52,3 +53,35 @@ def test_long_speech_is_split_at_max_segment():
 def test_flush_closes_an_open_segment():
     events = run([0.9] * 20)
     assert events[-1] == SpeechEvent('end', 0.0, pytest.approx(20 * FRAME))
+
+
+def test_an_end_whose_start_was_missed_is_still_transcribed_and_flush_saves_the_open_segment():
+    """After a respawn, the asr hears the end of a segment it never saw start; at shutdown it
+    must not drop the segment it is hearing."""
+    from milo_robot.hearing.pipeline import SegmentTranscriber
+    from milo_robot.hearing.segmenter import SpeechEvent
+
+    class Engine:  # counts what it is fed, like a recogniser would
+        name, language = 'count', 'en'
+
+        def begin(self, at):
+            self.samples, self.at = 0, at
+
+        def accept(self, samples):
+            self.samples += len(samples)
+            return ''
+
+        def finish(self, at):
+            from milo_robot.hearing.asr import Transcript
+            return Transcript(f'{self.samples} samples', self.at, at, 'en', 1.0, True, 'count')
+
+    frames = [np.zeros(512, dtype=np.int16) for _ in range(10)]
+    transcriber = SegmentTranscriber(Engine())
+    for i, frame in enumerate(frames):
+        transcriber.push_frame(frame, 100.0 + i * 0.032)
+    (final,) = transcriber.push_event(SpeechEvent('end', 100.0, 100.0 + 8 * 0.032))
+    assert final.text == f'{8 * 512} samples'
+    transcriber.push_event(SpeechEvent('start', 100.0, None))
+    (flushed,) = transcriber.flush()
+    assert flushed.text == f'{10 * 512} samples' and flushed.end == pytest.approx(100.0 + 10 * 0.032)
+    assert transcriber.flush() == []

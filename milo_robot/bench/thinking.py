@@ -187,14 +187,21 @@ def speed() -> dict:
 
 
 def memory() -> dict:
-    """Resident memory of a process that loaded the default model and answered a question."""
-    code = ('from milo_robot.thinking.llm import load_llm\n'
-            'llm = load_llm("small")\n'
-            'llm.create_chat_completion(messages=[{"role": "user", "content": "Hello"}], max_tokens=8)\n'
-            'print(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])')
-    samples = [int(subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                                  check=True).stdout.split()[-1]) / 1024 for _ in range(3)]
-    return {'llm_rss_mb': result(samples, 'MB', COMMAND, 'profile small, n_ctx 4096')}
+    """Resident memory of a process that loaded a model and answered a question, per profile."""
+    out = {}
+    for profile in PROFILES:
+        code = ('from milo_robot.thinking.llm import load_llm\n'
+                f'llm = load_llm("{profile}")\n'
+                'llm.create_chat_completion(messages=[{"role": "user", "content": "Hello"}], max_tokens=8)\n'
+                'print(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])')
+        runs = [subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+                for _ in range(3)]
+        if any(r.returncode for r in runs):
+            continue  # not installed
+        key = 'llm_rss_mb' if profile == 'small' else f'llm_rss_{profile}_mb'
+        out[key] = result([int(r.stdout.split()[-1]) / 1024 for r in runs], 'MB', COMMAND,
+                          f'profile {profile}, n_ctx 4096')
+    return out
 
 
 def qa_restate() -> dict:
@@ -215,4 +222,28 @@ def qa_restate() -> dict:
             'first_sentence_small_restate2_p50_s': result(firsts, 's', COMMAND, note)}
 
 
-BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_restate)
+def qa_models() -> dict:
+    """Compare the models: each installed profile, and small with prompt lookup (data/qa).
+
+    On data/qa (the tuning set), in one run: accuracy per language, seconds to the first sentence
+    and resident memory of each configuration, so they compare on the same machine and load.
+    """
+    questions, index = _qa()
+    configurations = [(p, p, 0) for p in PROFILES] + [('small_lookup', 'small', 10)]
+    out = {}
+    for name, profile, lookup in configurations:
+        try:
+            llm = load_llm(profile, prompt_lookup=lookup)
+        except ModelError:
+            continue  # not installed
+        scores = run_qa(Brain(index, llm), questions)
+        note = f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '')
+        for language in ('en', 'fr'):
+            out[f'qa_accuracy_{name}_{language}'] = result(
+                [scores.right.get(language, 0) / max(scores.covered.get(language, 0), 1)], '', COMMAND, note)
+        out[f'qa_first_sentence_{name}_p50_s'] = result([f for f in scores.firsts if f], 's', COMMAND, note)
+        del llm
+    return out
+
+
+BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_models, qa_restate)

@@ -105,7 +105,7 @@ class SegmentTranscriber:
             return self._begin(event.start)
         # An end whose start this node missed (it restarted mid-segment): the end event still
         # says where the segment began, and the ring holds what was heard since the restart.
-        partials = self._begin(event.start) if self._active_since is None else []
+        partials = self._begin(event.start, event.end) if self._active_since is None else []
         return partials + self._end(event.end)
 
     def flush(self) -> list:
@@ -115,11 +115,11 @@ class SegmentTranscriber:
         last_start, samples = self._ring[-1]
         return self._end(last_start + len(samples) / SAMPLE_RATE)
 
-    def _begin(self, start: float) -> list:
+    def _begin(self, start: float, until: float = float('inf')) -> list:
         self._active_since = start
         self._fed_until = start
         self.engine.begin(self.clock(start))
-        return self._feed(float('inf'))
+        return self._feed(until)
 
     def _end(self, end: float) -> list:
         partials = self._feed(end)

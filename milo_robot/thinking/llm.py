@@ -31,11 +31,12 @@ def model_file(profile: str, path: str = '') -> str:
 
 
 def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2,
-             n_gpu_layers: int = 0):
+             n_gpu_layers: int = 0, prompt_lookup: int = 0):
     """Load the model with a bounded context (never 0, which would mean the model's maximum).
 
     `n_gpu_layers` offloads layers to a GPU when llama-cpp-python was built with CUDA (-1: all);
-    a CPU build ignores it.
+    a CPU build ignores it. `prompt_lookup` > 0 drafts that many tokens at a time from the prompt
+    itself (LlamaPromptLookupDecoding), which speeds up answers that copy the lecture's words.
     """
     try:
         from llama_cpp import Llama
@@ -45,7 +46,12 @@ def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads:
         raise ValueError(f'n_ctx {n_ctx} is out of range {MIN_CTX}..{MAX_CTX}')
     target = model_file(profile, path)
     try:
+        draft = None
+        if prompt_lookup:
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+            draft = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup)
         return Llama(model_path=target, n_ctx=n_ctx, n_threads=threads, n_batch=256,
-                     n_gpu_layers=n_gpu_layers, verbose=False)
+                     n_gpu_layers=n_gpu_layers, draft_model=draft, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f'cannot load {target}: {exc}') from exc

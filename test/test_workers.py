@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""No silent death: a worker that dies is reported and ends its node (status 70), to be respawned."""
+
+import threading
+
+import rclpy
+from rclpy.context import Context
+
+from milo_robot.diagnostics import ERROR
+from milo_robot.graph import EXIT_WORKER_DIED
+from milo_robot.nodes.base import MiloNode
+
+
+class Fragile(MiloNode):
+    """A node whose worker fails on its third job, as asr's or brain's once did on a NaN."""
+
+    def __init__(self, context):
+        super().__init__('fragile', context=context)
+        self.jobs, self.reports = [], []
+        self._diagnostics.publish = self.reports.append  # read what it would publish
+        self.start_worker('work', self._work)
+
+    def _work(self):
+        for n in range(3):
+            self.beat('work')
+            self.jobs.append(n)
+        raise OverflowError('int too large to convert to float')
+
+
+def test_a_dead_worker_is_reported_and_the_node_exits_to_be_respawned():
+    context = Context()
+    rclpy.init(context=context)
+    try:
+        node = Fragile(context)
+        done = threading.Event()
+        node.finished.add_done_callback(lambda _: done.set())
+        assert done.wait(10)
+        assert node.finished.result() == EXIT_WORKER_DIED
+        assert node.jobs == [0, 1, 2]
+        status = node.reports[-1].status[0]
+        assert status.level == bytes([ERROR]) and 'worker work died: OverflowError' in status.message
+        assert any(kv.key == 'worker_work_s_ago' for kv in status.values)
+        node.destroy_node()
+    finally:
+        rclpy.try_shutdown(context=context)
