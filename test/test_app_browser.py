@@ -11,12 +11,14 @@ import os
 import shutil
 import time
 
-import httpx
+import httpx2 as httpx
 import pytest
 from app_fixture import School, free_port, wait_for_http
 from harness import wait_until
+from std_msgs.msg import Bool
 
 from milo_robot.body.simulator import SimulatedBody
+from milo_robot.interfaces.topics import CAMERA_ENABLE
 
 webdriver = pytest.importorskip('selenium.webdriver')
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -138,7 +140,7 @@ def test_student_and_teacher_in_milo_app(browser, processes, tmp_path):
     shot(browser, 'teacher-lectures')
 
 
-def test_club_emergency_stop_on_the_robot(browser, processes, tmp_path):
+def test_club_emergency_stop_on_the_robot(browser, processes, probe, tmp_path):
     school = School(tmp_path)
     link = str(tmp_path / 'milo-body')
     sim = SimulatedBody(link=link)
@@ -190,6 +192,10 @@ def test_club_emergency_stop_on_the_robot(browser, processes, tmp_path):
         happy = httpx.post(base + '/api/robot/expression', json={'name': 'happy'}, headers=club)
         assert happy.status_code == 200
         assert httpx.post(base + '/api/estop', headers=club).json()['note'] == 'EMERGENCY STOP sent'
+        switch = probe.subscribe(Bool, CAMERA_ENABLE.name, CAMERA_ENABLE.qos.profile())
+        wait_until(lambda: httpx.post(base + '/api/robot/camera', json={'on': False}, headers=club)
+                   .status_code == 200 and switch.messages, 'the camera switch on /camera/enable')
+        assert switch.messages[-1].data is False
         student = {'Authorization': f"Bearer {school.tokens['student']}"}
         assert httpx.post(base + '/api/estop', headers=student).status_code == 403
         assert httpx.get(base + '/api/robot', headers=student).status_code == 403

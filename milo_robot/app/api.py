@@ -92,6 +92,12 @@ class SayRequest(BaseModel):
     language: Literal['en', 'fr'] = 'en'
 
 
+class CameraRequest(BaseModel):
+    """The camera switch."""
+
+    on: bool
+
+
 class ModeRequest(BaseModel):
     """The dialogue mode to switch to."""
 
@@ -282,32 +288,33 @@ def _robot(request: Request):
     return robot
 
 
-def _state(robot) -> dict:
-    view = robot.snapshot()
+def _state(request: Request) -> dict:
+    services = request.app.state.services
+    view = _robot(request).snapshot()
     view['joints'] = {k: round(v, 1) for k, v in view['joints'].items() if math.isfinite(v)}
+    if services.camera is not None:
+        view.update(services.camera.snapshot())
     return view
 
 
 @router.get('/robot')
 def robot_state(request: Request, principal=CLUB):
-    """Return the robot's live state: link, mode, state, speaking, joints, light, emergency stop."""
-    return _state(_robot(request))
+    """Return the robot's live state: link, mode, state, speaking, joints, light, emergency stop, camera."""
+    return _state(request)
 
 
 @router.post('/estop')
 def estop(request: Request, principal=CLUB):
     """Latch the emergency stop: the head stops until someone releases it."""
-    robot = _robot(request)
-    robot.estop()
-    return _state(robot)
+    _robot(request).estop()
+    return _state(request)
 
 
 @router.post('/robot/release')
 def release(request: Request, principal=CLUB):
     """Ask the body to release the emergency stop (the answer shows in the state's note)."""
-    robot = _robot(request)
-    robot.release()
-    return _state(robot)
+    _robot(request).release()
+    return _state(request)
 
 
 @router.post('/robot/move')
@@ -343,4 +350,15 @@ def mode(request: Request, principal=CLUB, body=json_body(ModeRequest)):
 def stop_speech(request: Request, principal=CLUB):
     """Stop Milo speaking."""
     _robot(request).stop_speech()
+    return {'ok': True}
+
+
+@router.post('/robot/camera')
+def camera(request: Request, principal=CLUB, body=json_body(CameraRequest)):
+    """Turn the camera on or off."""
+    _robot(request)
+    cameras = request.app.state.services.camera
+    if cameras is None:
+        raise HTTPException(503, 'this robot has no camera')
+    cameras.switch(body.on)
     return {'ok': True}

@@ -154,6 +154,28 @@ class RosLectureControl(LectureControl):
         return super().forget(lecture_id)
 
 
+class RosCamera:
+    """The camera as the club sees it: on or off, the faces it sees, where the head looks; its switch."""
+
+    def __init__(self, node):
+        """Subscribe to the camera's state and faces on a MiloNode; publish its switch."""
+        from std_msgs.msg import Bool
+
+        self._bool = Bool
+        self._enable = node.publisher(t.CAMERA_ENABLE)
+        self._view = {'camera': '?', 'faces': 0, 'gaze': ''}
+        node.subscribe(t.CAMERA_ACTIVE, lambda m: self._view.update(camera='on' if m.data else 'off'))
+        node.subscribe(t.CAMERA_FACES, lambda f: self._view.update(faces=len(f.ids), gaze=f.gaze))
+
+    def snapshot(self) -> dict:
+        """Return the camera's latest state."""
+        return dict(self._view)
+
+    def switch(self, on: bool) -> None:
+        """Turn the camera on or off (off: the device is released, nothing is processed)."""
+        self._enable.publish(self._bool(data=bool(on)))
+
+
 def reindex_publisher(node):
     """Return a function that asks the brain node to read the course notes again."""
     from std_msgs.msg import Empty

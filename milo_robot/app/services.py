@@ -155,6 +155,7 @@ class AppServices:
     ask: AskBackend
     lectures: LectureControl
     robot: Optional[object] = None  # a TeleopClient in the graph; None: no robot to drive
+    camera: Optional[object] = None  # the camera's state and switch (ros_bridge.RosCamera), if any
     secure: bool = False  # served over TLS: cookies are sent over HTTPS only
     embedder: Optional[Callable[[], object]] = None  # returns an E5 embedder (or None) to group questions
     on_notes_changed: Optional[Callable[[], None]] = None  # e.g. the web node asks the brain to re-index

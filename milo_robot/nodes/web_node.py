@@ -8,7 +8,7 @@ worker thread; ROS callbacks in the node's executor feed the app's queues and st
 
 from pathlib import Path
 
-from milo_robot.app.ros_bridge import RosAskBackend, RosLectureControl, reindex_publisher
+from milo_robot.app.ros_bridge import RosAskBackend, RosCamera, RosLectureControl, reindex_publisher
 from milo_robot.app.serve import ServeError, check_tls, is_loopback, make_server
 from milo_robot.app.services import AppServices
 from milo_robot.app.struggles import lazy_embedder
@@ -49,7 +49,7 @@ class WebNode(MiloNode):
         self.ask = RosAskBackend(self, record_path)
         services = AppServices(record_path, Path(resolve_path(p.notes_dir)), self.ask,
                                RosLectureControl(self, record_path), TeleopClient(self),
-                               secure=bool(certfile), embedder=lazy_embedder(),
+                               camera=RosCamera(self), secure=bool(certfile), embedder=lazy_embedder(),
                                on_notes_changed=reindex_publisher(self))
         self.server = make_server(create_app(services), p.host, p.port, certfile, keyfile)
         if not is_loopback(p.host):

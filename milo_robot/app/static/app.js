@@ -119,6 +119,7 @@ function setupClub(panel) {
         continue;
       }
       if (key === 'speaking') value = value ? field.dataset.yes : field.dataset.no;
+      if (key === 'camera' && (value === 'on' || value === 'off')) value = field.dataset[value];
       if (key === 'joints') value = Object.entries(value).map(([k, v]) => k + ' ' + v.toFixed(1)).join(' · ');
       field.textContent = value === undefined || value === '' ? (key === 'note' ? '' : '?') : value;
     }
@@ -148,6 +149,7 @@ function setupClub(panel) {
       const body = {};
       if (button.dataset.name) body.name = button.dataset.name;
       if (button.dataset.mode) body.mode = button.dataset.mode;
+      if (button.dataset.on) body.on = button.dataset.on === 'true';
       send(button.dataset.post, body);
     });
   }
