@@ -344,6 +344,8 @@ def test_lecture_management_and_forget_with_confirmation(client, school):
         assert (current.course, current.title) == ('Physique', 'Optique')
         assert record.lecture(school.ids['open']).ended_at is not None
     assert 'Optique' in client.get('/teacher/lectures?done=started').text
+    open_now = client.delete(f'/api/lectures/{current.id}', headers={'X-CSRF-Token': csrf})
+    assert open_now.status_code == 409 and 'end it first' in open_now.json()['detail']
     ended = client.post('/teacher/lectures/end', data={'csrf': csrf}, follow_redirects=False)
     assert ended.status_code == 303
     again = client.post('/teacher/lectures/end', data={'csrf': csrf})

@@ -141,8 +141,15 @@ class LectureControl:
             record.set_course(lecture_id, course)
 
     def forget(self, lecture_id: int) -> dict:
-        """Erase a lecture with its transcript, questions and summary; return what was deleted."""
+        """Erase a lecture with its transcript, questions and summary; return what was deleted.
+
+        ValueError for the lecture being recorded: it must end first, or its next words would
+        have no lecture to go to.
+        """
         with LectureRecord(self.record_path) as record:
+            current = record.open_lecture()
+            if current is not None and current.id == lecture_id:
+                raise ValueError('this lecture is being recorded: end it first')
             return record.forget(lecture_id)
 
 
