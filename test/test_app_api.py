@@ -8,9 +8,15 @@ Text questions go to the real brain code with the `tiny` model and the real E5 e
 import io
 import json
 import re
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+import urllib.request
 
 import pytest
-from app_fixture import School, login_csrf
+from app_fixture import School, free_port, login_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -18,6 +24,7 @@ from milo_robot.app import api, i18n, pages
 from milo_robot.app.auth import LoginLimiter, Sessions
 from milo_robot.app.local import LocalAskBackend, LocalLectureControl
 from milo_robot.app.notes_files import MAX_NOTES_BYTES
+from milo_robot.app.serve import ServeError, check_tls, make_server
 from milo_robot.app.services import AppServices
 from milo_robot.app.struggles import default_embedder, find_struggles
 from milo_robot.app.web import create_app
@@ -415,3 +422,38 @@ def test_notes_upload_checks_files_and_reindexes(client, school):
     assert client.delete('/api/notes/flux.md', headers=teacher).status_code == 404
     assert client.delete('/api/notes/..%2Fmilo.db', headers=teacher).status_code == 404
     assert school.db.exists()
+
+
+@pytest.mark.skipif(not shutil.which('openssl'), reason='needs openssl to make a certificate')
+def test_served_over_tls_when_a_certificate_is_given(school, tmp_path):
+    cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj',
+                    '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', str(key),
+                    '-out', str(cert)], check=True, capture_output=True)
+    with pytest.raises(ServeError):
+        check_tls(str(cert), '')
+    with pytest.raises(ServeError):
+        check_tls(str(cert), str(tmp_path / 'missing.pem'))
+    services = AppServices(school.db, school.notes, None, LocalLectureControl(school.db), secure=True)
+    port = free_port()
+    server = make_server(create_app(services), '127.0.0.1', port, str(cert), str(key))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        url = f'https://127.0.0.1:{port}/login'
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, context=context, timeout=2) as page:
+                    status, cookie = page.status, page.headers['set-cookie']
+                break
+            except OSError:
+                assert time.monotonic() < deadline, 'the TLS server did not answer'
+                time.sleep(0.1)
+        assert status == 200 and '; secure' in cookie.lower()
+        with pytest.raises(OSError):  # plain HTTP on the TLS port gets no page
+            urllib.request.urlopen(f'http://127.0.0.1:{port}/login', timeout=2)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
