@@ -69,9 +69,10 @@ class Recorder(Outputs):
     def __init__(self):
         self.asked, self.cancelled, self.said, self.states, self.modes, self.logged = [], [], [], [], [], []
 
-    def ask(self, request_id, text, language, segment_ids=()):
+    def ask(self, request_id, text, language, segment_ids=(), speculative=False):
         self.asked.append((request_id, text, language))
         self.segments = segment_ids
+        self.speculative = speculative
 
     def cancel(self, request_id):
         self.cancelled.append(request_id)
@@ -328,3 +329,45 @@ def test_the_class_starts_and_ends_by_voice(out, clock, heard, action):
 
 def test_asking_when_the_class_ends_is_a_question():
     assert parse('Milo, when is the class over?').lecture_command is None
+
+
+def test_a_question_complete_at_a_pause_is_answered_as_soon_as_the_transcript_confirms_it(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard_partial('Milo, what is a capacitor?', 'en', 12.0, clock.now)
+    (rid, question, _), = out.asked
+    assert out.speculative and question == 'What is a capacitor?'
+    dialogue.answer(rid, 'A capacitor stores charge.', final=False)
+    assert out.said == [] and out.states[-1] == 'idle', 'nothing said before the confirmation'
+    dialogue.heard('Milo, what is a capacitor?', 'en', clock.now + 0.3, segment_id=7, segment_start=12.0)
+    assert out.said == [(rid, 'answer', 0, 'A capacitor stores charge.')] and len(out.asked) == 1
+    assert out.students_marked == [7]
+    dialogue.answer(rid, '', final=True, sources=('notes',))
+    dialogue.spoken(rid, 'answer', 'A capacitor stores charge.', False)
+    assert [e.outcome for e in out.logged] == ['answered'] and dialogue.speculation_wasted == 0
+
+
+def test_a_student_who_pauses_mid_question_and_goes_on_gets_no_half_answer(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard_partial('Milo, what is the voltage across the', 'en', 3.0, clock.now)
+    assert out.asked == [], 'an unfinished sentence is not a question'
+    dialogue.heard_partial('Milo, what is a capacitor?', 'en', 3.0, clock.now)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, 'A capacitor stores charge.', final=False)
+    dialogue.speech(True)  # the student goes on: "...in the flash circuit of a camera?"
+    assert out.cancelled == [rid] and out.said == [] and out.logged == []
+    dialogue.speech(False)
+    dialogue.heard('Milo, what is a capacitor in the flash circuit of a camera?', 'en', clock.now,
+                   segment_id=8, segment_start=3.0)
+    assert out.asked[-1][1] == 'What is a capacitor in the flash circuit of a camera?'
+    assert not out.speculative and dialogue.speculation_wasted == 1
+    dialogue.answer(rid, 'A late sentence of the dropped answer.', final=False)
+    assert all(s[0] != rid for s in out.said), 'no stray audio from the dropped answer'
+
+
+def test_a_transcript_that_differs_from_the_pause_s_drops_the_speculation(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard_partial('Milo, what is a resistor?', 'en', 5.0, clock.now)
+    first = out.asked[0][0]
+    dialogue.heard('Milo, what is a transistor?', 'en', clock.now, segment_id=9, segment_start=5.0)
+    assert out.cancelled == [first] and out.asked[-1][1] == 'What is a transistor?'
+    assert out.logged == []

@@ -21,9 +21,11 @@ def run(probabilities, settings=SegmenterSettings()):
 def test_a_segment_with_pre_roll_and_hangover():
     probs = [0.0] * 20 + [0.9] * 30 + [0.1] * 30
     events = run(probs)
-    assert [e.kind for e in events] == ['start', 'end']
+    assert [e.kind for e in events] == ['start', 'pause', 'end']
     assert events[0].start == pytest.approx(20 * FRAME - 0.3)  # pre-roll before the first voiced frame
-    assert events[1].end == pytest.approx(50 * FRAME)  # where the silence began
+    # The pause is told as soon as the silence lasts pause_s, the end once it lasts the hangover;
+    # both say where the silence began.
+    assert [events[1].end, events[2].end] == pytest.approx([50 * FRAME, 50 * FRAME])
 
 
 def test_short_bursts_are_not_speech():
@@ -33,8 +35,8 @@ def test_short_bursts_are_not_speech():
 def test_brief_dips_do_not_end_speech_but_a_long_pause_does():
     probs = [0.9] * 20 + [0.1] * 10 + [0.9] * 20 + [0.1] * 20  # 320 ms dip, then 640 ms pause
     events = run(probs)
-    assert [e.kind for e in events] == ['start', 'end']
-    assert events[1].end == pytest.approx(50 * FRAME)
+    assert [e.kind for e in events] == ['start', 'pause', 'pause', 'end'], 'one pause per silence'
+    assert [e.end for e in events[1:]] == pytest.approx([20 * FRAME, 50 * FRAME, 50 * FRAME])
 
 
 def test_hysteresis_between_threshold_and_release():

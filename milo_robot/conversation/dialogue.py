@@ -7,6 +7,7 @@ and carries out what it asks for through an `Outputs` object, so all of it is te
 """
 
 import itertools
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from milo_robot.conversation.turns import looks_unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
 CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
+SPECULATION_TTL_S = 10.0  # a speculative answer whose final transcript never comes is dropped
 ACK = {'en': 'Hmm.', 'fr': 'Hmm.'}
 APOLOGY = {'en': "Sorry, I can't answer right now.", 'fr': 'Désolé, je ne peux pas répondre pour '
            "l'instant."}
@@ -37,8 +39,12 @@ MODE_SAID = {
 class Outputs:
     """What the dialogue asks of the rest of the robot (the node publishes; tests record)."""
 
-    def ask(self, request_id: str, text: str, language: str, segment_ids: tuple = ()) -> None:
-        """Ask the brain a question (heard in these lecture record segments)."""
+    def ask(self, request_id: str, text: str, language: str, segment_ids: tuple = (),
+            speculative: bool = False) -> None:
+        """Ask the brain a question (heard in these lecture record segments).
+
+        `speculative`: asked on a pause, before the final transcript confirms it.
+        """
 
     def cancel(self, request_id: str) -> None:
         """Tell the brain to stop answering."""
@@ -88,6 +94,10 @@ class Turn:
     acked: bool = False
     spoken: list = field(default_factory=list)
     reported: int = 0  # sentences the TTS reported as played (or cut)
+    # Asked on a pause, before the final transcript: its sentences wait in `held` until the
+    # transcript confirms the question; nothing is said or logged before that.
+    speculative: bool = False
+    held: list = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +135,8 @@ class Dialogue:
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[_Pending] = None
+        self._speculation: Optional[tuple] = None  # (segment start, words, Turn) asked on a pause
+        self.speculated = self.speculation_wasted = 0
         self.turn_timeout_s = turn_timeout_s
         # Request ids are unique across restarts: a restarted dialogue never matches a stale answer.
         self._id_prefix = secrets.token_hex(3)
@@ -139,13 +151,40 @@ class Dialogue:
 
     # --- what Milo hears -------------------------------------------------------------------------
 
+    def heard_partial(self, text: str, language: str, segment_start: float, ended_at: float,
+                      lecture_id=None) -> None:
+        """Take the words so far at a pause of the voice: a whole question to Milo starts now.
+
+        The answer is computed while the silence goes on and the final transcript is made; it is
+        said only once that transcript confirms the question (`heard`), and dropped without a
+        word or a log entry if the student goes on or the transcript differs.
+        """
+        text = text.strip()
+        if not text or self._pending is not None or self._speculation is not None or \
+                looks_unfinished(text):
+            return  # "what is the voltage across the" waits for the rest
+        utterance = parse(text)
+        if utterance.command or utterance.lecture_command or not self._takes(utterance):
+            return
+        turn = self._start_turn(text, language, ended_at, lecture_id, (), utterance, speculative=True)
+        self._speculation = (segment_start, _words(text), turn)
+        self.speculated += 1
+
     def heard(self, text: str, language: str, ended_at: float, lecture_id=None,
-              segment_id=None) -> None:
+              segment_id=None, segment_start=None) -> None:
         """Take a final transcript of a speech segment (`segment_id`: where the record keeps it)."""
         text = text.strip()
         if not text:
             return
         segments = () if segment_id is None else (segment_id,)
+        if self._speculation is not None:
+            start, words, turn = self._speculation
+            self._speculation = None
+            if segment_start is not None and abs(segment_start - start) < 0.05 and \
+                    _same_question(words, _words(text)) and turn.request_id in self.turns:
+                self._confirm(turn, ended_at, segments)
+                return
+            self._drop(turn, 'the transcript is not the question asked on the pause')
         if self._pending is not None:  # the rest of an unfinished sentence
             text = f'{self._pending.text} {text}'
             language = self._pending.language
@@ -167,6 +206,9 @@ class Dialogue:
     def speech(self, active: bool, barge_in: bool = False) -> None:
         """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
         self._user_speaking = active
+        if active and self._speculation is not None:
+            self._drop(self._speculation[2], 'the student goes on')
+            self._speculation = None
         if active:
             now = self.clock()
             if self._pending is not None:
@@ -195,10 +237,15 @@ class Dialogue:
             if turn.first_part_at is None:
                 turn.first_part_at = now
                 self._expected_s = 0.7 * self._expected_s + 0.3 * (now - turn.asked_at)
-            self.out.say(turn.request_id, 'answer', len(turn.sentences), text, turn.language)
+            if turn.speculative:
+                turn.held.append(text)
+            else:
+                self.out.say(turn.request_id, 'answer', len(turn.sentences), text, turn.language)
             turn.sentences.append(text)
             return
         turn.brain_done, turn.declined, turn.sources = True, declined, tuple(sources)
+        if turn.speculative:
+            return  # judged once the question is confirmed
         if not turn.sentences:
             self._finish(turn, 'failed')
         elif turn.reported == len(turn.sentences):
@@ -254,6 +301,11 @@ class Dialogue:
             self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id,
                        pending.segment_ids)
         for turn in list(self.turns.values()):
+            if turn.speculative:
+                if now - turn.asked_at >= SPECULATION_TTL_S:
+                    self._drop(turn, 'no final transcript came')
+                    self._speculation = None
+                continue
             if not turn.acked and turn.first_part_at is None and now - turn.asked_at >= self.ack_after_s:
                 self._acknowledge(turn)
             if now - max(turn.asked_at, turn.last_news_at) >= self.turn_timeout_s:
@@ -291,29 +343,61 @@ class Dialogue:
             return
         if self.mode == 'qa' and segment_ids:
             self.out.students(tuple(segment_ids))  # question time: the class speaks, not the teacher
-        now = self.clock()
         if utterance.addressed and not utterance.text.strip(' ?.!,'):
-            self._called_at = now  # just the name: the question comes next
+            self._called_at = self.clock()  # just the name: the question comes next
             return
-        called = now - self._called_at < CALLED_S
-        if self.mode == 'lecture' and not (utterance.addressed or called):
+        if not self._takes(utterance):
             return  # the class talking among itself: Milo only records
-        if self.mode == 'qa' and not (utterance.addressed or called or utterance.is_question):
-            return
         self._called_at = float('-inf')
         if self.mode == 'lecture' and segment_ids:
             self.out.students(tuple(segment_ids))  # a question to Milo is a student's, not the lecture
+        self._start_turn(text, language, ended_at, lecture_id, segment_ids, utterance)
+
+    def _takes(self, utterance) -> bool:
+        """Whether Milo answers this: called by name (or just before), or a question in qa mode."""
+        if self.mode == 'sleep':
+            return False
+        called = utterance.addressed or self.clock() - self._called_at < CALLED_S
+        return called or (self.mode == 'qa' and utterance.is_question)
+
+    def _start_turn(self, text, language, ended_at, lecture_id, segment_ids, utterance,
+                    speculative: bool = False) -> Turn:
         question, follow_up = self.memory.with_context(utterance.text)
         request_id = self._new_id('q')
-        turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, now,
-                    tuple(segment_ids))
+        turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, self.clock(),
+                    tuple(segment_ids), speculative=speculative)
         self.turns[request_id] = turn
-        kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed or called else 'question')
-        self.out.note(f'question ({kind}, {language}): {question}')
-        self.out.ask(request_id, question, language, turn.segment_ids)
-        if self._expected_s > self.ack_after_s:
+        kind = 'follow-up' if follow_up else ('addressed' if utterance.addressed else 'question')
+        self.out.note(f"question ({kind}, {language}{', on a pause' if speculative else ''}): {question}")
+        self.out.ask(request_id, question, language, turn.segment_ids, speculative)
+        if not speculative:
+            if self._expected_s > self.ack_after_s:
+                self._acknowledge(turn)
+            self._update_state()
+        return turn
+
+    def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple) -> None:
+        """Take the final transcript that confirms the question asked on the pause: say what is ready."""
+        turn.speculative, turn.ended_at, turn.segment_ids = False, ended_at, tuple(segment_ids)
+        self._called_at = float('-inf')
+        if segment_ids:
+            self.out.students(tuple(segment_ids))
+        self.out.note('  the transcript confirms the question asked on the pause')
+        for index, text in enumerate(turn.held):
+            self.out.say(turn.request_id, 'answer', index, text, turn.language)
+        turn.held = []
+        if turn.brain_done and not turn.sentences:
+            self._finish(turn, 'failed')
+        elif not turn.sentences and self._expected_s > self.ack_after_s:
             self._acknowledge(turn)
         self._update_state()
+
+    def _drop(self, turn: Turn, why: str) -> None:
+        """Forget a speculative turn: cancel its answer; nothing was said, nothing is logged."""
+        if self.turns.pop(turn.request_id, None) is not None:
+            self.out.cancel(turn.request_id)
+            self.speculation_wasted += 1
+            self.out.note(f'  speculation dropped: {why}')
 
     def _acknowledge(self, turn: Turn) -> None:
         turn.acked = True
@@ -354,7 +438,7 @@ class Dialogue:
             state = 'sleep'
         elif self._milo_speaking:
             state = 'speaking'
-        elif self.turns:
+        elif any(not turn.speculative for turn in self.turns.values()):
             state = 'thinking'
         elif self._user_speaking:
             state = 'listening'
@@ -363,3 +447,26 @@ class Dialogue:
         if state != self._state:
             self._state = state
             self.out.state(state)
+
+
+def _words(text: str) -> tuple:
+    """Return the words of a transcript, lower case, without punctuation."""
+    return tuple(re.findall(r"[\w']+", text.lower()))
+
+
+_FILLERS = {'um', 'uh', 'euh', 'hum', 'er', 'ben', 'bah'}
+_CONTRACTIONS = {"what's": 'what is', "it's": 'it is', "that's": 'that is', "how's": 'how is',
+                 "where's": 'where is', "who's": 'who is', "c'est": 'ce est', "qu'est": 'que est'}
+
+
+def _same_question(asked: tuple, heard: tuple) -> bool:
+    """Whether the final transcript says what the partial one did, word for word.
+
+    Fillers and contractions aside: "what's" is "what is"; a resistor is no transistor.
+    """
+    def plain(words):
+        out = []
+        for word in words:
+            out += _CONTRACTIONS.get(word, word).split()
+        return [w for w in out if w not in _FILLERS]
+    return plain(asked) == plain(heard)

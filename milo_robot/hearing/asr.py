@@ -81,6 +81,10 @@ class VoskEngine:
         self._partial = text
         return text
 
+    def peek(self) -> str:
+        """Return what Vosk has recognised of the segment so far."""
+        return self._partial
+
     def finish(self, end: float) -> Transcript:
         """End the segment; return its final transcript (text may be empty)."""
         self._take(json.loads(self._recognizer.FinalResult()))
@@ -129,6 +133,16 @@ class WhisperEngine:
         """Buffer audio; Whisper gives no partial results."""
         self._audio.append(samples)
         return None
+
+    def peek(self) -> str:
+        """Transcribe what is buffered so far, greedily (fast): the segment goes on."""
+        if not self._audio:
+            return ''
+        beam, self.beam_size = self.beam_size, 1
+        try:
+            return self.transcribe(np.concatenate(self._audio))[0]
+        finally:
+            self.beam_size = beam
 
     def finish(self, end: float) -> Transcript:
         """Transcribe the buffered segment."""

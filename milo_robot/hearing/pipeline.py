@@ -81,10 +81,16 @@ class SegmentTranscriber:
     """Cut speech segments out of the frame stream and run a recognition engine on them."""
 
     def __init__(self, engine, keep_s: float = 40.0,
-                 clock: Callable[[float], float] = lambda t: t):
-        """Keep `keep_s` of audio; `clock` maps stream time to lecture time for transcripts."""
+                 clock: Callable[[float], float] = lambda t: t, peek_max_s: float = 0.0):
+        """Keep `keep_s` of audio; `clock` maps stream time to lecture time for transcripts.
+
+        `peek_max_s` > 0: on a pause, a segment no longer than that is transcribed so far (a
+        partial transcript), so the dialogue can start on a question before the hangover ends
+        it. Questions are short; a lecturer's long stretches do not pay for it.
+        """
         self.engine = engine
         self.clock = clock
+        self.peek_max_s = peek_max_s
         self._ring = deque()  # (start time, samples), oldest first
         self._keep = keep_s
         self._active_since: Optional[float] = None
@@ -100,9 +106,11 @@ class SegmentTranscriber:
         return self._feed(start + len(samples) / SAMPLE_RATE)
 
     def push_event(self, event: SpeechEvent) -> list:
-        """Start or end a segment; return the transcripts that result."""
+        """Start or end a segment, or peek at it on a pause; return the transcripts that result."""
         if event.kind == 'start':
             return self._begin(event.start)
+        if event.kind == 'pause':
+            return self._peek(event.end)
         # An end whose start this node missed (it restarted mid-segment): the end event still
         # says where the segment began, and the ring holds what was heard since the restart.
         partials = self._begin(event.start, event.end) if self._active_since is None else []
@@ -120,6 +128,15 @@ class SegmentTranscriber:
         self._fed_until = start
         self.engine.begin(self.clock(start))
         return self._feed(until)
+
+    def _peek(self, until: float) -> list:
+        if self._active_since is None or not 0 < until - self._active_since <= self.peek_max_s:
+            return []
+        partials = self._feed(until)
+        text = self.engine.peek()
+        return partials + ([Transcript(text, self.clock(self._active_since), self.clock(until),
+                                       self.engine.language, 0.0, False, self.engine.name)]
+                           if text else [])
 
     def _end(self, end: float) -> list:
         partials = self._feed(end)

@@ -10,7 +10,9 @@ from typing import Optional
 class SpeechEvent:
     """A segment starting (`end` is None) or ending; times in seconds on the stream's clock."""
 
-    kind: str  # 'start' or 'end' (or 'barge_in': voice over Milo, before any 'start')
+    # 'start', 'end', 'pause' (the voice stopped: maybe the end; `end` is when) or 'barge_in'
+    # (voice over Milo, before any 'start')
+    kind: str
     start: float
     end: Optional[float] = None
 
@@ -25,6 +27,7 @@ class SegmenterSettings:
     hangover_s: float = 0.5  # silence that ends a segment
     pre_roll_s: float = 0.3  # audio kept before the detected start (soft first syllables)
     max_segment_s: float = 30.0  # a longer segment is split (Whisper's window is 30 s)
+    pause_s: float = 0.15  # silence that reports a pause: the words so far may be the whole turn
 
 
 class Segmenter:
@@ -38,6 +41,7 @@ class Segmenter:
         self._candidate: Optional[float] = None
         self._voiced = 0.0
         self._silence = 0.0
+        self._paused = False  # a pause was reported for the silence under way
 
     def push(self, probability: float, frame_start: float, frame_s: float) -> list:
         """Add one frame's probability; return the events it causes (often none)."""
@@ -57,8 +61,13 @@ class Segmenter:
             self._candidate, self._voiced = None, 0.0
             return [SpeechEvent('start', self._start)]
         self._silence = self._silence + frame_s if probability < s.release else 0.0
+        if not self._silence:
+            self._paused = False
         if self._silence + 1e-9 >= s.hangover_s:
             return self._close(frame_end - self._silence)
+        if self._silence + 1e-9 >= s.pause_s and not self._paused:
+            self._paused = True  # once per silence: the turn may be over, the hangover will say
+            return [SpeechEvent('pause', self._start, frame_end - self._silence)]
         if frame_end + frame_s - self._start > s.max_segment_s + 1e-9:  # the next frame won't fit
             events = self._close(frame_end)
             self.in_speech, self._start, self._silence = True, frame_end, 0.0
@@ -70,5 +79,5 @@ class Segmenter:
         return self._close(now - self._silence) if self.in_speech else []
 
     def _close(self, end: float) -> list:
-        self.in_speech = False
+        self.in_speech, self._paused = False, False
         return [SpeechEvent('end', self._start, end)]

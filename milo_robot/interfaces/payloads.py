@@ -31,7 +31,7 @@ MODES = ('lecture', 'qa', 'sleep')
 ROLES = ('teacher', 'student', 'unknown')
 # The head's expressions: one per robot state, then those the club triggers from teleop.
 EXPRESSION_NAMES = ROBOT_STATES + ('happy', 'surprised', 'confused')
-VAD_EVENTS = ('start', 'end', 'barge_in')
+VAD_EVENTS = ('start', 'end', 'pause', 'barge_in')
 # What a sentence given to the voice is: part of an answer, the "Hmm." while Milo thinks, a mode
 # announcement, an apology when an answer cannot come, or text sent directly (teleop, tools).
 SPEECH_KINDS = ('answer', 'ack', 'announce', 'apology', 'direct')
@@ -56,15 +56,15 @@ def _language_field(doc='language code, e.g. `en`, `fr`; "" when unknown', requi
 class VadEvent(Payload):
     """`/vad/events`: speech started, speech ended, or a voice over Milo (barge-in)."""
 
-    event: str = field(Choice(VAD_EVENTS), doc='what happened')
+    event: str = field(Choice(VAD_EVENTS), doc='what happened (pause: the voice stopped, maybe the end)')
     start: float = field(_wall, doc='stamp of the segment start (s, on the microphone clock)')
-    end: Optional[float] = field(Maybe(_wall), None, 'stamp of the end, on `end` events')
+    end: Optional[float] = field(Maybe(_wall), None, 'stamp of the end (or of the pause)')
     barge_in: bool = field(Flag(), False, 'the voice started while Milo was speaking')
 
     def check(self):
-        """Require an end event to have an end, not before its start."""
-        if self.event == 'end' and (self.end is None or self.end < self.start):
-            raise PayloadError('VadEvent: an end event needs end >= start')
+        """Require an end or pause event to have an end, not before its start."""
+        if self.event in ('end', 'pause') and (self.end is None or self.end < self.start):
+            raise PayloadError(f'VadEvent: a {self.event} event needs end >= start')
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ class Question(Payload):
     language: str = _language_field('language of the question ("" = detect)')
     segment_ids: tuple = field(ListOf(_row_id), (), 'record segments holding the question itself')
     origin: str = field(Choice(ORIGINS), 'voice', 'voice questions go before text ones')
+    speculative: bool = field(Flag(), False, 'asked on a pause, before the final transcript: the '
+                              'answer is held until the transcript confirms the question')
     course: str = field(Text(200), '', 'answer from this course ("" = the current lecture\'s)')
 
 

@@ -117,8 +117,8 @@ VAD_EVENTS = Topic('/vad/events', _S, EVENTS_QOS, p.VadEvent, ('vad',),
                    ('asr', 'tts', 'dialogue'), 'speech start/end, barge-in')
 VAD_SPEECH = Topic('/vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera',),
                    'whether someone speaks now')
-ASR_PARTIAL = Topic('/asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), (),
-                    'partial transcripts (vosk)')
+ASR_PARTIAL = Topic('/asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), ('dialogue',),
+                    'partial transcripts: on a pause (whisper) or as words come (vosk)')
 ASR_FINAL = Topic('/asr/final', _S, EVENTS_QOS, p.Transcript, ('asr',), ('dialogue', 'brain'),
                   'final transcript of a segment, once saved in the record')
 BRAIN_QUESTION = Topic('/brain/question', _S, COMMAND_QOS, p.Question, ('dialogue', 'web'),

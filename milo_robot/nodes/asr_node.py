@@ -48,6 +48,9 @@ PARAMETERS = (
     ParamSpec('course', '', 'Course of lectures the timetable does not place'),
     ParamSpec('retention_days', 0.0, 'Erase ended lectures older than this, with their questions '
               'and summaries (0 = keep everything)', min=0.0, max=3650.0),
+    ParamSpec('peek_max_s', 8.0, 'On a pause, a segment this short or shorter is transcribed so far '
+              '(/asr/partial), so that Milo can start on a question before its end is certain; '
+              '0 = never', min=0.0, max=30.0),
     ParamSpec('max_backlog_s', 60.0, 'Audio waiting for recognition beyond this is dropped (and '
               'reported) rather than filling memory (s)', min=5.0, max=600.0),
 )
@@ -308,7 +311,8 @@ class AsrNode(MiloNode):
         engine = self._load_engine()
         if engine is None:
             return
-        transcriber = SegmentTranscriber(engine, clock=self._lecture_clock)
+        transcriber = SegmentTranscriber(engine, clock=self._lecture_clock,
+                                         peek_max_s=self.params.peek_max_s)
         while True:
             try:
                 job = self._jobs.get(timeout=1.0)
@@ -324,14 +328,19 @@ class AsrNode(MiloNode):
             kind, item, stamp = job
             out = transcriber.push_frame(item, stamp) if kind == 'frame' else \
                 transcriber.push_event(item)
+            pause = kind == 'event' and item.kind == 'pause'
             for transcript in out:
-                self._emit(transcript, time.perf_counter() - began)
+                self._emit(transcript, time.perf_counter() - began, pause)
 
-    def _emit(self, transcript, compute_s: float) -> None:
+    def _emit(self, transcript, compute_s: float, at_pause: bool = False) -> None:
         if not transcript.final:
-            self._partial.publish(Transcript(transcript.text[:4000], transcript.language,
-                                             transcript.start, transcript.end,
-                                             transcript.confidence, False, transcript.engine).to_msg())
+            lecture = self._lecture
+            started_at = lecture[1] if lecture else time.time() - transcript.end
+            self._partial.publish(Transcript(
+                transcript.text[:4000], transcript.language, transcript.start, transcript.end,
+                transcript.confidence, False, transcript.engine, self.params.speaker_role,
+                round(started_at + transcript.end, 3), round(min(compute_s, 3600.0), 4),
+                lecture[0] if lecture else None, at_pause=at_pause).to_msg())
             return
         with self._lock:
             lecture = self._lecture

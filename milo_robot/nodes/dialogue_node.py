@@ -49,9 +49,9 @@ class _Publishers(Outputs):
         self._log = node.publisher(t.RECORD_QUESTIONS)
         self._lecture = node.publisher(t.LECTURE_COMMAND)
 
-    def ask(self, request_id, text, language, segment_ids=()):
-        self._question.publish(Question(request_id, text[:2000], language,
-                                        tuple(segment_ids)[:64]).to_msg())
+    def ask(self, request_id, text, language, segment_ids=(), speculative=False):
+        self._question.publish(Question(request_id, text[:2000], language, tuple(segment_ids)[:64],
+                                        speculative=speculative).to_msg())
 
     def cancel(self, request_id):
         self._cancel.publish(Cancel(request_id).to_msg())
@@ -96,6 +96,7 @@ class DialogueNode(MiloNode):
                                  p.resume_window_s, ConversationMemory(p.memory_turns, p.memory_s),
                                  turn_timeout_s=p.turn_timeout_s)
         self.subscribe(t.ASR_FINAL, self._on_final)
+        self.subscribe(t.ASR_PARTIAL, self._on_partial)
         self.subscribe(t.VAD_EVENTS, self._on_vad)
         self.subscribe(t.BRAIN_ANSWER, lambda a: self.dialogue.answer(
             a.request_id, a.text, a.final, a.declined, a.sources))
@@ -111,12 +112,17 @@ class DialogueNode(MiloNode):
     def _on_final(self, heard) -> None:
         self.health.activity()
         self.dialogue.heard(heard.text, heard.language, heard.wall_end or self.dialogue.clock(),
-                            heard.lecture_id, heard.segment_id)
+                            heard.lecture_id, heard.segment_id, heard.start)
+
+    def _on_partial(self, heard) -> None:
+        if heard.at_pause:  # the words so far, and the voice stopped: maybe the whole question
+            self.dialogue.heard_partial(heard.text, heard.language, heard.start,
+                                        heard.wall_end or self.dialogue.clock(), heard.lecture_id)
 
     def _on_vad(self, event) -> None:
         if event.event == 'barge_in':
             self.dialogue.barge_in()
-        else:
+        elif event.event != 'pause':  # a pause is heard through its partial transcript
             self.dialogue.speech(event.event == 'start', event.barge_in)
 
     def _mode_service(self, mode: str):

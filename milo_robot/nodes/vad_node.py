@@ -86,6 +86,9 @@ class VadNode(MiloNode):
             self.health.count('barge_ins')
             self.get_logger().info('someone is talking over Milo (barge-in)')
             return
+        if event.kind == 'pause':  # not the end yet: the hangover decides
+            self.health.count('pauses')
+            return
         self._speech.publish(Bool(data=event.kind == 'start'))
         self.health.count('segments' if event.kind == 'end' else 'starts')
 
