@@ -11,7 +11,7 @@ package_name = 'milo_robot'
 # One console script per node (the name `ros2 run` and the launch file use), plus the `milo` CLI.
 NODE_EXECUTABLES = ['microphone_node', 'audio_monitor_node', 'vad_node', 'asr_node',
                     'tts_node', 'brain_node', 'body_node',
-                    'dialogue_node', 'group_node', 'web_node']
+                    'dialogue_node', 'camera_node', 'group_node', 'web_node']
 
 setup(
     name=package_name,

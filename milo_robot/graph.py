@@ -60,6 +60,7 @@ NODES = (
     NodeSpec('brain', 'brain_node'),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
+    NodeSpec('camera', 'camera_node'),
     NodeSpec('web', 'web_node'),
 )
 
