@@ -395,8 +395,9 @@ def test_club_without_a_robot_is_told_so(client, school):
 def test_notes_upload_checks_files_and_reindexes(client, school):
     teacher = school.bearer('teacher')
 
-    def upload(name, data, kind='text/plain'):
-        return client.post('/api/notes', headers=teacher, files={'file': (name, data, kind)})
+    def upload(name, data, kind='text/plain', course=''):
+        return client.post('/api/notes', headers=teacher, files={'file': (name, data, kind)},
+                           data={'course': course})
 
     latin1 = upload('td.txt', 'Résistance équivalente'.encode('latin-1'))
     assert latin1.status_code == 400 and 'not UTF-8' in latin1.json()['detail']
@@ -409,17 +410,24 @@ def test_notes_upload_checks_files_and_reindexes(client, school):
     writer.add_blank_page(width=200, height=200)
     writer.write(pdf)
     assert upload('blank.pdf', pdf.getvalue(), 'application/pdf').status_code == 201
-    saved = upload('../../flux.md', '# Flux capacitor\nThe flux capacitor of the time machine needs '
-                   '1.21 gigawatts of electrical power to work.\n'.encode(), 'text/markdown')
-    assert saved.status_code == 201 and saved.json() == {'saved': 'flux.md'}
-    assert (school.notes / 'flux.md').exists() and not (school.notes.parent / 'flux.md').exists()
+    flux = '# Flux capacitor\nThe flux capacitor of the time machine needs 1.21 gigawatts of ' \
+        'electrical power to work.\n'
+    assert upload('flux.md', flux.encode(), course='Cooking').status_code == 400
+    saved = upload('../../flux.md', flux.encode(), 'text/markdown', course='Electronics')
+    assert saved.status_code == 201 and saved.json() == {'saved': 'Electronics/flux.md'}
+    assert (school.notes / 'Electronics' / 'flux.md').exists()
+    assert not (school.notes.parent / 'flux.md').exists()
     names = [f['name'] for f in client.get('/api/notes', headers=teacher).json()]
-    assert names == ['blank.pdf', 'circuits.md', 'flux.md']
-    answer = client.post('/api/ask', headers=school.bearer('student'), json={
-        'course': 'Electronics', 'question': 'How much power does the flux capacitor need?'}).json()
+    assert names == ['Electronics/flux.md', 'blank.pdf', 'circuits.md']
+    question = 'How much power does the flux capacitor need?'
+    answer = client.post('/api/ask', headers=school.bearer('student'),
+                         json={'course': 'Electronics', 'question': question}).json()
     assert any('flux.md' in s for s in answer['sources']), answer
-    assert client.delete('/api/notes/flux.md', headers=teacher).status_code == 200
-    assert client.delete('/api/notes/flux.md', headers=teacher).status_code == 404
+    other = client.post('/api/ask', headers=school.bearer('student'),
+                        json={'course': 'Électronique', 'question': question}).json()
+    assert not any('flux.md' in s for s in other['sources']), 'another course does not see them'
+    assert client.delete('/api/notes/Electronics/flux.md', headers=teacher).status_code == 200
+    assert client.delete('/api/notes/Electronics/flux.md', headers=teacher).status_code == 404
     assert client.delete('/api/notes/..%2Fmilo.db', headers=teacher).status_code == 404
     assert school.db.exists()
 

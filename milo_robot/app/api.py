@@ -224,7 +224,8 @@ async def ask(request: Request, principal=STUDENT, body=json_body(AskRequest)):
     sentences = [e.text for e in collected if e.kind == 'sentence']
     return {'request_id': collected[0].request_id if collected else '', 'answer': ' '.join(sentences),
             'sentences': sentences, 'sources': list(final.sources) if final else [],
-            'declined': final.declined if final else True, 'complete': final is not None}
+            'declined': final.declined if final else True, 'complete': final is not None,
+            'error': next((e.text for e in collected if e.kind == 'error'), '')}
 
 
 @router.get('/questions')

@@ -8,14 +8,15 @@ others wait their turn and are told so.
 """
 
 import collections
+import os
 import threading
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Tuple
 
 from milo_robot.app.services import AskBackend, AskEvent, LectureControl
 from milo_robot.app.struggles import default_embedder
 from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.record.lecture_record import LectureRecord
-from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.answer import Brain, Scope
 from milo_robot.thinking.llm import load_llm
 from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
 
@@ -49,7 +50,9 @@ class LocalAskBackend(AskBackend):
                 if cancel.is_set():
                     return
         try:
-            brain = Brain(self._index(course), self._model())
+            index, scope = self._index(course)
+            brain = Brain(index, self._model())
+            brain.set_scope(scope)
             for part in brain.ask(question, language, cancel):
                 if part.final:
                     yield AskEvent('final', sources=tuple(part.sources), declined=part.declined)
@@ -69,8 +72,13 @@ class LocalAskBackend(AskBackend):
             self._embedder = self._embedder_factory() or False
         return self._embedder or None
 
-    def _index(self, course: str) -> Index:
-        """Return the index of a course's lectures and the notes, rebuilt when either changed."""
+    def _index(self, course: str) -> Tuple[Index, Scope]:
+        """Return the index of a course's lectures and notes, rebuilt when either changed, and its scope.
+
+        As in class: the course's lectures, the notes at the top of the folder and in the course's
+        own subfolder, not those of other courses' subfolders; the latest lecture is cited by its
+        time, older ones by their date.
+        """
         with LectureRecord(self.record_path, read_only=True) as record:
             lectures = [lecture.id for lecture in record.lectures() if lecture.course == course]
             segments = [s for lecture_id in lectures for s in record.segments(lecture_id=lecture_id)
@@ -81,14 +89,17 @@ class LocalAskBackend(AskBackend):
         if cached and cached[0] == signature:
             self._indexes.move_to_end(course)
             return cached[1]
+        others = tuple(os.path.join(self.notes_dir, name) + os.sep for name in _subfolders(self.notes_dir)
+                       if name != course) if course and self.notes_dir else ()
+        scope = Scope(lectures[-1] if lectures else None, frozenset(lectures), others)
         index = Index(self.embedder())
-        index.add(notes_passages(self.notes_dir) if self.notes_dir else [])
+        index.add(p for p in (notes_passages(self.notes_dir) if self.notes_dir else []) if scope.allows(p))
         for lecture_id in lectures:
             index.add(lecture_passages(s for s in segments if s.lecture_id == lecture_id))
-        self._indexes[course] = (signature, index)
+        self._indexes[course] = (signature, (index, scope))
         while len(self._indexes) > CACHED_COURSES:
             self._indexes.popitem(last=False)
-        return index
+        return index, scope
 
     def _log(self, entry: QuestionEntry) -> None:
         with LectureRecord(self.record_path) as record:
@@ -97,6 +108,14 @@ class LocalAskBackend(AskBackend):
     def notes_changed(self) -> None:
         """Rebuild the indexes with the new notes at the next question."""
         self._notes_version += 1
+
+
+def _subfolders(folder: str) -> list:
+    """Return the notes folder's subfolders: one per course, by its name."""
+    try:
+        return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
+    except OSError:
+        return []
 
 
 class LocalLectureControl(LectureControl):

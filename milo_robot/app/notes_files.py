@@ -72,11 +72,23 @@ def _check_pdf(name: str, data: bytes) -> None:
         raise NotesError(f'{name} has no pages')
 
 
-def save_notes(folder, filename: str, data: bytes) -> Path:
-    """Check and save an upload under `folder` (replacing a file of the same name); return its path."""
+def course_folder(course: str) -> str:
+    """Return the subfolder holding one course's notes: the course's name (NotesError if unusable)."""
+    if not course.strip() or course != course.strip() or course in ('.', '..') or len(course) > 200 or \
+            any(c in course for c in '/\\\0'):
+        raise NotesError(f'{course!r} cannot name a notes folder')
+    return course
+
+
+def save_notes(folder, filename: str, data: bytes, course: str = '') -> Path:
+    """Check and save an upload (replacing a file of the same name); return its path.
+
+    Notes for every course go at the top of `folder`; a course's own go in its subfolder, which
+    the brain reads only for that course.
+    """
     name = safe_name(filename)
     check_notes(name, data)
-    folder = Path(folder)
+    folder = Path(folder) / course_folder(course) if course else Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix='.upload-')
     try:

@@ -298,7 +298,8 @@ async def forget(request: Request, lecture_id: int, principal=TEACHER):
 def _notes_page(request: Request, status: int = 200, error: str = ''):
     services = request.app.state.services
     return render(request, 'notes.html', status, files=list_notes(services.notes_dir), error=error,
-                  done=_done(request), max_mb=MAX_NOTES_BYTES // (1024 * 1024))
+                  done=_done(request), max_mb=MAX_NOTES_BYTES // (1024 * 1024),
+                  courses=[c for c in request.app.state.reader().courses() if c])
 
 
 @router.get('/teacher/notes')
@@ -308,16 +309,22 @@ def notes(request: Request, principal=TEACHER):
 
 
 async def upload_notes(request: Request) -> str:
-    """Save the uploaded file of a multipart form and re-index; return its name (NotesError if refused)."""
+    """Save the uploaded `file` (for the form's `course`, or all) and re-index; return its name.
+
+    NotesError says why an upload is refused.
+    """
     form = await request.form()
     upload = form.get('file')
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise NotesError('choose a file to upload')
+    course = str(form.get('course', ''))
+    if course and course not in await run_in_threadpool(request.app.state.reader().courses):
+        raise NotesError(f'no course {course!r}')
     data = await upload.read(MAX_NOTES_BYTES + 1)
     services = request.app.state.services
-    path = await run_in_threadpool(save_notes, services.notes_dir, upload.filename, data)
+    path = await run_in_threadpool(save_notes, services.notes_dir, upload.filename, data, course)
     services.notes_changed()
-    return path.name
+    return str(path.relative_to(services.notes_dir))
 
 
 @router.post('/teacher/notes')

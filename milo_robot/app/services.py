@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from milo_robot.interfaces.payloads import QuestionEntry
-from milo_robot.record.lecture_record import Lecture, LectureRecord
+from milo_robot.record.lecture_record import Lecture, LectureRecord, RecordError
 
 # Request ids must not repeat across restarts (the record keys its question log on them).
 _PROCESS_TAG = secrets.token_hex(4)
@@ -68,17 +68,23 @@ class AskBackend:
         asked_at, began = time.time(), time.monotonic()
         sentences, final, latency = [], None, None
         try:
-            for event in self._answer(request_id, course, question, language, cancel):
-                event = AskEvent(event.kind, event.text, event.sources, event.declined, request_id)
-                if event.kind == 'sentence':
-                    latency = latency if latency is not None else time.monotonic() - began
-                    sentences.append(event.text)
-                elif event.kind == 'final':
-                    final = event
-                yield event
+            try:
+                for event in self._answer(request_id, course, question, language, cancel):
+                    event = AskEvent(event.kind, event.text, event.sources, event.declined, request_id)
+                    if event.kind == 'sentence':
+                        latency = latency if latency is not None else time.monotonic() - began
+                        sentences.append(event.text)
+                    elif event.kind == 'final':
+                        final = event
+                    yield event
+            except (RuntimeError, ValueError, OSError) as exc:  # no model, no brain, a prompt too long
+                yield AskEvent('error', str(exc)[:300], request_id=request_id)
         finally:
-            self._log(self._entry(request_id, course, question, language, asked_at, sentences, final,
-                                  latency, cancel.is_set()))
+            try:
+                self._log(self._entry(request_id, course, question, language, asked_at, sentences, final,
+                                      latency, cancel.is_set()))
+            except RecordError:  # the answer was given; only its log entry is lost
+                pass
 
     def _entry(self, request_id, course, question, language, asked_at, sentences, final, latency,
                cancelled) -> QuestionEntry:

@@ -32,6 +32,9 @@ function setupAsk(form) {
       span.className = 'sentence';
       span.textContent = event.text + ' ';
       text.appendChild(span);
+    } else if (event.kind === 'error') {
+      status.textContent = d.failed;
+      box.dataset.done = 'true';
     } else if (event.kind === 'final') {
       status.textContent = event.declined && !text.textContent ? d.declined : '';
       if (event.sources.length) sources.textContent = d.sources + ': ' + event.sources.join('; ');
