@@ -36,10 +36,17 @@ class RosAskBackend(AskBackend):
         self._inboxes = {}  # request id -> queue of AnswerPart
         self._lock = threading.Lock()
         self._robot_state, self._speaking, self._mode = 'idle', False, 'qa'
+        self._health = node.health
         node.subscribe(t.BRAIN_ANSWER, self._on_answer)
-        node.subscribe(t.ROBOT_STATE, lambda s: setattr(self, '_robot_state', s.state))
-        node.subscribe(t.TTS_SPEAKING, lambda m: setattr(self, '_speaking', bool(m.data)))
+        node.subscribe(t.ROBOT_STATE, lambda s: self._follow(robot_state=s.state))
+        node.subscribe(t.TTS_SPEAKING, lambda m: self._follow(speaking=bool(m.data)))
         node.subscribe(t.DIALOGUE_MODE, lambda m: setattr(self, '_mode', m.mode))
+
+    def _follow(self, robot_state: str = '', speaking: Optional[bool] = None) -> None:
+        self._robot_state = robot_state or self._robot_state
+        self._speaking = self._speaking if speaking is None else speaking
+        # In diagnostics: whether text questions wait for the class.
+        self._health.set('class', 'busy' if self.busy_in_class() else 'free')
 
     def busy_in_class(self) -> bool:
         """Return whether Milo is answering or speaking in class right now."""

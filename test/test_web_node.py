@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The web node over real DDS with the real brain node (`tiny` model).
+
+Text questions wait while Milo answers in class, then stream from the brain; lecture commands
+and re-indexing requests go out on their topics.
+"""
+
+import json
+import threading
+
+import httpx2 as httpx
+from app_fixture import School, free_port, wait_for_http
+from diagnostic_msgs.msg import DiagnosticArray
+from harness import wait_until
+from std_msgs.msg import Empty, String
+
+from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.payloads import LectureCommand, Question, QuestionEntry, RobotState
+
+
+def diagnostics_of(inbox, name: str) -> dict:
+    found = [s for m in inbox.messages for s in m.status if s.name == f'milo/{name}']
+    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+
+
+def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, processes):
+    school = School(tmp_path)
+    diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
+    questions = probe.subscribe(String, t.BRAIN_QUESTION.name, t.BRAIN_QUESTION.qos.profile())
+    logged = probe.subscribe(String, t.RECORD_QUESTIONS.name, t.RECORD_QUESTIONS.qos.profile())
+    commands = probe.subscribe(String, t.LECTURE_COMMAND.name, t.LECTURE_COMMAND.qos.profile())
+    reindex = probe.subscribe(Empty, t.BRAIN_REINDEX.name, t.BRAIN_REINDEX.qos.profile())
+    # Milo is answering a student in class (the dialogue's state, latched).
+    state = probe.node.create_publisher(String, t.ROBOT_STATE.name, t.ROBOT_STATE.qos.profile())
+    state.publish(RobotState('speaking').to_msg())
+
+    processes.node('brain_node', profile='tiny', database=str(school.db), notes_dir=str(school.notes),
+                   summarize=False)
+    port = free_port()
+    web = processes.node('web_node', port=port, database=str(school.db), notes_dir=str(school.notes))
+    base = f'http://127.0.0.1:{port}'
+    wait_for_http(base + '/login', process=web)
+    wait_until(lambda: diagnostics_of(diagnostics, 'brain').get('ready') == 'true', 'the brain', 120)
+    wait_until(lambda: diagnostics_of(diagnostics, 'web').get('class') == 'busy',
+               'the web node to see Milo busy')
+
+    student = {'Authorization': f"Bearer {school.tokens['student']}", 'Accept': 'text/event-stream'}
+    events = []
+
+    def ask():
+        with httpx.stream('POST', base + '/api/ask', headers=student, timeout=180,
+                          json={'course': 'Electronics', 'question': 'What is the unit of resistance?'}) as r:
+            for line in r.iter_lines():
+                if line.startswith('data: '):
+                    events.append(json.loads(line[6:]))
+    thread = threading.Thread(target=ask)
+    thread.start()
+    wait_until(lambda: events, 'the first event')
+    assert events[0]['kind'] == 'waiting'
+    assert not questions.messages, 'a text question never interrupts an answer in class'
+
+    state.publish(RobotState('idle').to_msg())
+    sent = Question.from_msg(questions.wait_for(1, 'the text question')[0])
+    assert (sent.origin, sent.course) == ('text', 'Electronics')
+    thread.join(180)
+    assert [e['kind'] for e in events][0] == 'waiting' and events[-1]['kind'] == 'final'
+    assert any(e['kind'] == 'sentence' for e in events)
+    entry = QuestionEntry.from_msg(logged.wait_for(1, 'the log entry')[-1])
+    assert (entry.request_id, entry.origin) == (sent.request_id, 'text')
+    assert entry.outcome in ('answered', 'declined') and entry.lecture_id == school.ids['circuits']
+
+    teacher = {'Authorization': f"Bearer {school.tokens['teacher']}"}
+    assert httpx.post(base + '/api/lectures/start', headers=teacher,
+                      json={'course': 'Physics', 'title': 'Optics'}).status_code == 202
+    command = LectureCommand.from_msg(commands.wait_for(1, 'the lecture command')[-1])
+    assert (command.action, command.course, command.title) == ('start', 'Physics', 'Optics')
+    assert command.origin == 'app'
+    upload = httpx.post(base + '/api/notes', headers=teacher,
+                        files={'file': ('optics.md', b'# Lenses\nA converging lens focuses light.\n')})
+    assert upload.status_code == 201
+    reindex.wait_for(1, 'the re-index request')
+
