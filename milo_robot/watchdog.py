@@ -10,7 +10,7 @@ system but dead to the class: `milo up` kills it, and it is respawned like a nod
 
 import threading
 import time
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 STALE_REPORTS_S = 10.0  # no diagnostics for this long: the node is stuck
 STALE_WORKER_S = 120.0  # a worker that has not beaten for this long is stuck (a summary step beats)
@@ -62,8 +62,8 @@ def _number(text: str) -> bool:
 class DiagnosticsListener:
     """An rclpy node in its own context and thread that feeds a Liveness from /diagnostics."""
 
-    def __init__(self, liveness: Liveness):
-        """Start listening."""
+    def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None):
+        """Start listening; `on_status(node, level, message, values)` also hears each status."""
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -73,9 +73,16 @@ class DiagnosticsListener:
         self._context = Context()
         rclpy.init(context=self._context)
         self.node = rclpy.create_node('milo_watchdog', context=self._context)
-        DIAGNOSTICS.subscription(self.node, lambda msg: [
-            liveness.report(s.name.removeprefix('milo/'), {kv.key: kv.value for kv in s.values})
-            for s in msg.status if s.name.startswith('milo/')])
+
+        def take(msg) -> None:
+            for status in msg.status:
+                if status.name.startswith('milo/'):
+                    node = status.name.removeprefix('milo/')
+                    values = {kv.key: kv.value for kv in status.values}
+                    liveness.report(node, values)
+                    if on_status is not None:
+                        on_status(node, status.level[0], status.message, values)
+        DIAGNOSTICS.subscription(self.node, take)
         self._executor = SingleThreadedExecutor(context=self._context)
         self._executor.add_node(self.node)
         self._thread = threading.Thread(target=self._spin, daemon=True, name='watchdog')

@@ -3,8 +3,11 @@
 """Synthesise a spoken session (data/demo/session.yaml, data/bench/conversation.yaml): a WAV and a timeline.
 
 Each turn is spoken by the packaged Piper voice, students faster than the teacher so that they sound like
-someone else, and followed by its `wait_s` (or the session's `pause_s`) of silence. The timeline JSON
-written next to the WAV says when each turn's speech starts and ends, for the demo and benchmark checks.
+someone else, and followed by its `wait_s` (or the session's `pause_s`) of silence. A turn in another
+language (`language: fr`; the session's `language` by default, else English) is spoken by the voice Milo
+itself would use for it (milo_robot.speaking.voices: a Piper voice of that language under models/, else
+espeak-ng). The timeline JSON written next to the WAV says when each turn's speech starts and ends, and in
+which language, for the demo and benchmark checks.
 """
 
 import argparse
@@ -15,7 +18,9 @@ import numpy as np
 import yaml
 
 from milo_robot.audio.piper_voice import load_voice, synthesize
+from milo_robot.audio.resample import StreamingResampler
 from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.speaking.voices import VoiceBook
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LENGTH_SCALE = {'teacher': None, 'student': 0.9}  # None: the voice's own pace; students speak faster
@@ -39,8 +44,33 @@ def read_turns(session: dict) -> list[dict]:
             raise ValueError(f'turn {i}: needs exactly one of {list(LENGTH_SCALE)}: {turn}')
         turns.append({'speaker': speakers[0], 'text': turn[speakers[0]], 'case': turn.get('case'),
                       'expect': turn.get('expect'), 'facts': turn.get('facts', []),
+                      'language': turn.get('language', session.get('language', 'en')),
                       'wait_s': turn.get('wait_s', session['pause_s'])})
     return turns
+
+
+class Voices:
+    """The packaged Piper voice for its language, and Milo's own choice of voice for the others."""
+
+    def __init__(self):
+        """Load the packaged voice; the others are found on first use."""
+        self.piper = load_voice()
+        self.rate = self.piper.config.sample_rate
+        self.language = self.piper.config.espeak_voice.split('-')[0]
+        self._book = None
+
+    def speak(self, text: str, language: str, speaker: str) -> np.ndarray:
+        """Return `text` spoken in `language` at `rate`; students speak faster with the Piper voice."""
+        if language == self.language:
+            return synthesize(text, self.piper, length_scale=LENGTH_SCALE[speaker])
+        if self._book is None:
+            self._book = VoiceBook()
+        engine, _ = self._book.for_language(language)
+        audio = engine.synthesize(text)
+        if engine.rate == self.rate:
+            return audio
+        resampler = StreamingResampler(engine.rate, self.rate)
+        return np.concatenate([resampler.process(audio), resampler.flush()])
 
 
 def make_session(session_path: str, out_path: str) -> dict:
@@ -48,19 +78,19 @@ def make_session(session_path: str, out_path: str) -> dict:
     with open(session_path, encoding='utf-8') as f:
         session = yaml.safe_load(f)
     turns = read_turns(session)
-    voice = load_voice()
-    rate = voice.config.sample_rate  # kept on purpose: the microphone node must resample to 16 kHz
+    voices = Voices()
+    rate = voices.rate  # kept on purpose: the microphone node must resample to 16 kHz
     speaker = WavSpeaker(out_path, rate)
     speaker.play(np.zeros(int(session['pause_s'] * rate), dtype=np.int16))
     timeline = []
     for i, turn in enumerate(turns):
-        audio = synthesize(turn['text'], voice, length_scale=LENGTH_SCALE[turn['speaker']])
+        audio = voices.speak(turn['text'], turn['language'], turn['speaker'])
         start, end = speech_bounds(audio, rate)
         offset = speaker.seconds
         speaker.play(audio)
         speaker.play(np.zeros(int(turn['wait_s'] * rate), dtype=np.int16))
         timeline.append({'index': i, 'speaker': turn['speaker'], 'text': turn['text'], 'case': turn['case'],
-                         'expect': turn['expect'], 'facts': turn['facts'],
+                         'expect': turn['expect'], 'facts': turn['facts'], 'language': turn['language'],
                          'start_s': round(offset + start, 3),
                          'speech_end_s': round(offset + end, 3)})
         print(f'[{i + 1}/{len(turns)}] {turn["speaker"]} {len(audio) / rate:.1f} s', flush=True)

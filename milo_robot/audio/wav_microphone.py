@@ -18,18 +18,25 @@ class WavMicrophone:
     """Yield 16 kHz mono frames from a WAV file, paced like a real capture.
 
     `realtime_factor` 1.0 plays in real time, 2.0 twice as fast, 0 as fast as possible.
+
+    The file stands for a class, which goes on while nobody listens. With a `room` file, the first
+    microphone notes in it the wall time its playback began, and a later one on the same room (the
+    node respawned) starts where the class is now, instead of at the beginning of the file.
     """
 
     def __init__(self, path: str, frame_size: int, realtime_factor: float = 1.0, loop: bool = False,
                  tail_silence_s: float = 0.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, room: str = '',
+                 wall_clock: Callable[[], float] = time.time):
         """Open and check the file now, so a bad file is reported before capture starts."""
         self.path = path
         self.frame_size = frame_size
         self.realtime_factor = realtime_factor
         self.loop = loop
         self.tail_silence_s = tail_silence_s
-        self._clock, self._sleep = clock, sleep
+        self.room = room
+        self.joined_at_s = 0.0  # where in the file playback began (s): not 0 when joining a room
+        self._clock, self._sleep, self._wall_clock = clock, sleep, wall_clock
         try:
             with wave.open(path, 'rb') as w:
                 self.native_rate, self.channels = w.getframerate(), w.getnchannels()
@@ -45,11 +52,33 @@ class WavMicrophone:
         """Name the device for logs and diagnostics."""
         return f'wav:{self.path} ({self.native_rate} Hz, {self.channels} ch)'
 
+    def _join_room(self) -> float:
+        """Return where the class is now in the file (s), noting the start if it is the first."""
+        if not self.room:
+            return 0.0
+        try:
+            with open(self.room, encoding='ascii') as f:
+                began = float(f.read())
+        except FileNotFoundError:
+            with open(self.room, 'w', encoding='ascii') as f:
+                f.write(repr(self._wall_clock()))
+            return 0.0
+        except (OSError, ValueError) as exc:
+            raise ValueError(f'microphone room file {self.room} is unreadable: {exc}') from exc
+        return max(0.0, self._wall_clock() - began) * (self.realtime_factor or 1.0)
+
     def frames(self) -> Iterator[np.ndarray]:
-        """Yield frames until the end of the file (forever when looping), paced by the clock."""
+        """Return the frames until the end of the file (forever when looping), paced by the clock.
+
+        The room is joined now (`joined_at_s` says where), not at the first frame.
+        """
+        self.joined_at_s = self._join_room()
+        return self._paced(self.joined_at_s)
+
+    def _paced(self, skip_s: float) -> Iterator[np.ndarray]:
         start, sent = self._clock(), 0
         while True:
-            for frame in self._frames_once(last=not self.loop):
+            for frame in self._frames_once(last=not self.loop, skip_s=skip_s):
                 sent += len(frame)
                 if self.realtime_factor > 0:
                     # Like a sound card: a frame is ready once its last sample is "captured".
@@ -59,10 +88,12 @@ class WavMicrophone:
                 yield frame
             if not self.loop:
                 return
+            skip_s = 0.0
 
-    def _frames_once(self, last: bool) -> Iterator[np.ndarray]:
+    def _frames_once(self, last: bool, skip_s: float = 0.0) -> Iterator[np.ndarray]:
         assembler = FrameAssembler(self.native_rate, self.channels, self.frame_size)
         with wave.open(self.path, 'rb') as w:
+            w.setpos(min(w.getnframes(), int(skip_s * self.native_rate)))
             while True:
                 raw = w.readframes(_READ_FRAMES)
                 if not raw:

@@ -5,6 +5,10 @@
 The harness (firmware/sim) reports what the actuators would do: each servo's pulse width and the
 light's PWM duty cycles, stamped with CLOCK_MONOTONIC, so tests and benchmarks assert outputs, not
 commands.
+
+A simulated board with an EEPROM file can be unplugged like the sim devices of milo_robot.devices:
+while `<eeprom>.unplugged` exists, the running board loses power (its pty disappears, as a USB
+cable pulled out) and a new one cannot start.
 """
 
 import os
@@ -14,9 +18,11 @@ import time
 from collections import deque
 
 from milo_robot.body.protocol import JOINTS
+from milo_robot.devices import UNPLUGGED_SUFFIX, check_plugged
 from milo_robot.graph import data_root
 
 CENTRE_US = 1500.0  # pulse width of angle 0; 1 µs per 0.1°
+UNPLUG_POLL_S = 0.1  # how often a board with an EEPROM file looks for its unplug marker
 
 
 class SimulatorError(RuntimeError):
@@ -43,6 +49,11 @@ class SimulatedBody:
             if not os.path.exists(path):
                 raise SimulatorError(f'{path} is missing: build it with `make -C firmware` '
                                      f'(make setup does)')
+        if eeprom:
+            try:
+                check_plugged(eeprom, 'simulated body')
+            except OSError as exc:
+                raise SimulatorError(str(exc)) from exc
         options = ['--eeprom', eeprom] if eeprom else []
         self._process = subprocess.Popen([harness, '--speed', str(speed), *options, elf],
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -67,6 +78,16 @@ class SimulatedBody:
         self.events = deque(maxlen=100_000)  # (mono_ns, kind, values)
         self._reader = threading.Thread(target=self._read, daemon=True, name='body-sim')
         self._reader.start()
+        if eeprom:
+            threading.Thread(target=self._unplug_when_marked, args=(eeprom + UNPLUGGED_SUFFIX,),
+                             daemon=True, name='body-sim-plug').start()
+
+    def _unplug_when_marked(self, marker: str) -> None:
+        while self.alive:
+            if os.path.exists(marker):
+                self._process.kill()  # power gone with the cable: the chip stops mid-instruction
+                return
+            time.sleep(UNPLUG_POLL_S)
 
     def _stderr(self) -> str:
         try:

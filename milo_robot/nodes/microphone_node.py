@@ -37,6 +37,9 @@ PARAMETERS = (
               'sim run loses none of the file while the graph starts', min=0, max=16),
     ParamSpec('wait_for_nodes', '', 'wav: hold playback until these nodes (comma-separated) report '
               'ready in their diagnostics, e.g. asr once its model is loaded'),
+    ParamSpec('room_file', '', 'wav: a file where the class\'s start is noted, so that a respawned '
+              'microphone goes on where the class is instead of playing the file from its start '
+              '(sim runs with faults; "" = always from the start); relative to the repository'),
     ParamSpec('retry_s', 2.0, 'First wait before reopening a device that failed (s); it doubles while '
               'the device keeps failing, up to 10 s', min=0.1, max=60.0),
 )
@@ -67,7 +70,7 @@ class MicrophoneNode(MiloNode):
         size = frame_samples(p.frame_ms)
         if p.backend == 'wav':
             return WavMicrophone(resolve_path(p.wav_file), size, p.realtime_factor, p.loop,
-                                 p.tail_silence_s)
+                                 p.tail_silence_s, room=resolve_path(p.room_file))
         return PyAudioMicrophone(p.device, p.native_rate, p.channels, size)
 
     def _capture(self) -> None:
@@ -111,8 +114,14 @@ class MicrophoneNode(MiloNode):
             self._stop.wait(MATCH_SETTLE_S)
 
     def _stream(self, device) -> None:
-        start, sent = self.get_clock().now(), 0
-        for frame in device.frames():
+        frames = device.frames()
+        # A sim microphone that joined its class late stamps each frame where the first one would
+        # have: the stamps go on as if it had never stopped.
+        late_s = getattr(device, 'joined_at_s', 0.0)
+        sent = round(late_s * SAMPLE_RATE)
+        start = self.get_clock().now() - Duration(
+            nanoseconds=round(late_s / (self.params.realtime_factor or 1.0) * 1e9))
+        for frame in frames:
             if self._stop.is_set():
                 return
             self._policy.worked()

@@ -22,6 +22,9 @@ OUTCOMES = payloads.OUTCOMES
 BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
 # Private by default: the record holds a class's words. Only Milo's user reads it.
 FILE_MODE, FOLDER_MODE = 0o600, 0o700
+# Sim-only fault hook, like devices.UNPLUGGED_SUFFIX: while `<record>.full` exists, every write fails
+# as on a full disk (the soak benchmark checks that nothing heard meanwhile is lost).
+FULL_SUFFIX = '.full'
 _LECTURE_COLUMNS = 'id, title, started_at, ended_at, language, course, title_source, languages'
 _QUESTION_COLUMNS = ('request_id, lecture_id, asked_at, heard, question, language, mode, outcome, '
                      'answer, spoken, sources, latency_s, origin')
@@ -182,6 +185,10 @@ class LectureRecord:
             raise RecordError(f'cannot {what}: the lecture record {self.path} is open read-only')
         with self._lock:
             conn = self._connection()
+            marker = f'{self.path}{FULL_SUFFIX}'
+            if os.path.exists(marker):
+                raise RecordError(f'cannot {what} in the lecture record {self.path}: disk is full '
+                                  f'(simulated while {marker} exists); nothing was written')
             try:
                 # IMMEDIATE: take the write lock up front, so a read-then-write cannot be raced.
                 conn.execute('BEGIN IMMEDIATE')

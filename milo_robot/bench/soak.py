@@ -1,0 +1,479 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The soak benchmark: a 90-minute class through the whole graph in sim mode, with faults injected.
+
+The session (data/bench/soak.yaml, milo_robot/bench/soak_session.py) runs through the sim graph as
+`milo demo` runs its own (milo_robot.session.runner). At known times, each process of the graph is
+killed with SIGKILL once, the body's serial link is unplugged for 10 s, the speaker fails for 30 s
+and the record's disk is full for 10 s. Meanwhile /diagnostics, the session's topics and each
+process's memory are watched; at the end the record is read back. The figures
+(milo_robot/bench/soak_measures.py) say what was lost, how fast nodes came back and whether each
+fault was reported. See docs/soak.md.
+
+`milo bench --only soak` runs and records the 90-minute soak; `python -m milo_robot.bench.soak
+--minutes 10` runs a short one for development and records nothing.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from milo_robot.bench.conversation import _tree_memory_mb
+from milo_robot.bench.results import result
+from milo_robot.bench.soak_measures import (
+    Heard,
+    Report,
+    error_reported,
+    first_ready_after,
+    lost_segments,
+    recovery_s,
+    rss_growth,
+    unanswered,
+    went_missing,
+)
+from milo_robot.bench.soak_session import describe, session_wav
+from milo_robot.devices import UNPLUGGED_SUFFIX
+from milo_robot.graph import data_root, plan
+from milo_robot.interfaces import topics as t
+from milo_robot.record.lecture_record import FULL_SUFFIX, LectureRecord
+from milo_robot.session.runner import load_timeline, run_session
+from milo_robot.watchdog import DiagnosticsListener, Liveness
+
+COMMAND = 'milo bench --only soak'
+MINUTES = 90.0
+# Measured on the 2-core machine (docs/soak.md): faster input leaves the recognition behind while
+# the brain computes its prompt, and answers are spoken in real time anyway.
+REALTIME_FACTOR = 1.0
+WARM_UP_S = 180.0  # memory is compared from this far into the class (models loaded, prompt computed)
+MEMORY_WINDOW_S = 600.0  # the first and last 10 minutes compared
+MEMORY_PERIOD_S = 5.0
+RECOVERY_S = 10.0  # after a fault is over, questions are not judged for this long
+QUESTION_MARGIN_S = 5.0  # no fault lands this soon before a question to Milo
+SPEAKING_WAIT_S = 60.0  # the speaker fails while Milo speaks: wait this long for him to
+HEARING = ('microphone', 'vad', 'asr')  # a node of these down: nobody records what is said
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault to inject once, at a share of the session's duration."""
+
+    name: str
+    kind: str  # kill | serial | speaker | disk
+    share: float
+    process: str = ''  # kill: the graph's process (a node, or a group of nodes)
+    hold_s: float = 0.0  # serial, speaker, disk: how long the device stays failed
+
+
+# Heavy processes first, so that they run long again before the last window of the memory figure;
+# none in the first or last 15 % of the class (the memory windows).
+FAULTS = (
+    Fault('kill brain', 'kill', 0.16, 'brain'),
+    Fault('kill asr', 'kill', 0.22, 'asr'),
+    Fault('kill light (audio_monitor, vad, dialogue, body)', 'kill', 0.28, 'light'),
+    Fault('serial link unplugged', 'serial', 0.34, hold_s=10.0),
+    Fault('kill tts', 'kill', 0.40, 'tts'),
+    Fault('record disk full', 'disk', 0.46, hold_s=10.0),
+    Fault('kill camera', 'kill', 0.52, 'camera'),
+    Fault('kill microphone', 'kill', 0.58, 'microphone'),
+    Fault('speaker failing', 'speaker', 0.64, hold_s=30.0),
+    Fault('kill web', 'kill', 0.70, 'web'),
+)
+
+
+@dataclass
+class Injection:
+    """A fault as injected: when (wall clock), where in the class (audio s), and the nodes it hit."""
+
+    fault: Fault
+    planned_s: float
+    nodes: tuple = ()
+    at: Optional[float] = None
+    until: Optional[float] = None  # a held fault's end (the marker removed)
+    audio_s: Optional[float] = None
+    details: dict = field(default_factory=dict)
+
+
+def question_windows(turns: list) -> list:
+    """Return (turn, (end of its words, start of the next turn)) for each question to Milo."""
+    out = []
+    for i, turn in enumerate(turns):
+        if turn.get('case') == 'addressed':
+            following = turns[i + 1]['start_s'] if i + 1 < len(turns) else turn['speech_end_s'] + 60.0
+            out.append((turn, (turn['speech_end_s'], following)))
+    return out
+
+
+def injection_time(fault: Fault, turns: list, duration_s: float) -> float:
+    """Return the audio time to inject `fault`: a quiet moment for the class's questions.
+
+    Kills and the unplug land in the middle of a teacher's sentence, the full disk as one ends
+    (a segment is written a moment later), the speaker fault as a question to Milo ends (it
+    fails while he answers). None lands while a question is being answered.
+    """
+    planned = fault.share * duration_s
+    questions = question_windows(turns)
+    if fault.kind == 'speaker':
+        return next(end for _, (end, _) in questions if end >= planned)
+    # From a little before a question is asked until the teacher goes on after its answer.
+    busy = [(question['start_s'] - QUESTION_MARGIN_S, following) for question, (_, following) in questions]
+    for turn in turns:
+        if turn['start_s'] < planned or turn['speaker'] != 'teacher':
+            continue
+        moment = turn['speech_end_s'] - 0.2 if fault.kind == 'disk' else \
+            (turn['start_s'] + turn['speech_end_s']) / 2
+        if not any(start <= moment < end for start, end in busy):
+            return moment
+    raise ValueError(f'no moment for {fault.name} after {planned:.0f} s of the session')
+
+
+class DiagnosticsLog:
+    """Every milo/* status on /diagnostics, with its arrival time; the worst asr backlog drops."""
+
+    def __init__(self):
+        """Start listening."""
+        self.reports = []
+        self.dropped_frames = 0
+        self._lock = threading.Lock()
+        self._listener = DiagnosticsListener(Liveness(), self._take)
+
+    def _take(self, node: str, level: int, message: str, values: dict) -> None:
+        report = Report(time.time(), node, level, message, values.get('ready') == 'true')
+        with self._lock:
+            self.reports.append(report)
+            if node == 'asr' and values.get('dropped_frames', '0').isdigit():
+                self.dropped_frames = max(self.dropped_frames, int(values['dropped_frames']))
+
+    def snapshot(self) -> list:
+        """Return the reports so far."""
+        with self._lock:
+            return list(self.reports)
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._listener.close()
+
+
+class MemoryLog:
+    """Each process's RSS (with its children: the body's simulator) every few seconds."""
+
+    def __init__(self):
+        """Nothing sampled yet."""
+        self.samples = {}  # process name -> [(wall time, MB)]
+        self._stop = threading.Event()
+
+    def start(self, children) -> None:
+        """Sample the supervisor's children from a thread."""
+        def watch():
+            while not self._stop.wait(MEMORY_PERIOD_S):
+                for child in children:
+                    if child.process is not None and child.process.poll() is None:
+                        rss, _ = _tree_memory_mb([child.process.pid])
+                        self.samples.setdefault(child.name, []).append((time.time(), rss))
+        threading.Thread(target=watch, daemon=True, name='soak-memory').start()
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._stop.set()
+
+
+class Injector:
+    """Inject the faults at their audio times, from a thread, and note when each happened."""
+
+    def __init__(self, injections: list, out_dir: str, realtime_factor: float):
+        """`injections` in order of time; markers are made next to the run's files in `out_dir`."""
+        self.injections = injections
+        self.out_dir, self.realtime_factor = out_dir, realtime_factor
+        self.observation = None
+        self.children = []
+        self._stop = threading.Event()
+        self._markers = set()
+
+    def on_event(self, observation, *_event) -> None:
+        """Keep the session's observation (run_session's on_event)."""
+        self.observation = observation
+
+    def start(self, children) -> None:
+        """Start injecting (run_session's on_start: the supervisor's children)."""
+        self.children = children
+        threading.Thread(target=self._run, daemon=True, name='soak-faults').start()
+
+    def stop(self) -> None:
+        """Stop, and put back any device still failed."""
+        self._stop.set()
+        for marker in list(self._markers):
+            self._unmark(marker)
+
+    def audio_s(self) -> Optional[float]:
+        """Return where the class is now (s into the session), once the microphone has started."""
+        t0 = self.observation.audio_t0 if self.observation is not None else None
+        return None if t0 is None else (time.time() - t0) * self.realtime_factor
+
+    def _wait_until(self, audio_s: float) -> bool:
+        while not self._stop.wait(0.05):
+            now = self.audio_s()
+            if now is not None and now >= audio_s:
+                return True
+        return False
+
+    def _speaking(self) -> bool:
+        said = self.observation.of(t.TTS_SPEAKING.name)
+        return bool(said) and bool(said[-1][1])
+
+    def _run(self) -> None:
+        for injection in self.injections:
+            if not self._wait_until(injection.planned_s):
+                return
+            fault = injection.fault
+            if fault.kind == 'speaker':
+                deadline = time.time() + SPEAKING_WAIT_S
+                while not self._speaking() and time.time() < deadline and not self._stop.wait(0.02):
+                    pass
+            injection.audio_s = self.audio_s()
+            injection.at = time.time()
+            if fault.kind == 'kill':
+                child = next(c for c in self.children if c.name == fault.process)
+                injection.details['pid'] = child.process.pid
+                os.kill(child.process.pid, signal.SIGKILL)
+                continue
+            marker = self._marker(fault.kind)
+            self._mark(marker)
+            self._stop.wait(fault.hold_s)
+            self._unmark(marker)
+            injection.until = time.time()
+
+    def _marker(self, kind: str) -> str:
+        return {'serial': os.path.join(self.out_dir, 'body.eeprom') + UNPLUGGED_SUFFIX,
+                'speaker': os.path.join(self.out_dir, 'speech.wav') + UNPLUGGED_SUFFIX,
+                'disk': os.path.join(self.out_dir, 'milo.db') + FULL_SUFFIX}[kind]
+
+    def _mark(self, marker: str) -> None:
+        with open(marker, 'w', encoding='ascii'):
+            pass
+        self._markers.add(marker)
+
+    def _unmark(self, marker: str) -> None:
+        try:
+            os.remove(marker)
+        except FileNotFoundError:
+            pass
+        self._markers.discard(marker)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _processes() -> dict:
+    """Return {process name: its node names} of the sim graph (as `milo demo` runs it)."""
+    launches, errors = plan(True, ())
+    if errors:
+        raise RuntimeError('; '.join(errors))
+    return {launch.name: launch.nodes for launch in launches}
+
+
+def _fault_evidence(injection: Injection, reports: list, finals: list) -> tuple:
+    """Return (reported on /diagnostics within 2 s, when its effect began) for one injection."""
+    fault, at = injection.fault, injection.at
+    if fault.kind == 'kill':
+        return all(went_missing(at, node, reports) for node in injection.nodes), at
+    if fault.kind == 'serial':
+        return error_reported(at, 'body', 'link', reports), at
+    if fault.kind == 'speaker':
+        return error_reported(at, 'tts', 'speaker', reports), at
+    # A full disk shows only when the record is written: the first transcript after the fault is
+    # published once its write was tried.
+    used = next((received for received in finals if received >= at), at)
+    return error_reported(used, 'asr', 'full', reports), used
+
+
+def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR, faults: bool = True,
+             out_dir: str = '') -> tuple:
+    """Run the soak; return (its figures, a report), the report also written to out_dir/soak.json."""
+    root = data_root()
+    out_dir = out_dir or os.path.join(root, 'build', 'bench', 'soak', 'run')
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    with open(os.path.join(out_dir, 'synthesis.log'), 'w', encoding='utf-8') as log:
+        wav = session_wav(realtime_factor, 0.0 if minutes >= MINUTES else minutes, log)
+    timeline = load_timeline(wav)
+    turns, duration_s = timeline['turns'], timeline['duration_s']
+    print(f'    session: {describe(timeline)}', flush=True)
+    processes = _processes()
+    unplanned = set(processes) - {f.process for f in FAULTS if f.kind == 'kill'}
+    if unplanned:
+        raise RuntimeError(f'the soak kills no process named {sorted(unplanned)}: add them to FAULTS')
+    injections = [Injection(f, injection_time(f, turns, duration_s), processes.get(f.process, ()))
+                  for f in FAULTS] if faults else []
+    injections.sort(key=lambda i: i.planned_s)
+    injector = Injector(injections, out_dir, realtime_factor)
+    memory = MemoryLog()
+    diagnostics = DiagnosticsLog()
+
+    def on_start(children):
+        memory.start(children)
+        injector.start(children)
+    sets = [f'microphone.realtime_factor={realtime_factor}', f'microphone.room_file={out_dir}/room',
+            'asr.lecture=resume', f'body.sim_eeprom={out_dir}/body.eeprom', f'web.port={_free_port()}']
+    began = time.time()
+    try:
+        status, observer = run_session(wav, out_dir, sets, on_event=injector.on_event, on_start=on_start)
+    finally:
+        injector.stop()
+        memory.stop()
+        diagnostics.close()
+    if status != 0:
+        raise RuntimeError(f'the graph exited with status {status}: see {out_dir}/nodes.log')
+    observation = observer.observation
+    if observation.audio_t0 is None:
+        raise RuntimeError(f'the microphone never started: see {out_dir}/nodes.log')
+    figures, report = _figures(observation, timeline, injections, diagnostics, memory, out_dir,
+                               realtime_factor)
+    report.update(minutes=round(duration_s / 60, 2), wall_min=round((time.time() - began) / 60, 1),
+                  realtime_factor=realtime_factor)
+    with open(os.path.join(out_dir, 'soak.json'), 'w', encoding='utf-8') as f:
+        json.dump(report, f, indent=1, ensure_ascii=False, default=str)
+    return figures, report
+
+
+def _figures(observation, timeline, injections, diagnostics, memory, out_dir, realtime_factor) -> tuple:
+    t0 = observation.audio_t0
+    turns = timeline['turns']
+
+    def audio(wall: float) -> float:
+        return (wall - t0) * realtime_factor
+    reports = diagnostics.snapshot()
+    finals = [received for received, _ in observation.of(t.ASR_FINAL.name)]
+    with LectureRecord(os.path.join(out_dir, 'milo.db'), read_only=True) as record:
+        heard = [Heard(s.wall_start - t0, s.wall_end - t0, s.text) for s in record.segments()
+                 if s.wall_start is not None]
+        logged = record.questions()
+    done = [injection for injection in injections if injection.at is not None]
+    recoveries, deaf, faulty, reported = {}, [], [], {}
+    for injection in done:
+        fault = injection.fault
+        ok, effect = _fault_evidence(injection, reports, finals)
+        reported[fault.name] = ok
+        if fault.kind == 'kill':
+            recoveries[fault.name] = recovery_s(injection.at, injection.nodes, reports)
+            back = injection.at + (recoveries[fault.name] or float('inf'))
+            # Deaf until every hearing node of the process is back, the microphone capturing again
+            # (a respawned sim microphone first waits for its listeners).
+            hearing = [first_ready_after(injection.at, node, reports,
+                                         'capturing' if node == 'microphone' else '')
+                       for node in injection.nodes if node in HEARING]
+            if hearing:
+                deaf.append((audio(injection.at), audio(float('inf') if None in hearing else max(hearing))))
+        else:
+            back = injection.until or time.time()
+        faulty.append((audio(min(injection.at, effect)), audio(back + RECOVERY_S)))
+    spoken = [turn for turn in turns if turn['speaker'] in ('teacher', 'student')]
+    lost, not_judged = lost_segments(spoken, heard, deaf)
+    answered_at = [q.asked_at - t0 for q in logged if q.outcome in ('answered', 'declined')]
+    missing, excused = unanswered(question_windows(turns), answered_at, faulty)
+    times = [v for v in recoveries.values() if v is not None]
+    first = (t0 + WARM_UP_S / realtime_factor, t0 + (WARM_UP_S + MEMORY_WINDOW_S) / realtime_factor)
+    end = max(at for series in memory.samples.values() for at, _ in series) if memory.samples else t0
+    growth, worst = rss_growth(memory.samples, first, (end - MEMORY_WINDOW_S / realtime_factor, end))
+    lags = [received - (t0 + (final.wall_end - t0) / realtime_factor)
+            for received, final in observation.of(t.ASR_FINAL.name) if final.wall_end]
+    report = {
+        'faults': [{**asdict(i), 'fault': i.fault.name, 'reported': reported.get(i.fault.name),
+                    'recovery_s': recoveries.get(i.fault.name)} for i in injections],
+        'segments': len(spoken), 'segments_recorded': len(heard),
+        'segments_lost': [(round(x['start_s'], 1), x['text']) for x in lost],
+        'segments_not_judged': [(round(x['start_s'], 1), x['text']) for x in not_judged],
+        'questions': len(question_windows(turns)),
+        'questions_unanswered': [(round(x['speech_end_s'], 1), x['text']) for x in missing],
+        'questions_not_judged': [(round(x['speech_end_s'], 1), x['text']) for x in excused],
+        'outcomes': {o: sum(q.outcome == o for q in logged) for o in sorted({q.outcome for q in logged})},
+        'rss_growth': {'worst': worst, 'ratio': growth,
+                       'per_process_mb': {name: [round(mb) for _, mb in series[::12]]
+                                          for name, series in memory.samples.items()}},
+        'asr_lag_s': _spread(lags), 'asr_dropped_frames': diagnostics.dropped_frames,
+    }
+    figures = _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report)
+    return figures, report
+
+
+def _spread(values: list) -> dict:
+    if not values:
+        return {}
+    ordered = sorted(values)
+    return {'p50': round(statistics.median(ordered), 2),
+            'p95': round(ordered[int(0.95 * (len(ordered) - 1))], 2), 'max': round(ordered[-1], 2)}
+
+
+def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report) -> dict:
+    minutes = timeline['duration_s'] / 60
+    where = f'sim graph, realtime_factor {report.get("realtime_factor", REALTIME_FACTOR):g}'
+    out = {'soak_minutes': result([minutes], 'min', COMMAND, f'class audio fed to the {where}; '
+                                  f'{report["questions"]} questions to Milo, English and French')}
+    out['soak_segments_lost'] = result(
+        [len(lost)], 'segments', COMMAND, f'of {report["segments"]} spoken; {len(not_judged)} not judged '
+        '(spoken while the microphone, vad or asr process was down)')
+    out['soak_questions_unanswered'] = result(
+        [len(missing)], 'questions', COMMAND, f'of {report["questions"]}; {len(excused)} not judged (asked '
+        f'during a fault or {RECOVERY_S:g} s after it)')
+    if times:
+        note = f'{len(times)} kills (SIGKILL) → every node of the process reports ready again'
+        out['soak_recovery_p50_s'] = result(times, 's', COMMAND, note)
+        out['soak_recovery_max_s'] = result([max(times)], 's', COMMAND, note)
+    if growth is not None:
+        out['soak_rss_growth_ratio'] = result(
+            [growth], 'ratio', COMMAND, f'worst process ({worst}): mean RSS over the last 10 min / over '
+            'the first 10 min after 3 min of warm-up')
+    if reported:
+        out['soak_faults_reported_ratio'] = result(
+            [sum(reported.values()) / len(reported)], 'ratio', COMMAND,
+            f'{sum(reported.values())} of {len(reported)} faults on /diagnostics within 2 s (an ERROR '
+            'or WARN naming them, or the node gone and back)')
+    return out
+
+
+def soak() -> dict:
+    """Run a 90-minute class through the sim graph, each fault injected once: losses, recovery, memory."""
+    figures, report = run_soak()
+    _print(report)
+    return figures
+
+
+def _print(report: dict) -> None:
+    for fault in report['faults']:
+        print(f"    {fault['fault']}: at {fault['audio_s'] or 0:.0f} s of audio, reported "
+              f"{fault['reported']}, recovery {fault['recovery_s']}", flush=True)
+    for key in ('segments_lost', 'questions_unanswered', 'outcomes', 'asr_lag_s', 'asr_dropped_frames'):
+        print(f'    {key}: {report[key]}', flush=True)
+
+
+BENCHMARKS = (soak,)
+
+
+def main() -> None:
+    """Run a soak from the command line (development): print its figures, record nothing."""
+    parser = argparse.ArgumentParser(description='Run the soak benchmark without recording it.')
+    parser.add_argument('--minutes', type=float, default=10.0, help='length of the class (default 10)')
+    parser.add_argument('--realtime-factor', type=float, default=REALTIME_FACTOR)
+    parser.add_argument('--no-faults', action='store_true', help='inject nothing (pace measurements)')
+    parser.add_argument('--out', default='', help='folder for the run (default build/bench/soak/run)')
+    args = parser.parse_args()
+    os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
+    os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(102, 200)))
+    figures, report = run_soak(args.minutes, args.realtime_factor, not args.no_faults, args.out)
+    _print(report)
+    for key, value in figures.items():
+        print(f"{key} = {value['value']:g} {value['unit']}  ({value['note']})")
+
+
+if __name__ == '__main__':
+    main()

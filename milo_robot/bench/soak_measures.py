@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The soak benchmark's figures, from what was observed: plain functions over plain data (no ROS).
+
+Times are seconds. Segments and questions are placed on the audio timeline of the session WAV
+(`audio_s`: seconds into the file); diagnostics, kills and memory samples on the wall clock.
+"""
+
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Optional
+
+WARN = 1  # diagnostic_msgs/DiagnosticStatus levels: OK 0, WARN 1, ERROR 2
+STALE_REPORT_S = 0.25  # a report this soon after a kill was sent before it (DDS delivers in ms)
+MISSING_GAP_S = 1.5  # nodes report at 1 Hz: a gap this long means the node is gone
+SEGMENT_SLACK_S = 1.0  # a recorded segment may start or end this far outside the spoken words
+MIN_WORDS_HEARD = 0.5  # share of a turn's words the record must hold for the turn to be found
+
+
+@dataclass(frozen=True)
+class Report:
+    """One node's status on /diagnostics, as received."""
+
+    at: float
+    node: str
+    level: int
+    message: str
+    ready: bool
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A recorded segment on the audio timeline."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
+def words(text: str) -> list:
+    """Return the lower-case words and numbers of a text (any alphabet, accents kept)."""
+    return re.findall(r'\w+', text.lower())
+
+
+def coverage(expected: str, heard: str) -> float:
+    """Return the share of the expected words that appear in what was heard (1.0 for no words)."""
+    wanted, got = words(expected), set(words(heard))
+    return sum(w in got for w in wanted) / len(wanted) if wanted else 1.0
+
+
+def overlaps(a: tuple, b: tuple) -> bool:
+    """Return whether two (start, end) intervals share any time."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def lost_segments(turns: list, heard: list, excluded: list) -> tuple:
+    """Return (lost turns, excluded turns): spoken turns the record does not hold.
+
+    A turn (a timeline dict with `start_s`, `speech_end_s` and `text`) is found when the segments
+    recorded over its time, with SEGMENT_SLACK_S either side, hold MIN_WORDS_HEARD of its words.
+    A turn that overlaps an `excluded` (start, end) window (nobody was listening) is not judged.
+    """
+    lost, skipped = [], []
+    for turn in turns:
+        window = (turn['start_s'] - SEGMENT_SLACK_S, turn['speech_end_s'] + SEGMENT_SLACK_S)
+        if any(overlaps((turn['start_s'], turn['speech_end_s']), w) for w in excluded):
+            skipped.append(turn)
+            continue
+        text = ' '.join(h.text for h in heard if overlaps((h.start_s, h.end_s), window))
+        if coverage(turn['text'], text) < MIN_WORDS_HEARD:
+            lost.append(turn)
+    return lost, skipped
+
+
+def unanswered(questions: list, answered_at: list, excluded: list) -> tuple:
+    """Return (unanswered, excluded) questions.
+
+    Each question is a (timeline turn, (start, end)) pair: the time from the end of its words to
+    the next turn, when its answer is due. `answered_at` holds the audio times at which the
+    question log says a question was answered or declined. A question whose time overlaps an
+    `excluded` window (a fault, and its recovery) is not judged.
+    """
+    missing, skipped = [], []
+    for turn, window in questions:
+        if any(overlaps(window, w) for w in excluded):
+            skipped.append(turn)
+        elif not any(window[0] - SEGMENT_SLACK_S <= at < window[1] for at in answered_at):
+            missing.append(turn)
+    return missing, skipped
+
+
+def first_ready_after(at: float, node: str, reports: list, message: str = '') -> Optional[float]:
+    """Return when `node` first reported ready after `at` (a kill), or None.
+
+    With `message`, the report must also say that (the microphone: 'capturing' again).
+    """
+    return next((r.at for r in reports if r.node == node and r.at > at + STALE_REPORT_S and r.ready
+                 and (not message or r.message == message)), None)
+
+
+def recovery_s(at: float, nodes: tuple, reports: list) -> Optional[float]:
+    """Return the seconds from a kill at `at` until every one of `nodes` is ready again (None: never)."""
+    back = [first_ready_after(at, node, reports) for node in nodes]
+    return None if None in back or not back else max(back) - at
+
+
+def went_missing(at: float, node: str, reports: list, within_s: float = 2.0) -> bool:
+    """Return whether `node`'s reports stopped within `within_s` of `at` and came back later."""
+    before = [r.at for r in reports if r.node == node and r.at <= at + STALE_REPORT_S]
+    after = [r.at for r in reports if r.node == node and r.at > at + STALE_REPORT_S]
+    if not before or not after:
+        return False
+    last, back = before[-1], after[0]
+    return back - last >= MISSING_GAP_S and last + MISSING_GAP_S <= at + within_s
+
+
+def error_reported(at: float, node: str, needle: str, reports: list, within_s: float = 2.0) -> bool:
+    """Return whether `node` reported a WARN or ERROR mentioning `needle` within `within_s` of `at`."""
+    return any(r.node == node and at <= r.at <= at + within_s and r.level >= WARN and
+               needle.lower() in r.message.lower() for r in reports)
+
+
+def mean_between(samples: list, start: float, end: float) -> Optional[float]:
+    """Return the mean value of (time, value) samples taken in [start, end), or None."""
+    values = [v for t, v in samples if start <= t < end]
+    return statistics.fmean(values) if values else None
+
+
+def rss_growth(samples: dict, first: tuple, last: tuple) -> tuple:
+    """Return (worst ratio, its process): mean RSS over `last` over the mean over `first`.
+
+    `samples` maps each process to its (time, MB) samples; windows are (start, end).
+    """
+    ratios = {}
+    for name, series in samples.items():
+        early, late = mean_between(series, *first), mean_between(series, *last)
+        if early and late is not None:
+            ratios[name] = late / early
+    if not ratios:
+        return None, ''
+    worst = max(ratios, key=ratios.get)
+    return ratios[worst], worst

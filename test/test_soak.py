@@ -1,0 +1,255 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The soak benchmark's parts that need no graph: its figures, its session, its sim fault hooks.
+
+The soak itself runs for 90 minutes under `milo bench --only soak`, never in the test suite.
+"""
+
+import errno
+import os
+import time
+
+import numpy as np
+import pytest
+from signals import write_wav
+
+from milo_robot.audio.wav_microphone import WavMicrophone
+from milo_robot.bench.soak import FAULTS, Fault, injection_time, question_windows
+from milo_robot.bench.soak_measures import (
+    Heard,
+    Report,
+    coverage,
+    error_reported,
+    lost_segments,
+    recovery_s,
+    rss_growth,
+    unanswered,
+    went_missing,
+)
+from milo_robot.bench.soak_session import PlanError, build_session, clock_s, transcript_lines
+from milo_robot.body.simulator import SimulatedBody, SimulatorError
+from milo_robot.record.lecture_record import LectureRecord, RecordError
+
+
+def turn(start, end, text, speaker='teacher', case=None):
+    return {'start_s': start, 'speech_end_s': end, 'text': text, 'speaker': speaker, 'case': case}
+
+
+# --- segments ---------------------------------------------------------------------------------
+
+
+def test_a_segment_is_found_by_its_time_and_most_of_its_words():
+    spoken = [turn(10.0, 14.0, 'Voltage is measured in volts.'),
+              turn(15.0, 19.0, 'Le débit est la section fois la vitesse.')]
+    heard = [Heard(9.7, 14.3, 'Voltage is measured in volt.'),
+             Heard(14.9, 19.4, 'le débit est la section fois la vitesse')]
+    assert lost_segments(spoken, heard, []) == ([], [])
+
+
+def test_a_segment_heard_at_another_time_or_with_other_words_is_lost():
+    spoken = [turn(10.0, 14.0, 'Voltage is measured in volts.'), turn(30.0, 33.0, 'Power is in watts.')]
+    heard = [Heard(50.0, 54.0, 'Voltage is measured in volts.'), Heard(30.0, 33.0, 'The door is open.')]
+    lost, _ = lost_segments(spoken, heard, [])
+    assert [t['text'] for t in lost] == ['Voltage is measured in volts.', 'Power is in watts.']
+
+
+def test_a_line_split_in_two_segments_is_found():
+    spoken = [turn(0.0, 8.0, 'In series the same current flows through each resistor of the loop.')]
+    heard = [Heard(0.0, 3.9, 'In series the same current'),
+             Heard(4.2, 8.3, 'flows through each resistor of the loop')]
+    assert lost_segments(spoken, heard, [])[0] == []
+
+
+def test_segments_spoken_while_nobody_listened_are_not_judged():
+    spoken = [turn(10.0, 14.0, 'one two three'), turn(20.0, 24.0, 'four five six')]
+    lost, skipped = lost_segments(spoken, [], [(13.0, 18.0)])
+    assert [t['text'] for t in skipped] == ['one two three']
+    assert [t['text'] for t in lost] == ['four five six']
+
+
+def test_coverage_counts_the_expected_words_heard():
+    assert coverage('Milo, what is the gain?', 'milo what is gain') == 0.8
+    assert coverage('', 'anything') == 1.0
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def test_a_question_is_answered_when_the_log_has_an_outcome_in_its_window():
+    q1 = turn(100.0, 103.0, 'Milo, what is a bar?', 'student', 'addressed')
+    q2 = turn(200.0, 203.0, 'Milo, what is a pascal?', 'student', 'addressed')
+    q3 = turn(300.0, 303.0, 'Milo, what is Bernoulli?', 'student', 'addressed')
+    questions = [(q1, (103.0, 130.0)), (q2, (203.0, 230.0)), (q3, (303.0, 330.0))]
+    missing, skipped = unanswered(questions, answered_at=[103.4], excluded=[(190.0, 210.0)])
+    assert missing == [q3] and skipped == [q2]
+
+
+def test_question_windows_run_from_the_question_to_the_next_turn():
+    turns = [turn(0.0, 5.0, 'lecture'), turn(6.0, 8.0, 'Milo, why?', 'student', 'addressed'),
+             turn(40.0, 44.0, 'more lecture')]
+    assert question_windows(turns) == [(turns[1], (8.0, 40.0))]
+
+
+# --- kills: recovery and reporting ------------------------------------------------------------
+
+
+def beats(node, start, end, ready=True, level=0, message='running', step=1.0):
+    count = int((end - start) / step) + 1
+    return [Report(start + i * step, node, level, message, ready) for i in range(count)]
+
+
+def test_recovery_runs_from_the_kill_to_every_node_of_the_process_ready_again():
+    reports = sorted(beats('vad', 0, 10) + beats('vad', 13.2, 20) + beats('body', 0, 10) +
+                     beats('body', 12.5, 14, ready=False) + beats('body', 14.5, 20),
+                     key=lambda r: r.at)
+    assert recovery_s(10.1, ('vad', 'body'), reports) == pytest.approx(4.4)
+    assert recovery_s(10.1, ('vad', 'asr'), reports) is None
+
+
+def test_a_report_sent_just_before_the_kill_does_not_count_as_recovered():
+    reports = beats('asr', 0, 10) + beats('asr', 14.0, 20)
+    assert recovery_s(9.95, ('asr',), reports) == pytest.approx(4.05)
+
+
+def test_a_kill_is_reported_when_the_node_goes_missing_and_comes_back():
+    reports = beats('asr', 0, 10) + beats('asr', 14.0, 20)
+    assert went_missing(10.3, 'asr', reports)
+    assert not went_missing(10.3, 'asr', beats('asr', 0, 20))  # never gone
+    assert not went_missing(10.3, 'asr', beats('asr', 0, 10))  # never back
+    assert not went_missing(3.0, 'asr', reports)  # gone, but 7 s later
+
+
+def test_a_device_fault_is_reported_by_a_warn_or_error_naming_it_within_two_seconds():
+    reports = (beats('tts', 0, 5) + beats('tts', 6, 9, level=2, message='speaker: sim speaker unplugged'))
+    assert error_reported(4.5, 'tts', 'speaker', reports)
+    assert not error_reported(1.0, 'tts', 'speaker', reports)
+    assert not error_reported(4.5, 'body', 'speaker', reports)
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+def test_memory_growth_is_the_worst_process_last_window_over_its_first():
+    samples = {'asr': [(t, 400.0) for t in range(100)],
+               'brain': [(t, 800.0 if t < 50 else 840.0) for t in range(100)]}
+    ratio, worst = rss_growth(samples, (10, 20), (90, 100))
+    assert worst == 'brain' and ratio == pytest.approx(1.05)
+    assert rss_growth({}, (0, 1), (2, 3)) == (None, '')
+
+
+# --- the session ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lectures(tmp_path):
+    (tmp_path / 'en.txt').write_text('[00:03] Good morning.\n[00:10] Voltage is in volts.\n'
+                                     '[00:20] Student asks: and current?\n[00:25] Current is in amperes.\n'
+                                     '[01:05] Power is in watts.\n', encoding='utf-8')
+    (tmp_path / 'fr.txt').write_text('[00:02] Bonjour.\n[00:09] Un étudiant demande : et le bar ?\n'
+                                     '[00:15] Un bar vaut cent mille pascals.\n[00:40] Fin.\n',
+                                     encoding='utf-8')
+    return tmp_path
+
+
+def plan(**part_options):
+    return {'title': 'test', 'pause_s': 0.8, 'answer_s': 20,
+            'parts': [{'transcript': 'en.txt', 'language': 'en', **part_options,
+                       'questions': [{'after': '00:12', 'ask': 'Milo, what is a volt?'}]},
+                      {'transcript': 'fr.txt', 'language': 'fr',
+                       'questions': [{'after': '00:40', 'ask': 'Milo, combien vaut un bar ?'}]}]}
+
+
+def test_transcript_lines_keep_the_time_and_know_a_students_line(lectures):
+    lines = transcript_lines(str(lectures / 'en.txt'))
+    assert lines[2] == (20, 'student', 'and current?')
+    assert transcript_lines(str(lectures / 'fr.txt'))[1] == (9, 'student', 'et le bar ?')
+    assert clock_s('1:02:03') == 3723
+    with pytest.raises(PlanError, match='not a time'):
+        clock_s('soon')
+
+
+def test_questions_follow_the_last_line_said_before_their_time_with_a_stretched_silence(lectures):
+    turns = build_session(plan(), realtime_factor=1.5, root=str(lectures))['turns']
+    texts = [t.get('teacher') or t.get('student') for t in turns]
+    assert texts.index('Milo, what is a volt?') == texts.index('Voltage is in volts.') + 1
+    question = turns[texts.index('Milo, combien vaut un bar ?')]
+    assert question == {'student': 'Milo, combien vaut un bar ?', 'language': 'fr', 'case': 'addressed',
+                        'expect': 'answer', 'wait_s': 30.0}
+    assert turns[texts.index('et le bar ?')]['language'] == 'fr'
+
+
+def test_until_cuts_a_part_and_a_question_past_its_end_is_an_error(lectures):
+    turns = build_session(plan(until='01:00'), 1.0, root=str(lectures))['turns']
+    assert 'Power is in watts.' not in [t.get('teacher') for t in turns]
+    cut = plan(until='00:11')
+    with pytest.raises(PlanError, match='past its last line'):
+        build_session(cut, 1.0, root=str(lectures))
+
+
+def test_a_short_session_keeps_a_share_of_every_part(lectures):
+    turns = build_session(plan(), 1.0, minutes=0.5, root=str(lectures))['turns']
+    assert {t['language'] for t in turns} == {'en', 'fr'}
+    assert len(turns) < len(build_session(plan(), 1.0, root=str(lectures))['turns'])
+
+
+def test_faults_land_on_a_teachers_sentence_away_from_questions():
+    turns = [turn(0, 4, 'a'), turn(5, 9, 'b'), turn(10, 12, 'Milo, why?', 'student', 'addressed'),
+             turn(40, 44, 'c'), turn(45, 49, 'd'), turn(50, 52, 'Milo, how?', 'student', 'addressed'),
+             turn(80, 84, 'e')]
+    # Not 'b' (just before a question), nor while it is answered: the next teacher's sentence.
+    assert injection_time(Fault('kill', 'kill', 0.05), turns, 100.0) == 42.0
+    assert injection_time(Fault('disk', 'disk', 0.39), turns, 100.0) == pytest.approx(43.8)
+    assert injection_time(Fault('disk', 'disk', 0.41), turns, 100.0) == pytest.approx(83.8)
+    assert injection_time(Fault('speaker', 'speaker', 0.2), turns, 100.0) == 52.0
+    assert {f.kind for f in FAULTS} == {'kill', 'serial', 'speaker', 'disk'}
+
+
+# --- the sim fault hooks ----------------------------------------------------------------------
+
+
+def test_a_full_disk_is_simulated_while_the_marker_exists(tmp_path):
+    path = tmp_path / 'milo.db'
+    with LectureRecord(path) as record:
+        lecture = record.start_lecture('t', now=1000.0)
+        (tmp_path / 'milo.db.full').touch()
+        with pytest.raises(RecordError, match='disk is full'):
+            record.append(lecture, 0.0, 1.0, 'lost?', 'en', 0.9)
+        assert record.segments(lecture) == []  # reading still works
+        (tmp_path / 'milo.db.full').unlink()
+        record.append(lecture, 0.0, 1.0, 'kept', 'en', 0.9)
+        assert [s.text for s in record.segments(lecture)] == ['kept']
+
+
+def test_a_microphone_joins_its_class_where_it_is_now(tmp_path):
+    path = str(tmp_path / 'class.wav')
+    write_wav(path, (np.arange(16000 * 10) % 997).astype(np.int16), 16000)
+    room, wall = str(tmp_path / 'room'), [5000.0]
+    first = WavMicrophone(path, 512, 0, room=room, wall_clock=lambda: wall[0])
+    assert next(iter(first.frames()))[0] == 0 and first.joined_at_s == 0.0
+    wall[0] += 4.0  # the node died and came back 4 s later
+    again = WavMicrophone(path, 512, 2.0, room=room, wall_clock=lambda: wall[0])
+    frame = next(iter(again.frames()))
+    assert again.joined_at_s == 8.0 and frame[0] == (8 * 16000) % 997
+    os.remove(room)
+    assert WavMicrophone(path, 512, 0, room=room).frames() is not None and os.path.exists(room)
+
+
+def test_a_simulated_board_is_unplugged_while_its_marker_exists(tmp_path):
+    eeprom = str(tmp_path / 'body.eeprom')
+    sim = SimulatedBody(eeprom=eeprom)
+    try:
+        assert sim.alive
+        open(eeprom + '.unplugged', 'w').close()
+        deadline = time.monotonic() + 3.0
+        while sim.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not sim.alive
+        with pytest.raises(SimulatorError, match='unplugged') as caught:
+            SimulatedBody(eeprom=eeprom)
+        assert isinstance(caught.value.__cause__, OSError) and caught.value.__cause__.errno == errno.ENODEV
+    finally:
+        sim.stop()
+    os.remove(eeprom + '.unplugged')
+    again = SimulatedBody(eeprom=eeprom)
+    assert again.alive
+    again.stop()
