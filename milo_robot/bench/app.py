@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""App benchmarks against `milo app` on the demo lecture: page times under load, first sentence idle.
+
+The record holds the demo session's lecture (data/demo/session.yaml, the teacher's sentences at
+their times). `milo app` runs as its own process with the default profile, as a school runs it.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import yaml
+
+from milo_robot.bench.results import result
+from milo_robot.graph import data_root
+
+COMMAND = 'milo bench --only app'
+STUDENTS_BROWSING, STUDENTS_ASKING = 30, 5
+LOAD_S = 20.0
+QUESTIONS = ('What is the unit of resistance?', 'What happens to the current when the voltage doubles?',
+             'What is the total resistance of resistors in series?', 'What does a capacitor store?',
+             'Quelle est la loi d\'Ohm ?', 'How is power computed?')
+
+
+def demo_record(path: str) -> int:
+    """Write the demo session's lecture into a record; return its id."""
+    from milo_robot.record.lecture_record import LectureRecord
+
+    with open(os.path.join(data_root(), 'data', 'demo', 'session.yaml'), encoding='utf-8') as f:
+        session = yaml.safe_load(f)
+    with LectureRecord(path) as record:
+        lecture = record.start_lecture(session['title'][:200], 'en', time.time() - 3600, 'Electronics')
+        clock = 0.0
+        for turn in session['turns']:
+            text = turn.get('teacher')
+            if text:
+                end = clock + len(text.split()) / 2.5
+                record.append(lecture, clock, end, text, 'en', 0.9, 'teacher', 'whisper')
+                clock = end + 1.0
+        record.end_lecture(lecture, time.time() - 600)
+    return lecture
+
+
+def _token(path: str, role: str) -> str:
+    from milo_robot.app.auth import create_token
+    from milo_robot.record.lecture_record import LectureRecord
+
+    with LectureRecord(path) as record:
+        return create_token(record, role, 'bench')[1]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _first_sentence_s(client, base: str, headers: dict, question: str) -> float:
+    began = time.perf_counter()
+    with client.stream('POST', base + '/api/ask', headers=dict(headers, Accept='text/event-stream'),
+                       json={'course': 'Electronics', 'question': question}, timeout=300) as response:
+        first = None
+        for line in response.iter_lines():
+            if first is None and '"kind": "sentence"' in line:
+                first = time.perf_counter() - began
+    return first if first is not None else float('nan')
+
+
+def app_load() -> dict:
+    """App: page p95 with 30 students browsing and 5 asking; first sentence of an answer when idle."""
+    import httpx2 as httpx
+
+    folder = tempfile.mkdtemp(prefix='milo-bench-app-')
+    db = os.path.join(folder, 'milo.db')
+    lecture = demo_record(db)
+    student = {'Authorization': f"Bearer {_token(db, 'student')}"}
+    port = _free_port()
+    base = f'http://127.0.0.1:{port}'
+    server = subprocess.Popen([sys.executable, '-m', 'milo_robot.cli.main', 'app', '--database', db,
+                               '--notes', os.path.join(data_root(), 'data', 'notes'), '--port', str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        with httpx.Client() as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client.get(base + '/login')
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError('milo app did not start') from None
+                    time.sleep(0.2)
+            _first_sentence_s(client, base, student, QUESTIONS[0])  # loads the model and the prefix
+            idle = [_first_sentence_s(client, base, student, q) for q in QUESTIONS]
+        pages, asked = _load(base, student, lecture)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    idle = [s for s in idle if s == s]
+    results = {
+        'app_page_p95_ms': result(pages, 'ms', COMMAND, f'{STUDENTS_BROWSING} students browsing '
+                                  f'(courses, lecture, quiz, lecture list) and {STUDENTS_ASKING} asking, '
+                                  f'{LOAD_S:.0f} s, milo app, default profile', percentile=95),
+        'app_ask_first_sentence_p50_s': result(idle, 's', COMMAND, 'POST /api/ask stream to its first '
+                                               'sentence, Milo idle, model warm, default profile'),
+    }
+    if asked:
+        results['app_ask_first_sentence_under_load_p50_s'] = result(
+            asked, 's', COMMAND, f'the same with {STUDENTS_BROWSING} browsing and {STUDENTS_ASKING} '
+            'asking at once (one answer at a time: askers queue)')
+    return results
+
+
+def _load(base: str, headers: dict, lecture: int) -> tuple:
+    """Run the browsing and asking students together; return (page ms, first-sentence s)."""
+    import httpx2 as httpx
+
+    stop = threading.Event()
+    pages, asked, lock = [], [], threading.Lock()
+    urls = ('/courses', f'/lectures/{lecture}', f'/lectures/{lecture}/quiz', '/api/lectures')
+
+    def browse(n: int) -> None:
+        with httpx.Client(headers=headers, timeout=30) as client:
+            i = n
+            while not stop.is_set():
+                began = time.perf_counter()
+                client.get(base + urls[i % len(urls)]).raise_for_status()
+                with lock:
+                    pages.append((time.perf_counter() - began) * 1000)
+                i += 1
+                stop.wait(0.5)  # a person reads for a moment between pages
+
+    def ask(n: int) -> None:
+        with httpx.Client() as client:
+            while not stop.is_set():
+                took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)])
+                with lock:
+                    asked.append(took)
+
+    threads = [threading.Thread(target=browse, args=(n,)) for n in range(STUDENTS_BROWSING)]
+    threads += [threading.Thread(target=ask, args=(n,)) for n in range(STUDENTS_ASKING)]
+    for thread in threads:
+        thread.start()
+    time.sleep(LOAD_S)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=300)
+    return pages, [s for s in asked if s == s]  # nan: an answer without a sentence (declined early)
+
+
+BENCHMARKS = (app_load,)
