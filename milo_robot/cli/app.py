@@ -22,10 +22,10 @@ def add_parser(commands) -> None:
         description='Serve the app over a lecture record, without ROS: text questions go to the '
         'brain code in this process (the model loads on the first question). The robot itself '
         "(the club's page) is only driven by the web node of the graph. See docs/app.md.")
-    p.add_argument('--database', default=DEFAULT_DATABASE,
+    p.add_argument('--database', default=None,
                    help=f'the lecture record (default {DEFAULT_DATABASE}; the demo writes '
                    'build/demo/run/milo.db)')
-    p.add_argument('--notes', default='data/notes', metavar='DIR',
+    p.add_argument('--notes', default=None, metavar='DIR',
                    help='course notes folder (default data/notes)')
     p.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1: '
                    'this machine only; 0.0.0.0 opens it to the network: read docs/app.md first)')
@@ -55,8 +55,14 @@ def add_parser(commands) -> None:
                             help=f'the lecture record (default {DEFAULT_DATABASE})')
 
 
+def _path(given, default: str) -> str:
+    # A path given on the command line is the user's (relative to the current folder); a default
+    # is the robot's (relative to the package's data root, like the nodes' parameters).
+    return given if given else resolve_path(default)
+
+
 def _record(args) -> LectureRecord:
-    return LectureRecord(resolve_path(args.database))
+    return LectureRecord(_path(args.database, DEFAULT_DATABASE))
 
 
 def token_create(args) -> int:
@@ -110,8 +116,8 @@ def serve(args) -> int:
     from milo_robot.app.services import AppServices
     from milo_robot.app.web import create_app, prepare_record
 
-    record_path = Path(resolve_path(args.database))
-    notes = Path(resolve_path(args.notes))
+    record_path = Path(_path(args.database, DEFAULT_DATABASE))
+    notes = Path(_path(args.notes, 'data/notes'))
     try:
         prepare_record(record_path)
         backend = LocalAskBackend(record_path, str(notes), args.profile, args.model)

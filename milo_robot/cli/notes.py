@@ -17,10 +17,10 @@ def add_parser(commands) -> None:
         'well) and lecture-<id>.md: the summary, the key points linked to the transcript, the '
         'timed transcript, the questions and answers, and the course notes the answers used.')
     p.add_argument('lecture', metavar='LECTURE|latest', help='a lecture id, or latest')
-    p.add_argument('--database', default='records/milo.db', help='the lecture record (default '
+    p.add_argument('--database', default=None, help='the lecture record (default '
                    'records/milo.db; the demo writes build/demo/run/milo.db)')
     p.add_argument('--out', default='build/notes', help='output folder (default build/notes)')
-    p.add_argument('--notes', default='data/notes', metavar='DIR',
+    p.add_argument('--notes', default=None, metavar='DIR',
                    help='the course notes folder, for the passages answers used (default data/notes)')
     p.set_defaults(run=run)
 
@@ -28,8 +28,11 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     """Write both files and print their paths; status 1 when the lecture cannot be read."""
     try:
-        with LectureRecord(resolve_path(args.database), read_only=True) as record:
-            pack = build_pack(record, resolve_lecture(record, args.lecture), resolve_path(args.notes))
+        # Paths given are the user's (relative to the current folder); defaults are the robot's.
+        database = args.database or resolve_path('records/milo.db')
+        with LectureRecord(database, read_only=True) as record:
+            pack = build_pack(record, resolve_lecture(record, args.lecture),
+                              args.notes or resolve_path('data/notes'))
         paths = write_pack(pack, args.out)
     except (RecordError, NotesPackError, OSError) as exc:
         print(f'milo notes: {exc}', file=sys.stderr)
