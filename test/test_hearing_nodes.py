@@ -60,6 +60,7 @@ def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
 
 def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
     finals = probe.subscribe(String, '/asr/final', QoSProfile(depth=50))
+    partials = probe.subscribe(String, '/asr/partial', QoSProfile(depth=10))
     diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
     processes.node('asr_node', database=str(tmp_path / 'milo.db'), speaker_role='student')
     wait_until(lambda: status(diagnostics, 'milo/asr') and any(
@@ -75,13 +76,18 @@ def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
         time.sleep(0.004)
     time.sleep(0.2)
     events.publish(String(data=json.dumps({'event': 'start', 'start': t0, 'barge_in': False})))
-    events.publish(String(data=json.dumps({'event': 'end', 'start': t0, 'end': t0 + len(audio) / 16000})))
+    end = t0 + len(audio) / 16000
+    events.publish(String(data=json.dumps({'event': 'pause', 'start': t0, 'end': end})))
+    partial = json.loads(partials.wait_for(1, 'the words so far at the pause')[0].data)
+    assert partial['at_pause'] and not partial['final']
+    assert word_error_rate('Milo, what is a capacitor?', partial['text']) <= 0.4
+    events.publish(String(data=json.dumps({'event': 'end', 'start': t0, 'end': end})))
     final = json.loads(finals.wait_for(1, 'a final transcript')[0].data)
     assert word_error_rate('Milo, what is a capacitor?', final['text']) <= 0.2  # 'Milo' may vary
     assert final['final'] and final['speaker_role'] == 'student' and final['segment_id'] == 1
     assert final['end'] - final['start'] == pytest.approx(len(audio) / 16000, abs=0.05)
     assert set(final) == {'text', 'start', 'end', 'language', 'confidence', 'final', 'engine',
-                          'speaker_role', 'lecture_id', 'segment_id', 'wall_end', 'compute_s'}
+                          'speaker_role', 'lecture_id', 'segment_id', 'wall_end', 'compute_s', 'at_pause'}
     assert 0 < final['compute_s'] < 60
 
 

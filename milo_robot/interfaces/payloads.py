@@ -84,6 +84,8 @@ class Transcript(Payload):
     lecture_id: Optional[int] = field(Maybe(_row_id), None, 'finals: the lecture it belongs to')
     segment_id: Optional[int] = field(Maybe(_row_id), None,
                                       'finals: its id in the lecture record (null if not saved yet)')
+    at_pause: bool = field(Flag(), False, 'partials: the words so far, at a pause of the voice '
+                           '(they may be the whole turn)')
 
 
 @dataclass(frozen=True)

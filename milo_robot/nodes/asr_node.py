@@ -34,8 +34,8 @@ PARAMETERS = (
     ParamSpec('database', 'records/milo.db', 'The lecture record (SQLite); a relative path is '
               'relative to the repository'),
     ParamSpec('lecture', 'resume', 'At start: resume the lecture in progress (started under 4 h '
-              'ago), else wait for speech or a command; or start a new one at once',
-              choices=('resume', 'new')),
+              'ago), else wait for speech or a command; or start a new one at once (at every start: '
+              'a respawned node starts another)', choices=('resume', 'new')),
     ParamSpec('speaker_role', 'teacher', 'Role recorded with each segment; the dialogue marks '
               'students\' questions and remarks as student', choices=('teacher', 'student', 'unknown')),
     ParamSpec('retry_s', 10.0, 'Wait before retrying to load a model that failed (s); the record '

@@ -6,6 +6,7 @@ import json
 import os
 
 from milo_robot.graph import parameter_specs, plan, record_overrides
+from milo_robot.record.lecture_record import LectureRecord, RecordError
 from milo_robot.session.observer import SessionObserver
 from milo_robot.supervisor import supervise
 
@@ -25,6 +26,19 @@ def load_timeline(wav: str) -> dict:
                            f'scripts/make_demo_audio.py SESSION.yaml {wav}') from exc
 
 
+def new_lecture(database: str) -> int:
+    """Open the session's own lecture in the record; the asr node resumes it (respawns too)."""
+    try:
+        with LectureRecord(database) as record:
+            left_open = record.open_lecture()
+            if left_open is not None:  # an earlier run stopped without closing its lecture
+                record.end_lecture(left_open.id, max([s.wall_end or 0.0 for s in record.segments(
+                    left_open.id)] + [left_open.started_at]))
+            return record.start_lecture()
+    except RecordError as exc:
+        raise SessionError(str(exc)) from exc
+
+
 def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, after=None,
                 after_s: float = 30.0):
     """Run the sim graph on `wav`; node logs go to out_dir/nodes.log. Return (status, observer).
@@ -34,6 +48,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     more to wait for (the summary of the lecture that just ended), up to `after_s`.
     """
     os.makedirs(out_dir, exist_ok=True)
+    new_lecture(os.path.join(out_dir, 'milo.db'))
     sets = [
         # The observer is a fourth listener of the microphone: the lecture waits for it too.
         'microphone.wait_for_subscribers=4',
