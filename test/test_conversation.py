@@ -350,6 +350,8 @@ def test_a_student_who_pauses_mid_question_and_goes_on_gets_no_half_answer(out, 
     dialogue = make(out, clock)
     dialogue.heard_partial('Milo, what is the voltage across the', 'en', 3.0, clock.now)
     assert out.asked == [], 'an unfinished sentence is not a question'
+    dialogue.heard_partial('Milo?', 'en', 3.0, clock.now)
+    assert out.asked == [], 'the name alone is no question'
     dialogue.heard_partial('Milo, what is a capacitor?', 'en', 3.0, clock.now)
     rid = out.asked[0][0]
     dialogue.answer(rid, 'A capacitor stores charge.', final=False)

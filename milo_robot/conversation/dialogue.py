@@ -164,8 +164,9 @@ class Dialogue:
                 looks_unfinished(text):
             return  # "what is the voltage across the" waits for the rest
         utterance = parse(text)
-        if utterance.command or utterance.lecture_command or not self._takes(utterance):
-            return
+        if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
+                not self._takes(utterance):
+            return  # a command, or the name alone: the final transcript handles them
         turn = self._start_turn(text, language, ended_at, lecture_id, (), utterance, speculative=True)
         self._speculation = (segment_start, _words(text), turn)
         self.speculated += 1

@@ -26,15 +26,18 @@ def load_timeline(wav: str) -> dict:
                            f'scripts/make_demo_audio.py SESSION.yaml {wav}') from exc
 
 
-def new_lecture(database: str) -> int:
-    """Open the session's own lecture in the record; the asr node resumes it (respawns too)."""
+def close_open_lecture(database: str) -> None:
+    """End a lecture an earlier run left open, at its last words.
+
+    The session's own lecture then starts with its first words (the asr node's auto start), and
+    a respawned asr resumes it.
+    """
     try:
         with LectureRecord(database) as record:
             left_open = record.open_lecture()
-            if left_open is not None:  # an earlier run stopped without closing its lecture
+            if left_open is not None:
                 record.end_lecture(left_open.id, max([s.wall_end or 0.0 for s in record.segments(
                     left_open.id)] + [left_open.started_at]))
-            return record.start_lecture()
     except RecordError as exc:
         raise SessionError(str(exc)) from exc
 
@@ -48,7 +51,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     more to wait for (the summary of the lecture that just ended), up to `after_s`.
     """
     os.makedirs(out_dir, exist_ok=True)
-    new_lecture(os.path.join(out_dir, 'milo.db'))
+    close_open_lecture(os.path.join(out_dir, 'milo.db'))
     sets = [
         # The observer is a fourth listener of the microphone: the lecture waits for it too.
         'microphone.wait_for_subscribers=4',
