@@ -152,6 +152,12 @@ class BrainNode(MiloNode):
         heard_in = set(question.segment_ids)
         self._pending = [s for s in self._pending if s.id not in heard_in]
         self._index_lecture(brain.index, flush=True)
+        current = self._lecture_state.course if self._lecture_state else ''
+        if question.course and question.course != current:
+            # A text question about another course (the app): answer from that course, then
+            # come back to the class's.
+            brain.set_scope(self._scope(question.course))
+            self._scope_changed.set()
         self._answer(brain, question.request_id, question.text, question.language)
 
     def _answer_waiting(self) -> None:
@@ -186,21 +192,29 @@ class BrainNode(MiloNode):
             brain.set_scope(self._scope())
             brain.warm()
 
-    def _scope(self) -> Scope:
-        """Return the current course's lectures and notes (every lecture when courses are not used)."""
+    def _scope(self, course=None) -> Scope:
+        """Return a course's lectures and notes: the current lecture's course unless `course`.
+
+        Every lecture when courses are not used.
+        """
         state = self._lecture_state
-        if state is None or state.lecture_id is None:
-            return Scope()
+        current = state.lecture_id if state else None
+        if course is None:
+            if current is None:
+                return Scope()
+            course = state.course
         try:
             with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
-                lectures = frozenset(lec.id for lec in record.lectures() if lec.course == state.course)
+                lectures = frozenset(lec.id for lec in record.lectures() if lec.course == course)
         except RecordError as exc:
             self.health.error(str(exc))
-            return Scope(state.lecture_id)
+            return Scope(current)
+        if current is not None and state.course == course:
+            lectures |= {current}
         notes = resolve_path(self.params.notes_dir)
         others = tuple(os.path.join(notes, name) + os.sep for name in _subfolders(notes)
-                       if name != state.course) if state.course else ()
-        return Scope(state.lecture_id, lectures | {state.lecture_id}, others)
+                       if name != course) if course else ()
+        return Scope(current, lectures, others)
 
     def _question_log(self) -> list:
         """Return the current lecture's question log, for the teacher's questions about the class."""

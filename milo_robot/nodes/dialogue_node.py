@@ -30,8 +30,9 @@ PARAMETERS = (
     ParamSpec('memory_turns', 3, 'Exchanges remembered for follow-up questions', min=0, max=20),
     ParamSpec('memory_s', 120.0, 'Exchanges older than this are forgotten (s)', min=5.0,
               max=3600.0),
-    ParamSpec('turn_timeout_s', 20.0, 'A question with no news from the brain or the voice for '
-              'this long failed: Milo apologises and logs it (s)', min=2.0, max=300.0),
+    ParamSpec('turn_timeout_s', 45.0, 'A question with no news from the brain or the voice for '
+              'this long failed: Milo apologises and logs it (s); long enough for a first sentence '
+              'on a busy board', min=2.0, max=300.0),
 )
 
 

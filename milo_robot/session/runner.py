@@ -4,6 +4,7 @@
 
 import json
 import os
+import socket
 
 from milo_robot.graph import parameter_specs, plan, record_overrides
 from milo_robot.record.lecture_record import LectureRecord, RecordError
@@ -24,6 +25,13 @@ def load_timeline(wav: str) -> dict:
     except (OSError, ValueError) as exc:
         raise SessionError(f'no timeline for {wav} ({exc}); make it with '
                            f'scripts/make_demo_audio.py SESSION.yaml {wav}') from exc
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 now: a session's app never collides with the robot's."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def close_open_lecture(database: str) -> None:
@@ -58,7 +66,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
         'microphone.wait_for_nodes=vad,asr,brain,dialogue',
         *record_overrides(f'{out_dir}/milo.db', parameter_specs()),
         f'tts.output_wav={out_dir}/speech.wav', f'audio_monitor.output_wav={out_dir}/monitor.wav',
-        f'body.latch_file={out_dir}/estop.latch',
+        f'body.latch_file={out_dir}/estop.latch', f'web.port={free_port()}',
         *sets]
     launches, errors = plan(True, (), sets, wav)
     if errors:
