@@ -13,8 +13,11 @@ import subprocess
 import sys
 import threading
 
+import yaml
+
 from milo_robot.bench.results import result
 from milo_robot.graph import data_root
+from milo_robot.interfaces import topics as t
 from milo_robot.session.judge import barge_in_stops, judge
 from milo_robot.session.runner import load_timeline, run_session
 
@@ -83,6 +86,26 @@ class MemoryWatch:
         self._stop.set()
 
 
+def lecture_only_wav() -> str:
+    """Synthesise the demo session's lecture alone (once; kept in build/bench)."""
+    root = data_root()
+    with open(os.path.join(root, 'data', 'demo', 'session.yaml'), encoding='utf-8') as f:
+        session = yaml.safe_load(f)
+    session['turns'] = [turn for turn in session['turns']
+                        if 'teacher' in turn and 'milo' not in turn['teacher'].lower()]
+    session.pop('summary_facts', None)
+    folder = os.path.join(root, 'build', 'bench')
+    os.makedirs(folder, exist_ok=True)
+    spec, wav = os.path.join(folder, 'listening.yaml'), os.path.join(folder, 'listening.wav')
+    text = yaml.safe_dump(session, allow_unicode=True)
+    if not os.path.exists(wav) or not os.path.exists(spec) or open(spec, encoding='utf-8').read() != text:
+        with open(spec, 'w', encoding='utf-8') as f:
+            f.write(text)
+        subprocess.run([sys.executable, os.path.join(root, 'scripts', 'make_demo_audio.py'), spec, wav],
+                       check=True)
+    return wav
+
+
 def session_wav() -> str:
     """Synthesise the benchmark session (once; kept in build/bench)."""
     root = data_root()
@@ -113,6 +136,17 @@ def conversation() -> dict:
     note = f'{len(answered)} questions in qa mode, default models (whisper-base, Qwen2.5-0.5B, Piper)'
     out = {'v2v_latency_p50_s': result(latencies, 's', COMMAND, note),
            'v2v_latency_p95_s': result(latencies, 's', COMMAND, note, percentile=95)}
+    first_sounds = [r.reply.first_sound - (observer.observation.audio_t0 + r_end)
+                    for r, r_end in ((r, timeline['turns'][r.index]['speech_end_s']) for r in answered)
+                    if r.reply and r.reply.first_sound is not None]
+    out['v2v_first_sound_p50_s'] = result(first_sounds, 's', COMMAND, 'end of the question to '
+                                          "Milo's first sound: the acknowledgement or the answer")
+    asked = [payload for _, payload in observer.observation.of(t.BRAIN_QUESTION.name)]
+    speculative = {q.request_id for q in asked if q.speculative}
+    spoken = {p.request_id for _, p in observer.observation.of(t.TTS_STARTED.name)}
+    out['speculation_wasted_ratio'] = result(
+        [len(speculative - spoken) / max(len(speculative), 1)], 'ratio', COMMAND,
+        f'{len(speculative)} questions asked on a pause; the share cancelled before a word was said')
     for stage in STAGES:
         values = [r.stages[stage] for r in answered if r.stages.get(stage) is not None]
         if values:
@@ -185,4 +219,44 @@ def grouping() -> dict:
     }
 
 
-BENCHMARKS = (conversation, grouping)
+def listening() -> dict:
+    """Measure the CPU left free while Milo listens to a lecture without questions (5 minutes).
+
+    The whole graph in sim mode on the teacher's part of the demo session (every sentence that
+    does not call Milo), looped for 5 minutes in real time, camera on; the machine's idle share
+    from /proc/stat over that time, in 10 s samples.
+    """
+    out_dir = os.path.join(data_root(), 'build', 'bench', 'listening')
+    wav = lecture_only_wav()
+    idle = []
+    started = _cpu_times()
+
+    def sample():
+        nonlocal started
+        now = _cpu_times()
+        busy, total = (now[0] - started[0]), (now[1] - started[1])
+        idle.append(1.0 - busy / max(total, 1))
+        started = now
+    sets = ['microphone.loop=true', 'dialogue.mode=lecture']
+    timer_stop = threading.Event()
+
+    def every_10_s():
+        while not timer_stop.wait(10.0):
+            sample()
+    status, _ = run_session(wav, out_dir, sets, on_start=lambda _c: threading.Thread(
+        target=every_10_s, daemon=True).start(), stop_after_s=300.0)
+    timer_stop.set()
+    kept = idle[3:]  # after the models loaded
+    return {'cpu_idle_share_listening': result(kept, 'ratio', COMMAND, 'share of both cores idle, '
+                                               '10 s samples over 5 min of lecture, questions not '
+                                               'addressed to Milo')}
+
+
+def _cpu_times() -> tuple:
+    with open('/proc/stat') as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+BENCHMARKS = (conversation, grouping, listening)

@@ -5,6 +5,7 @@
 import json
 import os
 import socket
+import threading
 
 from milo_robot.graph import parameter_specs, plan, record_overrides
 from milo_robot.record.lecture_record import LectureRecord, RecordError
@@ -51,12 +52,13 @@ def close_open_lecture(database: str) -> None:
 
 
 def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, after=None,
-                after_s: float = 30.0):
+                after_s: float = 30.0, stop_after_s: float = 0.0):
     """Run the sim graph on `wav`; node logs go to out_dir/nodes.log. Return (status, observer).
 
     `on_start(children)` is called before the nodes start (a benchmark watches their memory).
     Once the input ends, the graph runs on while Milo answers, and while `after()` says there is
     more to wait for (the summary of the lecture that just ended), up to `after_s`.
+    `stop_after_s` stops the run after that long (a looped input).
     """
     os.makedirs(out_dir, exist_ok=True)
     close_open_lecture(os.path.join(out_dir, 'milo.db'))
@@ -78,6 +80,8 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
             supervisor = supervise(launches, out=log, busy=busy, max_drain_s=max(30.0, after_s))
             if on_start is not None:
                 on_start(supervisor.children)
+            if stop_after_s:  # a looped input never ends by itself
+                threading.Timer(stop_after_s, supervisor.request_stop).start()
             status = supervisor.run()
     finally:
         observer.close()
