@@ -22,11 +22,16 @@ def add_parser(commands) -> None:
     source.add_argument('--lecture', metavar='LECTURE.txt', help='transcript, one sentence a line')
     source.add_argument('--lecture-db', metavar='DB', help='the lecture record (SQLite)')
     p.add_argument('--notes', metavar='DIR', help='course notes folder (Markdown, text, PDF)')
-    p.add_argument('--profile', choices=tuple(PROFILES), default='small')
-    p.add_argument('--model', default='', help='a GGUF file under models/ instead of the profile')
+    add_model_arguments(p)
     p.add_argument('--language', default='', help='en or fr (default: guessed from the question)')
     p.add_argument('question')
     p.set_defaults(run=run)
+
+
+def add_model_arguments(p) -> None:
+    """Add --profile and --model, the brain's choice of language model (see `load_llm`)."""
+    p.add_argument('--profile', choices=tuple(PROFILES), default='small')
+    p.add_argument('--model', default='', help='a GGUF file under models/ instead of the profile')
 
 
 def build_index(lecture: str = '', lecture_db: str = '', notes: str = '') -> Index:

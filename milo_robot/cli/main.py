@@ -17,6 +17,7 @@ from milo_robot.cli import (
     questions,
     say,
     status,
+    summarize,
     teleop,
     transcribe,
     up,
@@ -30,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         'for the options of a command.')
     parser.add_argument('--version', action='version', version=f'milo_robot {__version__}')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    for module in (up, demo, status, transcribe, ask, say, teleop, questions, lectures, notes, app, models,
-                   bench):
+    for module in (up, demo, status, transcribe, ask, summarize, say, teleop, questions, lectures, notes, app,
+                   models, bench):
         module.add_parser(commands)
     return parser
 

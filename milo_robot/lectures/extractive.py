@@ -79,7 +79,7 @@ _CLASSROOM = _cues(
     r'close the door', r'phones? away', r'(?:turn|switch) off (?:your|the|that) phone',
     r'phone (?:is )?ringing',
     r'can you hear', r'good morning', r'any questions', r"let's get started", r'see you',
-    r'take a (?:short )?break', r'the break', r'sit down', r'quiet', r'ferme(?:z)? la porte',
+    r'take a (?:[\w-]+ )?break', r'the break', r'break now', r'sit down', r'quiet', r'ferme(?:z)? la porte',
     r'range(?:z)? (?:les|vos) telephones', r'telephone qui sonne', r'eteignez', r'bonjour',
     r'des questions', r"on s'installe", r'la pause', r'silence', r'a (?:lundi|mardi|mercredi|jeudi|vendredi)',
     r'good question', r'bonne question', r'announcements?', r'annonces?')
@@ -97,8 +97,9 @@ _WEEKDAY_OR_DATE = _cues(
     r'mars', r'avril', r'mai', r'juin', r'juillet', r'aout', r'septembre', r'octobre', r'novembre',
     r'decembre', r'room', r'salle')
 # Spoken openers that carry nothing in writing: "Okay, so, the formula is..." reads "The formula is...".
-_OPENER = re.compile(r"^(?:okay|ok|right|so|now|well|alright|and|but|yes|good|bon|alors|donc|et|"
-                     r"eh bien|voila|bien|allez|oui|mais|ensuite|puis|then)\b[,.:]?\s+", re.I)
+_OPENER = re.compile(r"^(?:okay|ok|right|so|now|well|alright|and|but|yes|good|perfect|exactly|bon|alors|"
+                     r"donc|et|eh bien|voila|bien|tres bien|allez|oui|mais|ensuite|puis|parfait|"
+                     r"exactement|then)\b[,.:]?\s+")
 _SENTENCE_END = re.compile(r'(?<=[.!?…])\s+')
 
 
@@ -134,10 +135,11 @@ def clean(sentence: str) -> str:
     """Remove spoken openers ("Okay, so, ...") from a sentence and capitalise what is left."""
     text = sentence.strip()
     for _ in range(3):
-        shorter = _OPENER.sub('', text, count=1)
-        if shorter == text or len(shorter.split()) < 3:
+        # Matched without accents ("Voilà"); folding keeps the length of precomposed letters.
+        opener = _OPENER.match(fold(text))
+        if opener is None or len(text[opener.end():].split()) < 3:
             break
-        text = shorter
+        text = text[opener.end():]
     return text[:1].upper() + text[1:]
 
 

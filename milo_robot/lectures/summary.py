@@ -36,11 +36,16 @@ from milo_robot.lectures.summary_body import QA, Item, Summary
 from milo_robot.record.lecture_record import format_clock
 from milo_robot.thinking.answer import detect_language
 from milo_robot.thinking.faithfulness import LANGUAGES, Support
+from milo_robot.thinking.retrieval import terms
 
 PAUSE_POLL_S = 0.05  # how often a paused summary looks whether it may go on
 TITLE_WINDOW_S = 600.0  # a title announced this early in the lecture is its title
 MAX_POINT_WORDS = 30  # a key point the model makes longer than this is no summary
 SHORT_POINT_WORDS = 22  # the teacher's sentences this short are key points as they are
+TITLE_POINTS = 15  # definitions and key points the model reads to title a lecture
+# What a model puts before a title: "Title:", "Le sujet du cours est ..."
+_TITLE_LEAD = re.compile(r'^(?:title|titre|subject|sujet)\s*:\s*|^(?:the subject of the lecture is|'
+                         r'le sujet du cours est)\s*:?\s*', re.I)
 
 REWRITE = {
     'en': ("You write a student's lecture notes. Shorten the teacher's sentence into one clear "
@@ -52,10 +57,10 @@ REWRITE = {
            'par la phrase.'),
 }
 TITLE = {
-    'en': ('Name the subject of the lecture whose key points follow, in a few words, like the title '
-           'of a textbook chapter. Reply with the title only.'),
-    'fr': ("Donne le sujet du cours dont voici les points clés, en quelques mots, comme le titre "
-           "d'un chapitre de manuel. Réponds seulement par le titre."),
+    'en': ('What is the subject of the lecture whose points follow? Reply with a title of 2 to 6 '
+           "words, using the lecture's own words, and nothing else."),
+    'fr': ('Quel est le sujet du cours dont voici les points ? Réponds par un titre de 2 à 6 mots, '
+           'avec les mots du cours, et rien d\'autre.'),
 }
 
 
@@ -89,7 +94,7 @@ class Summarizer:
     """Summarise one lecture in small steps; the same object can summarise several lectures."""
 
     def __init__(self, llm=None, language: str = '', embedder=None, threads: Optional[int] = None,
-                 lock: Optional[threading.Lock] = None, rewrite: bool = True):
+                 lock: Optional[threading.Lock] = None, rewrite: bool = False):
         """Summarise with `llm` (a llama_cpp.Llama; None: the teacher's sentences, no title written).
 
         `language`: 'en' or 'fr', or '' to tell from the segments. `embedder`: has passage(list)
@@ -97,7 +102,9 @@ class Summarizer:
         centrality. `threads`: the model's threads during the summary (the brain node gives 1,
         so that a core stays free), restored after each call. `lock`: held during each model
         call, shared with the brain's answers. `rewrite`: have the model shorten the long key
-        points (False keeps the teacher's sentences).
+        points; off by default, as measured on the dev set (docs/lectures.md): the teacher's
+        sentences keep as many key facts, and the small model's French shortenings all failed
+        the checks.
         """
         if language and language not in LANGUAGES:
             raise SummaryInputError(f"language must be one of {', '.join(LANGUAGES)} or '', "
@@ -169,13 +176,22 @@ class Summarizer:
         return Item(said, sentence.times, sentence.text, sentence.start_s, quoted=True)
 
     def _title(self, summary: Summary, language: str) -> str:
-        """Have the model title the lecture from its key points; '' if the title fails the check."""
-        points = '\n'.join(f'- {i.text}' for i in summary.key_points)
-        title = _one_sentence(self._complete(TITLE[language], points, 24)).strip(' .')
-        sources = [i.quote for i in summary.items()] + [i.text for i in summary.key_points]
-        if not title or len(title.split()) > 12 or \
-                not Support(sources).check(title, language=language).supported:
-            summary.dropped.append(f'title: {title}')
+        """Have the model title the lecture from its points; '' if the title fails the checks.
+
+        Beyond the faithfulness check, every word that matters in the title must be a word of the
+        summary: a small model titles a lecture on logic gates "Introduction to programming".
+        """
+        points = '\n'.join(f'- {i.text}' for i in (summary.definitions + summary.key_points)[:TITLE_POINTS])
+        title = _TITLE_LEAD.sub('', _one_sentence(self._complete(TITLE[language], points, 24)))
+        title = title.strip(' .«»"“”')
+        said = ' '.join(i.text for i in summary.items())
+        words = len(title.split())
+        problem = (f'{words} words' if not 1 <= words <= 12 else
+                   'not in the lecture language' if words > 3 and detect_language(title) != language else
+                   'words not in the lecture' if not set(terms(title)) <= set(terms(said)) else
+                   'unsupported' if not Support([said]).check(title, language=language).supported else '')
+        if problem:
+            summary.dropped.append(f'title: {title} ({problem})')
             return ''
         return title
 
@@ -204,7 +220,7 @@ def summarize(segments: Iterable, questions: Sequence = (), llm=None, language: 
               on_progress: Optional[Callable[[Progress], None]] = None,
               pause: Callable[[], bool] = lambda: False, cancel: Optional[threading.Event] = None,
               embedder=None, threads: Optional[int] = None, lock: Optional[threading.Lock] = None,
-              rewrite: bool = True) -> Summary:
+              rewrite: bool = False) -> Summary:
     """Summarise a lecture: its segments (record Segments, any iterable) and its question log.
 
     Before each step, waits while `pause()` is true (a student is being answered), and raises
@@ -321,12 +337,12 @@ def _qa(entry) -> QA:
 HEADINGS = {
     'en': {'key_points': 'Key points', 'definitions': 'Definitions', 'formulas': 'Formulas',
            'announcements': 'Announcements', 'questions': 'Questions asked in class',
-           'untitled': 'Lecture summary', 'teacher': 'the teacher', 'milo': 'Milo',
-           'no_answer': '(no answer)', 'quoted': "the teacher's words"},
+           'untitled': 'Lecture summary', 'milo': 'Milo',
+           'no_answer': '(no answer)'},
     'fr': {'key_points': 'Points clés', 'definitions': 'Définitions', 'formulas': 'Formules',
            'announcements': 'Annonces', 'questions': 'Questions posées en cours',
-           'untitled': 'Résumé du cours', 'teacher': 'le professeur', 'milo': 'Milo',
-           'no_answer': '(pas de réponse)', 'quoted': 'mots du professeur'},
+           'untitled': 'Résumé du cours', 'milo': 'Milo',
+           'no_answer': '(pas de réponse)'},
 }
 
 
@@ -344,7 +360,7 @@ def to_markdown(summary: Summary, lecture=None) -> str:
     for kind in KINDS:
         items = getattr(summary, kind)
         if items:
-            lines += [f'## {words[kind]}', ''] + [_item_line(i, words) for i in items] + ['']
+            lines += [f'## {words[kind]}', ''] + [_item_line(i) for i in items] + ['']
     if summary.questions:
         lines += [f"## {words['questions']}", '']
         for qa in summary.questions:
@@ -354,7 +370,6 @@ def to_markdown(summary: Summary, lecture=None) -> str:
     return '\n'.join(lines).rstrip() + '\n'
 
 
-def _item_line(item: Item, words: dict) -> str:
+def _item_line(item: Item) -> str:
     times = ', '.join(format_clock(t) for t in item.times)
-    text = f'“{item.text}” ({words["quoted"]})' if item.quoted else item.text
-    return f'- {text} ({times})' if times else f'- {text}'
+    return f'- {item.text} ({times})' if times else f'- {item.text}'

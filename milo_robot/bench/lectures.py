@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Benchmarks of lecture summaries: speed, memory, key facts kept, and numbers never said.
+
+The dev set is data/summaries: four timed transcripts (English and French, 21 to 72 minutes) and
+the key facts a summary must hold (facts.yaml). The summaries are written in a child process,
+as the brain node writes them (default profile, one thread), so its peak memory is the
+summarizer's alone.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import yaml
+
+from milo_robot.bench.results import result
+from milo_robot.evaluation import missing
+from milo_robot.graph import data_root
+from milo_robot.thinking.faithfulness import Support
+from milo_robot.thinking.retrieval import lecture_passages, text_lecture_segments
+
+COMMAND = 'make bench'
+PROFILE, THREADS = 'small', 1  # the brain node's: the other core stays with the class
+
+
+def _dev_set() -> tuple:
+    root = os.path.join(data_root(), 'data', 'summaries')
+    with open(os.path.join(root, 'facts.yaml'), encoding='utf-8') as f:
+        return root, yaml.safe_load(f)
+
+
+def write_summaries(profile: str = PROFILE, threads: int = THREADS) -> dict:
+    """Summarise every dev lecture in this process; return their Markdown, times and peak memory."""
+    from milo_robot.lectures.summary import summarize, to_markdown
+    from milo_robot.thinking.llm import load_llm
+
+    root, facts = _dev_set()
+    llm = load_llm(profile, threads=threads)
+    out = {}
+    for stem in facts:
+        segments = text_lecture_segments(os.path.join(root, f'{stem}.txt'))
+        started = time.perf_counter()
+        summary = summarize(segments, llm=llm, threads=threads)
+        out[stem] = {'seconds': time.perf_counter() - started, 'hours': segments[-1].end_s / 3600,
+                     'markdown': to_markdown(summary), 'language': summary.language,
+                     'texts': [summary.title, summary.overview] + [i.text for i in summary.items()],
+                     'dropped': len(summary.dropped)}
+    with open('/proc/self/status') as f:
+        peak_kb = next(int(line.split()[1]) for line in f if line.startswith('VmHWM'))
+    return {'lectures': out, 'peak_rss_mb': peak_kb / 1024}
+
+
+def unsupported_numbers(texts: list, segments: list, language: str) -> list:
+    """Return the numbers of `texts` that the transcript does not say (computed ones included)."""
+    support = Support([p.text for p in lecture_passages(segments)])
+    found = []
+    for text in filter(None, texts):
+        verdict = support.check(text, language=language)
+        found += [c.text for c in verdict.unsupported if c.kind == 'number'] + list(verdict.computed)
+    return found
+
+
+def summaries() -> dict:
+    """Seconds per lecture hour, key facts kept (en, fr), numbers never said, peak memory."""
+    run = subprocess.run([sys.executable, '-m', 'milo_robot.bench.lectures'], capture_output=True,
+                         text=True, check=True)
+    written = json.loads(run.stdout)
+    root, facts = _dev_set()
+    kept, numbers, speeds = {'en': [0, 0], 'fr': [0, 0]}, [], []
+    for stem, lecture in facts.items():
+        summary = written['lectures'][stem]
+        lacking = [f for f in lecture['facts'] if missing(summary['markdown'], f['expect'])]
+        tally = kept[lecture['language']]
+        tally[0] += len(lecture['facts']) - len(lacking)
+        tally[1] += len(lecture['facts'])
+        segments = text_lecture_segments(os.path.join(root, f'{stem}.txt'))
+        numbers += unsupported_numbers(summary['texts'], segments, summary['language'])
+        speeds.append(summary['seconds'] / summary['hours'])
+    note = (f'data/summaries (4 lectures, 21-72 min, {sum(t[1] for t in kept.values())} key facts), '
+            f'profile {PROFILE}, {THREADS} thread as in the brain node')
+    out = {f'summary_fact_recall_{language}': result([k / n], '', COMMAND, f'{note}; {k}/{n} facts')
+           for language, (k, n) in kept.items()}
+    out['summary_unsupported_numbers'] = result([len(numbers)], '', COMMAND,
+                                                f"{note}; {', '.join(numbers) or 'none'}")
+    out['summary_s_per_lecture_hour'] = result(speeds, 's', COMMAND, f'{note}; the slowest lecture, '
+                                               'model loading excluded', percentile=100)
+    out['summary_peak_rss_mb'] = result([written['peak_rss_mb']], 'MB', COMMAND,
+                                        f'{note}; peak resident memory of the summarising process')
+    return out
+
+
+BENCHMARKS = (summaries,)
+
+
+if __name__ == '__main__':
+    print(json.dumps(write_summaries()))
