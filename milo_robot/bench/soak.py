@@ -20,7 +20,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import threading
 import time
@@ -32,8 +31,10 @@ from milo_robot.bench.results import result
 from milo_robot.bench.soak_measures import (
     Heard,
     Report,
+    coverage,
     error_reported,
     first_ready_after,
+    heard_over,
     lost_segments,
     recovery_s,
     rss_growth,
@@ -268,12 +269,6 @@ class Injector:
         self._markers.discard(marker)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _processes() -> dict:
     """Return {process name: its node names} of the sim graph (as `milo demo` runs it)."""
     launches, errors = plan(True, ())
@@ -324,7 +319,7 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
         memory.start(children)
         injector.start(children)
     sets = [f'microphone.realtime_factor={realtime_factor}', f'microphone.room_file={out_dir}/room',
-            'asr.lecture=resume', f'body.sim_eeprom={out_dir}/body.eeprom', f'web.port={_free_port()}']
+            f'body.sim_eeprom={out_dir}/body.eeprom']
     began = time.time()
     try:
         status, observer = run_session(wav, out_dir, sets, on_event=injector.on_event, on_start=on_start)
@@ -380,7 +375,7 @@ def _figures(observation, timeline, injections, diagnostics, memory, out_dir, re
     spoken = [turn for turn in turns if turn['speaker'] in ('teacher', 'student')]
     lost, not_judged = lost_segments(spoken, heard, deaf)
     answered_at = [q.asked_at - t0 for q in logged if q.outcome in ('answered', 'declined')]
-    missing, excused = unanswered(question_windows(turns), answered_at, faulty)
+    missing, excused, misheard = unanswered(question_windows(turns), answered_at, faulty, heard)
     times = [v for v in recoveries.values() if v is not None]
     first = (t0 + WARM_UP_S / realtime_factor, t0 + (WARM_UP_S + MEMORY_WINDOW_S) / realtime_factor)
     end = max(at for series in memory.samples.values() for at, _ in series) if memory.samples else t0
@@ -396,6 +391,11 @@ def _figures(observation, timeline, injections, diagnostics, memory, out_dir, re
         'questions': len(question_windows(turns)),
         'questions_unanswered': [(round(x['speech_end_s'], 1), x['text']) for x in missing],
         'questions_not_judged': [(round(x['speech_end_s'], 1), x['text']) for x in excused],
+        'questions_misheard': [(round(x['speech_end_s'], 1), x['text'], heard_over(x, heard))
+                               for x in misheard],
+        'words_recognised': {language: round(statistics.fmean(
+            coverage(x['text'], heard_over(x, heard)) for x in spoken if x.get('language') == language), 2)
+            for language in sorted({x.get('language', 'en') for x in spoken})},
         'outcomes': {o: sum(q.outcome == o for q in logged) for o in sorted({q.outcome for q in logged})},
         'rss_growth': {'worst': worst, 'ratio': growth,
                        'per_process_mb': {name: [round(mb) for _, mb in series[::12]]
@@ -422,9 +422,11 @@ def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, re
     out['soak_segments_lost'] = result(
         [len(lost)], 'segments', COMMAND, f'of {report["segments"]} spoken; {len(not_judged)} not judged '
         '(spoken while the microphone, vad or asr process was down)')
+    misheard = len(report['questions_misheard'])
     out['soak_questions_unanswered'] = result(
-        [len(missing)], 'questions', COMMAND, f'of {report["questions"]}; {len(excused)} not judged (asked '
-        f'during a fault or {RECOVERY_S:g} s after it)')
+        [len(missing)], 'questions', COMMAND, f'of {report["questions"]}; not judged: '
+        f'{len(excused)} asked during a fault or {RECOVERY_S:g} s after it, {misheard} '
+        'whose transcript missed Milo\'s name (recognition, not robustness)')
     if times:
         note = f'{len(times)} kills (SIGKILL) → every node of the process reports ready again'
         out['soak_recovery_p50_s'] = result(times, 's', COMMAND, note)
@@ -452,7 +454,8 @@ def _print(report: dict) -> None:
     for fault in report['faults']:
         print(f"    {fault['fault']}: at {fault['audio_s'] or 0:.0f} s of audio, reported "
               f"{fault['reported']}, recovery {fault['recovery_s']}", flush=True)
-    for key in ('segments_lost', 'questions_unanswered', 'outcomes', 'asr_lag_s', 'asr_dropped_frames'):
+    for key in ('segments_lost', 'questions_unanswered', 'questions_misheard', 'outcomes', 'words_recognised',
+                'asr_lag_s', 'asr_dropped_frames'):
         print(f'    {key}: {report[key]}', flush=True)
 
 

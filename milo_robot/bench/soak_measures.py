@@ -11,11 +11,13 @@ import statistics
 from dataclasses import dataclass
 from typing import Optional
 
+from milo_robot.conversation.addressing import parse
+
 WARN = 1  # diagnostic_msgs/DiagnosticStatus levels: OK 0, WARN 1, ERROR 2
 STALE_REPORT_S = 0.25  # a report this soon after a kill was sent before it (DDS delivers in ms)
 MISSING_GAP_S = 1.5  # nodes report at 1 Hz: a gap this long means the node is gone
 SEGMENT_SLACK_S = 1.0  # a recorded segment may start or end this far outside the spoken words
-MIN_WORDS_HEARD = 0.5  # share of a turn's words the record must hold for the turn to be found
+MIN_COVERED = 0.5  # share of a turn's speech that recorded segments must cover for it to be found
 
 
 @dataclass(frozen=True)
@@ -54,40 +56,64 @@ def overlaps(a: tuple, b: tuple) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def covered(span: tuple, heard: list) -> float:
+    """Return the share of a (start, end) span that recorded segments cover (1.0 for an empty span)."""
+    start, end = span
+    if end <= start:
+        return 1.0
+    pieces = sorted((max(start, h.start_s), min(end, h.end_s)) for h in heard
+                    if overlaps((h.start_s, h.end_s), span))
+    total, reached = 0.0, start
+    for a, b in pieces:
+        total += max(0.0, b - max(a, reached))
+        reached = max(reached, b)
+    return total / (end - start)
+
+
+def heard_over(turn: dict, heard: list) -> str:
+    """Return the text recorded over a turn's time, SEGMENT_SLACK_S either side."""
+    window = (turn['start_s'] - SEGMENT_SLACK_S, turn['speech_end_s'] + SEGMENT_SLACK_S)
+    return ' '.join(h.text for h in heard if overlaps((h.start_s, h.end_s), window))
+
+
 def lost_segments(turns: list, heard: list, excluded: list) -> tuple:
     """Return (lost turns, excluded turns): spoken turns the record does not hold.
 
-    A turn (a timeline dict with `start_s`, `speech_end_s` and `text`) is found when the segments
-    recorded over its time, with SEGMENT_SLACK_S either side, hold MIN_WORDS_HEARD of its words.
-    A turn that overlaps an `excluded` (start, end) window (nobody was listening) is not judged.
+    A turn (a timeline dict with `start_s`, `speech_end_s` and `text`) is found when recorded
+    segments cover MIN_COVERED of its speech. Only time is judged: how well the words were
+    recognised is the hearing benchmarks' business (`coverage` says it, for the report). A turn
+    that overlaps an `excluded` (start, end) window (nobody was listening) is not judged.
     """
     lost, skipped = [], []
     for turn in turns:
-        window = (turn['start_s'] - SEGMENT_SLACK_S, turn['speech_end_s'] + SEGMENT_SLACK_S)
-        if any(overlaps((turn['start_s'], turn['speech_end_s']), w) for w in excluded):
+        span = (turn['start_s'], turn['speech_end_s'])
+        if any(overlaps(span, w) for w in excluded):
             skipped.append(turn)
-            continue
-        text = ' '.join(h.text for h in heard if overlaps((h.start_s, h.end_s), window))
-        if coverage(turn['text'], text) < MIN_WORDS_HEARD:
+        elif covered(span, heard) < MIN_COVERED:
             lost.append(turn)
     return lost, skipped
 
 
-def unanswered(questions: list, answered_at: list, excluded: list) -> tuple:
-    """Return (unanswered, excluded) questions.
+def unanswered(questions: list, answered_at: list, excluded: list, heard: list) -> tuple:
+    """Return (unanswered, not judged, misheard) questions.
 
     Each question is a (timeline turn, (start, end)) pair: the time from the end of its words to
     the next turn, when its answer is due. `answered_at` holds the audio times at which the
     question log says a question was answered or declined. A question whose time overlaps an
-    `excluded` window (a fault, and its recovery) is not judged.
+    `excluded` window (a fault, and its recovery) is not judged; one that is not answered and whose
+    recorded words do not call Milo by name was misheard (a recognition miss, not a lost question).
     """
-    missing, skipped = [], []
+    missing, skipped, misheard = [], [], []
     for turn, window in questions:
-        if any(overlaps(window, w) for w in excluded):
+        if any(overlaps((turn['start_s'], window[1]), w) for w in excluded):
             skipped.append(turn)
-        elif not any(window[0] - SEGMENT_SLACK_S <= at < window[1] for at in answered_at):
+        elif any(window[0] - SEGMENT_SLACK_S <= at < window[1] for at in answered_at):
+            continue
+        elif not parse(heard_over(turn, heard)).addressed:
+            misheard.append(turn)
+        else:
             missing.append(turn)
-    return missing, skipped
+    return missing, skipped, misheard
 
 
 def first_ready_after(at: float, node: str, reports: list, message: str = '') -> Optional[float]:
