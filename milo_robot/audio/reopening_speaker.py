@@ -18,12 +18,17 @@ from milo_robot.devices import DevicePolicy
 class ReopeningSpeaker:
     """Wrap `opener()` (which returns a sink with play/drain/close) in the device-failure policy."""
 
-    def __init__(self, opener: Callable[[], object], rate: int, realtime: bool, policy: DevicePolicy):
+    def __init__(self, opener: Callable[[], object], rate: int, realtime: bool, policy: DevicePolicy,
+                 every_use: bool = False):
         """Try the device at once, so a missing one is reported from the start (not an exit).
 
-        `rate` and `realtime` are those of the sinks `opener` makes.
+        `rate` and `realtime` are those of the sinks `opener` makes. `every_use`: try the device
+        whenever there is something to play, not only when the back-off says so: right for speech
+        (the player gives up the rest of a sentence on a failure, so tries come at most once a
+        sentence, and the first sentence after a replug is heard); wrong for a stream of frames.
         """
         self._opener, self.rate, self.realtime, self.policy = opener, rate, realtime, policy
+        self.every_use = every_use
         self._sink = None
         try:
             self._ensure_open()
@@ -33,7 +38,7 @@ class ReopeningSpeaker:
     def _ensure_open(self) -> None:
         if self._sink is not None:
             return
-        if not self.policy.due:
+        if not (self.policy.due or self.every_use):
             raise OSError(self.policy.problem or f'{self.policy.what} unavailable')
         try:
             self._sink = self._opener()

@@ -89,9 +89,9 @@ class TtsNode(MiloNode):
                 sink = PacedWavSink(path, voice_rate, append=bool(opened))
                 opened.append(True)
                 return sink
-            return ReopeningSpeaker(open_wav, voice_rate, True, policy)
+            return ReopeningSpeaker(open_wav, voice_rate, True, policy, every_use=True)
         return ReopeningSpeaker(lambda: PyAudioSpeaker(p.output_device, voice_rate, p.device_rate),
-                                voice_rate, PyAudioSpeaker.realtime, policy)
+                                voice_rate, PyAudioSpeaker.realtime, policy, every_use=True)
 
     def _on_say(self, request: SayRequest) -> None:
         key = str(next(self._keys))
