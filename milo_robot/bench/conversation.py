@@ -118,20 +118,26 @@ def session_wav() -> str:
     return wav
 
 
-def conversation() -> dict:
-    """Voice-to-voice latency over 12 questions, its stages, barge-in stops, memory of all nodes."""
+def run_conversation(name: str, sets=(), on_start=None) -> tuple:
+    """Run the benchmark session through the graph; return (timeline, observer, answered turns)."""
     wav = session_wav()
     timeline = load_timeline(wav)
-    memory = MemoryWatch()
-    out_dir = os.path.join(data_root(), 'build', 'bench', 'conversation_run')
-    status, observer = run_session(wav, out_dir, on_start=memory.start)
-    memory.stop()
+    out_dir = os.path.join(data_root(), 'build', 'bench', name)
+    status, observer = run_session(wav, out_dir, sets, on_start=on_start)
     if status != 0:
         raise RuntimeError(f'the graph exited with status {status}: see {out_dir}/nodes.log')
     answered = [r for r in judge(observer.observation, timeline)
                 if r.case == 'qa' and r.latency_s is not None]
     if len(answered) < 10:
         raise RuntimeError(f'only {len(answered)} of the questions were answered: see {out_dir}')
+    return timeline, observer, answered
+
+
+def conversation() -> dict:
+    """Voice-to-voice latency over 12 questions, its stages, barge-in stops, memory of all nodes."""
+    memory = MemoryWatch()
+    timeline, observer, answered = run_conversation('conversation_run', on_start=memory.start)
+    memory.stop()
     latencies = [r.latency_s for r in answered]
     note = f'{len(answered)} questions in qa mode, default models (whisper-base, Qwen2.5-0.5B, Piper)'
     out = {'v2v_latency_p50_s': result(latencies, 's', COMMAND, note),
