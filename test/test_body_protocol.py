@@ -132,3 +132,14 @@ def test_the_link_skips_garbage_from_the_board_counts_it_and_retransmits():
     assert link.garbage >= 2 and link.last_problem.startswith('garbage from the device')
     link.close()
     os.close(board)
+
+
+def test_the_light_says_whether_milo_records_and_whether_the_camera_is_on():
+    from milo_robot.body.expressions import NOT_RECORDING, light_for
+
+    assert light_for('idle', recording=False) == NOT_RECORDING
+    assert light_for('idle', recording=True) == EXPRESSIONS['idle'].light != NOT_RECORDING
+    assert light_for('speaking', recording=False) == EXPRESSIONS['speaking'].light
+    seeing = light_for('listening', recording=True, camera_on=True)
+    assert seeing.pattern == 'blink' and seeing.rgb == EXPRESSIONS['listening'].light.rgb
+    assert light_for('thinking', recording=True, camera_on=True) == EXPRESSIONS['thinking'].light
