@@ -39,6 +39,8 @@ def write_summaries(profile: str = PROFILE, threads: int = THREADS) -> dict:
 
     root, facts = _dev_set()
     llm = load_llm(profile, threads=threads)
+    # The brain's model has answered questions before it summarises: its weights are in memory.
+    llm.create_chat_completion(messages=[{'role': 'user', 'content': 'Hello'}], max_tokens=8)
     out = {}
     for stem in facts:
         segments = text_lecture_segments(os.path.join(root, f'{stem}.txt'))

@@ -27,6 +27,8 @@ def add_parser(commands) -> None:
     add_model_arguments(p)
     p.add_argument('--extractive', action='store_true',
                    help="no model: the teacher's sentences only (fast; no title written)")
+    p.add_argument('--rewrite', action='store_true',
+                   help='have the model shorten long key points (each checked; slower, see docs/lectures.md)')
     p.add_argument('--threads', type=int, default=2, help='CPU threads for the model (default 2)')
     p.add_argument('--language', default='', choices=('', 'en', 'fr'),
                    help='en or fr (default: the lecture\'s, or guessed from its words)')
@@ -40,11 +42,14 @@ def run(args) -> int:
         return _fail('give a transcript (--lecture FILE.txt) or the record (--lecture-db DB)')
     if args.save and not args.lecture_db:
         return _fail('--save stores the summary in the record: give --lecture-db')
+    if args.rewrite and args.extractive:
+        return _fail('--rewrite needs the model: drop --extractive')
     if args.threads < 1:
         return _fail(f'--threads must be at least 1, not {args.threads}')
     try:
         llm = None if args.extractive else load_llm(args.profile, args.model, threads=args.threads)
-        options = dict(llm=llm, language=args.language, on_progress=_progress, threads=args.threads)
+        options = dict(llm=llm, language=args.language, on_progress=_progress, threads=args.threads,
+                       rewrite=args.rewrite)
         if not args.lecture_db:
             print(to_markdown(summarize(text_lecture_segments(args.lecture), **options)), end='')
             return 0
