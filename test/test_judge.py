@@ -77,3 +77,21 @@ def test_the_summary_is_judged_on_the_lecture_s_facts():
     assert not ok and lacking == ['five|5']
     assert judge_summary('Ohm; time constant; five time constants to charge.', facts) == (True, [])
     assert judge_summary('', []) == (False, [])
+
+
+def test_the_camera_is_judged_on_turning_to_the_asker():
+    from milo_robot.interfaces.payloads import Faces
+    from milo_robot.session.judge import judge_gaze
+
+    def faces(gaze, ids=(4,)):
+        return Faces(T0, 320, 240, ids, tuple((10.0, 10.0, 40.0, 40.0) for _ in ids),
+                     tuple(0.0 for _ in ids), gaze)
+    o = observed(['It takes five time constants.'])
+    o.events.append((T0 + 8.0, '/camera/faces', faces('teacher')))
+    results = judge(o, timeline())
+    assert [ok for _, ok in judge_gaze(o, results)] == [False]
+    o.events.append((T0 + 8.5, '/camera/faces', faces('addressee')))
+    assert [ok for _, ok in judge_gaze(o, results)] == [True]
+    blind = observed(['It takes five time constants.'])
+    blind.events.append((T0 + 8.0, '/camera/faces', faces('scan', ids=())))
+    assert judge_gaze(blind, judge(blind, timeline())) == [], 'no face in view: not judged'

@@ -15,7 +15,7 @@ from milo_robot.lectures.page_check import problems
 from milo_robot.lectures.summary import to_markdown
 from milo_robot.lectures.summary_body import Summary
 from milo_robot.record.lecture_record import LectureRecord, RecordError, format_clock
-from milo_robot.session.judge import judge, judge_summary, replies
+from milo_robot.session.judge import judge, judge_gaze, judge_summary, replies
 from milo_robot.session.runner import SessionError, load_timeline, run_session
 
 SUMMARY_WAIT_S = 600.0  # how long the demo waits for the lecture's summary once the class is over
@@ -187,12 +187,17 @@ def run(args) -> int:
             f', answer began {r.latency_s:.2f} s after the question ended'
         print(f"  [{'ok' if r.ok else 'FAIL'}] {r.case:<13} expected {r.expect:<7} → {r.observed}{latency}"
               f'\n         "{r.text}"')
+    gazes = judge_gaze(observer.observation, results)
+    for result, ok in gazes:
+        print(f"  [{'ok' if ok else 'FAIL'}] camera        the head turned to the asker"
+              f'{"" if ok else " (it did not)"}\n         "{result.text}"')
     print_question_log(os.path.join(out_dir, 'milo.db'))
     print(f"\nMilo's answers: {len(answers)} WAV files in {out_dir}/answers; all of its speech in "
           f'{out_dir}/speech.wav')
     # A session that ends its lecture is judged after class too: summary and notes pack.
     ends = any(turn.get('expect') == 'lecture_end' for turn in timeline['turns'])
-    failed = [r for r in results if not r.ok] + (after_class(out_dir, timeline) if ends else [])
+    failed = [r for r in results if not r.ok] + [r for r, ok in gazes if not ok] + \
+        (after_class(out_dir, timeline) if ends else [])
     if status != 0 or not results or failed:
         print(f'milo demo: {len(failed)} case(s) did not behave as expected'
               + (f'; the graph exited with status {status}' if status else ''), file=sys.stderr)

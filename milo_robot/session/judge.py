@@ -138,6 +138,29 @@ def judge(observation: Observation, timeline: dict) -> list:
     return results
 
 
+GAZE_AT_ADDRESSEE = ('addressee', 'addressee direction')
+GAZE_WINDOW_S = 3.0  # after a question to Milo, the head turns to the asker within this
+
+
+def judge_gaze(observation: Observation, results: list) -> list:
+    """Return (turn result, ok) for each answered turn the camera saw faces for.
+
+    Ok when the camera's gaze turned to the person who asked (`addressee`) within GAZE_WINDOW_S
+    of the question. Turns with no face in view (or no camera) are not judged.
+    """
+    faces = observation.of(t.CAMERA_FACES.name)
+    judged = []
+    for result in results:
+        if result.reply is None or result.expect not in ('answer', 'decline'):
+            continue
+        asked = result.reply.asked_at
+        seen = [f for at, f in faces if asked - 0.5 <= at <= asked + GAZE_WINDOW_S]
+        if not any(f.ids for f in seen):
+            continue
+        judged.append((result, any(f.gaze in GAZE_AT_ADDRESSEE for f in seen)))
+    return judged
+
+
 def judge_summary(summary_text: str, facts: list) -> tuple:
     """Return (ok, what is missing) for a lecture summary against the session's summary facts."""
     lacking = [group for fact in facts for group in missing(summary_text, fact)]

@@ -31,7 +31,8 @@ class SessionObserver:
 
     # Topics whose payloads are kept; /tts/speaking keeps the bool.
     WATCHED = (t.ASR_FINAL, t.VAD_EVENTS, t.BRAIN_QUESTION, t.BRAIN_ANSWER, t.TTS_STARTED,
-               t.TTS_SPOKEN, t.ROBOT_STATE, t.DIALOGUE_MODE, t.LECTURE_CURRENT, t.TTS_SPEAKING)
+               t.TTS_SPOKEN, t.ROBOT_STATE, t.DIALOGUE_MODE, t.LECTURE_CURRENT, t.TTS_SPEAKING,
+               t.CAMERA_FACES)
 
     def __init__(self, on_event=None):
         """Subscribe; `on_event(observation, received, topic, payload)` is told of each event."""
