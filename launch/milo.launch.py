@@ -54,8 +54,10 @@ def nodes(context) -> list:
         ends_run = sim and any(spec.ends_sim_run for spec in members)
         where = dict(executable=GROUP_EXECUTABLE, arguments=['--group', group]) if group else \
             dict(executable=members[0].executable, name=members[0].name)
+        nice = min(spec.nice for spec in members)
         node = Node(package=PACKAGE, parameters=files, output='screen', respawn=not ends_run,
-                    respawn_delay=RESPAWN_DELAY_S, on_exit=Shutdown() if ends_run else None, **where)
+                    respawn_delay=RESPAWN_DELAY_S, on_exit=Shutdown() if ends_run else None,
+                    prefix=f'nice -n {nice}' if nice else None, **where)
         actions += [node, RegisterEventHandler(OnProcessExit(target_action=node,
                                                              on_exit=stop_on_config_error))]
     return actions

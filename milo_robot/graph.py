@@ -36,6 +36,9 @@ class NodeSpec:
     executable: str  # console script installed for `ros2 run`; also the module in milo_robot.nodes
     # In sim mode the run ends when this node exits cleanly (the demo input is used up).
     ends_sim_run: bool = False
+    # CPU priority (nice): the camera and the app give way to the class, so that nothing takes
+    # the model's cores while it computes the first sentence of an answer.
+    nice: int = 0
 
     @property
     def module(self) -> str:
@@ -60,8 +63,8 @@ NODES = (
     NodeSpec('brain', 'brain_node'),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
-    NodeSpec('camera', 'camera_node'),
-    NodeSpec('web', 'web_node'),
+    NodeSpec('camera', 'camera_node', nice=10),
+    NodeSpec('web', 'web_node', nice=5),
 )
 
 # Light nodes that can share one process (one Python, one set of DDS libraries): see
@@ -118,6 +121,7 @@ class Launch:
     argv: list
     ends_run: bool
     nodes: tuple = ()  # the names of the nodes it runs
+    nice: int = 0
 
 
 def override_args(values: dict) -> list:
@@ -189,12 +193,12 @@ def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GRO
     launches = []
     for group, members in processes(grouped):
         ends_run = sim and any(n.ends_sim_run for n in members)
-        names = tuple(n.name for n in members)
+        names, nice = tuple(n.name for n in members), min(n.nice for n in members)
         if group:
-            launches.append(Launch(group, group_command(group, files, overrides), ends_run, names))
+            launches.append(Launch(group, group_command(group, files, overrides), ends_run, names, nice))
         else:
             launches.append(Launch(members[0].name, node_command(members[0], files, overrides), ends_run,
-                                   names))
+                                   names, nice))
     return launches, errors
 
 

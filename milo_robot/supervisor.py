@@ -30,6 +30,7 @@ class Child:
     name: str
     argv: list
     ends_run: bool = False  # its clean exit ends the whole run
+    nice: int = 0  # CPU priority given to the process
     process: Optional[subprocess.Popen] = None
     started_at: float = 0.0
     restart_at: Optional[float] = None
@@ -38,7 +39,7 @@ class Child:
 
 def children_of(launches) -> list:
     """Return a Child per graph.Launch."""
-    return [Child(launch.name, launch.argv, launch.ends_run) for launch in launches]
+    return [Child(launch.name, launch.argv, launch.ends_run, nice=launch.nice) for launch in launches]
 
 
 def supervise(launches, respawn: bool = True, out: TextIO = sys.stdout, busy=None,
@@ -103,7 +104,7 @@ class Supervisor:
         child.process = subprocess.Popen(
             child.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env=self.env, start_new_session=True, text=True, errors='replace', bufsize=1,
-            preexec_fn=_stop_with_parent)
+            preexec_fn=lambda: _prepare_child(child.nice))
         child.started_at, child.restart_at = time.monotonic(), None
         self.log('milo', f'started {child.name} (pid {child.process.pid})')
         pump = threading.Thread(target=self._pump, args=(child.name, child.process.stdout),
@@ -181,6 +182,13 @@ class Supervisor:
                 child.process.wait()
         for pump in self._pumps:
             pump.join(timeout=1.0)
+
+
+def _prepare_child(nice: int) -> None:
+    """In the child, before exec: die with the supervisor, and take its CPU priority."""
+    _stop_with_parent()
+    if nice:
+        os.nice(nice)
 
 
 def _stop_with_parent() -> None:

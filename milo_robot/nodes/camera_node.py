@@ -109,6 +109,9 @@ class CameraNode(MiloNode):
         period = 1.0 / p.rate_hz
         while not self._stop.is_set():
             self.beat('camera')
+            if self._state == 'thinking':  # the model needs the cores; the gaze has no opinion now
+                self._stop.wait(0.1)
+                continue
             if source is None or not self._enabled.is_set():
                 if source is not None and source.is_open:
                     source.close()  # off means off: the device is released
