@@ -21,7 +21,7 @@ import numpy as np
 from milo_robot.thinking.faithfulness import claims
 
 KINDS = ('key_points', 'definitions', 'formulas', 'announcements')
-WORDS_PER_CHUNK = 1500  # what a 4096-token context holds with room for the instructions
+WORDS_PER_CHUNK = 1500  # about 11 minutes of speech, one topic or two: what centrality is measured on
 MIN_WORDS = 6  # shorter sentences are classroom talk ("Right, let's go on.")
 
 
@@ -109,7 +109,6 @@ class Sentence:
 
     text: str
     start_s: float
-    chunk: int = 0
     features: dict = field(default_factory=dict)  # what the sentence shows (cues, claims, centrality)
     kind: str = 'key_points'
     score: float = 0.0
@@ -181,12 +180,12 @@ class Weights:
     """How much each signal counts in a sentence's score (chosen on data/summaries, see docs)."""
 
     cue: float = 1.0  # a cue phrase of the sentence's kind ("by definition", "the formula")
-    shape: float = 0.7  # shaped like a definition, without a cue ("Un octet, c'est 8 bits")
+    shape: float = 1.0  # shaped like a definition, without a cue ("Un octet, c'est 8 bits")
     formula: float = 1.0  # per formula stated (at most 2)
     emphasis: float = 0.8  # "remember", "retenez"
-    numbers: float = 0.4  # per number stated (at most 3)
+    numbers: float = 0.6  # per number stated (at most 3)
     terms: float = 0.2  # per technical term or name (at most 3)
-    centrality: float = 1.5  # similarity to its chunk, 0..1
+    centrality: float = 1.0  # similarity to its chunk, 0..1
     announcement: float = 1.0  # per announcement cue, a strong one counting twice
     date: float = 0.8  # a day, month or room named
     recap: float = 2.0  # said when the teacher sums up the lecture
@@ -212,7 +211,7 @@ class Weights:
 _CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|il|elle|ils|c'est|ce|ca|"
                         r"vous|et|on va|nous)\b")
 FOLLOW_S = 40.0  # an announcement's details come within this many seconds of it
-MAX_FOLLOWERS = 5
+MAX_FOLLOWERS = 5  # details of one announcement, at most
 RECAP_S, RECAP_SENTENCES = 150.0, 8  # how long a summing-up goes on, at most
 END_S, END_SHARE = 150.0, 0.12  # the lecture's last minutes: at least 2.5, or 12 % of the lecture
 
@@ -225,7 +224,7 @@ class Scorer:
         self.language, self.embedder, self.weights = language, embedder, weights
         self._recap_until, self._recap_left = -1.0, 0  # a summing-up may go on into the next chunk
 
-    def score(self, chunk: Sequence[Sentence], index: int, last: bool = False) -> List[Sentence]:
+    def score(self, chunk: Sequence[Sentence], last: bool = False) -> List[Sentence]:
         """Read a chunk and return its sentences worth keeping, with kind, score and context.
 
         Classroom talk, questions and very short sentences are not kept, except a short one that
@@ -241,7 +240,6 @@ class Scorer:
         kept, announcing = [], None
         for n, sentence in enumerate(chunk):
             folded = fold(sentence.text)
-            sentence.chunk = index
             sentence.context = [s.text for s in chunk[max(0, n - 1):n + 2]]
             sentence.vector = None if vectors is None else vectors[n]
             sentence.features = self._features(sentence.text, folded, float(centrality[n]))

