@@ -240,7 +240,8 @@ class BrainNode(MiloNode):
                 # model, and it computes on one thread: the other core stays with the class.
                 summary = summarize_record(record, lecture_id, brain.llm, pause=self._answer_waiting,
                                            on_progress=lambda *_: self.beat('brain'),
-                                           lock=brain.lock, threads=1)
+                                           lock=brain.lock, threads=1,
+                                           embedder=brain.index.embedder)
                 record.save_summary(lecture_id, summary.language, summary.model, summary.to_dict())
         except (RecordError, ValueError, RuntimeError) as exc:
             self.health.error(f'summary of lecture {lecture_id}: {exc}')
