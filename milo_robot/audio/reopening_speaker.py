@@ -77,3 +77,19 @@ class ReopeningSpeaker:
                 sink.close()
             except (OSError, RuntimeError, DeviceError):
                 pass  # already gone
+
+
+def file_opener(factory: Callable[..., object]) -> Callable[[], object]:
+    """Return an opener of a file-backed sink: the first opening creates the file, later ones append.
+
+    A sim device reopened after a failure goes on with the same file, as a sound card would go on
+    playing. `factory(append=...)` makes the sink; the opener's `opened` lists the sinks made.
+    """
+    opened = []
+
+    def open_sink():
+        sink = factory(append=bool(opened))
+        opened.append(sink)
+        return sink
+    open_sink.opened = opened
+    return open_sink

@@ -57,6 +57,12 @@ RECORD_QOS = Qos('record', 200, latched=True, why='the record\'s writer, restart
 CAMERA_QOS = Qos('camera', 2, reliable=False, why='frames: only the latest matters')
 
 
+def _import_type(spec: str):
+    """Import a ROS interface type named like 'std_msgs/msg/String' or 'std_srvs/srv/Trigger'."""
+    package, kind, name = spec.split('/')
+    return getattr(importlib.import_module(f'{package}.{kind}'), name)
+
+
 @dataclass(frozen=True)
 class Topic:
     """A topic: its name, message type, QoS, the payload class carried in String, and its role."""
@@ -71,8 +77,7 @@ class Topic:
 
     def msg_type(self):
         """Import and return the message class."""
-        package, _, name = self.msg.split('/')
-        return getattr(importlib.import_module(f'{package}.msg'), name)
+        return _import_type(self.msg)
 
     def decode(self, msg):
         """Return the payload of a received message (or the message itself when it has none)."""
@@ -98,8 +103,7 @@ class Service:
 
     def srv_type(self):
         """Import and return the service class."""
-        package, _, name = self.srv.split('/')
-        return getattr(importlib.import_module(f'{package}.srv'), name)
+        return _import_type(self.srv)
 
     def client(self, node):
         """Create a client of this service on an rclpy node."""

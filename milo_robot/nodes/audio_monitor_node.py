@@ -10,7 +10,7 @@ from std_msgs.msg import Float32
 
 from milo_robot.audio.format import SAMPLE_RATE, level_dbfs
 from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
-from milo_robot.audio.reopening_speaker import ReopeningSpeaker
+from milo_robot.audio.reopening_speaker import ReopeningSpeaker, file_opener
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
@@ -59,14 +59,10 @@ class AudioMonitorNode(MiloNode):
             return None
         policy = DevicePolicy('playback device', self.health, self.get_logger().error)
         if p.playback == 'wav':
-            path, opened = resolve_path(p.output_wav), []
-
-            def open_wav():  # a reopened sim device goes on with the same file
-                speaker = WavSpeaker(path, SAMPLE_RATE, append=bool(opened))
-                opened.append(speaker)
-                return speaker
-            self._wav_opened = opened
-            return ReopeningSpeaker(open_wav, SAMPLE_RATE, False, policy)
+            path = resolve_path(p.output_wav)
+            opener = file_opener(lambda append: WavSpeaker(path, SAMPLE_RATE, append))
+            self._wav_opened = opener.opened
+            return ReopeningSpeaker(opener, SAMPLE_RATE, False, policy)
         return ReopeningSpeaker(lambda: PyAudioSpeaker(p.output_device, SAMPLE_RATE), SAMPLE_RATE,
                                 True, policy)
 

@@ -10,7 +10,7 @@ from std_msgs.msg import Bool, Float32
 
 from milo_robot.audio.capture import FrameAssembler
 from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
-from milo_robot.audio.reopening_speaker import ReopeningSpeaker
+from milo_robot.audio.reopening_speaker import ReopeningSpeaker, file_opener
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
 from milo_robot.interfaces import topics as t
@@ -83,13 +83,9 @@ class TtsNode(MiloNode):
         p = self.params
         policy = DevicePolicy('speaker', self.health, self.get_logger().error, p.retry_s)
         if p.output == 'wav':
-            path, opened = resolve_path(p.output_wav), []
-
-            def open_wav():  # a reopened sim speaker goes on with the same file
-                sink = PacedWavSink(path, voice_rate, append=bool(opened))
-                opened.append(True)
-                return sink
-            return ReopeningSpeaker(open_wav, voice_rate, True, policy, every_use=True)
+            path = resolve_path(p.output_wav)
+            return ReopeningSpeaker(file_opener(lambda append: PacedWavSink(path, voice_rate, append=append)),
+                                    voice_rate, True, policy, every_use=True)
         return ReopeningSpeaker(lambda: PyAudioSpeaker(p.output_device, voice_rate, p.device_rate),
                                 voice_rate, PyAudioSpeaker.realtime, policy, every_use=True)
 
