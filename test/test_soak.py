@@ -70,6 +70,12 @@ def test_segments_spoken_while_nobody_listened_are_not_judged():
     assert [t['text'] for t in lost] == ['four five six']
 
 
+def test_speech_too_short_for_a_vad_segment_is_not_judged():
+    spoken = [turn(10.0, 10.2, 'Oui ?'), turn(20.0, 20.4, 'Yes?')]
+    lost, skipped = lost_segments(spoken, [], [], min_speech_s=0.25)
+    assert [t['text'] for t in skipped] == ['Oui ?'] and [t['text'] for t in lost] == ['Yes?']
+
+
 def test_coverage_counts_the_expected_words_heard():
     assert coverage('Milo, what is the gain?', 'milo what is gain') == 0.8
     assert coverage('', 'anything') == 1.0

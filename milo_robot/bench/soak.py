@@ -61,6 +61,7 @@ RECOVERY_S = 10.0  # after a fault is over, questions are not judged for this lo
 QUESTION_MARGIN_S = 5.0  # no fault lands this soon before a question to Milo
 SPEAKING_WAIT_S = 60.0  # the speaker fails while Milo speaks: wait this long for him to
 HEARING = ('microphone', 'vad', 'asr')  # a node of these down: nobody records what is said
+MIN_SPEECH_S = 0.25  # vad.min_speech_ms: shorter speech ("Oui ?") is no segment, by design
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,9 @@ class DiagnosticsLog:
         report = Report(time.time(), node, level, message, values.get('ready') == 'true')
         with self._lock:
             self.reports.append(report)
-            if node == 'asr' and values.get('dropped_frames', '0').isdigit():
-                self.dropped_frames = max(self.dropped_frames, int(values['dropped_frames']))
+            dropped = values.get('dropped_frames', '') if node == 'asr' else ''
+            if dropped.isdigit():
+                self.dropped_frames = max(self.dropped_frames, int(dropped))
 
     def snapshot(self) -> list:
         """Return the reports so far."""
@@ -193,6 +195,7 @@ class Injector:
         """`injections` in order of time; markers are made next to the run's files in `out_dir`."""
         self.injections = injections
         self.out_dir, self.realtime_factor = out_dir, realtime_factor
+        self.room = os.path.join(out_dir, 'room')
         self.observation = None
         self.children = []
         self._stop = threading.Event()
@@ -215,7 +218,7 @@ class Injector:
 
     def audio_s(self) -> Optional[float]:
         """Return where the class is now (s into the session), once the microphone has started."""
-        t0 = self.observation.audio_t0 if self.observation is not None else None
+        t0 = room_start(self.room)
         return None if t0 is None else (time.time() - t0) * self.realtime_factor
 
     def _wait_until(self, audio_s: float) -> bool:
@@ -226,7 +229,7 @@ class Injector:
         return False
 
     def _speaking(self) -> bool:
-        said = self.observation.of(t.TTS_SPEAKING.name)
+        said = self.observation.of(t.TTS_SPEAKING.name) if self.observation is not None else []
         return bool(said) and bool(said[-1][1])
 
     def _run(self) -> None:
@@ -267,6 +270,18 @@ class Injector:
         except FileNotFoundError:
             pass
         self._markers.discard(marker)
+
+
+def room_start(path: str) -> Optional[float]:
+    """Return the wall time the session WAV began playing (the first frame's stamp), or None yet.
+
+    The microphone notes it in its room file (`room_file`), and a respawned one keeps it.
+    """
+    try:
+        with open(path, encoding='ascii') as f:
+            return float(f.read())
+    except (OSError, ValueError):
+        return None
 
 
 def _processes() -> dict:
@@ -318,8 +333,11 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
     def on_start(children):
         memory.start(children)
         injector.start(children)
-    sets = [f'microphone.realtime_factor={realtime_factor}', f'microphone.room_file={out_dir}/room',
-            f'body.sim_eeprom={out_dir}/body.eeprom']
+    # The observer stops listening to the microphone after its first frame, so a respawned one
+    # would wait for a fourth subscriber for ever: three (audio monitor, vad, asr) will do, and the
+    # session's time 0 is read from the room file rather than from the observer.
+    sets = [f'microphone.realtime_factor={realtime_factor}', f'microphone.room_file={injector.room}',
+            'microphone.wait_for_subscribers=3', f'body.sim_eeprom={out_dir}/body.eeprom']
     began = time.time()
     try:
         status, observer = run_session(wav, out_dir, sets, on_event=injector.on_event, on_start=on_start)
@@ -329,11 +347,11 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
         diagnostics.close()
     if status != 0:
         raise RuntimeError(f'the graph exited with status {status}: see {out_dir}/nodes.log')
-    observation = observer.observation
-    if observation.audio_t0 is None:
+    t0 = room_start(injector.room)
+    if t0 is None:
         raise RuntimeError(f'the microphone never started: see {out_dir}/nodes.log')
-    figures, report = _figures(observation, timeline, injections, diagnostics, memory, out_dir,
-                               realtime_factor)
+    figures, report = _figures(observer.observation, t0, timeline, injections, diagnostics, memory,
+                               out_dir, realtime_factor)
     report.update(minutes=round(duration_s / 60, 2), wall_min=round((time.time() - began) / 60, 1),
                   realtime_factor=realtime_factor)
     with open(os.path.join(out_dir, 'soak.json'), 'w', encoding='utf-8') as f:
@@ -341,8 +359,7 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
     return figures, report
 
 
-def _figures(observation, timeline, injections, diagnostics, memory, out_dir, realtime_factor) -> tuple:
-    t0 = observation.audio_t0
+def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir, realtime_factor) -> tuple:
     turns = timeline['turns']
 
     def audio(wall: float) -> float:
@@ -361,6 +378,8 @@ def _figures(observation, timeline, injections, diagnostics, memory, out_dir, re
         reported[fault.name] = ok
         if fault.kind == 'kill':
             recoveries[fault.name] = recovery_s(injection.at, injection.nodes, reports)
+            up = [first_ready_after(injection.at, node, reports, ready=False) for node in injection.nodes]
+            injection.details['reporting_again_s'] = None if None in up else round(max(up) - injection.at, 2)
             back = injection.at + (recoveries[fault.name] or float('inf'))
             # Deaf until every hearing node of the process is back, the microphone capturing again
             # (a respawned sim microphone first waits for its listeners).
@@ -373,7 +392,7 @@ def _figures(observation, timeline, injections, diagnostics, memory, out_dir, re
             back = injection.until or time.time()
         faulty.append((audio(min(injection.at, effect)), audio(back + RECOVERY_S)))
     spoken = [turn for turn in turns if turn['speaker'] in ('teacher', 'student')]
-    lost, not_judged = lost_segments(spoken, heard, deaf)
+    lost, not_judged = lost_segments(spoken, heard, deaf, MIN_SPEECH_S)
     answered_at = [q.asked_at - t0 for q in logged if q.outcome in ('answered', 'declined')]
     missing, excused, misheard = unanswered(question_windows(turns), answered_at, faulty, heard)
     times = [v for v in recoveries.values() if v is not None]
@@ -388,6 +407,7 @@ def _figures(observation, timeline, injections, diagnostics, memory, out_dir, re
         'segments': len(spoken), 'segments_recorded': len(heard),
         'segments_lost': [(round(x['start_s'], 1), x['text']) for x in lost],
         'segments_not_judged': [(round(x['start_s'], 1), x['text']) for x in not_judged],
+        'segments_too_short': sum(x['speech_end_s'] - x['start_s'] < MIN_SPEECH_S for x in spoken),
         'questions': len(question_windows(turns)),
         'questions_unanswered': [(round(x['speech_end_s'], 1), x['text']) for x in missing],
         'questions_not_judged': [(round(x['speech_end_s'], 1), x['text']) for x in excused],
@@ -419,9 +439,11 @@ def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, re
     where = f'sim graph, realtime_factor {report.get("realtime_factor", REALTIME_FACTOR):g}'
     out = {'soak_minutes': result([minutes], 'min', COMMAND, f'class audio fed to the {where}; '
                                   f'{report["questions"]} questions to Milo, English and French')}
+    short = report['segments_too_short']
     out['soak_segments_lost'] = result(
-        [len(lost)], 'segments', COMMAND, f'of {report["segments"]} spoken; {len(not_judged)} not judged '
-        '(spoken while the microphone, vad or asr process was down)')
+        [len(lost)], 'segments', COMMAND, f'of {report["segments"]} spoken; not judged: '
+        f'{len(not_judged) - short} spoken while the microphone, vad or asr process was down, {short} '
+        f'with less than {MIN_SPEECH_S * 1000:.0f} ms of speech (no VAD segment)')
     misheard = len(report['questions_misheard'])
     out['soak_questions_unanswered'] = result(
         [len(missing)], 'questions', COMMAND, f'of {report["questions"]}; not judged: '
@@ -453,7 +475,7 @@ def soak() -> dict:
 def _print(report: dict) -> None:
     for fault in report['faults']:
         print(f"    {fault['fault']}: at {fault['audio_s'] or 0:.0f} s of audio, reported "
-              f"{fault['reported']}, recovery {fault['recovery_s']}", flush=True)
+              f"{fault['reported']}, recovery {fault['recovery_s']}, {fault['details']}", flush=True)
     for key in ('segments_lost', 'questions_unanswered', 'questions_misheard', 'outcomes', 'words_recognised',
                 'asr_lag_s', 'asr_dropped_frames'):
         print(f'    {key}: {report[key]}', flush=True)

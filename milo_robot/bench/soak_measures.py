@@ -76,18 +76,19 @@ def heard_over(turn: dict, heard: list) -> str:
     return ' '.join(h.text for h in heard if overlaps((h.start_s, h.end_s), window))
 
 
-def lost_segments(turns: list, heard: list, excluded: list) -> tuple:
+def lost_segments(turns: list, heard: list, excluded: list, min_speech_s: float = 0.0) -> tuple:
     """Return (lost turns, excluded turns): spoken turns the record does not hold.
 
     A turn (a timeline dict with `start_s`, `speech_end_s` and `text`) is found when recorded
     segments cover MIN_COVERED of its speech. Only time is judged: how well the words were
     recognised is the hearing benchmarks' business (`coverage` says it, for the report). A turn
-    that overlaps an `excluded` (start, end) window (nobody was listening) is not judged.
+    that overlaps an `excluded` (start, end) window (nobody was listening), or whose speech is
+    shorter than `min_speech_s` (the VAD keeps no shorter segment), is not judged.
     """
     lost, skipped = [], []
     for turn in turns:
         span = (turn['start_s'], turn['speech_end_s'])
-        if any(overlaps(span, w) for w in excluded):
+        if span[1] - span[0] < min_speech_s or any(overlaps(span, w) for w in excluded):
             skipped.append(turn)
         elif covered(span, heard) < MIN_COVERED:
             lost.append(turn)
@@ -116,13 +117,15 @@ def unanswered(questions: list, answered_at: list, excluded: list, heard: list) 
     return missing, skipped, misheard
 
 
-def first_ready_after(at: float, node: str, reports: list, message: str = '') -> Optional[float]:
+def first_ready_after(at: float, node: str, reports: list, message: str = '',
+                      ready: bool = True) -> Optional[float]:
     """Return when `node` first reported ready after `at` (a kill), or None.
 
-    With `message`, the report must also say that (the microphone: 'capturing' again).
+    With `message`, the report must also say that (the microphone: 'capturing' again); with
+    `ready` false, any report will do (the process is back, maybe still loading).
     """
-    return next((r.at for r in reports if r.node == node and r.at > at + STALE_REPORT_S and r.ready
-                 and (not message or r.message == message)), None)
+    return next((r.at for r in reports if r.node == node and r.at > at + STALE_REPORT_S
+                 and (r.ready or not ready) and (not message or r.message == message)), None)
 
 
 def recovery_s(at: float, nodes: tuple, reports: list) -> Optional[float]:
