@@ -15,7 +15,7 @@ from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 from milo_robot.record.lecture_record import LectureRecord, RecordError
-from milo_robot.thinking.answer import Brain, Scope
+from milo_robot.thinking.answer import Brain, Scope, detect_language
 from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, load_llm
 from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
 
@@ -25,6 +25,9 @@ BUSY = {'en': "One moment, I'm still answering the previous question.",
 PARAMETERS = (
     ParamSpec('profile', 'small', 'Language model profile (config/models.yaml)',
               choices=tuple(PROFILES)),
+    ParamSpec('profile_fr', '', 'A profile for French questions, loaded beside the main one ("" = the '
+              'same model; base answers French better but needs about 2 GB more: docs/thinking.md)',
+              choices=('',) + tuple(PROFILES)),
     ParamSpec('model_file', '', 'A GGUF file under models/ to use instead of the profile'),
     ParamSpec('n_ctx', 4096, 'Context size in tokens: the lecture prefix uses all but 700 of them',
               min=MIN_CTX, max=MAX_CTX),
@@ -71,7 +74,7 @@ class BrainNode(MiloNode):
         self._news = threading.Event()  # a new segment was recorded: read the record
         self._news.set()  # read what is there at start
         self._last_id = 0  # the last segment read from the record
-        self._brain = None
+        self._brain = self._french = None  # the main brain, and French's if it has a model
         self._lecture_state = None  # the latest /lecture/current
         self._scope_changed = threading.Event()
         self._reindex = threading.Event()
@@ -120,11 +123,11 @@ class BrainNode(MiloNode):
             self.health.fault(f'no language model: {exc}')
             self.get_logger().error(f'{exc}; questions will be declined')
             llm = None
-        self._brain = brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity,
-                                    p.min_overlap, p.top_k, p.restate)
-        brain.introduction = {'en': p.introduction_en, 'fr': p.introduction_fr}
-        brain.question_log = self._question_log
-        brain.warm()
+        self._brain = brain = self._make_brain(index, llm)
+        # French questions may go to a model of their own (profile_fr): same index and scope.
+        self._french = self._load_french(index) if p.profile_fr not in ('', p.profile) else None
+        for each in self._brains():
+            each.warm()
         self.health.set('model', p.model_file or p.profile)
         self.ready = llm is not None
         self.get_logger().info(f'ready: {len(index.passages)} passages indexed')
@@ -145,6 +148,27 @@ class BrainNode(MiloNode):
                 continue
             self._take(brain, question)
 
+    def _make_brain(self, index: Index, llm) -> Brain:
+        p = self.params
+        brain = Brain(index, llm, p.max_sentences, p.max_tokens, p.min_similarity, p.min_overlap,
+                      p.top_k, p.restate)
+        brain.introduction = {'en': p.introduction_en, 'fr': p.introduction_fr}
+        brain.question_log = self._question_log
+        return brain
+
+    def _load_french(self, index: Index):
+        p = self.params
+        try:
+            return self._make_brain(index, load_llm(p.profile_fr, '', p.n_ctx, p.threads, p.n_gpu_layers))
+        except (ModelError, ValueError) as exc:
+            self.health.error(f'no model for French ({exc}); French questions use {p.profile}')
+            self.get_logger().error(f'profile_fr {p.profile_fr}: {exc}; using {p.profile} for French')
+            return None
+
+    def _brains(self) -> list:
+        """Return the brains: the main one, and French's when it has a model of its own."""
+        return [b for b in (self._brain, self._french) if b is not None]
+
     def _take(self, brain: Brain, question) -> None:
         """Answer one question, with everything recorded until it indexed first."""
         self._news.clear()
@@ -153,6 +177,9 @@ class BrainNode(MiloNode):
         self._pending = [s for s in self._pending if s.id not in heard_in]
         self._index_lecture(brain.index, flush=True)
         current = self._lecture_state.course if self._lecture_state else ''
+        language = question.language or detect_language(question.text)
+        if language == 'fr' and self._french is not None:
+            brain = self._french
         if question.course and question.course != current:
             # A text question about another course (the app): answer from that course, then
             # come back to the class's.
@@ -181,7 +208,9 @@ class BrainNode(MiloNode):
         """In the worker: new notes to read, or a new lecture (and course) to answer from."""
         if self._reindex.is_set():
             self._reindex.clear()
-            brain.index = self._build_index()
+            index = self._build_index()
+            for each in self._brains():
+                each.index = index
             self._pending, self._last_id = [], 0
             self._read_lecture()
             self._index_lecture(brain.index, flush=True)
@@ -189,8 +218,10 @@ class BrainNode(MiloNode):
             self._scope_changed.set()
         if self._scope_changed.is_set():
             self._scope_changed.clear()
-            brain.set_scope(self._scope())
-            brain.warm()
+            scope = self._scope()
+            for each in self._brains():
+                each.set_scope(scope)
+                each.warm()
 
     def _scope(self, course=None) -> Scope:
         """Return a course's lectures and notes: the current lecture's course unless `course`.
