@@ -35,7 +35,7 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     state = probe.node.create_publisher(String, t.ROBOT_STATE.name, t.ROBOT_STATE.qos.profile())
     state.publish(RobotState('speaking').to_msg())
 
-    processes.node('brain_node', profile='tiny', database=str(school.db), notes_dir=str(school.notes),
+    brain = processes.node('brain_node', profile='tiny', database=str(school.db), notes_dir=str(school.notes),
                    summarize=False)
     port = free_port()
     web = processes.node('web_node', port=port, database=str(school.db), notes_dir=str(school.notes))
@@ -64,7 +64,7 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     sent = Question.from_msg(questions.wait_for(1, 'the text question')[0])
     assert (sent.origin, sent.course) == ('text', 'Electronics')
     thread.join(180)
-    assert [e['kind'] for e in events][0] == 'waiting' and events[-1]['kind'] == 'final'
+    assert [e['kind'] for e in events][0] == 'waiting' and events[-1]['kind'] == 'final', (events, brain.output)
     assert any(e['kind'] == 'sentence' for e in events)
     entry = QuestionEntry.from_msg(logged.wait_for(1, 'the log entry')[-1])
     assert (entry.request_id, entry.origin) == (sent.request_id, 'text')

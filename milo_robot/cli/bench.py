@@ -5,13 +5,23 @@
 import os
 import random
 
-from milo_robot.bench import body, camera, conversation, foundation, hearing, lectures, speaking, thinking
+from milo_robot.bench import (
+    app,
+    body,
+    camera,
+    conversation,
+    foundation,
+    hearing,
+    lectures,
+    speaking,
+    thinking,
+)
 from milo_robot.bench.results import record
 from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
               thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS +
-              camera.BENCHMARKS)
+              camera.BENCHMARKS + app.BENCHMARKS)
 
 
 def add_parser(commands) -> None:
@@ -21,8 +31,8 @@ def add_parser(commands) -> None:
         description='Run the benchmarks (or those whose name contains --only), print each '
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
-                   '(foundation, hearing, speaking, thinking, lectures, body, conversation, camera) '
-                   'contains TEXT')
+                   '(foundation, hearing, speaking, thinking, lectures, body, conversation, camera, '
+                   'app) contains TEXT')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.set_defaults(run=run)
 

@@ -357,6 +357,14 @@ class BrainNode(MiloNode):
         self._worker.join(timeout=10.0)
 
 
+def _subfolders(folder: str) -> list:
+    """Return the notes folder's subfolders: one per course."""
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_dir()]
+    except OSError:
+        return []
+
+
 NODE = BrainNode  # what milo_robot.graph starts, alone or in a group
 
 
@@ -367,11 +375,3 @@ def main(args=None):
 
 if __name__ == '__main__':
     main()
-
-
-def _subfolders(folder: str) -> list:
-    """Return the notes folder's subfolders: one per course."""
-    try:
-        return [e.name for e in os.scandir(folder) if e.is_dir()]
-    except OSError:
-        return []
