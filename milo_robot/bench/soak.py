@@ -41,7 +41,7 @@ from milo_robot.bench.soak_measures import (
     unanswered,
     went_missing,
 )
-from milo_robot.bench.soak_session import describe, session_wav
+from milo_robot.bench.soak_session import PLAN, describe, session_wav
 from milo_robot.devices import UNPLUGGED_SUFFIX
 from milo_robot.graph import data_root, plan
 from milo_robot.interfaces import topics as t
@@ -319,6 +319,9 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
     timeline = load_timeline(wav)
     turns, duration_s = timeline['turns'], timeline['duration_s']
     print(f'    session: {describe(timeline)}', flush=True)
+    if minutes >= MINUTES > duration_s / 60:
+        raise RuntimeError(f'the soak session lasts {duration_s / 60:.1f} min, under {MINUTES:g}: '
+                           f'give {PLAN} more lecture')
     processes = _processes()
     unplanned = set(processes) - {f.process for f in FAULTS if f.kind == 'kill'}
     if unplanned:
@@ -352,8 +355,7 @@ def run_soak(minutes: float = MINUTES, realtime_factor: float = REALTIME_FACTOR,
         raise RuntimeError(f'the microphone never started: see {out_dir}/nodes.log')
     figures, report = _figures(observer.observation, t0, timeline, injections, diagnostics, memory,
                                out_dir, realtime_factor)
-    report.update(minutes=round(duration_s / 60, 2), wall_min=round((time.time() - began) / 60, 1),
-                  realtime_factor=realtime_factor)
+    report.update(minutes=round(duration_s / 60, 2), wall_min=round((time.time() - began) / 60, 1))
     with open(os.path.join(out_dir, 'soak.json'), 'w', encoding='utf-8') as f:
         json.dump(report, f, indent=1, ensure_ascii=False, default=str)
     return figures, report
@@ -421,6 +423,7 @@ def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir
                        'per_process_mb': {name: [round(mb) for _, mb in series[::12]]
                                           for name, series in memory.samples.items()}},
         'asr_lag_s': _spread(lags), 'asr_dropped_frames': diagnostics.dropped_frames,
+        'realtime_factor': realtime_factor,
     }
     figures = _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report)
     return figures, report
@@ -436,7 +439,7 @@ def _spread(values: list) -> dict:
 
 def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report) -> dict:
     minutes = timeline['duration_s'] / 60
-    where = f'sim graph, realtime_factor {report.get("realtime_factor", REALTIME_FACTOR):g}'
+    where = f'sim graph, realtime_factor {report["realtime_factor"]:g}'
     out = {'soak_minutes': result([minutes], 'min', COMMAND, f'class audio fed to the {where}; '
                                   f'{report["questions"]} questions to Milo, English and French')}
     short = report['segments_too_short']

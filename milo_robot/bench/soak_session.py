@@ -22,9 +22,10 @@ from milo_robot.graph import data_root
 
 PLAN = 'data/bench/soak.yaml'
 
-# Speaking rates of the packaged voices, measured on the transcripts (words a minute): only used to
-# cut the session to a length; the synthesised WAV's duration is what is reported.
-WORDS_PER_MINUTE = {'en': 159.0, 'fr': 205.0}
+# Speaking rates of the packaged voices (Piper in English, espeak-ng in French), measured on the
+# synthesised soak session (words a minute of speech): only used to cut a short session; the
+# synthesised WAV's duration is what is reported.
+WORDS_PER_MINUTE = {'en': 182.0, 'fr': 211.0}
 
 # A transcriber's note of a student speaking, at the start of a line.
 _STUDENT = re.compile(r'^(Student (?:asks|says|answers)|Une? étudiante? (?:demande|répond|dit))\s*:\s*',

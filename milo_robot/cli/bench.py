@@ -13,6 +13,7 @@ from milo_robot.bench import (
     foundation,
     hearing,
     lectures,
+    soak,
     speaking,
     thinking,
 )
@@ -21,7 +22,7 @@ from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
               thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS +
-              camera.BENCHMARKS + app.BENCHMARKS)
+              camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
 
 
 def add_parser(commands) -> None:
@@ -32,7 +33,7 @@ def add_parser(commands) -> None:
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
                    '(foundation, hearing, speaking, thinking, lectures, body, conversation, camera, '
-                   'app) contains TEXT')
+                   'app, soak) contains TEXT; soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.set_defaults(run=run)
 
