@@ -8,7 +8,6 @@ import socket
 import threading
 
 from milo_robot.graph import parameter_specs, plan, record_overrides
-from milo_robot.record.lecture_record import LectureRecord, RecordError
 from milo_robot.session.observer import SessionObserver
 from milo_robot.supervisor import supervise
 
@@ -35,20 +34,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def close_open_lecture(database: str) -> None:
-    """End a lecture an earlier run left open, at its last words.
+def fresh_record(database: str) -> None:
+    """Remove the record an earlier session left in its output folder: each run starts empty.
 
-    The session's own lecture then starts with its first words (the asr node's auto start), and
-    a respawned asr resumes it.
+    A session is a class of its own: its answers must come from its own lecture, not from
+    yesterday's run of the same script. Only a session's output folder is touched.
     """
-    try:
-        with LectureRecord(database) as record:
-            left_open = record.open_lecture()
-            if left_open is not None:
-                record.end_lecture(left_open.id, max([s.wall_end or 0.0 for s in record.segments(
-                    left_open.id)] + [left_open.started_at]))
-    except RecordError as exc:
-        raise SessionError(str(exc)) from exc
+    for path in (database, database + '-wal', database + '-shm'):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise SessionError(f'cannot start a fresh record: {exc}') from exc
 
 
 def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, after=None,
@@ -61,7 +59,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     `stop_after_s` stops the run after that long (a looped input).
     """
     os.makedirs(out_dir, exist_ok=True)
-    close_open_lecture(os.path.join(out_dir, 'milo.db'))
+    fresh_record(os.path.join(out_dir, 'milo.db'))
     sets = [
         # The observer is a fourth listener of the microphone: the lecture waits for it too.
         'microphone.wait_for_subscribers=4',

@@ -199,8 +199,11 @@ class Brain:
                 break
             notes.append(passage)
             size += len(passage.text) + 40
-        lecture = [p for p in self.index.passages if p.kind == 'lecture' and self.scope.allows(p)] + \
-            list(partial)
+        # The lecture in progress only: earlier lectures of the course are found by retrieval and
+        # come with the question, so the prefix does not churn with them.
+        current = self.scope.current_lecture
+        lecture = [p for p in self.index.passages if p.kind == 'lecture' and self.scope.allows(p)
+                   and current in (None, p.lecture_id)] + list(partial)
         sizes = [len(p.text) + 24 for p in lecture]
         if sum(sizes[self._lecture_start:]) > budget - size:
             while self._lecture_start < len(lecture) and \
