@@ -13,9 +13,9 @@ from harness import wait_until
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, String
 
+from milo_robot.bench.camera import teacher_pan_at
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import Faces, RobotState
-from milo_robot.vision.geometry import pixel_to_angles
 
 
 def make_video(tmp_path, seconds=12):
@@ -24,15 +24,6 @@ def make_video(tmp_path, seconds=12):
                     str(seconds), '--size', '320x240'], check=True, capture_output=True)
     with open(tmp_path / 'class.json') as f:
         return video, json.load(f)
-
-
-def teacher_pan_at(truth, t):
-    frame = min(truth['frames'], key=lambda f: abs(f['t'] - t))
-    faces = [f for f in frame['faces'] if f['label'] == 'teacher']
-    if not faces:
-        return None
-    x, y, w, h = faces[0]['box']
-    return pixel_to_angles(x + w / 2, y + h / 2, (truth['width'], truth['height']))[0]
 
 
 def test_the_head_follows_the_teacher_and_the_camera_switches_off(tmp_path, probe, processes):

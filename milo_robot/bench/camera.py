@@ -185,4 +185,73 @@ def speaker_guess() -> dict:
     return {'speaker_guess_accuracy': result([mouth_right / len(outcomes)], 'ratio', COMMAND, note)}
 
 
-BENCHMARKS = (face_detect, camera_cpu, speaker_guess)
+def teacher_pan_at(truth: dict, t: float):
+    """Return the teacher's direction (pan, degrees) in the video at time `t`, or None if unseen."""
+    from milo_robot.vision.geometry import pixel_to_angles
+
+    frame = min(truth['frames'], key=lambda f: abs(f['t'] - t))
+    faces = [f for f in frame['faces'] if f['label'] == 'teacher']
+    if not faces:
+        return None
+    x, y, w, h = faces[0]['box']
+    return pixel_to_angles(x + w / 2, y + h / 2, (truth['width'], truth['height']))[0]
+
+
+def head_follow(seconds: float = 40.0) -> dict:
+    """How far the head's pan (reported by the firmware in the simulator) is from the teacher's face.
+
+    The camera node plays the class video (a fixed camera: on_head false) with the body node and
+    the real firmware in simavr, Milo listening: every joint report after the first 10 s is
+    compared with the teacher's direction in the video at that moment.
+    """
+    import math
+    import tempfile
+
+    import rclpy
+
+    from milo_robot.interfaces import topics as t
+    from milo_robot.interfaces.payloads import Faces, RobotState
+
+    video = camera_video()
+    truth = load_truth(video)
+    length = len(truth['frames']) / truth['fps']
+    env = dict(os.environ, ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST')
+    with tempfile.TemporaryDirectory() as tmp:
+        nodes = [subprocess.Popen([sys.executable, '-m', f'milo_robot.nodes.{name}', '--ros-args', *args],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
+                 for name, args in (('body_node', ['-p', 'port:=sim', '-p', f'latch_file:={tmp}/latch']),
+                                    ('camera_node', ['-p', f'source:={video}', '-p', 'on_head:=false']))]
+        rclpy.init()
+        node = rclpy.create_node('milo_bench_head_follow')
+        joints, started = [], []
+        t.JOINT_STATES.subscription(node, joints.append)
+        t.CAMERA_FACES.subscription(node, lambda m: started or started.append(Faces.from_msg(m).stamp))
+        state = t.ROBOT_STATE.publisher(node)
+        try:
+            deadline = time.monotonic() + seconds + 60
+            while time.monotonic() < deadline and (not started or time.time() - started[0] < seconds):
+                state.publish(RobotState('listening').to_msg())
+                rclpy.spin_once(node, timeout_sec=0.2)
+        finally:
+            node.destroy_node()
+            rclpy.shutdown()
+            for process in nodes:
+                os.killpg(process.pid, 2)
+                process.wait(timeout=15)
+    if not started:
+        raise RuntimeError('the camera node reported no faces')
+    errors = []
+    for msg in joints:
+        at = msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9 - started[0]
+        expected = teacher_pan_at(truth, at % length) if at > 10.0 else None
+        if expected is not None and 'pan' in msg.name:
+            errors.append(abs(math.degrees(msg.position[list(msg.name).index('pan')]) - expected))
+    if not errors:
+        raise RuntimeError('no joint report while the teacher was in view')
+    return {'head_follow_error_deg_p50': result(
+        errors, 'deg', COMMAND, f'{len(errors)} joint reports over {seconds:.0f} s, pan from the '
+        "firmware in simavr against the teacher's face in the video")}
+
+
+BENCHMARKS = (face_detect, camera_cpu, speaker_guess, head_follow)
