@@ -38,6 +38,8 @@ def test_malformed_messages_are_reported_and_the_next_question_is_asked(probe, p
 
     def reported():
         found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/dialogue']
-        return any('/asr/final' in s.message for s in found) and found[-1]
-    status = wait_until(reported, 'the bad messages in the diagnostics')
+        values = found and dict((kv.key, kv.value) for kv in found[-1].values)
+        counted = values and (values.get('rejected_on /asr/final'), values.get('rejected_on /brain/answer'))
+        return counted == ('11', '1') and found[-1]
+    status = wait_until(reported, 'each bad message counted in the diagnostics')
     assert dict((kv.key, kv.value) for kv in status.values)['mode'] == 'lecture'

@@ -64,7 +64,8 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     sent = Question.from_msg(questions.wait_for(1, 'the text question')[0])
     assert (sent.origin, sent.course) == ('text', 'Electronics')
     thread.join(180)
-    assert [e['kind'] for e in events][0] == 'waiting' and events[-1]['kind'] == 'final', (events, brain.output)
+    kinds = [e['kind'] for e in events]
+    assert kinds[0] == 'waiting' and kinds[-1] == 'final', (events, brain.output)
     assert any(e['kind'] == 'sentence' for e in events)
     entry = QuestionEntry.from_msg(logged.wait_for(1, 'the log entry')[-1])
     assert (entry.request_id, entry.origin) == (sent.request_id, 'text')

@@ -97,6 +97,8 @@ class MiloNode(Node):
         """Report a bad input: an error in diagnostics and a warning at most every 5 s."""
         self.health.error(f'{where}: {problem}')
         self.health.count('rejected_messages')
+        # Per input as well: the last error shows only the latest bad input, the counts show them all.
+        self.health.count(f'rejected_on {where}')
         self.get_logger().warning(f'rejected on {where}: {problem}', throttle_duration_sec=5.0)
 
     def guarded(self, where: str, function, *args):
