@@ -10,7 +10,7 @@ from milo_robot.interfaces.payloads import (
     SpeechSpoken,
     SpeechStarted,
 )
-from milo_robot.session.judge import judge, judge_summary
+from milo_robot.session.judge import barge_in_stops, judge, judge_summary
 from milo_robot.session.observer import Observation
 
 T0 = 1_800_000_000.0
@@ -95,3 +95,27 @@ def test_the_camera_is_judged_on_turning_to_the_asker():
     blind = observed(['It takes five time constants.'])
     blind.events.append((T0 + 8.0, '/camera/faces', faces('scan', ids=())))
     assert judge_gaze(blind, judge(blind, timeline())) == [], 'no face in view: not judged'
+
+
+def interruption(student_starts: float, milo_starts: float):
+    """A student who talks from `student_starts` to +2 s over an answer Milo starts at `milo_starts`.
+
+    Milo is cut 0.15 s after the voices overlap; his acknowledgement ended before either.
+    """
+    turns = {'turns': [{'speaker': 'student', 'text': 'Wait, wait, sorry.', 'expect': 'stop',
+                        'start_s': student_starts, 'speech_end_s': student_starts + 2.0}]}
+    o = Observation(audio_t0=T0)
+    cut = max(student_starts, milo_starts) + 0.13
+    o.events += [(T0 + 0.5, '/tts/speaking', True), (T0 + 0.9, '/tts/speaking', False),
+                 (T0 + milo_starts, '/tts/speaking', True),
+                 (T0 + cut, '/tts/spoken', SpeechSpoken('q1', 'answer', 0, 'It', True)),
+                 (T0 + cut + 0.02, '/tts/speaking', False)]
+    return o, turns
+
+
+def test_a_barge_in_is_timed_from_the_voices_overlapping_to_milo_silent():
+    assert [round(ms) for ms in barge_in_stops(*interruption(3.0, 2.0))] == [150]
+    # The answer came late and started over the student: timed from Milo's first sound.
+    assert [round(ms) for ms in barge_in_stops(*interruption(1.0, 2.5))] == [150]
+    # Milo starting after the student finished is no barge-in.
+    assert barge_in_stops(*interruption(0.2, 2.5)) == []

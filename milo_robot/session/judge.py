@@ -183,19 +183,29 @@ def _stages(reply: Reply, end: float, finals: list, vad_ends: list) -> dict:
 
 
 def barge_in_stops(observation: Observation, timeline: dict) -> list:
-    """Return, per interruption turn, ms from the start of the student's voice to Milo's silence.
+    """Return, per interruption turn, ms from the two voices overlapping to Milo's silence.
 
-    The TTS reports silence once the paced speaker has played its last block, so the report's
-    arrival is when the sound ended.
+    Milo is silent once the sentence the student talked over was cut short and the TTS reported
+    silence: the paced speaker has played its last block by then. The overlap starts with the
+    student's voice, or with Milo's when the student began first (an answer slower than the
+    session's timing starts over the student).
     """
     t0 = observation.audio_t0
-    silences = [at for at, speaking in observation.of(t.TTS_SPEAKING.name) if not speaking]
+    reports = observation.of(t.TTS_SPEAKING.name)
+    cuts = [at for at, spoken in observation.of(t.TTS_SPOKEN.name) if spoken.interrupted]
     stops = []
     for turn in timeline['turns']:
         if turn.get('expect') != 'stop' or t0 is None:
             continue
-        onset = t0 + turn['start_s']
-        silence = next((at for at in silences if at >= onset - 0.05), None)
-        if silence is not None and silence - onset < 3.0:
-            stops.append(max(0.0, silence - onset) * 1000)
+        onset, voice_end = t0 + turn['start_s'], t0 + turn['speech_end_s']
+        # The sentence cut short, then the silence that followed (not an acknowledgement ending).
+        cut = next((at for at in cuts if at >= onset - 0.05), None)
+        silence = next((at for at, speaking in reports if not speaking and at >= cut), None) \
+            if cut is not None else None
+        if silence is None:
+            continue
+        sounding = [at for at, speaking in reports if speaking and at < cut]
+        overlap = max(onset, sounding[-1]) if sounding else onset
+        if overlap < voice_end and silence - overlap < 3.0:
+            stops.append(max(0.0, silence - overlap) * 1000)
     return stops
