@@ -1123,6 +1123,13 @@ def _results(pairs) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _passage_reading(text: str) -> '_Reading':
+    # The brain builds a Support per question over the whole lecture in its prompt: most passages
+    # were read for the previous question already (reading them is most of the cost).
+    return _Reading(text, None, sentence=False)
+
+
 class _Facts:
     """What some texts state, indexed for checking claims."""
 
@@ -1142,7 +1149,8 @@ class _Facts:
 
     @classmethod
     def of(cls, texts: Sequence[str], language: Optional[str]) -> '_Facts':
-        readings = [_Reading(t, language, sentence=False) for t in texts]
+        readings = [_passage_reading(t) if language is None else _Reading(t, language, sentence=False)
+                    for t in texts]
         words = (t.stem for r in readings for t in r.tokens if t.kind == 'word')
         return cls(readings, ' ' + ' '.join(words) + ' ')
 
