@@ -134,7 +134,11 @@ def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) 
             i = n
             while not stop.is_set():
                 began = time.perf_counter()
-                response = client.get(base + urls[i % len(urls)])
+                try:
+                    response = client.get(base + urls[i % len(urls)])
+                except httpx.TransportError:  # the graph stopping at the end of a session
+                    stop.wait(0.5)
+                    continue
                 if timed:  # the demo record: every page exists; in a live session not all yet
                     response.raise_for_status()
                 with lock:
@@ -145,7 +149,11 @@ def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) 
     def ask(n: int) -> None:
         with httpx.Client() as client:
             while not stop.is_set():
-                took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)])
+                try:
+                    took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)])
+                except httpx.TransportError:  # the same
+                    stop.wait(0.5)
+                    continue
                 with lock:
                     asked.append(took)
 
