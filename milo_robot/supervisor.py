@@ -189,6 +189,14 @@ def _prepare_child(nice: int) -> None:
     _stop_with_parent()
     if nice:
         os.nice(nice)
+        # Each node runs in a session of its own, and with the kernel's autogroups (on by default
+        # on desktop and board kernels) CPU is shared fairly between sessions whatever a process's
+        # nice value: the session's group must give way too.
+        try:
+            with open('/proc/self/autogroup', 'w') as group:
+                group.write(str(nice))
+        except OSError:
+            pass  # no autogroups here: the process's nice value is enough
 
 
 def _stop_with_parent() -> None:

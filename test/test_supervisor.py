@@ -124,3 +124,15 @@ def test_the_run_waits_while_the_others_are_busy_finishing():
     children = [Child('microphone', py('pass'), ends_run=True), Child('tts', FOREVER)]
     assert Supervisor(children, out=io.StringIO(), busy=busy).run() == 0
     assert answers_left[0] == 0, 'asked until no longer busy'
+
+
+def test_a_niced_child_gives_way_in_its_own_session_too():
+    # With autogroups, a niced process in a session of its own would still get a fair share.
+    report = py('import os\nprint("nice", os.nice(0), flush=True)\n'
+                'if os.path.exists("/proc/self/autogroup"):\n'
+                '    print("group", open("/proc/self/autogroup").read().split()[-1], flush=True)\n')
+    out = io.StringIO()
+    Supervisor([Child('camera', report, ends_run=True, nice=7)], out=out).run()
+    assert f'[camera] nice {min(19, os.nice(0) + 7)}' in lines(out)
+    if os.path.exists('/proc/self/autogroup'):
+        assert '[camera] group 7' in lines(out)
