@@ -9,7 +9,7 @@ from harness import wait_until
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
-from milo_robot.interfaces.payloads import Cancel
+from milo_robot.interfaces.payloads import Cancel, Question
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import text_lecture_segments
 
@@ -77,6 +77,23 @@ def test_cancel_and_bad_input(tmp_path, probe, processes):
         ask.publish(String(data=bad))
     wait_until(lambda: int(diag(diagnostics)[1].get('errors', 0)) >= 3, 'three errors reported')
     assert node.popen.poll() is None
+
+
+def test_a_question_in_class_interrupts_a_text_answer_which_then_goes_on(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes, max_sentences=8,
+                                                  max_tokens=400)
+    ask.publish(Question('t1', 'Explain Kirchhoff laws and the capacitor in detail.', 'en',
+                         origin='text').to_msg())
+    wait_until(lambda: answer_of(answers, 't1'), 'a first sentence of the text answer', 120)
+    ask.publish(Question('v1', 'In which room is the lab session?', 'en', origin='voice').to_msg())
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 't1')), 'the end of the text answer', 120)
+    finals = [n for n, m in enumerate(answers.messages) if json.loads(m.data)['final']]
+    order = [json.loads(answers.messages[n].data)['request_id'] for n in finals]
+    assert order == ['v1', 't1'], 'the class is answered first, then the text answer goes on'
+    text = answer_of(answers, 't1')
+    assert [p['index'] for p in text] == list(range(len(text))), 'one stream: nothing sent twice'
+    assert sum(p['final'] for p in text) == 1
+    assert int(diag(diagnostics)[1].get('text_answers_interrupted', 0)) == 1
 
 
 def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, probe, processes):

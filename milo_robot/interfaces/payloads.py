@@ -96,7 +96,8 @@ class Question(Payload):
     text: str = field(Text(2000, nonempty=True), doc='the question, follow-up context included')
     language: str = _language_field('language of the question ("" = detect)')
     segment_ids: tuple = field(ListOf(_row_id), (), 'record segments holding the question itself')
-    origin: str = field(Choice(ORIGINS), 'voice', 'voice questions go before text ones')
+    origin: str = field(Choice(ORIGINS), 'voice', 'voice questions go before text ones and interrupt a '
+                        'text answer, which goes on after them')
     speculative: bool = field(Flag(), False, 'asked on a pause, before the final transcript: the '
                               'answer is held until the transcript confirms the question')
     course: str = field(Text(200), '', 'answer from this course ("" = the current lecture\'s)')

@@ -79,7 +79,10 @@ class BrainNode(MiloNode):
         self._scope_changed = threading.Event()
         self._reindex = threading.Event()
         self._summaries = []  # lectures that ended, to summarise when Milo is idle
-        self._current = (None, threading.Event())
+        self._current = (None, threading.Event(), '')  # request id, its cancel, its origin
+        # A text answer (the app) that a question in class interrupted, and how many of its parts
+        # were already sent: it is asked again after the class's, and goes on from there.
+        self._preempted, self._resume = set(), {}
         self._stopping = threading.Event()
         self.subscribe(t.BRAIN_QUESTION, self._on_question)
         self.subscribe(t.BRAIN_CANCEL, self._on_cancel)
@@ -89,6 +92,10 @@ class BrainNode(MiloNode):
         self._worker = self.start_worker('brain', self._work)
 
     def _on_question(self, question) -> None:
+        current, event, origin = self._current
+        if question.origin == 'voice' and current and origin == 'text':
+            self._preempted.add(current)  # a text question never delays the class
+            event.set()
         try:
             self._questions.put_nowait((0 if question.origin == 'voice' else 1, next(self._order),
                                         question))
@@ -98,8 +105,9 @@ class BrainNode(MiloNode):
             self.health.count('refused_busy')
 
     def _on_cancel(self, cancel) -> None:
-        current, event = self._current
+        current, event, _ = self._current
         if cancel.request_id in ('', current):
+            self._preempted.discard(current)
             event.set()
         elif any(cancel.request_id == queued[2].request_id for queued in list(self._questions.queue)):
             self._cancelled.add(cancel.request_id)  # skipped when its turn comes
@@ -185,7 +193,7 @@ class BrainNode(MiloNode):
             # come back to the class's.
             brain.set_scope(self._scope(question.course))
             self._scope_changed.set()
-        self._answer(brain, question.request_id, question.text, question.language)
+        self._answer(brain, question)
 
     def _answer_waiting(self) -> None:
         """Answer every question waiting now: a summary in progress gives way to the class."""
@@ -322,29 +330,49 @@ class BrainNode(MiloNode):
                 used -= len(self._pending.pop(0).text.split())
             self.health.set('passages', len(index.passages))
 
-    def _answer(self, brain: Brain, request_id: str, text: str, language: str) -> None:
+    def _answer(self, brain: Brain, question) -> None:
+        request_id = question.request_id
         if request_id in self._cancelled:
             self._cancelled.discard(request_id)
+            self._resume.pop(request_id, None)
             self._publish(request_id, 0, '', final=True, declined=True)  # the asker is told
             return
         cancel = threading.Event()
-        self._current = (request_id, cancel)
-        index = 0
+        self._current = (request_id, cancel, question.origin)
+        index = skip = self._resume.pop(request_id, 0)
+        finished = False
         began = time.perf_counter()
         try:
-            for part in brain.ask(text, language, cancel):
+            for part in brain.ask(question.text, question.language, cancel):
                 elapsed = time.perf_counter() - began  # compute only: queueing is not counted
                 if part.final:
+                    if request_id in self._preempted:
+                        break
                     self._publish(request_id, index, '', True, part.declined, part.sources, elapsed)
+                    finished = True
+                elif skip:  # asked again after an interruption: these were sent the first time
+                    skip -= 1
                 else:
                     self._publish(request_id, index, part.text, elapsed_s=elapsed, quoted=part.quoted)
                     index += 1
         except (RuntimeError, ValueError) as exc:  # no model, or a prompt over the context: say so
             self.health.error(f'cannot answer: {exc}')
             self._publish(request_id, index, '', True, True)
-        self.health.count('questions')
-        self.health.activity()
-        self._current = (None, threading.Event())
+            finished = True
+        self._current = (None, threading.Event(), '')
+        if not finished and request_id in self._preempted:
+            # Again once the class's question is answered, ahead of other text questions.
+            self._resume[request_id] = index
+            self.health.count('text_answers_interrupted')
+            try:
+                self._questions.put_nowait((1, -next(self._order), question))
+            except queue.Full:
+                self._resume.pop(request_id, None)
+                self._publish(request_id, index, '', final=True)  # what was said stands
+        else:
+            self.health.count('questions')
+            self.health.activity()
+        self._preempted.discard(request_id)
 
     def summary(self) -> str:
         """Say whether an answer is being generated."""
