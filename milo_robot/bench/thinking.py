@@ -236,7 +236,11 @@ def qa_models() -> dict:
             llm = load_llm(profile, prompt_lookup=lookup)
         except ModelError:
             continue  # not installed
-        scores = run_qa(Brain(index, llm), questions)
+        try:
+            scores = run_qa(Brain(index, llm), questions)
+        except ValueError as exc:  # llama-cpp-python's own failure (a context overflow): say which
+            print(f'    {name}: failed: {exc}', flush=True)
+            continue
         note = f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '')
         for language in ('en', 'fr'):
             out[f'qa_accuracy_{name}_{language}'] = result(
