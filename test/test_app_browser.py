@@ -21,6 +21,7 @@ from milo_robot.body.simulator import SimulatedBody
 from milo_robot.interfaces.topics import CAMERA_ENABLE
 
 webdriver = pytest.importorskip('selenium.webdriver')
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -54,6 +55,19 @@ def shot(driver, name: str) -> None:
 
 def find(driver, css: str, timeout: float = 30.0):
     return wait_until(lambda: (driver.find_elements(By.CSS_SELECTOR, css) or [None])[0], css, timeout)
+
+
+def wait_text(driver, css: str, text: str, timeout: float = 30.0) -> None:
+    """Wait for `css` to show `text`, across the page load a click has started.
+
+    Right after a click the old page may still be there, and its elements go stale under the reader.
+    """
+    def shows():
+        try:
+            return any(text in element.text for element in driver.find_elements(By.CSS_SELECTOR, css))
+        except StaleElementReferenceException:
+            return False
+    wait_until(shows, f"'{text}' in {css}", timeout)
 
 
 def log_in(driver, base: str, token: str, start: str = '/') -> None:
@@ -126,17 +140,18 @@ def test_student_and_teacher_in_milo_app(browser, processes, tmp_path):
     assert 'What is the unit of resistance?' in log and 'in the app' in log and 'declined' in log
     shot(browser, 'teacher-questions')
     browser.find_element(By.CSS_SELECTOR, '.langs a[hreflang=fr]').click()
-    assert find(browser, 'h1').text == 'Questions posées'
+    wait_text(browser, 'h1', 'Questions posées')
     shot(browser, 'teacher-questions-fr')
     browser.find_element(By.LINK_TEXT, 'Difficultés').click()
-    assert 'Déclinées' in browser.page_source
+    wait_text(browser, 'main', 'Déclinées')
     browser.find_element(By.CSS_SELECTOR, '.langs a[hreflang=en]').click()
+    find(browser, 'html[lang=en]')
     shot(browser, 'teacher-struggles')
     browser.get(base + '/teacher/lectures')
     find(browser, '#start-course').send_keys('Physics')
     browser.find_element(By.ID, 'start-title').send_keys('Optics')
     browser.find_element(By.ID, 'start-lecture').click()
-    assert 'Optics' in find(browser, '#current-lecture').text
+    wait_text(browser, '#current-lecture', 'Optics')
     shot(browser, 'teacher-lectures')
 
 
