@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from milo_robot.bench.results import TABLE_END, TABLE_START, record, result
+from milo_robot.bench.results import TABLE_END, TABLE_START, record, result, stamp
 
 
 def test_result_summarises_with_median_or_percentile():
@@ -27,6 +27,32 @@ def test_record_merges_json_and_rewrites_only_the_table(tmp_path):
     assert 'old rows' not in text
     assert '| `a_ms` | 2 ms | median of 3 (1-3) | `make bench` |' in text
     assert '| `b_mb` | 10 MB |' in text and 'note b' in text
+
+
+def test_results_are_stamped_with_the_code_measured_not_the_results_waiting(tmp_path):
+    def git(*args):
+        subprocess.run(['git', '-C', str(tmp_path), '-c', 'user.name=t', '-c', 'user.email=t@t', *args],
+                       check=True, capture_output=True)
+    git('init', '-q')
+    (tmp_path / 'node.py').write_text('x = 1\n')
+    (tmp_path / 'BENCHMARKS.md').write_text(f'{TABLE_START}\n{TABLE_END}\n')
+    git('add', 'node.py', 'BENCHMARKS.md')
+    git('commit', '-qm', 'code')
+    measured = stamp(str(tmp_path))
+    assert not measured['commit'].endswith('+')
+    (tmp_path / 'node.py').write_text('x = 2\n')  # the code moves on while the bench runs
+    git('commit', '-qam', 'more code')
+    record(str(tmp_path), {'a_ms': result([1.0], 'ms', 'make bench')}, measured)
+    git('add', 'bench/results.json', 'BENCHMARKS.md')
+    git('commit', '-qm', 'results')
+    (tmp_path / 'bench' / 'results.json').write_text('{}\n')  # results waiting: not a change
+    assert not stamp(str(tmp_path))['commit'].endswith('+')
+    (tmp_path / 'node.py').write_text('x = 3\n')
+    assert stamp(str(tmp_path))['commit'].endswith('+')
+    git('checkout', 'node.py', 'bench/results.json')
+    record(str(tmp_path), {'b_ms': result([1.0], 'ms', 'make bench')})
+    stored = json.loads((tmp_path / 'bench' / 'results.json').read_text())
+    assert stored['a_ms']['commit'] == measured['commit'] != stored['b_ms']['commit']
 
 
 def test_bench_lists_its_benchmarks():

@@ -27,11 +27,24 @@ def machine() -> str:
 
 
 def commit(root: str) -> str:
-    """Return the short commit of the tree measured (with '+' when it has local changes)."""
+    """Return the short commit of the tree measured (with '+' when it has local changes).
+
+    Results waiting to be committed are not a change to what is measured.
+    """
     def git(*args):
         return subprocess.run(['git', '-C', root, *args], capture_output=True, text=True).stdout
     head = git('rev-parse', '--short', 'HEAD').strip() or 'unknown'
-    return head + ('+' if git('status', '--porcelain', '--untracked-files=no').strip() else '')
+    changed = git('status', '--porcelain', '--untracked-files=no', '--', '.',
+                  ':!bench/results.json', ':!BENCHMARKS.md').strip()
+    return head + ('+' if changed else '')
+
+
+def stamp(root: str) -> dict:
+    """Return what a result is measured on: the machine, the commit and the date.
+
+    Taken before measuring: a soak lasts 100 minutes, and the tree may move on meanwhile.
+    """
+    return {'machine': machine(), 'commit': commit(root), 'date': time.strftime('%Y-%m-%d')}
 
 
 def result(samples: list, unit: str, command: str, note: str = '', percentile: int = 50) -> dict:
@@ -44,16 +57,19 @@ def result(samples: list, unit: str, command: str, note: str = '', percentile: i
             'max': round(ordered[-1], 4), 'command': command, 'note': note}
 
 
-def record(root: str, results: dict) -> str:
-    """Merge `results` into bench/results.json and rewrite the BENCHMARKS.md table; return its path."""
+def record(root: str, results: dict, measured: dict | None = None) -> str:
+    """Merge `results` into bench/results.json and rewrite the BENCHMARKS.md table; return its path.
+
+    `measured` is the `stamp` taken when the measuring began (now, when not given).
+    """
     path = os.path.join(root, 'bench', 'results.json')
     stored = {}
     if os.path.exists(path):
         with open(path) as f:
             stored = json.load(f)
-    stamp = {'machine': machine(), 'commit': commit(root), 'date': time.strftime('%Y-%m-%d')}
+    measured = measured or stamp(root)
     for key, value in results.items():
-        stored[key] = {**value, **stamp}
+        stored[key] = {**value, **measured}
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(stored, f, indent=2, sort_keys=True)

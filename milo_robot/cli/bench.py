@@ -17,7 +17,7 @@ from milo_robot.bench import (
     speaking,
     thinking,
 )
-from milo_robot.bench.results import record
+from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
@@ -49,7 +49,7 @@ def run(args) -> int:
     # Benchmarks start nodes: keep their DDS traffic on this machine, apart from any running robot.
     os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(102, 200)))
-    results = {}
+    measured, results = stamp(data_root()), {}
     for i, bench in enumerate(chosen, 1):
         print(f'[bench {i}/{len(chosen)}] {bench.__name__}: {bench.__doc__.splitlines()[0]}',
               flush=True)
@@ -58,5 +58,5 @@ def run(args) -> int:
                   f"{value['runs']})",
                   flush=True)
             results[key] = value
-    print(f'recorded in {record(data_root(), results)} and BENCHMARKS.md')
+    print(f'recorded in {record(data_root(), results, measured)} and BENCHMARKS.md')
     return 0
