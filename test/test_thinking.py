@@ -90,6 +90,13 @@ def test_answers_stream_with_a_source(index, tiny):
     assert sum(s.rstrip().endswith(('.', '!', '?')) for s in sentences[:-1]) <= 3
 
 
+def test_prompt_lookup_decoding_answers_a_prompt_longer_than_a_batch(index):
+    # llama-cpp-python failed to broadcast the logits of any prompt over n_batch (256) tokens.
+    llm = load_llm('tiny', n_ctx=2048, prompt_lookup=10)
+    parts = list(Brain(index, llm).ask('When is the lab session this week?', 'en'))
+    assert parts[-1].final and not parts[-1].declined and llm.n_tokens > 256
+
+
 def test_uncovered_and_injected_questions_are_declined_without_the_model(index):
     brain = Brain(index, llm=None)  # the model is never called for these
     for question, language in [('Who won the football match yesterday?', 'en'),

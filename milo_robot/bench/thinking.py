@@ -222,32 +222,44 @@ def qa_restate() -> dict:
             'first_sentence_small_restate2_p50_s': result(firsts, 's', COMMAND, note)}
 
 
-def qa_models() -> dict:
-    """Compare the models: each installed profile, and small with prompt lookup (data/qa).
-
-    On data/qa (the tuning set), in one run: accuracy per language, seconds to the first sentence
-    and resident memory of each configuration, so they compare on the same machine and load.
-    """
-    questions, index = _qa()
-    configurations = [(p, p, 0) for p in PROFILES] + [('small_lookup', 'small', 10)]
-    out = {}
-    for name, profile, lookup in configurations:
-        try:
-            llm = load_llm(profile, prompt_lookup=lookup)
-        except ModelError:
-            continue  # not installed
-        try:
-            scores = run_qa(Brain(index, llm), questions)
-        except ValueError as exc:  # llama-cpp-python's own failure (a context overflow): say which
-            print(f'    {name}: failed: {exc}', flush=True)
-            continue
-        note = f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '')
-        for language in ('en', 'fr'):
-            out[f'qa_accuracy_{name}_{language}'] = result(
-                [scores.right.get(language, 0) / max(scores.covered.get(language, 0), 1)], '', COMMAND, note)
-        out[f'qa_first_sentence_{name}_p50_s'] = result([f for f in scores.firsts if f], 's', COMMAND, note)
-        del llm
+def _qa_configuration(questions, index, name: str, profile: str, lookup: int = 0) -> dict:
+    """Accuracy per language and seconds to the first sentence of one configuration on data/qa."""
+    llm = load_llm(profile, prompt_lookup=lookup)
+    scores = run_qa(Brain(index, llm), questions)
+    note = f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '')
+    out = {f'qa_accuracy_{name}_{language}': result(
+        [scores.right.get(language, 0) / max(scores.covered.get(language, 0), 1)], '', COMMAND, note)
+        for language in ('en', 'fr')}
+    out[f'qa_first_sentence_{name}_p50_s'] = result([f for f in scores.firsts if f], 's', COMMAND, note)
     return out
 
 
-BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_models, qa_restate)
+def qa_models() -> dict:
+    """Compare the installed profiles on data/qa: accuracy per language and first-sentence time.
+
+    On data/qa (the tuning set), in one run, so they compare on the same machine and load.
+    """
+    questions, index = _qa()
+    out = {}
+    for profile in PROFILES:
+        try:
+            out.update(_qa_configuration(questions, index, profile, profile))
+        except ModelError:
+            continue  # not installed
+    return out
+
+
+def qa_lookup() -> dict:
+    """Compare small with and without prompt lookup decoding on data/qa, in one run."""
+    questions, index = _qa()
+    plain = _qa_configuration(questions, index, 'small', 'small')
+    lookup = _qa_configuration(questions, index, 'small_lookup', 'small', lookup=10)
+    ratio = lookup['qa_first_sentence_small_lookup_p50_s']['value'] / \
+        plain['qa_first_sentence_small_p50_s']['value']
+    return {**lookup,
+            'qa_lookup_first_sentence_ratio': result(
+                [ratio], '', COMMAND, 'first-sentence p50 with prompt lookup (10 draft tokens) over '
+                'without, small, data/qa, measured one after the other in one run')}
+
+
+BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_models, qa_lookup, qa_restate)

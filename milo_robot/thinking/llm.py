@@ -51,7 +51,11 @@ def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads:
             from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
             draft = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup)
+        # A draft model needs the logits of every position, and llama-cpp-python 0.3 sizes its
+        # buffer for them from `logits_all` as passed, not as it forces it: say it, or the first
+        # prompt longer than a batch fails to broadcast. The buffer is n_ctx x vocabulary floats.
         return Llama(model_path=target, n_ctx=n_ctx, n_threads=threads, n_batch=256,
-                     n_gpu_layers=n_gpu_layers, draft_model=draft, verbose=False)
+                     n_gpu_layers=n_gpu_layers, draft_model=draft, logits_all=draft is not None,
+                     verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f'cannot load {target}: {exc}') from exc
