@@ -4,7 +4,8 @@
 
 The video and its ground truth come from scripts/make_camera_video.py (real face photos shipped
 with scikit-image, moving in a drawn classroom). Detection is measured on every frame shrunk to
-320x240; the CPU share and the speaker guess run the pipeline at its default rate.
+320x240; the CPU share and the speaker guess run the pipeline at its default rate; camera_v2v
+runs the benchmark conversation with the camera off and on.
 """
 
 import json
@@ -254,4 +255,23 @@ def head_follow(seconds: float = 40.0) -> dict:
         "firmware in simavr against the teacher's face in the video")}
 
 
-BENCHMARKS = (face_detect, camera_cpu, speaker_guess, head_follow)
+
+def camera_v2v() -> dict:
+    """Voice-to-voice latency of the benchmark conversation with the camera off, then on, in one run."""
+    from milo_robot.bench.conversation import run_conversation
+
+    by_state = {}
+    for state, sets in (('off', ['camera.enabled=false']), ('on', [])):
+        _, _, answered = run_conversation(f'camera_{state}_run', sets)
+        by_state[state] = [r.latency_s for r in answered]
+    note = '{} questions, the demo session in sim mode, camera {} (the class video)'
+    out = {f'v2v_latency_camera_{state}_p50_s': result(latencies, 's', COMMAND,
+                                                       note.format(len(latencies), state))
+           for state, latencies in by_state.items()}
+    out['v2v_camera_on_off_ratio'] = result(
+        [out['v2v_latency_camera_on_p50_s']['value'] / out['v2v_latency_camera_off_p50_s']['value']],
+        '', COMMAND, 'v2v p50 with the camera on over off, the two sessions one after the other')
+    return out
+
+
+BENCHMARKS = (face_detect, camera_cpu, speaker_guess, head_follow, camera_v2v)
