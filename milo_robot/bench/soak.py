@@ -243,6 +243,8 @@ class Injector:
                     pass
             injection.audio_s = self.audio_s()
             injection.at = time.time()
+            # Progress over a 100-minute run: which fault, how far into the class.
+            print(f'    {(injection.audio_s or 0) / 60:4.1f} min of class: {fault.name}', flush=True)
             if fault.kind == 'kill':
                 child = next(c for c in self.children if c.name == fault.process)
                 injection.details['pid'] = child.process.pid
