@@ -226,7 +226,8 @@ def _qa_configuration(questions, index, name: str, profile: str, lookup: int = 0
     """Accuracy per language and seconds to the first sentence of one configuration on data/qa."""
     llm = load_llm(profile, prompt_lookup=lookup)
     scores = run_qa(Brain(index, llm), questions)
-    note = f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '')
+    note = (f'data/qa, profile {profile}' + (f', prompt lookup {lookup} tokens' if lookup else '') +
+            f"; {scores.quoted} answers replaced by the teacher's words")
     out = {f'qa_accuracy_{name}_{language}': result(
         [scores.right.get(language, 0) / max(scores.covered.get(language, 0), 1)], '', COMMAND, note)
         for language in ('en', 'fr')}
