@@ -185,8 +185,9 @@ def conversation() -> dict:
         'audio) / total, per question; median')
     stops = barge_in_stops(observer.observation, timeline)
     if stops:
-        out['barge_in_stop_p50_ms'] = result(stops, 'ms', COMMAND, 'start of the student\'s voice '
-                                             'over an answer → Milo silent (paced speaker)')
+        out['barge_in_stop_p50_ms'] = result(stops, 'ms', COMMAND, 'the student\'s voice and Milo\'s '
+                                             'overlapping → Milo silent after the sentence cut short '
+                                             '(paced speaker)')
     out['total_rss_mb'] = result([memory.peak_rss], 'MB', COMMAND, 'peak sum of RSS over all nodes '
                                  'and the firmware simulator, sampled each second; shared library '
                                  'pages count once per process')
