@@ -55,6 +55,15 @@ def test_whisper_on_empty_audio(whisper):
     assert whisper.transcribe(np.zeros(0, dtype=np.int16))[0] == ''
 
 
+def test_whisper_windows_come_in_a_few_sizes_from_6_to_30_s():
+    # CTranslate2 keeps memory per input shape: a window per segment length grew the asr for ever.
+    windows = {WhisperEngine.window_frames(frames) for frames in range(0, 6000, 7)}
+    assert windows == set(WhisperEngine.WINDOW_FRAMES) and min(windows) == 600 and max(windows) == 3000
+    for frames in (0, 250, 301, 1200, 2700, 2701, 9000):
+        window = WhisperEngine.window_frames(frames)
+        assert window >= min(frames + WhisperEngine.PAD_FRAMES, 3000)  # the speech and its pad fit
+
+
 def test_detector_and_transcriber_find_each_sentence(whisper):
     audio = talk(0.5, 'Good morning everyone.', 1.0, 'Today we study capacitors.', 1.0)
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings())

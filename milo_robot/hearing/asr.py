@@ -103,9 +103,12 @@ class WhisperEngine:
     """Whisper on CTranslate2 (int8), with an encoder window sized to the segment."""
 
     name = 'whisper'
-    MIN_WINDOW_FRAMES = 600  # 6 s: shorter windows make the base model repeat itself
+    # Encoder windows, in 10 ms frames: from 6 s (shorter ones make the base model repeat itself)
+    # to 30 s, the model's trained window. A few sizes only: CTranslate2 keeps memory for each
+    # input shape it has seen, and a window sized to every segment grew the asr process by
+    # ~400 MB over a 90-minute class; with these it stays flat.
+    WINDOW_FRAMES = (600, 800, 1000, 1500, 2000, 3000)  # questions are short: finer there
     PAD_FRAMES = 300  # 3 s of silence after the speech
-    FULL_WINDOW_FRAMES = 3000  # 30 s, the model's trained window
     NO_REPEAT_NGRAM = 4  # a short window sometimes makes the model loop over its own words
 
     def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
@@ -159,8 +162,7 @@ class WhisperEngine:
         if len(audio) == 0:
             return '', self.language or self.languages[0], 0.0
         hop = self._model.feature_extractor.hop_length
-        frames = min(self.FULL_WINDOW_FRAMES,
-                     max(self.MIN_WINDOW_FRAMES, len(audio) // hop + self.PAD_FRAMES))
+        frames = self.window_frames(len(audio) // hop)
         padded = np.zeros(frames * hop, dtype=np.float32)
         clip = audio[:len(padded)].astype(np.float32) / 32768.0
         padded[:len(clip)] = clip
@@ -178,6 +180,12 @@ class WhisperEngine:
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
         return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+
+    @classmethod
+    def window_frames(cls, speech_frames: int) -> int:
+        """Return the encoder window for a segment of `speech_frames`: the speech, then the pad."""
+        needed = speech_frames + cls.PAD_FRAMES
+        return next((w for w in cls.WINDOW_FRAMES if w >= needed), cls.WINDOW_FRAMES[-1])
 
     def _detect(self, encoded) -> str:
         scores = dict((token.strip('<|>'), p) for token, p in
