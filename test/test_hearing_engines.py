@@ -51,6 +51,14 @@ def test_whisper_transcribes_and_detects_english(whisper):
     assert language == 'en' and 0.5 < confidence <= 1.0
 
 
+def test_whisper_peeks_at_a_segment_with_its_language(whisper):
+    # A question asked on a pause is answered in the language of its words, as a final one is.
+    whisper.begin(0.0)
+    whisper.accept(say(QUESTION))
+    text, language = whisper.peek()
+    assert words(text) == words(QUESTION) and language == 'en'
+
+
 def test_whisper_on_empty_audio(whisper):
     assert whisper.transcribe(np.zeros(0, dtype=np.int16))[0] == ''
 

@@ -81,9 +81,9 @@ class VoskEngine:
         self._partial = text
         return text
 
-    def peek(self) -> str:
-        """Return what Vosk has recognised of the segment so far."""
-        return self._partial
+    def peek(self) -> tuple:
+        """Return (what Vosk has recognised of the segment so far, its language)."""
+        return self._partial, self.language
 
     def finish(self, end: float) -> Transcript:
         """End the segment; return its final transcript (text may be empty)."""
@@ -137,13 +137,18 @@ class WhisperEngine:
         self._audio.append(samples)
         return None
 
-    def peek(self) -> str:
-        """Transcribe what is buffered so far, greedily (fast): the segment goes on."""
+    def peek(self) -> tuple:
+        """Transcribe what is buffered so far, greedily (fast); return (text, language).
+
+        The language is the one detected on these words: a question asked on a pause must say
+        which language to answer in, as a final transcript does.
+        """
         if not self._audio:
-            return ''
+            return '', self.language
         beam, self.beam_size = self.beam_size, 1
         try:
-            return self.transcribe(np.concatenate(self._audio))[0]
+            text, language, _ = self.transcribe(np.concatenate(self._audio))
+            return text, language
         finally:
             self.beam_size = beam
 

@@ -133,9 +133,9 @@ class SegmentTranscriber:
         if self._active_since is None or not 0 < until - self._active_since <= self.peek_max_s:
             return []
         partials = self._feed(until)
-        text = self.engine.peek()
+        text, language = self.engine.peek()
         return partials + ([Transcript(text, self.clock(self._active_since), self.clock(until),
-                                       self.engine.language, 0.0, False, self.engine.name)]
+                                       language, 0.0, False, self.engine.name)]
                            if text else [])
 
     def _end(self, end: float) -> list:
