@@ -191,6 +191,15 @@ def test_milo_waits_for_the_rest_of_an_unfinished_question(out, clock):
     assert out.segments == (5, 6), 'the brain is told where the question is in the record'
 
 
+def test_a_question_to_milo_is_not_swallowed_by_the_teacher_s_unfinished_sentence(out, clock):
+    # The soak lost two questions this way: the lecture's "S1, 7, 3," then "Milo, à quoi ...?".
+    dialogue = make(out, clock)
+    dialogue.heard('Les valeurs sont 7, 3,', 'fr', clock.now, segment_id=8)
+    dialogue.heard('Milo, à quoi sert un tube de Venturi ?', 'fr', clock.now, segment_id=9)
+    assert out.asked[0][1] == 'À quoi sert un tube de Venturi ?'
+    assert out.segments == (9,), "the teacher's words are not the student's question"
+
+
 def test_an_unfinished_question_is_answered_when_nothing_follows(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo, what is a resistor and', 'en', clock.now)

@@ -57,6 +57,11 @@ class Utterance:
         return self.text.rstrip().endswith('?') or bool(_QUESTION_START.search(self.text))
 
 
+def starts_with_name(text: str) -> bool:
+    """Return whether `text` opens with Milo's name ("Milo, ..."): a sentence of its own."""
+    return bool(_AT_START.match(' '.join(text.split())))
+
+
 def parse(text: str) -> Utterance:
     """Find Milo's name at the start or end of `text`, and a mode command after it."""
     text = ' '.join(text.split())

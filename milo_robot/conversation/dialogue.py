@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from milo_robot.conversation.addressing import parse
+from milo_robot.conversation.addressing import parse, starts_with_name
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.conversation.turns import looks_unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
@@ -186,6 +186,10 @@ class Dialogue:
                 self._confirm(turn, ended_at, segments)
                 return
             self._drop(turn, 'the transcript is not the question asked on the pause')
+        if self._pending is not None and starts_with_name(text):
+            # "Milo, ..." starts anew: what was left unfinished before it is a sentence of its
+            # own (the lecture's "S1, 7, 3," must not hide the question that follows it).
+            self._end_pending()
         if self._pending is not None:  # the rest of an unfinished sentence
             text = f'{self._pending.text} {text}'
             language = self._pending.language
@@ -298,9 +302,7 @@ class Dialogue:
         """Run often (20 Hz): end a turn that waited long enough, acknowledge slow answers."""
         now = self.clock()
         if self._pending is not None and now >= self._pending.deadline and not self._user_speaking:
-            pending, self._pending = self._pending, None
-            self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id,
-                       pending.segment_ids)
+            self._end_pending()
         for turn in list(self.turns.values()):
             if turn.speculative:
                 if now - turn.asked_at >= SPECULATION_TTL_S:
@@ -316,6 +318,12 @@ class Dialogue:
 
     def _new_id(self, kind: str) -> str:
         return f'{self._id_prefix}-{kind}{next(self._ids)}'
+
+    def _end_pending(self) -> None:
+        """Take the unfinished sentence as it is: no more words are coming to it."""
+        pending, self._pending = self._pending, None
+        self._turn(pending.text, pending.language, pending.ended_at, pending.lecture_id,
+                   pending.segment_ids)
 
     def _announce(self, said: dict, language: str) -> None:
         language = language if language in said else 'en'
