@@ -186,7 +186,7 @@ def voice_under_app_load() -> dict:
         if os.path.exists(stale):
             os.remove(stale)
     student = {'Authorization': f"Bearer {_token(db, 'student')}"}
-    port, stop, done = _free_port(), threading.Event(), []
+    port, stop, done, load = _free_port(), threading.Event(), [], []
 
     def students(_children):
         def run():
@@ -200,11 +200,14 @@ def voice_under_app_load() -> dict:
                 except httpx.TransportError:
                     time.sleep(0.5)
             done.append(_load(base, student, 1, stop))
-        threading.Thread(target=run, daemon=True).start()
+        load.append(threading.Thread(target=run, daemon=True))
+        load[0].start()
     try:
         _, _, loaded = run_conversation('conversation_loaded', [f'web.port={port}'], students)
     finally:
         stop.set()
+        for thread in load:  # the students finish their requests: count what was served
+            thread.join(timeout=330)
     ratio = statistics.median(r.latency_s for r in loaded) / statistics.median(r.latency_s for r in quiet)
     pages = done[0][0] if done else []
     note = (f'{STUDENTS_BROWSING} students browsing and {STUDENTS_ASKING} asking the web node during '
