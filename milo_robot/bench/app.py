@@ -200,8 +200,9 @@ def voice_under_app_load() -> dict:
                 except httpx.TransportError:
                     time.sleep(0.5)
             done.append(_load(base, student, 1, stop))
-        load.append(threading.Thread(target=run, daemon=True))
-        load[0].start()
+        thread = threading.Thread(target=run, daemon=True)
+        load.append(thread)
+        thread.start()
     try:
         _, _, loaded = run_conversation('conversation_loaded', [f'web.port={port}'], students)
     finally:

@@ -255,7 +255,6 @@ def head_follow(seconds: float = 40.0) -> dict:
         "firmware in simavr against the teacher's face in the video")}
 
 
-
 def camera_v2v() -> dict:
     """Voice-to-voice latency of the benchmark conversation with the camera off, then on, in one run."""
     from milo_robot.bench.conversation import run_conversation

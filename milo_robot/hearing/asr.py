@@ -100,7 +100,7 @@ class VoskEngine:
 
 
 class WhisperEngine:
-    """Whisper on CTranslate2 (int8), with an encoder window sized to the segment."""
+    """Whisper on CTranslate2 (int8), with an encoder window fitted to the segment (a few sizes)."""
 
     name = 'whisper'
     # Encoder windows, in 10 ms frames: from 6 s (shorter ones make the base model repeat itself)
