@@ -70,6 +70,7 @@ class Supervisor:
         # the nodes it runs (a group runs several). A stuck node's process is killed and respawned.
         self.liveness, self.members = liveness, members or {}
         self._checked_at = 0.0
+        self._watched = set()  # nodes already said to be watched, to say each once per start
         self.children = children
         self.respawn_delay, self.respawn = respawn_delay, respawn
         self.env, self.out, self.stop_timeout = env, out, stop_timeout
@@ -121,6 +122,9 @@ class Supervisor:
         if self.liveness is None or now - self._checked_at < 1.0:
             return
         self._checked_at = now
+        for name in sorted(self.liveness.watched() - self._watched):
+            self.log('milo', f'watching {name} (it reports its health)')
+            self._watched.add(name)
         stuck = self.liveness.stale()
         for child in self.children:
             names = self.members.get(child.name, (child.name,))
@@ -129,6 +133,7 @@ class Supervisor:
                 self.log('milo', f'{child.name} is stuck ({why}); killing it to restart it')
                 for name in names:
                     self.liveness.forget(name)
+                    self._watched.discard(name)
                 _kill_group(child.process.pid, signal.SIGKILL)
 
     def _tend(self) -> Optional[int]:

@@ -40,6 +40,11 @@ class Liveness:
             self._reported.pop(node, None)
             self._worker_age.pop(node, None)
 
+    def watched(self) -> set:
+        """Return the nodes whose reports are being watched (seen since started or forgotten)."""
+        with self._lock:
+            return set(self._reported)
+
     def stale(self, reports_s: float = STALE_REPORTS_S, worker_s: float = STALE_WORKER_S) -> dict:
         """Return {node: why} for nodes seen before that are stuck now."""
         now = self._clock()

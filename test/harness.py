@@ -18,17 +18,23 @@ from rclpy.context import Context
 from rclpy.executors import SingleThreadedExecutor
 
 TIMEOUT_S = 30.0  # generous: DDS discovery alone sometimes takes 3 s on a loaded machine
+RESEND_S = 5.0  # a service request unanswered for this long is sent again (see Probe.call)
 
 
-def wait_until(predicate, what: str, timeout: float = TIMEOUT_S):
-    """Poll `predicate` until it returns something truthy; fail the test naming `what` if not."""
+def wait_until(predicate, what: str, timeout: float = TIMEOUT_S, fail: bool = True):
+    """Poll `predicate` until it returns something truthy; fail the test naming `what` if not.
+
+    With `fail=False`, return None at the timeout instead.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.02)
-    raise AssertionError(f'timed out after {timeout} s waiting for {what}')
+    if fail:
+        raise AssertionError(f'timed out after {timeout} s waiting for {what}')
+    return None
 
 
 class Inbox:
@@ -96,18 +102,31 @@ class Probe:
     def wait_for_publisher(self, topic: str, count: int = 1):
         wait_until(lambda: self.node.count_publishers(topic) >= count, f'a publisher on {topic}')
 
+    def call(self, srv_type, service: str, request):
+        """Call a service of another node and return its response.
+
+        A service found is not yet a service that can answer: Fast DDS may match the request
+        path before the response path, and a reply sent before that is lost. So a request left
+        unanswered for a few seconds is sent again (only idempotent requests are made here).
+        """
+        client = self.node.create_client(srv_type, service)
+        try:
+            wait_until(lambda: client.wait_for_service(timeout_sec=0.1), service)
+
+            def answered():
+                future = client.call_async(request)
+                return wait_until(future.done, 'a reply', RESEND_S, fail=False) and future
+            return wait_until(answered, f'the reply of {service}').result()
+        finally:
+            self.node.destroy_client(client)
+
     def set_parameter(self, node_name: str, name: str, value):
         """Set a parameter of another node through its service; return the SetParametersResult."""
         from rcl_interfaces.srv import SetParameters
         from rclpy.parameter import Parameter
 
-        client = self.node.create_client(SetParameters, f'/{node_name}/set_parameters')
-        wait_until(lambda: client.wait_for_service(timeout_sec=0.1), f'/{node_name}/set_parameters')
         request = SetParameters.Request(parameters=[Parameter(name, value=value).to_parameter_msg()])
-        future = client.call_async(request)
-        wait_until(future.done, f'the reply of /{node_name}/set_parameters')
-        self.node.destroy_client(client)
-        return future.result().results[0]
+        return self.call(SetParameters, f'/{node_name}/set_parameters', request).results[0]
 
     def close(self):
         self.executor.shutdown()

@@ -22,14 +22,6 @@ def body_diag(inbox):
     return {kv.key: kv.value for kv in found[-1].values} if found else {}
 
 
-def call(probe, service):
-    client = probe.node.create_client(Trigger, service)
-    wait_until(lambda: client.wait_for_service(timeout_sec=0.1), service)
-    future = client.call_async(Trigger.Request())
-    wait_until(future.done, f'the reply of {service}')
-    return future.result()
-
-
 def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     link = str(tmp_path / 'milo-body')  # like /dev/serial/by-id: the path survives a replug
     sim = SimulatedBody(link=link)
@@ -82,7 +74,7 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     assert sim.wait_for(lambda s: s.light == (255, 0, 0), 10)
     command.publish(JointState(name=['pan'], position=[math.radians(40.0)]))
     assert not sim.wait_for(lambda s: s.angles()['pan'] == 40.0, 1.0)
-    assert call(probe, '/body/release').message == 'release requested'
+    assert probe.call(Trigger, '/body/release', Trigger.Request()).message == 'release requested'
     assert sim.wait_for(lambda s: s.angles()['pan'] == 40.0, 10)
     wait_until(lambda: not estopped.messages[-1].data, '/body/estopped false')
 

@@ -119,7 +119,7 @@ def test_separate_processes_and_a_stuck_node_is_restarted(tmp_path, processes):
     up = processes.milo('up', '--sim', '--separate', '--input', wav, '--set', 'microphone.loop=true')
     up.wait_for_line('started audio_monitor')
     assert 'started light' not in up.output
-    up.wait_for_line('[audio_monitor] [INFO] level')  # reporting: the watchdog knows it
+    up.wait_for_line('watching audio_monitor')  # its reports reached the watchdog
     [monitor] = started_pids(up, 'audio_monitor')
     os.killpg(monitor, signal.SIGSTOP)  # alive to the system, dead to the class
     try:

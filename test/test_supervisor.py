@@ -13,6 +13,7 @@ import time
 from harness import wait_until
 
 from milo_robot.supervisor import EXIT_CONFIG, Child, Supervisor
+from milo_robot.watchdog import Liveness
 
 
 def py(code: str) -> list:
@@ -136,3 +137,40 @@ def test_a_niced_child_gives_way_in_its_own_session_too():
     assert f'[camera] nice {min(19, os.nice(0) + 7)}' in lines(out)
     if os.path.exists('/proc/self/autogroup'):
         assert '[camera] group 7' in lines(out)
+
+
+def test_liveness_judges_only_nodes_it_heard_and_forgets_a_restarted_one():
+    now = [0.0]
+    liveness = Liveness(clock=lambda: now[0])
+    liveness.report('vad', {'worker_frames_s_ago': '0.5'})
+    liveness.report('brain', {'worker_answers_s_ago': '200'})
+    assert liveness.watched() == {'vad', 'brain'}
+    assert liveness.stale() == {'brain': 'a worker stuck for 200 s'}
+    now[0] = 11.0
+    assert liveness.stale() == {'vad': 'no diagnostics for 11 s', 'brain': 'no diagnostics for 11 s'}
+    liveness.forget('vad')
+    assert liveness.watched() == {'brain'} and 'vad' not in liveness.stale()
+
+
+def test_a_node_that_stops_reporting_is_killed_and_respawned():
+    out = io.StringIO()
+    now = [0.0]
+    liveness = Liveness(clock=lambda: now[0])
+    supervisor = Supervisor([Child('group', FOREVER)], respawn_delay=0.1, out=out,
+                            liveness=liveness, members={'group': ('vad', 'body')})
+
+    def silence_vad():
+        try:
+            wait_until(lambda: '[group] up' in lines(out), 'the child')
+            liveness.report('vad', {})
+            wait_until(lambda: '[milo] watching vad (it reports its health)' in lines(out), 'watching')
+            now[0] = 11.0  # vad said nothing for 11 s: its whole process goes
+            wait_until(lambda: out.getvalue().count('started group') == 2, 'the respawn')
+        finally:
+            supervisor.request_stop()
+    threading.Thread(target=silence_vad).start()
+    assert supervisor.run() == 0
+    assert '[milo] group is stuck (vad: no diagnostics for 11 s); killing it to restart it' \
+        in lines(out)
+    assert out.getvalue().count('started group') == 2
+    assert liveness.watched() == set()  # judged again once it reports
