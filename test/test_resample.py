@@ -8,17 +8,21 @@ from signals import dominant_hz, rms, tone
 
 from milo_robot.audio.capture import FrameAssembler
 from milo_robot.audio.format import level_dbfs, to_mono
-from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.resample import StreamingResampler, resample
 
 
 @pytest.mark.parametrize('rate', [44100, 48000, 22050, 8000])
 def test_tone_keeps_its_pitch_and_level(rate):
     x = tone(1000, 1.0, rate)
-    r = StreamingResampler(rate, 16000)
-    y = np.concatenate([r.process(x), r.flush()])
+    y = resample(x, rate, 16000)
     assert abs(len(y) - 16000) <= 32
     assert dominant_hz(y[2000:14000], 16000) == pytest.approx(1000, abs=5)
     assert rms(y[2000:14000]) == pytest.approx(rms(x), rel=0.05)
+
+
+def test_a_clip_at_the_same_rate_is_unchanged():
+    x = tone(440, 0.1, 16000)
+    assert np.array_equal(resample(x, 16000, 16000), x)
 
 
 def test_chunked_stream_equals_one_pass():

@@ -7,7 +7,7 @@ import pytest
 from harness import wait_until
 from signals import read_wav
 
-from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.resample import resample
 from milo_robot.bench.wer import word_error_rate
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError
@@ -42,11 +42,6 @@ def whisper():
     return make_recognizer('whisper')
 
 
-def to_16k(audio, rate):
-    resampler = StreamingResampler(rate, 16000)
-    return np.concatenate([resampler.process(audio), resampler.flush()])
-
-
 def fast_sink(path, rate):
     return PacedWavSink(str(path), rate, realtime=False)  # as fast as it goes
 
@@ -67,7 +62,7 @@ def test_speaks_every_sentence_and_reports_it(tmp_path, voices, whisper):
     blocks = int(np.ceil(len(audio) / (rate // 50)))
     assert len(events.levels) >= blocks - 2  # a mouth level for every 20 ms block (>= 20 Hz)
     assert max(events.levels) > 0.5 and min(events.levels) < 0.1
-    audio16 = to_16k(audio, rate)
+    audio16 = resample(audio, rate, 16000)
     assert word_error_rate('Good morning. A current of three amperes flows through four ohms.',
                            whisper.transcribe(audio16)[0]) <= 0.3
     voices.default.steady = False
@@ -100,7 +95,7 @@ def test_language_picks_the_voice_with_espeak_and_default_fallbacks(voices, whis
     french, note = voices.for_language('fr')
     assert french.name == 'espeak-ng:fr' and 'using espeak-ng' in note
     speech = french.synthesize('Bonjour à tous, nous parlons des circuits.')
-    text, language, _ = whisper.transcribe(to_16k(speech, french.rate))
+    text, language, _ = whisper.transcribe(resample(speech, french.rate, 16000))
     assert language == 'fr'
     fallback, note = voices.for_language('xx')
     assert fallback is voices.default and "no voice for 'xx'" in note

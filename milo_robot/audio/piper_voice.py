@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from milo_robot.audio.format import SAMPLE_RATE
-from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.resample import resample
 from milo_robot.models import get_model
 
 
@@ -40,5 +40,4 @@ def synthesize(text: str, voice=None, steady: bool = True, length_scale: float |
 def synthesize_16k(text: str) -> np.ndarray:
     """Return `text` spoken at the graph's 16 kHz."""
     voice = load_voice()
-    resampler = StreamingResampler(voice.config.sample_rate, SAMPLE_RATE)
-    return np.concatenate([resampler.process(synthesize(text, voice)), resampler.flush()])
+    return resample(synthesize(text, voice), voice.config.sample_rate, SAMPLE_RATE)

@@ -51,3 +51,9 @@ class StreamingResampler:
         if self.in_rate == self.out_rate:
             return np.zeros(0, dtype=np.int16)  # nothing is held back
         return self.process(np.zeros(self._half, dtype=np.int16))
+
+
+def resample(samples: np.ndarray, in_rate: int, out_rate: int) -> np.ndarray:
+    """Convert a whole int16 clip from `in_rate` to `out_rate`."""
+    resampler = StreamingResampler(in_rate, out_rate)
+    return np.concatenate([resampler.process(samples), resampler.flush()])

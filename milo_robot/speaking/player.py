@@ -16,7 +16,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from milo_robot.audio.format import level_dbfs
-from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.speaking.normalize import normalize, sentences
 
@@ -189,10 +189,7 @@ class SpeechPlayer:
         except Exception as exc:  # a voice failing on one sentence must not silence Milo
             self.events.note(f'could not synthesise {text[:40]!r}: {exc}')
             audio = np.zeros(0, dtype=np.int16)
-        if engine.rate != self.sink.rate:
-            resampler = StreamingResampler(engine.rate, self.sink.rate)
-            audio = np.concatenate([resampler.process(audio), resampler.flush()])
-        return audio
+        return resample(audio, engine.rate, self.sink.rate)
 
     def _play_loop(self) -> None:
         speaking = False
