@@ -117,7 +117,7 @@ def _python_sources():
 
 def test_no_topic_name_or_payload_json_outside_the_interfaces():
     names = {t.name for t in topics.TOPICS} | {s.name for s in topics.SERVICES}
-    literal = re.compile(r"""['"](/[a-z_]+(?:/[a-z_]+)+)['"]""")
+    literal = re.compile(r"""['"](/[a-z_]+(?:/[a-z_]+)*)['"]""")
     offenders = []
     for path in _python_sources():
         relative = os.path.relpath(path, ROOT)

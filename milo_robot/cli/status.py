@@ -21,7 +21,8 @@ def add_parser(commands) -> None:
 def collect(wait_s: float) -> tuple:
     """Listen for `wait_s` seconds; return ({status name: DiagnosticStatus}, [node names])."""
     import rclpy
-    from diagnostic_msgs.msg import DiagnosticArray
+
+    from milo_robot.interfaces.topics import DIAGNOSTICS
 
     rclpy.init()
     node = rclpy.create_node('milo_status')
@@ -31,7 +32,7 @@ def collect(wait_s: float) -> tuple:
         for s in msg.status:
             latest[s.name] = s
 
-    node.create_subscription(DiagnosticArray, '/diagnostics', keep, 10)
+    DIAGNOSTICS.subscription(node, keep)
     # Discovery sometimes takes about 3 s: listen for the whole time, never stop early.
     deadline = time.monotonic() + wait_s
     try:
