@@ -165,6 +165,9 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
     rng = random.Random(0)
     for topic in inputs:
         pub = topic.publisher(probe.node)
+        # A message sent before a subscriber has matched is not delivered: wait for the nodes.
+        listeners = len(set(topic.subscribers) & set(nodes))
+        wait_until(lambda: pub.get_subscription_count() >= listeners, f'the subscribers of {topic.name}')
         messages = bad_messages(topic)
         rng.shuffle(messages)
         # Frames are best effort: sent a few times, spaced, so that every subscriber gets some.
@@ -184,6 +187,7 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
     # ...and keeps working: a real question still goes through the dialogue to the brain.
     answers = probe.subscribe(String, t.BRAIN_ANSWER.name, t.BRAIN_ANSWER.qos.profile())
     finals = t.ASR_FINAL.publisher(probe.node)
+    wait_until(lambda: finals.get_subscription_count() >= 2, 'dialogue and brain on /asr/final')
     probe.wait_for_publisher(t.BRAIN_ANSWER.name)
     finals.publish(Transcript('Milo, who are you?', 'en', 0.0, 1.0, 0.9, True,
                               wall_end=time.time()).to_msg())
