@@ -63,6 +63,56 @@ def test_the_demo_answer_fails_in_french_too():
     assert not supported('Il faut 3 secondes pour le charger.', passages, language='fr')
 
 
+# The passages and the follow-up of a real demo run, whose answer said that "the resistance is
+# multiplied by 2" when the voltage doubles.
+OHM_LAW = ['The voltage across a resistor equals its resistance times the current through it.',
+           'For example, two amperes through a resistor of 5 ohms give 10 volts.',
+           'So if we double the voltage across the same resistor, the current doubles too.']
+DOUBLES = 'What happens to the current when the voltage across a resistor doubles? Why does it double then?'
+
+
+def test_the_demo_follow_up_fails_on_a_change_the_teacher_never_stated():
+    answer = ('When the voltage doubles, the resistance is multiplied by 2, and the current is '
+              'multiplied by 2 as well.')
+    verdict = check(answer, OHM_LAW, DOUBLES)
+    assert [(c.kind, c.text, c.measures, c.value, reason) for c, reason in
+            zip(verdict.unsupported, verdict.reasons)] == [
+        ('change', 'resistance is multiplied by 2', 'resistance', 2.0, 'change not in the passages')]
+    assert supported('When the voltage doubles, the current is multiplied by two as well.', OHM_LAW, DOUBLES)
+    assert not supported('When the voltage doubles, the current is halved.', OHM_LAW, DOUBLES)
+    assert supported('The resistance does not double.', OHM_LAW, DOUBLES)  # denied: no change claimed
+
+
+@pytest.mark.parametrize('sentence, ok', [
+    ('Si la tension double, le courant double aussi.', True),  # proportional, the same factor
+    ('Le courant est multiplié par deux.', True),
+    ('Le courant augmente.', True),  # a rise without its factor
+    ('Le courant diminue.', False),
+    ('La résistance double.', False),
+    ('Si on double la résistance, le courant est divisé par deux.', False),  # never said
+])
+def test_french_changes_follow_from_what_is_proportional(sentence, ok):
+    passages = ['Pour une résistance donnée, le courant est proportionnel à la tension.']
+    assert supported(sentence, passages, 'Que se passe-t-il si la tension double ?', 'fr') == ok
+
+
+def test_inverse_proportions_and_changes_without_a_factor():
+    passages = ['The period is inversely proportional to the frequency.',
+                'When the temperature rises, the resistance of a metal increases.']
+    question = 'What if the frequency doubles?'
+    assert supported('The period is halved.', passages, question)
+    assert supported('The period decreases.', passages, question)
+    assert not supported('The period doubles.', passages, question)
+    assert supported('Heating the wire increases its resistance.', passages)
+    assert not supported('Heating the wire reduces the resistance.', passages)
+
+
+def test_a_computation_is_no_change():
+    passages = ['With 20 volts across 10 ohms, the current is 20 divided by 10, so 2 amperes.']
+    assert 'change' not in [c.kind for c in claims('The current is 20 divided by 10, so 2 amperes.', 'en')]
+    assert supported('The current is 20 divided by 10, so 2 amperes.', passages)
+
+
 @pytest.mark.parametrize('passages, language, sentence, ok', [
     (CHARGE, 'en', 'It takes 3 seconds to charge fully.', False),
     (CHARGE, 'en', 'After five time constants, it is fully charged.', True),

@@ -13,7 +13,11 @@ found in the passages (or in the student's question), after normalisation:
 - a **unit** named without a number ("measured in ohms");
 - a **formula** ("U = R × I", "P equals U times I", "I = U/R" are one relation);
 - a **named term**: a proper noun ("Faraday's law", "Kirchhoff"), an acronym, or a technical word
-  of a built-in English and French lexicon ("inductance", "condensateur").
+  of a built-in English and French lexicon ("inductance", "condensateur");
+- a **change** of a quantity ("the current doubles", "double the voltage", "la résistance est
+  multipliée par 2", "the power increases"): the passages or the question must say that this
+  quantity changes so, or that it is proportional to one that does ("the resistance is multiplied
+  by 2 when the voltage doubles" fails on a lecture where only the voltage and the current double).
 
 A number also has to fit what the sentence says it measures: "it takes 1,000 ohms to charge" or
 "the voltage is 12 ohms" fail whatever the passages say.
@@ -48,9 +52,10 @@ class FaithfulnessInputError(ValueError):
 class Claim:
     """One checkable statement of a sentence.
 
-    kind: 'number', 'unit', 'formula' or 'term'; text: as written in the sentence; value: the
-    number as stated (not converted), for numbers; unit: its unit symbol ('Ω', 'µF', 'm/s'), if
-    any; measures: what the sentence says the number is ('time', 'voltage'...), if it says so.
+    kind: 'number', 'unit', 'formula', 'term' or 'change'; text: as written in the sentence;
+    value: the number as stated (not converted), for numbers, or the factor of a change (None for
+    a rise or fall without one); unit: its unit symbol ('Ω', 'µF', 'm/s'), if any; measures: what
+    the sentence says the number is ('time', 'voltage'...), if it says so, or what changes.
     """
 
     kind: str
@@ -466,6 +471,43 @@ _ARTICLES = {'the', 'a', 'an', 'le', 'la', 'l', 'les', 'un', 'une', 'this', 'tha
 _COMPLEMENT = {'de', 'du', 'des', 'd', 'of', 'across', 'through', 'in', 'dans', 'aux', 'au', 'à', 'par',
                'with', 'avec', 'for', 'pour', 'entre', 'between', 'sur', 'on', 'by'}
 
+# Changes of a quantity. Verbs -> (factor, or '+'/'-' for a rise or fall without one; whether the
+# quantity may follow: "double the voltage"). Nouns as well as verbs ("drop", "rise", "fall": a
+# voltage drop is no change) are left out.
+_CHANGE_VERBS = {
+    **{w: (2.0, True) for w in _words('double', 'doubles', 'doubled', 'doubling', 'doublent', 'doublé',
+                                       'doublée', 'doublés', 'doublées', 'doubler')},
+    **{w: (3.0, True) for w in _words('triple', 'triples', 'tripled', 'tripling', 'triplent', 'triplé',
+                                       'triplée', 'tripler')},
+    **{w: (4.0, True) for w in _words('quadruple', 'quadruples', 'quadrupled', 'quadruplent', 'quadruplé')},
+    **{w: (0.5, True) for w in _words('halve', 'halves', 'halved', 'halving')},
+    **{w: ('+', True) for w in _words('increase', 'increases', 'increased', 'increasing', 'augmente',
+                                       'augmentent', 'augmenté', 'augmentée', 'augmenter')},
+    **{w: ('+', False) for w in _words('grows', 'grew', 'growing', 'goes up', 'go up', 'went up', 'croît',
+                                        'croissent', 'monte', 'montent')},
+    **{w: ('-', True) for w in _words('decrease', 'decreases', 'decreased', 'decreasing', 'reduce',
+                                       'reduces', 'reduced', 'reducing', 'diminue', 'diminuent', 'diminué',
+                                       'diminuée', 'diminuer', 'réduit', 'réduite', 'réduire')},
+    **{w: ('-', False) for w in _words('goes down', 'go down', 'went down', 'décroît', 'décroissent',
+                                        'baisse', 'baissent')},
+}
+_SCALED_BY = {**{w: 1 for w in _words('multiplied by', 'multiplies by', 'multiplié par', 'multipliée par',
+                                      'multipliés par', 'multipliées par')},
+              **{w: -1 for w in _words('divided by', 'divides by', 'divisé par', 'divisée par', 'divisés par',
+                                       'divisées par')}}
+_PROPORTIONAL = {**{w: 1 for w in _words('proportional to', 'directly proportional to', 'proportionnel à',
+                                         'proportionnelle à', 'proportionnels à', 'proportionnelles à')},
+                 **{w: -1 for w in _words('inversely proportional to', 'inversement proportionnel à',
+                                          'inversement proportionnelle à', 'inversement proportionnels à')}}
+_NEGATIONS = {'not', 'never', 't', 'no', 'ne', 'n', 'pas', 'jamais'}
+# Between a quantity and its verb: "the current is multiplied", "the voltage also doubles".
+_VERB_FILLERS = {_stem(w) for w in 'is are was were will would be been being also too then thus therefore '
+                 'itself est sont sera seront serait a ont été aussi également alors lui-même'.split()}
+# Where the clause of a change begins: "when the voltage doubles, the current doubles".
+_CLAUSE_STARTS = {'and', 'when', 'if', 'while', 'as', 'so', 'but', 'that', 'which', 'because', 'since',
+                  'whereas', 'et', 'quand', 'lorsque', 'lorsqu', 'si', 'mais', 'que', 'qu', 'qui', 'car',
+                  'donc', 'puis', 'alors', 'tandis'}
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading one text: its quantities, units, formulas and terms.
@@ -503,14 +545,21 @@ class _Reading:
         self.units = self._read_units(alone_only=sentence)
         self.measures = self._read_measures() if sentence else {}
         self.terms = self._read_terms() if sentence else []
+        self.factors = set()  # tokens of the numbers that are factors of changes ("divided by 2")
+        self.changes, self.proportions = self._read_changes()
 
     def claims(self) -> list:
         """Return (first token, Claim, what to check it with) for every claim, in text order."""
+        # The factor of a change is checked with its change: "multiplied by two" where the
+        # teacher said "doubles".
         found = [(q.first, Claim('number', q.text, q.values[0], q.unit.symbol if q.unit else '',
-                                 self.measures.get(n, '')), q) for n, q in enumerate(self.quantities)]
+                                 self.measures.get(n, '')), q) for n, q in enumerate(self.quantities)
+                 if q.first not in self.factors]
         found += [(first, Claim('unit', text, None, unit.symbol), unit) for text, unit, first in self.units]
         found += [(first, Claim('formula', text), key) for text, key, first in self.formulas]
         found += [(first, Claim('term', text), key) for text, key, first in self.terms]
+        found += [(first, Claim('change', text, factor if isinstance(factor, float) else None, '', quantity),
+                   (quantity, factor)) for text, quantity, factor, first in self.changes]
         return sorted(found, key=lambda f: f[0])
 
     # -- token helpers
@@ -959,6 +1008,101 @@ class _Reading:
             j -= 1
         return j < 0 or self.tokens[j].text.lower() not in _COMPLEMENT
 
+    # -- changes
+
+    def _read_changes(self) -> tuple:
+        """Return the changes stated and the proportions.
+
+        Changes: (text, quantity, factor, first token); proportions: (quantity, quantity, 1, or -1
+        when inversely proportional).
+        """
+        changes, proportions = [], []
+        skip_to = 0  # past "inversely proportional to": its "proportional to" is not another one
+        for i in range(len(self.tokens)):
+            relation = self._phrase(i, _PROPORTIONAL, 4) if i >= skip_to else None
+            if relation:
+                skip_to = relation[1]
+                subject, other = self._quantity_before(i), self._quantity_after(relation[1])
+                if subject and other:
+                    proportions.append((subject[0], other[0], relation[0]))
+                continue
+            change = self._change_at(i)
+            if change is None or self._negated(i, change[2]):
+                continue
+            factor, transitive, end, factor_at = change
+            quantity = (self._quantity_after(end) if transitive else None) or self._quantity_before(i)
+            if quantity:
+                self.factors.add(factor_at)
+                first, last = min(i, quantity[1]), max(end, quantity[2])
+                changes.append((self._span(first, last), quantity[0], factor, first))
+        return changes, proportions
+
+    def _change_at(self, i: int):
+        """Return (factor, transitive, end, token of the factor or None) for a change at token i."""
+        verb = self._phrase(i, _CHANGE_VERBS, 2)
+        if verb:
+            (factor, transitive), end = verb
+            return factor, transitive, end, None
+        scaled = self._phrase(i, _SCALED_BY, 2)
+        passive = i > 0 and self.tokens[i - 1].stem in _VERB_FILLERS
+        if not scaled or scaled[1] >= len(self.tokens) or not passive:
+            return None  # "the current is 20 divided by 10" computes; "is divided by 2" changes
+        j = scaled[1]
+        if any(q.first == j and q.unit is not None for q in self.quantities):
+            return None  # "multiplied by 3 volts": a computation, checked as a number
+        if self.tokens[j].kind == 'num':
+            value, end = _digit_readings(self.tokens[j].text, self.language)[0], j + 1
+        else:
+            words = self._phrase(j, _number_words(), 3)
+            if not words:
+                return None  # "the voltage divided by the resistance": a formula, not a change
+            value, end = float(words[0]), words[1]
+        if not value:
+            return None
+        return value ** scaled[0], False, end, j
+
+    def _negated(self, first: int, end: int) -> bool:
+        """Tell whether a change is denied: "does not double", "ne double pas"."""
+        around = self.tokens[max(0, first - 3):first] + self.tokens[end:end + 1]
+        return any(t.fold in _NEGATIONS for t in around)
+
+    def _quantity_before(self, i: int):
+        """Return (quantity, first, end) of the subject of a verb at token i, or None.
+
+        The subject is the first quantity of the clause before the verb: "the current through the
+        resistance doubles" is about the current.
+        """
+        end = i
+        while end > 0 and self.tokens[end - 1].stem in _VERB_FILLERS:
+            end -= 1
+        start = end
+        while start > 0 and end - start < 8:
+            token = self.tokens[start - 1]
+            if (token.kind == 'sym' and token.text not in _JOINERS) or token.fold in _CLAUSE_STARTS:
+                break
+            start -= 1
+        for k in range(start, end):
+            found = self._phrase(k, _lexicon().quantities, 4)
+            if found and found[1] <= end:
+                return found[0], k, found[1]
+        return None
+
+    def _quantity_after(self, i: int):
+        """Return (quantity, first, end) of the quantity right after token i, or None.
+
+        Articles and up to two adjectives may come between: "double the absolute temperature".
+        """
+        while i < len(self.tokens) and self.tokens[i].text.lower() in _ARTICLES:
+            i += 1
+        for k in range(i, min(i + 3, len(self.tokens))):
+            found = self._phrase(k, _lexicon().quantities, 4)
+            if found:
+                return found[0], k, found[1]
+            token = self.tokens[k]
+            if token.kind != 'word' or token.fold in _COMPLEMENT or token.fold in _CLAUSE_STARTS:
+                return None
+        return None
+
     # -- named terms
 
     def _read_terms(self) -> list:
@@ -1138,6 +1282,8 @@ class _Facts:
         self.dims = {u.dim for r in readings for _, u, _ in r.units} | {_ZERO}
         self.formulas = {key for r in readings for _, key, _ in r.formulas}
         self.variables = {v for r in readings for v in r.variables}
+        self.changes = {(quantity, factor) for r in readings for _, quantity, factor, _ in r.changes}
+        self.proportions = {p for r in readings for p in r.proportions}
         self.phrases = phrases
         self.stems = set(phrases.split())
         # Both numbers of a computation come from one passage or two neighbours (a worked example),
@@ -1200,6 +1346,8 @@ class Support:
                 failed[n] = 'formula not in the passages'
             elif claim.kind == 'term' and not self._term(key, asked, stated):
                 failed[n] = 'term not in the passages'
+            elif claim.kind == 'change' and not self._change(*key, asked):
+                failed[n] = 'change not in the passages'
         unsupported = tuple(found[n][1] for n in sorted(failed))
         return Verdict(not failed, unsupported, tuple(computed), tuple(failed[n] for n in sorted(failed)))
 
@@ -1248,6 +1396,40 @@ class Support:
             if quantity and quantity.symbol in self._facts.variables | asked.variables:
                 return True  # and "the power" by "P = U × I"
         return False
+
+
+    def _change(self, quantity: str, factor, asked: _Facts) -> bool:
+        """Tell whether the passages or the question say that `quantity` changes by `factor`.
+
+        Or that it is proportional to a quantity that does.
+        """
+        changes = self._facts.changes | asked.changes
+        if any(q == quantity and _same_change(factor, stated) for q, stated in changes):
+            return True
+        for a, b, sign in self._facts.proportions | asked.proportions:
+            other = b if a == quantity else a if b == quantity else None
+            if other and any(q == other and _same_change(factor, _inverse(stated) if sign < 0 else stated)
+                             for q, stated in changes):
+                return True
+        return False
+
+
+def _same_change(claimed, stated) -> bool:
+    """Tell whether a change `stated` supports the one `claimed`.
+
+    The same factor does; so does any rise (fall) for a rise (fall) claimed without a factor.
+    """
+    if isinstance(claimed, float):
+        return isinstance(stated, float) and _close(claimed, stated, 0.0)
+    rises = stated == '+' or (isinstance(stated, float) and stated > 1)
+    falls = stated == '-' or (isinstance(stated, float) and stated < 1)
+    return rises if claimed == '+' else falls
+
+
+def _inverse(change):
+    if isinstance(change, float):
+        return 1 / change
+    return '-' if change == '+' else '+'
 
 
 def _fits(unit: _Unit, measures: str) -> bool:
