@@ -12,7 +12,7 @@ from signals import read_wav, tone
 from std_msgs.msg import Float32
 
 from milo_robot.interfaces.audio import frame_to_msg
-from milo_robot.interfaces.topics import AUDIO_FRAMES
+from milo_robot.interfaces.topics import AUDIO_FRAMES, AUDIO_LEVEL, DIAGNOSTICS
 
 
 def stamp_at(seconds: float) -> Time:
@@ -26,8 +26,8 @@ def latest_values(inbox):
 
 def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, processes):
     out = tmp_path / 'heard.wav'
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
-    levels = probe.subscribe(Float32, '/audio/level')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
+    levels = probe.subscribe(Float32, AUDIO_LEVEL.name)
     node = processes.node('audio_monitor_node', playback='wav', output_wav=str(out))
     pub = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     silence = frame_to_msg(np.zeros(512, dtype=np.int16), stamp_at(0), 'microphone')
@@ -66,7 +66,7 @@ def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, proc
 
 
 def test_lost_frames_are_counted_as_gaps(probe, processes):
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('audio_monitor_node')
     pub = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     frame = tone(440, 0.032, 16000)

@@ -10,6 +10,7 @@ from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
 from milo_robot.interfaces.payloads import Cancel, Question
+from milo_robot.interfaces.topics import BRAIN_ANSWER, BRAIN_CANCEL, BRAIN_QUESTION, DIAGNOSTICS
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import text_lecture_segments
 
@@ -27,13 +28,13 @@ def start_brain(tmp_path, probe, processes, **params):
         lecture = record.start_lecture()
         for s in text_lecture_segments('data/qa/lecture_en.txt'):
             record.append(lecture, s.start_s, s.end_s, s.text, 'en', 0.9, 'teacher')
-    answers = probe.subscribe(String, '/brain/answer', RELIABLE)
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    answers = probe.subscribe(String, BRAIN_ANSWER.name, RELIABLE)
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('brain_node', profile='tiny', database=str(db), index_period_s=0.5,
                           **params)
     wait_until(lambda: diag(diagnostics)[1].get('passages'), 'the lecture to be indexed', 120)
-    probe.wait_for_publisher('/brain/answer')
-    ask = probe.publisher(String, '/brain/question', QoSProfile(depth=10))
+    probe.wait_for_publisher(BRAIN_ANSWER.name)
+    ask = probe.publisher(String, BRAIN_QUESTION.name, QoSProfile(depth=10))
     return node, ask, answers, diagnostics
 
 
@@ -66,7 +67,7 @@ def test_answers_stream_declines_and_busy(tmp_path, probe, processes):
 def test_cancel_and_bad_input(tmp_path, probe, processes):
     node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes, max_sentences=8,
                                                   max_tokens=400)
-    cancel = probe.publisher(String, '/brain/cancel', QoSProfile(depth=10))
+    cancel = probe.publisher(String, BRAIN_CANCEL.name, QoSProfile(depth=10))
     ask.publish(String(data=json.dumps({'request_id': 'c1', 'language': 'en',
                                         'text': 'Explain Kirchhoff laws and the capacitor in detail.'})))
     wait_until(lambda: answer_of(answers, 'c1'), 'a first sentence', 120)

@@ -31,7 +31,7 @@ def test_the_head_follows_the_teacher_and_the_camera_switches_off(tmp_path, prob
     joints = probe.subscribe(JointState, t.JOINT_STATES.name, t.JOINT_STATES.qos.profile())
     faces = probe.subscribe(String, t.CAMERA_FACES.name, t.CAMERA_FACES.qos.profile())
     active = probe.subscribe(Bool, t.CAMERA_ACTIVE.name, t.CAMERA_ACTIVE.qos.profile())
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
     processes.node('body_node', port='sim', latch_file=str(tmp_path / 'estop.latch'))
     camera = processes.node('camera_node', source=str(video), on_head=False, loop=True)
     state = probe.publisher(String, t.ROBOT_STATE.name, t.ROBOT_STATE.qos.profile())

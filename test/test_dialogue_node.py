@@ -10,21 +10,29 @@ from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
 from milo_robot.interfaces.payloads import Question, Transcript
-from milo_robot.interfaces.topics import EVENTS_QOS, STATE_QOS
+from milo_robot.interfaces.topics import (
+    ASR_FINAL,
+    BRAIN_ANSWER,
+    BRAIN_QUESTION,
+    DIAGNOSTICS,
+    EVENTS_QOS,
+    ROBOT_STATE,
+    STATE_QOS,
+)
 
 
 def test_malformed_messages_are_reported_and_the_next_question_is_asked(probe, processes):
-    questions = probe.subscribe(String, '/brain/question', QoSProfile(depth=10))
-    states = probe.subscribe(String, '/robot/state', STATE_QOS.profile())
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    questions = probe.subscribe(String, BRAIN_QUESTION.name, QoSProfile(depth=10))
+    states = probe.subscribe(String, ROBOT_STATE.name, STATE_QOS.profile())
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('dialogue_node')
     wait_until(lambda: states.messages, 'the robot state')
-    finals = probe.publisher(String, '/asr/final', EVENTS_QOS.profile())
+    finals = probe.publisher(String, ASR_FINAL.name, EVENTS_QOS.profile())
     for bad in ('not json', '[1, 2]', '{"text": "Milo, hi?"}',
                 '{"text": "Milo, what is a volt?", "language": "en", "wall_end": "soon"}',
                 '{"text": "Milo, what is a volt?", "language": "en", "segment_id": "seven"}'):
         finals.publish(String(data=bad))
-    probe.publisher(String, '/brain/answer', EVENTS_QOS.profile()).publish(String(data='{"request_id": 3}'))
+    probe.publisher(String, BRAIN_ANSWER.name, EVENTS_QOS.profile()).publish(String(data='{"request_id": 3}'))
     for number in ('NaN', 'Infinity', '1e400', '-1', '10' * 200):
         finals.publish(String(data='{"text": "Milo, what is a volt?", "language": "en", "start": 1.0, '
                                    f'"end": {number}, "confidence": 0.9, "final": true}}'))

@@ -19,7 +19,16 @@ from std_msgs.msg import Bool, String
 
 from milo_robot.bench.wer import word_error_rate
 from milo_robot.interfaces.audio import frame_to_msg
-from milo_robot.interfaces.topics import AUDIO_FRAMES, SPEAKER_AUDIO_QOS
+from milo_robot.interfaces.topics import (
+    ASR_FINAL,
+    ASR_PARTIAL,
+    AUDIO_FRAMES,
+    DIAGNOSTICS,
+    SPEAKER_AUDIO,
+    SPEAKER_AUDIO_QOS,
+    TTS_SPEAKING,
+    VAD_EVENTS,
+)
 from milo_robot.record.lecture_record import LectureRecord
 
 LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
@@ -60,16 +69,16 @@ def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
 
 
 def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
-    finals = probe.subscribe(String, '/asr/final', QoSProfile(depth=50))
-    partials = probe.subscribe(String, '/asr/partial', QoSProfile(depth=10))
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    finals = probe.subscribe(String, ASR_FINAL.name, QoSProfile(depth=50))
+    partials = probe.subscribe(String, ASR_PARTIAL.name, QoSProfile(depth=10))
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('asr_node', database=str(tmp_path / 'milo.db'), speaker_role='student')
     wait_until(lambda: status(diagnostics, 'milo/asr') and any(
         kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
         'the ASR to be ready')
-    probe.wait_for_publisher('/asr/final')
+    probe.wait_for_publisher(ASR_FINAL.name)
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
-    events = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     audio = talk(0.3, 'Milo, what is a capacitor?', 0.3)
     t0 = time.time()
     for i in range(0, len(audio) - 511, 512):
@@ -93,12 +102,12 @@ def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
 
 
 def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processes):
-    events = probe.subscribe(String, '/vad/events', QoSProfile(depth=50))
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    events = probe.subscribe(String, VAD_EVENTS.name, QoSProfile(depth=50))
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('vad_node')
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
-    played = probe.publisher(Image, '/speaker/audio', SPEAKER_AUDIO_QOS.profile())
-    speaking = probe.node.create_publisher(Bool, '/tts/speaking', LATCHED)
+    played = probe.publisher(Image, SPEAKER_AUDIO.name, SPEAKER_AUDIO_QOS.profile())
+    speaking = probe.node.create_publisher(Bool, TTS_SPEAKING.name, LATCHED)
     speaking.publish(Bool(data=True))
     wait_until(lambda: status(diagnostics, 'milo/vad') and any(
         kv.key == 'milo_speaking' and kv.value == 'true' for kv in status(diagnostics, 'milo/vad').values),
@@ -134,7 +143,7 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
 
 
 def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, processes):
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('asr_node', model=str(tmp_path / 'no-such-model'), retry_s=1.0,
                           database=str(tmp_path / 'db' / 'milo.db'))
     node.wait_for_line('retrying in 1.0 s')
@@ -142,7 +151,7 @@ def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, proce
                'an ERROR diagnostic')
     assert 'no recognition' in status(diagnostics, 'milo/asr').message
     assert 'no-such-model' in status(diagnostics, 'milo/asr').message
-    bad = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    bad = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     for text in ('not json', '{"event": "middle", "start": 1}', '{"start": 1}'):
         bad.publish(String(data=text))
     wait_until(lambda: any(kv.key == 'errors' and int(kv.value) >= 3
@@ -173,13 +182,13 @@ def test_silence_gives_no_transcript(tmp_path, processes):
 
 
 def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, processes):
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('asr_node', database=str(tmp_path / 'milo.db'), lecture='new')
     wait_until(lambda: status(diagnostics, 'milo/asr') and any(
         kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
         'the ASR to be ready')
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
-    events = probe.publisher(String, '/vad/events', QoSProfile(depth=50))
+    events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     audio, t0 = talk(0.3, 'Today we study capacitors.', 0.3), time.time()
     events.publish(String(data=json.dumps({'event': 'start', 'start': t0})))
     for i in range(0, len(audio) - 511, 512):

@@ -108,7 +108,7 @@ def test_the_docs_check_command_fails_on_a_stale_file(tmp_path, monkeypatch):
 
 
 def _python_sources():
-    for folder in ('milo_robot', 'launch'):
+    for folder in ('milo_robot', 'launch', 'test'):
         for root, _, files in os.walk(os.path.join(ROOT, folder)):
             for name in files:
                 if name.endswith('.py'):

@@ -10,6 +10,16 @@ from milo_robot.interfaces.payloads import (
     SpeechSpoken,
     SpeechStarted,
 )
+from milo_robot.interfaces.topics import (
+    BRAIN_ANSWER,
+    BRAIN_QUESTION,
+    CAMERA_FACES,
+    DIALOGUE_MODE,
+    LECTURE_CURRENT,
+    TTS_SPEAKING,
+    TTS_SPOKEN,
+    TTS_STARTED,
+)
 from milo_robot.session.judge import barge_in_stops, judge, judge_summary
 from milo_robot.session.observer import Observation
 
@@ -30,15 +40,15 @@ def timeline(expect='answer', facts=("five|5", 'time constant')):
 
 def observed(sentences, declined=False, ended=True):
     o = Observation(audio_t0=T0)
-    o.events.append((T0 + 7.5, '/brain/question', Question('ab12-q1', QUESTION, 'en')))
+    o.events.append((T0 + 7.5, BRAIN_QUESTION.name, Question('ab12-q1', QUESTION, 'en')))
     for i, sentence in enumerate(sentences):
-        o.events.append((T0 + 8.0, '/brain/answer', AnswerPart('ab12-q1', i, sentence)))
-    o.events.append((T0 + 8.1, '/brain/answer', AnswerPart('ab12-q1', len(sentences), '', True,
-                                                           declined, ('the teacher at 00:00',))))
-    o.events.append((T0 + 8.4, '/tts/started', SpeechStarted('ab12-q1', 'answer', 0, T0 + 8.4, 0.2)))
-    o.events.append((T0 + 12.0, '/tts/spoken', SpeechSpoken('ab12-q1', 'answer', 0, sentences[0])))
+        o.events.append((T0 + 8.0, BRAIN_ANSWER.name, AnswerPart('ab12-q1', i, sentence)))
+    o.events.append((T0 + 8.1, BRAIN_ANSWER.name, AnswerPart('ab12-q1', len(sentences), '', True,
+                                                             declined, ('the teacher at 00:00',))))
+    o.events.append((T0 + 8.4, TTS_STARTED.name, SpeechStarted('ab12-q1', 'answer', 0, T0 + 8.4, 0.2)))
+    o.events.append((T0 + 12.0, TTS_SPOKEN.name, SpeechSpoken('ab12-q1', 'answer', 0, sentences[0])))
     if ended:
-        o.events.append((T0 + 33.0, '/lecture/current', LectureState('ended', 1)))
+        o.events.append((T0 + 33.0, LECTURE_CURRENT.name, LectureState('ended', 1)))
     return o
 
 
@@ -66,7 +76,7 @@ def test_declining_a_covered_question_fails_and_declining_an_uncovered_one_passe
 def test_silence_modes_and_a_lecture_that_goes_on():
     o = observed(['It takes five time constants.'], ended=False)
     assert not judge(o, timeline(expect='silent'))[0].ok, 'Milo answered a question meant for the teacher'
-    o.events.append((T0 + 7.8, '/dialogue/mode', Mode('qa')))
+    o.events.append((T0 + 7.8, DIALOGUE_MODE.name, Mode('qa')))
     assert judge(o, timeline(expect='mode'))[0].ok
     assert judge(o, timeline())[1].observed == 'the lecture goes on'
 
@@ -87,13 +97,13 @@ def test_the_camera_is_judged_on_turning_to_the_asker():
         return Faces(T0, 320, 240, ids, tuple((10.0, 10.0, 40.0, 40.0) for _ in ids),
                      tuple(0.0 for _ in ids), gaze)
     o = observed(['It takes five time constants.'])
-    o.events.append((T0 + 8.0, '/camera/faces', faces('teacher')))
+    o.events.append((T0 + 8.0, CAMERA_FACES.name, faces('teacher')))
     results = judge(o, timeline())
     assert [ok for _, ok in judge_gaze(o, results)] == [False]
-    o.events.append((T0 + 8.5, '/camera/faces', faces('addressee')))
+    o.events.append((T0 + 8.5, CAMERA_FACES.name, faces('addressee')))
     assert [ok for _, ok in judge_gaze(o, results)] == [True]
     blind = observed(['It takes five time constants.'])
-    blind.events.append((T0 + 8.0, '/camera/faces', faces('scan', ids=())))
+    blind.events.append((T0 + 8.0, CAMERA_FACES.name, faces('scan', ids=())))
     assert judge_gaze(blind, judge(blind, timeline())) == [], 'no face in view: not judged'
 
 
@@ -106,10 +116,10 @@ def interruption(student_starts: float, milo_starts: float):
                         'start_s': student_starts, 'speech_end_s': student_starts + 2.0}]}
     o = Observation(audio_t0=T0)
     cut = max(student_starts, milo_starts) + 0.13
-    o.events += [(T0 + 0.5, '/tts/speaking', True), (T0 + 0.9, '/tts/speaking', False),
-                 (T0 + milo_starts, '/tts/speaking', True),
-                 (T0 + cut, '/tts/spoken', SpeechSpoken('q1', 'answer', 0, 'It', True)),
-                 (T0 + cut + 0.02, '/tts/speaking', False)]
+    o.events += [(T0 + 0.5, TTS_SPEAKING.name, True), (T0 + 0.9, TTS_SPEAKING.name, False),
+                 (T0 + milo_starts, TTS_SPEAKING.name, True),
+                 (T0 + cut, TTS_SPOKEN.name, SpeechSpoken('q1', 'answer', 0, 'It', True)),
+                 (T0 + cut + 0.02, TTS_SPEAKING.name, False)]
     return o, turns
 
 

@@ -10,7 +10,7 @@ from sensor_msgs.msg import Image
 from signals import dominant_hz, tone, write_wav
 
 from milo_robot.interfaces.audio import msg_to_frame
-from milo_robot.interfaces.topics import AUDIO_FRAMES
+from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import EXIT_CONFIG
 
 
@@ -22,7 +22,7 @@ def test_publishes_timestamped_16k_frames_from_a_44k_stereo_wav(tmp_path, probe,
     stereo = np.stack([tone(440, 1.0, 44100)] * 2, axis=1).reshape(-1)
     path = write_wav(tmp_path / 'in.wav', stereo, 44100, channels=2)
     frames = probe.subscribe(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('microphone_node', backend='wav', wav_file=path, loop=True,
                           realtime_factor=4.0)
     received = frames.wait_for(60, 'audio frames')
@@ -51,7 +51,7 @@ def test_exits_cleanly_at_the_end_of_the_file_when_asked(tmp_path, processes):
 
 
 def test_a_missing_file_is_an_error_it_survives_and_retries(tmp_path, probe, processes):
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     missing = str(tmp_path / 'missing.wav')
     node = processes.node('microphone_node', backend='wav', wav_file=missing, retry_s=0.2)
 

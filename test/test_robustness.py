@@ -35,7 +35,7 @@ def stamp(seconds):
 def test_a_speaker_failing_mid_answer_is_reported_while_recording_goes_on(tmp_path, probe, processes):
     speech = tmp_path / 'speech.wav'
     unplugged = tmp_path / 'speech.wav.unplugged'
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
     spoken = probe.subscribe(String, t.TTS_SPOKEN.name, t.TTS_SPOKEN.qos.profile())
     started = probe.subscribe(String, t.TTS_STARTED.name, t.TTS_STARTED.qos.profile())
     finals = probe.subscribe(String, t.ASR_FINAL.name, t.ASR_FINAL.qos.profile())
@@ -158,7 +158,7 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
                         '--set', f'tts.output_wav={tmp_path}/speech.wav',
                         '--set', f'audio_monitor.output_wav={tmp_path}/heard.wav',
                         '--set', f'body.latch_file={tmp_path}/estop.latch', '--set', 'brain.profile=tiny')
-    diagnostics = probe.subscribe(DiagnosticArray, '/diagnostics')
+    diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
     nodes = ('microphone', 'audio_monitor', 'vad', 'asr', 'tts', 'brain', 'dialogue', 'body')
     wait_until(lambda: all(statuses(diagnostics, f'milo/{n}') for n in nodes), 'every node', 120)
     inputs = [topic for topic in t.TOPICS if topic.subscribers and topic.name != t.DIAGNOSTICS.name]

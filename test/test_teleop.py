@@ -14,7 +14,14 @@ from geometry_msgs.msg import Twist
 from harness import wait_until
 from std_msgs.msg import Empty, String
 
-from milo_robot.interfaces.topics import STATE_QOS
+from milo_robot.interfaces.topics import (
+    BODY_ESTOP,
+    DIALOGUE_MODE,
+    DIALOGUE_SET_MODE,
+    STATE_QOS,
+    TELEOP_CMD_VEL,
+    TTS_SAY,
+)
 from milo_robot.teleop.keymap import PHRASES, action_for
 
 LEFT = '\x1bOD'  # what a terminal sends in keypad mode, which curses turns on
@@ -59,12 +66,13 @@ class Terminal:
 
 
 def test_keys_drive_the_head_estop_speech_and_modes(probe):
-    cmd_vel = probe.subscribe(Twist, '/teleop/cmd_vel')
-    estop = probe.subscribe(Empty, '/body/estop')
-    say = probe.subscribe(String, '/tts/say')
-    modes = probe.subscribe(String, '/dialogue/set_mode')
+    cmd_vel = probe.subscribe(Twist, TELEOP_CMD_VEL.name)
+    estop = probe.subscribe(Empty, BODY_ESTOP.name)
+    say = probe.subscribe(String, TTS_SAY.name)
+    modes = probe.subscribe(String, DIALOGUE_SET_MODE.name)
     # Transient-local, like the dialogue node's: the teleop sees it whenever it joins.
-    probe.node.create_publisher(String, '/dialogue/mode', STATE_QOS.profile()).publish(String(data='lecture'))
+    mode = probe.node.create_publisher(String, DIALOGUE_MODE.name, STATE_QOS.profile())
+    mode.publish(String(data='lecture'))
     terminal = Terminal([sys.executable, '-m', 'milo_robot.cli.main', 'teleop'])
     try:
         wait_until(lambda: 'Milo teleop' in terminal.read(), 'the teleop screen')

@@ -12,7 +12,17 @@ from signals import read_wav
 from std_msgs.msg import Bool, Empty, Float32, String
 
 from milo_robot.interfaces.audio import msg_to_frame, stamp_seconds
-from milo_robot.interfaces.topics import SPEAKER_AUDIO_QOS
+from milo_robot.interfaces.topics import (
+    DIAGNOSTICS,
+    SPEAKER_AUDIO,
+    SPEAKER_AUDIO_QOS,
+    TTS_MOUTH,
+    TTS_SAY,
+    TTS_SPEAKING,
+    TTS_SPOKEN,
+    TTS_STOP,
+    VAD_EVENTS,
+)
 
 LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 RELIABLE = QoSProfile(depth=50)
@@ -25,16 +35,16 @@ def errors(diagnostics):
 
 def start_tts(tmp_path, probe, processes, **params):
     topics = {
-        'speaking': probe.subscribe(Bool, '/tts/speaking', LATCHED),
-        'mouth': probe.subscribe(Float32, '/tts/mouth', 10),
-        'spoken': probe.subscribe(String, '/tts/spoken', RELIABLE),
-        'played': probe.subscribe(Image, '/speaker/audio', SPEAKER_AUDIO_QOS.profile()),
-        'diagnostics': probe.subscribe(DiagnosticArray, '/diagnostics'),
+        'speaking': probe.subscribe(Bool, TTS_SPEAKING.name, LATCHED),
+        'mouth': probe.subscribe(Float32, TTS_MOUTH.name, 10),
+        'spoken': probe.subscribe(String, TTS_SPOKEN.name, RELIABLE),
+        'played': probe.subscribe(Image, SPEAKER_AUDIO.name, SPEAKER_AUDIO_QOS.profile()),
+        'diagnostics': probe.subscribe(DiagnosticArray, DIAGNOSTICS.name),
     }
     node = processes.node('tts_node', output='wav', output_wav=str(tmp_path / 'speech.wav'), **params)
     topics['speaking'].wait_for(1, 'the initial speaking state')
-    probe.wait_for_publisher('/tts/spoken')
-    say = probe.publisher(String, '/tts/say', RELIABLE)
+    probe.wait_for_publisher(TTS_SPOKEN.name)
+    say = probe.publisher(String, TTS_SAY.name, RELIABLE)
     return node, say, topics
 
 
@@ -59,8 +69,8 @@ def test_speaks_a_request_with_mouth_and_echo_reference(tmp_path, probe, process
 
 def test_stop_and_barge_in_cut_the_speech(tmp_path, probe, processes):
     node, say, t = start_tts(tmp_path, probe, processes)
-    stop = probe.publisher(Empty, '/tts/stop', 10)
-    vad = probe.publisher(String, '/vad/events', RELIABLE)
+    stop = probe.publisher(Empty, TTS_STOP.name, 10)
+    vad = probe.publisher(String, VAD_EVENTS.name, RELIABLE)
     long_text = 'The capacitor stores energy in its electric field and releases it later. ' * 4
     for request, cut in (('a', lambda: stop.publish(Empty())),
                          ('b', lambda: vad.publish(String(data=json.dumps(
