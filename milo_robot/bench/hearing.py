@@ -103,7 +103,6 @@ def _corpus_wer(engine, sentences, speak) -> tuple:
 def _espeak_16k(language: str):
     """Return a function that speaks a sentence with espeak-ng in `language`, at 16 kHz."""
     voice = EspeakEngine(language)
-
     return lambda text: resample(voice.synthesize(text), voice.rate, SAMPLE_RATE)
 
 

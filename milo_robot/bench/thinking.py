@@ -65,7 +65,9 @@ class Scores:
 def run_qa(brain: Brain, questions: list) -> Scores:
     """Ask every question as a student would (follow-ups after the question they follow)."""
     scores, memory, previous = Scores(), ConversationMemory(turns=1, max_age_s=1e9), None
-    for q in questions:
+    for n, q in enumerate(questions):
+        if n and n % 20 == 0:  # a set takes minutes a profile: say how far it is
+            print(f'    {n}/{len(questions)} questions asked', flush=True)
         language = q['language']
         text = q['question']
         if q.get('follows') and previous == q['follows']:

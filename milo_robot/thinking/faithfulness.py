@@ -1032,7 +1032,8 @@ class _Reading:
             factor, transitive, end, factor_at = change
             quantity = (self._quantity_after(end) if transitive else None) or self._quantity_before(i)
             if quantity:
-                self.factors.add(factor_at)
+                if factor_at is not None:
+                    self.factors.add(factor_at)
                 first, last = min(i, quantity[1]), max(end, quantity[2])
                 changes.append((self._span(first, last), quantity[0], factor, first))
         return changes, proportions
