@@ -7,7 +7,7 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Twist
-from harness import wait_until
+from harness import latest_status, statuses, wait_until
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, ColorRGBA, Empty, Float32, String
 from std_srvs.srv import Trigger
@@ -30,8 +30,8 @@ from milo_robot.interfaces.topics import (
 
 
 def body_diag(inbox):
-    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/body']
-    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+    status = latest_status(inbox, 'body')
+    return status.values if status else {}
 
 
 def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
@@ -102,5 +102,5 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
         assert int(diag['reconnects']) >= 2
     finally:
         sim.stop()
-    levels = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/body']
+    levels = statuses(diagnostics, 'body')
     assert any(BODY_LIGHT.name in s.message or 'unknown joints' in s.message for s in levels)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, statuses, wait_until
 from rclpy.qos import DurabilityPolicy, QoSProfile
 from sensor_msgs.msg import Image
 from signals import write_wav
@@ -18,6 +18,8 @@ from speech import say, silence, talk
 from std_msgs.msg import Bool, String
 
 from milo_robot.bench.wer import word_error_rate
+from milo_robot.diagnostics import ERROR
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import frame_to_msg
 from milo_robot.interfaces.topics import (
     ASR_FINAL,
@@ -36,11 +38,6 @@ LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
 def stamp(seconds):
     return Time(sec=int(seconds), nanosec=int(round((seconds % 1) * 1e9)))
-
-
-def status(inbox, name):
-    found = [s for m in inbox.messages for s in m.status if s.name == name]
-    return found[-1] if found else None
 
 
 def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
@@ -73,9 +70,7 @@ def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
     partials = probe.subscribe(String, ASR_PARTIAL.name, QoSProfile(depth=10))
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('asr_node', database=str(tmp_path / 'milo.db'), speaker_role='student')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
-        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
-        'the ASR to be ready')
+    wait_until(lambda: any(s.ready for s in statuses(diagnostics, 'asr')), 'the ASR to be ready')
     probe.wait_for_publisher(ASR_FINAL.name)
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
@@ -109,9 +104,8 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
     played = probe.publisher(Image, SPEAKER_AUDIO.name, SPEAKER_AUDIO_QOS.profile())
     speaking = probe.node.create_publisher(Bool, TTS_SPEAKING.name, LATCHED)
     speaking.publish(Bool(data=True))
-    wait_until(lambda: status(diagnostics, 'milo/vad') and any(
-        kv.key == 'milo_speaking' and kv.value == 'true' for kv in status(diagnostics, 'milo/vad').values),
-        'the VAD to know Milo is speaking')
+    wait_until(lambda: any(s.get(d.MILO_SPEAKING) == 'true' for s in statuses(diagnostics, 'vad')),
+               'the VAD to know Milo is speaking')
 
     voice = say('The capacitor stores energy in its electric field, and releases it later.')
     start = 1000.0
@@ -128,8 +122,7 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
     both = mic.copy()
     both[8000:8000 + len(person)] += (0.7 * person).astype(np.int16)
     def frames_done():
-        values = {kv.key: kv.value for kv in status(diagnostics, 'milo/vad').values}
-        return int(values.get('frames', 0))
+        return int(latest_status(diagnostics, 'vad').number(d.FRAMES))
 
     send(mic, start)
     # Every frame handled (a few lost on the way would be the silent tail: no harm).
@@ -147,15 +140,13 @@ def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, proce
     node = processes.node('asr_node', model=str(tmp_path / 'no-such-model'), retry_s=1.0,
                           database=str(tmp_path / 'db' / 'milo.db'))
     node.wait_for_line('retrying in 1.0 s')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and status(diagnostics, 'milo/asr').level == b'\x02',
-               'an ERROR diagnostic')
-    assert 'no recognition' in status(diagnostics, 'milo/asr').message
-    assert 'no-such-model' in status(diagnostics, 'milo/asr').message
+    wait_until(lambda: any(s.level == ERROR for s in statuses(diagnostics, 'asr')), 'an ERROR diagnostic')
+    assert 'no recognition' in latest_status(diagnostics, 'asr').message
+    assert 'no-such-model' in latest_status(diagnostics, 'asr').message
     bad = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     for text in ('not json', '{"event": "middle", "start": 1}', '{"start": 1}'):
         bad.publish(String(data=text))
-    wait_until(lambda: any(kv.key == 'errors' and int(kv.value) >= 3
-                           for kv in status(diagnostics, 'milo/asr').values), 'three errors counted')
+    wait_until(lambda: latest_status(diagnostics, 'asr').number(d.ERRORS) >= 3, 'three errors counted')
     assert node.popen.poll() is None
 
 
@@ -184,9 +175,7 @@ def test_silence_gives_no_transcript(tmp_path, processes):
 def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, processes):
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('asr_node', database=str(tmp_path / 'milo.db'), lecture='new')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
-        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
-        'the ASR to be ready')
+    wait_until(lambda: any(s.ready for s in statuses(diagnostics, 'asr')), 'the ASR to be ready')
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     audio, t0 = talk(0.3, 'Today we study capacitors.', 0.3), time.time()

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from signals import read_wav, tone, write_wav
 
+from milo_robot.interfaces.diagnostics import status_name
+
 
 def started_pids(proc, name):
     return [int(p) for p in re.findall(rf'\[milo\] started {name} \(pid (\d+)\)', proc.output)]
@@ -102,8 +104,8 @@ def test_status_summarises_the_running_graph(tmp_path, processes):
     up.wait_for_line('dBFS')  # the audio monitor hears the microphone: every node is up
     status = processes.milo('status', '--wait', '8')
     assert status.wait() == 0, status.output
-    assert re.search(r'milo/microphone\s+OK\s+capturing', status.output), status.output
-    assert re.search(r'milo/audio_monitor\s+OK\s+heard', status.output), status.output
+    assert re.search(rf"{status_name('microphone')}\s+OK\s+capturing", status.output), status.output
+    assert re.search(rf"{status_name('audio_monitor')}\s+OK\s+heard", status.output), status.output
 
 
 def test_status_says_when_nothing_runs(processes):

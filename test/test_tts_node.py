@@ -5,12 +5,13 @@
 import json
 
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from rclpy.qos import DurabilityPolicy, QoSProfile
 from sensor_msgs.msg import Image
 from signals import read_wav
 from std_msgs.msg import Bool, Empty, Float32, String
 
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import msg_to_frame, stamp_seconds
 from milo_robot.interfaces.topics import (
     DIAGNOSTICS,
@@ -29,8 +30,8 @@ RELIABLE = QoSProfile(depth=50)
 
 
 def errors(diagnostics):
-    found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/tts']
-    return int({kv.key: kv.value for kv in found[-1].values}['errors']) if found else 0
+    status = latest_status(diagnostics, 'tts')
+    return int(status.number(d.ERRORS)) if status else 0
 
 
 def start_tts(tmp_path, probe, processes, **params):
