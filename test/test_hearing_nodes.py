@@ -3,6 +3,7 @@
 """The hearing nodes over real DDS: the sim graph end to end, barge-in, bad input, `milo transcribe`."""
 
 import json
+import os
 import signal
 import time
 
@@ -17,15 +18,18 @@ from signals import write_wav
 from speech import say, silence, talk
 from std_msgs.msg import Bool, String
 
+from milo_robot.bench.wer import normalise as words
 from milo_robot.bench.wer import word_error_rate
 from milo_robot.diagnostics import ERROR
 from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces.payloads import VadEvent
 from milo_robot.interfaces.topics import (
     ASR_FINAL,
     ASR_PARTIAL,
     AUDIO_FRAMES,
     DIAGNOSTICS,
+    EVENTS_QOS,
     SPEAKER_AUDIO,
     SPEAKER_AUDIO_QOS,
     TTS_SPEAKING,
@@ -189,3 +193,39 @@ def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, pro
     with LectureRecord(tmp_path / 'milo.db', read_only=True) as record:
         (segment,) = record.segments()
     assert word_error_rate('Today we study capacitors.', segment.text) <= 0.25
+
+
+def test_a_vad_stalled_for_2_s_mid_sentence_loses_no_word(tmp_path, probe, processes):
+    """The VAD's process stops for 2 s in the middle of a sentence (SIGSTOP, then SIGCONT), as
+    when the model and Whisper hold both cores: it catches up, and every word is recorded once."""
+    sentence = 'Today we study capacitors and how they store energy in an electric field.'
+    wav = write_wav(tmp_path / 'lecture.wav', talk(0.5, 'Good morning everyone.', 1.0, sentence, 1.0), 16000)
+    db = tmp_path / 'milo.db'
+    events = probe.subscribe(String, VAD_EVENTS.name, EVENTS_QOS.profile())
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
+    asr = processes.node('asr_node', database=str(db), lecture='new')
+    vad = processes.node('vad_node')
+    mic = processes.node('microphone_node', backend='wav', wav_file=wav, realtime_factor=1.0,
+                         tail_silence_s=1.0, exit_at_end=True, wait_for_subscribers=2,
+                         wait_for_nodes='vad,asr')
+    starts = lambda: [m for m in events.messages if VadEvent.from_msg(m).event == 'start']  # noqa: E731
+    wait_until(lambda: len(starts()) == 2, 'the second sentence to start', timeout=120)
+    os.killpg(vad.popen.pid, signal.SIGSTOP)
+    try:
+        time.sleep(2.0)  # the stall itself: the sentence goes on meanwhile
+    finally:
+        os.killpg(vad.popen.pid, signal.SIGCONT)
+    assert mic.wait(timeout=60) == 0
+    sent = int(latest_status(diagnostics, 'microphone').number(d.FRAMES))
+
+    def caught_up():  # every frame either heard or known lost, every segment transcribed
+        now = [latest_status(diagnostics, node) for node in ('vad', 'asr')]
+        return all(s.number(d.FRAMES) + s.number(d.FRAMES_LOST) >= sent for s in now) and \
+            now[1].number(d.WORK_WAITING, 1) == 0 and now
+    for status in wait_until(caught_up, 'the VAD and the asr to catch up', timeout=120):
+        assert status.number(d.FRAMES_LOST, -1) == 0, f'{status.node} lost frames'
+    asr.signal(signal.SIGINT)
+    assert asr.wait(timeout=30) == 0
+    with LectureRecord(db, read_only=True) as record:
+        heard = [w for segment in record.segments() for w in words(segment.text)]
+    assert [heard.count(w) for w in words(sentence)] == [1] * len(words(sentence)), heard

@@ -56,7 +56,7 @@ WORKER_PREFIX, WORKER_SUFFIX = 'worker_', '_s_ago'
 _key(f'{WORKER_PREFIX}<name>{WORKER_SUFFIX}', 'nodes with worker threads',
      'seconds since the worker last beat: the watchdog restarts a node whose worker is stuck')
 # Hearing: the audio's own clock (milo_robot.interfaces.audio).
-FRAMES = _key('frames', 'microphone, audio_monitor, vad', 'audio frames published or received')
+FRAMES = _key('frames', 'microphone, audio_monitor, vad, asr', 'audio frames published or received')
 FRAMES_LOST = _key('frames_lost', 'microphone, audio_monitor, vad, asr',
                    'frames missing on the sample clock: never captured (microphone: the sound card '
                    'overflowed) or never received (the listeners)')

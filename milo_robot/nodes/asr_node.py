@@ -141,6 +141,7 @@ class AsrNode(MiloNode):
     # --- hearing ---------------------------------------------------------------------------------
 
     def _on_frame(self, frame) -> None:
+        self.health.count(d.FRAMES)
         arrival = self.transcriber.ring.add(frame.samples, frame.index)
         if arrival.gap:
             lost = self.transcriber.ring.continuity.frames_lost
