@@ -53,6 +53,11 @@ class Health:
         self._fault = None
 
     @property
+    def last_error(self) -> Optional[str]:
+        """The latest passing error, if any."""
+        return self._last_error
+
+    @property
     def faulted(self) -> bool:
         """Whether a lasting fault is set."""
         return self._fault is not None

@@ -14,6 +14,7 @@ from std_srvs.srv import Trigger
 
 from milo_robot.body.expressions import EXPRESSIONS
 from milo_robot.body.simulator import SimulatedBody
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.topics import (
     BODY_ESTOP,
     BODY_ESTOPPED,
@@ -66,6 +67,7 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     light = probe.publisher(ColorRGBA, BODY_LIGHT.name)
     light.publish(ColorRGBA(r=1.0, g=0.0, b=0.0, a=0.5))
     assert sim.wait_for(lambda s: s.light == (128, 0, 0), 10)
+    wait_until(lambda: body_diag(diagnostics).get(d.LIGHT) == '#800000', 'the light in the diagnostics')
     light.publish(ColorRGBA(r=2.0, g=0.0, b=0.0, a=1.0))
     command.publish(JointState(name=['elbow'], position=[0.0]))
 

@@ -12,6 +12,7 @@ from milo_robot.bench import (
     conversation,
     foundation,
     hearing,
+    hearing_load,
     lectures,
     soak,
     speaking,
@@ -20,7 +21,7 @@ from milo_robot.bench import (
 from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
-BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
+BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + hearing_load.BENCHMARKS + speaking.BENCHMARKS +
               thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS +
               camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
 
