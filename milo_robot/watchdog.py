@@ -67,8 +67,9 @@ class Liveness:
 class DiagnosticsListener:
     """An rclpy node in its own context and thread that feeds a Liveness from /diagnostics."""
 
-    def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None):
-        """Start listening; `on_status(NodeStatus)` also hears each node's status."""
+    def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None,
+                 name: str = 'milo_watchdog'):
+        """Start listening as ROS node `name`; `on_status(NodeStatus)` also hears each node's status."""
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -77,7 +78,7 @@ class DiagnosticsListener:
 
         self._context = Context()
         rclpy.init(context=self._context)
-        self.node = rclpy.create_node('milo_watchdog', context=self._context)
+        self.node = rclpy.create_node(name, context=self._context)
 
         def take(msg) -> None:
             for status in d.node_statuses(msg):

@@ -43,7 +43,7 @@ class FramesLost:
         """Start listening."""
         self.lost = {node: 0 for node in HEARING}
         self._lock = threading.Lock()
-        self._listener = DiagnosticsListener(Liveness(), self._take)
+        self._listener = DiagnosticsListener(Liveness(), self._take, 'milo_bench_hearing')
 
     def _take(self, status: d.NodeStatus) -> None:
         if status.node in self.lost:

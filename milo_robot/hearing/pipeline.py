@@ -148,6 +148,12 @@ class AudioRing:
         """Return the index just after the newest sample (None before the first frame)."""
         return self.continuity.next
 
+    @property
+    def start(self) -> Optional[int]:
+        """Return the index of the oldest sample held (None when none is)."""
+        with self._lock:
+            return self._frames[0][0] if self._frames else None
+
     def add(self, samples: np.ndarray, index: int) -> Arrival:
         """Keep a frame; return where it landed on the stream's clock."""
         with self._lock:
@@ -230,7 +236,7 @@ class SegmentTranscriber:
         # An end whose start this node missed (it restarted mid-segment): the end event still
         # says where the segment began, and the ring holds what was heard since the restart.
         if self._active_since is None:
-            self._begin(to_index(event.start))
+            self._begin(max(to_index(event.start), self.ring.start or 0))
         return self._end(to_index(event.end))
 
     def flush(self) -> list:

@@ -198,11 +198,14 @@ class AsrNode(MiloNode):
         while time.monotonic() < deadline:
             self.beat('asr')
             try:
-                if self._jobs.get(timeout=0.5) is _STOP:
-                    self._stopping = True
-                    return
+                job = self._jobs.get(timeout=0.5)
             except queue.Empty:
                 continue
+            if job is _STOP:
+                self._stopping = True
+                return
+            if job[0] == 'event':
+                self._handled()
 
     def _work(self) -> None:
         # Decoding gives way to receiving: this thread, and the engine threads it starts, run at
