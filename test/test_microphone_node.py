@@ -10,7 +10,8 @@ from sensor_msgs.msg import Image
 from signals import dominant_hz, tone, write_wav
 
 from milo_robot.diagnostics import ERROR, OK
-from milo_robot.interfaces.audio import msg_to_frame
+from milo_robot.interfaces import diagnostics as d
+from milo_robot.interfaces.audio import NS_PER_SAMPLE, msg_to_frame
 from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import EXIT_CONFIG
 
@@ -29,13 +30,15 @@ def test_publishes_timestamped_16k_frames_from_a_44k_stereo_wav(tmp_path, probe,
     stamps = [m.header.stamp.sec * 10**9 + m.header.stamp.nanosec for m in received]
     steps = np.diff(stamps)
     assert np.all(steps % 32_000_000 == 0) and np.all(steps > 0)  # contiguous 32 ms frames
+    assert all(stamp % NS_PER_SAMPLE == 0 for stamp in stamps), 'each stamp is a sample index'
     assert dominant_hz(np.concatenate(samples[5:25]), 16000) == pytest.approx(440, abs=3)
 
     wait_until(lambda: statuses(diagnostics, 'microphone'), 'microphone diagnostics')
     status = latest_status(diagnostics, 'microphone')
     values = status.values
     assert status.level == OK and status.message == 'capturing'
-    assert values['device'].startswith('wav:') and int(values['frames']) > 0
+    assert values['device'].startswith('wav:') and int(values[d.FRAMES]) > 0
+    assert (values[d.FRAMES_LOST], values[d.OVERFLOWS]) == ('0', '0')
     assert node.popen.poll() is None
 
 

@@ -7,7 +7,8 @@ on machines without a sound card, ALSA file-backed devices (see docs/sim_mode.md
 the hardware, so this same code is exercised.
 """
 
-from typing import Iterator, Optional
+import time
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 
@@ -66,10 +67,12 @@ class PyAudioMicrophone:
     their true times and listeners see the gap.
     """
 
-    def __init__(self, device: str, native_rate: int, channels: int, frame_size: int):
+    def __init__(self, device: str, native_rate: int, channels: int, frame_size: int,
+                 clock: Callable[[], float] = time.monotonic):
         """Remember the settings; the device is opened when `frames()` starts."""
         self.device, self.native_rate, self.channels = device, native_rate, channels
         self.frame_size = frame_size
+        self._clock = clock  # the wall clock an overflow is measured against
         self.overflows = 0
         self.skipped_samples = 0  # 16 kHz samples lost to overflows (the frames' index jumps)
         self.joined_at_s = 0.0  # a sound card starts where the class is: now
@@ -88,7 +91,7 @@ class PyAudioMicrophone:
                              input=True, input_device_index=find_device(pa, self.device, 'input'),
                              frames_per_buffer=1024)
             assembler = FrameAssembler(self.native_rate, self.channels, self.frame_size)
-            clock, yielded = CaptureClock(self.native_rate), 0
+            clock, yielded = CaptureClock(self.native_rate, self._clock), 0
             while True:
                 try:
                     raw = stream.read(READ_FRAMES, exception_on_overflow=True)
