@@ -37,7 +37,8 @@ class NodeSpec:
     # In sim mode the run ends when this node exits cleanly (the demo input is used up).
     ends_sim_run: bool = False
     # CPU priority (nice): hearing first (capture, VAD, and the asr's intake at 0; the asr's
-    # decoding at its `decode_nice`, 3), then the model and the app (5), then the camera (10).
+    # decoding at its `decode_nice`, 1), then the model (2), the app (5) and the camera (10).
+    # The model gives way to hearing only a little: an answer's first words are awaited too.
     nice: int = 0
 
     @property
@@ -60,7 +61,7 @@ NODES = (
     NodeSpec('vad', 'vad_node'),
     NodeSpec('asr', 'asr_node'),
     NodeSpec('tts', 'tts_node'),
-    NodeSpec('brain', 'brain_node', nice=5),
+    NodeSpec('brain', 'brain_node', nice=2),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
     NodeSpec('camera', 'camera_node', nice=10),

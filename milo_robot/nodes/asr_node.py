@@ -59,9 +59,9 @@ PARAMETERS = (
     ParamSpec('max_backlog_s', 60.0, 'Audio kept for recognition (s): a segment whose audio is '
               'older than this when its turn comes is transcribed from what is left, and the loss '
               'reported (dropped_frames)', min=5.0, max=600.0),
-    ParamSpec('decode_nice', 3, 'CPU priority (nice) of the recognition worker and its engine '
+    ParamSpec('decode_nice', 1, 'CPU priority (nice) of the recognition worker and its engine '
               'threads: frames are received at the process\'s own priority, ahead of decoding; '
-              'decoding itself stays ahead of the brain\'s model (nice 5)', min=0, max=19),
+              'decoding itself stays ahead of the brain\'s model (nice 2)', min=0, max=19),
 )
 
 _STOP = object()
