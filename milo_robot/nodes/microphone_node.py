@@ -4,6 +4,8 @@
 
 import threading
 
+from rclpy.duration import Duration
+
 from milo_robot.audio.format import SAMPLE_RATE, SUPPORTED_NATIVE_RATES, frame_samples
 from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioMicrophone
 from milo_robot.audio.wav_microphone import WavMicrophone
@@ -17,6 +19,7 @@ from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 
 MATCH_SETTLE_S = 0.5
+ACKED_WAIT_S = 30.0  # at the end of a sim input, the longest wait for listeners to take every frame
 
 PARAMETERS = (
     ParamSpec('backend', 'pyaudio', 'Capture from a sound card (pyaudio) or a WAV file (wav, sim mode)',
@@ -153,6 +156,11 @@ class MicrophoneNode(MiloNode):
         self._state = 'input ended'
         self.get_logger().info(f'end of input after {self._seconds:.1f} s of audio')
         if self.params.exit_at_end:
+            # A listener that stalled has frames still to take from this publisher's history:
+            # they would go with the process. Wait until every listener has them all.
+            if not self._publisher.wait_for_all_acked(Duration(seconds=ACKED_WAIT_S)):
+                self.get_logger().warning(f'a listener still misses frames after {ACKED_WAIT_S:g} s; '
+                                          'exiting anyway')
             self.publish_diagnostics()
             self.finished.set_result(0)
 
