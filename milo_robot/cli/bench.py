@@ -15,13 +15,15 @@ from milo_robot.bench import (
     lectures,
     soak,
     speaking,
+    speaking_fr,
     thinking,
 )
 from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
-              thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS +
+              speaking_fr.BENCHMARKS + thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS +
+              conversation.BENCHMARKS +
               camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
 
 
@@ -32,8 +34,8 @@ def add_parser(commands) -> None:
         description='Run the benchmarks (or those whose name contains --only), print each '
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
-                   '(foundation, hearing, speaking, thinking, lectures, body, conversation, camera, '
-                   'app, soak) contains TEXT; soak takes about 100 minutes')
+                   '(foundation, hearing, speaking, speaking_fr, thinking, lectures, body, '
+                   'conversation, camera, app, soak) contains TEXT; soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.set_defaults(run=run)
 
