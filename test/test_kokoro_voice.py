@@ -88,7 +88,7 @@ def test_a_board_too_slow_for_kokoro_speaks_french_with_espeak_ng():
     assert note.startswith('Kokoro too slow on this board (real-time factor ') and \
         note.endswith('> 0.001); using espeak-ng')
     assert voices.by_clause('fr'), 'the sender cannot know in advance: clauses are harmless'
-    assert VoiceBook(kokoro=None).for_language('fr')[0].name == 'espeak-ng:fr'
+    assert VoiceBook().for_language('fr')[0].name == 'espeak-ng:fr'  # no Kokoro unless asked
 
 
 def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices, whisper):

@@ -34,7 +34,7 @@ class Recorder(PlayerEvents):
 
 @pytest.fixture(scope='module')
 def voices():
-    return VoiceBook(kokoro=None)  # Piper and espeak-ng only: Kokoro has test_kokoro_voice.py
+    return VoiceBook()  # Piper and espeak-ng only: Kokoro has test_kokoro_voice.py
 
 
 @pytest.fixture(scope='module')

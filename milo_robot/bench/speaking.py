@@ -46,7 +46,7 @@ class _TimedSink(PacedWavSink):
 
 
 def _player(tmp: str, voices=None):
-    voices = voices or VoiceBook(kokoro=None)
+    voices = voices or VoiceBook()
     voices.default.steady = True  # the same audio for the same text: gaps can be measured exactly
     events = _Timeline()
     sink = _TimedSink(os.path.join(tmp, 'speech.wav'), voices.default.rate)
@@ -79,7 +79,7 @@ def first_audio(voices, text: str, language: str, runs: int = 10) -> list:
 
 def first_audio_and_rtf() -> dict:
     """Seconds from text in to the first sample out (10 words), and synthesis real-time factor."""
-    voices = VoiceBook(kokoro=None)
+    voices = VoiceBook()
     firsts = first_audio(voices, TEN_WORDS, 'en')
     rtfs = []
     for sentence in ANSWER * 2:

@@ -23,8 +23,7 @@ from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
               speaking_fr.BENCHMARKS + thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS +
-              conversation.BENCHMARKS +
-              camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
+              conversation.BENCHMARKS + camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
 
 
 def add_parser(commands) -> None:

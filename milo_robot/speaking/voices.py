@@ -106,10 +106,11 @@ class VoiceBook:
     """The voices Milo can speak with, by language."""
 
     def __init__(self, default_voice: str = '', search_dir: str = '',
-                 kokoro: Optional[KokoroChoice] = KokoroChoice()):
+                 kokoro: Optional[KokoroChoice] = None):
         """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/.
 
-        `kokoro`: the languages Kokoro speaks, loaded and timed when first needed; None: never.
+        `kokoro`: the languages Kokoro speaks, loaded and timed when first needed; None (the
+        default, as for the demo's recorded speech): Piper and espeak-ng only.
         """
         packaged = get_model('piper-joe').check()
         path = default_voice or packaged
