@@ -170,7 +170,8 @@ class VoiceBook:
                 choice = self.kokoro
                 try:
                     engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
-                    rtf = engine.load().real_time_factor() if choice.max_rtf else 0.0
+                    engine.load()
+                    rtf = engine.real_time_factor() if choice.max_rtf else 0.0
                 except ModelError as exc:
                     self._neural[language] = None, f'Kokoro unusable ({exc})'
                 else:
