@@ -2,6 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """Kokoro-82M, a neural voice that speaks French from espeak-ng's phonemes.
 
+Only French is measured (docs/speaking.md); the calibration sentence is French.
+
 Kokoro reads IPA phonemes, not text. espeak-ng writes them, in process, through the binding that
 piper-tts ships (no subprocess a sentence); the characters outside Kokoro's vocabulary are dropped.
 The packaged style vectors are Japanese speakers' (the `kokoro` catalogue entry); which one speaks
@@ -22,11 +24,10 @@ RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
 DEFAULT_STYLE = 'jm_kumo'
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
-ESPEAK_VOICES = {'fr': 'fr', 'en': 'en-us'}
-CALIBRATION = {'fr': 'Bonjour à tous, nous allons parler des circuits électriques.',
-               'en': 'Good morning everyone, today we talk about electrical circuits.'}
+CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
 
 _LANGUAGE_FLAGS = re.compile(r'\([a-z-]+\)')  # espeak-ng's "(en)…(fr)" around foreign words
+_espeak_ready = []  # the binding is initialised once a process (Piper's voices do it as well)
 
 
 def espeak_phonemes(text: str, language: str) -> str:
@@ -35,14 +36,16 @@ def espeak_phonemes(text: str, language: str) -> str:
     from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
     with ESPEAK_LOCK:
-        espeakbridge.initialize(str(ESPEAK_DATA_DIR))
-        espeakbridge.set_voice(ESPEAK_VOICES.get(language, language))
+        if not _espeak_ready:
+            espeakbridge.initialize(str(ESPEAK_DATA_DIR))
+            _espeak_ready.append(True)
+        espeakbridge.set_voice(language)
         clauses = espeakbridge.get_phonemes(text)
     return ' '.join(_LANGUAGE_FLAGS.sub('', ph) + end for ph, end, _ in clauses).strip()
 
 
 class KokoroEngine:
-    """A Kokoro voice: one style, one language; loads and checks its files on `load()`."""
+    """A Kokoro voice: one style, one language (an espeak-ng voice name: 'fr'); loaded by `load()`."""
 
     rate = RATE
 
@@ -101,11 +104,10 @@ class KokoroEngine:
 
         The best try is the board's speed: other work on the CPU only ever adds to it.
         """
-        text = CALIBRATION.get(self.language, CALIBRATION['en'])
         best = float('inf')
         for _ in range(tries):
             started = time.perf_counter()
-            audio = self.synthesize(text)
+            audio = self.synthesize(CALIBRATION)
             best = min(best, (time.perf_counter() - started) / max(len(audio) / RATE, 1e-3))
         return best
 
