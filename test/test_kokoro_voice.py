@@ -97,7 +97,7 @@ def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices,
     player = SpeechPlayer(voices, sink, events=events)
     text = 'Bonjour à tous, la tension vaut 12 V, et le courant vaut 3 A.'
     assert player.say(text, 'fr', 'f1') == 3  # three clauses, each synthesised on its own
-    wait_until(lambda: events.said, 'the French request to be spoken', timeout=120)
+    wait_until(lambda: events.said, 'the French request to be spoken', timeout=300)
     player.close()
     spoken = normalize(text, 'fr')
     assert events.said == [('f1', spoken, False)] and events.states == [True, False]
@@ -114,7 +114,7 @@ def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
     player = SpeechPlayer(voices, sink, events=events)
     text = "Le condensateur stocke l'énergie, puis il la rend au circuit. " * 3
     player.say(text, 'fr', 'long')
-    wait_until(lambda: len(events.levels) >= 50, 'a second of French speech', timeout=120)
+    wait_until(lambda: len(events.levels) >= 50, 'a second of French speech', timeout=300)
     blocks = len(events.levels)
     player.stop()
     wait_until(lambda: events.states[-1:] == [False], 'silence')

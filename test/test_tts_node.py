@@ -112,11 +112,11 @@ def test_a_missing_voice_falls_back_to_the_packaged_one(tmp_path, probe, process
 def test_french_is_spoken_by_kokoro_and_the_choice_is_reported(tmp_path, probe, processes):
     node, say, t = start_tts(tmp_path, probe, processes, french_voice='kokoro', kokoro_max_rtf=0.0)
     wait_until(lambda: facts(t['diagnostics']).get('voice_fr') == 'kokoro:jm_kumo',
-               'Kokoro chosen for French', timeout=120)
+               'Kokoro chosen for French', timeout=300)
     assert facts(t['diagnostics'])['voice_fr_why'] == 'not timed (kokoro_max_rtf 0)'
     say.publish(String(data=json.dumps({'text': 'Bonjour à tous, la tension vaut 12 V.',
                                         'language': 'fr', 'request_id': 'fr1'})))
-    spoken = json.loads(t['spoken'].wait_for(1, 'the French report', timeout=120)[0].data)
+    spoken = json.loads(t['spoken'].wait_for(1, 'the French report', timeout=300)[0].data)
     assert spoken['text'] == 'Bonjour à tous, la tension vaut douze volts.'
     assert not spoken['interrupted'] and node.popen.poll() is None
 
@@ -125,7 +125,7 @@ def test_a_board_too_slow_for_kokoro_says_so_and_speaks_espeak_ng(tmp_path, prob
     node, say, t = start_tts(tmp_path, probe, processes, french_voice='kokoro',
                              kokoro_max_rtf=0.001)  # no CPU synthesises 1000 times real time
     wait_until(lambda: facts(t['diagnostics']).get('voice_fr') == 'espeak-ng:fr',
-               'the espeak-ng fallback', timeout=120)
+               'the espeak-ng fallback', timeout=300)
     assert facts(t['diagnostics'])['voice_fr_why'].startswith('Kokoro too slow on this board')
     node.wait_for_line('French: Kokoro too slow on this board')
     say.publish(String(data=json.dumps({'text': 'Bonjour.', 'language': 'fr'})))
