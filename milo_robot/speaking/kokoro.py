@@ -120,4 +120,7 @@ def _open_session(path: str, threads: int):
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
+    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
+    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
     return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
