@@ -21,7 +21,7 @@ from milo_robot.bench.speaking import first_audio
 from milo_robot.bench.wer import word_errors
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
-from milo_robot.speaking.kokoro import DEFAULT_STYLE, STYLES, KokoroEngine, espeak_phonemes
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine, espeak_phonemes
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
 
@@ -72,20 +72,23 @@ def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
 
 
 def french_voices() -> dict:
-    """espeak-ng and Kokoro (each style) on French lecture sentences: word error heard, and RTF."""
+    """espeak-ng and Kokoro (each style, and the model's pace) on French lecture sentences: WER, RTF."""
     whisper = make_recognizer('whisper', language='fr')
     espeak_wer, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper)
     by_style = {style: roundtrip(KokoroEngine('fr', style).load(), whisper) for style in STYLES}
     wer, rtfs = by_style[DEFAULT_STYLE]
+    model_pace, _ = roundtrip(KokoroEngine('fr', DEFAULT_STYLE, 1.0).load(), whisper)
     styles = ', '.join(f'{s} {w:.3f}' for s, (w, _) in by_style.items())
+    styles += f'; {DEFAULT_STYLE} at speed 1.0: {model_pace:.3f}'
     note = (f'{len(LECTURE_FR)} French lecture sentences with numbers, units and acronyms, '
             'heard by Whisper base (language fr, beam 5); both sides normalised; corpus WER')
     return {
         'tts_roundtrip_wer_fr_espeak': result([espeak_wer], '', COMMAND, note + ', espeak-ng'),
         'tts_roundtrip_wer_fr_kokoro': result([wer], '', COMMAND, f'{note}, Kokoro '
-                                              f'{DEFAULT_STYLE} (all styles: {styles})'),
-        'tts_rtf_fr_kokoro': result(rtfs, '', COMMAND, f'Kokoro {DEFAULT_STYLE}, int8, 2 threads, '
-                                    'whole sentences, espeak-ng phonemes in process'),
+                                              f'{DEFAULT_STYLE} at speed {DEFAULT_SPEED} (all '
+                                              f'styles: {styles})'),
+        'tts_rtf_fr_kokoro': result(rtfs, '', COMMAND, f'Kokoro {DEFAULT_STYLE}, speed '
+                                    f'{DEFAULT_SPEED}, int8, 2 threads, whole sentences'),
         'tts_rtf_fr_espeak': result(espeak_rtfs, '', COMMAND, 'espeak-ng command line'),
     }
 

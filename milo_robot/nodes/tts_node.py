@@ -20,7 +20,7 @@ from milo_robot.interfaces.payloads import SayRequest, SpeechSpoken, SpeechStart
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
-from milo_robot.speaking.kokoro import STYLES
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
@@ -34,8 +34,8 @@ PARAMETERS = (
               choices=('kokoro', 'espeak-ng')),
     ParamSpec('kokoro_style', 'jm_kumo', "Kokoro's speaker style (chosen by measurement: "
               'docs/speaking.md)', choices=STYLES),
-    ParamSpec('kokoro_speed', 1.0, "Kokoro's speaking rate (1.0 = the model's own)",
-              min=0.7, max=1.3),
+    ParamSpec('kokoro_speed', DEFAULT_SPEED, "Kokoro's speaking rate (1.0 = the model's own; "
+              'slower is heard better: docs/speaking.md)', min=0.7, max=1.3),
     ParamSpec('kokoro_threads', 2, 'Threads Kokoro synthesises with', min=1, max=8),
     ParamSpec('kokoro_max_rtf', 0.6, 'Kokoro is used only if, timed at start-up on a calibration '
               'sentence, it synthesises in at most this fraction of real time; else espeak-ng. '

@@ -23,6 +23,7 @@ from milo_robot.models import ModelError, get_model
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
 DEFAULT_STYLE = 'jm_kumo'
+DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
 
@@ -49,7 +50,7 @@ class KokoroEngine:
 
     rate = RATE
 
-    def __init__(self, language: str = 'fr', style: str = DEFAULT_STYLE, speed: float = 1.0,
+    def __init__(self, language: str = 'fr', style: str = DEFAULT_STYLE, speed: float = DEFAULT_SPEED,
                  threads: int = 2, model: str = 'kokoro'):
         """Name the voice; nothing is read until `load()` (or the first sentence)."""
         if style not in STYLES:

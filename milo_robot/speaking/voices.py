@@ -22,7 +22,7 @@ import numpy as np
 
 from milo_robot.audio.piper_voice import synthesize
 from milo_robot.models import ModelError, get_model, models_dir
-from milo_robot.speaking.kokoro import DEFAULT_STYLE, KokoroEngine
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, KokoroEngine
 
 
 class PiperEngine:
@@ -97,7 +97,7 @@ class KokoroChoice:
 
     languages: tuple = ('fr',)
     style: str = DEFAULT_STYLE
-    speed: float = 1.0
+    speed: float = DEFAULT_SPEED
     threads: int = 2
     max_rtf: float = 0.6
 
