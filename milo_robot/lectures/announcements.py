@@ -40,7 +40,7 @@ TASKS = (
                                               r'controles?(?: continus?| ecrits?)?')),
     ('homework', ('Homework due', 'Travail à rendre'), _words(
         r'homeworks?', r'assignments?', r'problem sets?', r'exercise sheets?', r'exercises?', r'coursework',
-        r'devoirs?(?: maisons?)?', r'dm', r'feuilles? de td', r'exercices?', r'comptes? rendus?',
+        r'devoirs?(?: maisons?)?', r'dm', r'travail a faire', r'feuilles? de td', r'exercices?', r'comptes? rendus?',
         r'lab reports?', r'reports?', r'rapports?')),
     ('lab', ('Lab', 'TP'), _words(r'labs?', r'tps?', r'travaux pratiques', r'lab sheet', r'practicals?')),
     ('tutorial', ('Tutorial', 'TD'), _words(r'tutorials?', r'tds?', r'travaux diriges', r'revision session',

@@ -11,6 +11,7 @@ module's claims) and by how central it is to its chunk (multilingual-e5 embeddin
 best few of each kind are kept from each chunk: memory stays bounded however long the lecture.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, List, Optional, Sequence
@@ -18,6 +19,7 @@ from typing import Iterable, Iterator, List, Optional, Sequence
 import numpy as np
 
 from milo_robot.lectures.announcements import fold, signals
+from milo_robot.lectures.lifecycle import announced_title
 from milo_robot.thinking.faithfulness import claims
 
 KINDS = ('key_points', 'definitions', 'formulas', 'announcements')
@@ -68,7 +70,9 @@ _CLASSROOM = _cues(
 # The teacher sums up: what follows is the lecture in a few sentences.
 _RECAP = _cues(r'let me summari[sz]e', r'to summari[sz]e', r'to sum up', r'in summary', r'summary of',
                r"let's recap", r'to recap', r'je resume', r'en resume', r'pour resumer', r'resumons',
-               r'recapitulons', r'ce qu.il faut retenir')
+               r'recapitulons', r'ce qu.il faut retenir',
+               r'remember (?:these )?(?:two|three|four|five) things', r'(?:two|three|four|five) things to remember',
+               r'retenez (?:bien )?(?:ces |les )?(?:deux|trois|quatre|cinq) (?:choses|points|idees)')
 # A student's turn, as a transcriber notes it in a text transcript.
 _STUDENT = re.compile(r"^\s*(?:a |the )?(?:student|un etudiant|une etudiante|l'etudiant|"
                       r"l'etudiante|etudiant|etudiante)\b[^:]{0,20}:")
@@ -168,7 +172,7 @@ class Weights:
     terms: float = 0.2  # per technical term or name (at most 3)
     centrality: float = 1.0  # similarity to its chunk, 0..1
     announcement: float = 1.0  # per kind of announcement signal (what, verb, when, where)
-    recap: float = 2.0  # said when the teacher sums up the lecture
+    recap: float = 3.0  # said when the teacher sums up the lecture
 
 
     def assess(self, sentence: Sentence) -> None:
@@ -192,6 +196,7 @@ _CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|i
 FOLLOW_S = 40.0  # an announcement's details come within this many seconds of it
 MAX_FOLLOWERS = 3  # details of one announcement, at most: "First, the homework." + what, when, how
 RECAP_S, RECAP_SENTENCES = 150.0, 12  # how long a summing-up goes on, at most
+RECAP_SAYS = 10  # words from which the sentence that starts a summing-up is part of it
 END_S, END_SHARE = 150.0, 0.12  # the lecture's last minutes: 2.5, or 12 % of a long lecture...
 END_MAX_SHARE = 0.25  # ...but at most its last quarter: a 2-minute lecture is not all "last minutes"
 
@@ -230,8 +235,9 @@ class Scorer:
             self.weights.assess(sentence)
             # A summing-up is terse: "La NAND est universelle." is a point, not talk.
             shortest = 3 if sentence.features['recap'] else MIN_WORDS
+            # The sentence that announces the lecture's subject is its title, not a point of it.
             talk = len(sentence.text.split()) < shortest or sentence.text.rstrip().endswith('?') or \
-                bool(_CLASSROOM.search(folded))
+                bool(_CLASSROOM.search(folded)) or bool(announced_title(sentence.text))
             if announcing is not None and self._follows(sentence, folded, announcing, talk):
                 announcing.followers.append(sentence)
                 continue
@@ -252,6 +258,7 @@ class Scorer:
         heading = bool(announcing.task) and len(text.split()) < MIN_WORDS
         return {
             'announcing': announcing.strength, 'dated': announcing.when or announcing.room,
+            'task': announcing.task,
             'announces': announcing.announces or heading,
             'formula_cue': bool(_FORMULA.search(folded)),
             'formulas': min(sum(c.kind == 'formula' for c in found) + bool(_SAID_FORMULA.search(folded)), 2),
@@ -267,7 +274,9 @@ class Scorer:
         """Tell whether the sentence is part of the teacher summing up, and note a summing-up starting."""
         if _RECAP.search(folded):
             self._recap_until, self._recap_left = sentence.start_s + RECAP_S, RECAP_SENTENCES
-            return False  # "Let me summarise part one." says nothing itself
+            # "Let me summarise part one." says nothing itself; "Pour résumer, une variable
+            # aléatoire associe ..." does.
+            return len(sentence.text.split()) >= RECAP_SAYS
         ended = sentence.start_s > self._recap_until or self._recap_left <= 0
         if ended or sentence.features['announces'] or _CLASSROOM.search(folded):
             self._recap_left = 0
@@ -282,6 +291,10 @@ class Scorer:
             return False
         if _is_header(head) and not head.followers:
             return True
+        # "Et l'interrogation aura lieu ..." after the lab is a new announcement, not the lab's detail.
+        told = next((s.features['task'] for s in [head] + head.followers if s.features['task']), '')
+        if sentence.features['task'] and told and sentence.features['task'] != told:
+            return False
         return bool(_CONTINUES.match(folded))
 
     def _vectors(self, chunk: Sequence[Sentence]) -> Optional[np.ndarray]:
@@ -300,16 +313,16 @@ class Scorer:
         return (similarity - low) / max(high - low, 1e-9)
 
 
-# A summary's length follows the lecture's: at most SHORT_SHARE of its words up to SHORT_WORDS
-# (two or three minutes of speech), then a share that falls as the lecture grows: about a fifth
-# for 20 minutes, an eighth for an hour (chosen on data/summaries, see docs/lectures.md).
-SHORT_WORDS, SHORT_SHARE, SHARE_DECAY = 400, 0.4, 0.4
+# A summary's length follows the lecture's: about SHORT_SHARE of its words for a lecture of a
+# few minutes, a share that falls as the lecture grows, and never more than LONGEST words (a
+# summary read in four minutes): about a fifth of a 20-minute lecture, a seventh of an hour.
+# Chosen on data/summaries, see docs/lectures.md.
+SHORT_SHARE, LONGEST = 0.4, 900
 
 
 def word_budget(words: int) -> int:
     """Return how many words a summary of a lecture of `words` words may have."""
-    share = SHORT_SHARE * min(1.0, SHORT_WORDS / max(words, 1)) ** SHARE_DECAY
-    return int(share * words)
+    return int(LONGEST * (1 - math.exp(-SHORT_SHARE * words / LONGEST)))
 
 
 @dataclass(frozen=True)
@@ -323,8 +336,10 @@ class Quotas:
 
     @classmethod
     def for_lecture(cls, words: int, minutes: float) -> 'Quotas':
-        """Up to 10 key points; 20 items plus one per 3 minutes, up to 50; `word_budget` words."""
-        return cls(key_points=10, total=int(min(50, 20 + round(minutes / 3))), words=word_budget(words))
+        """10 key points and one more per 10 minutes past 30, up to 20; 20 items plus one per 3
+        minutes, up to 50; `word_budget` words in all."""
+        return cls(key_points=int(min(20, 10 + max(0, minutes - 30) // 10)),
+                   total=int(min(50, 20 + round(minutes / 3))), words=word_budget(words))
 
 
 PER_CHUNK = 16  # candidates of each kind kept from one chunk (about 11 minutes)
@@ -421,8 +436,10 @@ class _Budget:
 
 
 def _same(a: Sentence, b: Sentence) -> bool:
-    if a is b or a.text == b.text:
+    if a is b or a.said() == b.said():
         return True
-    if a.vector is None or b.vector is None:
+    # Two headings ("Deuxièmement, le TP.", "Troisièmement, le partiel.") embed alike; what
+    # follows them differs.
+    if a.vector is None or b.vector is None or a.followers or b.followers:
         return False
     return float(a.vector @ b.vector) >= DUPLICATE
