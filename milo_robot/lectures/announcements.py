@@ -36,11 +36,13 @@ def _words(*phrases: str) -> re.Pattern:
 TASKS = (
     ('exam', ('Exam', 'Examen'), _words(r'exams?', r'examens?', r'examination', r'final exam', r'midterms?',
                                          r'partiels?', r'resit', r'rattrapage', r'the final(?= *[.,;]|$)')),
-    ('quiz', ('Quiz', 'Interrogation'), _words(r'quiz(?:zes)?', r'interros?', r'interrogations?(?: ecrites?)?',
+    ('quiz', ('Quiz', 'Interrogation'), _words(r'quiz(?:zes)?', r'interros?',
+                                              r'interrogations?(?: ecrites?)?',
                                               r'controles?(?: continus?| ecrits?)?')),
     ('homework', ('Homework due', 'Travail à rendre'), _words(
         r'homeworks?', r'assignments?', r'problem sets?', r'exercise sheets?', r'exercises?', r'coursework',
-        r'devoirs?(?: maisons?)?', r'dm', r'travail a faire', r'feuilles? de td', r'exercices?', r'comptes? rendus?',
+        r'devoirs?(?: maisons?)?', r'dm', r'travail a faire', r'feuilles? de td', r'exercices?',
+        r'comptes? rendus?',
         r'lab reports?', r'reports?', r'rapports?')),
     ('lab', ('Lab', 'TP'), _words(r'labs?', r'tps?', r'travaux pratiques', r'lab sheet', r'practicals?')),
     ('tutorial', ('Tutorial', 'TD'), _words(r'tutorials?', r'tds?', r'travaux diriges', r'revision session',
@@ -50,14 +52,14 @@ TASKS = (
     ('grade', ('Grading', 'Notation'), _words(r'(?:your |the )?grade', r'note finale', r'la note')),
 )
 # Things of an exam that the teacher allows or forbids.
-_MATERIAL = _words(r'calculat(?:or|rice)s?', r'formula sheet', r'formulaire', r'documents?', r'sheet of notes',
-                   r'notes', r'table')
+_MATERIAL = _words(r'calculat(?:or|rice)s?', r'formula sheet', r'formulaire', r'documents?',
+                   r'sheet of notes', r'notes', r'table')
 # A class that does not take place, or moves: "no lecture next Thursday", "pas cours", "is cancelled".
 _CLASS = _words(r'lectures?', r'class(?:es)?', r'cours', r'seances?', r'sessions?')
 _CLASS_CHANGE = _words(
     r'no (?:lecture|class)', r'pas (?:de )?cours', r'pas de seance', r'cancell?ed', r'annule(?:e|s|es)?',
     r'moved?', r'postponed', r'reporte(?:e|s|es)?', r'deplace(?:e|s|es)?', r'instead of', r'au lieu de',
-    r'starts? at', r'commencer?a? a', r'commence a', r'maintenue?s?', r'still takes? place', r'still take place')
+    r'starts? at', r'commencer?a? a', r'commence a', r'maintenue?s?', r'still takes? place')
 # Something to hand in: with a day or a date, it is an announcement by itself ("It's due Tuesday").
 _DUE = _words(r'due(?! to\b)', r'hand (?:it |them )?in', r'submit', r'a rendre', r'rendez', r'deposer')
 # What makes it news: an organisational verb, a day or date, a room.
@@ -84,7 +86,9 @@ _WHEN = _words(
     r'\d{1,2} ?h(?:eures?)?(?: ?\d\d)?', r'\d{1,2}[:.]\d\d', r'midnight', r'minuit', r'noon', r'midi')
 _ROOM = re.compile(r"\b(?:room|salle|amphi(?:theatre)?|hall|building|batiment) [a-z]?\d|"
                    r"\bin (?:the )?(?:room|amphitheatre|sports hall)\b|\ben (?:salle|amphi)\b")
-_STUDENT = re.compile(r"^\s*(?:a |the )?(?:student|un etudiant|une etudiante|etudiant|etudiante)\b[^:]{0,20}:")
+# A student's turn, as a transcriber notes it in a text transcript.
+STUDENT_TURN = re.compile(r"^\s*(?:a |the )?(?:student|un etudiant|une etudiante|l'etudiant|"
+                          r"l'etudiante|etudiant|etudiante)\b[^:]{0,20}:")
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ def signals(text: str, folded: Optional[str] = None) -> Signals:
     A question, a student's turn and the lecture's opening ("Today we study ...") show nothing.
     """
     folded = fold(text) if folded is None else folded
-    if folded.rstrip().endswith('?') or _STUDENT.match(folded) or announced_title(text):
+    if folded.rstrip().endswith('?') or STUDENT_TURN.match(folded) or announced_title(text):
         return Signals('', False, False, False, False, False, False)
     task = ''
     for name, _, pattern in TASKS:
@@ -127,8 +131,8 @@ def signals(text: str, folded: Optional[str] = None) -> Signals:
             task = (name, found.start())
     return Signals(task[0] if task else '', bool(_ORGANISE.search(folded)), bool(_WHEN.search(folded)),
                    bool(_ROOM.search(folded)),
-                   bool(_CLASS.search(folded) and _CLASS_CHANGE.search(folded)), bool(_MATERIAL.search(folded)),
-                   bool(_DUE.search(folded)))
+                   bool(_CLASS.search(folded) and _CLASS_CHANGE.search(folded)),
+                   bool(_MATERIAL.search(folded)), bool(_DUE.search(folded)))
 
 
 def is_announcement(text: str) -> bool:

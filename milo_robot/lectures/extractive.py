@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, List, Optional, Sequence
 
 import numpy as np
 
-from milo_robot.lectures.announcements import fold, signals
+from milo_robot.lectures.announcements import STUDENT_TURN, fold, signals
 from milo_robot.lectures.lifecycle import announced_title
 from milo_robot.thinking.faithfulness import claims
 
@@ -71,11 +71,9 @@ _CLASSROOM = _cues(
 _RECAP = _cues(r'let me summari[sz]e', r'to summari[sz]e', r'to sum up', r'in summary', r'summary of',
                r"let's recap", r'to recap', r'je resume', r'en resume', r'pour resumer', r'resumons',
                r'recapitulons', r'ce qu.il faut retenir',
-               r'remember (?:these )?(?:two|three|four|five) things', r'(?:two|three|four|five) things to remember',
+               r'remember (?:these )?(?:two|three|four|five) things',
+               r'(?:two|three|four|five) things to remember',
                r'retenez (?:bien )?(?:ces |les )?(?:deux|trois|quatre|cinq) (?:choses|points|idees)')
-# A student's turn, as a transcriber notes it in a text transcript.
-_STUDENT = re.compile(r"^\s*(?:a |the )?(?:student|un etudiant|une etudiante|l'etudiant|"
-                      r"l'etudiante|etudiant|etudiante)\b[^:]{0,20}:")
 # Spoken openers that carry nothing in writing: "Okay, so, the formula is..." reads "The formula is...".
 _OPENER = re.compile(r"^(?:okay|ok|right|so|now|well|alright|and|but|yes|good|perfect|exactly|bon|alors|"
                      r"donc|et|eh bien|voila|bien|tres bien|allez|oui|mais|ensuite|puis|parfait|"
@@ -130,7 +128,7 @@ def clean(sentence: str) -> str:
 def split_sentences(segments: Iterable) -> Iterator[Sentence]:
     """Yield the teacher's sentences of lecture segments (a segment may hold several sentences)."""
     for segment in segments:
-        if getattr(segment, 'speaker_role', 'teacher') == 'student' or _STUDENT.match(fold(segment.text)):
+        if getattr(segment, 'speaker_role', 'teacher') == 'student' or STUDENT_TURN.match(fold(segment.text)):
             continue
         for text in _SENTENCE_END.split(segment.text.strip()):
             if text:
@@ -336,8 +334,11 @@ class Quotas:
 
     @classmethod
     def for_lecture(cls, words: int, minutes: float) -> 'Quotas':
-        """10 key points and one more per 10 minutes past 30, up to 20; 20 items plus one per 3
-        minutes, up to 50; `word_budget` words in all."""
+        """Return the quotas of a lecture of `words` words over `minutes`.
+
+        10 key points and one more per 10 minutes past 30, up to 20; 20 items plus one per 3
+        minutes, up to 50; `word_budget` words in all.
+        """
         return cls(key_points=int(min(20, 10 + max(0, minutes - 30) // 10)),
                    total=int(min(50, 20 + round(minutes / 3))), words=word_budget(words))
 
