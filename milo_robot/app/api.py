@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from milo_robot.app.access import require
 from milo_robot.app.notes_files import NotesError, delete_notes, list_notes
-from milo_robot.app.pages import upload_notes
+from milo_robot.app.pages import export_response, upload_notes
 from milo_robot.app.streaming import from_thread, sse
 from milo_robot.app.struggles import find_struggles
 from milo_robot.app.views import build_pack, default_lecture, lecture_json, lecture_or_404
@@ -152,6 +152,12 @@ def summary(request: Request, lecture_id: int, principal=STUDENT):
 def quiz(request: Request, lecture_id: int, principal=STUDENT):
     """Return a short quiz on the lecture's key points."""
     return [dataclasses.asdict(q) for q in build_quiz(build_pack(request, lecture_id))]
+
+
+@router.get('/lectures/{lecture_id}/export/{fmt}')
+def export(request: Request, lecture_id: int, fmt: str, principal=TEACHER):
+    """Download a lecture in a school's format: gift, moodle-xml, notes-zip or ical."""
+    return export_response(request, lecture_id, fmt)
 
 
 @router.post('/lectures/start', status_code=202)

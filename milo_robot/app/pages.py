@@ -28,7 +28,8 @@ from milo_robot.app.views import (
     lecture_or_404,
     render,
 )
-from milo_robot.lectures import notes_pack
+from milo_robot.lectures import exports, notes_pack
+from milo_robot.lectures.exports.ical import announced_events
 from milo_robot.lectures.quiz import build_quiz
 
 router = APIRouter()
@@ -137,10 +138,18 @@ def lectures(request: Request, course: str = '', principal=STUDENT):
 
 @router.get('/lectures/{lecture_id}')
 def lecture(request: Request, lecture_id: int, principal=STUDENT):
-    """Show a lecture's notes pack, with a transcript search and links to revise and ask."""
+    """Show a lecture's notes pack, with a transcript search and links to revise and ask.
+
+    A teacher also gets the exports, with the announcements that the calendar leaves out.
+    """
     pack = build_pack(request, lecture_id)
     context = notes_pack.body_context(pack, language_of(request), searchable=True)
-    return render(request, 'lecture.html', **context)
+    formats, left_out = (), []
+    if principal.may('teacher'):
+        formats = exports.FORMATS
+        segments = request.app.state.reader().segments(lecture_id=lecture_id)
+        left_out = announced_events(pack.lecture, segments)[1]
+    return render(request, 'lecture.html', export_formats=formats, left_out=left_out, **context)
 
 
 @router.get('/lectures/{lecture_id}/quiz')
@@ -165,6 +174,29 @@ def notes_markdown(request: Request, lecture_id: int, principal=STUDENT):
     return Response(notes_pack.render_markdown(build_pack(request, lecture_id)),
                     media_type='text/markdown; charset=utf-8',
                     headers={'content-disposition': f'attachment; filename="lecture-{lecture_id}.md"'})
+
+
+def export_response(request: Request, lecture_id: int, fmt: str) -> Response:
+    """Return a lecture's export as a download (404: no lecture, 400: unknown format, 409: no quiz).
+
+    The header x-milo-left-out counts the announcements the calendar leaves out.
+    """
+    services = request.app.state.services
+    record = request.app.state.reader()
+    lecture_or_404(record, lecture_id)
+    try:
+        written = exports.export_lecture(record, lecture_id, fmt, str(services.notes_dir))
+    except exports.ExportError as exc:
+        raise HTTPException(400 if fmt not in exports.FORMATS else 409, str(exc)) from None
+    return Response(written.data, media_type=written.media_type, headers={
+        'content-disposition': f'attachment; filename="{written.filename}"',
+        'x-milo-left-out': str(sum(note.startswith('left out') for note in written.notes))})
+
+
+@router.get('/teacher/lectures/{lecture_id}/export')
+def export_file(request: Request, lecture_id: int, format: str = '', principal=TEACHER):
+    """Download a lecture in a school's format (?format=gift|moodle-xml|notes-zip|ical)."""
+    return export_response(request, lecture_id, format)
 
 
 @router.get('/ask')

@@ -11,6 +11,7 @@ from milo_robot.cli import (
     ask,
     bench,
     demo,
+    export,
     lectures,
     models,
     notes,
@@ -31,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         'for the options of a command.')
     parser.add_argument('--version', action='version', version=f'milo_robot {__version__}')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    for module in (up, demo, status, transcribe, ask, summarize, say, teleop, questions, lectures, notes, app,
-                   models, bench):
+    for module in (up, demo, status, transcribe, ask, summarize, say, teleop, questions, lectures, notes,
+                   export, app, models, bench):
         module.add_parser(commands)
     return parser
 

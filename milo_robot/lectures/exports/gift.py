@@ -31,6 +31,7 @@ def to_gift(items: List[QuizItem], heading: str, category: str) -> str:
     lines = [f'// {line}' for line in heading.splitlines()] + ['', f'$CATEGORY: {category}', '']
     for item in items:
         answers = ' '.join(f'={escape(answer)}#{escape(item.feedback)}' for answer in item.answers)
-        before, after = escape(item.before), escape(item.after)
-        lines += [f'::{escape(item.name)}::{before} {{{answers}}} {after}'.rstrip(), '']
+        # "smaller {=...}, you keep": the text after the blank keeps its own spacing.
+        after = (' ' if item.after[:1].isspace() else '') + escape(item.after)
+        lines += [f'::{escape(item.name)}::{escape(item.before)} {{{answers}}}{after}', '']
     return '\n'.join(lines)

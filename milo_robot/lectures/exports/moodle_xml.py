@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ET
 from typing import List
 
 from milo_robot.lectures.exports.quiz_items import QuizItem
-from milo_robot.lectures.quiz import BLANK
 
 PENALTY = '0.3333333'  # a third of the mark lost per wrong try, Moodle's default
 
@@ -26,8 +25,7 @@ def _text(parent: ET.Element, tag: str, text: str, **attributes) -> ET.Element:
 def _question(quiz: ET.Element, item: QuizItem) -> None:
     question = ET.SubElement(quiz, 'question', type='shortanswer')
     _text(question, 'name', item.name)
-    prompt = f'{item.before} {BLANK} {item.after}'.strip()
-    _text(question, 'questiontext', f'<p>{html.escape(prompt)}</p>', format='html')
+    _text(question, 'questiontext', f'<p>{html.escape(item.prompt.strip())}</p>', format='html')
     _text(question, 'generalfeedback', f'<p>{html.escape(item.feedback)}</p>', format='html')
     for tag, value in (('defaultgrade', '1'), ('penalty', PENALTY), ('hidden', '0'), ('usecase', '0')):
         ET.SubElement(question, tag).text = value

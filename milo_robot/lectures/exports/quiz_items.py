@@ -21,10 +21,15 @@ class QuizItem:
     """One question of an exported quiz."""
 
     name: str  # "03 · 01:20": its number and the lecture time of its key
-    before: str  # the key point up to the blank
+    before: str  # the key point up to the blank, spaces kept
     after: str  # and after it
     answers: Tuple[str, ...]  # accepted answers: as said, and the number alone for "10 volts"
     feedback: str  # the teacher's sentence, with its time
+
+    @property
+    def prompt(self) -> str:
+        """The key point with its blank."""
+        return f'{self.before}{BLANK}{self.after}'
 
 
 def accepted(answer: str) -> Tuple[str, ...]:
@@ -46,6 +51,6 @@ def quiz_items(pack: NotesPack, length: int = EXPORT_LENGTH) -> List[QuizItem]:
     for n, question in enumerate(build_quiz(pack, length), 1):
         before, _, after = question.prompt.partition(BLANK)
         clock = format_clock(question.time_s)
-        items.append(QuizItem(f'{n:02d} · {clock}', before.strip(), after.strip(), accepted(question.answer),
+        items.append(QuizItem(f'{n:02d} · {clock}', before, after, accepted(question.answer),
                               said.format(key=question.key, clock=clock)))
     return items
