@@ -134,7 +134,8 @@ def test_gift_escapes_its_special_characters(tmp_path):
         lecture_id = record.start_lecture('Loi d’Ohm', 'fr', STARTED, 'Électricité : bases')
         record.append(lecture_id, 0.0, 8.0, said, 'fr', 0.9, 'teacher', 'test')
         record.end_lecture(lecture_id, STARTED + 60)
-        record.save_summary(lecture_id, 'fr', '', Summary('fr', key_points=[Item(said, [0.0], said, 0.0)]).to_dict())
+        summary = Summary('fr', key_points=[Item(said, [0.0], said, 0.0)])
+        record.save_summary(lecture_id, 'fr', '', summary.to_dict())
         text = export_lecture(record, lecture_id, 'gift').data.decode('utf-8')
     assert escape('a~b=c#d{e}f:g\\h') == 'a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h'
     question_line = next(line for line in text.splitlines() if line.startswith('::'))
@@ -144,7 +145,8 @@ def test_gift_escapes_its_special_characters(tmp_path):
     assert _unescape(question.answer.options[0].text) == '10 volts'
     # The parser's feedback token ends at any '=' or '~', escaped or not (its own limitation), so
     # the feedback is checked as written: the teacher's sentence, every special character escaped.
-    assert '#Le professeur a dit \\: « La loi \\: U \\= R I, avec \\{R\\} en ohms \\~ \\#a' in question_line
+    assert '#Le professeur a dit \\: « La loi \\: U \\= R I, avec \\{R\\} en ohms \\~ \\#a' \
+        in question_line
     assert ' =10#Le professeur' in question_line, 'the number alone is accepted too'
     assert _unescape(question.text_continue) == 'pour 2 ampères.'
 
@@ -212,7 +214,7 @@ def test_the_announced_dates_parse_as_icalendar_in_french(lectures):
     events = _events(written.data)
     assert [(summary, _local(start)) for summary, start, *_ in events] == [
         ('TP · Réseaux', datetime.date(2025, 1, 9)),  # "jeudi prochain"
-        ('Examen · Réseaux', datetime.datetime(2025, 1, 14, 10, 0))]  # "le mardi 14 janvier, de 10 heures à midi"
+        ('Examen · Réseaux', datetime.datetime(2025, 1, 14, 10, 0))]  # "mardi 14 janvier, de 10 heures"
     assert _local(events[1][2]) == datetime.datetime(2025, 1, 14, 12, 0)
     assert 'chapitres 1 à 4' in events[1][3] and events[0][4] == 'salle B12'
     assert written.notes == [] and written.media_type.startswith('text/calendar')

@@ -406,14 +406,15 @@ class _Budget:
     """The words a summary has left, spent by greedy picks."""
 
     def __init__(self, words: int, crowd_s: float):
-        self.left, self.crowd_s = words, crowd_s
+        self.left, self.crowd_s, self.spent = words, crowd_s, False
 
     def greedy(self, candidates: List[Sentence], limit: int, taken: List[Sentence], caps: dict,
                crowd: bool = True) -> List[Sentence]:
         """Pick up to `limit` candidates by score, lowered by crowding, while words are left.
 
         Repeats of `taken` are skipped, and so is a candidate longer than the words left (a
-        shorter one may still fit).
+        shorter one may still fit), except the summary's first item: a lecture of one long
+        sentence is summarised by it.
         """
         chosen, left, counts = [], list(candidates), {}
 
@@ -427,11 +428,12 @@ class _Budget:
             best = max(left, key=value)
             left.remove(best)
             words = len(best.said().split())
-            if counts.get(best.kind, 0) >= caps.get(best.kind, limit) or words > self.left or \
+            too_long = words > self.left and self.spent
+            if counts.get(best.kind, 0) >= caps.get(best.kind, limit) or too_long or \
                     any(_same(best, other) for other in chosen + taken):
                 continue
             chosen.append(best)
-            self.left -= words
+            self.left, self.spent = self.left - words, True
             counts[best.kind] = counts.get(best.kind, 0) + 1
         return chosen
 
