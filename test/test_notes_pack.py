@@ -152,7 +152,8 @@ def test_the_pack_shows_the_course_term_where_the_transcript_heard_a_sound_alike
 def test_a_word_is_left_as_heard_when_the_lecture_says_the_term_too(tmp_path):
     lines = ['The unit of capacitance is the farad.', 'My neighbour keeps a ferret as a pet.',
              'Le condensateur se charge.']
-    pack, _ = _heard(tmp_path, lines, 'Capacitance is measured in farads (F). A **resistor** limits the current.')
+    notes = 'Capacitance is measured in farads (F). A **resistor** limits the current.'
+    pack, _ = _heard(tmp_path, lines, notes)
     assert pack.corrections == []
     assert 'keeps a ferret' in ' '.join(line.text for line in pack.transcript)
 
