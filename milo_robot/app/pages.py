@@ -195,7 +195,13 @@ def export_response(request: Request, lecture_id: int, fmt: str) -> Response:
 
 @router.get('/teacher/lectures/{lecture_id}/export')
 def export_file(request: Request, lecture_id: int, format: str = '', principal=TEACHER):
-    """Download a lecture in a school's format (?format=gift|moodle-xml|notes-zip|ical)."""
+    """Download a lecture in a school's format (?format=gift|moodle-xml|notes-zip|ical).
+
+    Without a format, go to the lecture page's Export control.
+    """
+    if not format:
+        lecture_or_404(request.app.state.reader(), lecture_id)
+        return _see_other(f'/lectures/{lecture_id}#export')
     return export_response(request, lecture_id, format)
 
 
