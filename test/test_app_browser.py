@@ -25,6 +25,7 @@ from selenium.common.exceptions import StaleElementReferenceException  # noqa: E
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHOTS = os.path.join(ROOT, 'build', 'app')
@@ -147,6 +148,15 @@ def test_student_and_teacher_in_milo_app(browser, processes, tmp_path):
     browser.find_element(By.CSS_SELECTOR, '.langs a[hreflang=en]').click()
     find(browser, 'html[lang=en]')
     shot(browser, 'teacher-struggles')
+
+    # The teacher exports the lecture for the school's platform: the Export control's download.
+    browser.get(base + f"/lectures/{school.ids['circuits']}")
+    Select(find(browser, '#export-format')).select_by_value('ical')
+    calendar = browser.execute_async_script(
+        'const done = arguments[arguments.length - 1]; const form = document.querySelector("#export form");'
+        'fetch(form.action + "?" + new URLSearchParams(new FormData(form))).then(r => r.text()).then(done);')
+    assert calendar.startswith('BEGIN:VCALENDAR') and 'SUMMARY:Homework due · Electronics' in calendar
+    shot(browser, 'teacher-lecture-export')
     browser.get(base + '/teacher/lectures')
     find(browser, '#start-course').send_keys('Physics')
     browser.find_element(By.ID, 'start-title').send_keys('Optics')
