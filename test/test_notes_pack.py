@@ -3,8 +3,10 @@
 """The notes pack: a self-contained page whose links resolve, a Markdown twin, and `milo notes`."""
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from lecture_fixture import NOTES, build_record
 
 from milo_robot.cli.main import main
@@ -18,7 +20,9 @@ from milo_robot.lectures.notes_pack import (
 )
 from milo_robot.lectures.page_check import parse
 from milo_robot.lectures.quiz import BLANK, build_quiz
+from milo_robot.lectures.vocabulary import CourseTerms
 from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.thinking.retrieval import text_lecture_segments
 
 
 @pytest.fixture
@@ -165,3 +169,18 @@ def test_a_french_transcript_gets_the_french_course_term(tmp_path):
                      'Électronique')
     assert [(c.heard, c.term) for c in pack.corrections] == [('condansateur', 'condensateur')]
     assert 'Le condensateur se charge en cinq tau.' in render_markdown(pack)
+
+
+def test_the_demo_notes_turn_the_misheard_ferret_into_farad_and_nothing_else():
+    # Whisper base hears the demo's "The unit of capacitance is the farad." as "... the ferret."
+    # (build/demo/session.wav, checked with milo transcribe); the demo's notes say "farads".
+    session = yaml.safe_load((Path(NOTES).parent / 'demo' / 'session.yaml').read_text(encoding='utf-8'))
+    said = [turn['teacher'] for turn in session['turns'] if 'teacher' in turn]
+    heard = [(text.replace('the farad.', 'the ferret.'), float(n)) for n, text in enumerate(said)]
+    terms = CourseTerms.from_notes(NOTES, 'Electronics', 'en')
+    assert [(c.heard, c.term) for c in terms.corrections(heard)] == [('ferret', 'farad')]
+    for stem in ('lecture_en_short', 'lecture_en_long', 'lecture_en_5min'):  # other subjects: nothing
+        lines = [(s.text, s.start_s) for s in text_lecture_segments(str(Path(NOTES).parent / 'summaries' /
+                                                                          f'{stem}.txt'))]
+        assert terms.corrections(lines) == [], stem
+

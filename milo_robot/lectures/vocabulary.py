@@ -8,7 +8,8 @@ terms are what its notes mark as such: the words of their headings, what they wr
 italics or code, units ("farad", "ohm") and the technical terms the faithfulness module knows.
 A transcript word is taken for a course term when all of these hold:
 - it sounds like the term: the same sound key (consonants grouped by how they sound, each run of
-  vowels one vowel: "ferret" and "farad" are both f-a-r-a-t);
+  vowels one vowel: "ferret" and "farad" are both f-a-r-a-t), and about as long (two letters
+  more or fewer); words of fewer than five letters are left alone;
 - it is not itself a word of the notes, nor one of its inflections ("farads" is "farad");
 - the lecture never says the term itself: a transcript that says "rating" once is not wrong
   when it says "reading" elsewhere;
@@ -22,10 +23,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from milo_robot.thinking.answer import detect_language
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.retrieval import STOPWORDS, notes_passages
 
-MIN_LETTERS = 4  # shorter words sound alike too easily
+MIN_LETTERS = 5  # shorter words sound alike too easily ("vaut", "watt")
+MAX_LENGTH_GAP = 2  # letters a heard word may have more or fewer than the term
 # Unit names spelt out, singular (English and French); symbols are the short words not in STOPWORDS.
 UNIT_NAMES = set('''
 volt ampere amp ohm watt joule farad henry hertz second minute hour metre meter gram kilogram newton
@@ -38,7 +41,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.U)
 # Letters grouped by sound, applied in order on a lower-case word without accents.
 _SOUNDS = ((r'ph', 'f'), (r'qu', 'k'), (r'ck', 'k'), (r'[cs]h', 'x'), (r'gn', 'n'), (r'th', 't'),
            (r'c(?=[eiy])', 's'), (r'c', 'k'), (r'q', 'k'), (r'x', 'ks'), (r'z', 's'), (r'd', 't'),
-           (r'b', 'p'), (r'v', 'f'), (r'w', 'f'), (r'g', 'k'), (r'h', ''), (r'[aeiouy]+', 'a'))
+           (r'b', 'p'), (r'g', 'k'), (r'h', ''), (r'[aeiouy]+', 'a'))
 
 
 def _plain(word: str) -> str:
@@ -99,13 +102,18 @@ class CourseTerms:
 
     @classmethod
     def from_notes(cls, notes_dir: str, course: str = '', language: str = 'en') -> 'CourseTerms':
-        """Read the notes every course shares (top of `notes_dir`) and the course's own folder."""
+        """Read the notes every course shares (top of `notes_dir`) and the course's own folder.
+
+        Only the passages in the lecture's language: an English course's "current" is not what a
+        French lecture's "courant" should read.
+        """
         if not notes_dir or not os.path.isdir(notes_dir):
             return cls()
         folders = {os.path.abspath(notes_dir)} | ({os.path.abspath(os.path.join(notes_dir, course))}
                                                    if course else set())
         return cls.from_texts((p.text for p in notes_passages(notes_dir)
-                               if os.path.dirname(os.path.abspath(p.path)) in folders), language)
+                               if os.path.dirname(os.path.abspath(p.path)) in folders and
+                               detect_language(p.text) == language), language)
 
     @staticmethod
     def _spelling(spellings: List[str], heard: str) -> str:
@@ -128,9 +136,11 @@ class CourseTerms:
         for text, at in lines:
             for word in _WORD.findall(text):
                 plain = _plain(word)
-                if len(plain) < MIN_LETTERS or plain in STOPWORDS or _stem(plain) in self.words:
+                if len(plain) < MIN_LETTERS or plain in STOPWORDS or _stem(plain) in self.words or \
+                        "'" in word or '’' in word:  # "what's" is no misheard term
                     continue
-                stems = by_key.get(sound_key(word), [])
+                stems = [stem for stem in by_key.get(sound_key(word), [])
+                         if abs(len(plain) - len(_plain(self.terms[stem][0]))) <= MAX_LENGTH_GAP]
                 if len(stems) == 1 and stems[0] not in said:
                     heard = found.setdefault(word.lower(), (self._spelling(self.terms[stems[0]], word), []))
                     heard[1].append(at)
