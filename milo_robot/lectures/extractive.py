@@ -315,7 +315,7 @@ class Scorer:
 # few minutes, a share that falls as the lecture grows, and never more than LONGEST words (a
 # summary read in four minutes): about a fifth of a 20-minute lecture, a seventh of an hour.
 # Chosen on data/summaries, see docs/lectures.md.
-SHORT_SHARE, LONGEST = 0.4, 900
+SHORT_SHARE, LONGEST = 0.45, 880
 
 
 def word_budget(words: int) -> int:
@@ -442,7 +442,9 @@ def _same(a: Sentence, b: Sentence) -> bool:
     if a is b or a.said() == b.said():
         return True
     # Two headings ("Deuxièmement, le TP.", "Troisièmement, le partiel.") embed alike; what
-    # follows them differs.
-    if a.vector is None or b.vector is None or a.followers or b.followers:
+    # follows them differs. So do two points of one summing-up ("Sur un cycle, delta U est nul.",
+    # "Pour un gaz parfait en isotherme, delta U est nul aussi."): the teacher lists distinct points.
+    if a.vector is None or b.vector is None or a.followers or b.followers or \
+            (a.features.get('recap') and b.features.get('recap')):
         return False
     return float(a.vector @ b.vector) >= DUPLICATE
