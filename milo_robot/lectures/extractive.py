@@ -313,7 +313,7 @@ class Scorer:
 
 # A summary's length follows the lecture's: about SHORT_SHARE of its words for a lecture of a
 # few minutes, a share that falls as the lecture grows, and never more than LONGEST words (a
-# summary read in four minutes): about a fifth of a 20-minute lecture, a seventh of an hour.
+# summary read in four minutes): about a quarter of a 20-minute lecture, a seventh of an hour.
 # Chosen on data/summaries, see docs/lectures.md.
 SHORT_SHARE, LONGEST = 0.45, 880
 
