@@ -121,6 +121,9 @@ def test_the_gift_quiz_parses_with_an_independent_parser(lectures, language):
         assert re.fullmatch(r'\d\d · \d\d:\d\d', question.name)
         answers = [_unescape(o.text) for o in question.answer.options]
         assert answers and all(a in points for a in answers[:1])
+        if '_____' in question.text:  # a blank that opens the sentence: a short-answer question
+            assert question.text.startswith('_____') and not question.text_continue
+            continue
         whole = f'{question.text} {answers[0]} {_unescape(question.text_continue)}'
         whole = re.sub(r'\s+([,.;])', r'\1', ' '.join(whole.split()))  # the parser strips the text after
         assert whole.rstrip(' .') in ' '.join(points.split()), whole

@@ -189,7 +189,7 @@ class Weights:
 
 
 # Sentences that go on with the announcement before them: "It's due next Tuesday."
-_CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|il|elle|ils|c'est|ce|ca|"
+CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|il|elle|ils|c'est|ce|ca|"
                         r"vous|et|on va|nous)\b")
 FOLLOW_S = 40.0  # an announcement's details come within this many seconds of it
 MAX_FOLLOWERS = 3  # details of one announcement, at most: "First, the homework." + what, when, how
@@ -213,7 +213,7 @@ class Scorer:
         self.language, self.embedder, self.weights = language, embedder, weights
         self._recap_until, self._recap_left = -1.0, 0  # a summing-up may go on into the next chunk
 
-    def score(self, chunk: Sequence[Sentence], last: bool = False) -> List[Sentence]:
+    def score(self, chunk: Sequence[Sentence]) -> List[Sentence]:
         """Read a chunk and return its sentences worth keeping, with kind, score and context.
 
         Classroom talk, questions and very short sentences are not kept, except a short one that
@@ -293,7 +293,7 @@ class Scorer:
         told = next((s.features['task'] for s in [head] + head.followers if s.features['task']), '')
         if sentence.features['task'] and told and sentence.features['task'] != told:
             return False
-        return bool(_CONTINUES.match(folded))
+        return bool(CONTINUES.match(folded))
 
     def _vectors(self, chunk: Sequence[Sentence]) -> Optional[np.ndarray]:
         if self.embedder is None or not chunk:

@@ -127,7 +127,7 @@ class Summarizer:
         total = _chunk_count(segments)
         language, pool, read, first, last, words = self.language, Pool(), 0, None, 0.0, 0
         title, scorer = '', None
-        for chunk, is_last in chunks(split_sentences(_checked(segments))):
+        for chunk, _ in chunks(split_sentences(_checked(segments))):
             if scorer is None:
                 language = language or _language_of(chunk)
                 scorer = Scorer(language, self.embedder)
@@ -135,7 +135,7 @@ class Summarizer:
                 title = _announced(chunk, first)
             last = chunk[-1].start_s
             words += sum(len(s.text.split()) for s in chunk)
-            kept = scorer.score(chunk, is_last)
+            kept = scorer.score(chunk)
             self.held_max = max(self.held_max, len(chunk) + len(pool))
             pool.add(kept)
             read += 1

@@ -3,7 +3,8 @@
 """A lecture's revision quiz in GIFT, the text format Moodle imports questions from.
 
 Each question is a missing-word question: the key point with its blank as `{=answer}`, the
-answers Moodle accepts, and as feedback the teacher's own sentence with its time. GIFT's special
+answers Moodle accepts, and as feedback the teacher's own sentence with its time (a blank that
+opens the sentence makes a short-answer question: the sentence with `_____`, then the answers). GIFT's special
 characters (~ = # { } :) and the backslash are escaped wherever the lecture's words go.
 """
 
@@ -31,7 +32,10 @@ def to_gift(items: List[QuizItem], heading: str, category: str) -> str:
     lines = [f'// {line}' for line in heading.splitlines()] + ['', f'$CATEGORY: {category}', '']
     for item in items:
         answers = ' '.join(f'={escape(answer)}#{escape(item.feedback)}' for answer in item.answers)
-        # "smaller {=...}, you keep": the text after the blank keeps its own spacing.
-        after = (' ' if item.after[:1].isspace() else '') + escape(item.after)
-        lines += [f'::{escape(item.name)}::{escape(item.before)} {{{answers}}}{after}', '']
+        if item.before.strip():
+            # "smaller {=...}, you keep": the text after the blank keeps its own spacing.
+            after = (' ' if item.after[:1].isspace() else '') + escape(item.after)
+            lines += [f'::{escape(item.name)}::{escape(item.before)} {{{answers}}}{after}', '']
+        else:  # a blank that opens the sentence: a short-answer question, its answers after it
+            lines += [f'::{escape(item.name)}::{escape(item.prompt)} {{{answers}}}', '']
     return '\n'.join(lines)

@@ -21,7 +21,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from milo_robot.lectures.announcements import fold, signals, task_label
 from milo_robot.lectures.exports.dates import Unresolved, When, find_dates
-from milo_robot.lectures.extractive import FOLLOW_S, split_sentences
+from milo_robot.lectures.extractive import CONTINUES, FOLLOW_S, split_sentences
 from milo_robot.record.lecture_record import Lecture, format_clock
 
 PRODID = '-//Milo robot//Lecture announcements//EN'
@@ -31,7 +31,6 @@ _MOVES = re.compile(r'\b(?:moved?|postponed|pushed back|brought forward|instead 
 _PLACE = re.compile(r"\b(?:room|salle|amphi(?:theatre)?|hall|building|batiment)\s+[A-Z]?-?\d+[A-Z]?\b|"
                     r"\b(?:in|en) (?:the )?(?:salle informatique|sports hall|energy hall)(?: [A-Z]?\d+)?",
                     re.I)
-_CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|il|elle|ils|c'est|ce|ca|vous|et)\b")
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def announced_events(lecture: Lecture, segments: Iterable) -> Tuple[List[Event],
         folded = fold(sentence.text)
         shown = signals(sentence.text, folded)
         goes_on = context is not None and sentence.start_s - context[1] <= FOLLOW_S and \
-            bool(_CONTINUES.match(folded)) and not shown.task
+            bool(CONTINUES.match(folded)) and not shown.task
         if not (shown.announces or goes_on):
             continue
         kind = shown.task or (context[0] if goes_on else '')
