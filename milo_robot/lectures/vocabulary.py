@@ -65,6 +65,22 @@ def sound_key(word: str) -> str:
     return re.sub(r'(.)\1+', r'\1', key)
 
 
+READ_CACHE = 16  # notes folders' terms kept, by the files' names, times and sizes and the language
+_READ: Dict[tuple, 'CourseTerms'] = {}
+
+
+def _signature(folders) -> tuple:
+    """Return the files directly in `folders`, with their modification times and sizes."""
+    found = []
+    for folder in sorted(folders):
+        if os.path.isdir(folder):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.is_file():
+                    stat = entry.stat()
+                    found.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Correction:
     """A word of the transcript shown as the course's term."""
@@ -111,9 +127,15 @@ class CourseTerms:
             return cls()
         folders = {os.path.abspath(notes_dir)} | ({os.path.abspath(os.path.join(notes_dir, course))}
                                                    if course else set())
-        return cls.from_texts((p.text for p in notes_passages(notes_dir)
-                               if os.path.dirname(os.path.abspath(p.path)) in folders and
-                               detect_language(p.text) == language), language)
+        # Read once per version of the files: the app builds a pack for every page it shows.
+        key = (_signature(folders), language)
+        if key not in _READ:
+            while len(_READ) >= READ_CACHE:
+                _READ.pop(next(iter(_READ)))
+            _READ[key] = cls.from_texts((p.text for p in notes_passages(notes_dir)
+                                         if os.path.dirname(os.path.abspath(p.path)) in folders and
+                                         detect_language(p.text) == language), language)
+        return _READ[key]
 
     @staticmethod
     def _spelling(spellings: List[str], heard: str) -> str:
