@@ -42,8 +42,7 @@ TASKS = (
     ('homework', ('Homework due', 'Travail à rendre'), _words(
         r'homeworks?', r'assignments?', r'problem sets?', r'exercise sheets?', r'exercises?', r'coursework',
         r'devoirs?(?: maisons?)?', r'dm', r'travail a faire', r'feuilles? de td', r'exercices?',
-        r'comptes? rendus?',
-        r'lab reports?', r'reports?', r'rapports?')),
+        r'comptes? rendus?', r'lab reports?', r'reports?', r'rapports?')),
     ('lab', ('Lab', 'TP'), _words(r'labs?', r'tps?', r'travaux pratiques', r'lab sheet', r'practicals?')),
     ('tutorial', ('Tutorial', 'TD'), _words(r'tutorials?', r'tds?', r'travaux diriges', r'revision session',
                                              r'seance de revision', r'office hours', r'permanences?')),
@@ -59,12 +58,12 @@ _CLASS = _words(r'lectures?', r'class(?:es)?', r'cours', r'seances?', r'sessions
 _CLASS_CHANGE = _words(
     r'no (?:lecture|class)', r'pas (?:de )?cours', r'pas de seance', r'cancell?ed', r'annule(?:e|s|es)?',
     r'moved?', r'postponed', r'reporte(?:e|s|es)?', r'deplace(?:e|s|es)?', r'instead of', r'au lieu de',
-    r'starts? at', r'commencer?a? a', r'commence a', r'maintenue?s?', r'still takes? place')
+    r'starts? at', r'commencera a', r'commence a', r'maintenue?s?', r'still takes? place')
 # Something to hand in: with a day or a date, it is an announcement by itself ("It's due Tuesday").
 _DUE = _words(r'due(?! to\b)', r'hand (?:it |them )?in', r'submit', r'a rendre', r'rendez', r'deposer')
 # What makes it news: an organisational verb, a day or date, a room.
 _ORGANISE = _words(
-    r'due(?! to\b)', r'hand (?:it |them |in )?in', r'hand in', r'submit', r'upload', r'send', r'e-?mail',
+    r'due(?! to\b)', r'hand (?:it |them )?in', r'submit', r'upload', r'send', r'e-?mail',
     r'deadline', r'takes? place', r'will take place', r'will be (?:on|in|held)', r'is on', r'are on',
     r'held', r'cancell?ed', r'moved?', r'postponed', r'pushed back', r'brought forward', r'allowed',
     r'forbidden', r'provided', r'compulsory', r'mandatory', r'bring', r'print', r'read', r'register',
