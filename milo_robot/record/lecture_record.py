@@ -12,7 +12,8 @@ from typing import List, Optional, Tuple
 from milo_robot.interfaces import payloads
 from milo_robot.interfaces.payloads import QuestionEntry
 
-# Re-exported: callers import the record's error and constants from here.
+# Re-exported: callers import the record's errors and constants from here.
+from milo_robot.record.erase import ERASE_WAIT_S, ErasingRecord, ErasureIncomplete  # noqa: F401
 from milo_robot.record.schema import SCHEMA_VERSION  # noqa: F401
 from milo_robot.record.store import (  # noqa: F401
     BUSY_TIMEOUT_S,
@@ -20,7 +21,6 @@ from milo_robot.record.store import (  # noqa: F401
     FOLDER_MODE,
     FULL_SUFFIX,
     RecordError,
-    RecordFile,
 )
 
 ROLES = payloads.ROLES
@@ -80,7 +80,7 @@ def default_title(started_at: float) -> str:
     return time.strftime('Lecture %Y-%m-%d %H:%M', time.localtime(started_at))
 
 
-class LectureRecord(RecordFile):
+class LectureRecord(ErasingRecord):
     """Lectures and their transcribed segments in one SQLite file: one writer, any number of readers."""
 
     def start_lecture(self, title: str = '', language: str = '', now: Optional[float] = None,
@@ -157,42 +157,6 @@ class LectureRecord(RecordFile):
                 raise ValueError(f'no lecture {lecture_id} in {self.path}')
             conn.execute(f'UPDATE lectures SET {assignments} WHERE id = ?{condition}',
                          (*values, lecture_id))
-
-    def forget(self, lecture_id: int) -> dict:
-        """Erase a lecture with its segments, questions and summary; return what was deleted.
-
-        The file is then vacuumed, so the words are gone from the disk, not only from the tables.
-        """
-        with self._writing('forget a lecture') as conn:
-            if conn.execute('SELECT 1 FROM lectures WHERE id = ?', (lecture_id,)).fetchone() is None:
-                raise ValueError(f'no lecture {lecture_id} in {self.path}')
-            counts = {table: conn.execute(f'DELETE FROM {table} WHERE lecture_id = ?',
-                                          (lecture_id,)).rowcount
-                      for table in ('segments', 'questions', 'summaries')}
-            conn.execute('DELETE FROM lectures WHERE id = ?', (lecture_id,))
-        self._scrub()
-        return counts
-
-    def forget_older_than(self, days: float, now: Optional[float] = None) -> list:
-        """Erase every ended lecture that started more than `days` ago; return their ids."""
-        cutoff = (time.time() if now is None else now) - days * 86400
-        with self._reading('read lectures') as conn:
-            old = [row[0] for row in conn.execute(
-                'SELECT id FROM lectures WHERE started_at < ? AND ended_at IS NOT NULL', (cutoff,))]
-        for lecture_id in old:
-            self.forget(lecture_id)
-        return old
-
-    def _scrub(self) -> None:
-        """Rewrite the file without the freed pages (and fold the WAL into it)."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-                conn.execute('VACUUM')
-                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-            except sqlite3.DatabaseError as exc:  # erased already; the space is reclaimed next time
-                raise RecordError(f'erased, but cannot compact {self.path}: {exc}') from exc
 
     def courses(self) -> List[str]:
         """Return the courses that have lectures, in alphabetical order ('' for unfiled ones)."""
@@ -296,13 +260,18 @@ class LectureRecord(RecordFile):
 
     def questions(self, lecture_id: Optional[int] = None) -> List[QuestionEntry]:
         """Return the logged questions in the order they were asked, optionally of one lecture."""
-        sql = f'SELECT {_QUESTION_COLUMNS}, id FROM questions'
-        params = []
-        if lecture_id is not None:
-            sql += ' WHERE lecture_id = ?'
-            params.append(lecture_id)
+        if lecture_id is None:
+            return self._questions('', ())
+        return self._questions(' WHERE lecture_id = ?', (lecture_id,))
+
+    def questions_without_lecture(self) -> List[QuestionEntry]:
+        """Return the questions asked while no lecture was open, in the order they were asked."""
+        return self._questions(' WHERE lecture_id IS NULL', ())
+
+    def _questions(self, where: str, params: tuple) -> List[QuestionEntry]:
         with self._reading('read the question log') as conn:
-            rows = conn.execute(sql + ' ORDER BY asked_at, id', params).fetchall()
+            rows = conn.execute(f'SELECT {_QUESTION_COLUMNS}, id FROM questions{where} '
+                                'ORDER BY asked_at, id', params).fetchall()
         # Entries logged before request ids existed are named after their row.
         return [QuestionEntry(row[0] or f'row-{row[-1]}', *row[1:10], tuple(json.loads(row[10])),
                               *row[11:13]) for row in rows]

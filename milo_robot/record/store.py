@@ -13,11 +13,11 @@ import threading
 from pathlib import Path
 from typing import Iterator, Optional
 
+# Private by default: the record holds a class's words. Only Milo's user reads it.
+from milo_robot.private_files import FILE_MODE, FOLDER_MODE, open_private, private_folder  # noqa: F401
 from milo_robot.record.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
-# Private by default: the record holds a class's words. Only Milo's user reads it.
-FILE_MODE, FOLDER_MODE = 0o600, 0o700
 # Sim-only fault hook, like devices.UNPLUGGED_SUFFIX: while `<record>.full` exists, every write fails
 # as on a full disk (the soak benchmark checks that nothing heard meanwhile is lost).
 FULL_SUFFIX = '.full'
@@ -32,12 +32,8 @@ def _create_private(path: Path) -> None:
 
     SQLite gives its -wal and -shm files the database file's permissions.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=FOLDER_MODE)
-        os.chmod(path.parent, FOLDER_MODE)  # mkdir's mode is filtered by the umask
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-        os.chmod(path, FILE_MODE)
+    private_folder(path.parent)
+    open_private(path, 'ab').close()
 
 
 class RecordFile:
@@ -81,6 +77,13 @@ class RecordFile:
             # on power loss, and a robot's battery can die mid-lecture. Segments come a few per minute,
             # so one fsync per commit costs nothing that matters.
             conn.execute('PRAGMA synchronous = FULL')
+            # Erasure: every writer zeroes what it deletes (cells, and whole pages it frees), and
+            # the copy VACUUM builds stays in memory, not in an unlinked file under /tmp. (Debian's
+            # SQLite has secure_delete on by default; other builds may not.)
+            if conn.execute('PRAGMA secure_delete = ON').fetchone()[0] != 1:
+                raise sqlite3.OperationalError('cannot turn secure_delete on: erased words would stay '
+                                               'in the file')
+            conn.execute('PRAGMA temp_store = MEMORY')
         version = conn.execute('PRAGMA user_version').fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f'its schema version {version} is newer than this code reads '

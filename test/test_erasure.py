@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Erasure that holds: the words are gone from the record file and its WAL, read back as bytes.
+
+A real second process holds a read transaction, as any reader (a node, `sqlite3`) can: either it
+closes while the erasure waits (the erasure then completes) or it never does (the erasure says
+so, names it, and a later try completes it).
+"""
+
+import pytest
+from erasure_fixture import KEPT, LOOSE, SECRETS, T0, Reader, build, found_on_disk
+
+from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / 'records' / 'milo.db'
+
+
+@pytest.fixture
+def ids(path):
+    ids = build(path)
+    assert found_on_disk(path), 'the check reads the words it looks for'
+    return ids
+
+
+@pytest.fixture
+def reader(path, ids):
+    process = Reader(path)
+    yield process
+    process.kill()
+
+
+def test_every_writer_zeroes_what_it_deletes(path, ids):
+    with LectureRecord(path) as record:
+        conn = record._connection()
+        assert conn.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+        assert conn.execute('PRAGMA secure_delete').fetchone()[0] == 1
+        assert conn.execute('PRAGMA temp_store').fetchone()[0] == 2, "VACUUM's copy stays in memory"
+
+
+def test_an_erasure_waits_for_a_reader_then_no_word_is_left(path, ids, reader, tmp_path):
+    pack = tmp_path / 'notes' / f"lecture-{ids['gone']}.html"
+    pack.parent.mkdir()
+    pack.write_bytes(b'<p>' + SECRETS[0] + b'</p>')
+    waited = []
+
+    def on_wait(holders):  # the erasure found the file in use: the reader finishes now
+        waited.append(holders)
+        reader.close()
+
+    with LectureRecord(path) as record:
+        record.add_notes_pack(ids['gone'], [pack])
+        counts = record.forget(ids['gone'], wait_s=120, on_wait=on_wait)
+        # Checked while the writer still has the file open: closing it would checkpoint anyway.
+        assert found_on_disk(path) == {}
+        assert record.pending_erasures() == []
+        assert [lec.id for lec in record.lectures()] == [ids['kept']]
+    assert counts == {'segments': 40, 'questions': 1, 'summaries': 1, 'notes_packs': 1}
+    assert [(h.pid, h.doing) for h in waited[0]] == [(reader.pid, 'reading')]
+    assert not pack.exists()
+    assert found_on_disk(path, [KEPT]), 'what was kept is still there'
+
+
+def test_a_reader_that_never_closes_leaves_the_erasure_incomplete_until_a_retry(path, ids, reader):
+    with LectureRecord(path) as record:
+        with pytest.raises(ErasureIncomplete) as failure:
+            record.forget(ids['gone'], wait_s=0.5)
+        message = str(failure.value)
+        assert f"lecture {ids['gone']}" in message and 'NOT complete' in message
+        assert f'pid {reader.pid}' in message and 'reading' in message
+        assert failure.value.result['segments'] == 40
+        assert found_on_disk(path), 'the words are indeed still on disk'
+        assert [what for what, _ in record.pending_erasures()] == [f"lecture {ids['gone']}"]
+        assert record.lecture(ids['gone']) is None
+        reader.close()
+        # The same call again finishes it, and says what the erasure had deleted.
+        assert record.forget(ids['gone'], wait_s=5)['segments'] == 40
+        assert found_on_disk(path) == {} and record.pending_erasures() == []
+        with pytest.raises(ValueError, match='no lecture'):
+            record.forget(ids['gone'])
+
+
+def test_retention_finishes_an_incomplete_erasure_and_takes_loose_questions(path, ids, reader):
+    with LectureRecord(path) as record:
+        with pytest.raises(ErasureIncomplete) as failure:
+            record.forget_older_than(1, now=T0 + 2 * 86400, wait_s=0.3)
+        assert failure.value.result == [ids['kept'], ids['gone']]
+        assert [what for what, _ in record.pending_erasures()] == [
+            f"lecture {ids['kept']}", f"lecture {ids['gone']}", 'questions outside lectures']
+        reader.close()
+        assert record.forget_older_than(1, now=T0 + 2 * 86400, wait_s=5) == []  # nothing new
+        assert found_on_disk(path, SECRETS + (LOOSE, KEPT)) == {}
+        assert record.pending_erasures() == [] and record.questions() == []
+
+
+def test_questions_outside_lectures_are_shown_and_erased(path, ids):
+    with LectureRecord(path) as record:
+        assert [q.request_id for q in record.questions_without_lecture()] == ['q-loose']
+        assert record.forget_older_than(30, now=T0 + 10 * 86400) == [], 'younger than the retention'
+        assert record.forget_questions_without_lecture() == 1
+        assert record.questions_without_lecture() == []
+        assert [q.request_id for q in record.questions()] == ['q-gone'], 'those of lectures stay'
+        assert found_on_disk(path, [LOOSE]) == {}
+        assert record.forget_questions_without_lecture() == 0
