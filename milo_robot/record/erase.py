@@ -33,7 +33,12 @@ _RETRY_S = 0.1  # between two tries
 # The WAL index (-shm) lock bytes (SQLite's wal.c): 120 is the writer's, 123-127 the readers'.
 # A process holding one of them is writing, or inside a read transaction.
 _WRITE_LOCK, _READ_LOCKS = 120, range(123, 128)
-LOOSE_QUESTIONS = 'questions outside lectures'
+LOOSE_QUESTIONS = 'questions outside lectures'  # how pending_erasures() names that erasure
+
+
+def lecture_erasure(lecture_id: int) -> str:
+    """Return how pending_erasures() names the erasure of a lecture: 'lecture 3'."""
+    return f'lecture {lecture_id}'
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ class ErasingRecord(RecordFile):
         erasure was left incomplete, finish it (and return what it had deleted). ValueError: no
         such lecture. ErasureIncomplete: a reader kept the file past `wait_s` (see `scrub`).
         """
-        what = f'lecture {lecture_id}'
+        what = lecture_erasure(lecture_id)
         with self._writing('forget a lecture') as conn:
             if conn.execute('SELECT 1 FROM lectures WHERE id = ?', (lecture_id,)).fetchone():
                 counts = self._delete_lecture(conn, lecture_id)
@@ -302,7 +307,7 @@ class ErasingRecord(RecordFile):
         conn.execute('DELETE FROM lectures WHERE id = ?', (lecture_id,))
         # Last: a file that cannot be removed rolls the whole erasure back, and says so.
         counts['notes_packs'] = _remove_files(packs)
-        self._note_pending(conn, f'lecture {lecture_id}', counts)
+        self._note_pending(conn, lecture_erasure(lecture_id), counts)
         return counts
 
     def _delete_loose_questions(self, conn: sqlite3.Connection, before: Optional[float]) -> int:

@@ -13,7 +13,13 @@ from milo_robot.interfaces import payloads
 from milo_robot.interfaces.payloads import QuestionEntry
 
 # Re-exported: callers import the record's errors and constants from here.
-from milo_robot.record.erase import ERASE_WAIT_S, ErasingRecord, ErasureIncomplete  # noqa: F401
+from milo_robot.record.erase import (  # noqa: F401
+    ERASE_WAIT_S,
+    LOOSE_QUESTIONS,
+    ErasingRecord,
+    ErasureIncomplete,
+    lecture_erasure,
+)
 from milo_robot.record.schema import SCHEMA_VERSION  # noqa: F401
 from milo_robot.record.store import (  # noqa: F401
     BUSY_TIMEOUT_S,
