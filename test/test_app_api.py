@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 import pytest
-from app_fixture import School, free_port, login_csrf
+from app_fixture import School, free_port, login, login_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -100,14 +100,6 @@ def routes(app):
 
 def concrete(path: str, school) -> str:
     return path.replace('{lecture_id}', str(school.ids['rc'])).replace('{name:path}', 'none.md')
-
-
-def login(client, school, role: str):
-    page = client.get('/login')
-    response = client.post('/login', data={'csrf': login_csrf(page.text), 'token': school.tokens[role],
-                                           'next': ''}, follow_redirects=False)
-    assert response.status_code == 303
-    return response
 
 
 def test_every_route_but_login_and_assets_needs_a_valid_token(client, school):

@@ -7,6 +7,9 @@ closes while the erasure waits (the erasure then completes) or it never does (th
 so, names it, and a later try completes it).
 """
 
+import subprocess
+import sys
+
 import pytest
 from erasure_fixture import KEPT, LOOSE, SECRETS, T0, Reader, build, found_on_disk
 
@@ -104,3 +107,67 @@ def test_questions_outside_lectures_are_shown_and_erased(path, ids):
         assert [q.request_id for q in record.questions()] == ['q-gone'], 'those of lectures stay'
         assert found_on_disk(path, [LOOSE]) == {}
         assert record.forget_questions_without_lecture() == 0
+
+
+def milo(*args, stdin=''):
+    return subprocess.run([sys.executable, '-m', 'milo_robot.cli.main', *args], capture_output=True,
+                          text=True, timeout=120, input=stdin)
+
+
+def test_milo_forget_says_an_erasure_a_reader_blocks_is_incomplete_and_completes_it_later(
+        path, ids, reader):
+    db = str(path)
+    # An idle connection stays open, as a node's would: no process closing the file last
+    # checkpoints it on its way out, so what is on disk is what `milo forget` left there.
+    with LectureRecord(path, read_only=True):
+        blocked = milo('forget', str(ids['gone']), '--database', db, '--yes', '--wait', '0.5')
+        assert blocked.returncode == 3, blocked.stderr
+        assert 'NOT complete' in blocked.stderr and f'pid {reader.pid}' in blocked.stderr
+        assert found_on_disk(path), 'the words are indeed still on disk'
+        listed = milo('lectures', '--database', db)
+        assert f"lecture {ids['gone']}: erased" in listed.stdout and 'NOT yet from the disk' in listed.stdout
+        assert '1 question(s) asked outside any lecture' in listed.stdout
+        reader.close()
+        again = milo('forget', str(ids['gone']), '--database', db, '--yes')
+        assert again.returncode == 0, again.stderr
+        assert 'finishing the erasure' in again.stdout and '40 segments, 1 questions' in again.stdout
+        assert found_on_disk(path) == {}
+        assert 'NOT yet' not in milo('lectures', '--database', db).stdout
+
+
+def test_milo_forget_questions_waits_for_a_reader_that_finishes(path, ids):
+    db = str(path)
+    shown = milo('questions', '--database', db, '--lecture', 'none')
+    assert 'no lecture' in shown.stdout and LOOSE.decode() in shown.stdout
+    refused = milo('forget', '--questions', '--database', db, stdin='no\n')
+    assert refused.returncode == 1 and 'nothing erased' in refused.stdout
+    reader = Reader(path)
+    try:
+        with LectureRecord(path, read_only=True):
+            erase = subprocess.Popen([sys.executable, '-m', 'milo_robot.cli.main', 'forget', '--questions',
+                                      '--database', db, '--wait', '120'], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            erase.stdin.write('yes\n')
+            erase.stdin.flush()
+            waiting = ''
+            while 'waiting up to' not in waiting:  # it says whom it waits for, then waits
+                waiting = erase.stdout.readline()
+                assert waiting, erase.stderr.read()
+            assert f'pid {reader.pid}' in waiting and 'reading' in waiting
+            reader.close()
+            out, err = erase.communicate(timeout=120)
+            assert erase.returncode == 0, err
+            assert 'erased 1 question(s)' in out
+            assert found_on_disk(path, [LOOSE]) == {}
+    finally:
+        reader.kill()
+    with LectureRecord(path, read_only=True) as record:
+        assert record.questions_without_lecture() == [] and len(record.questions()) == 1
+
+
+def test_milo_forget_help_explains_both_paths_and_the_exit_status():
+    text = milo('forget', '--help').stdout
+    for words in ('--questions', 'outside', '--wait', 'write-ahead log', 'Exit status', '3 deleted',
+                  'again'):
+        assert words in text, words
+    assert milo('forget', '--database', 'x.db').returncode == 1, 'a lecture or --questions is needed'

@@ -161,7 +161,7 @@ class LectureControl:
             current = record.open_lecture()
             if current is not None and current.id == lecture_id:
                 raise ValueError('this lecture is being recorded: end it first')
-            return record.forget(lecture_id, self.erase_wait_s)
+            return record.forget(lecture_id, wait_s=self.erase_wait_s)
 
     def forget_questions_without_lecture(self) -> int:
         """Erase the questions asked outside any lecture; return how many (ErasureIncomplete)."""
@@ -171,7 +171,7 @@ class LectureControl:
     def finish_erasures(self) -> list:
         """Complete the erasures a reader kept from finishing on disk; return what they erased."""
         with LectureRecord(self.record_path) as record:
-            return record.finish_erasures(self.erase_wait_s)
+            return record.finish_erasures(wait_s=self.erase_wait_s)
 
 
 @dataclass

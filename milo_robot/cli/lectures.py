@@ -148,7 +148,7 @@ def run_forget(args) -> int:
                 print(f'{count} question(s) asked outside any lecture')
                 if count and not _confirm(args, 'Erase them?', 'yes', 'yes'):
                     return 1
-                count = record.forget_questions_without_lecture(args.wait, _waiting(args.wait))
+                count = record.forget_questions_without_lecture(wait_s=args.wait, on_wait=_waiting(args.wait))
                 print(f'erased {count} question(s) asked outside any lecture')
                 return 0
             lecture = _pick_lecture(record, args.lecture, path)
@@ -161,7 +161,7 @@ def run_forget(args) -> int:
                                 'the lecture id', str(lecture.id)):
                     return 1
                 lecture_id = lecture.id
-            counts = record.forget(lecture_id, args.wait, _waiting(args.wait))
+            counts = record.forget(lecture_id, wait_s=args.wait, on_wait=_waiting(args.wait))
     except ErasureIncomplete as exc:
         print(f'milo forget: {exc}', file=sys.stderr)
         return INCOMPLETE

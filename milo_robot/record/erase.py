@@ -76,7 +76,8 @@ def _command(pid: int) -> str:
             words = f.read().split(b'\0')
     except OSError:
         return ''
-    return ' '.join(w.decode('utf-8', 'replace') for w in words if w)[:160]
+    # One line, however the command was written (`python -c` with a script, say).
+    return ' '.join(b' '.join(words).decode('utf-8', 'replace').split())[:160]
 
 
 def _lock_holders(shm: str) -> List[Holder]:
@@ -200,7 +201,7 @@ def _remove_files(paths: List[str]) -> int:
 class ErasingRecord(RecordFile):
     """The record's erasures: one lecture, old lectures, the questions asked outside any lecture."""
 
-    def forget(self, lecture_id: int, wait_s: float = ERASE_WAIT_S, on_wait=None) -> dict:
+    def forget(self, lecture_id: int, *, wait_s: float = ERASE_WAIT_S, on_wait=None) -> dict:
         """Erase a lecture with its segments, questions, summary and notes pack files.
 
         Return what was deleted: rows per table, and `notes_packs` files. For a lecture whose
@@ -220,7 +221,7 @@ class ErasingRecord(RecordFile):
         self._finish(wait_s, on_wait, counts)
         return counts
 
-    def forget_older_than(self, days: float, now: Optional[float] = None,
+    def forget_older_than(self, days: float, now: Optional[float] = None, *,
                           wait_s: float = ERASE_WAIT_S) -> list:
         """Erase every ended lecture that started more than `days` ago; return their ids.
 
@@ -237,7 +238,7 @@ class ErasingRecord(RecordFile):
         self._finish(wait_s, None, old)
         return old
 
-    def forget_questions_without_lecture(self, before: Optional[float] = None,
+    def forget_questions_without_lecture(self, *, before: Optional[float] = None,
                                          wait_s: float = ERASE_WAIT_S, on_wait=None) -> int:
         """Erase the questions asked outside any lecture (before wall time `before`, if given).
 
@@ -253,7 +254,7 @@ class ErasingRecord(RecordFile):
         with self._reading('read the erasures') as conn:
             return conn.execute('SELECT what, requested_at FROM erasures ORDER BY id').fetchall()
 
-    def finish_erasures(self, wait_s: float = ERASE_WAIT_S, on_wait=None) -> list:
+    def finish_erasures(self, *, wait_s: float = ERASE_WAIT_S, on_wait=None) -> list:
         """Scrub the file for every erasure not yet complete; return what they erased.
 
         ErasureIncomplete when a reader keeps the file in use past `wait_s`.
@@ -287,7 +288,7 @@ class ErasingRecord(RecordFile):
 
     def _finish(self, wait_s: float, on_wait, result) -> None:
         try:
-            self.finish_erasures(wait_s, on_wait)
+            self.finish_erasures(wait_s=wait_s, on_wait=on_wait)
         except ErasureIncomplete as exc:
             exc.result = result
             raise
