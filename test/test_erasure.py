@@ -14,6 +14,7 @@ import pytest
 from erasure_fixture import KEPT, LOOSE, SECRETS, T0, Reader, build, found_on_disk
 
 from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord
+from milo_robot.thinking.retrieval import Index, lecture_passages
 
 
 @pytest.fixture
@@ -171,3 +172,30 @@ def test_milo_forget_help_explains_both_paths_and_the_exit_status():
                   'again'):
         assert words in text, words
     assert milo('forget', '--database', 'x.db').returncode == 1, 'a lecture or --questions is needed'
+
+
+def test_an_erased_lecture_s_ids_are_never_given_again(path, ids):
+    with LectureRecord(path) as record:
+        gone_segments = [s.id for s in record.segments(ids['gone'])]
+        record.forget(ids['gone'])
+        # The erased lecture was the latest: SQLite alone would give its id to the next one.
+        new = record.start_lecture('Next', 'en', T0 + 1000)
+        segment = record.append(new, 0.0, 1.0, 'A new class.', 'en', 0.9)
+        assert new > ids['gone'] and segment > max(gone_segments)
+        record.forget(ids['kept'])
+        assert record.start_lecture('After', 'en', T0 + 2000) == new + 1
+
+
+def test_the_brain_s_index_drops_an_erased_lecture_s_passages(path, ids):
+    with LectureRecord(path) as record:
+        index = Index()
+        for lecture in (ids['kept'], ids['gone']):
+            index.add(lecture_passages(record.segments(lecture)))
+        assert index.search('Josephine midterm', 1)[0][0].lecture_id == ids['gone']
+        record.forget(ids['gone'])
+        present = {lecture.id for lecture in record.lectures()}
+    assert index.drop(lambda p: p.lecture_id in present) > 0
+    assert {p.lecture_id for p in index.passages} == {ids['kept']}
+    assert not index.bm25('Josephine midterm').any(), 'its words left the term counts too'
+    assert index.search('Kirchhoff', 1)[0][0].lecture_id == ids['kept']
+    assert index.drop(lambda p: True) == 0

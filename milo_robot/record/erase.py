@@ -34,6 +34,17 @@ _RETRY_S = 0.1  # between two tries
 # A process holding one of them is writing, or inside a read transaction.
 _WRITE_LOCK, _READ_LOCKS = 120, range(123, 128)
 LOOSE_QUESTIONS = 'questions outside lectures'  # how pending_erasures() names that erasure
+_NEVER_REUSED = ('lectures', 'segments')  # see next_id
+
+
+def next_id(table: str) -> str:
+    """Return SQL for the id of a new row of `lectures` or `segments`: above every id ever erased.
+
+    SQLite would give the highest id again once its row is deleted; a reader that still knows
+    an erased lecture by its id (the brain's index) would then take the new one for it.
+    """
+    return (f"(SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), COALESCE((SELECT last_id "
+            f"FROM id_floors WHERE name = '{table}'), 0)) + 1)")
 
 
 def lecture_erasure(lecture_id: int) -> str:
@@ -299,6 +310,10 @@ class ErasingRecord(RecordFile):
                      (what, json.dumps(counts), time.time()))
 
     def _delete_lecture(self, conn: sqlite3.Connection, lecture_id: int) -> dict:
+        for table in _NEVER_REUSED:
+            conn.execute(f'INSERT INTO id_floors (name, last_id) SELECT ?, COALESCE(MAX(id), 0) FROM '
+                         f'{table} WHERE true ON CONFLICT (name) DO UPDATE SET last_id = '
+                         'MAX(last_id, excluded.last_id)', (table,))
         counts = {table: conn.execute(f'DELETE FROM {table} WHERE lecture_id = ?',
                                       (lecture_id,)).rowcount
                   for table in ('segments', 'questions', 'summaries')}

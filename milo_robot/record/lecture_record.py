@@ -19,6 +19,7 @@ from milo_robot.record.erase import (  # noqa: F401
     ErasingRecord,
     ErasureIncomplete,
     lecture_erasure,
+    next_id,
 )
 from milo_robot.record.schema import SCHEMA_VERSION  # noqa: F401
 from milo_robot.record.store import (  # noqa: F401
@@ -99,8 +100,8 @@ class LectureRecord(ErasingRecord):
     @staticmethod
     def _insert_lecture(conn: sqlite3.Connection, title: str, language: str, started_at: float,
                         course: str = '') -> int:
-        cursor = conn.execute('INSERT INTO lectures (title, started_at, ended_at, language, course, '
-                              'title_source) VALUES (?, ?, NULL, ?, ?, ?)',
+        cursor = conn.execute('INSERT INTO lectures (id, title, started_at, ended_at, language, course, '
+                              f"title_source) VALUES ({next_id('lectures')}, ?, ?, NULL, ?, ?, ?)",
                               (title or default_title(started_at), started_at, language, course,
                                'set' if title else 'default'))
         return cursor.lastrowid
@@ -200,8 +201,9 @@ class LectureRecord(ErasingRecord):
                              'THEN ? ELSE language END WHERE id = ?',
                              (language, language, language, language, lecture_id))
             cursor = conn.execute(
-                'INSERT INTO segments (lecture_id, start_s, end_s, wall_start, wall_end, text, language, '
-                'confidence, speaker_role, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                'INSERT INTO segments (id, lecture_id, start_s, end_s, wall_start, wall_end, text, '
+                f"language, confidence, speaker_role, engine) VALUES ({next_id('segments')}, "
+                '?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                 (lecture_id, start_s, end_s,
                  started_at + start_s if wall_start is None else wall_start,
                  started_at + end_s if wall_end is None else wall_end,

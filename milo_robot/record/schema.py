@@ -14,6 +14,8 @@
 - notes_packs: the notes pack files written for a lecture, written by `milo notes` and the demo,
   so that erasing the lecture removes them too.
 - erasures: erasures not yet complete on disk (see record.erase), written by whoever erases.
+- id_floors: the highest lecture and segment ids erased (ids are never given twice), written by
+  whoever erases, read by the writers of lectures and segments.
 
 Erasure (`milo forget`, the app, retention) deletes a lecture with its segments, questions,
 summary and notes pack files, or the questions asked outside any lecture; record.erase then
@@ -93,6 +95,12 @@ MIGRATIONS = {
             path TEXT PRIMARY KEY,  -- absolute
             lecture_id INTEGER NOT NULL REFERENCES lectures(id),
             written_at REAL NOT NULL
+        )''',
+        # An erased lecture's id (and its segments') is never given again: whatever still knows the
+        # old id (the brain's index, a reader's last segment id) must not take a new lecture for it.
+        '''CREATE TABLE IF NOT EXISTS id_floors (
+            name TEXT PRIMARY KEY,  -- lectures or segments
+            last_id INTEGER NOT NULL  -- the highest id erased: new rows get higher ones
         )''',
         '''CREATE TABLE IF NOT EXISTS erasures (
             id INTEGER PRIMARY KEY,
