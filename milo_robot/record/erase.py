@@ -191,8 +191,8 @@ def _give_up(path, what: List[str], wait_s: float) -> None:
         f"{' and '.join(what)}: deleted from the record, but the erasure is NOT complete: the words "
         f'may still be on disk, in {path} or its write-ahead log ({os.path.basename(path)}-wal), '
         f'because another connection kept the file in use for {wait_s:g} s. Holding it: {named}. '
-        'Run the same command again once that has finished (or once Milo is stopped): the '
-        'erasure then completes.', found)
+        'Erase it again once that has finished (or once Milo is stopped): that completes the '
+        'erasure.', found)
 
 
 def _remove_files(paths: List[str]) -> int:
@@ -204,8 +204,8 @@ def _remove_files(paths: List[str]) -> int:
         except FileNotFoundError:  # moved or deleted by a person already
             pass
         except OSError as exc:
-            raise RecordError(f'cannot remove the notes pack {path} ({exc.strerror or exc}); '
-                              'nothing was erased') from exc
+            raise RecordError(f'cannot remove the notes pack {path} ({exc.strerror or exc}): the '
+                              'lecture stays in the record; remove that file and erase it again') from exc
     return removed
 
 
