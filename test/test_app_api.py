@@ -19,7 +19,7 @@ import zipfile
 
 import icalendar
 import pytest
-from app_fixture import School, free_port, login_csrf
+from app_fixture import School, free_port, login, login_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pygiftparser import parser as gift_parser
@@ -105,14 +105,6 @@ def routes(app):
 def concrete(path: str, school) -> str:
     return path.replace('{lecture_id}', str(school.ids['rc'])).replace('{name:path}', 'none.md') \
         .replace('{fmt}', 'ical')
-
-
-def login(client, school, role: str):
-    page = client.get('/login')
-    response = client.post('/login', data={'csrf': login_csrf(page.text), 'token': school.tokens[role],
-                                           'next': ''}, follow_redirects=False)
-    assert response.status_code == 303
-    return response
 
 
 def test_every_route_but_login_and_assets_needs_a_valid_token(client, school):

@@ -283,9 +283,24 @@ def test_milo_export_writes_each_format(lectures, tmp_path, capsys):
         assert done.value.code == 0
         path = Path(capsys.readouterr().out.strip())
         assert path == tmp_path / f"lecture-{ids['fr']}.{ext}" and path.stat().st_size > 200
+        assert path.stat().st_mode & 0o777 == 0o600, "the lecture's words, for Milo's user only"
     with pytest.raises(SystemExit) as done:
         main(['export', 'latest', '--format', 'ical', '--database', db, '--out', '-'])
     assert done.value.code == 0 and 'BEGIN:VCALENDAR' in capsys.readouterr().out
+
+
+def test_what_was_exported_is_erased_with_the_lecture(tmp_path, capsys):
+    lecture_id = _record(tmp_path / 'milo.db', 'lecture_fr_2min', 'fr', 'Réseaux')
+    out = tmp_path / 'exports'
+    for fmt in ('gift', 'notes-zip'):
+        with pytest.raises(SystemExit) as done:
+            main(['export', str(lecture_id), '--format', fmt, '--database', str(tmp_path / 'milo.db'),
+                  '--out', f'{out}/'])
+        assert done.value.code == 0
+    assert len(list(out.iterdir())) == 2
+    with LectureRecord(tmp_path / 'milo.db') as record:
+        assert record.forget(lecture_id)['notes_packs'] == 2
+    assert list(out.iterdir()) == []
 
 
 def test_milo_export_says_what_is_wrong(lectures, capsys):

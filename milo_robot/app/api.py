@@ -18,11 +18,19 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from milo_robot.app.access import require
-from milo_robot.app.notes_files import NotesError, delete_notes, list_notes
+from milo_robot.app.notes_files import NotesConflict, NotesError, delete_notes, list_notes
 from milo_robot.app.pages import export_response, upload_notes
 from milo_robot.app.streaming import from_thread, sse
 from milo_robot.app.struggles import find_struggles
-from milo_robot.app.views import build_pack, default_lecture, lecture_json, lecture_or_404
+from milo_robot.app.views import (
+    OUTSIDE,
+    LectureChoice,
+    build_pack,
+    default_lecture,
+    erasable_or_404,
+    lecture_json,
+    lecture_or_404,
+)
 from milo_robot.interfaces.payloads import EXPRESSION_NAMES, MODES
 from milo_robot.lectures.quiz import build_quiz
 
@@ -194,8 +202,11 @@ def edit_lecture(request: Request, lecture_id: int, principal=TEACHER, body=json
 
 @router.delete('/lectures/{lecture_id}')
 def forget_lecture(request: Request, lecture_id: int, principal=TEACHER):
-    """Erase a lecture with its transcript, questions and summary; return what was deleted."""
-    lecture_or_404(request.app.state.reader(), lecture_id)
+    """Erase a lecture with its transcript, questions, summary and notes packs; return counts.
+
+    503 when a reader kept the words on disk past the wait: the same request later completes it.
+    """
+    erasable_or_404(request.app.state.reader(), lecture_id)
     try:
         return {'deleted': request.app.state.services.lectures.forget(lecture_id)}
     except ValueError as exc:
@@ -235,11 +246,22 @@ async def ask(request: Request, principal=STUDENT, body=json_body(AskRequest)):
 
 
 @router.get('/questions')
-def questions(request: Request, lecture: Optional[int] = None, principal=TEACHER):
-    """Return a lecture's question log (default: the latest lecture's)."""
+def questions(request: Request, lecture: LectureChoice = None, principal=TEACHER):
+    """Return a lecture's question log (default: the latest lecture's); `none`: those outside any."""
     record = request.app.state.reader()
+    if lecture == OUTSIDE:
+        return [entry.to_dict() for entry in record.questions_without_lecture()]
     chosen = default_lecture(record, lecture)
     return [entry.to_dict() for entry in (record.questions(chosen.id) if chosen else [])]
+
+
+@router.delete('/questions')
+def forget_questions(request: Request, lecture: Literal['none'], principal=TEACHER):
+    """Erase the questions asked outside any lecture (`?lecture=none`); return how many.
+
+    A lecture's questions go with the lecture (DELETE /api/lectures/ID). 503 as for that.
+    """
+    return {'deleted': request.app.state.services.lectures.forget_questions_without_lecture()}
 
 
 @router.get('/struggles')
@@ -269,8 +291,8 @@ async def notes_upload(request: Request, principal=TEACHER):
     """Upload a notes file (multipart field `file`: Markdown, text or PDF); answers use it at once."""
     try:
         return {'saved': await upload_notes(request)}
-    except NotesError as exc:
-        raise HTTPException(400, str(exc)) from None
+    except NotesError as exc:  # 409: a course folder and a file would share the name
+        raise HTTPException(409 if isinstance(exc, NotesConflict) else 400, str(exc)) from None
 
 
 @router.delete('/notes/{name:path}')

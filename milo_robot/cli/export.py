@@ -8,6 +8,7 @@ from pathlib import Path
 from milo_robot.graph import resolve_path
 from milo_robot.lectures.exports import FORMATS, ExportError, export_lecture
 from milo_robot.lectures.notes_pack import NotesPackError, resolve_lecture
+from milo_robot.private_files import open_private, private_folder
 from milo_robot.record.lecture_record import LectureRecord, RecordError
 
 
@@ -50,8 +51,12 @@ def run(args) -> int:
         out = Path(args.out or resolve_path('build/exports'))
         if out.is_dir() or args.out is None or str(args.out).endswith(('/', '\\')):
             out = out / written.filename
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(written.data)
+        # It holds the lecture's words: readable by Milo's user only, and erased with the lecture.
+        private_folder(out.parent)
+        with open_private(out, 'wb') as f:
+            f.write(written.data)
+        with LectureRecord(database) as record:
+            record.add_notes_pack(lecture_id, [out])
     except (RecordError, NotesPackError, ExportError, OSError) as exc:
         print(f'milo export: {exc}', file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ from milo_robot.cli import (
     transcribe,
     up,
 )
+from milo_robot.private_files import restrict_umask
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> None:
     """Parse the command line and run the chosen command."""
     args = build_parser().parse_args(argv)
+    restrict_umask()  # whatever a command writes (and the nodes it starts) is Milo's user's only
     sys.exit(args.run(args))
 
 

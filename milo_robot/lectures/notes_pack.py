@@ -24,6 +24,7 @@ import jinja2
 from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.lectures.summary_body import Item, Summary
 from milo_robot.lectures.vocabulary import Correction, CourseTerms, apply
+from milo_robot.private_files import private_folder, write_private_text
 from milo_robot.record.lecture_record import Lecture, LectureRecord, format_clock
 from milo_robot.thinking.retrieval import notes_passages
 
@@ -332,11 +333,15 @@ def answer_text(q: QuestionEntry, language: str) -> str:
 
 
 def write_pack(pack: NotesPack, out_dir) -> Tuple[Path, Path]:
-    """Write `lecture-<id>.html` and `lecture-<id>.md` under `out_dir`; return their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write `lecture-<id>.html` and `lecture-<id>.md` under `out_dir`; return their paths.
+
+    They hold the lecture's words: readable by Milo's user only (0600, in a 0700 folder if it is
+    created). Register them in the record (`LectureRecord.add_notes_pack`) so that erasing the
+    lecture removes them.
+    """
+    out = Path(private_folder(out_dir))
     html_path = out / f'lecture-{pack.lecture.id}.html'
     md_path = out / f'lecture-{pack.lecture.id}.md'
-    html_path.write_text(render_html(pack), encoding='utf-8')
-    md_path.write_text(render_markdown(pack), encoding='utf-8')
+    write_private_text(html_path, render_html(pack))
+    write_private_text(md_path, render_markdown(pack))
     return html_path, md_path
