@@ -23,9 +23,11 @@ from typing import Callable, Optional, Tuple
 from milo_robot.diagnostics import Health
 from milo_robot.interfaces.payloads import LectureState
 from milo_robot.lectures.lifecycle import LectureLifecycle, LifecycleSettings, Timetable
-from milo_robot.record.lecture_record import LectureRecord, RecordError
+from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord, RecordError
 
 RESUME_WITHIN_S = 4 * 3600.0  # a restarted writer continues an open lecture this recent
+# Retention waits this long for a reader to finish; past it, the erasure completes at the next check.
+RETENTION_WAIT_S = 5.0
 
 
 def _python_log(level: str, message: str, throttle_s: float = 0.0) -> None:
@@ -217,11 +219,23 @@ class LectureRecorder:
         days = self.settings.retention_days
         if days <= 0:
             return
-        erased = self.write('apply the retention period',
-                            lambda: self._record.forget_older_than(days)) or []
+        erased = self.write('apply the retention period', self._retain, days) or []
         if erased:
             self.log('info', f'retention: erased {len(erased)} lecture(s) older than {days:g} days')
             self.health.count('lectures_erased', len(erased))
+
+    def _retain(self, days: float) -> list:
+        """Erase what is older than the retention period; return the lectures' ids.
+
+        An erasure a reader keeps from finishing on disk is said, and finished at the next check:
+        it must not stay in the write backlog, where it would hold up the segments.
+        """
+        try:
+            return self._record.forget_older_than(days, wait_s=RETENTION_WAIT_S)
+        except ErasureIncomplete as exc:
+            self.health.error(f'retention: {exc}')
+            self.log('error', f'retention: {exc} (retried at the next hourly check)')
+            return exc.result or []
 
     def lecture_clock(self, stamp: float) -> float:
         """Map a stream time (wall seconds) to the open lecture's clock (s since it started)."""

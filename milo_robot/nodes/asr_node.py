@@ -51,8 +51,9 @@ PARAMETERS = (
     ParamSpec('timetable', '', 'A YAML list of {day, start, end, course}: the course of each '
               'lecture by its start time ("" = none; see config/timetable.example.yaml)'),
     ParamSpec('course', '', 'Course of lectures the timetable does not place'),
-    ParamSpec('retention_days', 0.0, 'Erase ended lectures older than this, with their questions '
-              'and summaries (0 = keep everything)', min=0.0, max=3650.0),
+    ParamSpec('retention_days', 0.0, 'Erase ended lectures older than this, with their questions, '
+              'summaries and notes packs, and the questions asked outside lectures (0 = keep '
+              'everything)', min=0.0, max=3650.0),
     ParamSpec('peek_max_s', 8.0, 'On a pause, a segment this short or shorter is transcribed so far '
               '(/asr/partial), so that Milo can start on a question before its end is certain; '
               '0 = never', min=0.0, max=30.0),
