@@ -2,6 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """The lecture recorder, the record's one writer: lectures, segments, writes that wait (no ROS)."""
 
+import time
+
 import pytest
 
 from milo_robot.app.local import LocalLectureControl
@@ -116,3 +118,16 @@ def test_the_app_starts_and_ends_lectures_with_the_same_recorder(tmp_path):
     (tmp_path / f'milo.db{FULL_SUFFIX}').write_text('')
     with pytest.raises(RecordError, match='cannot be written'):
         lectures.start('Physics', '')
+
+
+def test_retention_erases_ended_lectures_older_than_its_days(tmp_path):
+    path = tmp_path / 'milo.db'
+    with LectureRecord(path) as record:
+        old = record.start_lecture('Last month', now=time.time() - 30 * 86400)
+        record.end_lecture(old, now=time.time() - 30 * 86400 + 3600)
+    recorder = LectureRecorder(path, RecorderSettings(lecture='new', retention_days=7.0))
+    recorder.apply_retention()
+    recorder.close()
+    with LectureRecord(path, read_only=True) as record:
+        assert [lecture.id for lecture in record.lectures()] == [recorder.lecture[0]]
+    assert dict(recorder.health.report()[2])['lectures_erased'] == '1'
