@@ -191,8 +191,15 @@ def test_the_ring_reads_missing_audio_as_silence_and_counts_what_it_let_go():
     for index in range(1536, 1536 + 5 * 512, 512):
         ring.add(frame, index)
     audio, let_go = ring.read(0, 4096)
-    assert let_go == 2048 and audio[2048:].all() and not audio[:2048].any()  # 2048 >= keep_s held
-    assert ring.continuity.frames_lost == 1 and ring.end == 4096
+    assert let_go == 4096 - 1600 and len(audio) == 1600 and audio.all()  # keep_s held, no more
+    assert ring.continuity.frames_lost == 1 and ring.end == 4096 and ring.start == 4096 - 1600
+    # Round and round the buffer, each sample is read back where it was written.
+    ramp = np.arange(20_000, dtype=np.int64).astype(np.int16)
+    ring = AudioRing(keep_s=0.1)
+    for index in range(0, len(ramp), 300):
+        ring.add(ramp[index:index + 300], 50_000 + index)
+        audio, _ = ring.read(max(50_000, 50_000 + index - 1200), 50_000 + index + 300)
+        assert np.array_equal(audio, ramp[max(0, index - 1200):index + 300])
 
 
 def test_continuity_tells_gaps_repeats_and_a_new_stream():
@@ -217,3 +224,30 @@ def test_a_capture_clock_jumps_to_the_wall_clock_after_an_overflow():
     now[0] = 3.0  # the card dropped two seconds while the process was stalled
     assert clock.overflowed(at_least=1024) == 96000 and clock.position == 144000
     assert clock.overflowed(at_least=1024) == 1024  # never less than what the card says it lost
+
+
+def test_audio_let_go_before_its_turn_is_counted_not_made_up_as_silence():
+    from milo_robot.hearing.asr import Transcript
+    from milo_robot.hearing.pipeline import SegmentTranscriber
+
+    class Recorder:
+        name, language, streaming = 'rec', 'en', False
+
+        def begin(self, at):
+            self.heard = []
+
+        def accept(self, samples):
+            self.heard.append(samples.copy())
+
+        def finish(self, at):
+            return Transcript('x', 0.0, at, 'en', 1.0, True, 'rec')
+
+    engine = Recorder()
+    transcriber = SegmentTranscriber(engine, keep_s=1.0)  # recognition fell 2 s behind
+    audio = np.arange(16000 * 3, dtype=np.int64).astype(np.int16)
+    for i in range(0, len(audio), 512):
+        transcriber.push_frame(audio[i:i + 512], i)
+    transcriber.push_event(SpeechEvent('start', 0.5))
+    transcriber.push_event(SpeechEvent('end', 0.5, 2.5))
+    assert transcriber.dropped_samples == 16000 * 3 - 16000 - 8000  # from 0.5 s to the oldest held
+    assert np.array_equal(np.concatenate(engine.heard), audio[len(audio) - 16000:40000])

@@ -11,7 +11,6 @@ silently skipped: it is counted, and it takes its place on the clock as silence.
 """
 
 import threading
-from collections import deque
 from typing import Callable, Optional
 
 import numpy as np
@@ -130,16 +129,17 @@ class SpeechDetector:
 class AudioRing:
     """The latest audio of a frame stream, read back by sample index.
 
-    One thread may add frames while another reads (the asr node's receiving thread and its
-    recognition worker). Samples that never arrived read as silence, and are counted.
+    A circular buffer holding `keep_s` of audio on the stream's clock. One thread may add frames
+    while another reads (the asr node's receiving thread and its recognition worker). Samples that
+    never arrived read as silence; samples older than the buffer are let go, and a read says how
+    many of those it was asked for.
     """
 
     def __init__(self, keep_s: float = 40.0):
         """Hold up to `keep_s` of audio."""
-        self._keep = int(keep_s * SAMPLE_RATE)
-        self._frames = deque()  # (index, samples), oldest first
-        self._held = 0
-        self._forgotten_until: Optional[int] = None  # end of the newest frame let go
+        self._size = max(1, int(keep_s * SAMPLE_RATE))
+        self._buffer = np.zeros(self._size, dtype=np.int16)
+        self._first: Optional[int] = None  # where the stream began: nothing was heard before it
         self._lock = threading.Lock()
         self.continuity = Continuity()
 
@@ -150,40 +150,49 @@ class AudioRing:
 
     @property
     def start(self) -> Optional[int]:
-        """Return the index of the oldest sample held (None when none is)."""
+        """Return the index of the oldest sample held (None before the first frame)."""
         with self._lock:
-            return self._frames[0][0] if self._frames else None
+            return self._oldest()
+
+    def _oldest(self) -> Optional[int]:
+        return None if self._first is None else max(self._first, self.continuity.next - self._size)
 
     def add(self, samples: np.ndarray, index: int) -> Arrival:
         """Keep a frame; return where it landed on the stream's clock."""
         with self._lock:
             arrival = self.continuity.arrive(index, len(samples))
-            if arrival.restart and self._frames and index < self._frames[-1][0]:
-                self._frames.clear()  # the clock went back: older frames would read as new
-                self._held, self._forgotten_until = 0, None
-            samples, index = samples[arrival.repeat:], index + arrival.repeat
-            if len(samples):
-                self._frames.append((index, samples))
-                self._held += len(samples)
-            while self._frames and self._held - len(self._frames[0][1]) >= self._keep:
-                old_index, old = self._frames.popleft()
-                self._held -= len(old)
-                self._forgotten_until = old_index + len(old)
+            if self._first is None or arrival.restart:
+                self._first = index  # a new stream: what was held before is not its past
+            elif arrival.gap:
+                self._write(index - arrival.gap, np.zeros(min(arrival.gap, self._size), dtype=np.int16),
+                            arrival.gap)
+            self._write(index + arrival.repeat, samples[arrival.repeat:], len(samples) - arrival.repeat)
             return arrival
 
-    def read(self, start: int, end: int) -> tuple:
-        """Return (the samples from `start` to `end`, how many of them were let go already).
+    def _write(self, index: int, samples: np.ndarray, length: int) -> None:
+        """Write the last `len(samples)` of `length` samples starting at `index`."""
+        at = (index + length - len(samples)) % self._size
+        head = min(len(samples), self._size - at)
+        self._buffer[at:at + head] = samples[:head]
+        self._buffer[:len(samples) - head] = samples[head:]
 
-        Samples not held (lost on the way, or let go) read as silence.
+    def read(self, start: int, end: int) -> tuple:
+        """Return (the samples held from `start` to `end`, how many before them were let go).
+
+        Samples lost on the way read as silence. Samples already let go (older than the buffer)
+        are left out: the audio returned starts at the oldest sample held.
         """
-        out = np.zeros(max(0, end - start), dtype=np.int16)
         with self._lock:
-            for index, samples in self._frames:
-                lo, hi = max(index, start), min(index + len(samples), end)
-                if lo < hi:
-                    out[lo - start:hi - start] = samples[lo - index:hi - index]
-            forgotten = self._forgotten_until
-        let_go = 0 if forgotten is None else max(0, min(end, forgotten) - start)
+            oldest, newest = self._oldest(), self.continuity.next
+            if oldest is None:
+                return np.zeros(0, dtype=np.int16), 0
+            lo, hi = max(start, oldest), min(end, newest)
+            let_go = max(0, min(end, oldest) - max(start, self._first))
+            if lo >= hi:
+                return np.zeros(0, dtype=np.int16), let_go
+            at = lo % self._size
+            head = min(hi - lo, self._size - at)
+            out = np.concatenate([self._buffer[at:at + head], self._buffer[:hi - lo - head]])
         return out, let_go
 
 
@@ -272,8 +281,10 @@ class SegmentTranscriber:
 
     def _feed(self, until: int) -> list:
         audio, let_go = self.ring.read(self._fed_until, until)
-        self.dropped_samples += let_go
+        self.dropped_samples += let_go  # gone before its turn: left out, never made up as silence
         self._fed_until = until
+        if not len(audio):
+            return []
         partial = self.engine.accept(audio)
         if not partial:
             return []

@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 
+from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.graph import STOP_TIMEOUT_S, resolve_path
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.hearing.pipeline import SegmentTranscriber
@@ -57,9 +58,10 @@ PARAMETERS = (
     ParamSpec('peek_max_s', 8.0, 'On a pause, a segment this short or shorter is transcribed so far '
               '(/asr/partial), so that Milo can start on a question before its end is certain; '
               '0 = never', min=0.0, max=30.0),
-    ParamSpec('max_backlog_s', 60.0, 'Audio kept for recognition (s): a segment whose audio is '
-              'older than this when its turn comes is transcribed from what is left, and the loss '
-              'reported (dropped_frames)', min=5.0, max=600.0),
+    ParamSpec('max_backlog_s', 300.0, 'Audio kept for recognition (s, 32 kB a second): how far '
+              'recognition may fall behind the class without losing a word; audio older than this '
+              'when its segment\'s turn comes is lost, and reported (dropped_frames)',
+              min=5.0, max=600.0),
     ParamSpec('decode_nice', 1, 'CPU priority (nice) of the recognition worker and its engine '
               'threads: frames are received at the process\'s own priority, ahead of decoding; '
               'decoding itself stays ahead of the brain\'s model (nice 2)', min=0, max=19),
@@ -97,6 +99,7 @@ class AsrNode(MiloNode):
         self.ready = False  # until the engine is loaded
         self.health.set(d.FRAMES_LOST, 0)
         self.health.set(d.DROPPED_FRAMES, 0)
+        self._dropped = 0
         self.health.set(d.WORK_WAITING, 0)
         # The ring is filled here, by the executor, whatever the worker is doing.
         self.transcriber = SegmentTranscriber(None, keep_s=p.max_backlog_s, peek_max_s=p.peek_max_s)
@@ -240,7 +243,19 @@ class AsrNode(MiloNode):
                 self._emit(transcript, time.perf_counter() - began, pause)
             if kind == 'event':
                 self._handled()
-            self.health.set(d.DROPPED_FRAMES, self.transcriber.dropped_samples // FRAME_SAMPLES)
+            self._report_dropped()
+
+    def _report_dropped(self) -> None:
+        dropped = self.transcriber.dropped_samples // FRAME_SAMPLES
+        if dropped != self._dropped:
+            self._dropped = dropped
+            self.health.set(d.DROPPED_FRAMES, dropped)
+            lost_s = self.transcriber.dropped_samples / SAMPLE_RATE
+            self.health.error(f'recognition fell over {self.params.max_backlog_s:.0f} s behind: '
+                              f'{lost_s:.1f} s of speech lost so far')
+            self.get_logger().warning(f'recognition fell over {self.params.max_backlog_s:.0f} s behind '
+                                      f'the class: {lost_s:.1f} s of speech lost so far',
+                                      throttle_duration_sec=10.0)
 
     def _publish(self, publisher, payload) -> None:
         try:
