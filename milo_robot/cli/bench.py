@@ -4,6 +4,7 @@
 
 import os
 import random
+import sys
 
 from milo_robot.bench import (
     app,
@@ -16,13 +17,15 @@ from milo_robot.bench import (
     soak,
     speaking,
     thinking,
+    turns,
 )
+from milo_robot.bench.against import AgainstError, Side, compare, entries, report, worktree_of
 from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
               thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS + conversation.BENCHMARKS +
-              camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS)
+              camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS + turns.BENCHMARKS)
 
 
 def add_parser(commands) -> None:
@@ -33,15 +36,26 @@ def add_parser(commands) -> None:
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
                    '(foundation, hearing, speaking, thinking, lectures, body, conversation, camera, '
-                   'app, soak) contains TEXT; soak takes about 100 minutes')
+                   'app, soak, turns) contains TEXT, or GROUP.NAME for one (conversation.conversation); soak '
+                   'takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
+    p.add_argument('--against', metavar='REF', help='also run the chosen benchmarks on the git '
+                   'commit REF (a temporary worktree sharing models/ and the built inputs), '
+                   'alternating with the working tree, and record each key\'s two medians and '
+                   'their ratio REF / working tree')
+    p.add_argument('--repeat', type=int, default=1, metavar='N',
+                   help='with --against: runs of each side, alternated (default 1)')
     p.set_defaults(run=run)
+
+
+def _name(bench) -> str:
+    """'module.name': what --only matches, and how --against names a benchmark on both sides."""
+    return f"{bench.__module__.rsplit('.', 1)[-1]}.{bench.__name__}"
 
 
 def run(args) -> int:
     """Run the chosen benchmarks; status 1 if none matched."""
-    chosen = [b for b in BENCHMARKS
-              if not args.only or args.only in b.__name__ or args.only in b.__module__.rsplit('.', 1)[-1]]
+    chosen = [b for b in BENCHMARKS if not args.only or args.only in _name(b)]
     if args.list or not chosen:
         for b in BENCHMARKS:
             print(f'{b.__name__:<20} {b.__doc__.splitlines()[0]}')
@@ -49,6 +63,8 @@ def run(args) -> int:
     # Benchmarks start nodes: keep their DDS traffic on this machine, apart from any running robot.
     os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(102, 200)))
+    if args.against:
+        return _run_against(args, [_name(b) for b in chosen])
     measured, results = stamp(data_root()), {}
     for i, bench in enumerate(chosen, 1):
         print(f'[bench {i}/{len(chosen)}] {bench.__name__}: {bench.__doc__.splitlines()[0]}',
@@ -59,4 +75,27 @@ def run(args) -> int:
                   flush=True)
             results[key] = value
     print(f'recorded in {record(data_root(), results, measured)} and BENCHMARKS.md')
+    return 0
+
+
+def _run_against(args, chosen: list) -> int:
+    """Compare the working tree with REF; status 1 if REF is unknown or no key was measured."""
+    if args.repeat < 1:
+        print('milo bench: --repeat must be at least 1', file=sys.stderr)
+        return 2
+    root = data_root()
+    measured = stamp(root)
+    command = f'milo bench --against {args.against}' + (f' --only {args.only}' if args.only else '') + \
+        (f' --repeat {args.repeat}' if args.repeat > 1 else '')
+    try:
+        with worktree_of(root, args.against) as other:
+            comparison = compare(Side('A', root, measured['commit']), other, chosen, args.repeat)
+    except AgainstError as exc:
+        print(f'milo bench: {exc}', file=sys.stderr)
+        return 1
+    print('\n'.join(report(comparison)))
+    results = entries(comparison, args.against, command)
+    if not results:
+        return 1
+    print(f'recorded in {record(root, results, measured)} and BENCHMARKS.md')
     return 0
