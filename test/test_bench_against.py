@@ -9,6 +9,7 @@ repository's own bench/results.json is never touched.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -106,3 +107,26 @@ def test_a_benchmark_the_other_commit_lacks_is_only_in_a(copy, tmp_path):
 def test_an_unknown_commit_is_a_clear_error(copy, tmp_path):
     proc = _bench(copy, tmp_path, '--against', 'no-such-ref', '--only', 'tiny.tiny')
     assert proc.returncode == 1 and 'no-such-ref' in proc.stderr
+
+
+@pytest.mark.parametrize('how', [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_comparison_removes_its_worktree(copy, tmp_path, how):
+    temp = tmp_path / 'temp'
+    temp.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(copy), TMPDIR=str(temp))
+    proc = subprocess.Popen([sys.executable, '-m', 'milo_robot.cli.main', 'bench', '--against', 'HEAD',
+                             '--only', 'tiny.tiny', '--repeat', '100'], cwd=copy, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:  # interrupted once B's tree is in use
+            if ' on B (' in line:
+                break
+        assert any(name.startswith('milo-against-') for name in os.listdir(temp))
+        proc.send_signal(how)
+        proc.wait(timeout=120)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode != 0
+    assert not any(name.startswith('milo-against-') for name in os.listdir(temp)), 'worktree left'
+    assert _git(copy, 'worktree', 'list').count('\n') == 1

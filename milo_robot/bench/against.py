@@ -59,8 +59,9 @@ class Side:
         """
         fd, out = tempfile.mkstemp(prefix='milo-side-', suffix='.json')
         os.close(fd)
+        # A session of its own: stopping it (below) reaches the programs it starts too.
         proc = subprocess.Popen([sys.executable, SIDE_SCRIPT, *args, out], cwd=self.root,
-                                env=self.environment())
+                                env=self.environment(), start_new_session=True)
         try:
             status = proc.wait()
             if status != 0:
@@ -73,15 +74,20 @@ class Side:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """Stop a side still running (we are interrupted): SIGINT lets it stop its nodes."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=STOP_WAIT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    """Stop a side still running (we are interrupted), and whatever it started.
+
+    SIGTERM lets a running graph's supervisor stop its nodes (each in a session of its own); then
+    the side's whole process group goes (a session being synthesised, for example).
+    """
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_WAIT_S)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @contextlib.contextmanager
@@ -90,21 +96,25 @@ def worktree_of(root: str, ref: str):
     commit = git(root, 'rev-parse', '--verify', '--short', f'{ref}^{{commit}}')
     folder = tempfile.mkdtemp(prefix='milo-against-')
     tree = os.path.join(folder, 'tree')
-    previous = signal.getsignal(signal.SIGTERM)
+    previous, previous_int = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
 
     def terminated(signum, frame):
         raise KeyboardInterrupt(f'signal {signum}')
     signal.signal(signal.SIGTERM, terminated)  # a SIGTERM cleans up as Ctrl-C does
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background by a shell
+        signal.signal(signal.SIGINT, terminated)
     try:
         git(root, 'worktree', 'add', '--detach', '--quiet', tree, commit)
         _share_inputs(root, tree, commit)
         yield Side('B', tree, commit)
     finally:
-        subprocess.run(['git', '-C', root, 'worktree', 'remove', '--force', tree],
-                       capture_output=True)
+        removed = subprocess.run(['git', '-C', root, 'worktree', 'remove', '--force', tree],
+                                 capture_output=True).returncode == 0
         shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run(['git', '-C', root, 'worktree', 'prune'], capture_output=True)
+        if not removed:  # git's record of a tree it could not remove: forget it
+            subprocess.run(['git', '-C', root, 'worktree', 'prune'], capture_output=True)
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _share_inputs(root: str, tree: str, commit: str) -> None:
