@@ -93,6 +93,9 @@ def _run_against(args, chosen: list) -> int:
     except AgainstError as exc:
         print(f'milo bench: {exc}', file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the temporary worktree is gone already
+        print(f'milo bench: interrupted; the worktree of {args.against} was removed', file=sys.stderr)
+        return 130
     print('\n'.join(report(comparison)))
     results = entries(comparison, args.against, command)
     if not results:
