@@ -3,7 +3,8 @@
 """Benchmarks of thinking: speed, memory and answer quality.
 
 Time to first token, generation speed through Milo and raw, memory, and answer quality on the
-developer QA set (data/qa) for each installed profile.
+developer QA set (data/qa) for each installed profile and on the held-out splits
+(data/qa_heldout, data/qa_heldout2).
 """
 
 import os
@@ -55,6 +56,8 @@ class Scores:
     uncovered: dict = field(default_factory=dict)
     wrong_language: int = 0
     quoted: int = 0
+    answered: int = 0  # questions not declined, in any language
+    answered_wrong: int = 0  # ... of which off-course, or covered without every key fact
     firsts: list = field(default_factory=list)  # seconds to the first sentence
 
     def add(self, counter: dict, language: str, value: int = 1) -> None:
@@ -65,9 +68,11 @@ class Scores:
 def run_qa(brain: Brain, questions: list) -> Scores:
     """Ask every question as a student would (follow-ups after the question they follow)."""
     scores, memory, previous = Scores(), ConversationMemory(turns=1, max_age_s=1e9), None
+    started_all = time.perf_counter()
     for n, q in enumerate(questions):
         if n and n % 20 == 0:  # a set takes minutes a profile: say how far it is
-            print(f'    {n}/{len(questions)} questions asked', flush=True)
+            print(f'    {n}/{len(questions)} questions asked '
+                  f'({time.perf_counter() - started_all:.0f} s)', flush=True)
         language = q['language']
         text = q['question']
         if q.get('follows') and previous == q['follows']:
@@ -82,14 +87,17 @@ def run_qa(brain: Brain, questions: list) -> Scores:
         said = [p.text for p in parts if not p.final and not p.text.startswith(
             (SOURCE['en'].split('{')[0], SOURCE['fr'].split('{')[0]))]
         declined = parts[-1].declined
+        right = q['covered'] and _correct(' '.join(said), q['expect'])
         scores.add(scores.refused, language, declined)
         if q['covered']:
             scores.add(scores.covered, language)
-            scores.add(scores.right, language, _correct(' '.join(said), q['expect']))
+            scores.add(scores.right, language, right)
         else:
             scores.add(scores.uncovered, language)
             scores.add(scores.refused_right, language, declined)
         if not declined:
+            scores.answered += 1
+            scores.answered_wrong += not right
             scores.quoted += any(p.quoted for p in parts)
             scores.wrong_language += any(len(s.split()) >= 5 and detect_language(s) != language
                                          for s in said if not any(p.quoted and p.text == s for p in parts))
@@ -98,31 +106,57 @@ def run_qa(brain: Brain, questions: list) -> Scores:
     return scores
 
 
-def qa_heldout() -> dict:
-    """Answer quality on the held-out split (data/qa_heldout), default configuration, per language.
+def _held_out(folder: str, split: str) -> dict:
+    """Ask a held-out split under data/ with the default configuration; keys name the `split`.
 
-    The split is never used for tuning: thresholds and prompts are tuned on data/qa.
+    Every lecture of the split is indexed together, as in a term of lectures; profile small.
     """
-    questions, index = _qa('qa_heldout')
+    questions, index = _qa(folder)
+    print(f'    data/{folder}: {len(questions)} questions, {len(index.passages)} passages indexed, '
+          'profile small', flush=True)
     scores = run_qa(Brain(index, load_llm('small')), questions)
-    note = (f"data/qa_heldout: {sum(scores.covered.values())} covered, "
+    note = (f"data/{folder}: {sum(scores.covered.values())} covered, "
             f"{sum(scores.uncovered.values())} off-course questions; profile small; "
             f'{scores.quoted} answers replaced by the teacher\'s words')
     out = {}
     for language in ('en', 'fr'):
         refused = scores.refused.get(language, 0)
-        out[f'qa_accuracy_heldout_{language}'] = result(
+        out[f'qa_accuracy_{split}_{language}'] = result(
             [scores.right.get(language, 0) / max(scores.covered.get(language, 0), 1)], '', COMMAND, note)
-        out[f'qa_refusal_precision_heldout_{language}'] = result(
+        out[f'qa_refusal_precision_{split}_{language}'] = result(
             [scores.refused_right.get(language, 0) / max(refused, 1)], '', COMMAND,
             'declined questions that were off-course')
-        out[f'qa_refusal_recall_heldout_{language}'] = result(
+        out[f'qa_refusal_recall_{split}_{language}'] = result(
             [scores.refused_right.get(language, 0) / max(scores.uncovered.get(language, 0), 1)], '',
             COMMAND, 'off-course questions declined')
-    out['qa_wrong_language_answers'] = result([scores.wrong_language], 'answers', COMMAND,
-                                              'answers with a sentence not in the question\'s language')
-    out['qa_first_sentence_heldout_p50_s'] = result([f for f in scores.firsts if f], 's', COMMAND, note)
+    out[f'qa_wrong_answer_rate_{split}'] = result(
+        [scores.answered_wrong / max(scores.answered, 1)], '', COMMAND,
+        f'of the {scores.answered} questions answered (not declined), the share answered wrong: '
+        'off-course, or covered without every key fact')
+    # The first split's key was named before there were two.
+    wrong_language = 'qa_wrong_language_answers' + ('' if split == 'heldout' else f'_{split}')
+    out[wrong_language] = result([scores.wrong_language], 'answers', COMMAND,
+                                 f'data/{folder}: answers with a sentence not in the question\'s language')
+    out[f'qa_first_sentence_{split}_p50_s'] = result(
+        [f for f in scores.firsts if f], 's', COMMAND,
+        note + '; depends on the load of the machine, unlike the accuracy figures')
     return out
+
+
+def qa_heldout() -> dict:
+    """Answer quality on the first held-out split (data/qa_heldout), default configuration.
+
+    Its failures were read while fixing the answer code: it is no longer held out (see its README).
+    """
+    return _held_out('qa_heldout', 'heldout')
+
+
+def qa_heldout2() -> dict:
+    """Answer quality on held-out split 2 (data/qa_heldout2), default configuration, per language.
+
+    Never used for tuning: thresholds, prompts and answer code are tuned on data/qa.
+    """
+    return _held_out('qa_heldout2', 'heldout2')
 
 
 def qa_quality() -> dict:
@@ -265,4 +299,4 @@ def qa_lookup() -> dict:
                 'without, small, data/qa, measured one after the other in one run')}
 
 
-BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_models, qa_lookup, qa_restate)
+BENCHMARKS = (speed, memory, qa_quality, qa_heldout, qa_heldout2, qa_models, qa_lookup, qa_restate)
