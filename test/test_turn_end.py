@@ -79,7 +79,7 @@ def test_a_finished_question_ends_the_turn_before_the_hangover(language, finishe
 
 
 @pytest.mark.parametrize('language, before, after', [
-    ('en', 'What is the time constant, um,', 'of an RC circuit?'),
+    ('en', 'What is the,', 'time constant of an RC circuit?'),
     ('fr', 'Quelle est la constante de temps, euh,', "d'un circuit RC ?"),
 ])
 def test_a_pause_mid_question_keeps_the_turn(language, before, after):
