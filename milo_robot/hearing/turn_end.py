@@ -11,7 +11,9 @@ lecturer's long stretches keep the plain hangover):
 - as soon as the voice stops (the segmenter's first silent frame), the model judges the segment
   so far: the model costs about 0.1-0.3 s of CPU a call on two cores, so it starts at once, not
   after a fixed pause;
-- a finished turn ends the segment there, without waiting for the hangover;
+- a finished turn ends the segment, dated where the silence began, once the silence has lasted
+  `min_silence_s` (150 ms: the short pause of a comma inside a sentence is not its end), without
+  waiting for the hangover;
 - an unfinished one is judged again after `REJUDGE_S` of silence (the model is surer with a
   little silence after the words), and otherwise the segment waits up to `hold_s` of silence
   for the rest of the sentence;
@@ -19,9 +21,9 @@ lecturer's long stretches keep the plain hangover):
 
 The model runs in `Judge`: at once in the caller's thread, with the verdict taken as ready when a
 node would have it (the call's own duration later on the stream's clock: benchmarks and tests),
-or in a worker thread (the vad node, which must not stop taking frames meanwhile). Inline, the
-call's CPU time stands for its duration: what it takes on a free core, not what a busy machine
-adds by queueing.
+or in a worker thread (the vad node, which must not stop taking frames meanwhile; its
+`compute_s` is then wall time). Inline, the call's CPU time stands for its duration: what it
+takes on a free core, not what a busy machine adds by queueing.
 """
 
 import os
