@@ -172,15 +172,13 @@ class Comparison:
     failures: list = field(default_factory=list)  # 'side: benchmark: why'
 
 
-def choose(benchmarks: list, only: str) -> list:
-    """Return the names 'module.name' that `--only TEXT` selects (all when TEXT is empty)."""
-    return [b for b in benchmarks if not only or only in b]
-
-
 def compare(a: Side, b: Side, chosen: list, repeat: int) -> Comparison:
     """Run each chosen benchmark `repeat` times on A then B, alternating; collect every key."""
     result = Comparison(a, b, repeat)
-    on_b = set(b.call('list'))
+    try:
+        on_b = set(b.call('list'))
+    except (RuntimeError, ValueError) as exc:  # that commit's benchmarks do not even import
+        raise AgainstError(f'cannot list the benchmarks of {b.commit}: {exc}') from exc
     result.only_in_a = [name for name in chosen if name not in on_b]
     both = [name for name in chosen if name in on_b]
     a_keys, b_keys = set(), set()
