@@ -14,9 +14,11 @@ lecturer's long stretches keep the plain hangover):
 - a finished turn ends the segment, dated where the silence began, once the silence has lasted
   `min_silence_s` (150 ms: the short pause of a comma inside a sentence is not its end), without
   waiting for the hangover;
-- an unfinished one is judged again after `REJUDGE_S` of silence (the model is surer with a
-  little silence after the words), and otherwise the segment waits up to `hold_s` of silence
-  for the rest of the sentence;
+- an unfinished one makes the segment wait up to `hold_s` of silence for the rest of the
+  sentence, and is judged again after `REJUDGE_S` of silence (the model is surer with a little
+  silence after the words);
+- until a verdict is in, the hangover still ends the segment: a verdict that comes late (a busy
+  machine) costs nothing, and saves nothing either;
 - when the voice comes back, the judgement under way is dropped (and stopped, in the node).
 
 The model runs in `Judge`: at once in the caller's thread, with the verdict taken as ready when a
@@ -188,18 +190,16 @@ class TurnEnd:
         while self._ring and self._ring[0][0] < t - WINDOW_S - 1.0:
             self._ring.popleft()
         now = t + frame_s
-        if not segmenter.in_speech or any(e.kind == 'end' for e in events):
-            return self._quiet(events)
-        if now - segmenter.segment_start > self.max_segment_s:
-            segmenter.hold(None)  # a lecturer's long stretch: the plain hangover
-            return self._quiet(events)
-        segmenter.hold(self.hold_s)  # the model decides, within hold_s of silence
-        if segmenter.silence_s <= 0.0:
-            return self._quiet(events)
+        if not segmenter.in_speech or any(e.kind == 'end' for e in events) or \
+                segmenter.silence_s <= 0.0 or now - segmenter.segment_start > self.max_segment_s:
+            return self._quiet(events, segmenter)  # no silence to judge, or a lecturer's stretch
         verdict = self.judge.result(now)
         if verdict is not None:
             self.last = verdict
             self._finished = verdict.probability >= self.threshold
+            # Unfinished: wait up to hold_s for the rest. Until a verdict says so, the hangover
+            # rules: a slow verdict (a busy machine) never makes Milo wait longer than before.
+            segmenter.hold(None if self._finished else self.hold_s)
         if self._finished and segmenter.silence_s + 1e-9 >= self.min_silence_s:
             self.ended_early += segmenter.silence_s < segmenter.settings.hangover_s
             self._asked, self._finished = 0, False
@@ -210,11 +210,13 @@ class TurnEnd:
             self._asked += 1
         return events
 
-    def _quiet(self, events: list) -> list:
-        """No judgement is needed now: drop any under way."""
+    def _quiet(self, events: list, segmenter) -> list:
+        """No judgement is needed now: drop any under way; the plain hangover again."""
         if self._asked or self.judge.busy:
             self.judge.cancel()
         self._asked, self._finished = 0, False
+        if segmenter.in_speech:
+            segmenter.hold(None)
         return events
 
     def _audio(self, start: float, until: float) -> np.ndarray:
