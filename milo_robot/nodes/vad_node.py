@@ -34,8 +34,8 @@ PARAMETERS = (
               min=0.05, max=0.99),
     ParamSpec('barge_in_ms', 96, 'Confident voice over Milo that stops it at once (ms), before '
               'the segment start', min=32, max=2000),
-    ParamSpec('turn_model', 'smart-turn', 'Turn-end model that ends a short segment as soon as '
-              'the speaker has finished (catalogue name; "" = the fixed hangover only)'),
+    ParamSpec('turn_model', '', 'Turn-end model that ends a short segment as soon as '
+              'the speaker has finished (catalogue name: smart-turn; "" = the fixed hangover only)'),
     ParamSpec('turn_threshold', 0.5, 'Turn-end probability from which a turn counts as finished',
               min=0.05, max=0.99),
     ParamSpec('turn_hold_ms', 1000, 'Silence that ends a segment the turn-end model judged '
