@@ -105,3 +105,18 @@ def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, prob
     ask.publish(String(data=json.dumps({'request_id': 'm1', 'text': 'When is the lab session?'})))
     wait_until(lambda: any(p['final'] for p in answer_of(answers, 'm1')), 'a final', 60)
     assert answer_of(answers, 'm1')[-1]['declined']
+
+
+def test_an_erased_lecture_is_forgotten_by_the_brain(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes)
+    assert int(diag(diagnostics)[1]['passages']) > int(diag(diagnostics)[1]['notes_passages'])
+    with LectureRecord(tmp_path / 'milo.db') as record:  # as `milo forget` or the app erase it
+        record.forget(record.lectures()[-1].id)
+    # The brain checks before it takes each question: the answer cannot come from the lecture.
+    ask.publish(String(data=json.dumps({'request_id': 'q1', 'text': 'In which room is the lab session?'})))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'q1')), 'the answer to q1', 300)
+    final = answer_of(answers, 'q1')[-1]
+    assert not any(source.startswith('the teacher') for source in final['sources']), final
+    assert 'erased' in node.lines[node.wait_for_line('passage(s) forgotten')]
+    wait_until(lambda: diag(diagnostics)[1]['passages'] == diag(diagnostics)[1]['notes_passages'],
+               "the lecture's passages gone from the index")

@@ -213,7 +213,8 @@ class BrainNode(MiloNode):
                 self._summaries.append(state.lecture_id)
 
     def _apply_changes(self, brain: Brain) -> None:
-        """In the worker: new notes to read, or a new lecture (and course) to answer from."""
+        """In the worker: lectures erased, new notes to read, or a new lecture (and course) to answer from."""
+        self._forget_erased(brain)
         if self._reindex.is_set():
             self._reindex.clear()
             index = self._build_index()
@@ -230,6 +231,31 @@ class BrainNode(MiloNode):
             for each in self._brains():
                 each.set_scope(scope)
                 each.warm()
+
+    def _forget_erased(self, brain: Brain) -> None:
+        """Drop what the brain holds of lectures erased since (`milo forget`, the app, retention).
+
+        Erased ids are never given again (record.erase.next_id), so a lecture gone from the record
+        is one to forget: its passages would otherwise still be quoted until a restart.
+        """
+        known = {p.lecture_id for p in brain.index.passages if p.kind == 'lecture'} | \
+            {s.lecture_id for s in self._pending}
+        if not known:
+            return
+        try:
+            with LectureRecord(resolve_path(self.params.database), read_only=True) as record:
+                erased = known - {lecture.id for lecture in record.lectures()}
+        except RecordError:
+            return
+        if not erased:
+            return
+        dropped = sum(index.drop(lambda p: p.kind != 'lecture' or p.lecture_id not in erased)
+                      for index in {id(b.index): b.index for b in self._brains()}.values())
+        self._pending = [s for s in self._pending if s.lecture_id not in erased]
+        self._scope_changed.set()
+        self.health.set('passages', len(brain.index.passages))
+        self.get_logger().info(f'lecture(s) {", ".join(map(str, sorted(erased)))} erased: '
+                               f'{dropped} passage(s) forgotten')
 
     def _scope(self, course=None) -> Scope:
         """Return a course's lectures and notes: the current lecture's course unless `course`.

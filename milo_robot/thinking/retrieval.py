@@ -210,6 +210,21 @@ class Index:
             self._vectors = np.vstack([self._vectors, vectors.reshape(len(new), -1)])
         return len(new)
 
+    def drop(self, keep) -> int:
+        """Remove the passages `keep(passage)` refuses (those of an erased lecture); return how many."""
+        kept = [i for i, p in enumerate(self.passages) if keep(p)]
+        if len(kept) == len(self.passages):
+            return 0
+        dropped = len(self.passages) - len(kept)
+        for i in set(range(len(self.passages))).difference(kept):
+            self._df.subtract(self._terms[i].keys())
+            self._keys.discard(self.passages[i].key)
+        self._df = +self._df  # terms no passage has any more are gone from the counts
+        self.passages = [self.passages[i] for i in kept]
+        self._terms = [self._terms[i] for i in kept]
+        self._vectors = self._vectors[kept] if len(self._vectors) else self._vectors
+        return dropped
+
     def bm25(self, query: str) -> np.ndarray:
         """Return the BM25 score of every passage for the query."""
         n = len(self.passages)
