@@ -75,6 +75,9 @@ def test_only_picks_the_benchmark_named_exactly_else_all_that_contain_the_text()
     assert {'qa_heldout', 'qa_heldout2', 'qa_quality'} <= {b.__name__ for b in select('qa_')}
     assert {b.__name__ for b in select('thinking')} >= {'speed', 'qa_heldout2'}
     assert select('no such benchmark') == []
+    # group.name picks one; a group's name and a dot pick the group (--against names them so).
+    assert [b.__name__ for b in select('conversation.conversation')] == ['conversation']
+    assert {'conversation', 'grouping', 'listening'} <= {b.__name__ for b in select('conversation.')}
 
 
 def test_word_error_rate():

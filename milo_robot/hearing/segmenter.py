@@ -61,11 +61,33 @@ class Segmenter:
         self._silent_from: Optional[int] = None  # where the silence under way began
         self._paused = False  # a pause was reported for the silence under way
         self._floor: Optional[int] = None  # the earliest sample a segment may start at
+        self._held: Optional[int] = None  # this segment's own hangover, set by a turn-end judge
+        self._heard = 0  # index just after the last block pushed
+
+    @property
+    def segment_start(self) -> float:
+        """Start of the segment under way (pre-roll included), in seconds."""
+        return self._start / SAMPLE_RATE
+
+    @property
+    def silence_s(self) -> float:
+        """Silence heard since the voice last stopped, inside a segment, in seconds."""
+        return 0.0 if self._silent_from is None else (self._heard - self._silent_from) / SAMPLE_RATE
+
+    def hold(self, hangover_s: Optional[float]) -> None:
+        """Give the segment under way its own hangover (None: the settings' one)."""
+        self._held = None if hangover_s is None else _samples(hangover_s)
+
+    def close(self) -> list:
+        """End the segment under way where its silence began (a turn-end judge says it is over)."""
+        if not self.in_speech:
+            return []
+        return self._close(self._heard if self._silent_from is None else self._silent_from)
 
     def push(self, probability: float, start: int, samples: int) -> list:
         """Add one block's probability (`samples` long, from index `start`); return its events."""
         s = self.settings
-        end = start + samples
+        end = self._heard = start + samples
         if self._floor is None:
             self._floor = start  # nothing was heard before the first block
         if not self.in_speech:
@@ -85,7 +107,7 @@ class Segmenter:
         else:
             self._silent_from, self._paused = None, False
         silence = 0 if self._silent_from is None else end - self._silent_from
-        if silence and silence >= self._hangover:
+        if silence and silence >= (self._hangover if self._held is None else self._held):
             return self._close(self._silent_from)
         if silence and silence >= self._pause and not self._paused:
             self._paused = True  # once per silence: the turn may be over, the hangover will say
@@ -109,6 +131,6 @@ class Segmenter:
         return events
 
     def _close(self, end: int) -> list:
-        self.in_speech, self._paused = False, False
+        self.in_speech, self._paused, self._held = False, False, None
         self._floor = end  # the next segment's pre-roll stops here
         return [SpeechEvent('end', self._start / SAMPLE_RATE, end / SAMPLE_RATE)]
