@@ -5,10 +5,11 @@
 import json
 
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
+from milo_robot.diagnostics import ERROR
 from milo_robot.interfaces.payloads import Cancel, Question
 from milo_robot.interfaces.topics import BRAIN_ANSWER, BRAIN_CANCEL, BRAIN_QUESTION, DIAGNOSTICS
 from milo_robot.record.lecture_record import LectureRecord
@@ -18,8 +19,8 @@ RELIABLE = QoSProfile(depth=50)
 
 
 def diag(inbox):
-    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/brain']
-    return (found[-1], {kv.key: kv.value for kv in found[-1].values}) if found else (None, {})
+    status = latest_status(inbox, 'brain')
+    return (status, status.values) if status else (None, {})
 
 
 def start_brain(tmp_path, probe, processes, **params):
@@ -100,7 +101,7 @@ def test_a_question_in_class_interrupts_a_text_answer_which_then_goes_on(tmp_pat
 def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, probe, processes):
     node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes,
                                                   model_file='nowhere.gguf')
-    wait_until(lambda: diag(diagnostics)[0] and diag(diagnostics)[0].level == b'\x02', 'ERROR level')
+    wait_until(lambda: diag(diagnostics)[0] and diag(diagnostics)[0].level == ERROR, 'ERROR level')
     assert 'no language model' in diag(diagnostics)[0].message
     ask.publish(String(data=json.dumps({'request_id': 'm1', 'text': 'When is the lab session?'})))
     wait_until(lambda: any(p['final'] for p in answer_of(answers, 'm1')), 'a final', 60)

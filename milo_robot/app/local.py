@@ -8,6 +8,7 @@ others wait their turn and are told so.
 """
 
 import collections
+import math
 import os
 import threading
 from typing import Callable, Iterator, Tuple
@@ -15,7 +16,8 @@ from typing import Callable, Iterator, Tuple
 from milo_robot.app.services import AskBackend, AskEvent, LectureControl
 from milo_robot.app.struggles import default_embedder
 from milo_robot.interfaces.payloads import QuestionEntry
-from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
+from milo_robot.record.lecture_record import LectureRecord, RecordError
 from milo_robot.thinking.answer import Brain, Scope
 from milo_robot.thinking.llm import load_llm
 from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
@@ -119,20 +121,30 @@ def _subfolders(folder: str) -> list:
 
 
 class LocalLectureControl(LectureControl):
-    """Lecture lifecycle written straight into the record (no asr node records under `milo app`)."""
+    """Lectures started and ended here by the lecture recorder, the record's writer in the graph too.
+
+    No asr node runs under `milo app`: the same `LectureRecorder` carries out the teacher's start
+    and end, so the record has one writer's code. Here any open lecture is the current one,
+    however old: a person decides, not a restart.
+    """
+
+    SETTINGS = RecorderSettings(resume_within_s=math.inf, auto_start=False)
+
+    def _with_recorder(self, action) -> str:
+        recorder = LectureRecorder(self.record_path, self.SETTINGS)
+        try:
+            outcome = action(recorder)
+            if recorder.waiting_writes:  # nobody would write them later: say so now
+                raise RecordError(f'the lecture record cannot be written: {recorder.health.last_error}')
+            return outcome
+        finally:
+            recorder.close()
 
     def start(self, course: str, title: str) -> None:
         """End the open lecture, if any, and start a new one."""
-        with LectureRecord(self.record_path) as record:
-            current = record.open_lecture()
-            if current is not None:
-                record.end_lecture(current.id)
-            record.start_lecture(title, '', course=course)
+        self._with_recorder(lambda recorder: recorder.start('app', course, title))
 
     def end(self) -> None:
         """End the open lecture (ValueError when there is none)."""
-        with LectureRecord(self.record_path) as record:
-            current = record.open_lecture()
-            if current is None:
-                raise ValueError('no lecture is going on')
-            record.end_lecture(current.id)
+        if self._with_recorder(lambda recorder: recorder.end('app')) == 'no lecture is open':
+            raise ValueError('no lecture is going on')
