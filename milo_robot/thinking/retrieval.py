@@ -138,17 +138,21 @@ def _paragraph_chunks(text: str) -> list:
     return chunks
 
 
-def notes_passages(folder: str) -> list:
-    """Read Markdown, text and PDF files under `folder` into passages by section or page."""
-    passages = []
-    for root, _, files in os.walk(folder):
+def notes_sections(folder: str) -> list:
+    """Return [(file, section title, text)] of the Markdown, text and PDF files under `folder`."""
+    out = []
+    for root, _, files in sorted(os.walk(folder)):
         for name in sorted(files):
             path = os.path.join(root, name)
-            for section, body in _sections(path):
-                for i, chunk in enumerate(_paragraph_chunks(body)):
-                    passages.append(Passage(f'notes:{path}:{section}:{i}', chunk, 'notes',
-                                            path=path, section=section))
-    return passages
+            out += [(path, section, body) for section, body in _sections(path)]
+    return out
+
+
+def notes_passages(folder: str) -> list:
+    """Read Markdown, text and PDF files under `folder` into passages by section or page."""
+    return [Passage(f'notes:{path}:{section}:{i}', chunk, 'notes', path=path, section=section)
+            for path, section, body in notes_sections(folder)
+            for i, chunk in enumerate(_paragraph_chunks(body))]
 
 
 def _sections(path: str) -> list:
