@@ -24,7 +24,7 @@ from milo_robot.thinking import about, coverage, quote, sources
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.compute import quantities
 from milo_robot.thinking.compute import say as compute_say
-from milo_robot.thinking.compute.solve import Computer, asking_words
+from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.question import detect_language
 from milo_robot.thinking.rank import Ranker
@@ -131,8 +131,12 @@ class Brain:
         # ("the three modes", "an 8 bit converter") does not.
         given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
         computes = asked.wants in ('value', 'duration', 'any')
-        if computes and ((given and not (best and self._worked(asked, best, given))) or
-                         (best and self._misses(asked, best))):
+        if computes and not given and best and self._misses(asked, best):
+            result = self.computer.compute(asked, allow)  # "quelle force...": no force was said
+            if result is not None:
+                self.last = (asked, best, coverage.Coverage(True))
+                return self._computed(result, asked.language)
+        if computes and given and not (best and self._worked(asked, best, given)):
             result = self.computer.compute(asked, allow)
             self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                         'a computation no formula of the class gives'))
@@ -176,16 +180,13 @@ class Brain:
         return sum(v for s, v in said.items() if s in around) >= WORKED * sum(said.values())
 
     def _misses(self, asked, best) -> bool:
-        """Whether the best sentences give values, none of the kind asked ("quelle force" and only metres)."""
+        """Whether the best sentences say no value of the kind asked ("quelle force", and only metres)."""
         if asked.wants != 'value':
             return False
-        wanted = quantities.named_dimension(asking_words(asked.text), first=True)
-        if wanted is None:
-            return False
-        given = [q for i in best.positions for q in quantities.read(self.evidence.sentences[i].text,
-                                                                    self.ranker.language(i))]
-        measured = [q for q in given if q.dim is not None]
-        return bool(measured) and all(q.dim != wanted for q in measured)
+        wanted = quantities.named_dimension(questions.asking_words(asked.text), first=True)
+        said = [q for i in best.positions for q in quantities.read(self.evidence.sentences[i].text,
+                                                                   self.ranker.language(i))]
+        return wanted is not None and not any(q.dim == wanted for q in said)
 
     def _computed(self, result, language: str) -> list:
         """Return the parts of a computed answer, with the formula's sentence as its source."""
@@ -214,9 +215,7 @@ class Brain:
 
 def _same(quantity, said: float) -> bool:
     """Whether a number of a sentence (as said) is a quantity of the question, as said."""
-    first = quantity.said.split()[0].replace(',', '.')
-    value = float(first) if first.replace('.', '', 1).isdigit() else quantity.value
-    return abs(value - said) <= 1e-9 * max(1.0, abs(value))
+    return abs(quantity.raw - said) <= 1e-9 * max(1.0, abs(quantity.raw))
 
 
 def _line(text: str, declined: bool = False) -> Iterator[AnswerPart]:

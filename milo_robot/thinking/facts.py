@@ -93,11 +93,16 @@ class Facts:
                    tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
                    bool(_YESNO.search(plain)), items)
 
-    def gives(self, wants: str, asked_numbers: set, asked_stems: set) -> float:
+    def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
         new_numbers = [n for n in self.numbers if not _among(n[0], asked_numbers)]
         proper = [n for n in self.names if not set(content_stems(n)) <= asked_stems]
         if wants == 'value':
+            if asked_dim is not None and new_numbers:  # "what heat rate": watts, not kelvin per watt
+                dims = [_dimension(n[1]) for n in new_numbers]
+                if asked_dim in dims:
+                    return 1.0
+                return 0.2 if any(d is not None for d in dims) else 0.5
             return 1.0 if any(n[3] for n in new_numbers) else 0.7 if new_numbers else 0.0
         if wants == 'duration':
             if any(u in _TIME_UNITS for _, u, _, _ in new_numbers):
@@ -128,6 +133,14 @@ class Facts:
 
 
 _REFERS = {'it', 'this', 'that', 'they', 'il', 'elle', 'ils', 'elles', 'cela', 'ce'}
+
+
+def _dimension(unit: str):
+    """Return the SI dimension of a unit symbol, or None."""
+    from milo_robot.thinking.compute.quantities import unit_of
+
+    known = unit_of(unit) if unit else None
+    return known[0] if known else None
 
 
 def _called(plain: str) -> tuple:

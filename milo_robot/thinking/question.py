@@ -115,6 +115,11 @@ _ELLIPTIC = re.compile(r"^\W*(and|what about|how about|et|et pour|et avec|et sur
 _ASKING_WORD = re.compile(r"\b(what|which|how|why|when|where|who|can|could|is|are|does|do|should|"
                           r"quel|quelle|quels|quelles|comment|pourquoi|quand|où|combien|qu|que|"
                           r"est-ce|peut|faut)\b", re.I)
+# The words that say what is asked: "How much energy does it take...", "Quelle force faut-il...".
+_ASKING = re.compile(r"(?:^|[,.]\s+|\b)(?:how much|how many|what is the|what's the|what|which|"
+                     r"quel(?:le)?s?(?: est)?"
+                     r"(?: la| le| l'| les)?|combien de|combien)\s+(.{3,40}?)(?:\s+(?:does|do|is|are|"
+                     r"would|will|can|faut|obtient|y a|a-t|est|vaut|of|de|goes|go)\b|\?|$)", re.I)
 _NOT_A_SYMBOL = {'I', 'A'}  # 'I' and 'A' start English sentences: symbols only after a word
 _SYMBOL = re.compile(r"(?<=[\s'(])([A-Z])(?=[\s?.,!)]|$)")
 
@@ -188,6 +193,12 @@ def head(text: str) -> str:
     match = _CALCUL_FR.match(text) or _TARGET.match(text)
     words = content_stems(match.group(1)) if match else []
     return words[0] if words else ''
+
+
+def asking_words(text: str) -> str:
+    """Return the words of a question that name what it asks for ("energy", "force")."""
+    match = _ASKING.search(text)
+    return match.group(1) if match else ''
 
 
 def symbols(text: str) -> tuple:

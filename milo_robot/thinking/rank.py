@@ -27,9 +27,10 @@ from typing import Callable, Optional
 import numpy as np
 
 from milo_robot.thinking.bilingual import translations
+from milo_robot.thinking.compute.quantities import named_dimension
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts, question_numbers
-from milo_robot.thinking.question import Question, detect_language
+from milo_robot.thinking.question import Question, asking_words, detect_language
 from milo_robot.thinking.words import fold
 
 CANDIDATES = 30  # sentences scored in full, after a first cut on meaning and words
@@ -122,7 +123,8 @@ class Ranker:
         first = _fuse(meaning[pool], ev.bm25(list(weight))[pool])
         cut = [int(i) for i in pool[np.argsort(-first)[:CANDIDATES]]]
         context = _Context(question, idf, crossed, total, meaning, mean, std, previous,
-                           question_numbers(question.whole, question.language), set(weight))
+                           question_numbers(question.whole, question.language), set(weight),
+                           named_dimension(asking_words(question.text), first=True))
         spans = set()
         for i in cut:
             spans.add((i,))
@@ -154,7 +156,7 @@ class Ranker:
                 around |= set(ev.stems(j))
         window = sum(v for s, v in idf.items() if s in around and s not in stems) / c.total
         in_lecture = sum(v for s, v in idf.items() if ev.in_group(span[0], s)) / c.total
-        fact = max(self.facts(i).gives(q.wants, c.numbers, c.stems) for i in span)
+        fact = max(self.facts(i).gives(q.wants, c.numbers, c.stems, c.dim) for i in span)
         best = max(float(c.meaning[i]) for i in span)
         parts = {'meaning': w.meaning * (best - c.mean) / c.std, 'words': w.words * share,
                  'window': w.window * window, 'lecture': w.lecture * in_lecture, 'fact': w.fact * fact}
@@ -194,6 +196,7 @@ class _Context:
     previous: tuple
     numbers: set
     stems: set
+    dim: Optional[tuple] = None  # the dimension of the value asked for, when the question names it
 
 
 def _fuse(meaning: np.ndarray, lexical: np.ndarray) -> np.ndarray:

@@ -115,7 +115,8 @@ def _read_at(text: str, relation, position: int) -> Optional[Formula]:
         return None
     if not names(tree) or not any(op in expression for op in '*/+-'):
         return None  # "the result equals 12", "the charge is Q": a value or a name, not a formula
-    said = f"{' '.join(before[-3:])} {text[relation.start():relation.end() - 1].strip()} {spoken}"
+    named = meanings.get(NAMED) or _said_symbol(before)
+    said = f"{named} {text[relation.start():relation.end() - 1].strip()} {spoken.strip()}"
     return Formula(target, expression, position, said.strip(), meanings)
 
 
@@ -131,6 +132,15 @@ def _symbol(words: list) -> Optional[str]:
     if len(words) >= 2 and fold(words[-2]) == 'delta' and _is_symbol(words[-1]):
         return 'd' + words[-1]
     return words[-1] if _is_symbol(words[-1]) else None
+
+
+def _said_symbol(before: list) -> str:
+    """Return the words that name the symbol before "equals", as said ("Q dot", "delta T", "f s")."""
+    words = [w.strip("',:()") for w in before[-2:]]
+    if len(words) == 2 and (fold(words[1]) == 'dot' or fold(words[0]) == 'delta' or
+                            (len(words[0]) == 1 and len(words[1]) == 1)):
+        return ' '.join(words)
+    return words[-1] if words else ''
 
 
 def _is_symbol(word: str) -> bool:

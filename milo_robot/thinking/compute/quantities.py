@@ -45,6 +45,7 @@ class Quantity:
 
     value: float  # in SI units
     said: str  # as written ("1.5 kilograms")
+    raw: float = 0.0  # the number as said, before units ("cent grammes": 100)
     unit: str = ''  # the unit symbol as read ('kg', 'm/s', 'm^2'); '' without one
     dim: Optional[tuple] = None  # SI dimension; None without a unit
     before: tuple = ()  # stems of the words just before it
@@ -135,7 +136,7 @@ def read(text: str, language: str) -> list:
             unit = 'N·m'  # the claim reader knows no newton-metre
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
-        out.append(Quantity(value, claim.text, unit, known[0] if known else None,
+        out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
                             tuple(w.strip(",'") for w in words if len(w.strip(",'")) == 1
                                   and w.strip(",'").isalpha() and fold(w) not in ('a', 'y', 'l', 'd'))))

@@ -29,17 +29,13 @@ from milo_robot.thinking.compute import formulas as spoken
 from milo_robot.thinking.compute.expression import ExpressionError, evaluate, parse, solve
 from milo_robot.thinking.compute.quantities import Quantity, conventional_dimension, named_dimension, read
 from milo_robot.thinking.evidence import Evidence
-from milo_robot.thinking.question import Question, detect_language
+from milo_robot.thinking.question import Question, asking_words, detect_language
 from milo_robot.thinking.words import content_stems
 
 WINDOW = 3  # sentences around a formula where the teacher says what its symbols are
-# The words that say what is asked: "How much energy does it take...", "Quelle force faut-il...".
-_ASKING = re.compile(r"(?:^|[,.]\s+|\b)(?:how much|how many|what is the|what's the|what|which|"
-                     r"quel(?:le)?s?(?: est)?"
-                     r"(?: la| le| l'| les)?|combien de|combien)\s+(.{3,40}?)(?:\s+(?:does|do|is|are|"
-                     r"would|will|can|faut|obtient|y a|a-t|est|vaut|of|de|goes|go)\b|\?|$)", re.I)
 TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
+MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -203,7 +199,9 @@ class Computer:
         `least`: how many words of the question the sentence of the value must share at least.
         """
         ev = self.evidence
-        candidates = [(_about(q, ev.stems(j), asked), -n, q) for n, (q, j) in enumerate(variable.values)
+        # The values the teacher gave the symbol itself ("g vaut 9,81") are its own: always usable.
+        candidates = [(_about(q, ev.stems(j), asked) + MIN_ABOUT, -n, q)
+                      for n, (q, j) in enumerate(variable.values)
                       if len(set(ev.stems(j)) & set(asked)) >= least]
         head = _head(variable.name)
         if variable.dim is not None or variable.stems:
@@ -216,9 +214,12 @@ class Computer:
                 for q in read(sentence.text, detect_language(sentence.text)):
                     # A number without a unit counts only after the name of the symbol's quantity:
                     # "the brick has a conductivity of 0.8", not "the two faces".
-                    named = head is not None and head in q.before and q.dim is None
+                    named = head is not None and head in q.before and q.dim is None and q.said[0].isdigit()
+                    own = head is not None and head in q.before  # "la masse volumique de 1000"
                     if (variable.dim is not None and q.dim == variable.dim) or named:
-                        candidates.append((_about(q, ev.stems(j), asked) + named, -len(candidates) - 99, q))
+                        candidates.append((_about(q, ev.stems(j), asked) + MIN_ABOUT * own,
+                                           -len(candidates) - 99, q))
+        candidates = [c for c in candidates if c[0] >= MIN_ABOUT]
         if not candidates:
             return None
         return max(candidates, key=lambda c: (c[0], c[1]))[2]
@@ -234,12 +235,6 @@ def _head(name: str) -> Optional[str]:
     """Return the stem of the noun that names a quantity ("thermal conductivity in watts" → conductiv)."""
     words = content_stems(re.split(r'\b(?:in|en|of|de|du|des|between|entre)\b', name)[0])
     return words[-1] if words else None
-
-
-def asking_words(text: str) -> str:
-    """Return the words of a question that name what it asks for ("energy", "force")."""
-    match = _ASKING.search(text)
-    return match.group(1) if match else ''
 
 
 def _fit(variable: Variable, quantity: Quantity) -> float:
