@@ -148,10 +148,15 @@ class Brain:
                 result = self.computer.compute(asked, allow)  # every value from the example asked about
                 return self._computed(result, asked.language) if result else None
             return None
-        self._answered.append((fold(asked.text), best.positions))
+        positions = best.positions
+        before = self.evidence.neighbour(positions[0], -1)
+        if asked.wants == 'reason' and before is not None and quote.consequence(
+                self.evidence.sentences[positions[0]].text):
+            positions = (before,) + positions  # "So the current doubles": the why is said before
+        self._answered.append((fold(asked.text), positions))
         current = self.scope.current_lecture
-        said = quote.parts(self.evidence, best.positions, asked.language, current)
-        chosen = [self.evidence.sentences[i] for i in best.positions]
+        said = quote.parts(self.evidence, positions, asked.language, current)
+        chosen = [self.evidence.sentences[i] for i in positions]
         return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
             [self._final('quote', chosen, asked.language)]
 

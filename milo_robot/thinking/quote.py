@@ -16,6 +16,8 @@ from milo_robot.thinking.evidence import Evidence
 
 _FILLER = re.compile(r"^\W*(?:(?:okay|ok|so|well|right|alright|now|and|then|also|alors|bon|donc|et|"
                      r"voilà|voila|bref|allez|eh bien|ensuite|puis|maintenant)\b[\s,]*)+", re.I)
+_CONSEQUENCE = re.compile(r"^\W*(so|therefore|thus|that's why|this is why|hence|donc|c'est pourquoi|"
+                          r"ainsi|du coup|par conséquent)\b", re.I)
 MIN_WORDS = 3  # a trimmed quote keeps at least this many words, or is said whole
 
 
@@ -26,6 +28,11 @@ def trim(text: str) -> str:
     if rest == text or len(rest.split()) < MIN_WORDS or not rest[0].isalnum():
         return text
     return rest[0].upper() + rest[1:]
+
+
+def consequence(text: str) -> bool:
+    """Whether a sentence states a consequence of the one before it ("So...", "Donc...")."""
+    return bool(_CONSEQUENCE.match(text))
 
 
 def parts(evidence: Evidence, positions: tuple, language: str,
