@@ -7,6 +7,7 @@
 what it is when its unit does not.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -80,6 +81,18 @@ def stem_of(word: str) -> str:
     """Return the faithfulness reader's stem of a unit name ('kelvins' → 'kelvin')."""
     stems = _stems(word)
     return stems[0] if stems else ''
+
+
+def is_unit_word(stem: str) -> bool:
+    """Whether a content stem (thinking/words.py) is the name of a unit ('kilogramm', 'kelvin')."""
+    return any(stem_of(name) == stem or stem_of(name).startswith(stem) and len(stem) >= 5
+               for name in _unit_names())
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_names() -> tuple:
+    """Return every unit name the claim reader knows, as single words."""
+    return tuple({name[0] for name in _units().names if len(name) == 1 and len(name[0]) > 2})
 
 
 def _per_more(after: str) -> str:

@@ -27,7 +27,13 @@ from typing import Callable, Optional
 
 from milo_robot.thinking.compute import formulas as spoken
 from milo_robot.thinking.compute.expression import ExpressionError, evaluate, parse, solve
-from milo_robot.thinking.compute.quantities import Quantity, conventional_dimension, named_dimension, read
+from milo_robot.thinking.compute.quantities import (
+    Quantity,
+    conventional_dimension,
+    is_unit_word,
+    named_dimension,
+    read,
+)
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.question import Question, asking_words, detect_language
 from milo_robot.thinking.words import content_stems
@@ -123,7 +129,9 @@ class Computer:
         given = read(question.whole, question.language)
         if not given and question.wants not in ('value', 'any'):
             return None
-        asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)}
+        # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
+        asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
+                 if not is_unit_word(s)}
         wanted = named_dimension(asking_words(question.text))
         best = None
         for formula, variables in self.formulas():
