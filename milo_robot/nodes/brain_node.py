@@ -108,6 +108,7 @@ class BrainNode(MiloNode):
         self._feed = LectureFeed(resolve_path(p.database), evidence)
         self._feed.read()
         self._feed.index(flush=True)
+        evidence.embed_pending()  # what was recorded before the node started: before it is ready
         self._indexed()
         self.health.set('model', p.model_file or p.profile)
         self.ready = True
@@ -115,7 +116,8 @@ class BrainNode(MiloNode):
         while not self._stopping.is_set():
             self.beat('brain')
             self._apply_changes()
-            request = self.desk.next(timeout=p.index_period_s)
+            # Sentences waiting for their vector are embedded a batch at a time, between questions.
+            request = self.desk.next(timeout=0.01 if self._brain.evidence.pending else p.index_period_s)
             if request is None:
                 self._between_questions()
                 continue

@@ -175,6 +175,11 @@ class Evidence:
         self._unembedded.append(position)
         return 1
 
+    @property
+    def pending(self) -> int:
+        """Return how many sentences wait for their vector."""
+        return len(self._unembedded) if self.embedder is not None else 0
+
     def embed_pending(self, limit: Optional[int] = None) -> int:
         """Compute the vectors of up to `limit` new sentences (all if None); return how many remain."""
         if self.embedder is None or not self._unembedded:
