@@ -77,6 +77,7 @@ class Computer:
         self.evidence = evidence
         self._read = 0  # sentences read for formulas so far
         self._formulas = []  # (Formula, {symbol: Variable})
+        self._said = {}  # position -> the Quantities of the sentence (read once)
 
     def formulas(self) -> list:
         """Return every formula of the evidence with its variables (new sentences read first)."""
@@ -87,6 +88,13 @@ class Computer:
                 self._formulas.append((formula, self._variables(formula)))
             self._read += 1
         return self._formulas
+
+    def quantities(self, i: int) -> list:
+        """Return the numbers of sentence i with their units (read once)."""
+        if i not in self._said:
+            text = self.evidence.sentences[i].text
+            self._said[i] = read(text, detect_language(text))
+        return self._said[i]
 
     def _variables(self, formula: spoken.Formula) -> dict:
         """Return what the teacher said each symbol of a formula is, from the sentences around it."""
@@ -219,7 +227,7 @@ class Computer:
                 shared = len(set(ev.stems(j)) & set(asked))
                 if not shared or shared < least:
                     continue
-                for q in read(sentence.text, detect_language(sentence.text)):
+                for q in self.quantities(j):
                     # A number without a unit counts only after the name of the symbol's quantity:
                     # "the brick has a conductivity of 0.8", not "the two faces".
                     named = head is not None and head in q.before and q.dim is None and q.said[0].isdigit()
