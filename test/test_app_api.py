@@ -5,6 +5,7 @@
 Text questions go to the real brain code with the `tiny` model and the real E5 embeddings.
 """
 
+import datetime
 import io
 import json
 import re
@@ -14,11 +15,14 @@ import subprocess
 import threading
 import time
 import urllib.request
+import zipfile
 
+import icalendar
 import pytest
-from app_fixture import School, free_port, login_csrf
+from app_fixture import School, free_port, login, login_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pygiftparser import parser as gift_parser
 
 from milo_robot.app import api, i18n, pages
 from milo_robot.app.auth import LoginLimiter, Sessions
@@ -85,7 +89,7 @@ def area(method: str, path: str) -> str:
     if path.startswith(CLUB_ONLY):
         return 'club'
     if path.startswith(TEACHER_ONLY) or (path.startswith('/api/lectures/{') and
-                                         method in ('PATCH', 'DELETE')):
+                                         (method in ('PATCH', 'DELETE') or '/export/' in path)):
         return 'teacher'
     return 'student'
 
@@ -99,15 +103,8 @@ def routes(app):
 
 
 def concrete(path: str, school) -> str:
-    return path.replace('{lecture_id}', str(school.ids['rc'])).replace('{name:path}', 'none.md')
-
-
-def login(client, school, role: str):
-    page = client.get('/login')
-    response = client.post('/login', data={'csrf': login_csrf(page.text), 'token': school.tokens[role],
-                                           'next': ''}, follow_redirects=False)
-    assert response.status_code == 303
-    return response
+    return path.replace('{lecture_id}', str(school.ids['rc'])).replace('{name:path}', 'none.md') \
+        .replace('{fmt}', 'ical')
 
 
 def test_every_route_but_login_and_assets_needs_a_valid_token(client, school):
@@ -245,6 +242,41 @@ def test_student_pages_show_the_notes_pack_quiz_and_downloads(client, school):
     ask = client.post('/ask', data={'csrf': login_csrf(courses), 'course': 'Electronics',
                                     'question': 'What is the unit of resistance?'})
     assert ask.status_code == 200 and 'class="sentence"' in ask.text
+
+
+def test_a_teacher_exports_a_lecture_in_the_schools_formats(client, school):
+    circuits = school.ids['circuits']
+    login(client, school, 'student')
+    assert 'id="export-format"' not in client.get(f'/lectures/{circuits}').text
+    login(client, school, 'teacher')
+    page = client.get(f'/lectures/{circuits}').text
+    assert re.findall(r'<option value="([\w-]+)">', page) == ['gift', 'moodle-xml', 'notes-zip', 'ical']
+    assert f'action="/teacher/lectures/{circuits}/export"' in page
+    export = f'/teacher/lectures/{circuits}/export'
+    gift = client.get(export, params={'format': 'gift'})
+    assert gift.status_code == 200
+    assert f'filename="lecture-{circuits}.gift"' in gift.headers['content-disposition']
+    questions = gift_parser.parse(gift.text).questions
+    assert len(questions) >= 3 and any(o.text == '10 volts' for q in questions for o in q.answer.options)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(export, params={'format': 'notes-zip'}).content))
+    assert sorted(archive.namelist()) == ['index.html', f'lecture-{circuits}.md']
+    teacher, api_export = school.bearer('teacher'), f'/api/lectures/{circuits}/export'
+    ical = client.get(f'{api_export}/ical', headers=teacher)
+    assert ical.headers['content-type'].startswith('text/calendar') and ical.headers['x-milo-left-out'] == '0'
+    [event] = icalendar.Calendar.from_ical(ical.content).walk('VEVENT')
+    started = client.get(f'/api/lectures/{circuits}', headers=teacher).json()['started_at']
+    said = datetime.date.fromtimestamp(started)
+    thursday = said + datetime.timedelta(days=(3 - said.weekday() - 1) % 7 + 1)  # "before Thursday"
+    assert (str(event['SUMMARY']), event.decoded('DTSTART')) == ('Homework due · Electronics', thursday)
+    xml = client.get(f'{api_export}/moodle-xml', headers=teacher)
+    assert xml.headers['content-type'] == 'application/xml' and xml.content.startswith(b"<?xml")
+    assert client.get(f'{api_export}/ical', headers=school.bearer('student')).status_code == 403
+    assert client.get(f'{api_export}/pdf', headers=teacher).status_code == 400
+    no_quiz = client.get(f"/api/lectures/{school.ids['rc']}/export/gift", headers=teacher)
+    assert no_quiz.status_code == 409 and 'no summary yet' in no_quiz.text
+    assert client.get('/api/lectures/999/export/gift', headers=teacher).status_code == 404
+    chosen = client.get(export, follow_redirects=False)
+    assert chosen.status_code == 303 and chosen.headers['location'] == f'/lectures/{circuits}#export'
 
 
 def test_malformed_and_oversized_requests(client, school):

@@ -18,13 +18,16 @@ from harness import wait_until
 from std_msgs.msg import Bool
 
 from milo_robot.body.simulator import SimulatedBody
+from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.interfaces.topics import CAMERA_ENABLE
+from milo_robot.record.lecture_record import LectureRecord
 
 webdriver = pytest.importorskip('selenium.webdriver')
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHOTS = os.path.join(ROOT, 'build', 'app')
@@ -147,12 +150,35 @@ def test_student_and_teacher_in_milo_app(browser, processes, tmp_path):
     browser.find_element(By.CSS_SELECTOR, '.langs a[hreflang=en]').click()
     find(browser, 'html[lang=en]')
     shot(browser, 'teacher-struggles')
+
+    # The teacher exports the lecture for the school's platform: the Export control's download.
+    browser.get(base + f"/lectures/{school.ids['circuits']}")
+    Select(find(browser, '#export-format')).select_by_value('ical')
+    calendar = browser.execute_async_script(
+        'const done = arguments[arguments.length - 1]; const form = document.querySelector("#export form");'
+        'fetch(form.action + "?" + new URLSearchParams(new FormData(form))).then(r => r.text()).then(done);')
+    assert calendar.startswith('BEGIN:VCALENDAR') and 'SUMMARY:Homework due · Electronics' in calendar
+    shot(browser, 'teacher-lecture-export')
     browser.get(base + '/teacher/lectures')
     find(browser, '#start-course').send_keys('Physics')
     browser.find_element(By.ID, 'start-title').send_keys('Optics')
     browser.find_element(By.ID, 'start-lecture').click()
     wait_text(browser, '#current-lecture', 'Optics')
     shot(browser, 'teacher-lectures')
+
+    # A question asked while no lecture was open: the teacher finds it, and erases it.
+    with LectureRecord(school.db) as record:
+        record.log_question(QuestionEntry('voice-loose', None, time.time(), 'Milo, where is room B12?',
+                                          'Where is room B12?', 'en', 'qa', 'declined'))
+    browser.get(base + '/teacher/questions')
+    Select(find(browser, '#lecture')).select_by_value('none')
+    browser.find_element(By.CSS_SELECTOR, 'form[action="/teacher/questions"] button').click()
+    wait_text(browser, '#question-log', 'Milo, where is room B12?')
+    shot(browser, 'teacher-questions-outside')
+    browser.find_element(By.ID, 'confirm-outside').click()
+    browser.find_element(By.ID, 'forget-outside').click()
+    wait_text(browser, '.done', 'were erased')
+    assert 'room B12' not in browser.find_element(By.TAG_NAME, 'main').text
 
 
 def test_club_emergency_stop_on_the_robot(browser, processes, probe, tmp_path):

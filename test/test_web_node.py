@@ -7,7 +7,9 @@ and re-indexing requests go out on their topics.
 """
 
 import json
+import os
 import threading
+from pathlib import Path
 
 import httpx2 as httpx
 from app_fixture import School, free_port, wait_for_http
@@ -82,3 +84,8 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     assert upload.status_code == 201
     reindex.wait_for(1, 'the re-index request')
 
+    # What the node writes is Milo's user's only: the upload, and its own ROS log.
+    assert (school.notes / 'optics.md').stat().st_mode & 0o777 == 0o600
+    logs = [f for f in Path(os.environ['ROS_LOG_DIR']).rglob('*')
+            if f.is_file() and f'_{web.popen.pid}_' in f.name]
+    assert logs and all(f.stat().st_mode & 0o777 == 0o600 for f in logs), logs

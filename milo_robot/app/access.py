@@ -41,15 +41,15 @@ def authenticate(request: Request):
     state = request.app.state
     header = request.headers.get('authorization')
     if header is not None:
-        wait = state.limiter.wait_s(client_of(request))
+        wait = state.limiter.attempt(client_of(request))  # counted as failed until proved valid
         if wait > 0:
             raise TooManyAttempts(wait)
         scheme, _, token = header.partition(' ')
         found = state.reader().token_role(token_digest(token.strip())) \
             if scheme.lower() == 'bearer' and token.strip() else None
         if found is None:
-            state.limiter.failed(client_of(request))
             return None
+        state.limiter.passed(client_of(request))
         return Principal(*found)
     session = state.sessions.read(request.cookies.get(SESSION_COOKIE, ''))
     if session is None:

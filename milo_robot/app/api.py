@@ -18,11 +18,19 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from milo_robot.app.access import require
-from milo_robot.app.notes_files import NotesError, delete_notes, list_notes
-from milo_robot.app.pages import upload_notes
+from milo_robot.app.notes_files import NotesConflict, NotesError, delete_notes, list_notes
+from milo_robot.app.pages import export_response, upload_notes
 from milo_robot.app.streaming import from_thread, sse
 from milo_robot.app.struggles import find_struggles
-from milo_robot.app.views import build_pack, default_lecture, lecture_json, lecture_or_404
+from milo_robot.app.views import (
+    OUTSIDE,
+    LectureChoice,
+    build_pack,
+    default_lecture,
+    erasable_or_404,
+    lecture_json,
+    lecture_or_404,
+)
 from milo_robot.interfaces.payloads import EXPRESSION_NAMES, MODES
 from milo_robot.lectures.quiz import build_quiz
 
@@ -154,6 +162,12 @@ def quiz(request: Request, lecture_id: int, principal=STUDENT):
     return [dataclasses.asdict(q) for q in build_quiz(build_pack(request, lecture_id))]
 
 
+@router.get('/lectures/{lecture_id}/export/{fmt}')
+def export(request: Request, lecture_id: int, fmt: str, principal=TEACHER):
+    """Download a lecture in a school's format: gift, moodle-xml, notes-zip or ical."""
+    return export_response(request, lecture_id, fmt)
+
+
 @router.post('/lectures/start', status_code=202)
 def start_lecture(request: Request, principal=TEACHER, body=json_body(StartRequest)):
     """Start a lecture (the current one ends)."""
@@ -188,8 +202,11 @@ def edit_lecture(request: Request, lecture_id: int, principal=TEACHER, body=json
 
 @router.delete('/lectures/{lecture_id}')
 def forget_lecture(request: Request, lecture_id: int, principal=TEACHER):
-    """Erase a lecture with its transcript, questions and summary; return what was deleted."""
-    lecture_or_404(request.app.state.reader(), lecture_id)
+    """Erase a lecture with its transcript, questions, summary and notes packs; return counts.
+
+    503 when a reader kept the words on disk past the wait: the same request later completes it.
+    """
+    erasable_or_404(request.app.state.reader(), lecture_id)
     try:
         return {'deleted': request.app.state.services.lectures.forget(lecture_id)}
     except ValueError as exc:
@@ -229,11 +246,22 @@ async def ask(request: Request, principal=STUDENT, body=json_body(AskRequest)):
 
 
 @router.get('/questions')
-def questions(request: Request, lecture: Optional[int] = None, principal=TEACHER):
-    """Return a lecture's question log (default: the latest lecture's)."""
+def questions(request: Request, lecture: LectureChoice = None, principal=TEACHER):
+    """Return a lecture's question log (default: the latest lecture's); `none`: those outside any."""
     record = request.app.state.reader()
+    if lecture == OUTSIDE:
+        return [entry.to_dict() for entry in record.questions_without_lecture()]
     chosen = default_lecture(record, lecture)
     return [entry.to_dict() for entry in (record.questions(chosen.id) if chosen else [])]
+
+
+@router.delete('/questions')
+def forget_questions(request: Request, lecture: Literal['none'], principal=TEACHER):
+    """Erase the questions asked outside any lecture (`?lecture=none`); return how many.
+
+    A lecture's questions go with the lecture (DELETE /api/lectures/ID). 503 as for that.
+    """
+    return {'deleted': request.app.state.services.lectures.forget_questions_without_lecture()}
 
 
 @router.get('/struggles')
@@ -263,8 +291,8 @@ async def notes_upload(request: Request, principal=TEACHER):
     """Upload a notes file (multipart field `file`: Markdown, text or PDF); answers use it at once."""
     try:
         return {'saved': await upload_notes(request)}
-    except NotesError as exc:
-        raise HTTPException(400, str(exc)) from None
+    except NotesError as exc:  # 409: a course folder and a file would share the name
+        raise HTTPException(409 if isinstance(exc, NotesConflict) else 400, str(exc)) from None
 
 
 @router.delete('/notes/{name:path}')

@@ -3,8 +3,8 @@
 """The course notes folder as teachers manage it from the app: checked uploads, listing, removal.
 
 An upload is checked before it touches the folder: a known type, a bounded size, UTF-8 text for
-Markdown and text, a PDF that opens. It is written under a new name and then renamed, so the
-brain never reads half a file.
+Markdown and text, a PDF that opens, a name no course folder uses. It is written under a new name
+(mode 0600) and then renamed, so the brain never reads half a file.
 """
 
 import io
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List
 
+from milo_robot.private_files import private_folder
+
 NOTES_TYPES = ('.md', '.markdown', '.txt', '.pdf')
 MAX_NOTES_BYTES = 8 * 1024 * 1024  # a long PDF of course notes; anything larger is likely a mistake
 _SAFE_NAME = re.compile(r'[^\w .()+-]', re.U)
@@ -22,6 +24,10 @@ _SAFE_NAME = re.compile(r'[^\w .()+-]', re.U)
 
 class NotesError(ValueError):
     """A notes file that cannot be saved or removed (the message says why)."""
+
+
+class NotesConflict(NotesError):
+    """An upload whose place is taken: a course folder and a notes file would share a name."""
 
 
 @dataclass(frozen=True)
@@ -88,13 +94,20 @@ def save_notes(folder, filename: str, data: bytes, course: str = '') -> Path:
     """
     name = safe_name(filename)
     check_notes(name, data)
-    folder = Path(folder) / course_folder(course) if course else Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    top = Path(folder)
+    folder = top / course_folder(course) if course else top
+    if folder.exists() and not folder.is_dir():
+        raise NotesConflict(f'the notes of course {course!r} would go in a folder named like the notes '
+                            f'file {folder.relative_to(top)}: rename or remove that file first')
+    if (folder / name).is_dir():
+        raise NotesConflict(f'{name} is the name of a course notes folder: rename the file and upload '
+                            'it again')
+    private_folder(folder)  # a course's folder, created readable by Milo's user only
+    # mkstemp creates the file 0600: the notes stay Milo's user's only, like everything it keeps.
     handle, temporary = tempfile.mkstemp(dir=folder, prefix='.upload-')
     try:
         with os.fdopen(handle, 'wb') as f:
             f.write(data)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, folder / name)
     except BaseException:
         if os.path.exists(temporary):

@@ -17,10 +17,19 @@ from starlette.datastructures import UploadFile
 
 from milo_robot.app.access import SESSION_COOKIE, client_of, require
 from milo_robot.app.auth import token_digest
-from milo_robot.app.notes_files import MAX_NOTES_BYTES, NotesError, delete_notes, list_notes, save_notes
+from milo_robot.app.notes_files import (
+    MAX_NOTES_BYTES,
+    NotesConflict,
+    NotesError,
+    delete_notes,
+    list_notes,
+    save_notes,
+)
 from milo_robot.app.streaming import from_thread
 from milo_robot.app.struggles import find_struggles
 from milo_robot.app.views import (
+    OUTSIDE,
+    LectureChoice,
     build_pack,
     course_lectures,
     default_lecture,
@@ -28,13 +37,16 @@ from milo_robot.app.views import (
     lecture_or_404,
     render,
 )
-from milo_robot.lectures import notes_pack
+from milo_robot.lectures import exports, notes_pack
+from milo_robot.lectures.exports.ical import announced_events
 from milo_robot.lectures.quiz import build_quiz
+from milo_robot.record.lecture_record import LOOSE_QUESTIONS, ErasureIncomplete
 
 router = APIRouter()
 LOGIN_COOKIE = 'milo_login'  # the login form's CSRF token (double submit): no session exists yet
 HOME = {'student': '/courses', 'teacher': '/courses', 'club': '/club'}
-DONE = ('started', 'ended', 'saved', 'forgotten', 'uploaded', 'deleted', 'estop')
+DONE = ('started', 'ended', 'saved', 'forgotten', 'uploaded', 'deleted', 'estop', 'questions_forgotten',
+        'erasures_finished')
 # A standalone notes pack carries its CSS inline and nothing else.
 NOTES_PACK_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -77,8 +89,10 @@ def login_page(request: Request):
 @router.post('/login')
 async def login(request: Request):
     """Check the token; on success open a session and go to the role's home page."""
-    state = request.app.state
-    wait = state.limiter.wait_s(client_of(request))
+    state, client = request.app.state, client_of(request)
+    # Counted as failed before the first await: logins sent all at once cannot all get a check
+    # before their failures are counted. A valid token withdraws it.
+    wait = state.limiter.attempt(client)
     if wait > 0:
         response = _login_page(request, 429, 'login_wait', wait)
         response.headers['retry-after'] = str(int(wait) + 1)
@@ -86,12 +100,13 @@ async def login(request: Request):
     form = await request.form()
     sent, expected = str(form.get('csrf', '')), request.cookies.get(LOGIN_COOKIE, '')
     if not expected or not secrets.compare_digest(sent, expected):
+        state.limiter.passed(client)  # no token was checked: a stale page, not a guess
         return _login_page(request, 403, 'login_expired')
     digest = token_digest(str(form.get('token', '')).strip())
     found = await run_in_threadpool(state.reader().token_role, digest)
     if found is None:
-        state.limiter.failed(client_of(request))
         return _login_page(request, 401, 'login_failed')
+    state.limiter.passed(client)
     cookie, _ = state.sessions.issue(digest)
     response = _see_other(_safe_next(str(form.get('next', ''))) or HOME[found[2]])
     response.set_cookie(SESSION_COOKIE, cookie, max_age=int(state.sessions.max_age_s), httponly=True,
@@ -101,8 +116,9 @@ async def login(request: Request):
 
 
 @router.post('/logout')
-def logout(principal=require('any')):
-    """End the session (the cookie is dropped; the token stays valid)."""
+def logout(request: Request, principal=require('any')):
+    """End the session on the server, and drop its cookie (the token stays valid)."""
+    request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE, ''))
     response = _see_other('/login')
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -137,10 +153,18 @@ def lectures(request: Request, course: str = '', principal=STUDENT):
 
 @router.get('/lectures/{lecture_id}')
 def lecture(request: Request, lecture_id: int, principal=STUDENT):
-    """Show a lecture's notes pack, with a transcript search and links to revise and ask."""
+    """Show a lecture's notes pack, with a transcript search and links to revise and ask.
+
+    A teacher also gets the exports, with the announcements that the calendar leaves out.
+    """
     pack = build_pack(request, lecture_id)
     context = notes_pack.body_context(pack, language_of(request), searchable=True)
-    return render(request, 'lecture.html', **context)
+    formats, left_out = (), []
+    if principal.may('teacher'):
+        formats = exports.FORMATS
+        segments = request.app.state.reader().segments(lecture_id=lecture_id)
+        left_out = announced_events(pack.lecture, segments)[1]
+    return render(request, 'lecture.html', export_formats=formats, left_out=left_out, **context)
 
 
 @router.get('/lectures/{lecture_id}/quiz')
@@ -165,6 +189,35 @@ def notes_markdown(request: Request, lecture_id: int, principal=STUDENT):
     return Response(notes_pack.render_markdown(build_pack(request, lecture_id)),
                     media_type='text/markdown; charset=utf-8',
                     headers={'content-disposition': f'attachment; filename="lecture-{lecture_id}.md"'})
+
+
+def export_response(request: Request, lecture_id: int, fmt: str) -> Response:
+    """Return a lecture's export as a download (404: no lecture, 400: unknown format, 409: no quiz).
+
+    The header x-milo-left-out counts the announcements the calendar leaves out.
+    """
+    services = request.app.state.services
+    record = request.app.state.reader()
+    lecture_or_404(record, lecture_id)
+    try:
+        written = exports.export_lecture(record, lecture_id, fmt, str(services.notes_dir))
+    except exports.ExportError as exc:
+        raise HTTPException(400 if fmt not in exports.FORMATS else 409, str(exc)) from None
+    return Response(written.data, media_type=written.media_type, headers={
+        'content-disposition': f'attachment; filename="{written.filename}"',
+        'x-milo-left-out': str(sum(note.startswith('left out') for note in written.notes))})
+
+
+@router.get('/teacher/lectures/{lecture_id}/export')
+def export_file(request: Request, lecture_id: int, format: str = '', principal=TEACHER):
+    """Download a lecture in a school's format (?format=gift|moodle-xml|notes-zip|ical).
+
+    Without a format, go to the lecture page's Export control.
+    """
+    if not format:
+        lecture_or_404(request.app.state.reader(), lecture_id)
+        return _see_other(f'/lectures/{lecture_id}#export')
+    return export_response(request, lecture_id, format)
 
 
 @router.get('/ask')
@@ -193,13 +246,25 @@ async def ask_form(request: Request, principal=STUDENT):
 # --- teachers -------------------------------------------------------------------------------------
 
 @router.get('/teacher/questions')
-def question_log(request: Request, lecture: Optional[int] = None, principal=TEACHER):
-    """Show a lecture's question log (default: the latest lecture)."""
+def question_log(request: Request, lecture: LectureChoice = None, principal=TEACHER):
+    """Show a lecture's question log (default: the latest lecture), or those asked outside any."""
     record = request.app.state.reader()
-    chosen = default_lecture(record, lecture)
-    entries = record.questions(chosen.id) if chosen else []
+    loose = record.questions_without_lecture()
+    outside = lecture == OUTSIDE
+    chosen = None if outside else default_lecture(record, lecture)
+    entries = loose if outside else record.questions(chosen.id) if chosen else []
     return render(request, 'questions.html', chosen=chosen, lectures=record.lectures()[::-1],
-                  entries=entries)
+                  entries=entries, outside=outside, loose=len(loose), done=_done(request))
+
+
+@router.post('/teacher/questions/outside/forget')
+async def forget_loose_questions(request: Request, principal=TEACHER):
+    """Erase the questions asked outside any lecture, once confirmed."""
+    form = await request.form()
+    if form.get('confirm') != 'yes':
+        return _see_other(f'/teacher/questions?lecture={OUTSIDE}')
+    await run_in_threadpool(request.app.state.services.lectures.forget_questions_without_lecture)
+    return RedirectResponse(f'/teacher/questions?lecture={OUTSIDE}&done=questions_forgotten', 303)
 
 
 @router.get('/teacher/struggles')
@@ -226,7 +291,8 @@ def _lectures_page(request: Request, status: int = 200, error: str = ''):
     record = request.app.state.reader()
     return render(request, 'manage.html', status, lectures=record.lectures()[::-1],
                   current=services.lectures.current(), courses=[c for c in record.courses() if c],
-                  error=error, done=_done(request))
+                  pending=record.pending_erasures(), loose_name=LOOSE_QUESTIONS, error=error,
+                  done=_done(request))
 
 
 @router.get('/teacher/lectures')
@@ -240,6 +306,8 @@ async def _lecture_action(request: Request, action, done: str):
         await run_in_threadpool(action)
     except ValueError as exc:
         return _lectures_page(request, 400, str(exc))
+    except ErasureIncomplete as exc:  # the page lists it, with a button to finish it
+        return _lectures_page(request, 503, str(exc))
     return _see_other('/teacher/lectures', done=done)
 
 
@@ -295,6 +363,13 @@ async def forget(request: Request, lecture_id: int, principal=TEACHER):
                                  'forgotten')
 
 
+@router.post('/teacher/erasures/finish')
+async def finish_erasures(request: Request, principal=TEACHER):
+    """Complete the erasures a reader kept from finishing on disk."""
+    return await _lecture_action(request, request.app.state.services.lectures.finish_erasures,
+                                 'erasures_finished')
+
+
 def _notes_page(request: Request, status: int = 200, error: str = ''):
     services = request.app.state.services
     return render(request, 'notes.html', status, files=list_notes(services.notes_dir), error=error,
@@ -333,7 +408,7 @@ async def notes_upload(request: Request, principal=TEACHER):
     try:
         await upload_notes(request)
     except NotesError as exc:
-        return _notes_page(request, 400, str(exc))
+        return _notes_page(request, 409 if isinstance(exc, NotesConflict) else 400, str(exc))
     return _see_other('/teacher/notes', done='uploaded')
 
 

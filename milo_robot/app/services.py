@@ -119,6 +119,10 @@ class AskBackend:
 class LectureControl:
     """Starts and ends lectures, titles and files them, and forgets them."""
 
+    # A page waits this long for readers before saying the erasure is not complete (a retry
+    # completes it): a request should not hang for long.
+    erase_wait_s = 10.0
+
     def __init__(self, record_path):
         """Edit the record at `record_path`."""
         self.record_path = Path(record_path)
@@ -147,16 +151,27 @@ class LectureControl:
             record.set_course(lecture_id, course)
 
     def forget(self, lecture_id: int) -> dict:
-        """Erase a lecture with its transcript, questions and summary; return what was deleted.
+        """Erase a lecture with its transcript, questions, summary and notes packs; return counts.
 
         ValueError for the lecture being recorded: it must end first, or its next words would
-        have no lecture to go to.
+        have no lecture to go to. ErasureIncomplete when a reader keeps the words on disk (the
+        message names it; the same call later completes it).
         """
         with LectureRecord(self.record_path) as record:
             current = record.open_lecture()
             if current is not None and current.id == lecture_id:
                 raise ValueError('this lecture is being recorded: end it first')
-            return record.forget(lecture_id)
+            return record.forget(lecture_id, wait_s=self.erase_wait_s)
+
+    def forget_questions_without_lecture(self) -> int:
+        """Erase the questions asked outside any lecture; return how many (ErasureIncomplete)."""
+        with LectureRecord(self.record_path) as record:
+            return record.forget_questions_without_lecture(wait_s=self.erase_wait_s)
+
+    def finish_erasures(self) -> list:
+        """Complete the erasures a reader kept from finishing on disk; return what they erased."""
+        with LectureRecord(self.record_path) as record:
+            return record.finish_erasures(wait_s=self.erase_wait_s)
 
 
 @dataclass

@@ -4,7 +4,7 @@
 
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional, Union
 from urllib.parse import urlencode
 
 import jinja2
@@ -13,11 +13,13 @@ from fastapi.responses import HTMLResponse
 
 from milo_robot.app import i18n
 from milo_robot.lectures import notes_pack
-from milo_robot.record.lecture_record import Lecture, LectureRecord
+from milo_robot.record.lecture_record import Lecture, LectureRecord, lecture_erasure
 
 TEMPLATES = Path(__file__).with_name('templates')
 STATIC = Path(__file__).with_name('static')
 YEAR_S = 365 * 86400
+OUTSIDE = 'none'  # the `lecture` query value of the questions asked outside any lecture
+LectureChoice = Union[int, Literal['none'], None]  # a lecture id, OUTSIDE, or None: the latest
 
 
 def template_environment() -> jinja2.Environment:
@@ -92,6 +94,13 @@ def build_pack(request: Request, lecture_id: int) -> notes_pack.NotesPack:
     record = request.app.state.reader()
     lecture_or_404(record, lecture_id)
     return notes_pack.build_pack(record, lecture_id, str(services.notes_dir))
+
+
+def erasable_or_404(record: LectureRecord, lecture_id: int) -> None:
+    """Raise 404 unless the lecture exists, or its erasure is still to be completed on disk."""
+    if record.lecture(lecture_id) is None and \
+            lecture_erasure(lecture_id) not in {what for what, _ in record.pending_erasures()}:
+        raise HTTPException(404, f'no lecture {lecture_id}')
 
 
 def default_lecture(record: LectureRecord, lecture_id: Optional[int]) -> Optional[Lecture]:

@@ -19,7 +19,7 @@ from milo_robot.app.notes_files import MAX_NOTES_BYTES
 from milo_robot.app.services import AppServices
 from milo_robot.app.views import STATIC, render, template_environment
 from milo_robot.lectures.notes_pack import CSS_FILE
-from milo_robot.record.lecture_record import LectureRecord, RecordError
+from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord, RecordError
 
 UPLOAD_LIMITS = {'/api/notes': MAX_NOTES_BYTES + 64 * 1024, '/teacher/notes': MAX_NOTES_BYTES + 64 * 1024}
 
@@ -103,8 +103,10 @@ def create_app(services: AppServices, sessions: Sessions = None, limiter: LoginL
 
     @app.exception_handler(RecordError)
     async def record_error(request: Request, exc: RecordError):
+        # An erasure a reader kept from finishing: the same request completes it later.
+        headers = {'retry-after': '30'} if isinstance(exc, ErasureIncomplete) else None
         if _is_api(request):
-            return JSONResponse({'detail': str(exc)}, 503)
+            return JSONResponse({'detail': str(exc)}, 503, headers=headers)
         return render(request, 'error.html', 503, code=503, detail=str(exc))
 
     app.add_middleware(Guards, limits=UPLOAD_LIMITS)

@@ -12,6 +12,7 @@ import struct
 import numpy as np
 
 from milo_robot.devices import check_plugged
+from milo_robot.private_files import open_private, private_folder
 
 _HEADER_BYTES = 44
 
@@ -25,10 +26,10 @@ class WavSpeaker:
         Appending is how a reopened sim device goes on: what was played before stays in the file.
         """
         self.path, self.rate = path, rate
-        directory = os.path.dirname(os.path.abspath(path))
-        os.makedirs(directory, exist_ok=True)
+        private_folder(os.path.dirname(os.path.abspath(path)))
         self._data_bytes = _continued_bytes(path, rate) if append else 0
-        self._file = open(path, 'r+b' if self._data_bytes else 'w+b')
+        # What Milo says and hears is the class's: readable by Milo's user only.
+        self._file = open_private(path, 'r+b' if self._data_bytes else 'w+b')
         self._write_header()
         self._file.flush()
 

@@ -148,6 +148,11 @@ def after_class(out_dir: str, timeline: dict) -> list:
     print(f'\nThe summary of lecture {lecture.id} ({summary.compute_s:.0f} s to write):\n')
     print(text)
     html, md = write_pack(pack, out_dir)
+    try:
+        with LectureRecord(database) as record:  # erasing the lecture removes the pack too
+            record.add_notes_pack(lecture.id, (html, md))
+    except RecordError as exc:
+        return [f'the notes pack cannot be registered in the record: {exc}']
     print(f'Notes pack for absent students: {html} and {md}')
     failures = []
     ok, lacking = judge_summary(text, timeline.get('summary_facts', []))

@@ -2,13 +2,23 @@
 # Copyright 2026 The Milo robot authors
 """`milo lectures` and `milo forget`: list lectures, end, rename or file one, erase one."""
 
+import argparse
 import sys
 import time
 
 from milo_robot.graph import resolve_path
-from milo_robot.record.lecture_record import LectureRecord, RecordError, format_clock
+from milo_robot.record.lecture_record import (
+    ERASE_WAIT_S,
+    LOOSE_QUESTIONS,
+    ErasureIncomplete,
+    LectureRecord,
+    RecordError,
+    format_clock,
+    lecture_erasure,
+)
 
 DEFAULT_DATABASE = 'records/milo.db'
+INCOMPLETE = 3  # the exit status of an erasure deleted from the record but not yet from the disk
 
 
 def add_parser(commands) -> None:
@@ -26,13 +36,28 @@ def add_parser(commands) -> None:
     action.add_argument('--course', nargs=2, metavar=('ID', 'COURSE'), help='file a lecture under a course')
     p.set_defaults(run=run_lectures)
     f = commands.add_parser(
-        'forget', help='erase a lecture with its questions and summary (asks first)',
+        'forget', help='erase a lecture, or the questions asked outside lectures (asks first)',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Erase one lecture from the record: its transcript, its questions and answers, '
-        'and its summary. The file is compacted so the words are gone from the disk. This cannot '
-        'be undone.')
-    f.add_argument('lecture', metavar='LECTURE', help='the lecture id, or latest')
+        'its summary and the notes pack files written for it. Or, with --questions, erase the '
+        'questions students asked while no lecture was open (see them with `milo questions '
+        '--lecture none`). This cannot be undone.',
+        epilog='How the words leave the disk: the rows are deleted (SQLite zeroes what it deletes), '
+        'then the file is\nrewritten and its write-ahead log folded into it and emptied. Another '
+        'program in the middle of\nreading the record (a node, sqlite3) holds the old pages: '
+        'forget waits for it (--wait).\n\nExit status: 0 erased; 1 nothing erased (an error, '
+        'or no confirmation); 3 deleted from the\nrecord but NOT yet from the disk, because a '
+        'reader held the file past --wait: the message names\nit. Run the same command again '
+        'once it has finished (or once Milo is stopped) to complete the\nerasure; the next '
+        'erasure or retention check also completes it.')
+    f.add_argument('lecture', metavar='LECTURE', nargs='?', help='the lecture id, or latest')
+    f.add_argument('--questions', action='store_true',
+                   help='erase every question asked outside any lecture instead of a lecture')
     f.add_argument('--database', default=DEFAULT_DATABASE, help=f'the record (default {DEFAULT_DATABASE})')
     f.add_argument('--yes', action='store_true', help='do not ask for confirmation')
+    f.add_argument('--wait', type=float, default=ERASE_WAIT_S, metavar='SECONDS',
+                   help='how long to wait for other programs to finish reading the record '
+                   f'(default {ERASE_WAIT_S:g})')
     f.set_defaults(run=run_forget)
 
 
@@ -65,37 +90,85 @@ def run_lectures(args) -> int:
         with LectureRecord(path, read_only=True) as record:
             lectures = record.lectures()
             print('\n'.join(_describe(record, lec) for lec in lectures) or 'no lectures recorded')
+            loose = len(record.questions_without_lecture())
+            if loose:
+                print(f'      {loose} question(s) asked outside any lecture (`milo questions --lecture '
+                      'none` shows them, `milo forget --questions` erases them)')
+            for what, requested_at in record.pending_erasures():
+                when = time.strftime('%Y-%m-%d %H:%M', time.localtime(requested_at))
+                again = 'forget --questions' if what == LOOSE_QUESTIONS else f'forget {what.split()[-1]}'
+                print(f'      {what}: erased {when}, but NOT yet from the disk (a reader held the '
+                      f'record); `milo {again}` completes it')
     except (RecordError, ValueError) as exc:
         print(f'milo lectures: {exc}', file=sys.stderr)
         return 1
     return 0
 
 
+def _confirm(args, question: str, what: str, expected: str) -> bool:
+    """Return whether the person confirmed by typing `expected` (or gave --yes)."""
+    if args.yes:
+        return True
+    if input(f'{question} Type {what} to confirm: ').strip() == expected:
+        return True
+    print('nothing erased')
+    return False
+
+
+def _waiting(wait_s: float):
+    def say(holders) -> None:
+        who = '; '.join(str(h) for h in holders) or 'another program'
+        print(f'waiting up to {wait_s:g} s for {who} to finish with the record...', flush=True)
+    return say
+
+
+def _pick_lecture(record, choice: str, path):
+    """Return the lecture to erase, or None for one whose erasure is to be finished."""
+    if choice == 'latest':
+        lectures = record.lectures()
+        if not lectures:
+            raise ValueError('no lectures recorded')
+        return lectures[-1]
+    lecture = record.lecture(int(choice))
+    if lecture is None and lecture_erasure(int(choice)) not in {w for w, _ in record.pending_erasures()}:
+        raise ValueError(f'no lecture {choice} in {path}')
+    return lecture
+
+
 def run_forget(args) -> int:
-    """Erase a lecture after confirmation; status 1 on an error or a refusal."""
+    """Erase a lecture or the questions outside lectures after confirmation; 0, 1, or 3 (incomplete)."""
+    if args.questions == (args.lecture is not None):
+        print('milo forget: give a LECTURE id (or latest), or --questions', file=sys.stderr)
+        return 1
     path = resolve_path(args.database)
     try:
         with LectureRecord(path) as record:
-            lectures = record.lectures()
-            if args.lecture == 'latest':
-                if not lectures:
-                    raise ValueError('no lectures recorded')
-                lecture = lectures[-1]
-            else:
-                lecture = record.lecture(int(args.lecture))
-                if lecture is None:
-                    raise ValueError(f'no lecture {args.lecture} in {path}')
-            print(_describe(record, lecture))
-            if not args.yes:
-                answer = input(f'Erase lecture {lecture.id} and everything recorded with it? '
-                               'Type the lecture id to confirm: ').strip()
-                if answer != str(lecture.id):
-                    print('nothing erased')
+            if args.questions:
+                count = len(record.questions_without_lecture())
+                print(f'{count} question(s) asked outside any lecture')
+                if count and not _confirm(args, 'Erase them?', 'yes', 'yes'):
                     return 1
-            counts = record.forget(lecture.id)
+                count = record.forget_questions_without_lecture(wait_s=args.wait, on_wait=_waiting(args.wait))
+                print(f'erased {count} question(s) asked outside any lecture')
+                return 0
+            lecture = _pick_lecture(record, args.lecture, path)
+            if lecture is None:  # erased already, but not yet from the disk
+                print(f'finishing the erasure of lecture {args.lecture}')
+                lecture_id = int(args.lecture)
+            else:
+                print(_describe(record, lecture))
+                if not _confirm(args, f'Erase lecture {lecture.id} and everything recorded with it?',
+                                'the lecture id', str(lecture.id)):
+                    return 1
+                lecture_id = lecture.id
+            counts = record.forget(lecture_id, wait_s=args.wait, on_wait=_waiting(args.wait))
+    except ErasureIncomplete as exc:
+        print(f'milo forget: {exc}', file=sys.stderr)
+        return INCOMPLETE
     except (RecordError, ValueError, EOFError) as exc:
         print(f'milo forget: {exc}', file=sys.stderr)
         return 1
-    print(f"erased lecture {lecture.id}: {counts['segments']} segments, {counts['questions']} "
-          f"questions, {counts['summaries']} summary")
+    print(f"erased lecture {lecture_id}: {counts['segments']} segments, {counts['questions']} "
+          f"questions, {counts['summaries']} summary, {counts.get('notes_packs', 0)} notes pack "
+          'file(s)')
     return 0

@@ -11,6 +11,7 @@ from milo_robot.cli import (
     ask,
     bench,
     demo,
+    export,
     lectures,
     models,
     notes,
@@ -22,6 +23,7 @@ from milo_robot.cli import (
     transcribe,
     up,
 )
+from milo_robot.private_files import restrict_umask
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,8 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         'for the options of a command.')
     parser.add_argument('--version', action='version', version=f'milo_robot {__version__}')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    for module in (up, demo, status, transcribe, ask, summarize, say, teleop, questions, lectures, notes, app,
-                   models, bench):
+    for module in (up, demo, status, transcribe, ask, summarize, say, teleop, questions, lectures, notes,
+                   export, app, models, bench):
         module.add_parser(commands)
     return parser
 
@@ -40,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> None:
     """Parse the command line and run the chosen command."""
     args = build_parser().parse_args(argv)
+    restrict_umask()  # whatever a command writes (and the nodes it starts) is Milo's user's only
     sys.exit(args.run(args))
 
 

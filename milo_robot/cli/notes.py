@@ -15,7 +15,9 @@ def add_parser(commands) -> None:
         'notes', help="write a lecture's notes pack (HTML and Markdown) for absent students",
         description='Write lecture-<id>.html (self-contained: works offline on a phone and prints '
         'well) and lecture-<id>.md: the summary, the key points linked to the transcript, the '
-        'timed transcript, the questions and answers, and the course notes the answers used.')
+        'timed transcript, the questions and answers, and the course notes the answers used. '
+        'The files are readable by your user only; the record remembers them, so that `milo '
+        'forget` of the lecture removes them too (copies you make elsewhere are yours to delete).')
     p.add_argument('lecture', metavar='LECTURE|latest', help='a lecture id, or latest')
     p.add_argument('--database', default=None, help='the lecture record (default '
                    'records/milo.db; the demo writes build/demo/run/milo.db)')
@@ -34,7 +36,9 @@ def run(args) -> int:
             pack = build_pack(record, resolve_lecture(record, args.lecture),
                               args.notes or resolve_path('data/notes'))
         paths = write_pack(pack, args.out)
-    except (RecordError, NotesPackError, OSError) as exc:
+        with LectureRecord(database) as record:  # so that erasing the lecture removes them too
+            record.add_notes_pack(pack.lecture.id, paths)
+    except (RecordError, NotesPackError, OSError, ValueError) as exc:
         print(f'milo notes: {exc}', file=sys.stderr)
         return 1
     for path in paths:

@@ -20,8 +20,9 @@ def add_parser(commands) -> None:
     p.add_argument('--database', default='records/milo.db',
                    help='the lecture record (default records/milo.db; the demo writes '
                    'build/demo/run/milo.db)')
-    p.add_argument('--lecture', default='latest', metavar='ID|latest|all',
-                   help='which lecture (default the latest)')
+    p.add_argument('--lecture', default='latest', metavar='ID|latest|all|none',
+                   help='which lecture (default the latest); none: the questions asked while no '
+                   'lecture was open (`milo forget --questions` erases them)')
     p.add_argument('--csv', action='store_true', help='write CSV (for a spreadsheet) instead of text')
     p.set_defaults(run=run)
 
@@ -33,6 +34,8 @@ def run(args) -> int:
             lectures = record.lectures()
             if args.lecture == 'all':
                 entries = record.questions()
+            elif args.lecture == 'none':
+                entries = record.questions_without_lecture()
             elif args.lecture == 'latest':
                 entries = record.questions(lectures[-1].id) if lectures else []
             else:
@@ -58,7 +61,8 @@ def format_log(entries) -> list:
     lines = []
     for q in entries:
         latency = '-' if q.latency_s is None else f'{q.latency_s:.1f} s'
-        lines.append(f"{time.strftime('%H:%M', time.localtime(q.asked_at))}  lecture {q.lecture_id}  "
+        where = 'no lecture' if q.lecture_id is None else f'lecture {q.lecture_id}'
+        lines.append(f"{time.strftime('%H:%M', time.localtime(q.asked_at))}  {where}  "
                      f'{q.outcome:<11} {latency:>6}  ({q.language}, {q.mode}) {q.heard}')
         if q.answer:
             lines.append(f'        Milo: {q.spoken if q.outcome == "interrupted" else q.answer}')

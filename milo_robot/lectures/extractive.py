@@ -11,24 +11,20 @@ module's claims) and by how central it is to its chunk (multilingual-e5 embeddin
 best few of each kind are kept from each chunk: memory stays bounded however long the lecture.
 """
 
+import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, List, Optional, Sequence
 
 import numpy as np
 
+from milo_robot.lectures.announcements import STUDENT_TURN, fold, signals
+from milo_robot.lectures.lifecycle import announced_title
 from milo_robot.thinking.faithfulness import claims
 
 KINDS = ('key_points', 'definitions', 'formulas', 'announcements')
 WORDS_PER_CHUNK = 1500  # about 11 minutes of speech, one topic or two: what centrality is measured on
 MIN_WORDS = 6  # shorter sentences are classroom talk ("Right, let's go on.")
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` without accents or typographic apostrophes, for cue matching."""
-    text = unicodedata.normalize('NFKD', text.lower().replace('’', "'"))
-    return ''.join(c for c in text if not unicodedata.combining(c))
 
 
 def _cues(*phrases: str) -> re.Pattern:
@@ -57,18 +53,6 @@ _DEFINED = re.compile(r"^(?:(?:so|and|then|donc|et|alors|bon),? )?(?:the |a |an 
 _NOT_DEFINED = re.compile(r"^(?:(?:so|and|then|donc|et|alors|bon),? )?(?:\w+ )?(?:part|partie|example|"
                           r"exemple|parenthese|question|first|second|third|premiere|deuxieme|troisieme|"
                           r"quatrieme)\b")
-# Announcements: a strong cue says one ("homework", "à rendre"); a weak one ("lab", "TP", "bring")
-# needs a day, a date or a room with it.
-_ANNOUNCE_STRONG = _cues(
-    r'homework', r'due(?! to\b)', r'hand (?:it |them )?in', r'submit', r'deadline', r'exams?', r'midterm',
-    r'final exam', r'the final(?= *[.,;]|$)', r'quiz', r'problem set', r'exercise sheet',
-    r'next (?:week|lecture|lab|session|time|monday|tuesday|wednesday|thursday|friday)',
-    r'devoirs?(?: maison)?', r'a rendre', r'travail a faire', r'feuille de td', r'examens?', r'partiel',
-    r'controle', r'interro',
-    r'la semaine prochaine', r'prochaine? (?:cours|seance|tp|td)',
-    r'(?:lundi|mardi|mercredi|jeudi|vendredi) prochain')
-_ANNOUNCE_WEAK = _cues(r'labs?', r'moodle', r'bring', r'grade', r'tp', r'td', r'apportez', r'apporter',
-                       r'polycopie', r'imprimez', r'print(?:ed)?')
 _EMPHASIS = _cues(
     r'remember', r'important', r'key idea', r'the key', r'the point is', r'in short', r'in summary',
     r'to sum up', r'never forget', r"don't forget", r'keep in mind', r'note that', r'the main',
@@ -86,16 +70,10 @@ _CLASSROOM = _cues(
 # The teacher sums up: what follows is the lecture in a few sentences.
 _RECAP = _cues(r'let me summari[sz]e', r'to summari[sz]e', r'to sum up', r'in summary', r'summary of',
                r"let's recap", r'to recap', r'je resume', r'en resume', r'pour resumer', r'resumons',
-               r'recapitulons', r'ce qu.il faut retenir')
-# A student's turn, as a transcriber notes it in a text transcript.
-_STUDENT = re.compile(r"^\s*(?:a |the )?(?:student|un etudiant|une etudiante|l'etudiant|"
-                      r"l'etudiante|etudiant|etudiante)\b[^:]{0,20}:")
-_WEEKDAY_OR_DATE = _cues(
-    r'monday', r'tuesday', r'wednesday', r'thursday', r'friday', r'january', r'february', r'march',
-    r'april', r'may', r'june', r'july', r'august', r'september', r'october', r'november',
-    r'december', r'lundi', r'mardi', r'mercredi', r'jeudi', r'vendredi', r'janvier', r'fevrier',
-    r'mars', r'avril', r'mai', r'juin', r'juillet', r'aout', r'septembre', r'octobre', r'novembre',
-    r'decembre', r'room', r'salle')
+               r'recapitulons', r'ce qu.il faut retenir',
+               r'remember (?:these )?(?:two|three|four|five) things',
+               r'(?:two|three|four|five) things to remember',
+               r'retenez (?:bien )?(?:ces |les )?(?:deux|trois|quatre|cinq) (?:choses|points|idees)')
 # Spoken openers that carry nothing in writing: "Okay, so, the formula is..." reads "The formula is...".
 _OPENER = re.compile(r"^(?:okay|ok|right|so|now|well|alright|and|but|yes|good|perfect|exactly|bon|alors|"
                      r"donc|et|eh bien|voila|bien|tres bien|allez|oui|mais|ensuite|puis|parfait|"
@@ -118,8 +96,13 @@ class Sentence:
 
     @property
     def times(self) -> List[float]:
-        """Lecture times (s) of the sentence and of what follows it in the same item."""
-        return [self.start_s] + [f.start_s for f in self.followers]
+        """The item's lecture time (s): its first sentence's. A bullet is one point with one time."""
+        return [self.start_s]
+
+    @property
+    def end_s(self) -> float:
+        """Start time (s) of the item's last sentence."""
+        return (self.followers[-1] if self.followers else self).start_s
 
     def said(self) -> str:
         """Return the teacher's words for this item, spoken openers removed."""
@@ -145,7 +128,7 @@ def clean(sentence: str) -> str:
 def split_sentences(segments: Iterable) -> Iterator[Sentence]:
     """Yield the teacher's sentences of lecture segments (a segment may hold several sentences)."""
     for segment in segments:
-        if getattr(segment, 'speaker_role', 'teacher') == 'student' or _STUDENT.match(fold(segment.text)):
+        if getattr(segment, 'speaker_role', 'teacher') == 'student' or STUDENT_TURN.match(fold(segment.text)):
             continue
         for text in _SENTENCE_END.split(segment.text.strip()):
             if text:
@@ -186,17 +169,15 @@ class Weights:
     numbers: float = 0.6  # per number stated (at most 3)
     terms: float = 0.2  # per technical term or name (at most 3)
     centrality: float = 1.0  # similarity to its chunk, 0..1
-    announcement: float = 1.0  # per announcement cue, a strong one counting twice
-    date: float = 0.8  # a day, month or room named
-    recap: float = 2.0  # said when the teacher sums up the lecture
+    announcement: float = 1.0  # per kind of announcement signal (what, verb, when, where)
+    recap: float = 3.0  # said when the teacher sums up the lecture
 
 
     def assess(self, sentence: Sentence) -> None:
         """Set the sentence's kind and score from its features."""
         f = sentence.features
         kinds = {
-            'announcements': self.announcement * (2 * f['strong'] + f['weak']) + self.date * f['dated']
-            if f['announces'] else 0.0,
+            'announcements': self.announcement * f['announcing'] if f['announces'] else 0.0,
             'formulas': self.cue * f['formula_cue'] + self.formula * f['formulas'] if f['formulas'] else 0.0,
             'definitions': self.cue * f['definition_cue'] + self.shape * f['definition_shape'],
         }
@@ -208,12 +189,20 @@ class Weights:
 
 
 # Sentences that go on with the announcement before them: "It's due next Tuesday."
-_CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|il|elle|ils|c'est|ce|ca|"
+CONTINUES = re.compile(r"^(?:it|it's|its|this|that|they|you|and|we'll|we will|il|elle|ils|c'est|ce|ca|"
                         r"vous|et|on va|nous)\b")
 FOLLOW_S = 40.0  # an announcement's details come within this many seconds of it
-MAX_FOLLOWERS = 5  # details of one announcement, at most
-RECAP_S, RECAP_SENTENCES = 150.0, 8  # how long a summing-up goes on, at most
-END_S, END_SHARE = 150.0, 0.12  # the lecture's last minutes: at least 2.5, or 12 % of the lecture
+MAX_FOLLOWERS = 3  # details of one announcement, at most: "First, the homework." + what, when, how
+RECAP_S, RECAP_SENTENCES = 150.0, 12  # how long a summing-up goes on, at most
+RECAP_SAYS = 10  # words from which the sentence that starts a summing-up is part of it
+END_S, END_SHARE = 150.0, 0.12  # the lecture's last minutes: 2.5, or 12 % of a long lecture...
+END_MAX_SHARE = 0.25  # ...but at most its last quarter: a 2-minute lecture is not all "last minutes"
+
+
+def closing_start(first_s: float, last_s: float) -> float:
+    """Return when the lecture's last minutes start, where teachers make their announcements."""
+    span = last_s - first_s
+    return last_s - max(min(END_S, END_MAX_SHARE * span), END_SHARE * span)
 
 
 class Scorer:
@@ -224,17 +213,14 @@ class Scorer:
         self.language, self.embedder, self.weights = language, embedder, weights
         self._recap_until, self._recap_left = -1.0, 0  # a summing-up may go on into the next chunk
 
-    def score(self, chunk: Sequence[Sentence], last: bool = False) -> List[Sentence]:
+    def score(self, chunk: Sequence[Sentence]) -> List[Sentence]:
         """Read a chunk and return its sentences worth keeping, with kind, score and context.
 
         Classroom talk, questions and very short sentences are not kept, except a short one that
         heads an announcement ("D'abord le devoir maison."). An announcement keeps the sentences
-        that give its details (the due date, what to bring) as its followers; in the lecture's
-        last minutes (`last`: the chunk ends the lecture), every sentence after an announcement
-        is taken as its details, up to the next one.
+        that go on with it ("It's due next Tuesday.", "Vous allez travailler sur le banc Venturi")
+        as its followers, a few at most: one announcement is one item, with one time.
         """
-        closing = chunk[-1].start_s - max(END_S, END_SHARE * (chunk[-1].start_s - chunk[0].start_s)) \
-            if last and chunk else float('inf')
         vectors = self._vectors(chunk)
         centrality = self._centrality(vectors, len(chunk))
         kept, announcing = [], None
@@ -247,10 +233,10 @@ class Scorer:
             self.weights.assess(sentence)
             # A summing-up is terse: "La NAND est universelle." is a point, not talk.
             shortest = 3 if sentence.features['recap'] else MIN_WORDS
+            # The sentence that announces the lecture's subject is its title, not a point of it.
             talk = len(sentence.text.split()) < shortest or sentence.text.rstrip().endswith('?') or \
-                bool(_CLASSROOM.search(folded))
-            if announcing is not None and self._follows(sentence, folded, announcing, talk,
-                                                        sentence.start_s >= closing):
+                bool(_CLASSROOM.search(folded)) or bool(announced_title(sentence.text))
+            if announcing is not None and self._follows(sentence, folded, announcing, talk):
                 announcing.followers.append(sentence)
                 continue
             if announcing is not None and not announcing.followers and _is_header(announcing):
@@ -265,10 +251,13 @@ class Scorer:
 
     def _features(self, text: str, folded: str, centrality: float) -> dict:
         found = claims(text, self.language)
-        strong, weak = len(_ANNOUNCE_STRONG.findall(folded)), len(_ANNOUNCE_WEAK.findall(folded))
-        dated = bool(_WEEKDAY_OR_DATE.search(folded))
+        announcing = signals(text, folded)
+        # A heading names what is announced, and the next sentences say the rest: "Ensuite, le TP."
+        heading = bool(announcing.task) and len(text.split()) < MIN_WORDS
         return {
-            'strong': strong, 'weak': weak, 'dated': dated, 'announces': bool(strong or (weak and dated)),
+            'announcing': announcing.strength, 'dated': announcing.when or announcing.room,
+            'task': announcing.task,
+            'announces': announcing.announces or heading,
             'formula_cue': bool(_FORMULA.search(folded)),
             'formulas': min(sum(c.kind == 'formula' for c in found) + bool(_SAID_FORMULA.search(folded)), 2),
             'definition_cue': bool(_DEFINITION.search(folded)),
@@ -283,7 +272,9 @@ class Scorer:
         """Tell whether the sentence is part of the teacher summing up, and note a summing-up starting."""
         if _RECAP.search(folded):
             self._recap_until, self._recap_left = sentence.start_s + RECAP_S, RECAP_SENTENCES
-            return False  # "Let me summarise part one." says nothing itself
+            # "Let me summarise part one." says nothing itself; "Pour résumer, une variable
+            # aléatoire associe ..." does.
+            return len(sentence.text.split()) >= RECAP_SAYS
         ended = sentence.start_s > self._recap_until or self._recap_left <= 0
         if ended or sentence.features['announces'] or _CLASSROOM.search(folded):
             self._recap_left = 0
@@ -292,16 +283,17 @@ class Scorer:
         return True
 
     @staticmethod
-    def _follows(sentence: Sentence, folded: str, head: Sentence, talk: bool, closing: bool) -> bool:
-        """Tell whether a sentence gives details of the announcement `head` (when, where, what)."""
-        if talk or sentence.start_s - head.times[-1] > FOLLOW_S or len(head.followers) >= MAX_FOLLOWERS:
+    def _follows(sentence: Sentence, folded: str, head: Sentence, talk: bool) -> bool:
+        """Tell whether a sentence goes on with the announcement `head` (its when, where, what)."""
+        if talk or sentence.start_s - head.end_s > FOLLOW_S or len(head.followers) >= MAX_FOLLOWERS:
             return False
         if _is_header(head) and not head.followers:
             return True
-        if sentence.features['announces']:
-            return bool(_CONTINUES.match(folded))
-        return closing or bool(_CONTINUES.match(folded) or sentence.features['dated'] or
-                               sentence.features['weak'])
+        # "Et l'interrogation aura lieu ..." after the lab is a new announcement, not the lab's detail.
+        told = next((s.features['task'] for s in [head] + head.followers if s.features['task']), '')
+        if sentence.features['task'] and told and sentence.features['task'] != told:
+            return False
+        return bool(CONTINUES.match(folded))
 
     def _vectors(self, chunk: Sequence[Sentence]) -> Optional[np.ndarray]:
         if self.embedder is None or not chunk:
@@ -319,24 +311,43 @@ class Scorer:
         return (similarity - low) / max(high - low, 1e-9)
 
 
+# A summary's length follows the lecture's: about SHORT_SHARE of its words for a lecture of a
+# few minutes, a share that falls as the lecture grows, and never more than LONGEST words (a
+# summary read in four minutes): about a quarter of a 20-minute lecture, a seventh of an hour.
+# Chosen on data/summaries, see docs/lectures.md.
+SHORT_SHARE, LONGEST = 0.45, 880
+
+
+def word_budget(words: int) -> int:
+    """Return how many words a summary of a lecture of `words` words may have."""
+    return int(LONGEST * (1 - math.exp(-SHORT_SHARE * words / LONGEST)))
+
+
 @dataclass(frozen=True)
 class Quotas:
-    """How many items a summary keeps, from the lecture's length."""
+    """How much a summary keeps, from the lecture's length."""
 
     key_points: int  # at most; the selection keeps at least 5
     total: int  # key points, definitions and formulas together
+    words: int  # the whole summary's words, announcements included, at most
     announcements: int = 10
 
     @classmethod
-    def for_minutes(cls, minutes: float) -> 'Quotas':
-        """Up to 10 key points; in all, 20 items plus one per 3 minutes of lecture, up to 50."""
-        return cls(key_points=10, total=int(min(50, 20 + round(minutes / 3))))
+    def for_lecture(cls, words: int, minutes: float) -> 'Quotas':
+        """Return the quotas of a lecture of `words` words over `minutes`.
+
+        10 key points and one more per 10 minutes past 30, up to 20; 20 items plus one per 3
+        minutes, up to 50; `word_budget` words in all.
+        """
+        return cls(key_points=int(min(20, 10 + max(0, minutes - 30) // 10)),
+                   total=int(min(50, 20 + round(minutes / 3))), words=word_budget(words))
 
 
 PER_CHUNK = 16  # candidates of each kind kept from one chunk (about 11 minutes)
 POOL = 60  # candidates of each kind kept in all: a bound whatever the lecture's length
 DUPLICATE = 0.93  # embedding similarity above which two sentences say the same thing
-CROWD_S = 45.0  # an item this close in time to one already chosen says less that is new
+CROWD_S = 45.0  # an item this close in time to one already chosen says less that is new...
+CROWD_SHARE = 0.04  # ...or this share of a short lecture
 CROWD_PENALTY = 0.6  # score lost for each chosen item that close
 
 
@@ -370,15 +381,16 @@ class Pool:
         summary covers the whole lecture rather than its densest minutes. At least 5 key points
         are kept: the best remaining definitions or formulas become key points when too few are left.
         """
-        end = last_s - max(END_S, END_SHARE * (last_s - first_s))
+        end = closing_start(first_s, last_s)
         announced, passing = [], []
         for sentence in self.candidates['announcements']:
             (announced if sentence.start_s >= end or sentence.features['dated'] else passing).append(sentence)
         for sentence in passing:
             sentence.kind = 'key_points'
-        announcements = _greedy(announced, quotas.announcements, [], {}, crowd=False)
+        budget = _Budget(quotas.words, min(CROWD_S, CROWD_SHARE * (last_s - first_s)))
+        announcements = budget.greedy(announced, quotas.announcements, [], {}, crowd=False)
         others = [s for kind in KINDS[:3] for s in self.candidates[kind]] + passing
-        chosen = _greedy(others, quotas.total, list(announcements), {'key_points': quotas.key_points})
+        chosen = budget.greedy(others, quotas.total, list(announcements), {'key_points': quotas.key_points})
         points = [s for s in chosen if s.kind == 'key_points']
         for sentence in sorted((s for s in chosen if s.kind != 'key_points'), key=lambda s: -s.score):
             if len(points) >= min(5, quotas.key_points):
@@ -390,31 +402,49 @@ class Pool:
         return out
 
 
-def _greedy(candidates: List[Sentence], limit: int, taken: List[Sentence], caps: dict,
-            crowd: bool = True) -> List[Sentence]:
-    """Pick up to `limit` candidates by score, lowered by crowding; skip repeats of `taken`."""
-    chosen, left, counts = [], list(candidates), {}
+class _Budget:
+    """The words a summary has left, spent by greedy picks."""
 
-    def value(s: Sentence) -> float:
-        # Sentences of one summing-up are all worth having, however close together.
-        near = sum(abs(s.start_s - t.start_s) <= CROWD_S and not (s.features['recap'] and t.features['recap'])
-                   for t in chosen) if crowd else 0
-        return s.score - CROWD_PENALTY * near
+    def __init__(self, words: int, crowd_s: float):
+        self.left, self.crowd_s, self.spent = words, crowd_s, False
 
-    while left and len(chosen) < limit:
-        best = max(left, key=value)
-        left.remove(best)
-        if counts.get(best.kind, 0) >= caps.get(best.kind, limit) or \
-                any(_same(best, other) for other in chosen + taken):
-            continue
-        chosen.append(best)
-        counts[best.kind] = counts.get(best.kind, 0) + 1
-    return chosen
+    def greedy(self, candidates: List[Sentence], limit: int, taken: List[Sentence], caps: dict,
+               crowd: bool = True) -> List[Sentence]:
+        """Pick up to `limit` candidates by score, lowered by crowding, while words are left.
+
+        Repeats of `taken` are skipped, and so is a candidate longer than the words left (a
+        shorter one may still fit), except the summary's first item: a lecture of one long
+        sentence is summarised by it.
+        """
+        chosen, left, counts = [], list(candidates), {}
+
+        def value(s: Sentence) -> float:
+            # Sentences of one summing-up are all worth having, however close together.
+            near = sum(abs(s.start_s - t.start_s) <= self.crowd_s and
+                       not (s.features['recap'] and t.features['recap']) for t in chosen) if crowd else 0
+            return s.score - CROWD_PENALTY * near
+
+        while left and len(chosen) < limit:
+            best = max(left, key=value)
+            left.remove(best)
+            words = len(best.said().split())
+            too_long = words > self.left and self.spent
+            if counts.get(best.kind, 0) >= caps.get(best.kind, limit) or too_long or \
+                    any(_same(best, other) for other in chosen + taken):
+                continue
+            chosen.append(best)
+            self.left, self.spent = self.left - words, True
+            counts[best.kind] = counts.get(best.kind, 0) + 1
+        return chosen
 
 
 def _same(a: Sentence, b: Sentence) -> bool:
-    if a is b or a.text == b.text:
+    if a is b or a.said() == b.said():
         return True
-    if a.vector is None or b.vector is None:
+    # Two headings ("Deuxièmement, le TP.", "Troisièmement, le partiel.") embed alike; what
+    # follows them differs. So do two points of one summing-up ("Sur un cycle, delta U est nul.",
+    # "Pour un gaz parfait en isotherme, delta U est nul aussi."): the teacher lists distinct points.
+    if a.vector is None or b.vector is None or a.followers or b.followers or \
+            (a.features.get('recap') and b.features.get('recap')):
         return False
     return float(a.vector @ b.vector) >= DUPLICATE

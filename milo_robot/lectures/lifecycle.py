@@ -80,12 +80,21 @@ _ANNOUNCED = re.compile(
     r"parler|voit|voir|aborde|aborder)|le (?:sujet|thème) (?:est|c'est))\s+(?P<fr>.+)", re.I)
 
 
+# "Parler de" puts its article after "de": "du protocole" is "le protocole" as a title, and
+# "parler de thermodynamique" is titled "Thermodynamique".
+_ARTICLE = re.compile(r"^(du|des|de la|de l'|de l’|de|d'|d’)(?:\s+|(?<=['’]))", re.I)
+_ARTICLES = {'du': 'le ', 'des': 'les ', 'de la': 'la ', "de l'": "l'", 'de l’': 'l’', 'de': '', "d'": '',
+             'd’': ''}
+
+
 def announced_title(text: str) -> Optional[str]:
     """Return the title in a sentence like "Today we study X" / "Aujourd'hui nous étudions X"."""
     match = _ANNOUNCED.search(text)
     if not match:
         return None
     title = (match.group('en') or match.group('fr')).strip(' .!?,;:')
+    if match.group('fr'):  # "nous parlons du protocole TCP": the title is "Le protocole TCP"
+        title = _ARTICLE.sub(lambda m: _ARTICLES[m.group(1).lower()], title, count=1)
     words = title.split()
     if not 1 <= len(words) <= 16:
         return None

@@ -4,7 +4,9 @@
 
 Both hold the course, title and date, the summary, the key points linked to the transcript at
 their times, the full timed transcript, the questions asked in class with Milo's answers, and the
-passages of the course notes those answers used. The HTML page is self-contained (inline CSS, no
+passages of the course notes those answers used. Where the transcript heard a word that sounds
+like a term of the course notes ("ferret" for "farad"), the pack shows the course's term and
+lists the change (`vocabulary`). The HTML page is self-contained (inline CSS, no
 script, no external URL), so it works offline on a phone, prints well, and a teacher can post it
 on the school's learning platform. The app renders the same template for its lecture page.
 """
@@ -13,7 +15,7 @@ import bisect
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -21,6 +23,8 @@ import jinja2
 
 from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.lectures.summary_body import Item, Summary
+from milo_robot.lectures.vocabulary import Correction, CourseTerms, apply
+from milo_robot.private_files import private_folder, write_private_text
 from milo_robot.record.lecture_record import Lecture, LectureRecord, format_clock
 from milo_robot.thinking.retrieval import notes_passages
 
@@ -40,6 +44,8 @@ LABELS = {
            'student': 'Student', 'unknown': '', 'contents': 'Contents', 'minutes': 'min',
            'generated': 'Written by Milo from the lecture record.',
            'search': 'Search the transcript', 'found': '{n} line(s) found',
+           'terms': "Shown with the course notes' terms, where the transcript heard a word that sounds "
+                    'alike:',
            'months': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
                       'September', 'October', 'November', 'December'),
            'date_format': '{day} {month} {year}, {hour}'},
@@ -55,6 +61,8 @@ LABELS = {
            'student': 'Élève', 'unknown': '', 'contents': 'Sommaire', 'minutes': 'min',
            'generated': 'Écrit par Milo à partir de l’enregistrement du cours.',
            'search': 'Chercher dans la transcription', 'found': '{n} ligne(s) trouvée(s)',
+           'terms': 'Affiché avec les termes des notes de cours, là où la transcription a entendu un mot '
+                    'qui leur ressemble :',
            'months': ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août',
                       'septembre', 'octobre', 'novembre', 'décembre'),
            'date_format': '{day} {month} {year}, {hour}'},
@@ -100,6 +108,7 @@ class NotesPack:
     transcript: List[Line]
     questions: List[QuestionEntry]  # asked in class (voice), in order
     excerpts: List[NotesExcerpt] = field(default_factory=list)
+    corrections: List[Correction] = field(default_factory=list)  # course terms shown for words heard
 
     @property
     def language(self) -> str:
@@ -182,8 +191,16 @@ def build_pack(record: LectureRecord, lecture_id: int, notes_dir: str = '') -> N
     sources = [s for q in questions for s in q.sources]
     if summary is not None:
         sources += [s for qa in summary.questions for s in qa.sources]
-    return NotesPack(lecture, summary, _transcript(record.segments(lecture_id=lecture_id)), questions,
-                     notes_excerpts(notes_dir, notes_sources(sources)))
+    transcript = _transcript(record.segments(lecture_id=lecture_id))
+    language = 'fr' if (lecture.language or '').startswith('fr') else 'en'
+    corrections = CourseTerms.from_notes(notes_dir, lecture.course, language).corrections(
+        (line.text, line.start_s) for line in transcript if line.role != 'student')
+    if corrections:
+        transcript = [replace(line, text=apply(line.text, corrections)) for line in transcript]
+        for item in summary.items() if summary is not None else ():
+            item.text, item.quote = apply(item.text, corrections), apply(item.quote, corrections)
+    excerpts = notes_excerpts(notes_dir, notes_sources(sources))
+    return NotesPack(lecture, summary, transcript, questions, excerpts, corrections)
 
 
 def format_date(started_at: float, language: str) -> str:
@@ -289,6 +306,10 @@ def render_markdown(pack: NotesPack) -> str:
             title = excerpt.file + (f', {excerpt.section}' if excerpt.section else '')
             out += [f'### {_md(title)}', '', _md(excerpt.text), '']
     out += ['', f"## {labels['transcript']}", '']
+    if pack.corrections:
+        out += [f"*{labels['terms']}*", ''] + [
+            f'- “{_md(c.heard)}” → **{_md(c.term)}** (' + ', '.join(format_clock(t) for t in c.times) + ')'
+            for c in pack.corrections] + ['']
     for line in pack.transcript:
         who = labels.get(line.role, '')
         out.append(f'<a id="{line.anchor}"></a>**[{line.clock}]** ' + (f'*{who}:* ' if who else '') +
@@ -312,11 +333,15 @@ def answer_text(q: QuestionEntry, language: str) -> str:
 
 
 def write_pack(pack: NotesPack, out_dir) -> Tuple[Path, Path]:
-    """Write `lecture-<id>.html` and `lecture-<id>.md` under `out_dir`; return their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write `lecture-<id>.html` and `lecture-<id>.md` under `out_dir`; return their paths.
+
+    They hold the lecture's words: readable by Milo's user only (0600, in a 0700 folder if it is
+    created). Register them in the record (`LectureRecord.add_notes_pack`) so that erasing the
+    lecture removes them.
+    """
+    out = Path(private_folder(out_dir))
     html_path = out / f'lecture-{pack.lecture.id}.html'
     md_path = out / f'lecture-{pack.lecture.id}.md'
-    html_path.write_text(render_html(pack), encoding='utf-8')
-    md_path.write_text(render_markdown(pack), encoding='utf-8')
+    write_private_text(html_path, render_html(pack))
+    write_private_text(md_path, render_markdown(pack))
     return html_path, md_path

@@ -13,18 +13,13 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from milo_robot.lectures.notes_pack import NotesPack, item_time
+from milo_robot.lectures.vocabulary import UNIT_NAMES
 from milo_robot.thinking.retrieval import STOPWORDS
 
 BLANK = '_____'
 QUIZ_LENGTH = 5
 # A number, and the word after it, kept in the blank when it is a unit: '4.7 kΩ', '10 volts', '50 %'.
 _NUMBER = re.compile(r'(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?(?P<unit>%|[^\W\d_]+))?')
-# Unit names spelt out, singular (English and French); symbols are the short words not in STOPWORDS.
-UNIT_NAMES = set('''
-volt ampere amp ohm watt joule farad henry hertz second minute hour metre meter gram kilogram newton
-coulomb kelvin degree percent bit byte millisecond microsecond kilohm milliampere microfarad
-seconde heure mètre gramme degré pourcent octet milliseconde microseconde
-'''.split())
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
 
 

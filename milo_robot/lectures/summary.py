@@ -125,23 +125,24 @@ class Summarizer:
         """Summarise, yielding after each chunk read and each model call; the last step holds it."""
         started = time.perf_counter()
         total = _chunk_count(segments)
-        language, pool, read, first, last = self.language, Pool(), 0, None, 0.0
+        language, pool, read, first, last, words = self.language, Pool(), 0, None, 0.0, 0
         title, scorer = '', None
-        for chunk, is_last in chunks(split_sentences(_checked(segments))):
+        for chunk, _ in chunks(split_sentences(_checked(segments))):
             if scorer is None:
                 language = language or _language_of(chunk)
                 scorer = Scorer(language, self.embedder)
                 first = chunk[0].start_s
                 title = _announced(chunk, first)
             last = chunk[-1].start_s
-            kept = scorer.score(chunk, is_last)
+            words += sum(len(s.text.split()) for s in chunk)
+            kept = scorer.score(chunk)
             self.held_max = max(self.held_max, len(chunk) + len(pool))
             pool.add(kept)
             read += 1
             yield Progress('chunk', read, max(total or 0, read) if total is not None else None)
         if scorer is None:
             raise SummaryInputError('the lecture has no teacher sentences to summarise')
-        chosen = pool.select(Quotas.for_minutes((last - first) / 60), first, last)
+        chosen = pool.select(Quotas.for_lecture(words, (last - first) / 60), first, last)
         summary = Summary(language=language, title=title, model=self._model_name())
         for kind in KINDS:
             if kind != 'key_points':

@@ -41,7 +41,7 @@ class Summary:
     language: str
     title: str = ''
     overview: str = ''
-    key_points: List[Item] = field(default_factory=list)  # 5 to 10
+    key_points: List[Item] = field(default_factory=list)  # 5 to 10 (up to 20 for a long lecture)
     definitions: List[Item] = field(default_factory=list)
     formulas: List[Item] = field(default_factory=list)
     announcements: List[Item] = field(default_factory=list)  # homework, labs, exams

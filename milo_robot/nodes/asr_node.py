@@ -21,7 +21,7 @@ from milo_robot.lectures.lifecycle import LectureLifecycle, LifecycleSettings, T
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParameterError, ParamSpec
-from milo_robot.record.lecture_record import LectureRecord, RecordError, format_clock
+from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord, RecordError, format_clock
 
 PARAMETERS = (
     ParamSpec('engine', 'whisper', 'Recognition engine: whisper (segments, French and English) or '
@@ -46,8 +46,9 @@ PARAMETERS = (
     ParamSpec('timetable', '', 'A YAML list of {day, start, end, course}: the course of each '
               'lecture by its start time ("" = none; see config/timetable.example.yaml)'),
     ParamSpec('course', '', 'Course of lectures the timetable does not place'),
-    ParamSpec('retention_days', 0.0, 'Erase ended lectures older than this, with their questions '
-              'and summaries (0 = keep everything)', min=0.0, max=3650.0),
+    ParamSpec('retention_days', 0.0, 'Erase ended lectures older than this, with their questions, '
+              'summaries and notes packs, and the questions asked outside lectures (0 = keep '
+              'everything)', min=0.0, max=3650.0),
     ParamSpec('peek_max_s', 8.0, 'On a pause, a segment this short or shorter is transcribed so far '
               '(/asr/partial), so that Milo can start on a question before its end is certain; '
               '0 = never', min=0.0, max=30.0),
@@ -56,6 +57,8 @@ PARAMETERS = (
 )
 
 _STOP = object()
+# Retention waits this long for a reader to finish; past it, the erasure completes at the next check.
+RETENTION_WAIT_S = 5.0
 FRAMES_PER_S = 1000 / 32  # the microphone's default frame rate
 
 
@@ -248,11 +251,23 @@ class AsrNode(MiloNode):
         days = self.params.retention_days
         if days <= 0:
             return
-        erased = self._write('apply the retention period',
-                             lambda: self._record.forget_older_than(days)) or []
+        erased = self._write('apply the retention period', self._retain, days) or []
         if erased:
             self.get_logger().info(f'retention: erased {len(erased)} lecture(s) older than {days:g} days')
             self.health.count('lectures_erased', len(erased))
+
+    def _retain(self, days: float) -> list:
+        """Erase what is older than the retention period; return the lectures' ids.
+
+        An erasure a reader keeps from finishing on disk is said, and finished at the next check:
+        it must not stay in the write backlog, where it would hold up the segments.
+        """
+        try:
+            return self._record.forget_older_than(days, wait_s=RETENTION_WAIT_S)
+        except ErasureIncomplete as exc:
+            self.health.error(f'retention: {exc}')
+            self.get_logger().error(f'retention: {exc} (retried at the next hourly check)')
+            return exc.result or []
 
     # --- hearing ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from milo_robot.graph import EXIT_CONFIG, EXIT_WORKER_DIED
 from milo_robot.interfaces.fields import PayloadError
 from milo_robot.interfaces.topics import DIAGNOSTICS
 from milo_robot.parameters import ParameterError
+from milo_robot.private_files import restrict_umask
 
 
 def descriptor(spec) -> ParameterDescriptor:
@@ -190,6 +191,7 @@ def run_group(members, args=None) -> int:
     diagnostics; they share the Python interpreter, the DDS participant's libraries and one
     executor with a thread per node, so that no node waits on another's callbacks.
     """
+    restrict_umask()  # ROS logs, the record's WAL, sim audio: Milo's user's only (also under ros2 launch)
     rclpy.init(args=args)
     nodes = []
     executor = MultiThreadedExecutor(num_threads=max(2, len(members))) if len(members) > 1 \

@@ -139,6 +139,7 @@ class BrainNode(MiloNode):
     def _take(self, request: Request) -> None:
         """Answer one question, with everything recorded until it (less its own words) as evidence."""
         self._news.clear()
+        self._forget_erased()  # an erased lecture never sources an answer, even just erased
         self._feed.read()
         self._feed.index(flush=True, exclude=request.segment_ids)
         self._indexed()
@@ -169,7 +170,8 @@ class BrainNode(MiloNode):
                 self._summaries.append(state.lecture_id)
 
     def _apply_changes(self) -> None:
-        """In the worker: new notes to read, or a new lecture (and course) to answer from."""
+        """In the worker: lectures erased, new notes to read, or a new lecture (and course) to answer from."""
+        self._forget_erased()
         if self._reindex.is_set():
             self._reindex.clear()
             evidence = self._build_evidence(self._brain.evidence.embedder)
@@ -183,6 +185,16 @@ class BrainNode(MiloNode):
         if self._scope_changed.is_set():
             self._scope_changed.clear()
             self._brain.set_scope(self._scope())
+
+    def _forget_erased(self) -> None:
+        """Drop what the brain holds of lectures erased since (`milo forget`, the app, retention)."""
+        erased = self._feed.forget_erased()
+        if erased:
+            self._brain.set_evidence(self._brain.evidence)  # positions changed: read again
+            self._scope_changed.set()
+            self._indexed()
+            self.get_logger().info(f'lecture(s) {", ".join(map(str, sorted(erased)))} erased: '
+                                   'their sentences forgotten')
 
     def _scope(self, course=None) -> Scope:
         """Return a course's lectures and notes: the current lecture's course unless `course`.

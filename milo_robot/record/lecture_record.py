@@ -2,36 +2,39 @@
 # Copyright 2026 The Milo robot authors
 """The lecture record: what was said in class, kept durably in one SQLite file per robot."""
 
-import contextlib
 import json
 import math
-import os
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from milo_robot.interfaces import payloads
 from milo_robot.interfaces.payloads import QuestionEntry
-from milo_robot.record.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+
+# Re-exported: callers import the record's errors and constants from here.
+from milo_robot.record.erase import (  # noqa: F401
+    ERASE_WAIT_S,
+    LOOSE_QUESTIONS,
+    ErasingRecord,
+    ErasureIncomplete,
+    lecture_erasure,
+    next_id,
+)
+from milo_robot.record.schema import SCHEMA_VERSION  # noqa: F401
+from milo_robot.record.store import (  # noqa: F401
+    BUSY_TIMEOUT_S,
+    FILE_MODE,
+    FOLDER_MODE,
+    FULL_SUFFIX,
+    RecordError,
+)
 
 ROLES = payloads.ROLES
 OUTCOMES = payloads.OUTCOMES
-BUSY_TIMEOUT_S = 5.0  # a writer and readers share the file; waiting beats failing on a brief lock
-# Private by default: the record holds a class's words. Only Milo's user reads it.
-FILE_MODE, FOLDER_MODE = 0o600, 0o700
-# Sim-only fault hook, like devices.UNPLUGGED_SUFFIX: while `<record>.full` exists, every write fails
-# as on a full disk (the soak benchmark checks that nothing heard meanwhile is lost).
-FULL_SUFFIX = '.full'
 _LECTURE_COLUMNS = 'id, title, started_at, ended_at, language, course, title_source, languages'
 _QUESTION_COLUMNS = ('request_id, lecture_id, asked_at, heard, question, language, mode, outcome, '
                      'answer, spoken, sources, latency_s, origin')
-
-
-class RecordError(RuntimeError):
-    """The lecture record cannot be opened, read or written (the message names the file)."""
 
 
 @dataclass(frozen=True)
@@ -70,19 +73,6 @@ class Segment:
     engine: str
 
 
-def _create_private(path: Path) -> None:
-    """Create the record's folder (0700) and file (0600) if missing, so nobody else can read them.
-
-    SQLite gives its -wal and -shm files the database file's permissions.
-    """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=FOLDER_MODE)
-        os.chmod(path.parent, FOLDER_MODE)  # mkdir's mode is filtered by the umask
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-        os.chmod(path, FILE_MODE)
-
-
 def format_clock(seconds: float) -> str:
     """Format a lecture time as 'mm:ss' under an hour and 'h:mm:ss' from an hour (whole seconds, floored)."""
     if not math.isfinite(seconds) or seconds < 0:
@@ -97,112 +87,8 @@ def default_title(started_at: float) -> str:
     return time.strftime('Lecture %Y-%m-%d %H:%M', time.localtime(started_at))
 
 
-class LectureRecord:
+class LectureRecord(ErasingRecord):
     """Lectures and their transcribed segments in one SQLite file: one writer, any number of readers."""
-
-    def __init__(self, path, read_only: bool = False):
-        """Open the record at `path`, creating it (and its directory) unless `read_only`."""
-        self.path = Path(path)
-        self.read_only = read_only
-        # Nodes may open the record in one thread and use it from executor threads.
-        self._lock = threading.Lock()
-        self._conn: Optional[sqlite3.Connection] = None
-        try:
-            self._conn = self._connect()
-        except OSError as exc:
-            raise RecordError(f'cannot create the lecture record {self.path}: {exc}') from exc
-        except sqlite3.DatabaseError as exc:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-            raise RecordError(f'cannot open the lecture record {self.path}: {exc}') from exc
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            # mode=ro: a reader never creates the file or writes to it, even by mistake.
-            target, uri = self.path.resolve().as_uri() + '?mode=ro', True
-        else:
-            _create_private(self.path)
-            target, uri = str(self.path), False
-        # isolation_level=None: transactions are explicit, so each one commits exactly when we say.
-        conn = sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                               check_same_thread=False)
-        self._conn = conn  # so that a failure below still closes it
-        conn.execute('PRAGMA foreign_keys = ON')
-        if not self.read_only:
-            # WAL: readers (the thinking component) never block the writer, nor it them.
-            mode = conn.execute('PRAGMA journal_mode = WAL').fetchone()[0]
-            if mode.lower() != 'wal':
-                raise sqlite3.OperationalError(f'cannot use write-ahead logging (journal mode is {mode})')
-            # FULL, not NORMAL: under WAL, NORMAL survives a killed process but may lose the last commits
-            # on power loss, and a robot's battery can die mid-lecture. Segments come a few per minute,
-            # so one fsync per commit costs nothing that matters.
-            conn.execute('PRAGMA synchronous = FULL')
-        version = conn.execute('PRAGMA user_version').fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f'its schema version {version} is newer than this code reads '
-                                        f'({SCHEMA_VERSION})')
-        if version == 0 and self.read_only:
-            raise sqlite3.DatabaseError('it holds no lecture record yet')
-        if version < SCHEMA_VERSION and self.read_only:
-            raise sqlite3.DatabaseError(f'its schema version {version} is older than this code reads '
-                                        f'({SCHEMA_VERSION}); a writer (the asr node, `milo lectures`) '
-                                        'brings it up to date when it opens it')
-        if version < SCHEMA_VERSION:  # new, or older: add what is missing
-            conn.execute('BEGIN IMMEDIATE')
-            try:
-                for statement in TABLES:
-                    conn.execute(statement)
-                for number in sorted(MIGRATIONS):
-                    if number > version:
-                        for statement in MIGRATIONS[number]:
-                            conn.execute(statement)
-                conn.execute(f'PRAGMA user_version = {SCHEMA_VERSION}')
-                conn.execute('COMMIT')
-            except BaseException:
-                conn.rollback()
-                raise
-        return conn
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RecordError(f'the lecture record {self.path} is closed')
-        return self._conn
-
-    @contextlib.contextmanager
-    def _reading(self, what: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._connection()
-            try:
-                yield conn
-            except sqlite3.DatabaseError as exc:
-                raise RecordError(f'cannot {what} from the lecture record {self.path}: {exc}') from exc
-
-    @contextlib.contextmanager
-    def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
-        """Run one transaction, committed on success and rolled back on any failure."""
-        if self.read_only:
-            raise RecordError(f'cannot {what}: the lecture record {self.path} is open read-only')
-        with self._lock:
-            conn = self._connection()
-            marker = f'{self.path}{FULL_SUFFIX}'
-            if os.path.exists(marker):
-                raise RecordError(f'cannot {what} in the lecture record {self.path}: disk is full '
-                                  f'(simulated while {marker} exists); nothing was written')
-            try:
-                # IMMEDIATE: take the write lock up front, so a read-then-write cannot be raced.
-                conn.execute('BEGIN IMMEDIATE')
-                yield conn
-                conn.execute('COMMIT')
-            except BaseException as exc:
-                # Roll back so the instance stays usable: the caller keeps its data and may retry.
-                conn.rollback()
-                if not isinstance(exc, sqlite3.DatabaseError):
-                    raise
-                if 'disk is full' in str(exc):
-                    raise RecordError(f'cannot {what}: the disk holding the lecture record {self.path} '
-                                      f'is full ({exc}); nothing was written') from exc
-                raise RecordError(f'cannot {what} in the lecture record {self.path}: {exc}') from exc
 
     def start_lecture(self, title: str = '', language: str = '', now: Optional[float] = None,
                       course: str = '') -> int:
@@ -214,8 +100,8 @@ class LectureRecord:
     @staticmethod
     def _insert_lecture(conn: sqlite3.Connection, title: str, language: str, started_at: float,
                         course: str = '') -> int:
-        cursor = conn.execute('INSERT INTO lectures (title, started_at, ended_at, language, course, '
-                              'title_source) VALUES (?, ?, NULL, ?, ?, ?)',
+        cursor = conn.execute('INSERT INTO lectures (id, title, started_at, ended_at, language, course, '
+                              f"title_source) VALUES ({next_id('lectures')}, ?, ?, NULL, ?, ?, ?)",
                               (title or default_title(started_at), started_at, language, course,
                                'set' if title else 'default'))
         return cursor.lastrowid
@@ -279,42 +165,6 @@ class LectureRecord:
             conn.execute(f'UPDATE lectures SET {assignments} WHERE id = ?{condition}',
                          (*values, lecture_id))
 
-    def forget(self, lecture_id: int) -> dict:
-        """Erase a lecture with its segments, questions and summary; return what was deleted.
-
-        The file is then vacuumed, so the words are gone from the disk, not only from the tables.
-        """
-        with self._writing('forget a lecture') as conn:
-            if conn.execute('SELECT 1 FROM lectures WHERE id = ?', (lecture_id,)).fetchone() is None:
-                raise ValueError(f'no lecture {lecture_id} in {self.path}')
-            counts = {table: conn.execute(f'DELETE FROM {table} WHERE lecture_id = ?',
-                                          (lecture_id,)).rowcount
-                      for table in ('segments', 'questions', 'summaries')}
-            conn.execute('DELETE FROM lectures WHERE id = ?', (lecture_id,))
-        self._scrub()
-        return counts
-
-    def forget_older_than(self, days: float, now: Optional[float] = None) -> list:
-        """Erase every ended lecture that started more than `days` ago; return their ids."""
-        cutoff = (time.time() if now is None else now) - days * 86400
-        with self._reading('read lectures') as conn:
-            old = [row[0] for row in conn.execute(
-                'SELECT id FROM lectures WHERE started_at < ? AND ended_at IS NOT NULL', (cutoff,))]
-        for lecture_id in old:
-            self.forget(lecture_id)
-        return old
-
-    def _scrub(self) -> None:
-        """Rewrite the file without the freed pages (and fold the WAL into it)."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-                conn.execute('VACUUM')
-                conn.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-            except sqlite3.DatabaseError as exc:  # erased already; the space is reclaimed next time
-                raise RecordError(f'erased, but cannot compact {self.path}: {exc}') from exc
-
     def courses(self) -> List[str]:
         """Return the courses that have lectures, in alphabetical order ('' for unfiled ones)."""
         with self._reading('read courses') as conn:
@@ -351,8 +201,9 @@ class LectureRecord:
                              'THEN ? ELSE language END WHERE id = ?',
                              (language, language, language, language, lecture_id))
             cursor = conn.execute(
-                'INSERT INTO segments (lecture_id, start_s, end_s, wall_start, wall_end, text, language, '
-                'confidence, speaker_role, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                'INSERT INTO segments (id, lecture_id, start_s, end_s, wall_start, wall_end, text, '
+                f"language, confidence, speaker_role, engine) VALUES ({next_id('segments')}, "
+                '?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                 (lecture_id, start_s, end_s,
                  started_at + start_s if wall_start is None else wall_start,
                  started_at + end_s if wall_end is None else wall_end,
@@ -417,13 +268,18 @@ class LectureRecord:
 
     def questions(self, lecture_id: Optional[int] = None) -> List[QuestionEntry]:
         """Return the logged questions in the order they were asked, optionally of one lecture."""
-        sql = f'SELECT {_QUESTION_COLUMNS}, id FROM questions'
-        params = []
-        if lecture_id is not None:
-            sql += ' WHERE lecture_id = ?'
-            params.append(lecture_id)
+        if lecture_id is None:
+            return self._questions('', ())
+        return self._questions(' WHERE lecture_id = ?', (lecture_id,))
+
+    def questions_without_lecture(self) -> List[QuestionEntry]:
+        """Return the questions asked while no lecture was open, in the order they were asked."""
+        return self._questions(' WHERE lecture_id IS NULL', ())
+
+    def _questions(self, where: str, params: tuple) -> List[QuestionEntry]:
         with self._reading('read the question log') as conn:
-            rows = conn.execute(sql + ' ORDER BY asked_at, id', params).fetchall()
+            rows = conn.execute(f'SELECT {_QUESTION_COLUMNS}, id FROM questions{where} '
+                                'ORDER BY asked_at, id', params).fetchall()
         # Entries logged before request ids existed are named after their row.
         return [QuestionEntry(row[0] or f'row-{row[-1]}', *row[1:10], tuple(json.loads(row[10])),
                               *row[11:13]) for row in rows]
@@ -471,17 +327,3 @@ class LectureRecord:
             return conn.execute('SELECT id, name, role FROM app_tokens WHERE digest = ? AND '
                                 'revoked_at IS NULL', (digest,)).fetchone()
 
-    def close(self) -> None:
-        """Close the file; closing twice is harmless."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> 'LectureRecord':
-        """Return the open record."""
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        """Close the record."""
-        self.close()

@@ -11,11 +11,20 @@
 - summaries: written by the brain node (it owns the language model) or `milo summarize`.
   Read by the app and the notes pack.
 - app_tokens: written by `milo app token`. Read by the web app.
+- notes_packs: the notes pack files written for a lecture, written by `milo notes` and the demo,
+  so that erasing the lecture removes them too.
+- erasures: erasures not yet complete on disk (see record.erase), written by whoever erases.
+- id_floors: the highest lecture and segment ids erased (ids are never given twice), written by
+  whoever erases, read by the writers of lectures and segments.
 
-Erasure (`milo forget`, retention) deletes a lecture with its segments, questions and summary.
+Erasure (`milo forget`, the app, retention) deletes a lecture with its segments, questions,
+summary and notes pack files, or the questions asked outside any lecture; record.erase then
+makes sure the words are gone from the file and its write-ahead log.
 """
 
-SCHEMA_VERSION = 3  # kept in PRAGMA user_version: 2 added the question log, 3 courses and summaries
+# Kept in PRAGMA user_version: 2 added the question log, 3 courses and summaries, 4 notes packs
+# and erasures.
+SCHEMA_VERSION = 4
 
 TABLES = (
     '''CREATE TABLE IF NOT EXISTS lectures (
@@ -79,6 +88,25 @@ MIGRATIONS = {
             digest TEXT NOT NULL UNIQUE,  -- sha256 of the token: the token itself is never stored
             created_at REAL NOT NULL,
             revoked_at REAL
+        )''',
+    ),
+    4: (
+        '''CREATE TABLE IF NOT EXISTS notes_packs (
+            path TEXT PRIMARY KEY,  -- absolute
+            lecture_id INTEGER NOT NULL REFERENCES lectures(id),
+            written_at REAL NOT NULL
+        )''',
+        # An erased lecture's id (and its segments') is never given again: whatever still knows the
+        # old id (the brain's index, a reader's last segment id) must not take a new lecture for it.
+        '''CREATE TABLE IF NOT EXISTS id_floors (
+            name TEXT PRIMARY KEY,  -- lectures or segments
+            last_id INTEGER NOT NULL  -- the highest id erased: new rows get higher ones
+        )''',
+        '''CREATE TABLE IF NOT EXISTS erasures (
+            id INTEGER PRIMARY KEY,
+            what TEXT NOT NULL,  -- e.g. 'lecture 3', 'questions outside lectures' (never their text)
+            counts TEXT NOT NULL,  -- JSON: rows deleted per table
+            requested_at REAL NOT NULL
         )''',
     ),
 }

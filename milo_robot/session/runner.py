@@ -8,6 +8,7 @@ import socket
 import threading
 
 from milo_robot.graph import parameter_specs, plan, record_overrides
+from milo_robot.private_files import open_private, private_folder
 from milo_robot.session.observer import SessionObserver
 from milo_robot.supervisor import supervise
 
@@ -58,7 +59,9 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     more to wait for (the summary of the lecture that just ended), up to `after_s`.
     `stop_after_s` stops the run after that long (a looped input).
     """
-    os.makedirs(out_dir, exist_ok=True)
+    # The run folder holds a class's record, audio and logs: Milo's user's only, even when an older
+    # run left it wider.
+    private_folder(out_dir, narrow=True)
     fresh_record(os.path.join(out_dir, 'milo.db'))
     sets = [
         # The observer is a fourth listener of the microphone: the lecture waits for it too.
@@ -73,7 +76,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
         raise SessionError('; '.join(errors))
     observer = SessionObserver(on_event)
     try:
-        with open(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
+        with open_private(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
             busy = observer.busy if after is None else (lambda: observer.busy() or after())
             supervisor = supervise(launches, out=log, busy=busy, max_drain_s=max(30.0, after_s))
             if on_start is not None:

@@ -202,6 +202,31 @@ class Evidence:
         text = self.sentences[i].text
         return f'{self.sentences[before].text} {text}' if before is not None else text
 
+    def forget(self, lecture_ids) -> int:
+        """Drop every sentence of these lectures (erased from the record); return how many.
+
+        The index is built again from what is kept, with the vectors already computed.
+        """
+        gone = set(lecture_ids)
+        kept = [i for i, s in enumerate(self.sentences)
+                if s.kind != 'lecture' or s.lecture_id not in gone]
+        if len(kept) == len(self.sentences):
+            return 0
+        waiting = set(self._unembedded)
+        fresh = Evidence(self.embedder)
+        for i in kept:
+            fresh._add(self.sentences[i], self._where[i][0])
+        done = [n for n, i in enumerate(kept) if i not in waiting]
+        fresh._vectors = np.zeros((len(kept), DIMENSIONS), dtype=np.float32)
+        if done:
+            fresh._vectors[done] = self._vectors[[kept[n] for n in done]]
+        fresh._unembedded = [n for n, i in enumerate(kept) if i in waiting]
+        fresh._streams = {k: v for k, v in self._streams.items() if k not in gone}
+        fresh._now = {k: v for k, v in self._now.items() if k not in gone}
+        dropped = len(self.sentences) - len(kept)
+        self.__dict__.update(fresh.__dict__)
+        return dropped
+
     # -- Reading ---------------------------------------------------------------------------
 
     def neighbour(self, i: int, step: int) -> Optional[int]:

@@ -35,6 +35,30 @@ class LectureFeed:
             self._last_id = max(self._last_id, segments[-1].id)
         return came
 
+    def lectures(self) -> set:
+        """Return the lectures the evidence and the pending segments hold."""
+        return {s.lecture_id for s in self.evidence.sentences if s.kind == 'lecture'} | \
+            {s.lecture_id for s in self._pending}
+
+    def forget_erased(self) -> set:
+        """Forget the lectures erased from the record since (`milo forget`, the app, retention).
+
+        Erased ids are never given again, so a lecture gone from the record is one to forget: its
+        sentences would otherwise still be quoted until a restart. Return the lectures forgotten.
+        """
+        known = self.lectures()
+        if not known:
+            return set()
+        try:
+            with LectureRecord(self.database, read_only=True) as record:
+                erased = known - {lecture.id for lecture in record.lectures()}
+        except RecordError:
+            return set()
+        if erased:
+            self.evidence.forget(erased)
+            self._pending = [s for s in self._pending if s.lecture_id not in erased]
+        return erased
+
     def index(self, flush: bool = False, exclude: tuple = ()) -> int:
         """Add the settled segments to the evidence; `flush` adds the newest too (before a question).
 
