@@ -8,6 +8,7 @@ test_desk.py; here, the node's wiring of it.
 
 import json
 
+import pytest
 from diagnostic_msgs.msg import DiagnosticArray
 from harness import wait_until
 from rclpy.qos import QoSProfile
@@ -88,6 +89,7 @@ def test_a_missing_model_is_reported_and_questions_still_answered(tmp_path, prob
     assert not answer_of(answers, 'm1')[-1]['declined'], 'the teacher\'s words need no model'
 
 
+@pytest.mark.timeout(900)  # the lecture is embedded three times: by the node, the app and milo ask
 def test_the_voice_the_app_and_milo_ask_give_the_same_answer(tmp_path, probe, processes):
     import subprocess
     import sys
