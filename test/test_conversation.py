@@ -46,7 +46,11 @@ def test_a_long_question_mentioning_questions_is_not_a_command():
 @pytest.mark.parametrize('text, unfinished', [
     ('What is the voltage across the', True), ('Quelle est la tension de', True), ('So, um', True),
     ('What is the voltage across the resistor?', False), ('Tell me about capacitors', False),
-    ('I wonder whether,', True), ('', False)])
+    ('I wonder whether,', True), ('', False),
+    # A question mark does not finish a sentence on an article or a conjunction (Whisper writes
+    # one after a questioning pause), but a preposition may end a question.
+    ('What is the?', True), ('Quelle est la ?', True), ('What is it for?', False),
+    ("C'est quoi, la constante de temps ?", False)])
 def test_a_sentence_stopping_mid_way_looks_unfinished(text, unfinished):
     assert looks_unfinished(text) is unfinished
 

@@ -23,6 +23,19 @@ from milo_robot.speaking.normalize import MAX_CHUNK, normalize, sentences, strip
     ('p. ex. le 1er cas, M. Dupont', 'fr', 'par exemple le premier cas, Monsieur Dupont'),
     ('1,000 W', 'en', 'one thousand watts'),
     ('-4 °C', 'en', 'minus four degrees Celsius'),
+    ('La pression vaut 10 kPa.', 'fr', 'La pression vaut dix kilopascals.'),
+    ('300 000 km/s, 3 000 tr/min, 2 m/s', 'fr',
+     'trois cent mille kilomètres par seconde, trois mille tours par minute, deux mètres par seconde'),
+    ('2 Go, 1,2 GHz, 2,5 mm², 60 dB', 'fr',
+     'deux gigaoctets, un virgule deux gigahertz, deux virgule cinq millimètres carrés, soixante décibels'),
+    ('10 kPa at 3 m/s', 'en', 'ten kilopascals at three metres per second'),
+    ('π vaut 3,14 et x = 0,05', 'fr', 'pi vaut trois virgule quatorze et x égale zéro virgule zéro cinq'),
+    ('-2,5 V', 'fr', 'moins deux virgule cinq volts'),
+    ('π ≈ 3,14159', 'fr', 'pi environ trois virgule un quatre un cinq neuf'),
+    ('Le protocole TCP, pas UDP.', 'fr', 'Le protocole té cé pé, pas u dé pé.'),
+    ("Une clé USB-C sur le PC de l'IUT", 'fr', "Une clé u èss bé cé sur le pé cé de l'i u té"),
+    ('La NASA, la RAM, Louis XIV, le XIXe siècle', 'fr', 'La NASA, la RAM, Louis XIV, le XIXe siècle'),
+    ('The TCP protocol', 'en', 'The TCP protocol'),
 ])
 def test_numbers_units_times_symbols_abbreviations(text, language, spoken):
     assert normalize(text, language) == spoken

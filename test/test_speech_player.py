@@ -34,7 +34,7 @@ class Recorder(PlayerEvents):
 
 @pytest.fixture(scope='module')
 def voices():
-    return VoiceBook()
+    return VoiceBook()  # Piper and espeak-ng only: Kokoro has test_kokoro_voice.py
 
 
 @pytest.fixture(scope='module')

@@ -28,9 +28,13 @@ LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 RELIABLE = QoSProfile(depth=50)
 
 
-def errors(diagnostics):
+def facts(diagnostics) -> dict:
     found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/tts']
-    return int({kv.key: kv.value for kv in found[-1].values}['errors']) if found else 0
+    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+
+
+def errors(diagnostics):
+    return int(facts(diagnostics).get('errors', 0))
 
 
 def start_tts(tmp_path, probe, processes, **params):
@@ -41,6 +45,7 @@ def start_tts(tmp_path, probe, processes, **params):
         'played': probe.subscribe(Image, SPEAKER_AUDIO.name, SPEAKER_AUDIO_QOS.profile()),
         'diagnostics': probe.subscribe(DiagnosticArray, DIAGNOSTICS.name),
     }
+    params.setdefault('french_voice', 'espeak-ng')  # Kokoro only where a test is about French
     node = processes.node('tts_node', output='wav', output_wav=str(tmp_path / 'speech.wav'), **params)
     topics['speaking'].wait_for(1, 'the initial speaking state')
     probe.wait_for_publisher(TTS_SPOKEN.name)
@@ -102,3 +107,26 @@ def test_a_missing_voice_falls_back_to_the_packaged_one(tmp_path, probe, process
     say.publish(String(data='Bonjour.'))
     assert json.loads(t['spoken'].wait_for(1, 'a report')[0].data)['text'] == 'Bonjour.'
     wait_until(lambda: errors(t['diagnostics']) >= 1, 'the error in the diagnostics')
+
+
+def test_french_is_spoken_by_kokoro_and_the_choice_is_reported(tmp_path, probe, processes):
+    node, say, t = start_tts(tmp_path, probe, processes, french_voice='kokoro', kokoro_max_rtf=0.0)
+    wait_until(lambda: facts(t['diagnostics']).get('voice_fr') == 'kokoro:jm_kumo',
+               'Kokoro chosen for French', timeout=300)
+    assert facts(t['diagnostics'])['voice_fr_why'] == 'not timed (kokoro_max_rtf 0)'
+    say.publish(String(data=json.dumps({'text': 'Bonjour à tous, la tension vaut 12 V.',
+                                        'language': 'fr', 'request_id': 'fr1'})))
+    spoken = json.loads(t['spoken'].wait_for(1, 'the French report', timeout=300)[0].data)
+    assert spoken['text'] == 'Bonjour à tous, la tension vaut douze volts.'
+    assert not spoken['interrupted'] and node.popen.poll() is None
+
+
+def test_a_board_too_slow_for_kokoro_says_so_and_speaks_espeak_ng(tmp_path, probe, processes):
+    node, say, t = start_tts(tmp_path, probe, processes, french_voice='kokoro',
+                             kokoro_max_rtf=0.001)  # no CPU synthesises 1000 times real time
+    wait_until(lambda: facts(t['diagnostics']).get('voice_fr') == 'espeak-ng:fr',
+               'the espeak-ng fallback', timeout=300)
+    assert facts(t['diagnostics'])['voice_fr_why'].startswith('Kokoro too slow on this board')
+    node.wait_for_line('French: Kokoro too slow on this board')
+    say.publish(String(data=json.dumps({'text': 'Bonjour.', 'language': 'fr'})))
+    assert json.loads(t['spoken'].wait_for(1, 'a report')[0].data)['text'] == 'Bonjour.'

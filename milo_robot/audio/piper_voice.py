@@ -3,12 +3,17 @@
 """Speech from the packaged Piper voice: the demo lecture, test speech and benchmark clips."""
 
 import functools
+import threading
 
 import numpy as np
 
 from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.audio.resample import resample
 from milo_robot.models import get_model
+
+# piper's espeak-ng binding holds one voice for the whole process, set before each text: Piper and
+# Kokoro (French phonemes) take turns with it.
+ESPEAK_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=2)
@@ -32,8 +37,9 @@ def synthesize(text: str, voice=None, steady: bool = True, length_scale: float |
     config = SynthesisConfig(length_scale=length_scale)
     if steady:
         config.noise_scale = config.noise_w_scale = 0.0
-    chunks = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
-              for c in voice.synthesize(text, syn_config=config)]
+    with ESPEAK_LOCK:
+        chunks = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
+                  for c in voice.synthesize(text, syn_config=config)]
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
 

@@ -11,6 +11,8 @@ import time
 
 TABLE_START = '<!-- results: written by `milo bench`, do not edit by hand -->'
 TABLE_END = '<!-- end of results -->'
+COMPARISONS_START = '<!-- comparisons: written by `milo bench --against`, do not edit by hand -->'
+COMPARISONS_END = '<!-- end of comparisons -->'
 
 
 def machine() -> str:
@@ -81,14 +83,52 @@ def record(root: str, results: dict, measured: dict | None = None) -> str:
 def _write_table(path: str, stored: dict) -> None:
     rows = ['| Key | Value | Statistic of runs (min-max) | Command | Machine | Date, commit | Note |',
             '|---|---|---|---|---|---|---|']
-    for key in sorted(stored):
+    for key in sorted(k for k in stored if 'against' not in stored[k]):
         r = stored[key]
         rows.append(f"| `{key}` | {r['value']:g} {r['unit']} | {r['statistic']} of {r['runs']} "
                     f"({r['min']:g}-{r['max']:g}) "
                     f"| `{r['command']}` | {r['machine']} | {r['date']}, {r['commit']} | {r['note']} |")
     with open(path) as f:
         text = f.read()
-    head, _, rest = text.partition(TABLE_START)
-    _, _, tail = rest.partition(TABLE_END)
+    text = _replace_block(text, TABLE_START, TABLE_END, '\n'.join(rows))
+    comparisons = _comparison_tables(stored)
+    if comparisons and COMPARISONS_START not in text:
+        text += f'\n## Comparisons\n\n{COMPARISONS_START}\n{COMPARISONS_END}\n'
+    if COMPARISONS_START in text:
+        text = _replace_block(text, COMPARISONS_START, COMPARISONS_END, comparisons)
     with open(path, 'w') as f:
-        f.write(f'{head}{TABLE_START}\n' + '\n'.join(rows) + f'\n{TABLE_END}{tail}')
+        f.write(text)
+
+
+def _replace_block(text: str, start: str, end: str, body: str) -> str:
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return f'{head}{start}\n' + (body + '\n' if body else '') + f'{end}{tail}'
+
+
+def _comparison_tables(stored: dict) -> str:
+    """One table per `--against` run: both commits, both medians and B/A for each key."""
+    runs = {}
+    for key in sorted(k for k in stored if 'against' in stored[k]):
+        r = stored[key]
+        runs.setdefault((r['command'], r['a_commit'], r['b_commit'], r['date']), []).append(r)
+    blocks = []
+    for (command, a_commit, b_commit, date), rows in sorted(runs.items(), key=lambda i: i[0][3]):
+        first = rows[0]
+        lines = [f'`{command}` on {date}: A = the working tree at {a_commit}, B = {b_commit} '
+                 f"({first['against']}); {first['machine']}. Each side ran {first['runs']} time(s), "
+                 'alternated A, B; a value is the median over the runs of each run\'s figure.',
+                 '', f'| Key | A ({a_commit}) | B ({b_commit}) | B/A (per run: min-max) |',
+                 '|---|---|---|---|']
+        for r in rows:
+            def shown(value):
+                return '-' if value is None else f"{value:g} {r['key_unit']}".strip()
+            ratio = '-' if r['value'] is None else f"{r['value']:g} ({r['min']:g}-{r['max']:g})"
+            lines.append(f"| `{r['key']}` | {shown(r['a_median'])} | {shown(r['b_median'])} | {ratio} |")
+        if first.get('only_in_a'):
+            lines += ['', 'Only in A (B has no such benchmark; not run): ' +
+                      ', '.join(f'`{name}`' for name in first['only_in_a']) + '.']
+        if first.get('failures'):
+            lines += ['', 'Failed runs: ' + '; '.join(first['failures']) + '.']
+        blocks.append('\n'.join(lines))
+    return '\n\n'.join(blocks)

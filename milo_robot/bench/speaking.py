@@ -45,8 +45,8 @@ class _TimedSink(PacedWavSink):
         self.writes.append((time.perf_counter(), len(block)))
 
 
-def _player(tmp: str):
-    voices = VoiceBook()
+def _player(tmp: str, voices=None):
+    voices = voices or VoiceBook()
     voices.default.steady = True  # the same audio for the same text: gaps can be measured exactly
     events = _Timeline()
     sink = _TimedSink(os.path.join(tmp, 'speech.wav'), voices.default.rate)
@@ -60,25 +60,32 @@ def _wait_idle(player, timeout=60.0):
     time.sleep(0.1)
 
 
-def first_audio_and_rtf() -> dict:
-    """Seconds from text in to the first sample out (10 words), and synthesis real-time factor."""
+def first_audio(voices, text: str, language: str, runs: int = 10) -> list:
+    """Return the seconds from `text` in to its first sample out, `runs` times."""
     with tempfile.TemporaryDirectory() as tmp:
-        player, events, _, voices = _player(tmp)
+        player, events, _, _ = _player(tmp, voices)
         firsts = []
-        for _ in range(10):
+        for _ in range(runs):
             before = len(events.blocks)
             started = time.perf_counter()
-            player.say(TEN_WORDS, 'en')
+            player.say(text, language)
             while len(events.blocks) == before:
                 time.sleep(0.001)
             firsts.append(events.blocks[before] - started)
             _wait_idle(player)
         player.close()
-        rtfs = []
-        for sentence in ANSWER * 2:
-            started = time.perf_counter()
-            audio = voices.default.synthesize(sentence)
-            rtfs.append((time.perf_counter() - started) / (len(audio) / voices.default.rate))
+    return firsts
+
+
+def first_audio_and_rtf() -> dict:
+    """Seconds from text in to the first sample out (10 words), and synthesis real-time factor."""
+    voices = VoiceBook()
+    firsts = first_audio(voices, TEN_WORDS, 'en')
+    rtfs = []
+    for sentence in ANSWER * 2:
+        started = time.perf_counter()
+        audio = voices.default.synthesize(sentence)
+        rtfs.append((time.perf_counter() - started) / (len(audio) / voices.default.rate))
     return {'tts_first_audio_p50_s': result(firsts, 's', COMMAND, '10-word sentence, Piper '
                                             'en_US-joe-medium, paced WAV sink'),
             'tts_rtf': result(rtfs, '', COMMAND, 'Piper en_US-joe-medium, 22.05 kHz')}

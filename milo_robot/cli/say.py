@@ -7,8 +7,9 @@ import time
 
 from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioSpeaker
 from milo_robot.models import ModelError
+from milo_robot.speaking.kokoro import DEFAULT_STYLE, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
-from milo_robot.speaking.voices import VoiceBook
+from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 
 def add_parser(commands) -> None:
@@ -22,6 +23,11 @@ def add_parser(commands) -> None:
     p.add_argument('--out', metavar='FILE.wav', help='write a WAV file instead of playing')
     p.add_argument('--voice', default='', help='a Piper .onnx voice (default: the packaged one)')
     p.add_argument('--device', default='', help='output device: index or part of its name')
+    p.add_argument('--french-voice', choices=('kokoro', 'espeak-ng'), default='kokoro',
+                   help='French without a French Piper voice: kokoro (neural, if this machine is '
+                   'fast enough; the default) or espeak-ng')
+    p.add_argument('--kokoro-style', choices=STYLES, default=DEFAULT_STYLE,
+                   help=f"Kokoro's speaker style (default {DEFAULT_STYLE})")
     p.set_defaults(run=run)
 
 
@@ -40,7 +46,8 @@ def run(args) -> int:
     """Speak and wait until the last sentence has played."""
     text = sys.stdin.read() if args.text == '-' else args.text
     try:
-        voices = VoiceBook(args.voice)
+        kokoro = KokoroChoice(style=args.kokoro_style) if args.french_voice == 'kokoro' else None
+        voices = VoiceBook(args.voice, kokoro=kokoro)
         rate = voices.default.rate
         sink = PacedWavSink(args.out, rate, realtime=False) if args.out else \
             PyAudioSpeaker(args.device, rate)

@@ -19,16 +19,27 @@ mon ma mes ton ta tes son sa ses notre votre leur ce cet cette ces quel quelle q
 pour par avec sans sur sous dans en euh ben bah
 '''.split())
 
+# Of those, the ones no sentence ends on, whatever its punctuation: Whisper often writes "What is
+# the?" for a student who paused after "the" with a questioning voice ("What is it for?" may end).
+_NEVER_LAST = set('''
+a an the my your its our their and or but um uh er erm hmm
+le la les un une des du de d l au aux et ou mais mon ma mes ton ta tes son sa ses notre votre leur
+ce cet cette ces euh ben bah
+'''.split())
+
+
+def _last_word(text: str) -> str:
+    words = re.findall(r"[\w']+", text.lower())
+    return (words[-1].split("'")[-1] or words[-1]) if words else ''
+
 
 def looks_unfinished(text: str) -> bool:
     """Return whether `text` stops where a sentence cannot end (so more words are coming)."""
     stripped = text.rstrip()
-    if not stripped or stripped.endswith(('?', '!')):
+    if not stripped:
         return False
+    if stripped.endswith(('?', '!')):
+        return _last_word(stripped) in _NEVER_LAST
     if stripped.endswith((',', '...', '…', '-')):
         return True
-    words = re.findall(r"[\w']+", stripped.lower())
-    if not words:
-        return False
-    last = words[-1].split("'")[-1] or words[-1]
-    return last in _DANGLING
+    return _last_word(stripped) in _DANGLING

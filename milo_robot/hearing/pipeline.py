@@ -24,12 +24,15 @@ class SpeechDetector:
     """VAD and segmentation of a frame stream, aware of when Milo itself is speaking."""
 
     def __init__(self, vad, settings: SegmenterSettings, speaking_threshold: float = 0.8,
-                 echo: Optional[EchoGate] = None, barge_in_s: float = 0.096):
+                 echo: Optional[EchoGate] = None, barge_in_s: float = 0.096, turn_end=None):
         """Use `vad` (probability per 512-sample frame); raise the threshold while Milo speaks.
 
         While Milo speaks, `barge_in_s` of confident voice over it is reported at once as a
         barge-in event, well before the segment start (which needs the minimum speech length).
+        `turn_end` (hearing.turn_end.TurnEnd): a model that ends short segments when the turn is
+        over, instead of the fixed hangover.
         """
+        self.turn_end = turn_end
         self.vad = vad
         self.barge_in_s = barge_in_s
         self._voiced_over = 0.0  # confident voice heard over Milo so far
@@ -70,6 +73,8 @@ class SpeechDetector:
         else:
             self._voiced_over = 0.0
         events = self.segmenter.push(p, t, frame_s)
+        if self.turn_end is not None:
+            events = self.turn_end.review(heard, t, frame_s, self.segmenter, events)
         return barge_in + [(e, self.milo_speaking and e.kind == 'start') for e in events]
 
     def flush(self) -> list:

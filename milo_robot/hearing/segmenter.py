@@ -42,11 +42,31 @@ class Segmenter:
         self._voiced = 0.0
         self._silence = 0.0
         self._paused = False  # a pause was reported for the silence under way
+        self._hangover: Optional[float] = None  # this segment's own, set by a turn-end judge
+        self._frame_end = 0.0
+
+    @property
+    def segment_start(self) -> float:
+        """Start of the segment under way (pre-roll included)."""
+        return self._start
+
+    @property
+    def silence_s(self) -> float:
+        """Silence heard since the voice last stopped, inside a segment."""
+        return self._silence
+
+    def hold(self, hangover_s: Optional[float]) -> None:
+        """Give the segment under way its own hangover (None: the settings' one)."""
+        self._hangover = hangover_s
+
+    def close(self) -> list:
+        """End the segment under way where its silence began (a turn-end judge says it is over)."""
+        return self._close(self._frame_end - self._silence) if self.in_speech else []
 
     def push(self, probability: float, frame_start: float, frame_s: float) -> list:
         """Add one frame's probability; return the events it causes (often none)."""
         s = self.settings
-        frame_end = frame_start + frame_s
+        frame_end = self._frame_end = frame_start + frame_s
         if not self.in_speech:
             if probability < s.threshold:
                 self._candidate, self._voiced = None, 0.0
@@ -63,7 +83,7 @@ class Segmenter:
         self._silence = self._silence + frame_s if probability < s.release else 0.0
         if not self._silence:
             self._paused = False
-        if self._silence + 1e-9 >= s.hangover_s:
+        if self._silence + 1e-9 >= (s.hangover_s if self._hangover is None else self._hangover):
             return self._close(frame_end - self._silence)
         if self._silence + 1e-9 >= s.pause_s and not self._paused:
             self._paused = True  # once per silence: the turn may be over, the hangover will say
@@ -79,5 +99,5 @@ class Segmenter:
         return self._close(now - self._silence) if self.in_speech else []
 
     def _close(self, end: float) -> list:
-        self.in_speech, self._paused = False, False
+        self.in_speech, self._paused, self._hangover = False, False, None
         return [SpeechEvent('end', self._start, end)]

@@ -3,6 +3,7 @@
 """TTS node: speaks what arrives on /tts/say, stops at once on /tts/stop or a barge-in."""
 
 import itertools
+import threading
 import time
 
 from builtin_interfaces.msg import Time
@@ -19,14 +20,26 @@ from milo_robot.interfaces.payloads import SayRequest, SpeechSpoken, SpeechStart
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
-from milo_robot.speaking.voices import VoiceBook
+from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 PARAMETERS = (
     ParamSpec('voice', '', 'Default Piper voice: "" for the packaged en_US voice, or an .onnx file '
               'relative to models/ (its .onnx.json beside it); every voice under models/ is used '
               'for its language'),
     ParamSpec('language', 'en', 'Language of text that does not say its own'),
+    ParamSpec('french_voice', 'kokoro', 'French without a French Piper voice under models/: '
+              'kokoro (neural, used when this board is fast enough, else espeak-ng) or espeak-ng',
+              choices=('kokoro', 'espeak-ng')),
+    ParamSpec('kokoro_style', 'jm_kumo', "Kokoro's speaker style (chosen by measurement: "
+              'docs/speaking.md)', choices=STYLES),
+    ParamSpec('kokoro_speed', DEFAULT_SPEED, "Kokoro's speaking rate (1.0 = the model's own; "
+              'slower is heard better: docs/speaking.md)', min=0.7, max=1.3),
+    ParamSpec('kokoro_threads', 2, 'Threads Kokoro synthesises with', min=1, max=8),
+    ParamSpec('kokoro_max_rtf', 0.6, 'Kokoro is used only if, timed at start-up on a calibration '
+              'sentence, it synthesises in at most this fraction of real time; else espeak-ng. '
+              '0: always Kokoro, not timed', min=0.0, max=100.0),
     ParamSpec('output', 'pyaudio', 'Play on a sound card (pyaudio) or into a WAV file (wav, sim mode)',
               choices=('pyaudio', 'wav')),
     ParamSpec('output_device', '', 'pyaudio: output device, "" for the default, an index or part of '
@@ -52,16 +65,22 @@ class TtsNode(MiloNode):
         """Load the voices, open the output, and subscribe."""
         super().__init__('tts', **options)
         p = self.params
+        kokoro = KokoroChoice(('fr',), p.kokoro_style, p.kokoro_speed, p.kokoro_threads,
+                              p.kokoro_max_rtf) if p.french_voice == 'kokoro' else None
         try:
-            voices = VoiceBook(p.voice)
+            voices = VoiceBook(p.voice, kokoro=kokoro)
         except ModelError as exc:  # keep talking with the packaged voice, and say why
             self.health.error(f'voice {p.voice!r} unusable ({exc}); using the packaged voice')
             self.get_logger().error(f'{exc}; speaking with the packaged voice instead')
-            voices = VoiceBook()
+            voices = VoiceBook(kokoro=kokoro)
         self.health.set('voices', ','.join(voices.languages()))
         for problem in voices.problems:
             self.health.error(problem)
             self.get_logger().warning(f'voice skipped: {problem}')
+        # Loading and timing Kokoro takes seconds: the node serves meanwhile (French waits).
+        self.health.set('voice_fr', 'choosing')
+        threading.Thread(target=self._choose_french, args=(voices,), daemon=True,
+                         name='french-voice').start()
         self._speaking_pub = self.publisher(t.TTS_SPEAKING)
         self._mouth = self.publisher(t.TTS_MOUTH)
         self._spoken = self.publisher(t.TTS_SPOKEN)
@@ -77,6 +96,18 @@ class TtsNode(MiloNode):
         self.subscribe(t.TTS_STOP, lambda _: self._stop('stop command'))
         self.subscribe(t.VAD_EVENTS, self._on_vad)
         self.serve(t.TTS_STOP_SERVICE, self._on_stop_service)
+
+    def _choose_french(self, voices: VoiceBook) -> None:
+        """Pick the French voice (Kokoro is loaded and timed), and report which and why."""
+        engine, note = voices.for_language('fr')
+        self.health.set('voice_fr', engine.name)
+        why = voices.neural_status().get('fr')
+        if why:
+            self.health.set('voice_fr_why', why)
+        if why and not note:
+            self.get_logger().info(f'French: {engine.name}, {why}')
+        elif why:  # Kokoro was wanted
+            self.get_logger().warning(f'French: {note}')
 
     def _speaker(self, voice_rate: int) -> ReopeningSpeaker:
         """Return the output: opened on first use, reopened after a failure (never a reason to exit)."""

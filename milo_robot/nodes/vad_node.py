@@ -8,6 +8,7 @@ from milo_robot.hearing.echo import EchoGate
 from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
 from milo_robot.interfaces.audio import AudioFrame
 from milo_robot.interfaces.payloads import VadEvent
 from milo_robot.interfaces.topics import AUDIO_FRAMES, SPEAKER_AUDIO, TTS_SPEAKING, VAD_EVENTS, VAD_SPEECH
@@ -33,6 +34,12 @@ PARAMETERS = (
               min=0.05, max=0.99),
     ParamSpec('barge_in_ms', 96, 'Confident voice over Milo that stops it at once (ms), before '
               'the segment start', min=32, max=2000),
+    ParamSpec('turn_model', '', 'Turn-end model that ends a short segment as soon as '
+              'the speaker has finished (catalogue name: smart-turn; "" = the fixed hangover only)'),
+    ParamSpec('turn_threshold', 0.5, 'Turn-end probability from which a turn counts as finished',
+              min=0.05, max=0.99),
+    ParamSpec('turn_hold_ms', 1000, 'Silence that ends a segment the turn-end model judged '
+              'unfinished (ms)', min=100, max=5000),
     ParamSpec('echo_max_delay_ms', 300, 'Longest delay of Milo\'s voice from speaker to '
               'microphone that the echo gate searches (ms)', min=10, max=1000),
 )
@@ -56,9 +63,18 @@ class VadNode(MiloNode):
             raise ParameterError(f'VAD model unusable: {exc}') from exc
         settings = SegmenterSettings(p.threshold, p.release, p.min_speech_ms / 1000,
                                      p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s)
+        turn_end = None
+        if p.turn_model:
+            try:
+                model = load_smart_turn(p.turn_model)
+            except (ModelError, OSError, RuntimeError) as exc:
+                raise ParameterError(f'turn-end model unusable: {exc}') from exc
+            turn_end = TurnEnd(Judge(model, background=True), p.turn_threshold, p.turn_hold_ms / 1000)
         self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
-                                       EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000)
+                                       EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000,
+                                       turn_end)
         self.health.set('model', p.engine)
+        self.health.set('turn_model', p.turn_model or 'none (hangover only)')
         self._events = self.publisher(VAD_EVENTS)
         self._speech = self.publisher(VAD_SPEECH)
         self._speech.publish(Bool(data=False))
@@ -86,9 +102,15 @@ class VadNode(MiloNode):
             self.health.count('barge_ins')
             self.get_logger().info('someone is talking over Milo (barge-in)')
             return
-        if event.kind == 'pause':  # not the end yet: the hangover decides
+        if event.kind == 'pause':  # not the end yet: the hangover (or the turn-end model) decides
             self.health.count('pauses')
             return
+        turn = self.detector.turn_end
+        if event.kind == 'end' and turn is not None:
+            self.health.set('turn_judgements', turn.judge.calls)
+            self.health.set('turn_ended_early', turn.ended_early)
+            if turn.judge.calls:
+                self.health.set('turn_ms_per_call', round(1000 * turn.judge.compute_s / turn.judge.calls))
         self._speech.publish(Bool(data=event.kind == 'start'))
         self.health.count('segments' if event.kind == 'end' else 'starts')
 

@@ -38,6 +38,47 @@ UNITS = {
     'J': ('joule', 'joules', 'joule', 'joules'),
     'N': ('newton', 'newtons', 'newton', 'newtons'),
     'Pa': ('pascal', 'pascals', 'pascal', 'pascals'),
+    'hPa': ('hectopascal', 'hectopascals', 'hectopascal', 'hectopascals'),
+    'kPa': ('kilopascal', 'kilopascals', 'kilopascal', 'kilopascals'),
+    'MPa': ('megapascal', 'megapascals', 'mégapascal', 'mégapascals'),
+    'bar': ('bar', 'bars', 'bar', 'bars'),
+    'kN': ('kilonewton', 'kilonewtons', 'kilonewton', 'kilonewtons'),
+    'kJ': ('kilojoule', 'kilojoules', 'kilojoule', 'kilojoules'),
+    'MJ': ('megajoule', 'megajoules', 'mégajoule', 'mégajoules'),
+    'mW': ('milliwatt', 'milliwatts', 'milliwatt', 'milliwatts'),
+    'MW': ('megawatt', 'megawatts', 'mégawatt', 'mégawatts'),
+    'µA': ('microampere', 'microamperes', 'microampère', 'microampères'),
+    'mAh': ('milliampere-hour', 'milliampere-hours', 'milliampère-heure', 'milliampères-heures'),
+    'GHz': ('gigahertz', 'gigahertz', 'gigahertz', 'gigahertz'),
+    'dB': ('decibel', 'decibels', 'décibel', 'décibels'),
+    'µm': ('micrometre', 'micrometres', 'micromètre', 'micromètres'),
+    'nm': ('nanometre', 'nanometres', 'nanomètre', 'nanomètres'),
+    'm²': ('square metre', 'square metres', 'mètre carré', 'mètres carrés'),
+    'mm²': ('square millimetre', 'square millimetres', 'millimètre carré', 'millimètres carrés'),
+    'm³': ('cubic metre', 'cubic metres', 'mètre cube', 'mètres cubes'),
+    'm/s': ('metre per second', 'metres per second', 'mètre par seconde', 'mètres par seconde'),
+    'km/s': ('kilometre per second', 'kilometres per second', 'kilomètre par seconde',
+             'kilomètres par seconde'),
+    'km/h': ('kilometre per hour', 'kilometres per hour', 'kilomètre par heure',
+             'kilomètres par heure'),
+    'L': ('litre', 'litres', 'litre', 'litres'),
+    'mL': ('millilitre', 'millilitres', 'millilitre', 'millilitres'),
+    'µs': ('microsecond', 'microseconds', 'microseconde', 'microsecondes'),
+    'ns': ('nanosecond', 'nanoseconds', 'nanoseconde', 'nanosecondes'),
+    'ko': ('kilobyte', 'kilobytes', 'kilooctet', 'kilooctets'),
+    'Mo': ('megabyte', 'megabytes', 'mégaoctet', 'mégaoctets'),
+    'Go': ('gigabyte', 'gigabytes', 'gigaoctet', 'gigaoctets'),
+    'kB': ('kilobyte', 'kilobytes', 'kilooctet', 'kilooctets'),
+    'MB': ('megabyte', 'megabytes', 'mégaoctet', 'mégaoctets'),
+    'GB': ('gigabyte', 'gigabytes', 'gigaoctet', 'gigaoctets'),
+    'bit': ('bit', 'bits', 'bit', 'bits'),
+    'bits': ('bit', 'bits', 'bit', 'bits'),
+    'kbit/s': ('kilobit per second', 'kilobits per second', 'kilobit par seconde',
+               'kilobits par seconde'),
+    'Mbit/s': ('megabit per second', 'megabits per second', 'mégabit par seconde',
+               'mégabits par seconde'),
+    'tr/min': ('revolution per minute', 'revolutions per minute', 'tour par minute',
+               'tours par minute'),
     'm': ('metre', 'metres', 'mètre', 'mètres'),
     'cm': ('centimetre', 'centimetres', 'centimètre', 'centimètres'),
     'mm': ('millimetre', 'millimetres', 'millimètre', 'millimètres'),
@@ -83,6 +124,25 @@ _THOUSANDS = {'en': re.compile(r'\b(\d{1,3}(?:,\d{3})+)\b'),
               'fr': re.compile(r'\b(\d{1,3}(?:[ \u202f\u00a0]\d{3})+)\b')}
 _LONE_NUMBER = re.compile(r'(?<![\w])' + _NUMBER + r'(?![\w])')
 
+# French names of the letters, written so that espeak-ng says them as a French speaker spells.
+LETTERS_FR = dict(zip('ABCDEFGHIJKLMNOPQRSTUVWXYZ', (
+    'a', 'bé', 'cé', 'dé', 'euh', 'èf', 'gé', 'ache', 'i', 'ji', 'ka', 'èl', 'èm', 'èn', 'o', 'pé',
+    'ku', 'èr', 'èss', 'té', 'u', 'vé', 'double vé', 'ixe', 'i grec', 'zèd')))
+# Acronyms a French speaker says as a word, not letter by letter.
+SAID_AS_WORDS_FR = frozenset((
+    'NASA', 'OTAN', 'ONU', 'UNESCO', 'RAM', 'ROM', 'LASER', 'RADAR', 'SIDA', 'OVNI', 'INSA',
+    'ENSAM', 'CERN', 'ESA', 'ASCII', 'UNIX', 'FIFO', 'LIFO', 'RAID', 'ISO', 'ANSI', 'JSON', 'PIN',
+    'WIFI', 'SAMU', 'IRM'))
+_ACRONYM = re.compile(r'(?<![\w.-])[A-Z]{2,6}(?:-[A-Z]{1,3})?(?![\w-])')
+_ROMAN = re.compile(r'[IVX]+')  # "XIV", "IV": espeak-ng reads them as numbers
+
+
+def _spelled_fr(match) -> str:
+    word = match.group(0)
+    if word in SAID_AS_WORDS_FR or _ROMAN.fullmatch(word):
+        return word
+    return ' '.join(LETTERS_FR[c] for c in word if c != '-')
+
 
 def strip_markup(text: str) -> str:
     """Remove Markdown, source tags, emoji and control characters; keep the words."""
@@ -106,7 +166,16 @@ def strip_markup(text: str) -> str:
 
 def _number_words(token: str, language: str) -> str:
     token = token.replace(',', '.')  # a decimal comma (thousands separators are gone by now)
-    value = float(token) if '.' in token else int(token)
+    whole, _, decimals = token.partition('.')
+    if language == 'fr' and 0 < len(decimals) <= 3:
+        # "3,14" is "trois virgule quatorze" in a French lecture, not "trois virgule un quatre";
+        # leading zeros are said one by one ("zéro virgule zéro cinq").
+        zeros = len(decimals) - len(decimals.lstrip('0'))
+        rest = decimals.lstrip('0')
+        spoken = ['zéro'] * zeros + ([num2words(int(rest), lang='fr')] if rest else [])
+        sign = 'moins ' if whole.startswith('-') else ''
+        return f"{sign}{num2words(abs(int(whole)), lang='fr')} virgule {' '.join(spoken)}"
+    value = float(token) if decimals else int(token)
     return num2words(value, lang=language)
 
 
@@ -143,6 +212,8 @@ def normalize(text: str, language: str) -> str:
     text = _LONE_NUMBER.sub(lambda m: _number_words(m.group(0), lang), text)
     for symbol, words in SYMBOLS[lang].items():
         text = text.replace(symbol, words)
+    if lang == 'fr':
+        text = _ACRONYM.sub(_spelled_fr, text)
     return re.sub(r'\s+([,.;:!?])', r'\1', re.sub(r'\s+', ' ', text)).strip()
 
 
@@ -162,4 +233,30 @@ def sentences(text: str) -> list:
             sentence = sentence[cut:].strip()
         if sentence:
             out.append(sentence)
+    return out
+
+
+
+_CLAUSE_END = re.compile(r'(?<=[,;:])\s+')
+MIN_CLAUSE_WORDS = 3  # a shorter clause joins its neighbour: "Bon," alone sounds clipped
+
+
+def clauses(parts: list) -> list:
+    """Cut sentences after their commas, semicolons and colons, for a voice that speaks by clause.
+
+    A slower voice starts speaking sooner on a short first piece, and synthesises the next one
+    while that one plays. A clause of fewer than MIN_CLAUSE_WORDS words joins its neighbour in
+    the same sentence.
+    """
+    out = []
+    for sentence in parts:
+        pieces = []
+        for clause in _CLAUSE_END.split(sentence):
+            if pieces and len(pieces[-1].split()) < MIN_CLAUSE_WORDS:
+                pieces[-1] = f'{pieces[-1]} {clause}'
+            else:
+                pieces.append(clause)
+        if len(pieces) > 1 and len(pieces[-1].split()) < MIN_CLAUSE_WORDS:
+            pieces[-2:] = [' '.join(pieces[-2:])]
+        out += pieces
     return out

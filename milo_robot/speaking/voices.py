@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Voices: Piper voices (the packaged one, any under models/) and espeak-ng for other languages.
+"""Voices: Piper voices (the packaged one, any under models/), Kokoro for French, and espeak-ng.
 
 Each utterance's language picks its voice: a Piper voice of that language if one is installed,
-else espeak-ng (robotic, but it speaks French and many more), else the default voice.
+else Kokoro for the languages it is chosen for (French) when the board is fast enough, else
+espeak-ng (robotic, but it speaks French and many more), else the default voice.
 """
 
 import glob
@@ -12,12 +13,16 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import wave
+from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
 from milo_robot.audio.piper_voice import synthesize
 from milo_robot.models import ModelError, get_model, models_dir
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, KokoroEngine
 
 
 class PiperEngine:
@@ -81,11 +86,32 @@ class EspeakEngine:
             return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
 
 
+@dataclass(frozen=True)
+class KokoroChoice:
+    """Which languages Kokoro speaks, how, and the speed it must reach to be used.
+
+    `max_rtf`: Kokoro is used only if synthesising a calibration sentence takes at most this
+    fraction of the sentence's duration (best of two tries, when it is first needed); slower,
+    it could not keep up with playback, and espeak-ng speaks instead. 0: always used, not timed.
+    """
+
+    languages: tuple = ('fr',)
+    style: str = DEFAULT_STYLE
+    speed: float = DEFAULT_SPEED
+    threads: int = 2
+    max_rtf: float = 0.6
+
+
 class VoiceBook:
     """The voices Milo can speak with, by language."""
 
-    def __init__(self, default_voice: str = '', search_dir: str = ''):
-        """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/."""
+    def __init__(self, default_voice: str = '', search_dir: str = '',
+                 kokoro: Optional[KokoroChoice] = None):
+        """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/.
+
+        `kokoro`: the languages Kokoro speaks, loaded and timed when first needed; None (the
+        default, as for the demo's recorded speech): Piper and espeak-ng only.
+        """
         packaged = get_model('piper-joe').check()
         path = default_voice or packaged
         if not os.path.isabs(path):
@@ -104,16 +130,62 @@ class VoiceBook:
                     continue
                 self._piper.setdefault(engine.language, engine)
         self._espeak = {}
+        self.kokoro = kokoro
+        self._neural = {}  # language -> (KokoroEngine or None, what was decided and why)
+        self._neural_lock = threading.Lock()  # loading and timing Kokoro takes seconds: once
 
     def languages(self) -> list:
         """Return the languages that have a Piper voice."""
         return sorted(self._piper)
+
+    def by_clause(self, language: str) -> bool:
+        """Whether `language` is sent to its voice clause by clause (Kokoro may speak it).
+
+        Answered without loading anything: the sender must not wait for Kokoro to be timed.
+        """
+        language = (language or self.default.language).lower()
+        return bool(self.kokoro) and language in self.kokoro.languages and language not in self._piper
+
+    def neural_status(self) -> dict:
+        """Return {language: why Kokoro speaks it or not} for the Kokoro languages decided so far."""
+        return {language: why for language, (_, why) in sorted(self._neural.items())}
 
     def for_language(self, language: str) -> tuple:
         """Return (engine, note): the best voice for `language`, and why, when it is a fallback."""
         language = (language or self.default.language).lower()
         if language in self._piper:
             return self._piper[language], ''
+        if self.kokoro and language in self.kokoro.languages:
+            engine, why = self._kokoro_for(language)
+            if engine is not None:
+                return engine, ''
+            espeak, note = self._espeak_for(language)
+            return espeak, (f'{why}; using espeak-ng' if isinstance(espeak, EspeakEngine) else note)
+        return self._espeak_for(language)
+
+    def _kokoro_for(self, language: str) -> tuple:
+        """Load Kokoro for `language` and time it, once; return (engine or None, why)."""
+        with self._neural_lock:
+            if language not in self._neural:
+                choice = self.kokoro
+                try:
+                    engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
+                    engine.load()
+                    rtf = engine.real_time_factor() if choice.max_rtf else 0.0
+                except ModelError as exc:
+                    self._neural[language] = None, f'Kokoro unusable ({exc})'
+                else:
+                    if not choice.max_rtf:
+                        self._neural[language] = engine, 'not timed (kokoro_max_rtf 0)'
+                    elif rtf > choice.max_rtf:
+                        self._neural[language] = None, (f'Kokoro too slow on this board (real-time '
+                                                        f'factor {rtf:.2f} > {choice.max_rtf:g})')
+                    else:
+                        self._neural[language] = engine, (f'real-time factor {rtf:.2f} <= '
+                                                          f'{choice.max_rtf:g}')
+            return self._neural[language]
+
+    def _espeak_for(self, language: str) -> tuple:
         if language not in self._espeak:
             try:
                 self._espeak[language] = EspeakEngine(language)

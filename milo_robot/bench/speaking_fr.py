@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Benchmarks of French speech: which voice a class understands, and whether Kokoro keeps up.
+
+Intelligibility is measured the way a listener would: each voice speaks French lecture sentences
+full of numbers, units and acronyms, and Whisper base (Milo's own ears) writes down what it hears.
+Both the sentence and the transcript are normalised by the same French rules before the word
+error is counted, so that "10 kPa" heard for "dix kilopascals" is right.
+"""
+
+import os
+import subprocess
+import time
+
+import numpy as np
+
+from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.audio.resample import resample
+from milo_robot.bench.results import result
+from milo_robot.bench.speaking import first_audio
+from milo_robot.bench.wer import word_errors
+from milo_robot.hearing.engines import make_recognizer
+from milo_robot.models import get_model
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine, espeak_phonemes
+from milo_robot.speaking.normalize import normalize
+from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
+
+COMMAND = 'make bench'
+
+LECTURE_FR = (
+    'La pression dans le réservoir atteint 10 kPa à 25 °C.',
+    "Le protocole TCP garantit l'ordre des paquets, contrairement à UDP.",
+    'Une résistance de 4,7 kΩ limite le courant à 2 mA.',
+    'Le microcontrôleur tourne à 16 MHz et consomme 20 mA sous 5 V.',
+    'La carte communique avec le PC par un câble USB.',
+    'Le signal audio est échantillonné à 44,1 kHz sur 16 bits.',
+    'La lumière parcourt environ 300 000 km/s dans le vide.',
+    'Le moteur fournit une puissance de 1,5 kW à 3 000 tr/min.',
+    'Un condensateur de 100 µF se charge en 0,5 s.',
+    'Le robot pèse 12 kg et avance à 2 m/s.',
+    "L'examen aura lieu le 3 juin à 14h30 en salle 204.",
+    'Le rendement du transformateur atteint 95 %.',
+    'La fréquence du réseau électrique en France est de 50 Hz.',
+    'La carte possède 2 Go de RAM et une mémoire flash de 32 Go.',
+    'Le CPU exécute les instructions une par une.',
+    'Le capteur mesure une température de -5 °C pendant la nuit.',
+    'Le protocole HTTP repose sur TCP et sur IP.',
+    'La tension de sortie vaut 3,3 V, et on a U = R × I.',
+    "Le chapitre 2 présente la loi d'Ohm et les lois de Kirchhoff.",
+    "La LED s'allume quand le courant dépasse 10 mA.",
+    'Le câble mesure 1,2 m et sa section est de 2,5 mm².',
+    'Le GPS donne la position du robot à 5 m près.',
+    'Un amplificateur opérationnel a un gain de 100 000 en boucle ouverte.',
+    'La NASA a lancé cette sonde en 2021.',
+)
+FIRST_AUDIO_FR = 'Dans ce circuit, la tension est le courant fois la résistance.'
+
+
+def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
+    """Return (corpus word error rate, real-time factors) of `voice` heard by `whisper`."""
+    errors = words = 0
+    rtfs = []
+    for text in texts:
+        spoken = normalize(text, 'fr')
+        started = time.perf_counter()
+        audio = voice.synthesize(spoken)
+        rtfs.append((time.perf_counter() - started) / max(len(audio) / voice.rate, 1e-3))
+        heard, _, _ = whisper.transcribe(resample(audio, voice.rate, SAMPLE_RATE))
+        e, n = word_errors(spoken, normalize(heard, 'fr'))
+        errors, words = errors + e, words + n
+    return errors / words, rtfs
+
+
+def french_voices() -> dict:
+    """espeak-ng and Kokoro (each style, and the model's pace) on French lecture sentences: WER, RTF."""
+    whisper = make_recognizer('whisper', language='fr')
+    espeak_wer, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper)
+    by_style = {style: roundtrip(KokoroEngine('fr', style).load(), whisper) for style in STYLES}
+    wer, rtfs = by_style[DEFAULT_STYLE]
+    model_pace, _ = roundtrip(KokoroEngine('fr', DEFAULT_STYLE, 1.0).load(), whisper)
+    styles = ', '.join(f'{s} {w:.3f}' for s, (w, _) in by_style.items())
+    styles += f'; {DEFAULT_STYLE} at speed 1.0: {model_pace:.3f}'
+    note = (f'{len(LECTURE_FR)} French lecture sentences with numbers, units and acronyms, '
+            'heard by Whisper base (language fr, beam 5); both sides normalised; corpus WER')
+    return {
+        'tts_roundtrip_wer_fr_espeak': result([espeak_wer], '', COMMAND, note + ', espeak-ng'),
+        'tts_roundtrip_wer_fr_kokoro': result([wer], '', COMMAND, f'{note}, Kokoro '
+                                              f'{DEFAULT_STYLE} at speed {DEFAULT_SPEED} (all '
+                                              f'styles: {styles})'),
+        'tts_rtf_fr_kokoro': result(rtfs, '', COMMAND, f'Kokoro {DEFAULT_STYLE}, speed '
+                                    f'{DEFAULT_SPEED}, int8, 2 threads, whole sentences'),
+        'tts_rtf_fr_espeak': result(espeak_rtfs, '', COMMAND, 'espeak-ng command line'),
+    }
+
+
+class _WholeSentences(VoiceBook):
+    """A voice book that sends French to Kokoro sentence by sentence (to compare with clauses)."""
+
+    def by_clause(self, language: str) -> bool:
+        return False
+
+
+def french_first_audio() -> dict:
+    """Seconds from an 11-word French sentence in to its first sound: Kokoro by clause or whole."""
+    by_clause, whole = (book(kokoro=KokoroChoice(max_rtf=0.0)) for book in (VoiceBook, _WholeSentences))
+    firsts = {'clause': [], 'whole': []}
+    for _ in range(5):  # alternated: the machine's load weighs on both alike
+        firsts['clause'] += first_audio(by_clause, FIRST_AUDIO_FR, 'fr', runs=1)
+        firsts['whole'] += first_audio(whole, FIRST_AUDIO_FR, 'fr', runs=1)
+    note = f'"{FIRST_AUDIO_FR}" (11 words), Kokoro {DEFAULT_STYLE}, paced WAV sink'
+    return {'tts_first_audio_fr_p50_s': result(firsts['clause'], 's', COMMAND,
+                                               note + ', first clause alone'),
+            'tts_first_audio_fr_whole_p50_s': result(firsts['whole'], 's', COMMAND,
+                                                     note + ', whole sentence')}
+
+
+def _session(threads: int = 2, **settings):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = settings.get('level', ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+    options.execution_mode = settings.get('mode', ort.ExecutionMode.ORT_SEQUENTIAL)
+    options.enable_cpu_mem_arena = settings.get('arena', True)
+    if not settings.get('spinning', False):
+        options.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    path = os.path.join(get_model('kokoro').check(), 'model.onnx')
+    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
+
+
+def kokoro_settings() -> dict:
+    """Kokoro's speed under each session setting, against Milo's (2 threads), alternated: ratios."""
+    import onnxruntime as ort
+
+    engine = KokoroEngine('fr').load()
+    variants = {
+        'milo': _session(),
+        '1_thread': _session(1),
+        'opt_basic': _session(level=ort.GraphOptimizationLevel.ORT_ENABLE_BASIC),
+        'opt_extended': _session(level=ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED),
+        'parallel': _session(mode=ort.ExecutionMode.ORT_PARALLEL),
+        'no_arena': _session(arena=False),
+        'spinning': _session(spinning=True),
+    }
+    texts = [normalize(t, 'fr') for t in LECTURE_FR[:3]]
+    times = {name: [] for name in variants}
+    for _ in range(3):
+        for text in texts:
+            for name, session in variants.items():  # alternated, sentence by sentence
+                engine._session = session
+                started = time.perf_counter()
+                audio = engine.synthesize(text)
+                times[name].append((time.perf_counter() - started) / (len(audio) / engine.rate))
+    results = {}
+    for name, rtfs in times.items():
+        if name != 'milo':
+            ratios = [a / b for a, b in zip(rtfs, times['milo'])]
+            results[f'tts_kokoro_rtf_ratio_{name}'] = result(
+                ratios, '', COMMAND, f'RTF with {name.replace("_", " ")} over RTF with Milo\'s '
+                'settings (2 threads, all graph optimisations, sequential, arena, no spinning), '
+                'same sentence, alternated')
+    return results
+
+
+def phonemes_and_style() -> dict:
+    """Milliseconds a sentence spends on phonemes (in process, or espeak-ng's command line)."""
+    texts = [normalize(t, 'fr') for t in LECTURE_FR]
+    in_process, command = [], []
+    for text in texts * 2:  # alternated
+        started = time.perf_counter()
+        espeak_phonemes(text, 'fr')
+        in_process.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        subprocess.run(['espeak-ng', '-q', '--ipa', '-v', 'fr', text], capture_output=True, check=True)
+        command.append((time.perf_counter() - started) * 1000)
+    folder = get_model('kokoro').check()
+    style_read = []
+    for _ in range(20):
+        started = time.perf_counter()
+        with np.load(os.path.join(folder, 'voices_ja.npz')) as styles:
+            styles[DEFAULT_STYLE][40]
+        style_read.append((time.perf_counter() - started) * 1000)
+    return {
+        'tts_kokoro_phonemes_ms': result(in_process, 'ms', COMMAND, "espeak-ng through piper's "
+                                         'binding, in process (what Milo does)'),
+        'tts_kokoro_phonemes_command_ms': result(command, 'ms', COMMAND, '`espeak-ng -q --ipa`, '
+                                                 'a process a sentence'),
+        'tts_kokoro_style_read_ms': result(style_read, 'ms', COMMAND, 'reading a style row from '
+                                           'the .npz, what keeping the style in memory saves'),
+    }
+
+
+BENCHMARKS = (french_voices, french_first_audio, kokoro_settings, phonemes_and_style)

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Kokoro-82M, a neural voice that speaks French from espeak-ng's phonemes.
+
+Only French is measured (docs/speaking.md); the calibration sentence is French.
+
+Kokoro reads IPA phonemes, not text. espeak-ng writes them, in process, through the binding that
+piper-tts ships (no subprocess a sentence); the characters outside Kokoro's vocabulary are dropped.
+The packaged style vectors are Japanese speakers' (the `kokoro` catalogue entry); which one speaks
+French best was measured (docs/speaking.md).
+"""
+
+import json
+import os
+import re
+import time
+
+import numpy as np
+
+from milo_robot.audio.piper_voice import ESPEAK_LOCK
+from milo_robot.models import ModelError, get_model
+
+RATE = 24000  # Hz, the model's output
+STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
+DEFAULT_STYLE = 'jm_kumo'
+DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
+MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
+CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
+
+_LANGUAGE_FLAGS = re.compile(r'\([a-z-]+\)')  # espeak-ng's "(en)…(fr)" around foreign words
+_espeak_ready = []  # the binding is initialised once a process (Piper's voices do it as well)
+
+
+def espeak_phonemes(text: str, language: str) -> str:
+    """Return espeak-ng's IPA for `text`, with clause punctuation kept (Kokoro phrases by it)."""
+    from piper import espeakbridge
+    from piper.phonemize_espeak import ESPEAK_DATA_DIR
+
+    with ESPEAK_LOCK:
+        if not _espeak_ready:
+            espeakbridge.initialize(str(ESPEAK_DATA_DIR))
+            _espeak_ready.append(True)
+        espeakbridge.set_voice(language)
+        clauses = espeakbridge.get_phonemes(text)
+    return ' '.join(_LANGUAGE_FLAGS.sub('', ph) + end for ph, end, _ in clauses).strip()
+
+
+class KokoroEngine:
+    """A Kokoro voice: one style, one language (an espeak-ng voice name: 'fr'); loaded by `load()`."""
+
+    rate = RATE
+
+    def __init__(self, language: str = 'fr', style: str = DEFAULT_STYLE, speed: float = DEFAULT_SPEED,
+                 threads: int = 2, model: str = 'kokoro'):
+        """Name the voice; nothing is read until `load()` (or the first sentence)."""
+        if style not in STYLES:
+            raise ModelError(f"Kokoro has no style '{style}'; choose one of {', '.join(STYLES)}")
+        if not 0.5 <= speed <= 2.0:
+            raise ModelError(f'Kokoro speed {speed} is outside 0.5..2.0')
+        self.language, self.style, self.speed, self.threads = language, style, speed, threads
+        self.name = f'kokoro:{style}'
+        self.model = model
+        self._session = None
+        self._vocab = {}
+        self._styles = None
+
+    def load(self) -> 'KokoroEngine':
+        """Check the model's sha256, read the vocabulary and the style, open the ONNX session."""
+        if self._session is not None:
+            return self
+        folder = get_model(self.model).check()
+        try:
+            with open(os.path.join(folder, 'vocab.json'), encoding='utf-8') as f:
+                self._vocab = json.load(f)['vocab']
+            with np.load(os.path.join(folder, 'voices_ja.npz')) as styles:
+                # One row a phoneme count; kept in memory so a sentence costs a slice, not a read.
+                self._styles = np.ascontiguousarray(styles[self.style].reshape(-1, 256),
+                                                    dtype=np.float32)
+            self._session = _open_session(os.path.join(folder, 'model.onnx'), self.threads)
+        except (OSError, KeyError, ValueError, RuntimeError) as exc:
+            # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
+            raise ModelError(f'cannot load Kokoro ({folder}): {exc}; run `milo models prepare '
+                             f'{self.model}`') from exc
+        return self
+
+    def tokens(self, text: str) -> list:
+        """Return the vocabulary ids of the text's phonemes (at most MAX_TOKENS)."""
+        self.load()
+        ids = [self._vocab[c] for c in espeak_phonemes(text, self.language) if c in self._vocab]
+        return ids[:MAX_TOKENS]
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """Return the text spoken, int16 at 24 kHz."""
+        ids = self.tokens(text)
+        if not ids:
+            return np.zeros(0, dtype=np.int16)
+        audio = self._session.run(None, {
+            'tokens': np.array([[0, *ids, 0]], dtype=np.int64),
+            'style': self._styles[len(ids) - 1:len(ids)],
+            'speed': np.array([self.speed], dtype=np.float32)})[0]
+        return (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
+
+    def real_time_factor(self, tries: int = 2) -> float:
+        """Time a calibration sentence `tries` times; return the best synthesis time over duration.
+
+        The best try is the board's speed: other work on the CPU only ever adds to it.
+        """
+        best = float('inf')
+        for _ in range(tries):
+            started = time.perf_counter()
+            audio = self.synthesize(CALIBRATION)
+            best = min(best, (time.perf_counter() - started) / max(len(audio) / RATE, 1e-3))
+        return best
+
+
+def _open_session(path: str, threads: int):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
+    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
+    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])

