@@ -9,7 +9,6 @@ others wait their turn and are told so.
 
 import collections
 import math
-import os
 import threading
 from typing import Callable, Iterator, Tuple
 
@@ -17,10 +16,12 @@ from milo_robot.app.services import AskBackend, AskEvent, LectureControl
 from milo_robot.app.struggles import default_embedder
 from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
+from milo_robot.models import ModelError
 from milo_robot.record.lecture_record import LectureRecord, RecordError
-from milo_robot.thinking.answer import Brain, Scope
+from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import load_llm
-from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
+from milo_robot.thinking.scope import Scope, course_scope
 
 CACHED_COURSES = 4  # course indexes kept in memory (a few MB each)
 
@@ -42,7 +43,7 @@ class LocalAskBackend(AskBackend):
         self._embedder, self._llm = None, llm
         self._lock = threading.Lock()  # one question at a time
         self._notes_version = 0
-        self._indexes = collections.OrderedDict()  # course -> (signature, Index)
+        self._indexes = collections.OrderedDict()  # course -> (signature, (Evidence, Scope))
 
     def _answer(self, request_id: str, course: str, question: str, language: str,
                 cancel: threading.Event) -> Iterator[AskEvent]:
@@ -52,8 +53,8 @@ class LocalAskBackend(AskBackend):
                 if cancel.is_set():
                     return
         try:
-            index, scope = self._index(course)
-            brain = Brain(index, self._model())
+            evidence, scope = self._evidence(course)
+            brain = Brain(evidence, self._model())
             brain.set_scope(scope)
             for part in brain.ask(question, language, cancel):
                 if part.final:
@@ -64,9 +65,13 @@ class LocalAskBackend(AskBackend):
             self._lock.release()
 
     def _model(self):
+        """Return the model, loaded on first use; None when it cannot load (quotes still answer)."""
         if self._llm is None:
-            self._llm = load_llm(self.profile, self.model_file, self.n_ctx, self.threads)
-        return self._llm
+            try:
+                self._llm = load_llm(self.profile, self.model_file, self.n_ctx, self.threads)
+            except (ModelError, ValueError):
+                self._llm = False
+        return self._llm or None
 
     def embedder(self):
         """Return the shared embedder (loaded on first use; None if it cannot load)."""
@@ -74,34 +79,31 @@ class LocalAskBackend(AskBackend):
             self._embedder = self._embedder_factory() or False
         return self._embedder or None
 
-    def _index(self, course: str) -> Tuple[Index, Scope]:
-        """Return the index of a course's lectures and notes, rebuilt when either changed, and its scope.
+    def _evidence(self, course: str) -> Tuple[Evidence, Scope]:
+        """Return the evidence of a course's lectures and notes, rebuilt when either changed, and its scope.
 
-        As in class: the course's lectures, the notes at the top of the folder and in the course's
-        own subfolder, not those of other courses' subfolders; the latest lecture is cited by its
-        time, older ones by their date.
+        The same scope as in class (thinking/scope.py): the course's lectures, the notes at the top
+        of the folder and in the course's own subfolder; every lecture is named by its day when it
+        is old.
         """
         with LectureRecord(self.record_path, read_only=True) as record:
-            lectures = [lecture.id for lecture in record.lectures() if lecture.course == course]
-            segments = [s for lecture_id in lectures for s in record.segments(lecture_id=lecture_id)
-                        if s.speaker_role != 'student']  # students' questions are not sources
-        signature = (tuple(lectures), len(segments), segments[-1].id if segments else 0,
+            scope = course_scope(record, self.notes_dir, course)
+            segments = [s for lecture_id in sorted(scope.lectures)
+                        for s in record.segments(lecture_id=lecture_id)]
+        signature = (tuple(sorted(scope.lectures)), len(segments), segments[-1].id if segments else 0,
                      self._notes_version)
         cached = self._indexes.get(course)
         if cached and cached[0] == signature:
             self._indexes.move_to_end(course)
             return cached[1]
-        others = tuple(os.path.join(self.notes_dir, name) + os.sep for name in _subfolders(self.notes_dir)
-                       if name != course) if course and self.notes_dir else ()
-        scope = Scope(lectures[-1] if lectures else None, frozenset(lectures), others)
-        index = Index(self.embedder())
-        index.add(p for p in (notes_passages(self.notes_dir) if self.notes_dir else []) if scope.allows(p))
-        for lecture_id in lectures:
-            index.add(lecture_passages(s for s in segments if s.lecture_id == lecture_id))
-        self._indexes[course] = (signature, (index, scope))
+        evidence = Evidence(self.embedder())
+        if self.notes_dir:
+            evidence.add_notes(self.notes_dir)
+        evidence.add_segments(segments, flush=True)  # students' questions are never evidence
+        self._indexes[course] = (signature, (evidence, scope))
         while len(self._indexes) > CACHED_COURSES:
             self._indexes.popitem(last=False)
-        return index, scope
+        return evidence, scope
 
     def _log(self, entry: QuestionEntry) -> None:
         with LectureRecord(self.record_path) as record:
@@ -110,14 +112,6 @@ class LocalAskBackend(AskBackend):
     def notes_changed(self) -> None:
         """Rebuild the indexes with the new notes at the next question."""
         self._notes_version += 1
-
-
-def _subfolders(folder: str) -> list:
-    """Return the notes folder's subfolders: one per course, by its name."""
-    try:
-        return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
-    except OSError:
-        return []
 
 
 class LocalLectureControl(LectureControl):
