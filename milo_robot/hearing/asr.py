@@ -128,6 +128,10 @@ class WhisperEngine:
         self.language = language
         self.languages = tuple(languages)
         self.beam_size = beam_size  # 5 halves greedy decoding's errors for ~0.1 s a question
+        # The course's terms by language (hearing.vocabulary.Vocabulary), given to the decoder as
+        # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
+        self.vocabulary = None
+        self.vocabulary_mode = 'hotwords'
         self._audio = []
 
     def begin(self, start: float) -> None:
@@ -179,14 +183,29 @@ class WhisperEngine:
         language = self.language or self._detect(encoded)
         tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
         seconds = len(clip) / SAMPLE_RATE
+        prompt = self._prompt(tokenizer, language)
         result = self._model.model.generate(
-            encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]], beam_size=self.beam_size,
-            max_length=int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
+            encoded, [prompt], beam_size=self.beam_size,
+            max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
             suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
             repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
         return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+
+    def _prompt(self, tokenizer, language: str) -> list:
+        """Return the decoder's prompt: the course's terms in `language` (if any), then the task.
+
+        faster-whisper's own `get_prompt` lays it out: after <|startofprev|>, `hotwords` keep their
+        first tokens when too long, an `initial_prompt` (taken as the text said before) its last.
+        """
+        terms = self.vocabulary.text(language) if self.vocabulary is not None else ''
+        if not terms:
+            return self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        if self.vocabulary_mode == 'hotwords':
+            return self._model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=terms)
+        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + terms.strip()),
+                                      without_timestamps=True)
 
     @classmethod
     def window_frames(cls, speech_frames: int) -> int:
