@@ -100,6 +100,12 @@ class VoskEngine:
             self._words += [w.get('conf', 0.0) for w in result.get('result', [])]
 
 
+# How the course's vocabulary reaches Whisper: as faster-whisper's `hotwords`, as its
+# `initial_prompt`, or not at all (docs/hearing.md has the measures).
+VOCABULARY_MODES = ('hotwords', 'prompt', 'off')
+DEFAULT_VOCABULARY_MODE = 'hotwords'
+
+
 class WhisperEngine:
     """Whisper on CTranslate2 (int8), with an encoder window fitted to the segment (a few sizes)."""
 
@@ -131,7 +137,7 @@ class WhisperEngine:
         # The course's terms by language (hearing.vocabulary.Vocabulary), given to the decoder as
         # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
         self.vocabulary = None
-        self.vocabulary_mode = 'hotwords'
+        self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
         self._audio = []
 
     def begin(self, start: float) -> None:
@@ -196,16 +202,22 @@ class WhisperEngine:
     def _prompt(self, tokenizer, language: str) -> list:
         """Return the decoder's prompt: the course's terms in `language` (if any), then the task.
 
-        faster-whisper's own `get_prompt` lays it out: after <|startofprev|>, `hotwords` keep their
-        first tokens when too long, an `initial_prompt` (taken as the text said before) its last.
+        faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
+        <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
+        as an `initial_prompt` (a glossary sentence taken as what was said before: its last kept).
         """
-        terms = self.vocabulary.text(language) if self.vocabulary is not None else ''
-        if not terms:
+        vocabulary = self.vocabulary if self.vocabulary_mode != 'off' else None
+        if not vocabulary or not vocabulary.words(language):
             return self._model.get_prompt(tokenizer, [], without_timestamps=True)
         if self.vocabulary_mode == 'hotwords':
-            return self._model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=terms)
-        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + terms.strip()),
+            return self._model.get_prompt(tokenizer, [], without_timestamps=True,
+                                          hotwords=vocabulary.hotwords(language))
+        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + vocabulary.prompt(language)),
                                       without_timestamps=True)
+
+    def count_tokens(self, text: str) -> int:
+        """Return how many tokens of the model's tokenizer `text` takes (a vocabulary's budget)."""
+        return len(self._model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
 
     @classmethod
     def window_frames(cls, speech_frames: int) -> int:

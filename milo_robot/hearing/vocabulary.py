@@ -29,6 +29,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from milo_robot.lectures.vocabulary import (
     CourseTerms, course_passages, is_unit, marked_terms, term_key)
+from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.answer import detect_language
 from milo_robot.thinking.retrieval import STOPWORDS, TERM_LIST
 
@@ -234,3 +235,18 @@ def course_lectures(record, course: str, before: Optional[int] = None) -> List[T
                 if lecture.course == course and (before is None or lecture.id < before)]
     return [(segment.text, segment.language) for lecture_id in lectures[-RECORD_LECTURES:]
             for segment in record.segments(lecture_id)]
+
+
+def course_vocabulary(course: str, notes_dir: str, record_path: str = '', before: Optional[int] = None,
+                      budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+                      count_tokens: Optional[Callable[[str], int]] = None) -> Vocabulary:
+    """Return the vocabulary of `course` from the notes folder and the lecture record at
+    `record_path` (read only; none yet is no error), lectures before `before` only.
+
+    A term list that cannot be read raises ValueError or OSError; a record, RecordError.
+    """
+    lectures = []
+    if record_path and os.path.isfile(record_path):
+        with LectureRecord(record_path, read_only=True) as record:
+            lectures = course_lectures(record, course, before)
+    return gather(course, notes_dir, lectures, budget_tokens, count_tokens)
