@@ -158,11 +158,11 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
     """
     count = count_tokens or estimate_tokens
     found = {language: _Candidates() for language in LANGUAGES}
-    for folder in ([notes_dir] + ([os.path.join(notes_dir, course)] if course else [])
-                   if notes_dir else []):
-        for term, languages in read_term_list(os.path.join(folder, TERM_LIST)):
-            for language in languages:
-                found[language].add(term, TEACHER)
+    listed = [entry for folder in ([os.path.join(notes_dir, course)] if course else []) + [notes_dir]
+              if notes_dir for entry in read_term_list(os.path.join(folder, TERM_LIST))]
+    for rank, (term, languages) in enumerate(listed):
+        for language in languages:
+            found[language].add(term, TEACHER - rank / 1000)  # in the lists' order, the course's first
     if course.strip():
         for language in LANGUAGES:
             found[language].add(course.strip(), TITLE)
