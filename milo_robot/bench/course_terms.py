@@ -13,6 +13,7 @@ are normalised by the same rules before the word error is counted.
 """
 
 import os
+import time
 
 from milo_robot.audio.piper_voice import synthesize_16k
 from milo_robot.bench.hearing import LECTURE, LECTURE_FR, at_16k
@@ -37,7 +38,8 @@ SENTENCES_EN = (
     (CIRCUITS, 'A Thévenin equivalent replaces the network by one source and one resistor.'),
     (CIRCUITS, 'The Norton equivalent uses a current source in parallel with a resistor.'),
     (CIRCUITS, 'The inductance of this coil is measured in henrys.'),
-    (NETWORKS, 'When a loss is detected, TCP halves the congestion window and sets ssthresh to that value.'),
+    (NETWORKS, 'When a loss is detected, TCP halves the congestion window and sets ssthresh to that '
+     'value.'),
     (NETWORKS, 'Below ssthresh, the congestion window grows exponentially during slow start.'),
     (NETWORKS, "Nagle's algorithm delays small segments until the previous ones are acknowledged."),
     (NETWORKS, "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."),
@@ -57,7 +59,8 @@ SENTENCES_FR = (
     (CIRCUITS, 'Le théorème de Thévenin remplace le réseau par une source et une résistance.'),
     (CIRCUITS, "L'équivalent de Norton utilise une source de courant en parallèle avec une résistance."),
     (CIRCUITS, "L'inductance de cette bobine se mesure en henrys."),
-    (NETWORKS, 'Après une perte, TCP divise la fenêtre de congestion par deux et fixe ssthresh à cette valeur.'),
+    (NETWORKS, 'Après une perte, TCP divise la fenêtre de congestion par deux et fixe ssthresh à cette '
+     'valeur.'),
     (NETWORKS, 'Tant que la fenêtre reste sous ssthresh, elle double à chaque aller-retour.'),
     (NETWORKS, "L'algorithme de Nagle retarde l'envoi des petits segments."),
     (NETWORKS, "Les routeurs OSPF calculent les plus courts chemins avec l'algorithme de Dijkstra."),
@@ -72,17 +75,25 @@ SENTENCES_FR = (
 )
 
 
-def corpus_wer(engine, spoken, vocabularies, mode: str) -> float:
-    """Return the corpus word error of `engine` on (course, sentence, language, audio), each
-    sentence heard with its course's vocabulary given in `mode`."""
-    engine.vocabulary_mode = mode
-    errors = words = 0
+def hear(engine, spoken, vocabularies, modes) -> dict:
+    """Return {mode: (corpus word error, seconds of decoding)} of `engine` on the `spoken`.
+
+    Each (course, sentence, language, audio) is heard with its course's vocabulary in every mode
+    in turn, one sentence at a time: the modes share the machine's load alike.
+    """
+    errors, seconds = {m: 0 for m in modes}, {m: 0.0 for m in modes}
+    words = 0
     for course, sentence, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
-        heard, _, _ = engine.transcribe(audio)
-        e, n = word_errors(normalize(sentence, language), normalize(heard, language))
-        errors, words = errors + e, words + n
-    return errors / words
+        for mode in modes:
+            engine.vocabulary_mode = mode
+            started = time.perf_counter()
+            heard, _, _ = engine.transcribe(audio)
+            seconds[mode] += time.perf_counter() - started
+            wrong, count = word_errors(normalize(sentence, language), normalize(heard, language))
+            errors[mode] += wrong
+        words += count
+    return {mode: (errors[mode] / words, seconds[mode]) for mode in modes}
 
 
 def course_terms() -> dict:
@@ -96,25 +107,30 @@ def course_terms() -> dict:
               'fr': [(c, s, 'fr', french(s)) for c, s in SENTENCES_FR]}
     plain = [(CIRCUITS, s, 'en', synthesize_16k(s)) for s in LECTURE] + \
         [(CIRCUITS, s, 'fr', french(s)) for s in LECTURE_FR]
-    out = {}
-    other = next(m for m in VOCABULARY_MODES if m not in (DEFAULT_VOCABULARY_MODE, 'off'))
+    default, other = DEFAULT_VOCABULARY_MODE, next(m for m in VOCABULARY_MODES if m not in
+                                                   (DEFAULT_VOCABULARY_MODE, 'off'))
+    out, time_ratios = {}, []
     for language, sentences in spoken.items():
+        measured = hear(engine, sentences, vocabularies, (default, 'off', other))
+        time_ratios.append(measured[default][1] / measured['off'][1])
         note = (f'{len(sentences)} sentences of 3 courses, {"Piper" if language == "en" else "Kokoro"} '
                 'voice, Whisper base, language detected, beam 5, corpus WER')
         out[f'asr_wer_course_terms_{language}'] = result(
-            [corpus_wer(engine, sentences, vocabularies, DEFAULT_VOCABULARY_MODE)], '', COMMAND,
-            f'{note}; with the course vocabulary as {DEFAULT_VOCABULARY_MODE}')
+            [measured[default][0]], '', COMMAND, f'{note}; with the course vocabulary as {default}')
         out[f'asr_wer_course_terms_novocab_{language}'] = result(
-            [corpus_wer(engine, sentences, vocabularies, 'off')], '', COMMAND, f'{note}; no vocabulary')
+            [measured['off'][0]], '', COMMAND, f'{note}; no vocabulary')
         out[f'asr_wer_course_terms_{other}_{language}'] = result(
-            [corpus_wer(engine, sentences, vocabularies, other)], '', COMMAND,
-            f'{note}; the vocabulary as {other} (the other form)')
-    with_vocabulary = corpus_wer(engine, plain, vocabularies, DEFAULT_VOCABULARY_MODE)
-    without = corpus_wer(engine, plain, vocabularies, 'off')
+            [measured[other][0]], '', COMMAND, f'{note}; the vocabulary as {other} (the other form)')
+    measured = hear(engine, plain, vocabularies, (default, 'off'))
+    with_vocabulary, without = measured[default][0], measured['off'][0]
+    time_ratios.append(measured[default][1] / measured['off'][1])
     out['asr_wer_plain_ratio'] = result(
         [with_vocabulary / without if without else 1.0 + with_vocabulary], '', COMMAND,
         f'{len(plain)} lecture sentences without rare terms (en Piper, fr Kokoro), with the circuits '
         f'course vocabulary against without: WER {with_vocabulary:.4f} / {without:.4f}')
+    out['asr_vocabulary_time_ratio'] = result(
+        time_ratios, '', COMMAND, 'seconds of Whisper decoding with the vocabulary (as '
+        f'{default}) against without, the same sentences alternated: term sentences en, fr, plain')
     return out
 
 

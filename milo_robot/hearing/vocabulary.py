@@ -27,8 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
-from milo_robot.lectures.vocabulary import (
-    CourseTerms, course_passages, is_unit, marked_terms, term_key)
+from milo_robot.lectures.vocabulary import CourseTerms, course_passages, is_unit, marked_terms, term_key
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.answer import detect_language
 from milo_robot.thinking.retrieval import STOPWORDS, TERM_LIST
@@ -51,8 +50,11 @@ _LANGUAGE_TAG = re.compile(r'^(en|fr)\s*:\s*(.+)$', re.I)
 
 
 def estimate_tokens(text: str) -> int:
-    """Return a safe guess of a text's token count where no tokenizer is at hand (a token a
-    3 characters, as Whisper's byte-pair tokenizer cuts French and technical words)."""
+    """Return a safe guess of a text's token count, where no tokenizer is at hand.
+
+    A token every 3 characters: Whisper's byte-pair tokenizer cuts French and technical words
+    finer than English prose.
+    """
     return max(1, -(-len(text) // 3)) if text else 0
 
 
@@ -77,6 +79,7 @@ class Vocabulary:
         return f"{LEAD.get(language, LEAD['en'])} {', '.join(words)}." if words else ''
 
     def __bool__(self) -> bool:
+        """Whether it holds any term."""
         return any(self.terms.values())
 
 
@@ -119,8 +122,10 @@ class _Candidates:
         self.spellings.setdefault(key, Counter())[term] += score
 
     def ranked(self, pieces: Callable[[str], int]) -> List[str]:
-        """Return the spellings, best first; words Whisper knows whole (one piece) only when a
-        teacher or the title names them."""
+        """Return the spellings, best first.
+
+        A word Whisper knows whole (one piece) is kept only when a teacher or the title names it.
+        """
         out = []
         for key, score in sorted(self.score.items(), key=lambda kv: (-kv[1], kv[0])):
             spelling = self.spellings[key].most_common(1)[0][0]
@@ -240,8 +245,9 @@ def course_lectures(record, course: str, before: Optional[int] = None) -> List[T
 def course_vocabulary(course: str, notes_dir: str, record_path: str = '', before: Optional[int] = None,
                       budget_tokens: int = DEFAULT_BUDGET_TOKENS,
                       count_tokens: Optional[Callable[[str], int]] = None) -> Vocabulary:
-    """Return the vocabulary of `course` from the notes folder and the lecture record at
-    `record_path` (read only; none yet is no error), lectures before `before` only.
+    """Return the vocabulary of `course` from the notes folder and the lecture record.
+
+    The record at `record_path` is read only (none yet is no error), lectures before `before` only.
 
     A term list that cannot be read raises ValueError or OSError; a record, RecordError.
     """

@@ -76,8 +76,10 @@ def is_unit(word: str) -> bool:
 
 
 def marked_terms(text: str, language: str = 'en') -> List[str]:
-    """Return what notes mark as terms, as written: headings, **bold**, *italics*, `code`, and the
-    technical terms the faithfulness module knows."""
+    """Return what notes mark as terms, as written.
+
+    Headings, **bold**, *italics*, `code`, and the technical terms the faithfulness module knows.
+    """
     marked = [next(g for g in m.groups() if g) for m in _MARKED.finditer(text)]
     return marked + [c.text for c in claims(text, language) if c.kind == 'term']
 
