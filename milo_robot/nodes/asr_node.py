@@ -160,7 +160,7 @@ class AsrNode(MiloNode):
             self.get_logger().warning(f'no course vocabulary for {course or "(no course)"}: {exc}')
             return
         counts = {language: len(engine.vocabulary.words(language)) for language in ('en', 'fr')}
-        self.health.set('vocabulary_terms', sum(counts.values()))
+        self.health.set(d.VOCABULARY_TERMS, sum(counts.values()))
         self.get_logger().info(f'course vocabulary of {course or "(no course)"}: {counts["en"]} terms '
                                f'in English, {counts["fr"]} in French ({p.vocabulary})')
 
