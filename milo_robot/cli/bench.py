@@ -13,6 +13,7 @@ from milo_robot.bench import (
     conversation,
     foundation,
     hearing,
+    hearing_load,
     lectures,
     soak,
     speaking,
@@ -25,8 +26,8 @@ from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 # Each group is a module with its BENCHMARKS; --list and --only follow this order.
-GROUPS = (foundation, hearing, speaking, speaking_fr, thinking, lectures, body, conversation, camera, app,
-          soak, turns)
+GROUPS = (foundation, hearing, hearing_load, speaking, speaking_fr, thinking, lectures, body, conversation,
+          camera, app, soak, turns)
 BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
 
 
