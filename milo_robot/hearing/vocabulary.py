@@ -45,7 +45,8 @@ LEAD = {'en': 'Glossary:', 'fr': 'Glossaire :'}  # the `prompt` form opens with 
 
 # A word of a term: apostrophes cut ("Kirchhoff's", "d'Ohm"), hyphens join ("Navier-Stokes").
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
-_SENTENCE_END = re.compile(r'(?:^|[.!?:;]|^#+)\s*\Z', re.M)
+_SENTENCE_ENDS = '.!?:;\n'
+_BETWEEN = ' \t#*_`"«(\'’'  # what may stand between a sentence's end and its first word
 _LANGUAGE_TAG = re.compile(r'^(en|fr)\s*:\s*(.+)$', re.I)
 
 
@@ -148,9 +149,14 @@ def _named(words: List[Tuple[str, bool]], lower: set) -> List[str]:
 
 
 def _words(text: str) -> List[Tuple[str, bool]]:
-    """Return the words of `text`, each with whether it opens a sentence or heading."""
-    return [(m.group(0), bool(_SENTENCE_END.search(text[:m.start()].rstrip(' *_`'))))
-            for m in _WORD.finditer(text)]
+    """Return the words of `text`, each with whether it opens a sentence, a line or a heading."""
+    out = []
+    for match in _WORD.finditer(text):
+        before = match.start() - 1
+        while before >= 0 and text[before] in _BETWEEN:
+            before -= 1
+        out.append((match.group(0), before < 0 or text[before] in _SENTENCE_ENDS))
+    return out
 
 
 def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, str]] = (),
