@@ -19,6 +19,7 @@ import numpy as np
 
 from milo_robot.audio.piper_voice import ESPEAK_LOCK
 from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.onnx import open_session, release_memory
 
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
@@ -76,7 +77,7 @@ class KokoroEngine:
                 # One row a phoneme count; kept in memory so a sentence costs a slice, not a read.
                 self._styles = np.ascontiguousarray(styles[self.style].reshape(-1, 256),
                                                     dtype=np.float32)
-            self._session = _open_session(os.path.join(folder, 'model.onnx'), self.threads)
+            self._session = open_session(os.path.join(folder, 'model.onnx'), self.threads)
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
             raise ModelError(f'cannot load Kokoro ({folder}): {exc}; run `milo models prepare '
@@ -98,7 +99,9 @@ class KokoroEngine:
             'tokens': np.array([[0, *ids, 0]], dtype=np.int64),
             'style': self._styles[len(ids) - 1:len(ids)],
             'speed': np.array([self.speed], dtype=np.float32)})[0]
-        return (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
+        audio = (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
+        release_memory()
+        return audio
 
     def real_time_factor(self, tries: int = 2) -> float:
         """Time a calibration sentence `tries` times; return the best synthesis time over duration.
@@ -111,17 +114,3 @@ class KokoroEngine:
             audio = self.synthesize(CALIBRATION)
             best = min(best, (time.perf_counter() - started) / max(len(audio) / RATE, 1e-3))
         return best
-
-
-def _open_session(path: str, threads: int):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
-    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
-    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
-    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
