@@ -19,7 +19,7 @@ import numpy as np
 
 from milo_robot.audio.piper_voice import ESPEAK_LOCK
 from milo_robot.models import ModelError, get_model
-from milo_robot.speaking.onnx import open_session, release_memory
+from milo_robot.speaking.onnx import open_session
 
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
@@ -99,9 +99,7 @@ class KokoroEngine:
             'tokens': np.array([[0, *ids, 0]], dtype=np.int64),
             'style': self._styles[len(ids) - 1:len(ids)],
             'speed': np.array([self.speed], dtype=np.float32)})[0]
-        audio = (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
-        release_memory()
-        return audio
+        return (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
 
     def real_time_factor(self, tries: int = 2) -> float:
         """Time a calibration sentence `tries` times; return the best synthesis time over duration.

@@ -2,18 +2,19 @@
 # Copyright 2026 The Milo robot authors
 """ONNX sessions for the voices (Piper, Kokoro): small in memory, quiet on shared cores.
 
-Measured in the tts node (docs/speaking.md): onnxruntime's own memory arena keeps the largest
-buffers a synthesis ever needed, about 110 MB for the Piper voice and as much again for Kokoro,
-for the life of the process. Without it, the buffers go back to the C allocator after each
-synthesis, and `release_memory` gives them back to the system: the same speed, half the memory.
+onnxruntime's memory arena reuses its buffers within a synthesis, which keeps the peak low, but by
+default it keeps them after it for the life of the process: about 110 MB for the Piper voice,
+as much again for Kokoro. Shrinking the arena at the end of each run gives them back. Measured
+in one process (docs/speaking.md): the same peak as with the arena kept, 110 MB less between
+syntheses; without any arena the peak doubles.
 """
 
 import ctypes
 import ctypes.util
 
 
-def open_session(path: str, threads: int = 2):
-    """Open an ONNX model for CPU inference: no memory arena, idle threads that sleep."""
+def open_session(path: str, threads: int = 2) -> 'ShrinkingSession':
+    """Open an ONNX model for CPU inference: an arena shrunk after each run, idle threads that sleep."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -21,25 +22,46 @@ def open_session(path: str, threads: int = 2):
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.enable_cpu_mem_arena = False
     # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
     # (docs/speaking.md: the same wall time for less CPU on a busy machine).
     options.add_session_config_entry('session.intra_op.allow_spinning', '0')
-    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
+    return ShrinkingSession(ort.InferenceSession(path, sess_options=options,
+                                                 providers=['CPUExecutionProvider']))
 
 
-def _trim():
-    """Return glibc's malloc_trim, or None (another C library: memory is left as it is)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim
-    except (OSError, AttributeError):
-        return None
+class ShrinkingSession:
+    """An InferenceSession whose every run ends by giving its arena's buffers back.
 
+    Piper's voice calls `run(None, inputs)` on the session it is given: this object stands in for
+    the session, and adds the run option.
+    """
 
-_MALLOC_TRIM = _trim()
+    def __init__(self, session):
+        """Wrap an onnxruntime.InferenceSession."""
+        import onnxruntime as ort
+
+        self.session = session
+        self._options = ort.RunOptions()
+        self._options.add_run_config_entry('memory.enable_memory_arena_shrinkage', 'cpu:0')
+
+    def run(self, output_names, inputs: dict, run_options=None) -> list:
+        """Run the model, then shrink the arena (`run_options` are replaced by that one)."""
+        return self.session.run(output_names, inputs, self._options)
+
+    def __getattr__(self, name: str):
+        """Everything else is the session's (inputs, outputs, providers)."""
+        if name == 'session':  # not set yet: no recursion
+            raise AttributeError(name)
+        return getattr(self.session, name)
 
 
 def release_memory() -> None:
-    """Give the memory freed by the last synthesis back to the system (a few ms)."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+    """Give the C allocator's free memory back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    For a model dropped for good (a Kokoro too slow for the board): its 100 MB would otherwise
+    stay with the process.
+    """
+    try:
+        ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

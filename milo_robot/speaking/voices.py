@@ -56,7 +56,7 @@ class PiperEngine:
             from piper.config import PiperConfig
             from piper.voice import ESPEAK_DATA_DIR
 
-            try:  # PiperVoice.load, with a session that keeps no memory arena (speaking/onnx.py)
+            try:  # PiperVoice.load, with a session that gives its buffers back (speaking/onnx.py)
                 self._voice = PiperVoice(config=PiperConfig.from_dict(self._config),
                                          session=open_session(self.path),
                                          espeak_data_dir=Path(ESPEAK_DATA_DIR))
@@ -66,9 +66,7 @@ class PiperEngine:
 
     def synthesize(self, text: str) -> np.ndarray:
         """Return the text spoken, int16 at `rate` (with Piper's natural variation unless steady)."""
-        audio = synthesize(text, self.load()._voice, steady=self.steady)
-        release_memory()
-        return audio
+        return synthesize(text, self.load()._voice, steady=self.steady)
 
 
 class EspeakEngine:
@@ -190,7 +188,7 @@ class VoiceBook:
                         self._neural[language] = None, (f'Kokoro too slow on this board (real-time '
                                                         f'factor {rtf:.2f} > {choice.max_rtf:g})')
                         del engine
-                        release_memory()  # its model and buffers: 120 MB back to the system
+                        release_memory()  # its model: 100 MB back to the system
                     else:
                         self._neural[language] = engine, (f'real-time factor {rtf:.2f} <= '
                                                           f'{choice.max_rtf:g}')
