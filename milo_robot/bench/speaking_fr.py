@@ -21,8 +21,9 @@ from milo_robot.bench.speaking import first_audio
 from milo_robot.bench.wer import word_errors
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
-from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine, espeak_phonemes
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine
 from milo_robot.speaking.normalize import normalize
+from milo_robot.speaking.phonemes import espeak_phonemes
 from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
 
 COMMAND = 'make bench'

@@ -12,37 +12,19 @@ French best was measured (docs/speaking.md).
 
 import json
 import os
-import re
 import time
 
 import numpy as np
 
-from milo_robot.audio.piper_voice import ESPEAK_LOCK
 from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.phonemes import kokoro_phonemes
 
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
 DEFAULT_STYLE = 'jm_kumo'
-DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
+DEFAULT_SPEED = 0.8  # slower than the model's own pace: Whisper hears it better (docs/speaking.md)
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
-
-_LANGUAGE_FLAGS = re.compile(r'\([a-z-]+\)')  # espeak-ng's "(en)…(fr)" around foreign words
-_espeak_ready = []  # the binding is initialised once a process (Piper's voices do it as well)
-
-
-def espeak_phonemes(text: str, language: str) -> str:
-    """Return espeak-ng's IPA for `text`, with clause punctuation kept (Kokoro phrases by it)."""
-    from piper import espeakbridge
-    from piper.phonemize_espeak import ESPEAK_DATA_DIR
-
-    with ESPEAK_LOCK:
-        if not _espeak_ready:
-            espeakbridge.initialize(str(ESPEAK_DATA_DIR))
-            _espeak_ready.append(True)
-        espeakbridge.set_voice(language)
-        clauses = espeakbridge.get_phonemes(text)
-    return ' '.join(_LANGUAGE_FLAGS.sub('', ph) + end for ph, end, _ in clauses).strip()
 
 
 class KokoroEngine:
@@ -86,7 +68,7 @@ class KokoroEngine:
     def tokens(self, text: str) -> list:
         """Return the vocabulary ids of the text's phonemes (at most MAX_TOKENS)."""
         self.load()
-        ids = [self._vocab[c] for c in espeak_phonemes(text, self.language) if c in self._vocab]
+        ids = [self._vocab[c] for c in kokoro_phonemes(text, self.language) if c in self._vocab]
         return ids[:MAX_TOKENS]
 
     def synthesize(self, text: str) -> np.ndarray:
