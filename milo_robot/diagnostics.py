@@ -5,6 +5,8 @@
 import time
 from typing import Callable, Optional
 
+from milo_robot.interfaces import diagnostics as d
+
 OK, WARN, ERROR = 0, 1, 2  # the levels of diagnostic_msgs/DiagnosticStatus
 
 # An error stays visible in the summary this long after it happened.
@@ -51,6 +53,11 @@ class Health:
         self._fault = None
 
     @property
+    def last_error(self) -> Optional[str]:
+        """The latest passing error, if any."""
+        return self._last_error
+
+    @property
     def faulted(self) -> bool:
         """Whether a lasting fault is set."""
         return self._fault is not None
@@ -65,11 +72,11 @@ class Health:
         else:
             level, message = OK, summary
         values = [(k, _text(v)) for k, v in self._values.items()]
-        values.append(('errors', str(self.errors)))
+        values.append((d.ERRORS, str(self.errors)))
         if self._last_error:
-            values.append(('last_error', self._last_error))
+            values.append((d.LAST_ERROR, self._last_error))
         idle = 'never' if self._last_activity is None else f'{now - self._last_activity:.1f}'
-        values.append(('last_activity_s_ago', idle))
+        values.append((d.LAST_ACTIVITY, idle))
         return level, message, values
 
 

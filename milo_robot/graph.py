@@ -24,7 +24,7 @@ EXIT_WORKER_DIED = 70  # a worker thread died: the node exits to be respawned cl
 # A respawned node comes back after this delay (doubled while it keeps dying young).
 RESPAWN_DELAY_S = 0.5
 # A node gets this long to close (save what it heard, release devices) before it is killed;
-# longer than any node's own close (asr: 8 s for its last segment).
+# longer than any node's own close (asr: 11 s to transcribe what it still holds).
 STOP_TIMEOUT_S = 12.0
 
 
@@ -36,8 +36,9 @@ class NodeSpec:
     executable: str  # console script installed for `ros2 run`; also the module in milo_robot.nodes
     # In sim mode the run ends when this node exits cleanly (the demo input is used up).
     ends_sim_run: bool = False
-    # CPU priority (nice): the camera and the app give way to the class, so that nothing takes
-    # the model's cores while it computes the first sentence of an answer.
+    # CPU priority (nice): hearing first (capture, VAD, and the asr's intake at 0; the asr's
+    # decoding at its `decode_nice`, 1), then the model (2), the app (5) and the camera (10).
+    # The model gives way to hearing only a little: an answer's first words are awaited too.
     nice: int = 0
 
     @property
@@ -60,7 +61,7 @@ NODES = (
     NodeSpec('vad', 'vad_node'),
     NodeSpec('asr', 'asr_node'),
     NodeSpec('tts', 'tts_node'),
-    NodeSpec('brain', 'brain_node'),
+    NodeSpec('brain', 'brain_node', nice=2),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
     NodeSpec('camera', 'camera_node', nice=10),

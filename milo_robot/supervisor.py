@@ -63,7 +63,8 @@ class Supervisor:
         """Prepare; nothing starts before `run()`.
 
         When a run-ending child finishes, the others get DRAIN_S, and more (up to `max_drain_s`)
-        while `busy()` says they are still at work (Milo still answering the last question).
+        while `busy()` says they are still at work (Milo still answering the last question), or
+        while a node tells `liveness` it has work waiting (the asr, segments to transcribe).
         """
         self.busy, self.max_drain_s = busy or (lambda: False), max_drain_s
         # `liveness` (watchdog.Liveness) says which nodes are stuck; `members` maps each child to
@@ -153,7 +154,7 @@ class Supervisor:
                 self.log('milo', f'{child.name} finished; the run is complete')
                 self._stop_requested.wait(DRAIN_S)
                 deadline = time.monotonic() + self.max_drain_s
-                while self.busy() and time.monotonic() < deadline and \
+                while self._draining() and time.monotonic() < deadline and \
                         not self._stop_requested.wait(0.2):
                     pass
                 return 0
@@ -170,6 +171,9 @@ class Supervisor:
             self.log('milo', f'{child.name} exited with status {code}; restarting in '
                      f'{child.delay:g} s')
         return None
+
+    def _draining(self) -> bool:
+        return self.busy() or (self.liveness is not None and self.liveness.work_waiting() > 0)
 
     def _stop_all(self) -> None:
         running = [c for c in self.children if c.process and c.process.poll() is None]

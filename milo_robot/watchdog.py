@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Callable, Dict, Optional
 
+from milo_robot.interfaces import diagnostics as d
+
 STALE_REPORTS_S = 10.0  # no diagnostics for this long: the node is stuck
 STALE_WORKER_S = 120.0  # a worker that has not beaten for this long is stuck (a summary step beats)
 
@@ -25,20 +27,26 @@ class Liveness:
         self._lock = threading.Lock()
         self._reported: Dict[str, float] = {}
         self._worker_age: Dict[str, float] = {}
+        self._waiting: Dict[str, float] = {}  # work a node must finish before a sim run ends
 
-    def report(self, node: str, values: dict) -> None:
-        """Take one DiagnosticStatus of `node` (its key/value pairs)."""
-        ages = [float(v) for k, v in values.items()
-                if k.startswith('worker_') and k.endswith('_s_ago') and _number(v)]
+    def report(self, status: d.NodeStatus) -> None:
+        """Take one node's status from /diagnostics."""
         with self._lock:
-            self._reported[node] = self._clock()
-            self._worker_age[node] = max(ages, default=0.0)
+            self._reported[status.node] = self._clock()
+            self._worker_age[status.node] = max(status.worker_ages().values(), default=0.0)
+            self._waiting[status.node] = status.number(d.WORK_WAITING)
+
+    def work_waiting(self) -> float:
+        """Return the work the nodes said they still have to do (the asr's VAD events)."""
+        with self._lock:
+            return sum(self._waiting.values())
 
     def forget(self, node: str) -> None:
         """Forget a node (it is being restarted): it is judged again once it reports."""
         with self._lock:
             self._reported.pop(node, None)
             self._worker_age.pop(node, None)
+            self._waiting.pop(node, None)
 
     def watched(self) -> set:
         """Return the nodes whose reports are being watched (seen since started or forgotten)."""
@@ -56,19 +64,12 @@ class Liveness:
         return out
 
 
-def _number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
 class DiagnosticsListener:
     """An rclpy node in its own context and thread that feeds a Liveness from /diagnostics."""
 
-    def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None):
-        """Start listening; `on_status(node, level, message, values)` also hears each status."""
+    def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None,
+                 name: str = 'milo_watchdog'):
+        """Start listening as ROS node `name`; `on_status(NodeStatus)` also hears each node's status."""
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -77,16 +78,13 @@ class DiagnosticsListener:
 
         self._context = Context()
         rclpy.init(context=self._context)
-        self.node = rclpy.create_node('milo_watchdog', context=self._context)
+        self.node = rclpy.create_node(name, context=self._context)
 
         def take(msg) -> None:
-            for status in msg.status:
-                if status.name.startswith('milo/'):
-                    node = status.name.removeprefix('milo/')
-                    values = {kv.key: kv.value for kv in status.values}
-                    liveness.report(node, values)
-                    if on_status is not None:
-                        on_status(node, status.level[0], status.message, values)
+            for status in d.node_statuses(msg):
+                liveness.report(status)
+                if on_status is not None:
+                    on_status(status)
         DIAGNOSTICS.subscription(self.node, take)
         self._executor = SingleThreadedExecutor(context=self._context)
         self._executor.add_node(self.node)

@@ -17,6 +17,8 @@ import rclpy
 from rclpy.context import Context
 from rclpy.executors import SingleThreadedExecutor
 
+from milo_robot.interfaces.diagnostics import node_statuses
+
 TIMEOUT_S = 30.0  # generous: DDS discovery alone sometimes takes 3 s on a loaded machine
 RESEND_S = 5.0  # a service request unanswered for this long is sent again (see Probe.call)
 
@@ -35,6 +37,17 @@ def wait_until(predicate, what: str, timeout: float = TIMEOUT_S, fail: bool = Tr
     if fail:
         raise AssertionError(f'timed out after {timeout} s waiting for {what}')
     return None
+
+
+def statuses(inbox, node: str) -> list:
+    """Return every NodeStatus of `node` in an inbox of /diagnostics messages, oldest first."""
+    return [s for m in list(inbox.messages) for s in node_statuses(m) if s.node == node]
+
+
+def latest_status(inbox, node: str):
+    """Return the latest NodeStatus of `node` in an inbox of /diagnostics messages, or None."""
+    found = statuses(inbox, node)
+    return found[-1] if found else None
 
 
 class Inbox:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from sensor_msgs.msg import Image
 from signals import read_wav, tone
 from std_msgs.msg import Float32
@@ -20,8 +20,8 @@ def stamp_at(seconds: float) -> Time:
 
 
 def latest_values(inbox):
-    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/audio_monitor']
-    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+    status = latest_status(inbox, 'audio_monitor')
+    return status.values if status else {}
 
 
 def test_bad_frames_are_reported_and_good_ones_still_heard(tmp_path, probe, processes):

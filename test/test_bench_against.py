@@ -23,6 +23,15 @@ def _git(cwd, *args) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
+def _edit(path, *changes) -> None:
+    """Replace text in a file, failing loudly if the text moved (the tests edit bench.py's groups)."""
+    text = path.read_text()
+    for old, new in changes:
+        assert old in text, f'{path.name} no longer has {old!r}'
+        text = text.replace(old, new)
+    path.write_text(text)
+
+
 # A benchmark of a fraction of a second, added to the copy: the test times the tool, not Milo.
 TINY = '''"""A tiny benchmark for the test of milo bench --against."""
 import time
@@ -55,8 +64,7 @@ def copy(tmp_path):
             shutil.copy2(os.path.join(ROOT, name), tree / name)
     (tree / 'milo_robot' / 'bench' / 'tiny.py').write_text(TINY)
     cli = tree / 'milo_robot' / 'cli' / 'bench.py'
-    cli.write_text(cli.read_text().replace('    turns,\n', '    tiny,\n    turns,\n').replace(
-        ' + turns.BENCHMARKS', ' + turns.BENCHMARKS + tiny.BENCHMARKS'))
+    _edit(cli, ('    turns,\n', '    tiny,\n    turns,\n'), (' turns)', ' turns, tiny)'))
     _git(tree, 'init', '-q')
     _git(tree, 'add', '-A')
     _git(tree, 'commit', '-qm', 'the commit compared with')
@@ -94,9 +102,8 @@ def test_against_records_both_medians_and_their_ratio(copy, tmp_path):
 
 def test_a_benchmark_the_other_commit_lacks_is_only_in_a(copy, tmp_path):
     bench_cli = copy / 'milo_robot' / 'cli' / 'bench.py'
-    text = bench_cli.read_text()
     _git(copy, 'rm', '-q', 'milo_robot/bench/turns.py')
-    bench_cli.write_text(text.replace('    turns,\n', '').replace(' + turns.BENCHMARKS', ''))
+    _edit(bench_cli, ('    turns,\n', ''), (' turns, tiny)', ' tiny)'))
     _git(copy, 'commit', '-qam', 'before the turns benchmark')
     _git(copy, 'checkout', '-q', 'HEAD~1', '--', 'milo_robot')  # A: the tree with it again
     proc = _bench(copy, tmp_path, '--against', 'HEAD', '--only', 'turns.turns')

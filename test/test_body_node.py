@@ -7,13 +7,14 @@ import time
 
 from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Twist
-from harness import wait_until
+from harness import latest_status, statuses, wait_until
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, ColorRGBA, Empty, Float32, String
 from std_srvs.srv import Trigger
 
 from milo_robot.body.expressions import EXPRESSIONS
 from milo_robot.body.simulator import SimulatedBody
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.topics import (
     BODY_ESTOP,
     BODY_ESTOPPED,
@@ -30,8 +31,8 @@ from milo_robot.interfaces.topics import (
 
 
 def body_diag(inbox):
-    found = [s for m in inbox.messages for s in m.status if s.name == 'milo/body']
-    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+    status = latest_status(inbox, 'body')
+    return status.values if status else {}
 
 
 def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
@@ -66,6 +67,7 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
     light = probe.publisher(ColorRGBA, BODY_LIGHT.name)
     light.publish(ColorRGBA(r=1.0, g=0.0, b=0.0, a=0.5))
     assert sim.wait_for(lambda s: s.light == (128, 0, 0), 10)
+    wait_until(lambda: body_diag(diagnostics).get(d.LIGHT) == '#800000', 'the light in the diagnostics')
     light.publish(ColorRGBA(r=2.0, g=0.0, b=0.0, a=1.0))
     command.publish(JointState(name=['elbow'], position=[0.0]))
 
@@ -102,5 +104,5 @@ def test_states_commands_estop_teleop_and_replug(tmp_path, probe, processes):
         assert int(diag['reconnects']) >= 2
     finally:
         sim.stop()
-    levels = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/body']
+    levels = statuses(diagnostics, 'body')
     assert any(BODY_LIGHT.name in s.message or 'unknown joints' in s.message for s in levels)

@@ -9,11 +9,12 @@ import subprocess
 import sys
 
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import statuses, wait_until
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, String
 
 from milo_robot.bench.camera import teacher_pan_at
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import Faces, RobotState
 
@@ -54,8 +55,7 @@ def test_the_head_follows_the_teacher_and_the_camera_switches_off(tmp_path, prob
     probe.publisher(Bool, t.CAMERA_ENABLE.name, t.CAMERA_ENABLE.qos.profile()).publish(Bool(data=False))
     wait_until(lambda: not active.messages[-1].data, 'the camera switched off')
     count = len(faces.messages)
-    wait_until(lambda: any(kv.key == 'camera' and kv.value == 'off' for m in diagnostics.messages
-                           for s in m.status if s.name == 'milo/body' for kv in s.values),
+    wait_until(lambda: any(s.get(d.CAMERA) == 'off' for s in statuses(diagnostics, 'body')),
                'the body to know the camera is off')
     assert len(faces.messages) <= count + 1, 'no faces once the camera is off'
     assert camera.popen.poll() is None

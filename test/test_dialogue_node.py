@@ -5,7 +5,7 @@
 import json
 
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from rclpy.qos import QoSProfile
 from std_msgs.msg import String
 
@@ -45,9 +45,9 @@ def test_malformed_messages_are_reported_and_the_next_question_is_asked(probe, p
     assert len(questions.messages) == 1
 
     def reported():
-        found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/dialogue']
-        values = found and dict((kv.key, kv.value) for kv in found[-1].values)
-        counted = values and (values.get('rejected_on /asr/final'), values.get('rejected_on /brain/answer'))
-        return counted == ('11', '1') and found[-1]
+        status = latest_status(diagnostics, 'dialogue')
+        values = status.values if status else {}
+        counted = (values.get('rejected_on /asr/final'), values.get('rejected_on /brain/answer'))
+        return counted == ('11', '1') and status
     status = wait_until(reported, 'each bad message counted in the diagnostics')
-    assert dict((kv.key, kv.value) for kv in status.values)['mode'] == 'lecture'
+    assert status.values['mode'] == 'lecture'

@@ -14,7 +14,9 @@ import pytest
 from erasure_fixture import KEPT, LOOSE, SECRETS, T0, Reader, build, found_on_disk
 
 from milo_robot.record.lecture_record import ErasureIncomplete, LectureRecord
-from milo_robot.thinking.retrieval import Index, lecture_passages
+from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.feed import LectureFeed
+from milo_robot.thinking.words import content_stems
 
 
 @pytest.fixture
@@ -186,16 +188,16 @@ def test_an_erased_lecture_s_ids_are_never_given_again(path, ids):
         assert record.start_lecture('After', 'en', T0 + 2000) == new + 1
 
 
-def test_the_brain_s_index_drops_an_erased_lecture_s_passages(path, ids):
+def test_the_brain_s_evidence_drops_an_erased_lecture_s_sentences(path, ids):
+    feed = LectureFeed(str(path), Evidence(None))
+    feed.read()
+    feed.index(flush=True)
+    assert feed.lectures() == {ids['kept'], ids['gone']}
+    assert feed.evidence.bm25(content_stems('Josephine')).any(), 'the erased lecture was evidence before'
     with LectureRecord(path) as record:
-        index = Index()
-        for lecture in (ids['kept'], ids['gone']):
-            index.add(lecture_passages(record.segments(lecture)))
-        assert index.search('Josephine midterm', 1)[0][0].lecture_id == ids['gone']
         record.forget(ids['gone'])
-        present = {lecture.id for lecture in record.lectures()}
-    assert index.drop(lambda p: p.lecture_id in present) > 0
-    assert {p.lecture_id for p in index.passages} == {ids['kept']}
-    assert not index.bm25('Josephine midterm').any(), 'its words left the term counts too'
-    assert index.search('Kirchhoff', 1)[0][0].lecture_id == ids['kept']
-    assert index.drop(lambda p: True) == 0
+    assert feed.forget_erased() == {ids['gone']}
+    assert {s.lecture_id for s in feed.evidence.sentences if s.kind == 'lecture'} == {ids['kept']}
+    assert not feed.evidence.has_stem(content_stems('Josephine')[0]), 'its words left the term counts too'
+    assert feed.evidence.has_stem(content_stems('Kirchhoff')[0])
+    assert feed.forget_erased() == set()

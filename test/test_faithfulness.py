@@ -8,11 +8,9 @@ from milo_robot.thinking.faithfulness import (
     Claim,
     FaithfulnessInputError,
     Support,
-    best_quote,
     check,
     claims,
 )
-from milo_robot.thinking.retrieval import Passage
 
 OHM = ['Suppose a current of 3 amperes flows through a resistor of 4 ohms.',
        '4 ohms times 3 amperes gives 12 volts: U equals R times I, which is Ohm\'s law.']
@@ -296,20 +294,3 @@ def test_bad_input_is_a_clear_value_error():
         Support('4 ohms times 3 amperes')
     with pytest.raises(ValueError):
         claims(None, 'en')
-
-
-def lecture(text, at):
-    return Passage(key=f'lecture:1:{at}', text=text, kind='lecture', lecture_id=1, start_s=at, role='teacher')
-
-
-def test_best_quote_is_the_teachers_sentence_lecture_first():
-    notes = Passage('notes:c.md::0', 'A capacitor is fully charged after five time constants.', 'notes',
-                    path='c.md')
-    passages = [notes, lecture('Welcome back. One thousand ohms with one hundred microfarads give a time '
-                               'constant of one tenth of a second.', 12.0),
-                lecture('Now capacitors. After five time constants, we consider it fully charged. '
-                        'Any questions?', 40.0)]
-    passage, sentence = best_quote('It takes 3 seconds to charge fully.', passages)
-    assert (passage.start_s, sentence) == (40.0, 'After five time constants, we consider it fully charged.')
-    assert best_quote('It takes 3 seconds to charge fully.', [notes]) == (notes, notes.text)
-    assert best_quote('Who won the football match?', passages) is None

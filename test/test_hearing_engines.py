@@ -78,9 +78,8 @@ def test_detector_and_transcriber_find_each_sentence(whisper):
     transcriber = SegmentTranscriber(whisper)
     finals = []
     for i, b in enumerate(blocks(audio)):
-        t = i * 0.032
-        finals += transcriber.push_frame(b, t)
-        for event, barge_in in detector.push(b, t):
+        finals += transcriber.push_frame(b, i * 512)
+        for event, barge_in in detector.push(b, i * 512):
             assert not barge_in
             finals += transcriber.push_event(event)
     assert [words(f.text) for f in finals] == [['good', 'morning', 'everyone'],
@@ -145,7 +144,7 @@ def test_milos_own_voice_is_not_speech_but_a_person_over_it_is_a_barge_in():
         detector.echo.add_reference(voice, 0.0)
         out = []
         for i, b in enumerate(blocks(mic)):
-            out += detector.push(b, i * 0.032)
+            out += detector.push(b, i * 512)
         return out
 
     echo = np.zeros(len(voice) + delay + 16000, dtype=np.int16)

@@ -3,6 +3,7 @@
 """The hearing nodes over real DDS: the sim graph end to end, barge-in, bad input, `milo transcribe`."""
 
 import json
+import os
 import signal
 import time
 
@@ -10,20 +11,25 @@ import numpy as np
 import pytest
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, statuses, wait_until
 from rclpy.qos import DurabilityPolicy, QoSProfile
 from sensor_msgs.msg import Image
 from signals import write_wav
 from speech import say, silence, talk
 from std_msgs.msg import Bool, String
 
+from milo_robot.bench.wer import normalise as words
 from milo_robot.bench.wer import word_error_rate
+from milo_robot.diagnostics import ERROR
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces.payloads import VadEvent
 from milo_robot.interfaces.topics import (
     ASR_FINAL,
     ASR_PARTIAL,
     AUDIO_FRAMES,
     DIAGNOSTICS,
+    EVENTS_QOS,
     SPEAKER_AUDIO,
     SPEAKER_AUDIO_QOS,
     TTS_SPEAKING,
@@ -36,11 +42,6 @@ LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
 def stamp(seconds):
     return Time(sec=int(seconds), nanosec=int(round((seconds % 1) * 1e9)))
-
-
-def status(inbox, name):
-    found = [s for m in inbox.messages for s in m.status if s.name == name]
-    return found[-1] if found else None
 
 
 def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
@@ -56,8 +57,9 @@ def test_sim_graph_transcribes_and_records_the_lecture(tmp_path, processes):
         rows = record.segments()
         lectures = record.lectures()
     assert len(rows) == 2
-    # One word in three: now and then Whisper adds the next sentence's first word ("... Today").
     assert word_error_rate('Good morning everyone.', rows[0].text) <= 1 / 3
+    # A segment is its own audio only: the next sentence's first word is not in it ("... Today").
+    assert 'today' not in words(rows[0].text), rows[0].text
     assert word_error_rate('Today we study capacitors.', rows[1].text) <= 0.25
     assert len(lectures) == 1 and all(r.lecture_id == lectures[0].id for r in rows)
     assert lectures[0].title.lower().startswith('capacitor') and lectures[0].title_source == 'announced'
@@ -73,9 +75,7 @@ def test_asr_node_publishes_finals_for_vad_segments(tmp_path, probe, processes):
     partials = probe.subscribe(String, ASR_PARTIAL.name, QoSProfile(depth=10))
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('asr_node', database=str(tmp_path / 'milo.db'), speaker_role='student')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
-        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
-        'the ASR to be ready')
+    wait_until(lambda: any(s.ready for s in statuses(diagnostics, 'asr')), 'the ASR to be ready')
     probe.wait_for_publisher(ASR_FINAL.name)
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
@@ -109,9 +109,8 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
     played = probe.publisher(Image, SPEAKER_AUDIO.name, SPEAKER_AUDIO_QOS.profile())
     speaking = probe.node.create_publisher(Bool, TTS_SPEAKING.name, LATCHED)
     speaking.publish(Bool(data=True))
-    wait_until(lambda: status(diagnostics, 'milo/vad') and any(
-        kv.key == 'milo_speaking' and kv.value == 'true' for kv in status(diagnostics, 'milo/vad').values),
-        'the VAD to know Milo is speaking')
+    wait_until(lambda: any(s.get(d.MILO_SPEAKING) == 'true' for s in statuses(diagnostics, 'vad')),
+               'the VAD to know Milo is speaking')
 
     voice = say('The capacitor stores energy in its electric field, and releases it later.')
     start = 1000.0
@@ -128,8 +127,7 @@ def test_vad_node_ignores_milos_voice_and_hears_a_person_over_it(probe, processe
     both = mic.copy()
     both[8000:8000 + len(person)] += (0.7 * person).astype(np.int16)
     def frames_done():
-        values = {kv.key: kv.value for kv in status(diagnostics, 'milo/vad').values}
-        return int(values.get('frames', 0))
+        return int(latest_status(diagnostics, 'vad').number(d.FRAMES))
 
     send(mic, start)
     # Every frame handled (a few lost on the way would be the silent tail: no harm).
@@ -147,15 +145,13 @@ def test_asr_node_survives_bad_events_and_a_missing_model(tmp_path, probe, proce
     node = processes.node('asr_node', model=str(tmp_path / 'no-such-model'), retry_s=1.0,
                           database=str(tmp_path / 'db' / 'milo.db'))
     node.wait_for_line('retrying in 1.0 s')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and status(diagnostics, 'milo/asr').level == b'\x02',
-               'an ERROR diagnostic')
-    assert 'no recognition' in status(diagnostics, 'milo/asr').message
-    assert 'no-such-model' in status(diagnostics, 'milo/asr').message
+    wait_until(lambda: any(s.level == ERROR for s in statuses(diagnostics, 'asr')), 'an ERROR diagnostic')
+    assert 'no recognition' in latest_status(diagnostics, 'asr').message
+    assert 'no-such-model' in latest_status(diagnostics, 'asr').message
     bad = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     for text in ('not json', '{"event": "middle", "start": 1}', '{"start": 1}'):
         bad.publish(String(data=text))
-    wait_until(lambda: any(kv.key == 'errors' and int(kv.value) >= 3
-                           for kv in status(diagnostics, 'milo/asr').values), 'three errors counted')
+    wait_until(lambda: latest_status(diagnostics, 'asr').number(d.ERRORS) >= 3, 'three errors counted')
     assert node.popen.poll() is None
 
 
@@ -184,9 +180,7 @@ def test_silence_gives_no_transcript(tmp_path, processes):
 def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, processes):
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     node = processes.node('asr_node', database=str(tmp_path / 'milo.db'), lecture='new')
-    wait_until(lambda: status(diagnostics, 'milo/asr') and any(
-        kv.key == 'ready' and kv.value == 'true' for kv in status(diagnostics, 'milo/asr').values),
-        'the ASR to be ready')
+    wait_until(lambda: any(s.ready for s in statuses(diagnostics, 'asr')), 'the ASR to be ready')
     frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
     events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
     audio, t0 = talk(0.3, 'Today we study capacitors.', 0.3), time.time()
@@ -200,3 +194,39 @@ def test_asr_saves_the_segment_it_was_hearing_when_it_stops(tmp_path, probe, pro
     with LectureRecord(tmp_path / 'milo.db', read_only=True) as record:
         (segment,) = record.segments()
     assert word_error_rate('Today we study capacitors.', segment.text) <= 0.25
+
+
+def test_a_vad_stalled_for_2_s_mid_sentence_loses_no_word(tmp_path, probe, processes):
+    """The VAD's process stops for 2 s in the middle of a sentence (SIGSTOP, then SIGCONT), as
+    when the model and Whisper hold both cores: it catches up, and every word is recorded once."""
+    sentence = 'Today we study capacitors and how they store energy in an electric field.'
+    wav = write_wav(tmp_path / 'lecture.wav', talk(0.5, 'Good morning everyone.', 1.0, sentence, 1.0), 16000)
+    db = tmp_path / 'milo.db'
+    events = probe.subscribe(String, VAD_EVENTS.name, EVENTS_QOS.profile())
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
+    asr = processes.node('asr_node', database=str(db), lecture='new')
+    vad = processes.node('vad_node')
+    mic = processes.node('microphone_node', backend='wav', wav_file=wav, realtime_factor=1.0,
+                         tail_silence_s=1.0, exit_at_end=True, wait_for_subscribers=2,
+                         wait_for_nodes='vad,asr')
+    starts = lambda: [m for m in events.messages if VadEvent.from_msg(m).event == 'start']  # noqa: E731
+    wait_until(lambda: len(starts()) == 2, 'the second sentence to start', timeout=120)
+    os.killpg(vad.popen.pid, signal.SIGSTOP)
+    try:
+        time.sleep(2.0)  # the stall itself: the sentence goes on meanwhile
+    finally:
+        os.killpg(vad.popen.pid, signal.SIGCONT)
+    assert mic.wait(timeout=60) == 0
+    sent = int(latest_status(diagnostics, 'microphone').number(d.FRAMES))
+
+    def caught_up():  # every frame either heard or known lost, every segment transcribed
+        now = [latest_status(diagnostics, node) for node in ('vad', 'asr')]
+        return all(s.number(d.FRAMES) + s.number(d.FRAMES_LOST) >= sent for s in now) and \
+            now[1].number(d.WORK_WAITING, 1) == 0 and now
+    for status in wait_until(caught_up, 'the VAD and the asr to catch up', timeout=120):
+        assert status.number(d.FRAMES_LOST, -1) == 0, f'{status.node} lost frames'
+    asr.signal(signal.SIGINT)
+    assert asr.wait(timeout=30) == 0
+    with LectureRecord(db, read_only=True) as record:
+        heard = [w for segment in record.segments() for w in words(segment.text)]
+    assert [heard.count(w) for w in words(sentence)] == [1] * len(words(sentence)), heard

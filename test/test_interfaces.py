@@ -131,6 +131,19 @@ def test_no_topic_name_or_payload_json_outside_the_interfaces():
     assert offenders == []
 
 
+def test_diagnostics_are_named_and_read_through_the_interfaces():
+    # /diagnostics is a contract too: status names and keys come from interfaces/diagnostics.py.
+    parsing = re.compile(r"""['"]milo/|kv\.key|\.status\[0\]|DiagnosticStatus\(|KeyValue\(""")
+    offenders = []
+    for path in _python_sources():
+        relative = os.path.relpath(path, ROOT)
+        if relative == os.path.join('milo_robot', 'interfaces', 'diagnostics.py'):
+            continue
+        with open(path, encoding='utf-8') as f:
+            offenders += [f'{relative}: {m.group(0)}' for m in parsing.finditer(f.read())]
+    assert offenders == []
+
+
 def test_the_interfaces_import_no_ros():
     code = ('import sys; import milo_robot.interfaces.topics, milo_robot.interfaces.payloads; '
             'sys.exit(any(m.startswith(("rclpy", "std_msgs")) for m in sys.modules))')

@@ -5,17 +5,15 @@
 import numpy as np
 import pytest
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, statuses, wait_until
 from sensor_msgs.msg import Image
 from signals import dominant_hz, tone, write_wav
 
-from milo_robot.interfaces.audio import msg_to_frame
+from milo_robot.diagnostics import ERROR, OK
+from milo_robot.interfaces import diagnostics as d
+from milo_robot.interfaces.audio import NS_PER_SAMPLE, msg_to_frame
 from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import EXIT_CONFIG
-
-
-def statuses(inbox, name):
-    return [s for m in inbox.messages for s in m.status if s.name == name]
 
 
 def test_publishes_timestamped_16k_frames_from_a_44k_stereo_wav(tmp_path, probe, processes):
@@ -32,13 +30,15 @@ def test_publishes_timestamped_16k_frames_from_a_44k_stereo_wav(tmp_path, probe,
     stamps = [m.header.stamp.sec * 10**9 + m.header.stamp.nanosec for m in received]
     steps = np.diff(stamps)
     assert np.all(steps % 32_000_000 == 0) and np.all(steps > 0)  # contiguous 32 ms frames
+    assert all(stamp % NS_PER_SAMPLE == 0 for stamp in stamps), 'each stamp is a sample index'
     assert dominant_hz(np.concatenate(samples[5:25]), 16000) == pytest.approx(440, abs=3)
 
-    wait_until(lambda: statuses(diagnostics, 'milo/microphone'), 'microphone diagnostics')
-    status = statuses(diagnostics, 'milo/microphone')[-1]
-    values = {kv.key: kv.value for kv in status.values}
-    assert status.level == b'\x00' and status.message == 'capturing'
-    assert values['device'].startswith('wav:') and int(values['frames']) > 0
+    wait_until(lambda: statuses(diagnostics, 'microphone'), 'microphone diagnostics')
+    status = latest_status(diagnostics, 'microphone')
+    values = status.values
+    assert status.level == OK and status.message == 'capturing'
+    assert values['device'].startswith('wav:') and int(values[d.FRAMES]) > 0
+    assert (values[d.FRAMES_LOST], values[d.OVERFLOWS]) == ('0', '0')
     assert node.popen.poll() is None
 
 
@@ -56,8 +56,8 @@ def test_a_missing_file_is_an_error_it_survives_and_retries(tmp_path, probe, pro
     node = processes.node('microphone_node', backend='wav', wav_file=missing, retry_s=0.2)
 
     def error_reported():
-        found = statuses(diagnostics, 'milo/microphone')
-        return found and found[-1].level == b'\x02' and missing in found[-1].message
+        found = latest_status(diagnostics, 'microphone')
+        return found and found.level == ERROR and missing in found.message
     wait_until(error_reported, 'an ERROR diagnostic naming the missing file')
     node.wait_for_line('retrying with back-off')
     # The operator puts the file in place: capture starts without a restart.

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from signals import read_wav, tone, write_wav
 
+from milo_robot.interfaces.diagnostics import status_name
+
 
 def started_pids(proc, name):
     return [int(p) for p in re.findall(rf'\[milo\] started {name} \(pid (\d+)\)', proc.output)]
@@ -99,11 +101,12 @@ def test_check_only(processes):
 def test_status_summarises_the_running_graph(tmp_path, processes):
     wav = write_wav(tmp_path / 'lecture.wav', np.zeros(16000, dtype=np.int16), 16000)
     up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
-    up.wait_for_line('dBFS')  # the audio monitor hears the microphone: every node is up
+    # The audio monitor hears the microphone: every node is up (the asr's model loaded first).
+    up.wait_for_line('dBFS', timeout=120)
     status = processes.milo('status', '--wait', '8')
     assert status.wait() == 0, status.output
-    assert re.search(r'milo/microphone\s+OK\s+capturing', status.output), status.output
-    assert re.search(r'milo/audio_monitor\s+OK\s+heard', status.output), status.output
+    assert re.search(rf"{status_name('microphone')}\s+OK\s+capturing", status.output), status.output
+    assert re.search(rf"{status_name('audio_monitor')}\s+OK\s+heard", status.output), status.output
 
 
 def test_status_says_when_nothing_runs(processes):

@@ -108,3 +108,56 @@ def test_find_device_needs_no_sound_card_to_report_an_empty_list():
 
     with pytest.raises(DeviceError, match="no output device matches 'usb'. Devices: none"):
         find_device(NoCards(), 'usb', 'output')
+
+
+def test_an_overflow_is_counted_and_the_frames_after_it_keep_their_true_times(monkeypatch):
+    # No sound card here can overflow: a stand-in PortAudio delivers a ramp (each sample its own
+    # number), and drops a second of it while the capture thread is stalled.
+    now = [0.0]
+
+    class Overflowed(OSError):
+        errno = -9981  # paInputOverflowed
+
+    class Stream:
+        def __init__(self):
+            self.position = 0  # samples the card has captured
+            self.overflowed = False
+
+        def read(self, count, exception_on_overflow):
+            if self.position == 4096 and not self.overflowed:
+                # The reader came back a second late: the card dropped that second, and the read
+                # that reports it loses its block too (PyAudio discards it).
+                self.overflowed, self.position = True, self.position + 16000 + count
+                now[0] = self.position / 16000
+                raise Overflowed()
+            block = np.arange(self.position, self.position + count) % 30000
+            self.position += count
+            now[0] = self.position / 16000
+            return block.astype('<i2').tobytes()
+
+        def close(self):
+            pass
+
+    class PyAudio:
+        def open(self, **kwargs):
+            return Stream()
+
+        def terminate(self):
+            pass
+
+    fake = type(sys)('pyaudio')
+    fake.paInt16, fake.paInputOverflowed, fake.PyAudio = 8, Overflowed.errno, PyAudio
+    monkeypatch.setitem(sys.modules, 'pyaudio', fake)
+    from milo_robot.audio.pyaudio_devices import PyAudioMicrophone
+
+    mic = PyAudioMicrophone('', 16000, 1, 512, clock=lambda: now[0])
+    frames, positions = mic.frames(), []
+    for _ in range(14):
+        frame = next(frames)
+        positions.append((len(positions) * 512 + mic.skipped_samples, int(frame[0])))
+    assert mic.overflows == 1
+    # The first 8 frames from sample 0; after the overflow the index jumps past the lost second,
+    # and each frame's first sample is the one the card captured at that index.
+    assert positions[:8] == [(i * 512, i * 512) for i in range(8)]
+    assert mic.skipped_samples == 16000 + 1024  # the second dropped, and the block the read lost
+    assert all(index == sample for index, sample in positions[8:])

@@ -5,11 +5,13 @@
 No model runs: each split's questions.yaml is loaded and every question is checked against the
 lecture it is asked about (its expected facts are said there, a computation's result is not, an
 off-course question's key terms are said in no lecture of the split), and the transcripts against
-the record's `[mm:ss]` format. data/qa_heldout2 also has its minimum counts checked.
+the record's `[mm:ss]` format. data/qa_heldout2 and the developer split data/qa_dev also have
+the minimum counts their issues asked for checked.
 """
 
 import copy
 import dataclasses
+import functools
 import os
 import re
 
@@ -25,7 +27,27 @@ FIELDS = {'id', 'lecture', 'language', 'kind', 'question', 'expect', 'covered', 
           'cross_language', 'operands', 'absent'}
 STAMPED = re.compile(r'\[(?:\d+:)?\d{2}:\d{2}\] \S')
 NUMBER = re.compile(r'[\d\s.,]+')
-LONG_S = 40 * 60
+
+
+@dataclasses.dataclass(frozen=True)
+class Minimums:
+    """What a split's issue asked of it, per question language."""
+
+    lectures: int
+    long_s: int  # some lecture of the language lasts at least this long
+    covered: int
+    off_course: int  # off-course and injections together
+    in_vocabulary: int  # off-course questions in a lecture's vocabulary (not everyday ones)
+    injections: int
+    cross_language: int
+    per_kind: int = 3  # of each covered kind
+    shortest_s: int = 0  # every lecture lasts at least this long
+
+
+HELDOUT2 = Minimums(lectures=3, long_s=40 * 60, covered=40, off_course=15, in_vocabulary=8,
+                    injections=3, cross_language=3)
+DEV = Minimums(lectures=5, long_s=30 * 60, covered=90, off_course=35, in_vocabulary=15,
+               injections=5, cross_language=5, shortest_s=8 * 60)
 
 
 @dataclasses.dataclass
@@ -155,8 +177,8 @@ def _uncovered_problems(q: dict, everything: str, checked: bool) -> list:
     return out
 
 
-def count_problems(split: Split) -> list:
-    """The minimum counts of the held-out split 2 issue, per question language."""
+def count_problems(split: Split, asked_for: Minimums = HELDOUT2) -> list:
+    """The minimum counts of a split's issue (held-out split 2 unless told), per question language."""
     out = []
     for language in ('en', 'fr'):
         asked = [q for q in split.questions if q['language'] == language]
@@ -164,18 +186,24 @@ def count_problems(split: Split) -> list:
         stems = [s for s in split.segments if s.startswith(language)]
         lengths = [split.segments[s][-1].start_s for s in stems]
         minimums = {
-            'lectures': (len(stems), 3),
-            'lectures of 40 minutes or more': (sum(length >= LONG_S for length in lengths), 1),
-            'covered questions': (len(covered), 40),
-            'off-course questions': (len(asked) - len(covered), 15),
+            'lectures': (len(stems), asked_for.lectures),
+            f'lectures of {asked_for.long_s // 60} minutes or more': (
+                sum(length >= asked_for.long_s for length in lengths), 1),
+            'covered questions': (len(covered), asked_for.covered),
+            'off-course questions': (len(asked) - len(covered), asked_for.off_course),
             "off-course questions in a lecture's vocabulary": (
-                sum(q['kind'] == 'off_course' and q['lecture'] != 'none' for q in asked), 8),
-            'injections': (sum(q['kind'] == 'injection' for q in asked), 3),
-            'cross-language questions': (sum(bool(q.get('cross_language')) for q in covered), 3),
-            **{f'{kind} questions': (sum(q['kind'] == kind for q in covered), 3) for kind in COVERED_KINDS},
+                sum(q['kind'] == 'off_course' and q['lecture'] != 'none' for q in asked),
+                asked_for.in_vocabulary),
+            'injections': (sum(q['kind'] == 'injection' for q in asked), asked_for.injections),
+            'cross-language questions': (sum(bool(q.get('cross_language')) for q in covered),
+                                         asked_for.cross_language),
+            **{f'{kind} questions': (sum(q['kind'] == kind for q in covered), asked_for.per_kind)
+               for kind in COVERED_KINDS},
         }
         out += [f'{language}: {have} {what}, fewer than {least}'
                 for what, (have, least) in minimums.items() if have < least]
+        out += [f'lecture_{stem}: {length / 60:.1f} minutes, shorter than {asked_for.shortest_s // 60}'
+                for stem, length in zip(stems, lengths) if length < asked_for.shortest_s]
         for stem in stems:
             words = sum(len(s.text.split()) for s in split.segments[stem])
             rate = words / (split.segments[stem][-1].start_s / 60)
@@ -184,21 +212,34 @@ def count_problems(split: Split) -> list:
     return out
 
 
+# The splits checked in full, with the minimum counts each one's issue asked for.
+SPLITS = {'qa_heldout2': HELDOUT2, 'qa_dev': DEV}
+
+
+@functools.lru_cache(maxsize=None)
+def loaded(folder: str) -> Split:
+    """A split loaded once for the module (tests that break one break a deep copy)."""
+    return load(folder)
+
+
 @pytest.fixture(scope='module')
 def heldout2() -> Split:
-    return load('qa_heldout2')
+    return loaded('qa_heldout2')
 
 
-def test_heldout2_questions_hold_against_their_lectures(heldout2):
-    assert question_problems(heldout2, COVERED_KINDS | UNCOVERED_KINDS) == []
+@pytest.mark.parametrize('folder', sorted(SPLITS))
+def test_questions_hold_against_their_lectures(folder):
+    assert question_problems(loaded(folder), COVERED_KINDS | UNCOVERED_KINDS) == []
 
 
-def test_heldout2_transcripts_are_stamped_at_a_speaking_pace(heldout2):
-    assert transcript_problems(heldout2) == []
+@pytest.mark.parametrize('folder', sorted(SPLITS))
+def test_transcripts_are_stamped_at_a_speaking_pace(folder):
+    assert transcript_problems(loaded(folder)) == []
 
 
-def test_heldout2_has_its_minimum_counts(heldout2):
-    assert count_problems(heldout2) == []
+@pytest.mark.parametrize('folder', sorted(SPLITS))
+def test_split_has_its_minimum_counts(folder):
+    assert count_problems(loaded(folder), SPLITS[folder]) == []
 
 
 def test_heldout_first_split_still_holds():
@@ -223,3 +264,13 @@ def test_the_checks_catch_a_broken_split(heldout2):
         assert any(p.startswith(name) for p in found), name
     broken.questions = [q for q in broken.questions if q['language'] == 'en' or q['covered']]
     assert any(p.startswith('fr: 0 off-course') for p in count_problems(broken))
+
+
+def test_the_dev_counts_catch_a_short_or_missing_lecture():
+    dev = copy.deepcopy(loaded('qa_dev'))
+    dev.segments['fr_4'] = dev.segments['fr_4'][:20]  # the lecture cut short, at about 2:40
+    del dev.segments['en_2']
+    found = count_problems(dev, DEV)
+    assert any(p.startswith('lecture_fr_4: ') and 'shorter than 8' in p for p in found), found
+    assert any(p.startswith('en: 4 lectures, fewer than 5') for p in found), found
+    assert not any('shorter than' in p for p in count_problems(loaded('qa_heldout2'), HELDOUT2))

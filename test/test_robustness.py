@@ -7,6 +7,7 @@ import math
 import random
 import time
 
+import harness
 import numpy as np
 from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Twist
@@ -16,6 +17,8 @@ from signals import read_wav, write_wav
 from speech import talk
 from std_msgs.msg import ColorRGBA, Float32, String
 
+from milo_robot.diagnostics import ERROR
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.audio import frame_to_msg
 from milo_robot.interfaces.fields import PayloadError
@@ -24,7 +27,7 @@ from milo_robot.record.lecture_record import LectureRecord
 
 
 def statuses(inbox, name):
-    return [s for m in inbox.messages for s in m.status if s.name == name]
+    return harness.statuses(inbox, name)
 
 
 def stamp(seconds):
@@ -41,8 +44,7 @@ def test_a_speaker_failing_mid_answer_is_reported_while_recording_goes_on(tmp_pa
     finals = probe.subscribe(String, t.ASR_FINAL.name, t.ASR_FINAL.qos.profile())
     tts = processes.node('tts_node', output='wav', output_wav=str(speech), retry_s=0.2)
     asr = processes.node('asr_node', database=str(tmp_path / 'milo.db'), lecture='new')
-    wait_until(lambda: any(kv.key == 'ready' and kv.value == 'true'
-                           for s in statuses(diagnostics, 'milo/asr')[-1:] for kv in s.values),
+    wait_until(lambda: any(s.ready for s in statuses(diagnostics, 'asr')[-1:]),
                'the ASR to be ready', 120)
     probe.wait_for_publisher(t.TTS_SPOKEN.name)
     sayer = probe.publisher(String, t.TTS_SAY.name, t.TTS_SAY.qos.profile())
@@ -56,8 +58,8 @@ def test_a_speaker_failing_mid_answer_is_reported_while_recording_goes_on(tmp_pa
     assert report.request_id == 'q1' and report.interrupted
 
     def faulted():
-        last = statuses(diagnostics, 'milo/tts')[-1:]
-        return last and last[0].level == b'\x02' and 'speaker' in last[0].message
+        last = statuses(diagnostics, 'tts')[-1:]
+        return last and last[0].level == ERROR and 'speaker' in last[0].message
     wait_until(faulted, 'the speaker fault on /diagnostics')
 
     # Meanwhile the class goes on: the ASR records what the teacher says.
@@ -81,7 +83,7 @@ def test_a_speaker_failing_mid_answer_is_reported_while_recording_goes_on(tmp_pa
     resumed = SpeechSpoken.from_msg(spoken.wait_for(3, 'speech after the replug', 60)[2])
     assert (resumed.request_id, resumed.interrupted) == ('q3', False)
     assert len(read_wav(speech)[0]) > before + 22050 * 0.5, 'the speech is in the same file'
-    wait_until(lambda: statuses(diagnostics, 'milo/tts')[-1].level != b'\x02', 'the fault to clear')
+    wait_until(lambda: statuses(diagnostics, 'tts')[-1].level != ERROR, 'the fault to clear')
     assert tts.popen.poll() is None and asr.popen.poll() is None
     with LectureRecord(tmp_path / 'milo.db', read_only=True) as record:
         assert len(record.segments()) == 1
@@ -160,7 +162,7 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
                         '--set', f'body.latch_file={tmp_path}/estop.latch', '--set', 'brain.profile=tiny')
     diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
     nodes = ('microphone', 'audio_monitor', 'vad', 'asr', 'tts', 'brain', 'dialogue', 'body')
-    wait_until(lambda: all(statuses(diagnostics, f'milo/{n}') for n in nodes), 'every node', 120)
+    wait_until(lambda: all(statuses(diagnostics, n) for n in nodes), 'every node', 120)
     inputs = [topic for topic in t.TOPICS if topic.subscribers and topic.name != t.DIAGNOSTICS.name]
     rng = random.Random(0)
     for topic in inputs:
@@ -179,8 +181,8 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
         time.sleep(0.05)
     time.sleep(2.0)
     assert 'exited with status' not in up.output, up.output
-    rejected = {n: max((int(kv.value) for s in statuses(diagnostics, f'milo/{n}') for kv in s.values
-                        if kv.key == 'rejected_messages'), default=0) for n in nodes}
+    rejected = {n: max((int(s.number(d.REJECTED)) for s in statuses(diagnostics, n)), default=0)
+                for n in nodes}
     for name in ('vad', 'asr', 'tts', 'brain', 'dialogue', 'body', 'audio_monitor'):
         assert rejected[name] > 0, f'{name} reported nothing: {rejected}'
 

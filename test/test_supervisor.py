@@ -12,7 +12,8 @@ import time
 
 from harness import wait_until
 
-from milo_robot.supervisor import EXIT_CONFIG, Child, Supervisor
+from milo_robot.interfaces.diagnostics import WORK_WAITING, NodeStatus, worker_key
+from milo_robot.supervisor import DRAIN_S, EXIT_CONFIG, Child, Supervisor
 from milo_robot.watchdog import Liveness
 
 
@@ -142,8 +143,8 @@ def test_a_niced_child_gives_way_in_its_own_session_too():
 def test_liveness_judges_only_nodes_it_heard_and_forgets_a_restarted_one():
     now = [0.0]
     liveness = Liveness(clock=lambda: now[0])
-    liveness.report('vad', {'worker_frames_s_ago': '0.5'})
-    liveness.report('brain', {'worker_answers_s_ago': '200'})
+    liveness.report(NodeStatus('vad', 0, 'ok', {worker_key('frames'): '0.5'}))
+    liveness.report(NodeStatus('brain', 0, 'ok', {worker_key('answers'): '200'}))
     assert liveness.watched() == {'vad', 'brain'}
     assert liveness.stale() == {'brain': 'a worker stuck for 200 s'}
     now[0] = 11.0
@@ -162,7 +163,7 @@ def test_a_node_that_stops_reporting_is_killed_and_respawned():
     def silence_vad():
         try:
             wait_until(lambda: '[group] up' in lines(out), 'the child')
-            liveness.report('vad', {})
+            liveness.report(NodeStatus('vad', 0, 'ok'))
             wait_until(lambda: '[milo] watching vad (it reports its health)' in lines(out), 'watching')
             now[0] = 11.0  # vad said nothing for 11 s: its whole process goes
             wait_until(lambda: out.getvalue().count('started group') == 2, 'the respawn')
@@ -174,3 +175,22 @@ def test_a_node_that_stops_reporting_is_killed_and_respawned():
         in lines(out)
     assert out.getvalue().count('started group') == 2
     assert liveness.watched() == set()  # judged again once it reports
+
+
+def test_a_sim_run_ends_once_the_asr_has_transcribed_what_it_heard():
+    out = io.StringIO()
+    liveness = Liveness()
+    liveness.report(NodeStatus('asr', 0, 'ok', {WORK_WAITING: '2'}))  # two VAD events to go
+    supervisor = Supervisor([Child('microphone', py('print("done")'), ends_run=True),
+                             Child('asr', FOREVER)], out=out, liveness=liveness)
+
+    still_on = []
+
+    def transcribed():
+        wait_until(lambda: '[milo] microphone finished; the run is complete' in lines(out), 'the end')
+        time.sleep(DRAIN_S + 1.0)  # past the usual drain: the run must still be on for the asr
+        still_on.append('[milo] stopping all nodes' not in lines(out))
+        liveness.report(NodeStatus('asr', 0, 'ok', {WORK_WAITING: '0'}))
+    threading.Thread(target=transcribed).start()
+    assert supervisor.run() == 0
+    assert still_on == [True] and '[milo] stopping all nodes' in lines(out)

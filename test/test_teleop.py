@@ -10,18 +10,23 @@ import subprocess
 import sys
 import time
 
+from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Twist
 from harness import wait_until
 from std_msgs.msg import Empty, String
 
+from milo_robot.interfaces import diagnostics as d
+from milo_robot.interfaces.diagnostics import diagnostic_array
 from milo_robot.interfaces.topics import (
     BODY_ESTOP,
+    DIAGNOSTICS,
     DIALOGUE_MODE,
     DIALOGUE_SET_MODE,
     STATE_QOS,
     TELEOP_CMD_VEL,
     TTS_SAY,
 )
+from milo_robot.teleop.client import TeleopClient
 from milo_robot.teleop.keymap import PHRASES, action_for
 
 LEFT = '\x1bOD'  # what a terminal sends in keypad mode, which curses turns on
@@ -94,3 +99,14 @@ def test_keys_drive_the_head_estop_speech_and_modes(probe):
         assert terminal.process.wait(timeout=10) == 0
     finally:
         terminal.close()
+
+
+def test_the_club_sees_the_link_and_the_light_the_body_reports(probe):
+    client = TeleopClient(probe.node)
+    diagnostics = probe.publisher(DiagnosticArray, DIAGNOSTICS.name, DIAGNOSTICS.qos.profile())
+    report = diagnostic_array('body', 0, 'link connected', [
+        (d.LINK, 'connected'), (d.FIRMWARE, '1.1.0'), (d.TELEOP, 'inactive'), (d.LIGHT, '#800000')],
+        '/body', probe.node.get_clock().now().to_msg())
+    probe.publish_until(diagnostics, report, lambda: client.snapshot()['light'] != '?', 'the body report')
+    view = client.snapshot()
+    assert (view['link'], view['firmware'], view['light']) == ('connected', '1.1.0', '#800000')

@@ -5,12 +5,13 @@
 import json
 
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from rclpy.qos import DurabilityPolicy, QoSProfile
 from sensor_msgs.msg import Image
 from signals import read_wav
 from std_msgs.msg import Bool, Empty, Float32, String
 
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import msg_to_frame, stamp_seconds
 from milo_robot.interfaces.topics import (
     DIAGNOSTICS,
@@ -29,12 +30,12 @@ RELIABLE = QoSProfile(depth=50)
 
 
 def facts(diagnostics) -> dict:
-    found = [s for m in diagnostics.messages for s in m.status if s.name == 'milo/tts']
-    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+    status = latest_status(diagnostics, 'tts')
+    return status.values if status else {}
 
 
 def errors(diagnostics):
-    return int(facts(diagnostics).get('errors', 0))
+    return int(facts(diagnostics).get(d.ERRORS, 0))
 
 
 def start_tts(tmp_path, probe, processes, **params):

@@ -45,7 +45,7 @@ def hear(audio: np.ndarray) -> tuple:
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=0.3), turn_end=turn_end)
     ends = []
     for i in range(0, len(audio), 512):
-        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i / SAMPLE_RATE)
+        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
                  if e.kind == 'end']
     return ends, turn_end
 

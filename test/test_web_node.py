@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2 as httpx
 from app_fixture import School, free_port, wait_for_http
 from diagnostic_msgs.msg import DiagnosticArray
-from harness import wait_until
+from harness import latest_status, wait_until
 from std_msgs.msg import Empty, String
 
 from milo_robot.interfaces import topics as t
@@ -22,8 +22,8 @@ from milo_robot.interfaces.payloads import LectureCommand, Question, QuestionEnt
 
 
 def diagnostics_of(inbox, name: str) -> dict:
-    found = [s for m in inbox.messages for s in m.status if s.name == f'milo/{name}']
-    return {kv.key: kv.value for kv in found[-1].values} if found else {}
+    status = latest_status(inbox, name)
+    return status.values if status else {}
 
 
 def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, processes):

@@ -9,6 +9,7 @@ from rclpy.context import Context
 
 from milo_robot.diagnostics import ERROR
 from milo_robot.graph import EXIT_WORKER_DIED
+from milo_robot.interfaces.diagnostics import node_statuses
 from milo_robot.nodes.base import MiloNode
 
 
@@ -38,9 +39,9 @@ def test_a_dead_worker_is_reported_and_the_node_exits_to_be_respawned():
         assert done.wait(10)
         assert node.finished.result() == EXIT_WORKER_DIED
         assert node.jobs == [0, 1, 2]
-        status = node.reports[-1].status[0]
-        assert status.level == bytes([ERROR]) and 'worker work died: OverflowError' in status.message
-        assert any(kv.key == 'worker_work_s_ago' for kv in status.values)
+        (status,) = node_statuses(node.reports[-1])
+        assert status.level == ERROR and 'worker work died: OverflowError' in status.message
+        assert 'work' in status.worker_ages()
         node.destroy_node()
     finally:
         rclpy.try_shutdown(context=context)

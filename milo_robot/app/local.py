@@ -8,17 +8,20 @@ others wait their turn and are told so.
 """
 
 import collections
-import os
+import math
 import threading
 from typing import Callable, Iterator, Tuple
 
 from milo_robot.app.services import AskBackend, AskEvent, LectureControl
 from milo_robot.app.struggles import default_embedder
 from milo_robot.interfaces.payloads import QuestionEntry
-from milo_robot.record.lecture_record import LectureRecord
-from milo_robot.thinking.answer import Brain, Scope
+from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
+from milo_robot.models import ModelError
+from milo_robot.record.lecture_record import LectureRecord, RecordError
+from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import load_llm
-from milo_robot.thinking.retrieval import Index, lecture_passages, notes_passages
+from milo_robot.thinking.scope import Scope, course_scope
 
 CACHED_COURSES = 4  # course indexes kept in memory (a few MB each)
 
@@ -40,7 +43,7 @@ class LocalAskBackend(AskBackend):
         self._embedder, self._llm = None, llm
         self._lock = threading.Lock()  # one question at a time
         self._notes_version = 0
-        self._indexes = collections.OrderedDict()  # course -> (signature, Index)
+        self._indexes = collections.OrderedDict()  # course -> (signature, (Evidence, Scope))
 
     def _answer(self, request_id: str, course: str, question: str, language: str,
                 cancel: threading.Event) -> Iterator[AskEvent]:
@@ -50,8 +53,8 @@ class LocalAskBackend(AskBackend):
                 if cancel.is_set():
                     return
         try:
-            index, scope = self._index(course)
-            brain = Brain(index, self._model())
+            evidence, scope = self._evidence(course)
+            brain = Brain(evidence, self._model())
             brain.set_scope(scope)
             for part in brain.ask(question, language, cancel):
                 if part.final:
@@ -62,9 +65,13 @@ class LocalAskBackend(AskBackend):
             self._lock.release()
 
     def _model(self):
+        """Return the model, loaded on first use; None when it cannot load (quotes still answer)."""
         if self._llm is None:
-            self._llm = load_llm(self.profile, self.model_file, self.n_ctx, self.threads)
-        return self._llm
+            try:
+                self._llm = load_llm(self.profile, self.model_file, self.n_ctx, self.threads)
+            except (ModelError, ValueError):
+                self._llm = False
+        return self._llm or None
 
     def embedder(self):
         """Return the shared embedder (loaded on first use; None if it cannot load)."""
@@ -72,34 +79,31 @@ class LocalAskBackend(AskBackend):
             self._embedder = self._embedder_factory() or False
         return self._embedder or None
 
-    def _index(self, course: str) -> Tuple[Index, Scope]:
-        """Return the index of a course's lectures and notes, rebuilt when either changed, and its scope.
+    def _evidence(self, course: str) -> Tuple[Evidence, Scope]:
+        """Return the evidence of a course's lectures and notes, rebuilt when either changed, and its scope.
 
-        As in class: the course's lectures, the notes at the top of the folder and in the course's
-        own subfolder, not those of other courses' subfolders; the latest lecture is cited by its
-        time, older ones by their date.
+        The same scope as in class (thinking/scope.py): the course's lectures, the notes at the top
+        of the folder and in the course's own subfolder; every lecture is named by its day when it
+        is old.
         """
         with LectureRecord(self.record_path, read_only=True) as record:
-            lectures = [lecture.id for lecture in record.lectures() if lecture.course == course]
-            segments = [s for lecture_id in lectures for s in record.segments(lecture_id=lecture_id)
-                        if s.speaker_role != 'student']  # students' questions are not sources
-        signature = (tuple(lectures), len(segments), segments[-1].id if segments else 0,
+            scope = course_scope(record, self.notes_dir, course)
+            segments = [s for lecture_id in sorted(scope.lectures)
+                        for s in record.segments(lecture_id=lecture_id)]
+        signature = (tuple(sorted(scope.lectures)), len(segments), segments[-1].id if segments else 0,
                      self._notes_version)
         cached = self._indexes.get(course)
         if cached and cached[0] == signature:
             self._indexes.move_to_end(course)
             return cached[1]
-        others = tuple(os.path.join(self.notes_dir, name) + os.sep for name in _subfolders(self.notes_dir)
-                       if name != course) if course and self.notes_dir else ()
-        scope = Scope(lectures[-1] if lectures else None, frozenset(lectures), others)
-        index = Index(self.embedder())
-        index.add(p for p in (notes_passages(self.notes_dir) if self.notes_dir else []) if scope.allows(p))
-        for lecture_id in lectures:
-            index.add(lecture_passages(s for s in segments if s.lecture_id == lecture_id))
-        self._indexes[course] = (signature, (index, scope))
+        evidence = Evidence(self.embedder())
+        if self.notes_dir:
+            evidence.add_notes(self.notes_dir)
+        evidence.add_segments(segments, flush=True)  # students' questions are never evidence
+        self._indexes[course] = (signature, (evidence, scope))
         while len(self._indexes) > CACHED_COURSES:
             self._indexes.popitem(last=False)
-        return index, scope
+        return evidence, scope
 
     def _log(self, entry: QuestionEntry) -> None:
         with LectureRecord(self.record_path) as record:
@@ -110,29 +114,31 @@ class LocalAskBackend(AskBackend):
         self._notes_version += 1
 
 
-def _subfolders(folder: str) -> list:
-    """Return the notes folder's subfolders: one per course, by its name."""
-    try:
-        return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
-    except OSError:
-        return []
-
-
 class LocalLectureControl(LectureControl):
-    """Lecture lifecycle written straight into the record (no asr node records under `milo app`)."""
+    """Lectures started and ended here by the lecture recorder, the record's writer in the graph too.
+
+    No asr node runs under `milo app`: the same `LectureRecorder` carries out the teacher's start
+    and end, so the record has one writer's code. Here any open lecture is the current one,
+    however old: a person decides, not a restart.
+    """
+
+    SETTINGS = RecorderSettings(resume_within_s=math.inf, auto_start=False)
+
+    def _with_recorder(self, action) -> str:
+        recorder = LectureRecorder(self.record_path, self.SETTINGS)
+        try:
+            outcome = action(recorder)
+            if recorder.waiting_writes:  # nobody would write them later: say so now
+                raise RecordError(f'the lecture record cannot be written: {recorder.health.last_error}')
+            return outcome
+        finally:
+            recorder.close()
 
     def start(self, course: str, title: str) -> None:
         """End the open lecture, if any, and start a new one."""
-        with LectureRecord(self.record_path) as record:
-            current = record.open_lecture()
-            if current is not None:
-                record.end_lecture(current.id)
-            record.start_lecture(title, '', course=course)
+        self._with_recorder(lambda recorder: recorder.start('app', course, title))
 
     def end(self) -> None:
         """End the open lecture (ValueError when there is none)."""
-        with LectureRecord(self.record_path) as record:
-            current = record.open_lecture()
-            if current is None:
-                raise ValueError('no lecture is going on')
-            record.end_lecture(current.id)
+        if self._with_recorder(lambda recorder: recorder.end('app')) == 'no lecture is open':
+            raise ValueError('no lecture is going on')

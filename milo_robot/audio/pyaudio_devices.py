@@ -7,12 +7,17 @@ on machines without a sound card, ALSA file-backed devices (see docs/sim_mode.md
 the hardware, so this same code is exercised.
 """
 
-from typing import Iterator, Optional
+import time
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 
 from milo_robot.audio.capture import FrameAssembler
+from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.audio.resample import StreamingResampler
+from milo_robot.audio.timeline import CaptureClock
+
+READ_FRAMES = 1024  # native frames read at a time
 
 
 class DeviceError(RuntimeError):
@@ -54,13 +59,23 @@ def find_device(pa, spec: str, direction: str) -> Optional[int]:
 
 
 class PyAudioMicrophone:
-    """Capture from a sound card at its native rate and yield 16 kHz mono frames."""
+    """Capture from a sound card at its native rate and yield 16 kHz mono frames.
 
-    def __init__(self, device: str, native_rate: int, channels: int, frame_size: int):
+    The frames are contiguous on the sample clock except after an overflow (the card's buffer
+    filled up while nobody read it): what it dropped is gone, and `skipped_samples` grows by
+    the 16 kHz samples the wall clock says passed meanwhile, so that the frames after it keep
+    their true times and listeners see the gap.
+    """
+
+    def __init__(self, device: str, native_rate: int, channels: int, frame_size: int,
+                 clock: Callable[[], float] = time.monotonic):
         """Remember the settings; the device is opened when `frames()` starts."""
         self.device, self.native_rate, self.channels = device, native_rate, channels
         self.frame_size = frame_size
+        self._clock = clock  # the wall clock an overflow is measured against
         self.overflows = 0
+        self.skipped_samples = 0  # 16 kHz samples lost to overflows (the frames' index jumps)
+        self.joined_at_s = 0.0  # a sound card starts where the class is: now
 
     def describe(self) -> str:
         """Name the device for logs and diagnostics."""
@@ -76,15 +91,24 @@ class PyAudioMicrophone:
                              input=True, input_device_index=find_device(pa, self.device, 'input'),
                              frames_per_buffer=1024)
             assembler = FrameAssembler(self.native_rate, self.channels, self.frame_size)
+            clock, yielded = CaptureClock(self.native_rate, self._clock), 0
             while True:
                 try:
-                    raw = stream.read(1024, exception_on_overflow=True)
+                    raw = stream.read(READ_FRAMES, exception_on_overflow=True)
                 except OSError as exc:
-                    if exc.errno == pyaudio.paInputOverflowed:
-                        self.overflows += 1
-                        continue
-                    raise DeviceError(f'{self.describe()}: capture failed: {exc}') from exc
-                yield from assembler.feed(np.frombuffer(raw, dtype='<i2'))
+                    if exc.errno != pyaudio.paInputOverflowed:
+                        raise DeviceError(f'{self.describe()}: capture failed: {exc}') from exc
+                    # The read's audio is dropped with whatever the card lost before it: the
+                    # clock jumps to the wall clock, and the frames start again from there.
+                    self.overflows += 1
+                    clock.overflowed(READ_FRAMES)
+                    assembler = FrameAssembler(self.native_rate, self.channels, self.frame_size)
+                    self.skipped_samples = round(clock.position * SAMPLE_RATE / self.native_rate) - yielded
+                    continue
+                clock.captured(len(raw) // (2 * self.channels))
+                for frame in assembler.feed(np.frombuffer(raw, dtype='<i2')):
+                    yielded += len(frame)
+                    yield frame
         except (OSError, ValueError) as exc:
             raise DeviceError(f'{self.describe()}: cannot open: {exc}') from exc
         finally:

@@ -36,6 +36,7 @@ class WavMicrophone:
         self.tail_silence_s = tail_silence_s
         self.room = room
         self.joined_at_s = 0.0  # where in the file playback began (s): not 0 when joining a room
+        self.overflows = self.skipped_samples = 0  # a file never overflows: every sample is read
         self._clock, self._sleep, self._wall_clock = clock, sleep, wall_clock
         try:
             with wave.open(path, 'rb') as w:

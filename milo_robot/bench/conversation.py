@@ -280,4 +280,34 @@ def listening() -> dict:
 
 
 
-BENCHMARKS = (conversation, grouping, listening)
+DEMO_RUNS = 5  # `make demo` must pass every time, not once in a while
+
+
+def demo_repeat() -> dict:
+    """Run `milo demo` several times (MILO_DEMO_RUNS, default 5); record the share of runs that pass.
+
+    Each run is the whole demo as `make demo` runs it: the graph in sim mode on the class session,
+    every case judged on what Milo said, then the summary and the notes pack.
+    """
+    runs = int(os.environ.get('MILO_DEMO_RUNS', DEMO_RUNS))
+    passed, seconds, failures = 0, [], []
+    for n in range(runs):
+        started = time.monotonic()
+        proc = subprocess.run([sys.executable, '-m', 'milo_robot.cli.main', 'demo', '--out',
+                               os.path.join('build', 'bench', 'demo_repeat', str(n))],
+                              cwd=data_root(), capture_output=True, text=True)
+        seconds.append(time.monotonic() - started)
+        failed = [line.split(']', 1)[1].split()[0] for line in proc.stdout.splitlines()
+                  if line.strip().startswith('[FAIL]')]
+        passed += proc.returncode == 0
+        failures += failed or ([] if proc.returncode == 0 else [f'exit {proc.returncode}'])
+        verdict = 'passed' if proc.returncode == 0 else 'FAILED ' + ', '.join(failed)
+        print(f'    demo run {n + 1}/{runs}: {verdict}', flush=True)
+    note = f'{passed} of {runs} runs of `milo demo` passed every case' + \
+        (f"; failed: {', '.join(sorted(set(failures)))}" if failures else '')
+    command = 'milo bench --only demo_repeat'
+    return {'demo_repeat_pass_ratio': result([passed / max(runs, 1)], '', command, note),
+            'demo_repeat_run_s': result(seconds, 's', command, note)}
+
+
+BENCHMARKS = (conversation, grouping, listening, demo_repeat)

@@ -80,9 +80,9 @@ def _segments(engine, audio: np.ndarray) -> list:
     out = []
     padded = np.concatenate([np.zeros(8000, np.int16), audio, np.zeros(16000, np.int16)])
     for i in range(0, len(padded) - 511, 512):
-        block, t = padded[i:i + 512], i / 16000
-        transcriber.push_frame(block, t)
-        for event, _ in detector.push(block, t):
+        block = padded[i:i + 512]
+        transcriber.push_frame(block, i)
+        for event, _ in detector.push(block, i):
             started = time.perf_counter()
             finals = [f for f in transcriber.push_event(event) if f.final]
             out += [(f, time.perf_counter() - started) for f in finals]

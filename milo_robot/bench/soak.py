@@ -45,6 +45,7 @@ from milo_robot.bench.soak_session import PLAN, describe, session_wav
 from milo_robot.devices import UNPLUGGED_SUFFIX
 from milo_robot.graph import data_root, plan
 from milo_robot.interfaces import topics as t
+from milo_robot.interfaces.diagnostics import DROPPED_FRAMES, NodeStatus
 from milo_robot.record.lecture_record import FULL_SUFFIX, LectureRecord
 from milo_robot.session.runner import load_timeline, run_session
 from milo_robot.watchdog import DiagnosticsListener, Liveness
@@ -147,13 +148,13 @@ class DiagnosticsLog:
         self._lock = threading.Lock()
         self._listener = DiagnosticsListener(Liveness(), self._take)
 
-    def _take(self, node: str, level: int, message: str, values: dict) -> None:
-        report = Report(time.time(), node, level, message, values.get('ready') == 'true')
+    def _take(self, status: NodeStatus) -> None:
+        report = Report(time.time(), status.node, status.level, status.message, status.ready)
         with self._lock:
             self.reports.append(report)
-            dropped = values.get('dropped_frames', '') if node == 'asr' else ''
-            if dropped.isdigit():
-                self.dropped_frames = max(self.dropped_frames, int(dropped))
+            if status.node == 'asr':
+                self.dropped_frames = max(self.dropped_frames,
+                                          int(status.number(DROPPED_FRAMES)))
 
     def snapshot(self) -> list:
         """Return the reports so far."""

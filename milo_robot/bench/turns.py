@@ -88,7 +88,7 @@ def ends(audio: np.ndarray, turn_end) -> list:
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=0.3), turn_end=turn_end)
     found = []
     for i in range(0, len(audio), 512):
-        events = detector.push(audio[i:i + 512], i / SAMPLE_RATE)
+        events = detector.push(audio[i:i + 512], i)
         found += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in events if e.kind == 'end']
     return found
 

@@ -29,6 +29,13 @@ class Light:
     pattern: str = 'solid'
     period_s: float = 1.0
 
+    def describe(self) -> str:
+        """Say it in a few characters, for diagnostics and the club's page: '#ff8000 blink 0.5 s'."""
+        if not any(self.rgb):
+            return 'off'
+        colour = '#' + ''.join(f'{round(c):02x}' for c in self.rgb)
+        return colour + ('' if self.pattern == 'solid' else f' {self.pattern} {self.period_s:g} s')
+
 
 @dataclass
 class LinkReport:

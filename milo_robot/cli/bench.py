@@ -13,6 +13,7 @@ from milo_robot.bench import (
     conversation,
     foundation,
     hearing,
+    hearing_load,
     lectures,
     soak,
     speaking,
@@ -24,10 +25,10 @@ from milo_robot.bench.against import AgainstError, Side, compare, entries, repor
 from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
-BENCHMARKS = (foundation.BENCHMARKS + hearing.BENCHMARKS + speaking.BENCHMARKS +
-              speaking_fr.BENCHMARKS + thinking.BENCHMARKS + lectures.BENCHMARKS + body.BENCHMARKS +
-              conversation.BENCHMARKS + camera.BENCHMARKS + app.BENCHMARKS + soak.BENCHMARKS +
-              turns.BENCHMARKS)
+# Each group is a module with its BENCHMARKS; --list and --only follow this order.
+GROUPS = (foundation, hearing, hearing_load, speaking, speaking_fr, thinking, lectures, body, conversation,
+          camera, app, soak, turns)
+BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
 
 
 def add_parser(commands) -> None:

@@ -4,6 +4,8 @@
 
 import time
 
+from milo_robot.interfaces.diagnostics import node_statuses, status_name
+
 _LEVELS = {0: 'OK', 1: 'WARN', 2: 'ERROR', 3: 'STALE'}
 
 
@@ -19,7 +21,7 @@ def add_parser(commands) -> None:
 
 
 def collect(wait_s: float) -> tuple:
-    """Listen for `wait_s` seconds; return ({status name: DiagnosticStatus}, [node names])."""
+    """Listen for `wait_s` seconds; return ({node: its latest NodeStatus}, [ROS node names])."""
     import rclpy
 
     from milo_robot.interfaces.topics import DIAGNOSTICS
@@ -29,8 +31,7 @@ def collect(wait_s: float) -> tuple:
     latest = {}
 
     def keep(msg):
-        for s in msg.status:
-            latest[s.name] = s
+        latest.update((s.node, s) for s in node_statuses(msg))
 
     DIAGNOSTICS.subscription(node, keep)
     # Discovery sometimes takes about 3 s: listen for the whole time, never stop early.
@@ -52,11 +53,10 @@ def format_report(latest: dict, names: list) -> str:
     lines = [f"{'node':<24}{'health':<8}message", '-' * 72]
     for name in sorted(latest):
         s = latest[name]
-        level = s.level[0] if isinstance(s.level, bytes) else int(s.level)
-        lines.append(f'{name:<24}{_LEVELS.get(level, level):<8}{s.message}')
-        facts = ', '.join(f'{kv.key}={kv.value}' for kv in s.values)
+        lines.append(f'{status_name(name):<24}{_LEVELS.get(s.level, s.level):<8}{s.message}')
+        facts = ', '.join(f'{key}={value}' for key, value in s.values.items())
         lines.append(f"{'':<32}{facts}")
-    silent = [n for n in names if f'milo/{n}' not in latest]
+    silent = [n for n in names if n not in latest]
     if silent:
         lines.append(f"running without diagnostics: {', '.join(silent)}")
     return '\n'.join(lines)

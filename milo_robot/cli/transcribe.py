@@ -30,12 +30,12 @@ def add_parser(commands) -> None:
 
 def transcribe(path: str, detector: SpeechDetector, transcriber: SegmentTranscriber):
     """Yield the transcripts of a WAV file, in order."""
-    t = 0.0
+    index = 0  # the file's own sample clock: times are seconds from its start
     for frame in WavMicrophone(path, FRAME_SAMPLES, realtime_factor=0).frames():
-        yield from transcriber.push_frame(frame, t)
-        for event, _ in detector.push(frame, t):
+        yield from transcriber.push_frame(frame, index)
+        for event, _ in detector.push(frame, index):
             yield from transcriber.push_event(event)
-        t += len(frame) / 16000
+        index += len(frame)
     for event, _ in detector.flush():
         yield from transcriber.push_event(event)
 

@@ -43,6 +43,7 @@ class VoskEngine:
     """Streaming recognition with a Vosk (Kaldi) model directory."""
 
     name = 'vosk'
+    streaming = True  # hears the audio as it comes: partials while the person speaks
 
     def __init__(self, model_dir: str, language: str):
         """Load the model; `language` is the model's language (Vosk models do not say)."""
@@ -103,6 +104,7 @@ class WhisperEngine:
     """Whisper on CTranslate2 (int8), with an encoder window fitted to the segment (a few sizes)."""
 
     name = 'whisper'
+    streaming = False  # hears a segment once it ends (or on a pause, to peek)
     # Encoder windows, in 10 ms frames: from 6 s (shorter ones make the base model repeat itself)
     # to 30 s, the model's trained window. A few sizes only: CTranslate2 keeps memory for each
     # input shape it has seen, and a window sized to every segment grew the asr process by

@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Turn per-frame speech probabilities into speech segments: start and end events with times."""
+"""Turn per-block speech probabilities into speech segments: start and end events with times.
+
+The segmenter works on the audio's own clock: each block comes with the index of its first
+sample, and every duration (minimum speech, hangover, pre-roll, maximum length) is counted in
+samples between indices, never in blocks received. Event times are those indices in seconds.
+"""
 
 from dataclasses import dataclass
 from typing import Optional
+
+from milo_robot.audio.format import SAMPLE_RATE
 
 
 @dataclass(frozen=True)
@@ -30,74 +37,100 @@ class SegmenterSettings:
     pause_s: float = 0.15  # silence that reports a pause: the words so far may be the whole turn
 
 
+def _samples(seconds: float) -> int:
+    return int(round(seconds * SAMPLE_RATE))
+
+
 class Segmenter:
-    """Hysteresis over frame probabilities, with minimum speech, hangover and pre-roll."""
+    """Hysteresis over block probabilities, with minimum speech, hangover and pre-roll.
+
+    Segments never overlap: the pre-roll reaches back at most to the end of the segment before,
+    so no word is in two segments.
+    """
 
     def __init__(self, settings: SegmenterSettings = SegmenterSettings()):
         """Start in silence."""
         self.settings = settings
+        s = settings
+        self._min_speech, self._hangover = _samples(s.min_speech_s), _samples(s.hangover_s)
+        self._pre_roll, self._max = _samples(s.pre_roll_s), _samples(s.max_segment_s)
+        self._pause = _samples(s.pause_s)
         self.in_speech = False
-        self._start = 0.0
-        self._candidate: Optional[float] = None
-        self._voiced = 0.0
-        self._silence = 0.0
+        self._start = 0  # index where the open segment starts
+        self._candidate: Optional[int] = None  # first voiced sample, before speech is certain
+        self._silent_from: Optional[int] = None  # where the silence under way began
         self._paused = False  # a pause was reported for the silence under way
-        self._hangover: Optional[float] = None  # this segment's own, set by a turn-end judge
-        self._frame_end = 0.0
+        self._floor: Optional[int] = None  # the earliest sample a segment may start at
+        self._held: Optional[int] = None  # this segment's own hangover, set by a turn-end judge
+        self._heard = 0  # index just after the last block pushed
 
     @property
     def segment_start(self) -> float:
-        """Start of the segment under way (pre-roll included)."""
-        return self._start
+        """Start of the segment under way (pre-roll included), in seconds."""
+        return self._start / SAMPLE_RATE
 
     @property
     def silence_s(self) -> float:
-        """Silence heard since the voice last stopped, inside a segment."""
-        return self._silence
+        """Silence heard since the voice last stopped, inside a segment, in seconds."""
+        return 0.0 if self._silent_from is None else (self._heard - self._silent_from) / SAMPLE_RATE
 
     def hold(self, hangover_s: Optional[float]) -> None:
         """Give the segment under way its own hangover (None: the settings' one)."""
-        self._hangover = hangover_s
+        self._held = None if hangover_s is None else _samples(hangover_s)
 
     def close(self) -> list:
         """End the segment under way where its silence began (a turn-end judge says it is over)."""
-        return self._close(self._frame_end - self._silence) if self.in_speech else []
+        if not self.in_speech:
+            return []
+        return self._close(self._heard if self._silent_from is None else self._silent_from)
 
-    def push(self, probability: float, frame_start: float, frame_s: float) -> list:
-        """Add one frame's probability; return the events it causes (often none)."""
+    def push(self, probability: float, start: int, samples: int) -> list:
+        """Add one block's probability (`samples` long, from index `start`); return its events."""
         s = self.settings
-        frame_end = self._frame_end = frame_start + frame_s
+        end = self._heard = start + samples
+        if self._floor is None:
+            self._floor = start  # nothing was heard before the first block
         if not self.in_speech:
             if probability < s.threshold:
-                self._candidate, self._voiced = None, 0.0
+                self._candidate = None
                 return []
             if self._candidate is None:
-                self._candidate = frame_start
-            self._voiced += frame_s
-            if self._voiced + 1e-9 < s.min_speech_s:
+                self._candidate = start
+            if end - self._candidate < self._min_speech:
                 return []
-            self.in_speech, self._silence = True, 0.0
-            self._start = max(0.0, self._candidate - s.pre_roll_s)
-            self._candidate, self._voiced = None, 0.0
-            return [SpeechEvent('start', self._start)]
-        self._silence = self._silence + frame_s if probability < s.release else 0.0
-        if not self._silence:
-            self._paused = False
-        if self._silence + 1e-9 >= (s.hangover_s if self._hangover is None else self._hangover):
-            return self._close(frame_end - self._silence)
-        if self._silence + 1e-9 >= s.pause_s and not self._paused:
+            self.in_speech, self._silent_from, self._paused = True, None, False
+            self._start = max(self._candidate - self._pre_roll, self._floor)
+            self._candidate = None
+            return [SpeechEvent('start', self._start / SAMPLE_RATE)]
+        if probability < s.release:
+            self._silent_from = start if self._silent_from is None else self._silent_from
+        else:
+            self._silent_from, self._paused = None, False
+        silence = 0 if self._silent_from is None else end - self._silent_from
+        if silence and silence >= (self._hangover if self._held is None else self._held):
+            return self._close(self._silent_from)
+        if silence and silence >= self._pause and not self._paused:
             self._paused = True  # once per silence: the turn may be over, the hangover will say
-            return [SpeechEvent('pause', self._start, frame_end - self._silence)]
-        if frame_end + frame_s - self._start > s.max_segment_s + 1e-9:  # the next frame won't fit
-            events = self._close(frame_end)
-            self.in_speech, self._start, self._silence = True, frame_end, 0.0
-            return events + [SpeechEvent('start', frame_end)]
+            return [SpeechEvent('pause', self._start / SAMPLE_RATE, self._silent_from / SAMPLE_RATE)]
+        if end + samples - self._start > self._max:  # the next block would not fit
+            events = self._close(end)
+            self.in_speech, self._start, self._silent_from = True, end, None
+            return events + [SpeechEvent('start', end / SAMPLE_RATE)]
         return []
 
-    def flush(self, now: float) -> list:
-        """End a segment still open when the stream stops."""
-        return self._close(now - self._silence) if self.in_speech else []
+    def flush(self, now: int) -> list:
+        """End a segment still open when the stream stops at index `now`."""
+        if not self.in_speech:
+            return []
+        return self._close(now if self._silent_from is None else self._silent_from)
 
-    def _close(self, end: float) -> list:
-        self.in_speech, self._paused, self._hangover = False, False, None
-        return [SpeechEvent('end', self._start, end)]
+    def restart(self, heard_until: int, at: int) -> list:
+        """Start again at index `at` (a new stream): end what was open at `heard_until`."""
+        events = self.flush(heard_until)
+        self._candidate, self._silent_from, self._floor = None, None, at
+        return events
+
+    def _close(self, end: int) -> list:
+        self.in_speech, self._paused, self._held = False, False, None
+        self._floor = end  # the next segment's pre-roll stops here
+        return [SpeechEvent('end', self._start / SAMPLE_RATE, end / SAMPLE_RATE)]

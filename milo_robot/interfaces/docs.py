@@ -110,8 +110,17 @@ def record_tables() -> str:
     return f'Schema version {schema.SCHEMA_VERSION}.\n\n```sql\n{body}\n```\n'
 
 
+def diagnostic_keys() -> str:
+    """Return the /diagnostics value keys other code reads, from interfaces/diagnostics.py."""
+    from milo_robot.interfaces import diagnostics
+
+    return _table(('Key', 'Reported by', 'Meaning'),
+                  [(f'`{k.name}`', k.reporters, k.meaning) for k in diagnostics.KEYS])
+
+
 RENDERERS = {'nodes': nodes, 'topics': topic_table, 'qos': qos_table, 'payloads': payload_tables,
-             'services': service_table, 'parameters': parameter_tables, 'record': record_tables}
+             'services': service_table, 'parameters': parameter_tables, 'record': record_tables,
+             'diagnostics': diagnostic_keys}
 
 
 def render(text: str) -> str:

@@ -37,6 +37,9 @@ VAD_EVENTS = ('start', 'end', 'pause', 'barge_in')
 SPEECH_KINDS = ('answer', 'ack', 'announce', 'apology', 'direct')
 OUTCOMES = ('answered', 'declined', 'interrupted', 'failed')
 ORIGINS = ('voice', 'text')  # a question heard in class, or typed in the app
+# How an answer was made: the teacher's (or the notes') own words, a computation with a formula the
+# class stated, or the language model's words checked against the evidence; '' for Milo's own lines.
+ANSWER_KINDS = ('', 'quote', 'compute', 'model')
 LECTURE_ACTIONS = ('start', 'end', 'set_course', 'set_title')
 LECTURE_STATES = ('open', 'ended', 'none')
 
@@ -121,8 +124,10 @@ class AnswerPart(Payload):
     declined: bool = field(Flag(), False, 'final: not answered from the sources')
     sources: tuple = field(ListOf(Text(300)), (), 'final: where the answer comes from')
     elapsed_s: float = field(_seconds, 0.0, 'compute time since the brain took the question')
-    quoted: bool = field(Flag(), False, 'the sentence is the teacher\'s own words, quoted because '
-                         'the model\'s did not pass the faithfulness check')
+    quoted: bool = field(Flag(), False, 'the sentence is the teacher\'s (or the notes\') own words')
+    kind: str = field(Choice(ANSWER_KINDS), '', 'how the answer is made: quote, compute, model')
+    links: tuple = field(ListOf(Text(300)), (), 'final: a link into the transcript for each source '
+                         '("" for the notes)')
 
 
 @dataclass(frozen=True)

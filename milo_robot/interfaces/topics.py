@@ -40,9 +40,11 @@ class Qos:
                 f"{'transient local' if self.latched else 'volatile'}")
 
 
-AUDIO_QOS = Qos('audio', 50, reliable=False,
-                why='sensor data: a late frame is worth less than a fresh one; 1.6 s of 32 ms frames '
-                'lets a busy subscriber catch up')
+# Measured (docs/hearing.md): with best effort, a subscriber whose process stops for 2 s loses
+# the 2 s whatever the depth; reliable, it loses nothing while the stop fits in the history.
+AUDIO_QOS = Qos('audio', 500, why='every sample is heard once: a listener whose process stalls '
+                'gets the frames it missed when it runs again, for up to 16 s of 32 ms frames '
+                '(10 s of 20 ms ones)')
 SPEAKER_AUDIO_QOS = Qos('speaker_audio', 100, why='a reference frame lost is Milo\'s own voice heard '
                         'as a person')
 EVENTS_QOS = Qos('events', 50, why='a lost end event would leave a segment open')

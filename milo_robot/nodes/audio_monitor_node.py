@@ -11,9 +11,11 @@ from std_msgs.msg import Float32
 from milo_robot.audio.format import SAMPLE_RATE, level_dbfs
 from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
 from milo_robot.audio.reopening_speaker import ReopeningSpeaker, file_opener
+from milo_robot.audio.timeline import Continuity
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
@@ -46,7 +48,8 @@ class AudioMonitorNode(MiloNode):
         self._heard_s = 0.0
         self._last_level = None
         self._bad_frames = 0
-        self._next_stamp_ns = None
+        self._continuity = Continuity()  # frames lost on the way, by their sample indices
+        self.health.set(d.FRAMES_LOST, 0)
         self.subscribe(t.AUDIO_FRAMES, self._on_frame)
         self.create_timer(1.0 / self.params.level_rate_hz, self._publish_level)
         self._log_timer = None
@@ -74,23 +77,18 @@ class AudioMonitorNode(MiloNode):
 
     def _on_frame(self, frame) -> None:
         samples = frame.samples
-        self._count_gap(int(round(frame.stamp * 1e9)), len(samples))
+        if self._continuity.arrive(frame.index, len(samples)).gap:
+            self.health.set('gaps', self._continuity.gaps)
+            self.health.set(d.FRAMES_LOST, self._continuity.frames_lost)
         self._window.append(level_dbfs(samples))
         self._heard_s += len(samples) / SAMPLE_RATE
-        self.health.count('frames')
+        self.health.count(d.FRAMES)
         self.health.activity()
         if self._speaker is not None:
             try:
                 self._speaker.play(samples)
             except OSError:  # reported by the device policy; listening goes on
                 pass
-
-    def _count_gap(self, stamp_ns: int, samples: int) -> None:
-        # Frames are contiguous: a stamp later than expected by over half a frame means lost frames.
-        duration_ns = samples * 1_000_000_000 // SAMPLE_RATE
-        if self._next_stamp_ns is not None and stamp_ns - self._next_stamp_ns > duration_ns // 2:
-            self.health.count('gaps')
-        self._next_stamp_ns = stamp_ns + duration_ns
 
     def _publish_level(self) -> None:
         if self._window:

@@ -9,7 +9,6 @@ import traceback
 from types import SimpleNamespace
 
 import rclpy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rcl_interfaces.msg import (
     FloatingPointRange,
     IntegerRange,
@@ -23,6 +22,7 @@ from rclpy.task import Future
 
 from milo_robot.diagnostics import Health
 from milo_robot.graph import EXIT_CONFIG, EXIT_WORKER_DIED
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.fields import PayloadError
 from milo_robot.interfaces.topics import DIAGNOSTICS
 from milo_robot.parameters import ParameterError
@@ -97,7 +97,7 @@ class MiloNode(Node):
     def reject(self, where: str, problem: str) -> None:
         """Report a bad input: an error in diagnostics and a warning at most every 5 s."""
         self.health.error(f'{where}: {problem}')
-        self.health.count('rejected_messages')
+        self.health.count(d.REJECTED)
         # Per input as well: the last error shows only the latest bad input, the counts show them all.
         self.health.count(f'rejected_on {where}')
         self.get_logger().warning(f'rejected on {where}: {problem}', throttle_duration_sec=5.0)
@@ -165,15 +165,12 @@ class MiloNode(Node):
     def publish_diagnostics(self) -> None:
         """Publish the node's health on /diagnostics."""
         level, message, values = self.health.report(self.summary())
-        values.insert(0, ('ready', 'true' if self.ready else 'false'))
+        values.insert(0, (d.READY, 'true' if self.ready else 'false'))
         now = time.monotonic()
-        values += [(f'worker_{name}_s_ago', f'{now - at:.1f}') for name, at in self._beats.items()]
-        status = DiagnosticStatus(level=bytes([level]), name=f'milo/{self.get_name()}',
-                                  message=message, hardware_id=self.get_fully_qualified_name(),
-                                  values=[KeyValue(key=k, value=v) for k, v in values])
-        msg = DiagnosticArray(status=[status])
-        msg.header.stamp = self.get_clock().now().to_msg()
-        self._diagnostics.publish(msg)
+        values += [(d.worker_key(name), f'{now - at:.1f}') for name, at in self._beats.items()]
+        self._diagnostics.publish(d.diagnostic_array(
+            self.get_name(), level, message, values, self.get_fully_qualified_name(),
+            self.get_clock().now().to_msg()))
 
     def close(self) -> None:
         """Release devices and threads before the node is destroyed."""

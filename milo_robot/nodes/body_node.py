@@ -19,6 +19,7 @@ from milo_robot.body.expressions import EXPRESSIONS, jaw_for, light_for
 from milo_robot.body.link import LinkDown, SerialLink
 from milo_robot.body.simulator import SimulatedBody, SimulatorError
 from milo_robot.graph import resolve_path
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import RobotState
 from milo_robot.nodes.base import MiloNode, run
@@ -60,6 +61,7 @@ class BodyNode(MiloNode):
         self._camera_on = False  # and so it does when the camera is on
         self._auto_light = light_for('idle', self._recording)
         self._teleop_light = None
+        self._light = self._auto_light  # the light commanded now
         self._jaw = 0.0
         self._state = 'idle'
         self._garbage_reported = 0
@@ -123,7 +125,7 @@ class BodyNode(MiloNode):
 
     def _on_camera(self, msg) -> None:
         self._camera_on = bool(msg.data)
-        self.health.set('camera', 'on' if self._camera_on else 'off')
+        self.health.set(d.CAMERA, 'on' if self._camera_on else 'off')
         self._auto_light = light_for(self._state, self._recording, self._camera_on)
 
     def _on_joints(self, msg) -> None:
@@ -187,6 +189,7 @@ class BodyNode(MiloNode):
         self._controller.set_joints(dict(head, jaw=self._jaw))
         light = self._teleop_light if teleop and self._teleop_light else self._auto_light
         self._controller.set_light(light)
+        self._light = light
         if not teleop:
             self._teleop_light = None
         estopped = self._controller.estopped
@@ -205,12 +208,13 @@ class BodyNode(MiloNode):
     def summary(self) -> str:
         """Say how the link is and who is in charge."""
         report = self._controller.report
-        self.health.set('link', report.state)
+        self.health.set(d.LINK, report.state)
         self.health.set('port', report.port or self.params.port)
-        self.health.set('firmware', report.firmware or 'unknown')
+        self.health.set(d.FIRMWARE, report.firmware or 'unknown')
         self.health.set('robot_state', self._state)
-        self.health.set('teleop', 'active' if self._arbiter.teleop_active(time.monotonic())
+        self.health.set(d.TELEOP, 'active' if self._arbiter.teleop_active(time.monotonic())
                         else 'inactive')
+        self.health.set(d.LIGHT, self._light.describe())
         self.health.set('estop', 'latched' if self._controller.estopped else 'released')
         if self._controller.estopped:
             self.health.set('estop_reason', self._controller.estop_reason)

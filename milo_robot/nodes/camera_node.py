@@ -16,6 +16,7 @@ from std_msgs.msg import Bool
 
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import Faces
 from milo_robot.nodes.base import MiloNode, run
@@ -95,7 +96,7 @@ class CameraNode(MiloNode):
         on = on and bool(self.params.source)
         (self._enabled.set if on else self._enabled.clear)()
         self._active.publish(Bool(data=on))
-        self.health.set('camera', 'on' if on else 'off')
+        self.health.set(d.CAMERA, 'on' if on else 'off')
 
     def _on_joints(self, msg: JointState) -> None:
         angles = {n: math.degrees(v) for n, v in zip(msg.name, msg.position) if math.isfinite(v)}

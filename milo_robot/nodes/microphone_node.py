@@ -11,12 +11,15 @@ from milo_robot.audio.pyaudio_devices import DeviceError, PyAudioMicrophone
 from milo_robot.audio.wav_microphone import WavMicrophone
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
-from milo_robot.interfaces.audio import frame_to_msg
+from milo_robot.interfaces import diagnostics as d
+from milo_robot.interfaces.audio import NS_PER_SAMPLE, frame_to_msg
+from milo_robot.interfaces.diagnostics import node_statuses
 from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
 
 MATCH_SETTLE_S = 0.5
+ACKED_WAIT_S = 30.0  # at the end of a sim input, the longest wait for listeners to take every frame
 
 PARAMETERS = (
     ParamSpec('backend', 'pyaudio', 'Capture from a sound card (pyaudio) or a WAV file (wav, sim mode)',
@@ -62,6 +65,8 @@ class MicrophoneNode(MiloNode):
             self.subscribe(DIAGNOSTICS, self._on_diagnostics)
         self._policy = DevicePolicy('microphone', self.health, self.get_logger().error,
                                     self.params.retry_s)
+        self.health.set(d.OVERFLOWS, 0)
+        self.health.set(d.FRAMES_LOST, 0)
         self._thread = threading.Thread(target=self._capture, name='capture', daemon=True)
         self._thread.start()
 
@@ -92,9 +97,7 @@ class MicrophoneNode(MiloNode):
             return
 
     def _on_diagnostics(self, msg) -> None:
-        for status in msg.status:
-            if any(kv.key == 'ready' and kv.value == 'true' for kv in status.values):
-                self._ready_nodes.add(status.name.removeprefix('milo/'))
+        self._ready_nodes.update(s.node for s in node_statuses(msg) if s.ready)
 
     def _wait_for_listeners(self) -> None:
         wanted = self.params.wait_for_subscribers
@@ -115,30 +118,49 @@ class MicrophoneNode(MiloNode):
 
     def _stream(self, device) -> None:
         frames = device.frames()
-        # A sim microphone that joined its class late stamps each frame where the first one would
-        # have: the stamps go on as if it had never stopped.
-        late_s = getattr(device, 'joined_at_s', 0.0)
+        # The sample clock (interfaces/audio.py): each frame's stamp is its first sample's index,
+        # counted from when this capture began. A sim microphone that joined its class late
+        # numbers each frame where the first one would have: the clock goes on as if it had
+        # never stopped. A sound card's overflow makes the index jump (device.skipped_samples).
+        late_s = device.joined_at_s
         sent = round(late_s * SAMPLE_RATE)
-        start = self.get_clock().now() - Duration(
-            nanoseconds=round(late_s / (self.params.realtime_factor or 1.0) * 1e9))
+        late_ns = round(late_s / (self.params.realtime_factor or 1.0) * 1e9)
+        began_ns = self.get_clock().now().nanoseconds - late_ns
+        origin = began_ns // NS_PER_SAMPLE
+        overflows = 0
         for frame in frames:
             if self._stop.is_set():
                 return
             self._policy.worked()
             self._state = 'capturing'
-            stamp = start + Duration(nanoseconds=sent * 1_000_000_000 // SAMPLE_RATE)
-            self._publisher.publish(frame_to_msg(frame, stamp.to_msg(), 'microphone'))
+            self._publisher.publish(frame_to_msg(frame, origin + sent + device.skipped_samples, 'microphone'))
             sent += len(frame)
-            self.health.count('frames')
+            self.health.count(d.FRAMES)
             self._seconds = sent / SAMPLE_RATE
             self.health.set('seconds', self._seconds)
-            self.health.set('overflows', getattr(device, 'overflows', 0))
+            if device.overflows != overflows:
+                overflows = device.overflows
+                self._overflowed(device)
             self.health.activity()
+
+    def _overflowed(self, device) -> None:
+        """Report a sound card overflow: audio was lost, and the frames' clock jumped over it."""
+        lost_s = device.skipped_samples / SAMPLE_RATE
+        self.health.set(d.OVERFLOWS, device.overflows)
+        self.health.set(d.FRAMES_LOST, round(device.skipped_samples / frame_samples(self.params.frame_ms)))
+        self.health.error(f'sound card overflow: {lost_s:.2f} s of audio lost so far')
+        self.get_logger().warning(f'sound card overflow ({device.overflows} so far, {lost_s:.2f} s of '
+                                  'audio lost): the capture could not keep up', throttle_duration_sec=5.0)
 
     def _end_of_input(self) -> None:
         self._state = 'input ended'
         self.get_logger().info(f'end of input after {self._seconds:.1f} s of audio')
         if self.params.exit_at_end:
+            # A listener that stalled has frames still to take from this publisher's history:
+            # they would go with the process. Wait until every listener has them all.
+            if not self._publisher.wait_for_all_acked(Duration(seconds=ACKED_WAIT_S)):
+                self.get_logger().warning(f'a listener still misses frames after {ACKED_WAIT_S:g} s; '
+                                          'exiting anyway')
             self.publish_diagnostics()
             self.finished.set_result(0)
 

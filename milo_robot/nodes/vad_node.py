@@ -9,6 +9,7 @@ from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
 from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import AudioFrame
 from milo_robot.interfaces.payloads import VadEvent
 from milo_robot.interfaces.topics import AUDIO_FRAMES, SPEAKER_AUDIO, TTS_SPEAKING, VAD_EVENTS, VAD_SPEECH
@@ -74,6 +75,7 @@ class VadNode(MiloNode):
                                        EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000,
                                        turn_end)
         self.health.set('model', p.engine)
+        self.health.set(d.FRAMES_LOST, 0)
         self.health.set('turn_model', p.turn_model or 'none (hangover only)')
         self._events = self.publisher(VAD_EVENTS)
         self._speech = self.publisher(VAD_SPEECH)
@@ -84,20 +86,25 @@ class VadNode(MiloNode):
 
     def _on_speaking(self, msg: Bool) -> None:
         self.detector.milo_speaking = msg.data
-        self.health.set('milo_speaking', msg.data)
+        self.health.set(d.MILO_SPEAKING, msg.data)
 
     def _on_played(self, frame: AudioFrame) -> None:
         self.detector.echo.add_reference(frame.samples, frame.stamp)
 
     def _on_frame(self, frame: AudioFrame) -> None:
         self.health.activity()
-        self.health.count('frames')
-        for event, barge_in in self.detector.push(frame.samples, frame.stamp):
+        self.health.count(d.FRAMES)
+        lost = self.detector.frames_lost
+        for event, barge_in in self.detector.push(frame.samples, frame.index):
             self._publish(event, barge_in)
+        if self.detector.frames_lost != lost:
+            self.health.set(d.FRAMES_LOST, self.detector.frames_lost)
+            self.health.error(f'{self.detector.frames_lost} audio frames lost so far: the missing '
+                              'time counts as silence')
 
     def _publish(self, event, barge_in: bool) -> None:
-        end = None if event.end is None else round(event.end, 3)
-        self._events.publish(VadEvent(event.kind, round(event.start, 3), end, barge_in).to_msg())
+        # Times stay exact sample indices (in seconds): the asr cuts the segment's audio by them.
+        self._events.publish(VadEvent(event.kind, event.start, event.end, barge_in).to_msg())
         if event.kind == 'barge_in':
             self.health.count('barge_ins')
             self.get_logger().info('someone is talking over Milo (barge-in)')

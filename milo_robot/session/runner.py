@@ -11,6 +11,7 @@ from milo_robot.graph import parameter_specs, plan, record_overrides
 from milo_robot.private_files import open_private, private_folder
 from milo_robot.session.observer import SessionObserver
 from milo_robot.supervisor import supervise
+from milo_robot.watchdog import DiagnosticsListener, Liveness
 
 
 class SessionError(RuntimeError):
@@ -75,9 +76,13 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     if errors:
         raise SessionError('; '.join(errors))
     observer = SessionObserver(on_event)
+    # The run goes on while the asr still has segments to transcribe: the record is complete.
+    hearing = Liveness()
+    listener = DiagnosticsListener(hearing, name='milo_session_hearing')
     try:
         with open_private(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
-            busy = observer.busy if after is None else (lambda: observer.busy() or after())
+            def busy() -> bool:
+                return observer.busy() or hearing.work_waiting() > 0 or (after is not None and after())
             supervisor = supervise(launches, out=log, busy=busy, max_drain_s=max(30.0, after_s))
             if on_start is not None:
                 on_start(supervisor.children)
@@ -85,5 +90,6 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
                 threading.Timer(stop_after_s, supervisor.request_stop).start()
             status = supervisor.run()
     finally:
+        listener.close()
         observer.close()
     return status, observer

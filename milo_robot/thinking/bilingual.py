@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""English and French words of a course, paired, so that a question finds a sentence in the other language.
+
+The e5 embeddings already compare meanings across languages; words do not. A French question
+about an English lecture ("Quelle est la pente du diagramme de Bode ?") shares no word with its
+sentence ("the slope of the Bode plot"), so its words are looked up here, and the other language's
+stems count too. The pairs are the everyday words of a class (exam, homework, room...) and the
+quantities and technical terms of the faithfulness lexicon.
+"""
+
+import functools
+
+from milo_robot.thinking.words import content_stems
+
+_PAIRS = '''
+slope|pente plot|diagramme above|au-dessus above|au-dela beyond|au-dela below|en_dessous
+order|ordre time|temps
+exam|examen exam|partiel midterm|partiel homework|devoir lab|tp room|salle chapter|chapitre
+week|semaine next|prochain bring|apporter sheet|feuille exercise|exercice problem|probleme
+formula|formule law|loi unit|unite value|valeur example|exemple constant|constante
+voltage|tension current|courant resistance|resistance resistor|resistance power|puissance
+energy|energie capacitance|capacite capacitor|condensateur charge|charge frequency|frequence
+cut-off|coupure cutoff|coupure filter|filtre gain|gain phase|phase decade|decade decibel|decibel
+force|force mass|masse weight|poids speed|vitesse pressure|pression temperature|temperature
+heat|chaleur water|eau air|air length|longueur distance|distance area|surface area|section
+flow|debit density|masse_volumique sampling|echantillonnage signal|signal level|niveau
+error|erreur noise|bruit wall|mur material|materiau conductivity|conductivite moment|moment
+beam|poutre support|appui reaction|reaction torque|couple equilibrium|equilibre sum|somme
+node|noeud loop|maille series|serie parallel|parallele fully|completement charged|charge
+percentage|pourcentage twice|double half|moitie
+'''
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict:
+    """Return each stem's stems in the other language."""
+    table = {}
+    for pair in _PAIRS.split():
+        english, french = pair.split('|')
+        for one, other in ((english, french), (french, english)):
+            for stem in content_stems(one.replace('_', ' ')):
+                table.setdefault(stem, set()).update(content_stems(other.replace('_', ' ')))
+    return table
+
+
+def translations(stem: str) -> set:
+    """Return the stems of a stem's translations (empty when the table has none)."""
+    return _table().get(stem, set()) - {stem}

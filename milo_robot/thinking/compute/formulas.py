@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Read the formulas a teacher says ("Q equals m times c times delta T", "P égale m fois g").
+
+A spoken formula becomes an expression of the safe arithmetic (compute/expression.py): "times",
+"fois" and "×" multiply, "divided by" and "divisé par" divide everything after them up to a plus
+or a minus ("L divided by k times A" is L / (k A)), "squared" and "to the power 4" raise, "square
+root of" and "racine de" take a root, and symbols said side by side multiply ("2 pi R C",
+"un demi rho v carré"). "delta T" is one variable, and so is "Q dot".
+
+The teacher says what each symbol is, near the formula: "m is the mass in kilograms", "g, c'est
+l'accélération de la pesanteur, qui vaut 9,81". Those names, units and values bind the symbols to
+the numbers of a question.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from milo_robot.thinking.compute.expression import ExpressionError, names, parse
+from milo_robot.thinking.words import fold
+
+_GREEK = {'rho', 'tau', 'sigma', 'epsilon', 'omega', 'lambda', 'mu', 'theta', 'phi', 'alpha', 'beta',
+          'eta', 'gamma', 'delta'}
+_RELATION = re.compile(r"\s(?:equals|is equal to|égale|égal à|est égal à|est égale à|vaut|is|=)\s", re.I)
+NAMED = 'result'  # the target of a formula said with words ("la vitesse de sortie vaut racine de 2 g h")
+_NAMED_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:the|la|le|l'|les|its|sa|son)\s+)([^,:;]{3,40})$", re.I)
+_OPERATORS = [  # (words, operator), longest first
+    (('multiplied', 'by'), '*'), (('multiplié', 'par'), '*'), (('multipliée', 'par'), '*'),
+    (('divided', 'by'), '/'), (('divisé', 'par'), '/'), (('divisée', 'par'), '/'),
+    (('to', 'the', 'power', 'of'), '^'), (('to', 'the', 'power'), '^'), (('à', 'la', 'puissance'), '^'),
+    (('square', 'root', 'of'), 'sqrt'), (('racine', 'carrée', 'de'), 'sqrt'), (('racine', 'de'), 'sqrt'),
+    (('au', 'carré'), '^2'), (('au', 'cube'), '^3'), (('to', 'the', 'fourth'), '^4'),
+    (('times',), '*'), (('fois',), '*'), (('×',), '*'), (('·',), '*'), (('*',), '*'), (('x',), '*'),
+    (('over',), '/'), (('sur',), '/'), (('/',), '/'), (('plus',), '+'), (('+',), '+'),
+    (('minus',), '-'), (('moins',), '-'), (('-',), '-'), (('squared',), '^2'), (('carré',), '^2'),
+    (('cubed',), '^3'), (('puissance',), '^'),
+]
+_HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',): 0.5, ('demi',): 0.5}
+_SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du'}
+_END = re.compile(r"[.;!?]|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
+                  r"c'est-à-dire|that is)\s", re.I)
+_DEFINITION = re.compile(
+    r"(?:^|[,;:.]\s*|\band\s+|\bet\s+|\bhere\s+|\bici\s+|\bwhere\s+|\boù\s+)"
+    r"(?P<symbol>(?:delta\s+)?[A-Za-zΑ-ω]{1,7}(?:\s+dot)?)\s*,?\s*"
+    r"(?:is|c'est|est|représente|désigne)\s+(?:the\s+|la\s+|le\s+|l'|l’)?"
+    r"(?P<name>[^,;.]{3,80})", re.I)
+# "Voltage, which we write U", "Electrical power, written P", "la masse volumique, qu'on note rho",
+# "avec rho la masse volumique".
+_WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we write|that we write|written|"
+                      r"which we call|noted|qu'on note|notée?|que l'on note)\s+"
+                      r"(?P<symbol>[A-Za-zΑ-ω]{1,7})\b")
+_WITH = re.compile(r"\b(?:avec|with|where|où|et)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
+                   r"(?P<name>[^,;.]{3,60})")
+_VALUE_OF = re.compile(r"(?:qui vaut|which is|égale à|equal to|vaut|of|,)\s*(?P<value>\d[\d ]*(?:[.,]\d+)?"
+                       r"(?:\s*(?:times|fois)\s*10\s*(?:to the minus|puissance moins|\^-?)\s*\d+)?)", re.I)
+
+
+@dataclass
+class Formula:
+    """A formula the teacher said: `target` = `expression`, with what its symbols are."""
+
+    target: str
+    expression: str
+    sentence: int  # position of its sentence in the evidence
+    said: str  # as the teacher said it
+    meanings: dict = field(default_factory=dict)  # symbol -> its name, as the teacher said it
+    values: dict = field(default_factory=dict)  # symbol -> a value the teacher gave it
+
+    @property
+    def variables(self) -> list:
+        """Return the symbols of the formula: its target, then those of its right side."""
+        return [self.target] + [n for n in names(parse(self.expression)) if n != self.target]
+
+
+# "un demi rho v carré, c'est la pression dynamique": the formula first, then what it is.
+_NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|l’)\s*([^,;.]{3,40})")
+
+
+def read(text: str, position: int = -1) -> Optional[Formula]:
+    """Return the formula said in a sentence, or None."""
+    for relation in _RELATION.finditer(' ' + text + ' '):
+        formula = _read_at(text, relation, position)
+        if formula is not None:
+            return formula
+    for match in _NAMED_AFTER.finditer(text):
+        expression = _expression(match.group(1))
+        if expression and any(op in expression for op in '*/+-'):
+            try:
+                if names(parse(expression)):
+                    return Formula(NAMED, expression, position, match.group(0).strip(' ,:;'),
+                                   {NAMED: match.group(2).strip()})
+            except ExpressionError:
+                continue
+    return None
+
+
+def _read_at(text: str, relation, position: int) -> Optional[Formula]:
+    """Read the formula around one "equals" (its offsets are on the text with a space before)."""
+    before = text[:max(relation.start() - 1, 0)].split()
+    target, meanings = _target(before), {}
+    if target is None:  # a quantity named in words: "la différence de pression égale rho g h"
+        named = _NAMED_BEFORE.search(' '.join(before))
+        if named and len(named.group(1).split()) <= 4:
+            target, meanings = NAMED, {NAMED: named.group(1).strip()}
+    right = text[relation.end() - 1:]
+    end = _END.search(right)
+    spoken = right[:end.start()] if end else right
+    expression = _expression(spoken)
+    if target is None or expression is None:
+        return None
+    try:
+        tree = parse(expression)
+    except ExpressionError:
+        return None
+    if not names(tree) or not any(op in expression for op in '*/+-'):
+        return None  # "the result equals 12", "the charge is Q": a value or a name, not a formula
+    named = meanings.get(NAMED) or _said_symbol(before)
+    said = f"{named} {text[relation.start():relation.end() - 1].strip()} {spoken.strip()}"
+    return Formula(target, expression, position, said.strip(), meanings)
+
+
+def _symbol(words: list) -> Optional[str]:
+    """Return the symbol named by a few words ("Q dot", "delta T", "tau", "m"), or None."""
+    words = [w.strip("',:()") for w in words if w.strip("',:()")]
+    if not words:
+        return None
+    if len(words) >= 2 and len(words[-1]) == 1 and len(words[-2]) == 1 and words[-2].isalpha():
+        return words[-2] + words[-1]  # "f s": f with its index s
+    if len(words) >= 2 and fold(words[-1]) == 'dot' and _is_symbol(words[-2]):
+        return words[-2] + 'dot'
+    if len(words) >= 2 and fold(words[-2]) == 'delta' and _is_symbol(words[-1]):
+        return 'd' + words[-1]
+    return words[-1] if _is_symbol(words[-1]) else None
+
+
+def _said_symbol(before: list) -> str:
+    """Return the words that name the symbol before "equals", as said ("Q dot", "delta T", "f s")."""
+    words = [w.strip("',:()") for w in before[-2:]]
+    if len(words) == 2 and (fold(words[1]) == 'dot' or fold(words[0]) == 'delta' or
+                            (len(words[0]) == 1 and len(words[1]) == 1)):
+        return ' '.join(words)
+    return words[-1] if words else ''
+
+
+def _is_symbol(word: str) -> bool:
+    """Whether a word can be a symbol: one letter (not the article "a" or "y"), or a Greek name."""
+    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y')) or fold(word) in _GREEK
+
+
+def _target(before: list) -> Optional[str]:
+    """Return the symbol right before "equals" ("... is Q dot equals", "la formule P égale")."""
+    return _symbol(before[-2:])
+
+
+def _expression(spoken: str) -> Optional[str]:
+    """Turn the right side of a spoken formula into an expression, or None if it is not one."""
+    words = [w for w in re.findall(r"\d+(?:[.,]\d+)?|[^\W\d_]+'?|[×·*/+\-^=()]", spoken)]
+    out, group, i, need_operand = [], [], 0, True
+    denominator = False
+    while i < len(words):
+        folded = [fold(w) for w in words[i:i + 4]]
+        operator, size = _operator(folded)
+        if operator:
+            i += size
+            if operator.startswith('^') and len(operator) > 1:
+                if not group:
+                    return None
+                group[-1] += '**' + operator[1:]
+                continue
+            if operator == '^':
+                if i < len(words) and re.fullmatch(r'\d+', words[i]) and group:
+                    group[-1] += '**' + words[i]
+                    i += 1
+                    continue
+                return None
+            if operator == 'sqrt':
+                rest = _expression(' '.join(words[i:]))
+                if rest is None:
+                    return None
+                group.append(f'sqrt({rest})')
+                need_operand = False
+                break
+            if need_operand and operator != '-':
+                return None
+            out.append(_close(group))
+            group = []
+            if denominator and operator in '+-':
+                out.append(')')
+                denominator = False
+            if operator == '/' and not denominator:
+                out.append('/(')
+                denominator = True
+            else:
+                out.append(operator)
+            need_operand = True
+            continue
+        half = next((v for k, v in _HALF.items() if tuple(folded[:len(k)]) == k), None)
+        if half is not None:
+            group.append(str(half))
+            i += next(len(k) for k, v in _HALF.items() if tuple(folded[:len(k)]) == k)
+            need_operand = False
+            continue
+        word = words[i]
+        if fold(word) in _SKIP:
+            i += 1
+            continue
+        if re.fullmatch(r'\d+(?:[.,]\d+)?', word):
+            group.append(word.replace(',', '.'))
+        elif fold(word) == 'delta' and i + 1 < len(words) and _is_symbol(words[i + 1]):
+            group.append('d' + words[i + 1])
+            i += 1
+        elif _is_symbol(word):
+            name = fold(word) if fold(word) in _GREEK or fold(word) == 'pi' else word
+            if i + 1 < len(words) and fold(words[i + 1]) == 'dot':
+                name += 'dot'
+                i += 1
+            group.append(name)
+        elif fold(word) == 'pi':
+            group.append('pi')
+        else:
+            break  # a word that is no part of a formula ends it
+        need_operand = False
+        i += 1
+    if need_operand or not (group or out):
+        return None
+    out.append(_close(group))
+    if denominator:
+        out.append(')')
+    return ''.join(out) or None
+
+
+def _operator(folded: list) -> tuple:
+    for words, operator in _OPERATORS:
+        if tuple(folded[:len(words)]) == tuple(fold(w) for w in words):
+            return operator, len(words)
+    return None, 0
+
+
+def _close(group: list) -> str:
+    """Symbols said side by side multiply: "2 pi R C" is (2*pi*R*C)."""
+    if not group:
+        return ''
+    return group[0] if len(group) == 1 else '(' + '*'.join(group) + ')'
+
+
+def definitions(text: str) -> dict:
+    """Return {symbol: name} of "m is the mass in kilograms", "g, c'est l'accélération..."."""
+    found = {}
+    for pattern in (_WRITTEN, _WITH):
+        for match in pattern.finditer(text):
+            symbol = _symbol(match.group('symbol').split())
+            if symbol:
+                found.setdefault(symbol, match.group('name').strip())
+    for match in _DEFINITION.finditer(text):
+        symbol = _symbol(match.group('symbol').split())
+        name = match.group('name').strip()
+        if symbol and name and not re.match(r'(a|an|un|une|not|pas)\b', name, re.I):
+            found.setdefault(symbol, name)
+    return found
+
+
+def stated_value(name_text: str, sentence: str) -> Optional[float]:
+    """Return the value a definition gives ("g ... qui vaut 9,81"), or None."""
+    at = sentence.find(name_text)
+    match = _VALUE_OF.search(sentence[at + len(name_text):]) if at >= 0 else None
+    if not match:
+        return None
+    digits = match.group('value')
+    power = re.search(r'(?:to the minus|puissance moins|\^-)\s*(\d+)', digits)
+    mantissa = re.match(r'\d[\d ]*(?:[.,]\d+)?', digits).group(0).replace(' ', '').replace(',', '.')
+    try:
+        return float(mantissa) * (10 ** -int(power.group(1)) if power else 1)
+    except ValueError:
+        return None

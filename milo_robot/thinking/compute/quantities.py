@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Numbers with their units, in SI, and the words said just before them.
+
+"1.5 kilograms" is 1.5 kg; "0,25 mètre" 0.25 m; "100 microfarads" 1e-4 F; "10 square metres"
+10 m². A number keeps the words said before it ("une force de 60 newtons", "h to 40"), which say
+what it is when its unit does not.
+"""
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from milo_robot.thinking.faithfulness import _stems, _units, claims
+from milo_robot.thinking.words import content_stems, fold
+
+# Units the claim reader leaves out or reads in part, written so that it reads them whole.
+# Only after a number: "the area in square metres" names a unit and gives no value.
+_SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (metres?|meters?)\b', 'm³'),
+            (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
+            (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
+BEFORE_WORDS = 4  # words before a number that may say what it is
+_PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
+# What a named quantity is measured in: "the mass", "la pression", "the heat rate". Longest
+# names first: "heat rate" is a power, "heat" an energy.
+_NAMED_UNITS = (
+    ('heat rate|heat flow|débit de chaleur|flux thermique', 'W'), ('flow rate|débit|debit', 'm^3/s'),
+    ('temperature difference|temperature change|différence de température|temperature|température', 'K'),
+    ('specific heat|heat capacity|capacité thermique|chaleur massique', 'J/kg/K'),
+    ('density|masse volumique', 'kg/m^3'), ('mass|masse', 'kg'),
+    ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
+    ('thickness|épaisseur|length|longueur|distance|height|hauteur|depth|profondeur|bras de levier', 'm'),
+    ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
+    ('acceleration|accélération|pesanteur', 'm/s^2'), ('pressure|pression', 'Pa'),
+    ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
+    ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
+    ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
+    ('frequency|fréquence', 'Hz'), ('period|période|time|temps|durée|duration', 's'),
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as said, in SI units when it has a unit."""
+
+    value: float  # in SI units
+    said: str  # as written ("1.5 kilograms")
+    raw: float = 0.0  # the number as said, before units ("cent grammes": 100)
+    unit: str = ''  # the unit symbol as read ('kg', 'm/s', 'm^2'); '' without one
+    dim: Optional[tuple] = None  # SI dimension; None without a unit
+    before: tuple = ()  # stems of the words just before it
+    symbols: tuple = ()  # single-letter names just before it ("h to 40", "avec g égal à 10")
+
+
+def unit_of(symbol: str) -> Optional[tuple]:
+    """Return (dimension, factor to SI) of a unit symbol ('kJ', 'W/m', 'm^2', 'N·m'), or None."""
+    table = _units().symbols
+    if symbol in table:
+        return table[symbol].dim, table[symbol].factor
+    dim, factor = None, 1.0
+    for n, part in enumerate(re.split(r'/', symbol)):
+        for piece in re.split(r'[·*]', part):
+            base, _, power = piece.partition('^')
+            unit = table.get(base)
+            if unit is None:
+                return None
+            exponent = (int(power) if power.lstrip('-').isdigit() else 1) * (-1 if n else 1)
+            scaled = tuple(e * exponent for e in unit.dim)
+            dim = scaled if dim is None else tuple(a + b for a, b in zip(dim, scaled))
+            factor *= unit.factor ** exponent
+    return dim, factor
+
+
+# Symbols that name one quantity in every course, when the teacher did not say what they are.
+CONVENTIONAL = {'R': 'Ω', 'C': 'F', 'U': 'V', 'I': 'A', 'f': 'Hz', 'm': 'kg', 'g': 'm/s^2', 'v': 'm/s',
+                'F': 'N', 'p': 'Pa', 'rho': 'kg/m^3', 'tau': 's', 'd': 'm', 'h': 'm', 'S': 'm^2'}
+
+
+def stem_of(word: str) -> str:
+    """Return the faithfulness reader's stem of a unit name ('kelvins' → 'kelvin')."""
+    stems = _stems(word)
+    return stems[0] if stems else ''
+
+
+def is_unit_word(stem: str) -> bool:
+    """Whether a content stem (thinking/words.py) is the name of a unit ('kilogramm', 'kelvin')."""
+    return any(stem_of(name) == stem or stem_of(name).startswith(stem) and len(stem) >= 5
+               for name in _unit_names())
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_names() -> tuple:
+    """Return every unit name the claim reader knows, as single words."""
+    return tuple({name[0] for name in _units().names if len(name) == 1 and len(name[0]) > 2})
+
+
+def _per_more(after: str) -> str:
+    """Return the rest of a compound unit the claim reader stopped short of ("... per kelvin")."""
+    more, at = '', 0
+    while True:
+        match = _PER.match(after, at)
+        unit = _units().names.get((stem_of(match.group(1)),)) if match else None
+        if unit is None:
+            return more
+        more, at = more + '/' + unit.symbol, match.end()
+
+
+def named_dimension(name: str, first: bool = False) -> Optional[tuple]:
+    """Return the dimension of the first quantity named in words ("the thermal resistance"), or None.
+
+    `first`: only a quantity named by the first words ("la phase à la fréquence..." names none).
+    """
+    plain = ' ' + ' '.join(content_stems(name)) + ' '
+    found = []
+    for names, unit in _NAMED_UNITS:
+        for one in names.split('|'):
+            at = plain.find(' ' + ' '.join(content_stems(one)) + ' ')
+            if at >= 0 and (not first or at == 0):
+                found.append((at, -len(one), unit))
+    if not found:
+        return None
+    known = unit_of(min(found)[2])
+    return known[0] if known else None
+
+
+def conventional_dimension(symbol: str) -> Optional[tuple]:
+    """Return the dimension of a symbol that names one quantity in every course ('R', 'f'), or None."""
+    known = unit_of(CONVENTIONAL[symbol]) if symbol in CONVENTIONAL else None
+    return known[0] if known else None
+
+
+def read(text: str, language: str) -> list:
+    """Return the Quantities of a text, in order."""
+    prepared = text
+    for pattern, symbol in _SPELLED:
+        prepared = re.sub(pattern, symbol, prepared, flags=re.I)
+    try:
+        found = [c for c in claims(prepared, language) if c.kind == 'number' and c.value is not None]
+    except ValueError:
+        return []
+    out, searched = [], 0
+    for claim in found:
+        at = prepared.find(claim.text, searched)
+        searched = at + len(claim.text) if at >= 0 else searched
+        words = prepared[:max(at, 0)].split()[-BEFORE_WORDS:]
+        unit = claim.unit + _per_more(prepared[searched:]) if claim.unit else ''
+        if not unit and prepared[searched:].lstrip().startswith('N·m'):
+            unit = 'N·m'  # the claim reader knows no newton-metre
+        known = unit_of(unit) if unit else None
+        value = claim.value * (known[1] if known else 1.0)
+        out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
+                            tuple(content_stems(' '.join(words))),
+                            tuple(w.strip(",'") for w in words if len(w.strip(",'")) == 1
+                                  and w.strip(",'").isalpha() and fold(w) not in ('a', 'y', 'l', 'd'))))
+    return out

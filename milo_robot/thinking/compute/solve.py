@@ -1,0 +1,277 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Answer a computation with a formula the class stated, and check the result by computing it again.
+
+"How much energy does it take to heat 1.5 kilograms of water by 80 kelvin?" The teacher said
+"Q equals m times c times delta T", that m is a mass in kilograms, and that c is 4186 joules per
+kilogram per kelvin for water. So:
+
+1. the formulas of the course are read once (compute/formulas.py), with what the teacher said
+   each symbol is, and the values given to some ("g vaut 9,81");
+2. the question's numbers (compute/quantities.py) are bound to the symbols: by the symbol said
+   before the number ("h to 40"), by unit (kilograms are a mass), by the words before it ("une
+   force de 60 newtons"); a symbol the question leaves out takes the value the teacher gave it,
+   preferring a sentence about what the question is about ("water", "la Lune", "the brick wall");
+3. the symbol the question asks for is the one whose name it uses; a formula that is a product of
+   powers is solved for any of its symbols (compute/expression.py);
+4. the result is put back into the formula and the formula computed again: the two must agree.
+
+Every number of the question must be used: a formula that leaves one out is not the computation
+the student asked for.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from milo_robot.thinking.compute import formulas as spoken
+from milo_robot.thinking.compute.expression import ExpressionError, evaluate, parse, solve
+from milo_robot.thinking.compute.quantities import (
+    Quantity,
+    conventional_dimension,
+    is_unit_word,
+    named_dimension,
+    read,
+)
+from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.question import Question, asking_words, detect_language
+from milo_robot.thinking.words import content_stems
+
+WINDOW = 3  # sentences around a formula where the teacher says what its symbols are
+TOLERANCE = 1e-6  # relative: the result put back into the formula
+FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
+MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
+_IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
+
+
+@dataclass
+class Variable:
+    """A symbol of a formula, with what the teacher said it is."""
+
+    symbol: str
+    name: str = ''
+    stems: frozenset = frozenset()
+    dim: Optional[tuple] = None
+    values: list = field(default_factory=list)  # (Quantity, position of the sentence) the teacher gave it
+
+
+@dataclass
+class Result:
+    """A computed answer."""
+
+    formula: spoken.Formula
+    unknown: str
+    value: float  # in SI units
+    dim: Optional[tuple]
+    bound: dict  # symbol -> Quantity
+    variables: dict  # symbol -> Variable
+    score: float
+
+
+class Computer:
+    """Formulas of the evidence, read once, and the computations they answer."""
+
+    def __init__(self, evidence: Evidence):
+        """Compute with the formulas of `evidence`."""
+        self.evidence = evidence
+        self._read = 0  # sentences read for formulas so far
+        self._formulas = []  # (Formula, {symbol: Variable})
+        self._said = {}  # position -> the Quantities of the sentence (read once)
+
+    def formulas(self) -> list:
+        """Return every formula of the evidence with its variables (new sentences read first)."""
+        sentences = self.evidence.sentences
+        while self._read < len(sentences):
+            formula = spoken.read(sentences[self._read].text, self._read)
+            if formula is not None:
+                self._formulas.append((formula, self._variables(formula)))
+            self._read += 1
+        return self._formulas
+
+    def quantities(self, i: int) -> list:
+        """Return the numbers of sentence i with their units (read once)."""
+        if i not in self._said:
+            text = self.evidence.sentences[i].text
+            self._said[i] = read(text, detect_language(text))
+        return self._said[i]
+
+    def _variables(self, formula: spoken.Formula) -> dict:
+        """Return what the teacher said each symbol of a formula is, from the sentences around it."""
+        ev = self.evidence
+        window = [formula.sentence]
+        for step in range(1, WINDOW + 1):
+            for sign in (-1, 1):
+                j = ev.neighbour(formula.sentence, sign * step)
+                if j is not None:
+                    window.append(j)
+        names = dict(formula.meanings)
+        for j in window:
+            for symbol, name in spoken.definitions(ev.sentences[j].text).items():
+                names.setdefault(symbol, name)
+        # The target is named by what the sentence says before it ("the heat rate is Q dot"), or
+        # by the sentence before ("Le moment d'une force, c'est... M égale F fois d").
+        head = ev.sentences[formula.sentence].text.split(formula.said.split()[0])[0]
+        before = ev.neighbour(formula.sentence, -1)
+        if len(head.split()) < 2 and before is not None:
+            head = ev.sentences[before].text
+        names.setdefault(formula.target, head)
+        out = {}
+        for symbol in formula.variables:
+            name = names.get(symbol, '')
+            unit = _IN_UNIT.search(name)
+            dim = None
+            if unit:
+                found = read('1 ' + unit.group(1), detect_language(name))
+                dim = found[0].dim if found else None
+            dim = dim or named_dimension(name) or (conventional_dimension(symbol) if not name else None)
+            values = []
+            for j in window:
+                values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
+            out[symbol] = Variable(symbol, name, frozenset(content_stems(name)) - {symbol.lower()}, dim,
+                                   values)
+        return out
+
+    def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
+        """Return the best computation that answers the question, or None."""
+        given = read(question.whole, question.language)
+        if not given and question.wants not in ('value', 'any'):
+            return None
+        # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
+        asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
+                 if not is_unit_word(s)}
+        wanted = named_dimension(asking_words(question.text))
+        best = None
+        for formula, variables in self.formulas():
+            if allow is not None and not allow(self.evidence.sentences[formula.sentence]):
+                continue
+            for unknown in variables.values():
+                result = self._try(formula, variables, unknown, given, asked, wanted, allow)
+                if result is not None and (best is None or result.score > best.score):
+                    best = result
+        return best
+
+    def _try(self, formula, variables, unknown, given, asked, wanted, allow) -> Optional[Result]:
+        """Bind the question's numbers to a formula and solve it for `unknown`, if it fits."""
+        if wanted is not None and unknown.dim is not None and unknown.dim != wanted:
+            return None  # the question asks for another kind of quantity
+        named = len(unknown.stems & set(asked))
+        if not named and (wanted is None or unknown.dim != wanted):
+            return None  # nothing says this is what the question asks for
+        others = [v for v in variables.values() if v.symbol != unknown.symbol]
+        if len(given) > len(others):
+            return None
+        binding = self._bind(others, given, asked, allow)
+        if binding is None:
+            return None
+        bound, score = binding
+        values = {s: q.value for s, q in bound.items()}
+        tree = parse(formula.expression)
+        try:
+            result = solve(formula.target, tree, unknown.symbol, values)
+            if result is None:
+                return None
+            check = dict(values, **{unknown.symbol: result})
+            again = evaluate(tree, check)
+        except ExpressionError:
+            return None
+        if abs(again - check[formula.target]) > TOLERANCE * max(abs(again), 1e-12):
+            return None  # the result put back does not give the formula again
+        overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
+        target = 1.0 if unknown.symbol == formula.target else 0.0
+        kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
+        return Result(formula, unknown.symbol, result, unknown.dim or wanted, bound, variables,
+                      score + kind + named + overlap + target)
+
+    def _bind(self, others: list, given: list, asked: set, allow) -> Optional[tuple]:
+        """Bind every symbol: the question's numbers first, each used once, then the teacher's values."""
+        best = None
+        for chosen in itertools.permutations(others, len(given)):
+            score, ok = 0.0, True
+            for variable, quantity in zip(chosen, given):
+                fit = _fit(variable, quantity)
+                if fit <= 0:
+                    ok = False
+                    break
+                score += fit
+            if ok and (best is None or score > best[1]):
+                best = (dict(zip((v.symbol for v in chosen), given)), score)
+        if best is None:
+            return None
+        bound, score = best
+        least = 0 if given else FROM_THE_LECTURE  # nothing given: every value from the example asked about
+        for variable in others:
+            if variable.symbol in bound:
+                continue
+            value = self._stated(variable, asked, allow, least)
+            if value is None:
+                return None
+            bound[variable.symbol] = value
+        return bound, score
+
+    def _stated(self, variable: Variable, asked: set, allow, least: int = 0) -> Optional[Quantity]:
+        """Return the value the teacher gave a symbol, preferring a sentence about what is asked.
+
+        `least`: how many words of the question the sentence of the value must share at least.
+        """
+        ev = self.evidence
+        # The values the teacher gave the symbol itself ("g vaut 9,81") are its own: always usable.
+        candidates = [(_about(q, ev.stems(j), asked) + MIN_ABOUT, -n, q)
+                      for n, (q, j) in enumerate(variable.values)
+                      if len(set(ev.stems(j)) & set(asked)) >= least]
+        head = _head(variable.name)
+        if variable.dim is not None or variable.stems:
+            for j, sentence in enumerate(ev.sentences):
+                if allow is not None and not allow(sentence):
+                    continue
+                shared = len(set(ev.stems(j)) & set(asked))
+                if not shared or shared < least:
+                    continue
+                for q in self.quantities(j):
+                    # A number without a unit counts only after the name of the symbol's quantity:
+                    # "the brick has a conductivity of 0.8", not "the two faces".
+                    named = head is not None and head in q.before and q.dim is None and q.said[0].isdigit()
+                    own = head is not None and head in q.before  # "la masse volumique de 1000"
+                    if (variable.dim is not None and q.dim == variable.dim) or named:
+                        candidates.append((_about(q, ev.stems(j), asked) + MIN_ABOUT * own,
+                                           -len(candidates) - 99, q))
+        candidates = [c for c in candidates if c[0] >= MIN_ABOUT]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
+    """Score how much a value is about what is asked (rare words weigh more, those just before it double)."""
+    return 2 * sum(asked.get(s, 0.0) for s in set(quantity.before)) + \
+        sum(asked.get(s, 0.0) for s in set(sentence_stems))
+
+
+def _head(name: str) -> Optional[str]:
+    """Return the stem of the noun that names a quantity ("thermal conductivity in watts" → conductiv)."""
+    words = content_stems(re.split(r'\b(?:in|en|of|de|du|des|between|entre)\b', name)[0])
+    return words[-1] if words else None
+
+
+def _fit(variable: Variable, quantity: Quantity) -> float:
+    """How well a number of the question fits a symbol (0: it does not)."""
+    if variable.symbol in quantity.symbols:
+        return 5.0
+    named = len(variable.stems & set(quantity.before))
+    if variable.dim is not None and quantity.dim is not None:
+        return 2.0 + named if variable.dim == quantity.dim else 0.0
+    return 1.0 + named if named else 0.0
+
+
+def _given_values(symbol: str, text: str) -> list:
+    """Return the values a sentence gives a symbol ("g, c'est ..., qui vaut 9,81", "h equal to 10")."""
+    pattern = re.compile(rf"(?<![\w']){re.escape(symbol)}(?![\w'])(?:,\s*c'est[^,]{{0,50}},)?[^.;,]{{0,30}}?"
+                         rf"\b(?:qui vaut|vaut|is|"
+                         rf"equals|égale|égal à|equal to|=|arrondi à|rounded to)\s+(?:about |environ |"
+                         rf"approximately |à |plus que )?(?=\d)")
+    found = []
+    for match in pattern.finditer(text):
+        quantities = read(text[match.end():], detect_language(text))
+        if quantities:
+            found.append(quantities[0])
+    return found

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Whether the class covered a question: decided from the evidence, not from retrieval scores.
+
+A question is covered when the evidence holds what it asks about. Retrieval always finds
+something close: a question on a neighbouring topic, in the lecture's own words ("What is the
+latent heat of vaporization of water?" after a lecture on heating water), finds sentences that
+share most of its words. So Milo declines when:
+
+- the question is an instruction to Milo ("ignore your instructions", "tu es le professeur"):
+  such a question is never obeyed;
+- it names a thing the class never said ("latent", "vaporization", "entropy", "Reynolds"): a word
+  of the thing it names is in no sentence of the course;
+- none of its words was said in the course ("Who won the football match yesterday?");
+- its meaning is far from every sentence of the course (the e5 similarity of the best one is
+  under `MIN_MEANING`: everyday questions sit around 0.75, the course's paraphrases above 0.82);
+- the best answer found is weak: it neither shares the question's words nor its meaning, or does
+  not give the kind of fact asked (no number for "how much").
+"""
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.question import Question, detect_language
+from milo_robot.thinking.rank import Candidate
+
+# Words of a question that name no thing of the course: "What is the value of...".
+GENERIC = frozenset('''
+valu valeur formul unit unite exampl exempl number nombre thing chose way facon kind type sort part
+name nom definition defin differenc role use usag purpose meaning sen teacher prof professeur
+class cour lectur course today aujourd'hui lesson lecon topic sujet idea idee main principal
+simpl simple exact exactly approximat environ roughly about general basic basique important
+calcul calculat comput work marche fonctionn happen pass arriv example
+'''.split())
+MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the developer sets)
+# e5 similarity of the best sentence under which a question is off the course: French sentences
+# sit closer to each other than English ones in e5's space (measured on the developer sets).
+MIN_MEANING = {'en': 0.80, 'fr': 0.84}
+UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether to answer, and if not, why (for the logs and the tests)."""
+
+    covered: bool
+    reason: str = ''
+
+
+def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
+           allow: Optional[Callable] = None, min_score: float = MIN_SCORE) -> Coverage:
+    """Decide whether the evidence covers the question, given its best candidate."""
+    if question.instruction:
+        return Coverage(False, 'an instruction, not a question')
+    if best is None:
+        return Coverage(False, 'nothing recorded')
+    words = [s for s in question.focus + question.context_focus if s not in GENERIC and not s.isdigit()]
+    if words and not any(evidence.has_stem(s, allow) for s in words):
+        return Coverage(False, 'none of its words was said in class')
+    if evidence.embedder is not None and not question.follow_up and \
+            best.meaning < MIN_MEANING.get(question.language, MIN_MEANING['en']):
+        return Coverage(False, f'far from everything said ({best.meaning:.2f})')
+    unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
+              and not evidence.has_stem(s, allow)]
+    if question.wants in ('when', 'where') and len(unsaid) >= UNSAID_EVENT_WORDS:
+        return Coverage(False, f"another event: {', '.join(unsaid)}")
+    same_language = all(detect_language(evidence.sentences[i].text) == question.language
+                        for i in best.positions)
+    if same_language:
+        missing = [s for s in question.target if s not in GENERIC and not s.isdigit()
+                   and not evidence.has_stem(s, allow)]
+        if missing:
+            return Coverage(False, f"never said: {', '.join(missing)}")
+    if best.score < min_score:
+        return Coverage(False, f'weak evidence ({best.score:.2f})')
+    return Coverage(True)

@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The brain's desk: which question is answered when, and where its sentences go. No ROS here.
+
+- One question is answered at a time; `queue_size` more may wait. A question that finds the
+  queue full is told at once that Milo is busy.
+- Voice questions (the class) go before text ones (the app), then first come, first served.
+- A voice question interrupts a text answer in progress: the text answer is asked again once the
+  class's is answered, and goes on from the sentence it had reached (nothing is sent twice).
+- A cancel stops the answer in progress within one sentence, or drops a waiting question (its
+  asker is still told the answer ended).
+
+The brain node maps its topics to a Desk and an `Outputs`, as the dialogue node does with
+conversation/dialogue.py.
+"""
+
+import itertools
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional, Protocol
+
+BUSY = {'en': "One moment, I'm still answering the previous question.",
+        'fr': 'Un instant, je réponds encore à la question précédente.'}
+
+
+@dataclass(frozen=True)
+class Request:
+    """A question to answer, as it came (interfaces.payloads.Question has the same fields)."""
+
+    request_id: str
+    text: str
+    language: str = ''
+    origin: str = 'voice'  # 'voice' (the class) or 'text' (the app)
+    segment_ids: tuple = ()
+    course: str = ''
+
+
+class Outputs(Protocol):
+    """Where the desk sends what it does."""
+
+    def answer(self, request_id: str, index: int, text: str, final: bool = False,
+               declined: bool = False, sources: tuple = (), elapsed_s: float = 0.0,
+               quoted: bool = False, kind: str = '', links: tuple = ()) -> None:
+        """Send one part of an answer."""
+
+    def count(self, name: str) -> None:
+        """Count an event for the diagnostics (questions, refused_busy...)."""
+
+
+class Desk:
+    """Questions in, in the right order; answer parts out."""
+
+    def __init__(self, out: Outputs, queue_size: int = 2, clock=time.perf_counter):
+        """Let `queue_size` questions wait while one is answered."""
+        self.out, self.clock = out, clock
+        self._queue = queue.PriorityQueue(maxsize=queue_size)
+        self._order = itertools.count()
+        self._cancelled = set()  # waiting questions cancelled: skipped when their turn comes
+        self._current = (None, threading.Event(), '')  # request id, its cancel, its origin
+        self._preempted = set()  # text answers interrupted by the class, to go on later
+        self._resume = {}  # request id -> parts already sent
+
+    @property
+    def answering(self) -> Optional[str]:
+        """The request id being answered, if any."""
+        return self._current[0]
+
+    def submit(self, request: Request) -> None:
+        """Take a question (any thread): queue it, interrupt a text answer for the class, or say busy."""
+        current, event, origin = self._current
+        if request.origin == 'voice' and current and origin == 'text':
+            self._preempted.add(current)  # a text question never delays the class
+            event.set()
+        try:
+            self._queue.put_nowait((0 if request.origin == 'voice' else 1, next(self._order), request))
+        except queue.Full:
+            language = request.language if request.language in BUSY else 'en'
+            self.out.answer(request.request_id, 0, BUSY[language], final=True, declined=True)
+            self.out.count('refused_busy')
+
+    def cancel(self, request_id: str) -> None:
+        """Stop an answer ('' for the one in progress), or drop a waiting question."""
+        current, event, _ = self._current
+        if request_id in ('', current):
+            self._preempted.discard(current)
+            event.set()
+        elif any(request_id == waiting[2].request_id for waiting in list(self._queue.queue)):
+            self._cancelled.add(request_id)
+
+    def next(self, timeout: Optional[float] = None) -> Optional[Request]:
+        """Return the next question to answer (voice first), or None after `timeout` seconds."""
+        try:
+            return self._queue.get(timeout=timeout)[2]
+        except queue.Empty:
+            return None
+
+    def waiting(self) -> bool:
+        """Whether a question waits."""
+        return not self._queue.empty()
+
+    def answer(self, brain, request: Request) -> None:
+        """Answer one question with `brain` (thinking.answer.Brain), part by part."""
+        request_id = request.request_id
+        if request_id in self._cancelled:
+            self._cancelled.discard(request_id)
+            self._resume.pop(request_id, None)
+            self.out.answer(request_id, 0, '', final=True, declined=True)  # the asker is told
+            return
+        cancel = threading.Event()
+        self._current = (request_id, cancel, request.origin)
+        index = skip = self._resume.pop(request_id, 0)
+        finished = False
+        began = self.clock()
+        try:
+            for part in brain.ask(request.text, request.language, cancel):
+                elapsed = self.clock() - began  # compute only: queueing is not counted
+                if part.final:
+                    if request_id in self._preempted:
+                        break
+                    self.out.answer(request_id, index, '', True, part.declined, tuple(part.sources),
+                                    elapsed, kind=part.kind, links=tuple(part.links))
+                    finished = True
+                elif skip:  # asked again after an interruption: these were sent the first time
+                    skip -= 1
+                else:
+                    self.out.answer(request_id, index, part.text, elapsed_s=elapsed, quoted=part.quoted,
+                                    kind=part.kind)
+                    index += 1
+        except (RuntimeError, ValueError):  # the brain could not answer: the asker is told
+            self.out.answer(request_id, index, '', True, True)
+            self.out.count('errors')
+            finished = True
+        self._current = (None, threading.Event(), '')
+        if not finished and request_id in self._preempted:
+            self._again(request, index)
+        else:
+            self.out.count('questions')
+        self._preempted.discard(request_id)
+
+    def _again(self, request: Request, sent: int) -> None:
+        """Queue an interrupted text answer again, ahead of other text questions."""
+        self._resume[request.request_id] = sent
+        self.out.count('text_answers_interrupted')
+        try:
+            self._queue.put_nowait((1, -next(self._order), request))
+        except queue.Full:
+            self._resume.pop(request.request_id, None)
+            self.out.answer(request.request_id, sent, '', final=True)  # what was said stands

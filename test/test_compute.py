@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Computations with the formulas the class stated: reading, units, binding, the check (no ROS, no model)."""
+
+import math
+
+import pytest
+
+from milo_robot.record.lecture_record import Segment
+from milo_robot.thinking import question as questions
+from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.compute import expression, formulas, quantities, say, solve
+from milo_robot.thinking.compute.solve import Computer
+from milo_robot.thinking.evidence import Evidence
+
+HEAT = ['The heat needed to raise the temperature of a body is Q equals m times c times delta T.',
+        'Here m is the mass in kilograms, delta T is the temperature change, and c is the specific '
+        'heat capacity of the material.',
+        'For water, c is 4186 joules per kilogram per kelvin.',
+        'Aluminium is only about 900 joules per kilogram per kelvin.']
+STATIQUE = ["Le poids, c'est l'attraction de la Terre sur un objet, et il se calcule avec la formule P "
+            "égale m fois g.",
+            "m, c'est la masse en kilogrammes, et g, c'est l'accélération de la pesanteur, qui vaut 9,81 "
+            "mètres par seconde carrée.",
+            'Sur la Lune, g ne vaut plus que 1,62 mètre par seconde carrée.']
+
+
+def lecture(lines, lecture_id=1):
+    evidence = Evidence()  # words only: computations need no embeddings
+    evidence.add_segments([Segment(n, lecture_id, 10.0 * n, 10.0 * n + 8, None, None, text, 'en', 0.9,
+                                   'teacher', 'text') for n, text in enumerate(lines, 1)], flush=True)
+    return evidence
+
+
+@pytest.mark.parametrize('text', ["__import__('os')", 'x.real', 'lambda: 1', '[1, 2]', 'f(2)',
+                                  'a if b else c', '2 // 3', 'True'])
+def test_the_evaluator_accepts_arithmetic_only(text):
+    with pytest.raises(expression.ExpressionError):
+        expression.parse(text)
+
+
+def test_evaluate_and_solve_a_monomial_for_any_symbol():
+    tree = expression.parse('k*A*dT/(L)')
+    assert expression.evaluate(tree, {'k': 0.8, 'A': 10, 'dT': 20, 'L': 0.2}) == pytest.approx(800)
+    known = {'Qdot': 600, 'k': 0.8, 'A': 10, 'L': 0.2}
+    assert expression.solve('Qdot', tree, 'dT', known) == pytest.approx(15)
+    root = expression.parse('sqrt((2*g*h))')
+    assert expression.solve('v', root, 'h', {'v': 10, 'g': 10}) == pytest.approx(5)
+    assert expression.monomial(expression.parse('a - b')) is None
+    assert expression.solve('x', expression.parse('a - b'), 'a', {'x': 1, 'b': 2}) is None
+
+
+@pytest.mark.parametrize('said, target, expression_text', [
+    ('The heat needed is Q equals m times c times delta T.', 'Q', 'm*c*dT'),
+    ('For a flat wall, the heat rate is Q dot equals k times A times delta T divided by L.', 'Qdot',
+     'k*A*dT/(L)'),
+    ('The thermal resistance is R equals L divided by k times A.', 'R', 'L/(k*A)'),
+    ('La formule de la fréquence de coupure : f égale 1 divisé par 2 pi R C.', 'f', '1/((2*pi*R*C))'),
+    ('La vitesse de sortie vaut racine de 2 g h.', formulas.NAMED, 'sqrt((2*g*h))'),
+    ("Un demi rho v carré, c'est la pression dynamique.", formulas.NAMED, '(0.5*rho*v**2)'),
+])
+def test_spoken_formulas_are_read(said, target, expression_text):
+    formula = formulas.read(said)
+    assert (formula.target, formula.expression) == (target, expression_text)
+
+
+def test_sentences_that_are_no_formula():
+    for said in ('The result equals 12 volts.', 'The charge stored is Q.', 'The answer is the theorem.'):
+        assert formulas.read(said) is None, said
+
+
+def test_numbers_are_read_with_their_units_in_si():
+    read = quantities.read('a 100 microfarad capacitor at 10 volts, on 10 square metres, 0,25 mètre', 'en')
+    assert [round(q.value, 9) for q in read] == [1e-4, 10.0, 10.0, 0.25]
+    assert read[0].dim == quantities.unit_of('F')[0] and read[2].dim == quantities.unit_of('m^2')[0]
+    assert quantities.read('4186 joules per kilogram per kelvin', 'en')[0].unit == 'J/kg/K'
+    assert quantities.read('if a fan raises h to 40', 'en')[0].symbols == ('h',)
+    assert quantities.named_dimension('la pression dynamique') == quantities.unit_of('Pa')[0]
+
+
+def test_a_computation_binds_values_by_unit_and_takes_the_teacher_s_constant():
+    computer = Computer(lecture(HEAT))
+    kettle = 'How much energy does it take to heat 1.5 kilograms of water by 80 kelvin?'
+    result = computer.compute(questions.read(kettle, 'en'))
+    assert result.value == pytest.approx(1.5 * 4186 * 80)
+    assert {s: q.value for s, q in result.bound.items()} == {'m': 1.5, 'dT': 80.0, 'c': 4186.0}
+    aluminium = computer.compute(questions.read('How much heat warms 2 kg of aluminium by 10 K?', 'en'))
+    assert aluminium.value == pytest.approx(2 * 900 * 10)
+    french = Computer(lecture(STATIQUE))
+    moon = french.compute(questions.read('Combien pèse un sac de 50 kilogrammes sur la Lune ?', 'fr'))
+    earth = french.compute(questions.read("Quel est le poids d'une masse de 20 kilogrammes ?", 'fr'))
+    assert moon.value == pytest.approx(81) and earth.value == pytest.approx(196.2)
+
+
+def test_a_wrong_result_is_caught_by_computing_again(monkeypatch):
+    computer = Computer(lecture(HEAT))
+    asked = questions.read('How much energy does it take to heat 1.5 kilograms of water by 80 kelvin?', 'en')
+    monkeypatch.setattr(solve, 'solve', lambda target, tree, unknown, values: 1.1 * expression.evaluate(
+        tree, values))  # a solver that is 10 % off
+    assert computer.compute(asked) is None
+
+
+def test_units_must_fit_and_every_number_of_the_question_must_be_used():
+    computer = Computer(lecture(HEAT))
+    assert computer.compute(questions.read('How much energy heats 1.5 kilograms by 3 metres?', 'en')) is None
+    three = questions.read('What energy heats 1 kilogram by 2 kelvin in 3 seconds?', 'en')
+    assert computer.compute(three) is None  # the seconds fit no symbol
+
+
+def test_the_brain_says_the_formula_the_values_and_the_result():
+    brain = Brain(lecture(HEAT))
+    parts = list(brain.ask('How much energy does it take to heat 1.5 kilograms of water by 80 K?', 'en'))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute' and not parts[-1].declined
+    assert 'Q equals m times c times delta T' in said and '1.5 kilograms' in said and '502320 joules' in said
+    assert parts[-1].sources == ['the teacher at 00:10']
+    assert say.number(0.25, 'fr') == '0,25' and say.number(502320.0, 'en') == '502320'
+    assert math.isclose(float(say.number(1591.549, 'en')), 1592)
