@@ -22,7 +22,7 @@ from milo_robot.speaking.phonemes import kokoro_phonemes
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
 DEFAULT_STYLE = 'jm_kumo'
-DEFAULT_SPEED = 0.8  # slower than the model's own pace: Whisper hears it better (docs/speaking.md)
+DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
 
@@ -33,15 +33,21 @@ class KokoroEngine:
     rate = RATE
 
     def __init__(self, language: str = 'fr', style: str = DEFAULT_STYLE, speed: float = DEFAULT_SPEED,
-                 threads: int = 2, model: str = 'kokoro'):
-        """Name the voice; nothing is read until `load()` (or the first sentence)."""
-        if style not in STYLES:
-            raise ModelError(f"Kokoro has no style '{style}'; choose one of {', '.join(STYLES)}")
+                 threads: int = 2, model: str = 'kokoro', phonemes=kokoro_phonemes):
+        """Name the voice; nothing is read until `load()` (or the first sentence).
+
+        `style`: one of STYLES, or several joined by '+' for their average (`jm_kumo+jf_alpha`).
+        `phonemes(text, language)` writes the IPA (espeak-ng's, corrected: `kokoro_phonemes`).
+        """
+        for name in style.split('+'):
+            if name not in STYLES:
+                raise ModelError(f"Kokoro has no style '{name}'; choose one of {', '.join(STYLES)}")
         if not 0.5 <= speed <= 2.0:
             raise ModelError(f'Kokoro speed {speed} is outside 0.5..2.0')
         self.language, self.style, self.speed, self.threads = language, style, speed, threads
         self.name = f'kokoro:{style}'
         self.model = model
+        self.phonemes = phonemes
         self._session = None
         self._vocab = {}
         self._styles = None
@@ -56,8 +62,9 @@ class KokoroEngine:
                 self._vocab = json.load(f)['vocab']
             with np.load(os.path.join(folder, 'voices_ja.npz')) as styles:
                 # One row a phoneme count; kept in memory so a sentence costs a slice, not a read.
-                self._styles = np.ascontiguousarray(styles[self.style].reshape(-1, 256),
-                                                    dtype=np.float32)
+                names = self.style.split('+')
+                mean = sum(styles[name].reshape(-1, 256) for name in names) / len(names)
+                self._styles = np.ascontiguousarray(mean, dtype=np.float32)
             self._session = _open_session(os.path.join(folder, 'model.onnx'), self.threads)
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
@@ -68,7 +75,7 @@ class KokoroEngine:
     def tokens(self, text: str) -> list:
         """Return the vocabulary ids of the text's phonemes (at most MAX_TOKENS)."""
         self.load()
-        ids = [self._vocab[c] for c in kokoro_phonemes(text, self.language) if c in self._vocab]
+        ids = [self._vocab[c] for c in self.phonemes(text, self.language) if c in self._vocab]
         return ids[:MAX_TOKENS]
 
     def synthesize(self, text: str) -> np.ndarray:
