@@ -17,7 +17,7 @@ from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError, get_model
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
-from milo_robot.speaking.phonemes import espeak_phonemes
+from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
 from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
@@ -49,6 +49,17 @@ def test_phonemes_keep_the_clauses_and_drop_language_switches():
     phonemes = espeak_phonemes("Bonjour, le week-end on parle de TCP.", 'fr')
     assert phonemes.startswith('bɔ̃ʒˈuʁ,') and phonemes.endswith('.')
     assert '(en)' not in phonemes and '(fr)' not in phonemes and 'wˈiːk' in phonemes
+
+
+def test_espeak_ng_french_mistakes_are_corrected_for_kokoro():
+    said = espeak_phonemes('deux milliampères', 'fr')
+    assert 'miljɑ̃p' in said and 'miliɑ̃p' in kokoro_phonemes('deux milliampères', 'fr')
+    # No z after a sounded consonant ("volts et"), but liaisons a French speaker makes are kept.
+    assert 'vˈɔltz' in espeak_phonemes('douze volts et', 'fr')
+    assert kokoro_phonemes('douze volts et', 'fr') == 'dˈuz vˈɔlt ˈe'
+    for liaison in ('deux ampères', 'les instructions', 'ils ont', 'quatorze heures'):
+        assert kokoro_phonemes(liaison, 'fr') == espeak_phonemes(liaison, 'fr')
+    assert kokoro_phonemes('douze volts et', 'en') == espeak_phonemes('douze volts et', 'en')
 
 
 def test_kokoro_loads_the_installed_files_and_speaks_french(voices, whisper):
