@@ -37,8 +37,8 @@ def add_parser(commands) -> None:
     p.add_argument('--lecture-db', default='', metavar='DB',
                    help="the lecture record, for the words of the course's lectures (optional)")
     p.add_argument('--vocabulary', choices=VOCABULARY_MODES, default=DEFAULT_VOCABULARY_MODE,
-                   help='how whisper is given the course vocabulary: as hotwords (default), as an '
-                   'initial prompt, or off')
+                   help='how whisper is given the course vocabulary: as hotwords, as an '
+                   'initial prompt, or off (default: it still costs plain sentences, docs/hearing.md)')
     p.add_argument('--vocabulary-tokens', type=int, default=DEFAULT_BUDGET_TOKENS, metavar='N',
                    help=f'most tokens the vocabulary may take (default {DEFAULT_BUDGET_TOKENS}, '
                    'at most 200)')
