@@ -302,3 +302,21 @@ def test_an_erased_lecture_is_forgotten_and_the_rest_still_answers(embedder):
     assert [s.text for s in evidence.sentences] == ['The lab is on Monday in room C5.']
     assert 'C5' in said(brain.ask('Where is the lab?', 'en'))
     assert 'B12' not in said(brain.ask('Where is the exam?', 'en'))
+
+
+def test_a_small_course_s_sentence_that_says_it_answers(embedder):
+    # Four sentences: the meaning's z-score over the course is compressed, the score with it.
+    said = ["Today we study Ohm's Law.",
+            'The voltage across a resistor equals its resistance times the current through it.',
+            'So if we double the voltage across the same resistor, the current doubles too.',
+            'Voltage is measured in volts, current in amperes, and resistance in ohms.']
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(i + 1, 1, 5.0 * i, 5.0 * i + 4, None, None, text, 'en', 0.9, 'teacher',
+                                   'whisper') for i, text in enumerate(said)], flush=True)
+    brain = Brain(evidence, None)
+    question = 'What happens to the current when the voltage across a resistor doubles?'
+    answer = ' '.join(p.text for p in brain.ask(question, 'en', threading.Event()))
+    assert 'doubles' in answer, (answer, brain.last[2])
+    declined = ' '.join(p.text for p in brain.ask('What is the latent heat of vaporization of water?', 'en',
+                                                  threading.Event()))
+    assert brain.last[2].covered is False, declined

@@ -38,6 +38,7 @@ MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the develo
 # sit closer to each other than English ones in e5's space (measured on the developer sets).
 MIN_MEANING = {'en': 0.80, 'fr': 0.84}
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
+RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 
 
@@ -83,9 +84,11 @@ def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:
 
     The score is relative to the course (the meaning is a z-score over its sentences), so in a
     small course a sentence that says it all can score low: "What is the unit of resistance?"
-    against "resistance in ohms". Such a sentence, close in meaning, answers whatever the score.
+    against "resistance in ohms", or "What happens to the current when the voltage doubles?"
+    against the teacher's "if we double the voltage..., the current doubles too". Such a
+    sentence, close in meaning, answers whatever the score.
     """
-    named = [s for s in question.target if s not in GENERIC and not s.isdigit()]
+    named = [s for s in question.target or question.focus if s not in GENERIC and not s.isdigit()]
     said = set().union(*(evidence.stems(i) for i in best.positions))
-    return bool(named) and best.fact >= 1.0 and best.meaning >= SAYS_IT_MEANING and \
-        all(s in said for s in named)
+    close = best.meaning >= SAYS_IT_MEANING and (best.fact >= 1.0 or best.meaning >= RESTATES_MEANING)
+    return bool(named) and close and all(s in said for s in named)
