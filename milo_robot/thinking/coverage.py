@@ -128,7 +128,8 @@ def _numbers_not_held(question: Question, best: Candidate, evidence: Evidence,
     asked = question_numbers(question.text, question.language)
     if not asked:
         return []
-    read = facts or (lambda i: Facts.of(evidence.sentences[i].text, detect_language(evidence.sentences[i].text)))
+    read = facts or (lambda i: Facts.of(evidence.sentences[i].text,
+                                        detect_language(evidence.sentences[i].text)))
     around = set(best.positions)
     for i in best.positions:
         around |= {j for j in (evidence.neighbour(i, -1), evidence.neighbour(i, 1)) if j is not None}
@@ -136,8 +137,9 @@ def _numbers_not_held(question: Question, best: Candidate, evidence: Evidence,
     return sorted(v for v in asked if not any(abs(v - h) <= 1e-6 * max(1.0, abs(h)) for h in held))
 
 
-def _quoted_share(question: Question, best: Candidate, evidence: Evidence, allow: Optional[Callable]) -> float:
-    """The share of the question's words said in class that the best sentences hold, by rarity (idf)."""
+def _quoted_share(question: Question, best: Candidate, evidence: Evidence,
+                  allow: Optional[Callable]) -> float:
+    """Return the share of the question's words said in class that the best sentences hold, by rarity (idf)."""
     quoted = set().union(*(evidence.stems(i) for i in best.positions))
     said = [s for s in question.focus if s not in GENERIC and not s.isdigit() and evidence.has_stem(s, allow)]
     total = sum(evidence.idf(s) for s in said)
