@@ -141,7 +141,8 @@ def _quoted_share(question: Question, best: Candidate, evidence: Evidence,
                   allow: Optional[Callable]) -> float:
     """Return the share of the question's words said in class that the best sentences hold, by rarity (idf)."""
     quoted = set().union(*(evidence.stems(i) for i in best.positions))
-    said = [s for s in question.focus if s not in GENERIC and not s.isdigit() and evidence.has_stem(s, allow)]
+    said = [s for s in question.focus
+            if s not in GENERIC and not s.isdigit() and evidence.has_stem(s, allow)]
     total = sum(evidence.idf(s) for s in said)
     held = sum(evidence.idf(s) for s in said if s in quoted or translations(s) & quoted)
     return held / total if total else 0.0
