@@ -139,7 +139,7 @@ def _numbers_not_held(question: Question, best: Candidate, evidence: Evidence,
 
 def _quoted_share(question: Question, best: Candidate, evidence: Evidence,
                   allow: Optional[Callable]) -> float:
-    """Return the share of the question's words said in class that the best sentences hold, by rarity (idf)."""
+    """Return the share of the question's words said in class that the best sentences hold (by idf)."""
     quoted = set().union(*(evidence.stems(i) for i in best.positions))
     said = [s for s in question.focus
             if s not in GENERIC and not s.isdigit() and evidence.has_stem(s, allow)]
