@@ -308,3 +308,28 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
     declined = ' '.join(p.text for p in brain.ask('What is the latent heat of vaporization of water?', 'en',
                                                   threading.Event()))
     assert brain.last[2].covered is False, declined
+
+
+@pytest.mark.parametrize('sentences, question, language, result', [
+    (['Example: a steel bar of 100 square millimetres carries a load of 20 kilonewtons.',
+      'Sigma equals 20000 newtons divided by 100 square millimetres, so 200 megapascals.',
+      'Steel yields at about 235 megapascals.'],
+     'What stress does a steel bar of 100 square millimetres carrying 20 kilonewtons see?', 'en', '200'),
+    (['Exemple : un moteur à 1500 tours par minute entraîne un pignon de 20 dents et une roue de 60 dents.',
+      'La roue tourne trois fois moins vite, donc à 500 tours par minute.',
+      'Les deux roues doivent avoir le même module.'],
+     'À quelle vitesse tourne la roue de 60 dents avec le moteur à 1500 tours par minute et le pignon de '
+     '20 dents ?', 'fr', '500'),
+])
+def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(embedder, sentences, question, language,
+                                                                       result):
+    # The example's values in one sentence, its result in the next: the question is that example.
+    evidence = Evidence(embedder)  # the example in a lecture of another subject
+    other = text_lecture_segments(CIRCUITS, 2)
+    evidence.add_text_lecture(other)
+    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9, 'teacher',
+                                   'whisper') for i, text in enumerate(sentences)], flush=True)
+    evidence.embed_pending()
+    brain = Brain(evidence)
+    parts = list(brain.ask(question, language))
+    assert result in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])

@@ -16,6 +16,7 @@ No model runs on these paths, so the first words leave as soon as the question i
 """
 
 import collections
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
@@ -26,8 +27,9 @@ from milo_robot.thinking.compute import quantities
 from milo_robot.thinking.compute import say as compute_say
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.facts import question_numbers
 from milo_robot.thinking.question import detect_language
-from milo_robot.thinking.rank import Ranker
+from milo_robot.thinking.rank import LONGEST, Ranker
 from milo_robot.thinking.scope import Scope
 from milo_robot.thinking.words import fold
 
@@ -136,7 +138,10 @@ class Brain:
             if result is not None:
                 self.last = (asked, best, coverage.Coverage(True))
                 return self._computed(result, asked.language)
-        if computes and given and not (best and self._worked(asked, best, given)):
+        worked = self._worked(asked, best, given) if computes and given and best else None
+        if worked:
+            best = dataclasses.replace(best, positions=worked)  # the example and its result
+        elif computes and given:
             result = self.computer.compute(asked, allow)
             self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                         'a computation no formula of the class gives'))
@@ -160,29 +165,52 @@ class Brain:
         return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
             [self._final('quote', chosen, asked.language)]
 
-    def _worked(self, asked, best, given: list) -> bool:
-        """Whether the teacher worked the question's own example in the best sentences.
+    def _worked(self, asked, best, given: list) -> Optional[tuple]:
+        """Return the sentences where the teacher worked the question's own example, or None.
 
-        One sentence must hold every number of the question and another one (its result), and the
-        sentences around it the words of the question that the class said, rare ones weighing
-        more ("2 kilograms of water by 10 kelvin" is not the example asked about in "2 kilograms
-        of aluminium by 10 kelvin").
+        One sentence of the best must hold every number of the question, and it or one of the
+        sentences that follow it another number (its result: "A steel bar of 100 square
+        millimetres carries 20 kilonewtons." then "Sigma equals 20000 divided by 100, so 200
+        megapascals."); the sentences around them must hold the words of the question that the
+        class said, rare ones weighing more ("2 kilograms of water by 10 kelvin" is not the
+        example asked about in "2 kilograms of aluminium by 10 kelvin").
         """
-        for i in best.positions:
-            values = [n[0] for n in self.ranker.facts(i).numbers]
-            if all(any(_same(q, v) for v in values) for q in given) and \
-                    any(not any(_same(q, v) for q in given) for v in values):
-                break
-        else:
-            return False
+        stated = {q.raw for q in given} | question_numbers(asked.whole, asked.language)
+        span = self._example(best, given, stated)
+        if span is None:
+            return None
         around = set()
-        for i in best.positions:
+        for i in span:
             around |= set(self.evidence.stems(i))
             for step in (-1, 1):
                 j = self.evidence.neighbour(i, step)
                 around |= set(self.evidence.stems(j)) if j is not None else set()
         said = {s: self.evidence.idf(s) for s in asked.focus if self.evidence.has_stem(s) and not s.isdigit()}
-        return sum(v for s, v in said.items() if s in around) >= WORKED * sum(said.values())
+        return span if sum(v for s, v in said.items() if s in around) >= WORKED * sum(said.values()) else None
+
+    def _example(self, best, given: list, stated: set) -> Optional[tuple]:
+        """Return the sentence of the best with the question's numbers, through the one with its result.
+
+        `given` are the question's measured values, `stated` every number it states (counts too):
+        the result is a number the question does not state.
+        """
+        for i in best.positions:
+            if not all(any(_same(q, v) for v in self._numbers(i)) for q in given):
+                continue
+            span = [i]
+            while all(any(abs(v - x) <= 1e-9 * max(1.0, abs(x)) for x in stated)
+                      for v in self._numbers(span[-1])):
+                after = self.evidence.neighbour(span[-1], 1)
+                if after is None or len(span) == LONGEST:
+                    break
+                span.append(after)
+            else:
+                return tuple(sorted(set(best.positions) | set(span)))[-LONGEST:]
+        return None
+
+    def _numbers(self, i: int) -> list:
+        """Return the numbers sentence i says, as said."""
+        return [n[0] for n in self.ranker.facts(i).numbers]
 
     def _misses(self, asked, best) -> bool:
         """Whether the best sentences say no value of the kind asked ("quelle force", and only metres)."""
