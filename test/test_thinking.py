@@ -321,14 +321,13 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
      'À quelle vitesse tourne la roue de 60 dents avec le moteur à 1500 tours par minute et le pignon de '
      '20 dents ?', 'fr', '500'),
 ])
-def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(embedder, sentences, question, language,
-                                                                       result):
+def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(
+        embedder, sentences, question, language, result):
     # The example's values in one sentence, its result in the next: the question is that example.
     evidence = Evidence(embedder)  # the example in a lecture of another subject
-    other = text_lecture_segments(CIRCUITS, 2)
-    evidence.add_text_lecture(other)
-    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9, 'teacher',
-                                   'whisper') for i, text in enumerate(sentences)], flush=True)
+    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
+    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
     evidence.embed_pending()
     brain = Brain(evidence)
     parts = list(brain.ask(question, language))
