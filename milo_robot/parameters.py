@@ -98,8 +98,8 @@ def _flatten(params: dict, prefix: str = ''):
 
 
 def pattern_matches(pattern: str, node_name: str) -> bool:
-    """Tell whether a parameter-file section applies to a node in the root namespace."""
-    return pattern in ('/**', '/*', node_name, '/' + node_name, '/**/' + node_name)
+    """Tell whether a parameter-file section applies to a node (in the root namespace, or any)."""
+    return pattern in ('/**', '/*', '/**/*', node_name, '/' + node_name, '/**/' + node_name)
 
 
 def check_param_files(paths: Iterable[str], nodes: dict) -> list:

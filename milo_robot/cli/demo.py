@@ -7,6 +7,7 @@ import sys
 import time
 
 from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.cli.namespace import add_namespace_argument
 from milo_robot.cli.questions import format_log
 from milo_robot.graph import data_root
 from milo_robot.interfaces import topics as t
@@ -39,6 +40,7 @@ def add_parser(commands) -> None:
                    help='where the answers, the record and the node logs go (default build/demo/run)')
     p.add_argument('--set', action='append', default=[], metavar='NODE.PARAM=VALUE',
                    help='override one parameter (repeatable)')
+    add_namespace_argument(p, 'run the session\'s graph in this ROS namespace (default: the root one)')
     p.set_defaults(run=run)
 
 
@@ -180,7 +182,7 @@ def run(args) -> int:
               f'node logs in {out_dir}/nodes.log', flush=True)
         status, observer = run_session(wav, out_dir, args.set, LiveLog(),
                                        after=SummaryWatch(os.path.join(out_dir, 'milo.db')),
-                                       after_s=SUMMARY_WAIT_S)
+                                       after_s=SUMMARY_WAIT_S, namespace=args.namespace)
     except SessionError as exc:
         print(f'milo demo: {exc}', file=sys.stderr)
         return 2

@@ -170,7 +170,7 @@ class MiloNode(Node):
         values += [(d.worker_key(name), f'{now - at:.1f}') for name, at in self._beats.items()]
         self._diagnostics.publish(d.diagnostic_array(
             self.get_name(), level, message, values, self.get_fully_qualified_name(),
-            self.get_clock().now().to_msg()))
+            self.get_clock().now().to_msg(), namespace=self.get_namespace()))
 
     def close(self) -> None:
         """Release devices and threads before the node is destroyed."""

@@ -34,8 +34,11 @@ class SessionObserver:
                t.TTS_SPOKEN, t.ROBOT_STATE, t.DIALOGUE_MODE, t.LECTURE_CURRENT, t.TTS_SPEAKING,
                t.CAMERA_FACES)
 
-    def __init__(self, on_event=None):
-        """Subscribe; `on_event(observation, received, topic, payload)` is told of each event."""
+    def __init__(self, on_event=None, namespace: str = ''):
+        """Subscribe; `on_event(observation, received, topic, payload)` is told of each event.
+
+        The topics are those of the robot in `namespace` ('' the root one).
+        """
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -45,7 +48,8 @@ class SessionObserver:
         self._lock = threading.Lock()
         self._context = Context()
         rclpy.init(context=self._context)
-        self.node = rclpy.create_node('milo_session_observer', context=self._context)
+        self.node = rclpy.create_node('milo_session_observer', context=self._context,
+                                      namespace=namespace or None)
         for topic in self.WATCHED:
             topic.subscription(self.node, self._keeper(topic))
         self._frames = t.AUDIO_FRAMES.subscription(self.node, self._on_frame)
