@@ -93,6 +93,12 @@ def test_a_bad_parameter_file_is_refused_before_anything_starts(tmp_path, proces
     assert str(bad) in up.output and 'started' not in up.output
 
 
+def test_a_bad_namespace_is_refused_before_anything_starts(processes):
+    up = processes.milo('up', '--sim', '--namespace', '2nd_room')
+    assert up.wait() == 2
+    assert "namespace '2nd_room': not a ROS namespace" in up.output and 'started' not in up.output
+
+
 def test_check_only(processes):
     up = processes.milo('up', '--sim', '--check')
     assert up.wait() == 0 and 'configuration OK' in up.output

@@ -4,7 +4,7 @@
 
 import pytest
 
-from milo_robot.graph import NODES, param_files
+from milo_robot.graph import NODES, absolute_namespace, namespace_error, param_files, plan
 from milo_robot.parameters import (
     ParameterError,
     ParamSpec,
@@ -92,3 +92,23 @@ def test_command_line_overrides():
                           ('microphone.nope=1', "unknown parameter 'nope'")]:
         with pytest.raises(ParameterError, match=message):
             parse_override(text, SPECS)
+
+
+@pytest.mark.parametrize('namespace', ['', '/', 'room_a', '/room_a', 'school/b204', '_lab2'])
+def test_a_namespace_puts_every_process_of_the_graph_in_it(namespace):
+    assert namespace_error(namespace) == ''
+    launches, errors = plan(True, (), namespace=namespace)
+    assert errors == []
+    expected = absolute_namespace(namespace)
+    for launch in launches:
+        remaps = [launch.argv[i + 1] for i, arg in enumerate(launch.argv) if arg == '-r']
+        namespaces = [r.split(':=', 1)[1] for r in remaps if r.startswith('__ns:=')]
+        assert namespaces == ([] if expected == '/' else [expected]), launch.name
+
+
+@pytest.mark.parametrize('namespace', ['2room', 'room a', 'room-a', 'room_a/', 'room//a', '~room',
+                                       'salle_é', 'x' * 201])
+def test_a_bad_namespace_is_refused_with_the_rule(namespace):
+    _, errors = plan(True, (), namespace=namespace)
+    assert len(errors) == 1 and errors[0] == namespace_error(namespace)
+    assert 'not a ROS namespace' in errors[0] or 'longer than' in errors[0]
