@@ -106,7 +106,9 @@ def test_two_robots_in_two_namespaces_answer_their_own_class_only(tmp_path, proc
             assert other.heard_nothing()
             asked.ask()
             wait_until(lambda: asked.fact in asked.spoken(), f'{asked.room} to say {asked.fact}', ANSWER_S)
-            (question,) = [Question.from_msg(m) for m in asked.heard[t.BRAIN_QUESTION].messages]
+            questions = [Question.from_msg(m) for m in asked.heard[t.BRAIN_QUESTION].messages]
+            assert len(questions) == 1, f'{asked.room}: {len(questions)} questions for one: cross-talk'
+            question = questions[0]
             assert question.language == asked.language
             parts = asked.answers()
             assert parts[-1].final and {p.request_id for p in parts} == {question.request_id}

@@ -59,12 +59,15 @@ def format_report(latest: dict, names: list, namespace: str = '') -> str:
         where = f' in the namespace {absolute_namespace(namespace)}' if namespace else ''
         return (f'no ROS nodes found{where} (is `milo up` running, with the same ROS_DOMAIN_ID'
                 f"{' and --namespace' if namespace else ''}?)")
-    lines = [f"{'node':<24}{'health':<8}message", '-' * 72]
+    # Status names grow with the namespace (milo/room_a/audio_monitor): the column fits the longest.
+    width = max([24] + [len(status_name(n, s.namespace)) + 2 for n, s in latest.items()])
+    lines = [f"{'node':<{width}}{'health':<8}message", '-' * 72]
     for name in sorted(latest):
         s = latest[name]
-        lines.append(f'{status_name(name, s.namespace):<24}{_LEVELS.get(s.level, s.level):<8}{s.message}')
+        level = _LEVELS.get(s.level, s.level)
+        lines.append(f'{status_name(name, s.namespace):<{width}}{level:<8}{s.message}')
         facts = ', '.join(f'{key}={value}' for key, value in s.values.items())
-        lines.append(f"{'':<32}{facts}")
+        lines.append(f"{'':<{width + 8}}{facts}")
     silent = [n for n in names if n not in latest]
     if silent:
         lines.append(f"running without diagnostics: {', '.join(silent)}")
