@@ -18,7 +18,7 @@ from std_msgs.msg import String
 from milo_robot.graph import parameter_specs, plan, record_overrides
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.diagnostics import node_statuses
-from milo_robot.interfaces.payloads import AnswerPart, Question, SpeechSpoken, Transcript
+from milo_robot.interfaces.payloads import AnswerPart, Question, RobotState, SpeechSpoken, Transcript
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import text_lecture_segments
 
@@ -47,6 +47,7 @@ class Robot:
         self.probe = Probe(room)
         self.heard = {topic: self.probe.subscribe(topic.msg_type(), topic.name, RELIABLE)
                       for topic in (t.BRAIN_QUESTION, t.BRAIN_ANSWER, t.TTS_SAY, t.TTS_SPOKEN)}
+        self.states = self.probe.subscribe(String, t.ROBOT_STATE.name, t.ROBOT_STATE.qos.profile())
         sets = [*record_overrides(database, parameter_specs()), 'brain.profile=tiny',
                 'brain.index_period_s=0.5', 'tts.french_voice=espeak-ng',
                 f'tts.output_wav={tmp_path / room}-speech.wav']
@@ -78,6 +79,19 @@ class Robot:
         self.finals.publish(Transcript(self.question, self.language, 1.0, 3.0, 0.9, True,
                                        wall_end=1.0).to_msg())
 
+    def answered(self) -> bool:
+        """Whether the robot said its lecture's fact and is done: every request spoken, back at rest.
+
+        Only then may the other robot be asked: a late sentence of this answer would otherwise
+        arrive while the other robot is judged.
+        """
+        heard = self.heard
+        parts = self.answers()
+        states = self.states.messages
+        return (self.fact in self.spoken() and parts and parts[-1].final
+                and len(heard[t.TTS_SPOKEN].messages) == len(heard[t.TTS_SAY].messages)
+                and states and RobotState.from_msg(states[-1]).state in ('idle', 'listening'))
+
     def spoken(self) -> str:
         """Return what the robot said, all its requests together."""
         return ' '.join(SpeechSpoken.from_msg(m).text for m in self.heard[t.TTS_SPOKEN].messages)
@@ -105,7 +119,7 @@ def test_two_robots_in_two_namespaces_answer_their_own_class_only(tmp_path, proc
         for asked, other in ((a, b), (b, a)):
             assert other.heard_nothing()
             asked.ask()
-            wait_until(lambda: asked.fact in asked.spoken(), f'{asked.room} to say {asked.fact}', ANSWER_S)
+            wait_until(asked.answered, f'{asked.room} to say {asked.fact}', ANSWER_S)
             questions = [Question.from_msg(m) for m in asked.heard[t.BRAIN_QUESTION].messages]
             assert len(questions) == 1, f'{asked.room}: {len(questions)} questions for one: cross-talk'
             question = questions[0]
