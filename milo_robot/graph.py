@@ -210,10 +210,12 @@ def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GRO
 
     specs = parameter_specs()
     files = param_files(sim) + [os.path.abspath(f) for f in params_files]
-    errors = check_param_files(files, specs)
     if namespace_error(namespace):
-        errors.append(namespace_error(namespace))
+        errors = [namespace_error(namespace)]
         namespace = ''
+    else:
+        errors = []
+    errors += check_param_files(files, specs, absolute_namespace(namespace))
     overrides = {}
     texts = list(sets)
     if wav:

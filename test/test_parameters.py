@@ -112,3 +112,17 @@ def test_a_bad_namespace_is_refused_with_the_rule(namespace):
     _, errors = plan(True, (), namespace=namespace)
     assert len(errors) == 1 and errors[0] == namespace_error(namespace)
     assert 'not a ROS namespace' in errors[0] or 'longer than' in errors[0]
+
+
+def test_a_section_for_the_root_namespace_only_is_refused_in_another(tmp_path):
+    mine = tmp_path / 'room.yaml'
+    mine.write_text('asr:\n  ros__parameters: {threads: 1}\n'
+                    '/room_a/brain:\n  ros__parameters: {threads: 1}\n'
+                    '/**/tts:\n  ros__parameters: {language: fr}\n')
+    _, errors = plan(True, (str(mine),), namespace='room_a')
+    assert errors == [f"{mine}: section 'asr' applies in the root namespace only, not to the nodes in "
+                      '/room_a: write /**/asr (any namespace)']
+    _, errors = plan(True, (str(mine),), namespace='room_b')
+    assert [e for e in errors if "'/room_a/brain' matches no node" in e] and len(errors) == 2
+    _, errors = plan(True, (str(mine),))  # in the root namespace, /room_a/brain is another robot's
+    assert len(errors) == 1 and "'/room_a/brain' matches no node" in errors[0]
