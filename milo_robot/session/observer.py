@@ -20,6 +20,7 @@ class Observation:
     audio_t0: float = None  # stamp of the first microphone frame = time 0 of the input WAV
     events: list = field(default_factory=list)  # (received, topic name, payload object or value)
     played: list = field(default_factory=list)  # (stamp, int16 samples at 16 kHz) of /speaker/audio
+    statuses: dict = field(default_factory=dict)  # node -> its latest NodeStatus from /diagnostics
 
     def of(self, topic: str) -> list:
         """Return the (received, payload) of one topic."""
@@ -86,6 +87,11 @@ class SessionObserver:
         with self._lock:
             frame = AudioFrame.from_msg(msg)
             self.observation.played.append((frame.stamp, frame.samples))
+
+    def take_status(self, status) -> None:
+        """Keep a node's latest status (which voice speaks French, say), told by a diagnostics listener."""
+        with self._lock:
+            self.observation.statuses[status.node] = status
 
     def busy(self) -> bool:
         """Return whether Milo is still thinking or speaking (its latest robot state says so)."""
