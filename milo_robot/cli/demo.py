@@ -79,22 +79,22 @@ class LiveLog:
         print(line, flush=True)
 
 
-def spoken(observer, reply, acknowledgement: bool = True):
+def spoken(observation, reply, acknowledgement: bool = True):
     """Return what Milo played for `reply` (16 kHz), until the next reply's first sound.
 
     `acknowledgement` False: from the answer's own first sound, without the "Hmm." before it.
     """
     start = reply.first_sound if acknowledgement else reply.first_audio
-    later = [r.first_sound for r in replies(observer.observation)
+    later = [r.first_sound for r in replies(observation)
              if r.first_sound is not None and r.first_sound > reply.first_sound]
-    return observer.played_between(start - 0.01, min(later, default=float('inf')))
+    return observation.played_between(start - 0.01, min(later, default=float('inf')))
 
 
 def write_answers(observer, out_dir: str) -> list:
     """Write each answer Milo spoke as out_dir/answers/<request>.wav; return the paths."""
     paths = []
     for reply in [r for r in replies(observer.observation) if r.first_sound is not None]:
-        audio = spoken(observer, reply)
+        audio = spoken(observer.observation, reply)
         path = os.path.join(out_dir, 'answers', f'{reply.request_id}.wav')
         speaker = WavSpeaker(path, 16000)
         speaker.play(audio)
@@ -112,7 +112,7 @@ def french_voice(observation) -> str:
     return status.get('voice_fr') + (f' ({why})' if why else '')
 
 
-def check_round_trips(observer, results: list, timeline: dict) -> list:
+def check_round_trips(observation, results: list, timeline: dict) -> list:
     """Hear back each answer whose turn asks for it (`round_trip`); print the verdicts, return the failures.
 
     The answer Milo played (without its acknowledgement) is transcribed by Milo's own ears in the
@@ -135,9 +135,9 @@ def check_round_trips(observer, results: list, timeline: dict) -> list:
             print(f'  [FAIL] {result.case:<13} round trip: cannot hear it back ({exc})')
             failures.append(result)
             continue
-        trip = compare(' '.join(reply.sentences), ears[language].hear(spoken(observer, reply, False)),
+        trip = compare(' '.join(reply.sentences), ears[language].hear(spoken(observation, reply, False)),
                        language)
-        voice = french_voice(observer.observation) if language == 'fr' else 'the default voice'
+        voice = french_voice(observation) if language == 'fr' else 'the default voice'
         print(f"  [{'ok' if trip.ok else 'FAIL'}] {result.case:<13} round trip WER {trip.word_error:.2f} "
               f'(at most {MAX_WORD_ERROR:.2f}), spoken by {voice}'
               f'\n         meant: "{trip.meant}"\n         heard: "{trip.heard}"')
@@ -250,7 +250,7 @@ def run(args) -> int:
     for result, ok in gazes:
         print(f"  [{'ok' if ok else 'FAIL'}] camera        the head turned to the asker"
               f'{"" if ok else " (it did not)"}\n         "{result.text}"')
-    trips = check_round_trips(observer, results, timeline)
+    trips = check_round_trips(observer.observation, results, timeline)
     print_question_log(os.path.join(out_dir, 'milo.db'))
     print(f"\nMilo's answers: {len(answers)} WAV files in {out_dir}/answers; all of its speech in "
           f'{out_dir}/speech.wav')

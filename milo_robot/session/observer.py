@@ -26,6 +26,11 @@ class Observation:
         """Return the (received, payload) of one topic."""
         return [(t, payload) for t, name, payload in self.events if name == topic]
 
+    def played_between(self, start: float, end: float) -> np.ndarray:
+        """Return what Milo played between two wall times (16 kHz)."""
+        blocks = [samples for stamp, samples in self.played if start <= stamp < end]
+        return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
+
 
 class SessionObserver:
     """An rclpy node, spun in its own thread, that records a session and reports it line by line."""
@@ -103,8 +108,7 @@ class SessionObserver:
     def played_between(self, start: float, end: float) -> np.ndarray:
         """Return what Milo played between two wall times (16 kHz)."""
         with self._lock:
-            blocks = [samples for stamp, samples in self.observation.played if start <= stamp < end]
-        return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
+            return self.observation.played_between(start, end)
 
     def close(self) -> None:
         """Stop listening."""
