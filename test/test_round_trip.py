@@ -17,6 +17,7 @@ from milo_robot.session.observer import Observation
 from milo_robot.session.round_trip import MAX_WORD_ERROR, Ears, compare
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
+from milo_robot.speaking.voices import VoiceBook
 
 T0 = 1_800_000_000.0
 QUESTION = 'Milo, de quoi est formé un condensateur ?'
@@ -39,8 +40,8 @@ def ears():
 
 
 def test_numbers_and_units_are_the_same_words_on_both_sides():
-    trip = compare('La tension vaut 12 V sous 2,5 A.', 'La tension vaut douze volts sous deux virgule cinq ampères',
-                   'fr')
+    trip = compare('La tension vaut 12 V sous 2,5 A.',
+                   'La tension vaut douze volts sous deux virgule cinq ampères', 'fr')
     assert trip.word_error == 0.0 and trip.ok
     assert compare('', 'quelque chose', 'fr').word_error == 1.0
 
@@ -53,6 +54,15 @@ def test_the_real_voice_comes_back_and_a_text_it_did_not_say_does_not(spoken_ans
     wrong = compare('Une diode laisse passer le courant dans un seul sens, et le bloque dans l\'autre.',
                     heard, 'fr')
     assert not wrong.ok and wrong.word_error > MAX_WORD_ERROR
+
+
+def test_a_voice_that_does_not_speak_french_fails(ears):
+    # The English voice reading the French answer: the words are there, the class hears nonsense.
+    english = VoiceBook().default
+    audio = resample(english.synthesize(normalize(ANSWER, 'fr')), english.rate, 16000)
+    trip = compare(ANSWER, ears.hear(np.concatenate([np.zeros(8000, dtype=np.int16), audio,
+                                                     np.zeros(16000, dtype=np.int16)])), 'fr')
+    assert not trip.ok, trip
 
 
 def french_turn(answer_sentences, audio):
@@ -95,8 +105,8 @@ def test_the_demo_judges_the_french_answer_s_content_language_and_round_trip(spo
 
 
 def test_a_french_question_answered_in_english_fails(spoken_answer):
-    o, timeline = french_turn(['The teacher said: a capacitor is two plates (plaque) with an isolant between.'],
-                              spoken_answer)
+    english = 'The teacher said: a capacitor is two plates (plaque) with an isolant between.'
+    o, timeline = french_turn([english], spoken_answer)
     result = judge(o, timeline)[0]
     assert not result.ok and result.observed.endswith('but in en, not fr')
 
