@@ -80,13 +80,14 @@ class LiveLog:
 
 
 def spoken(observation, reply, acknowledgement: bool = True):
-    """Return what Milo played for `reply` (16 kHz), until the next reply's first sound.
+    """Return what Milo played for `reply` (16 kHz), until it began to say anything else.
 
-    `acknowledgement` False: from the answer's own first sound, without the "Hmm." before it.
+    Anything else: another answer, or an announcement ("Question time."). `acknowledgement` False:
+    from the answer's own first sound, without the "Hmm." before it.
     """
     start = reply.first_sound if acknowledgement else reply.first_audio
-    later = [r.first_sound for r in replies(observation)
-             if r.first_sound is not None and r.first_sound > reply.first_sound]
+    later = [started.time for _, started in observation.of(t.TTS_STARTED.name)
+             if started.request_id != reply.request_id and started.time > start]
     return observation.played_between(start - 0.01, min(later, default=float('inf')))
 
 
