@@ -21,10 +21,12 @@ from milo_robot.hearing.vad import FRAME_SAMPLES
 from milo_robot.speaking.normalize import normalize
 
 # Measured on the demo's French answer ("Le professeur a dit, il y a un instant : Un condensateur est
-# formé de deux plaques séparées par un isolant."), heard back by Whisper base: Kokoro 0.05, espeak-ng
-# (Milo's French on a board too slow for Kokoro) 0.25, the English Piper voice reading it 0.55, another
-# text ~1. Both of Milo's French voices pass; a voice that does not speak French, or words it did not
-# say, fail. (Kokoro: 0.32 on sentences dense with units and acronyms, docs/speaking.md.)
+# formé de deux plaques séparées par un isolant."), heard back by Whisper base: Kokoro 0.05; espeak-ng
+# (Milo's French on a board too slow for Kokoro) 0.21 to 0.25; the English Piper voice reading it 0.35
+# to 0.55 (its random variation); the answer's audio reversed, or another text, about 1. The check is
+# of intelligibility: both of Milo's French voices pass on these plain words; audio that says nothing
+# understandable, an answer cut short, or words Milo did not mean, fail. (Kokoro: 0.32 and espeak-ng
+# 0.82 on sentences dense with units and acronyms, docs/speaking.md.)
 MAX_WORD_ERROR = 0.4
 
 
