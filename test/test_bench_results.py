@@ -89,3 +89,20 @@ def test_word_error_rate():
     assert word_errors('the cat sat', 'the sat') == (1, 3)  # a deletion
     assert word_error_rate('a b c d', 'a x c y') == 0.5  # two substitutions
     assert word_error_rate('', 'anything') == 1.0
+
+
+def test_french_words_are_compared_by_their_sound():
+    from milo_robot.bench.wer import sound_errors_fr, unheard_fr
+
+    said = 'Bonjour à tous, la tension vaut douze volts, et le courant vaut trois ampères.'
+    # Spelled otherwise, said the same: a homophone, an elision, a word cut in two.
+    assert sound_errors_fr(said, "Bonjour à tous. L'attention vaut douze volte. Et le courant "
+                                 'vaut trois ans-père.') == (0, 14)
+    assert sound_errors_fr(said, 'Bonjour à tous, la tension va douce volte, et le courant vaut '
+                                 'trois ampères.') == (2, 14)  # vaut/va, douze/douce differ
+    assert sound_errors_fr('le chat noir', 'le chat') == (1, 3)  # a word lost
+    assert sound_errors_fr('le chat', 'le chat noir') == (1, 2)  # a word added
+    assert sound_errors_fr('le chat noir', 'le chien noir') == (1, 3)  # only chat is wrong
+    assert sound_errors_fr('le protocole té cé pé', 'le protocole s\'est payé') == (3, 5)
+    assert unheard_fr(('douze volts', 'trois ampères'), said) == []
+    assert unheard_fr(('douze volts', 'tension'), 'la tension vaut douce volte') == ['douze volts']

@@ -36,6 +36,7 @@ from milo_robot.interfaces.topics import (
     VAD_EVENTS,
 )
 from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.thinking.retrieval import TERM_LIST
 
 LATCHED = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
@@ -230,3 +231,32 @@ def test_a_vad_stalled_for_2_s_mid_sentence_loses_no_word(tmp_path, probe, proce
     with LectureRecord(db, read_only=True) as record:
         heard = [w for segment in record.segments() for w in words(segment.text)]
     assert [heard.count(w) for w in words(sentence)] == [1] * len(words(sentence)), heard
+
+
+def test_asr_node_hears_the_course_terms_of_the_teachers_list(tmp_path, probe, processes):
+    # Without the course's words, Whisper base hears "Dijkstra" as another name
+    # (test_course_vocabulary.py); the networks course's term list names it.
+    sentence = "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."
+    (tmp_path / 'notes' / 'Networks').mkdir(parents=True)
+    (tmp_path / 'notes' / 'Networks' / TERM_LIST).write_text('Dijkstra\nOSPF\n')
+    finals = probe.subscribe(String, ASR_FINAL.name, QoSProfile(depth=50))
+    diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
+    processes.node('asr_node', database=str(tmp_path / 'milo.db'), notes_dir=str(tmp_path / 'notes'),
+                   course='Networks', lecture='new', language='en')
+    wait_until(lambda: (latest_status(diagnostics, 'asr') is not None and
+                        int(latest_status(diagnostics, 'asr').values.get(d.VOCABULARY_TERMS, 0)) >= 3),
+               "the course's vocabulary: its two terms and its title")
+    probe.wait_for_publisher(ASR_FINAL.name)
+    frames = probe.publisher(Image, AUDIO_FRAMES.name, AUDIO_FRAMES.qos.profile())
+    events = probe.publisher(String, VAD_EVENTS.name, QoSProfile(depth=50))
+    audio = talk(0.3, sentence, 0.3)
+    t0 = time.time()
+    for i in range(0, len(audio) - 511, 512):
+        frames.publish(frame_to_msg(audio[i:i + 512], stamp(t0 + i / 16000), 'microphone'))
+        time.sleep(0.004)
+    time.sleep(0.2)
+    events.publish(String(data=json.dumps({'event': 'start', 'start': t0, 'barge_in': False})))
+    end = t0 + len(audio) / 16000
+    events.publish(String(data=json.dumps({'event': 'end', 'start': t0, 'end': end})))
+    final = json.loads(finals.wait_for(1, 'a final transcript')[0].data)
+    assert 'dijkstra' in words(final['text']), final['text']

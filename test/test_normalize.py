@@ -4,7 +4,8 @@
 
 import pytest
 
-from milo_robot.speaking.normalize import MAX_CHUNK, normalize, sentences, strip_markup
+from milo_robot.speaking.normalize import MAX_CHUNK, first_clause, lead_in, normalize, sentences, strip_markup
+from milo_robot.thinking.sources import lead_ins
 
 
 @pytest.mark.parametrize('text, language, spoken', [
@@ -59,6 +60,28 @@ def test_sentences_split_and_long_text_is_chunked():
     assert all(0 < len(p) <= MAX_CHUNK for p in parts)
     assert ' '.join(parts).split() == long_text.split()  # nothing lost or added
     assert sentences(normalize('🙂 **', 'en')) == []
+
+
+@pytest.mark.parametrize('language', ['en', 'fr'])
+def test_every_introduction_of_a_quote_is_split_off_whole(language):
+    # The tts node synthesises sources.lead_ins ahead: each must be the very piece `lead_in` cuts.
+    quote = 'Le courant double, donc 12 V.' if language == 'fr' else 'The current doubles, so 12 V.'
+    for introduction in lead_ins(language):
+        said = sentences(normalize(f'{introduction} {quote}', language))[0]
+        assert lead_in(said) == (' '.join(normalize(introduction, language).split()),
+                                 normalize(quote, language))
+
+
+def test_lead_in_and_first_clause():
+    assert lead_in('The notes on Capacitors say: A capacitor stores charge.') == \
+        ('The notes on Capacitors say:', 'A capacitor stores charge.')
+    assert lead_in('It is ten thirty now.') == ('', 'It is ten thirty now.')
+    long = 'One two three four five six seven eight nine ten eleven twelve thirteen: fourteen.'
+    assert lead_in(long) == ('', long), 'too long to be an introduction'
+    assert first_clause("We haven't covered that in class yet, so I'd rather not guess.") == \
+        ["We haven't covered that in class yet,", "so I'd rather not guess."]
+    assert first_clause('Yes, it does.') == ['Yes, it does.'], 'a clause too short to stand alone'
+    assert first_clause('A, b, c and d, e f g.') == ['A, b, c and d,', 'e f g.']
 
 
 def test_comparisons_and_english_decimal_commas_survive():

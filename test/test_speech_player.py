@@ -137,3 +137,27 @@ def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp
     clip = len(heard) // 3
     assert clip > 0 and np.abs(heard[clip - 200:clip].astype(int)).max() > 300, 'no silent tail'
     assert trim_silence(np.array([0, 500, 20, 0], dtype=np.int16)).tolist() == [0, 500]
+
+
+def test_an_introduction_synthesised_ahead_starts_the_quote_at_once(tmp_path, voices):
+    events = Recorder()
+    player = SpeechPlayer(voices, fast_sink(tmp_path / 'quote.wav', voices.default.rate), events=events)
+    calls = []
+    synthesize = voices.default.synthesize
+    voices.default.synthesize = lambda text: calls.append(text) or synthesize(text)
+    try:
+        player.warm(['The teacher said, just now:'])
+        wait_until(lambda: calls == ['The teacher said, just now:'], 'the introduction synthesised ahead')
+        assert player.say('The teacher said, just now: The current doubles, so the power is four times '
+                          'larger.', 'en', 'q1#0') == 2
+        player.say("We haven't covered that in class yet, so I'd rather not guess.", 'en', 'q2#0')
+        wait_until(lambda: len(events.said) == 2, 'both answers')
+    finally:
+        voices.default.synthesize = synthesize
+        player.close()
+    assert calls[1:] == ['The current doubles, so the power is four times larger.',
+                         "We haven't covered that in class yet,", "so I'd rather not guess."], \
+        'the introduction is not synthesised again; an answer without one starts on its first clause'
+    assert events.said == [('q1#0', 'The teacher said, just now: The current doubles, so the power is '
+                                    'four times larger.', False),
+                           ('q2#0', "We haven't covered that in class yet, so I'd rather not guess.", False)]

@@ -103,7 +103,7 @@ def _corpus_wer(engine, sentences, speak) -> tuple:
     return errors / words, rtfs
 
 
-def _at_16k(voice):
+def at_16k(voice):
     """Return a function that speaks a sentence with `voice`, at 16 kHz."""
     return lambda text: resample(voice.synthesize(normalize(text, voice.language)), voice.rate,
                                  SAMPLE_RATE)
@@ -113,8 +113,8 @@ def whisper_accuracy() -> dict:
     """Whisper base through the node pipeline: word error rate on lecture sentences, and RTF."""
     engine = make_recognizer('whisper')
     wer_en, rtfs = _corpus_wer(engine, LECTURE, synthesize_16k)
-    wer_fr, _ = _corpus_wer(engine, LECTURE_FR, _at_16k(KokoroEngine('fr').load()))
-    wer_fr_espeak, _ = _corpus_wer(engine, LECTURE_FR, _at_16k(EspeakEngine('fr')))
+    wer_fr, _ = _corpus_wer(engine, LECTURE_FR, at_16k(KokoroEngine('fr').load()))
+    wer_fr_espeak, _ = _corpus_wer(engine, LECTURE_FR, at_16k(EspeakEngine('fr')))
     note = f'{len(LECTURE)} lecture sentences, language detected among fr/en, beam 5, corpus WER'
     return {'asr_whisper_wer_en': result([wer_en], '', COMMAND, note + ', Piper voice'),
             'asr_whisper_wer_fr': result([wer_fr], '', COMMAND, f'{note}, Kokoro voice '

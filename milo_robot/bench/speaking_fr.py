@@ -18,11 +18,12 @@ from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.audio.resample import resample
 from milo_robot.bench.results import result
 from milo_robot.bench.speaking import first_audio
-from milo_robot.bench.wer import word_errors
+from milo_robot.bench.wer import sound_errors_fr, word_errors
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
-from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine, espeak_phonemes
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine
 from milo_robot.speaking.normalize import normalize
+from milo_robot.speaking.phonemes import espeak_phonemes
 from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
 
 COMMAND = 'make bench'
@@ -57,40 +58,75 @@ FIRST_AUDIO_FR = 'Dans ce circuit, la tension est le courant fois la résistance
 
 
 def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
-    """Return (corpus word error rate, real-time factors) of `voice` heard by `whisper`."""
-    errors = words = 0
+    """Return (word error by sound, by spelling, real-time factors) of `voice` heard by `whisper`.
+
+    Corpus rates. By sound (`sound_errors_fr`), a homophone written otherwise is what was said.
+    """
+    errors = {'sound': [0, 0], 'spelling': [0, 0]}
     rtfs = []
     for text in texts:
         spoken = normalize(text, 'fr')
         started = time.perf_counter()
         audio = voice.synthesize(spoken)
         rtfs.append((time.perf_counter() - started) / max(len(audio) / voice.rate, 1e-3))
-        heard, _, _ = whisper.transcribe(resample(audio, voice.rate, SAMPLE_RATE))
-        e, n = word_errors(spoken, normalize(heard, 'fr'))
-        errors, words = errors + e, words + n
-    return errors / words, rtfs
+        heard = normalize(whisper.transcribe(resample(audio, voice.rate, SAMPLE_RATE))[0], 'fr')
+        for way, count in (('sound', sound_errors_fr), ('spelling', word_errors)):
+            e, n = count(spoken, heard)
+            errors[way] = [errors[way][0] + e, errors[way][1] + n]
+    return errors['sound'][0] / errors['sound'][1], errors['spelling'][0] / errors['spelling'][1], rtfs
+
+
+NOTE = (f'{len(LECTURE_FR)} French lecture sentences with numbers, units and acronyms, heard by '
+        'Whisper base (language fr, beam 5); both sides normalised by the French rules; corpus WER')
+
+
+KOKORO = f'Kokoro {DEFAULT_STYLE} at speed {DEFAULT_SPEED}, corrected phonemes'
+BY_SOUND = 'words compared by sound (sound_errors_fr)'
 
 
 def french_voices() -> dict:
-    """espeak-ng and Kokoro (each style, and the model's pace) on French lecture sentences: WER, RTF."""
+    """espeak-ng and Kokoro on French lecture sentences: word error heard, real-time factor."""
     whisper = make_recognizer('whisper', language='fr')
-    espeak_wer, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper)
-    by_style = {style: roundtrip(KokoroEngine('fr', style).load(), whisper) for style in STYLES}
-    wer, rtfs = by_style[DEFAULT_STYLE]
-    model_pace, _ = roundtrip(KokoroEngine('fr', DEFAULT_STYLE, 1.0).load(), whisper)
-    styles = ', '.join(f'{s} {w:.3f}' for s, (w, _) in by_style.items())
-    styles += f'; {DEFAULT_STYLE} at speed 1.0: {model_pace:.3f}'
-    note = (f'{len(LECTURE_FR)} French lecture sentences with numbers, units and acronyms, '
-            'heard by Whisper base (language fr, beam 5); both sides normalised; corpus WER')
+    espeak_sound, espeak_spelling, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper)
+    sound, spelling, rtfs = roundtrip(KokoroEngine('fr').load(), whisper)
     return {
-        'tts_roundtrip_wer_fr_espeak': result([espeak_wer], '', COMMAND, note + ', espeak-ng'),
-        'tts_roundtrip_wer_fr_kokoro': result([wer], '', COMMAND, f'{note}, Kokoro '
-                                              f'{DEFAULT_STYLE} at speed {DEFAULT_SPEED} (all '
-                                              f'styles: {styles})'),
-        'tts_rtf_fr_kokoro': result(rtfs, '', COMMAND, f'Kokoro {DEFAULT_STYLE}, speed '
-                                    f'{DEFAULT_SPEED}, int8, 2 threads, whole sentences'),
+        'tts_roundtrip_wer_fr_espeak': result([espeak_sound], '', COMMAND, f'{NOTE}, {BY_SOUND}; espeak-ng'),
+        'tts_roundtrip_wer_fr_kokoro': result([sound], '', COMMAND, f'{NOTE}, {BY_SOUND}; {KOKORO}'),
+        'tts_roundtrip_wer_fr_espeak_spelling': result([espeak_spelling], '', COMMAND,
+                                                       f'{NOTE}, words compared as written; espeak-ng'),
+        'tts_roundtrip_wer_fr_kokoro_spelling': result([spelling], '', COMMAND,
+                                                       f'{NOTE}, words compared as written; {KOKORO}'),
+        'tts_rtf_fr_kokoro': result(rtfs, '', COMMAND, f'{KOKORO}, int8, 2 threads, whole sentences'),
         'tts_rtf_fr_espeak': result(espeak_rtfs, '', COMMAND, 'espeak-ng command line'),
     }
+
+
+def french_voice_steps() -> dict:
+    """Kokoro with one of Milo's choices undone or changed: what each choice gives (word error)."""
+    whisper = make_recognizer('whisper', language='fr')
+    steps = {
+        'raw_phonemes': KokoroEngine('fr', phonemes=espeak_phonemes),
+        'speed_080': KokoroEngine('fr', speed=0.8),
+        'speed_100': KokoroEngine('fr', speed=1.0),
+    }
+    results = {}
+    for name, engine in steps.items():
+        sound, spelling, _ = roundtrip(engine.load(), whisper)
+        results[f'tts_roundtrip_wer_fr_kokoro_{name}'] = result(
+            [sound], '', COMMAND, f'{NOTE}, {BY_SOUND} (as written: {spelling:.3f}); {KOKORO}, '
+            f'but {name.replace("_", " ")}')
+    return results
+
+
+def french_styles() -> dict:
+    """Kokoro's five styles, and their average, on the same sentences: word error by sound."""
+    whisper = make_recognizer('whisper', language='fr')
+    styles = STYLES + ('+'.join(STYLES),)
+    by_style = {style: roundtrip(KokoroEngine('fr', style).load(), whisper)[:2] for style in styles}
+    return {f'tts_roundtrip_wer_fr_kokoro_style_{"mix5" if "+" in style else style}': result(
+        [sound], '', COMMAND, f'{NOTE}, {BY_SOUND} (as written: {spelling:.3f}); '
+        f'Kokoro {style.replace("+", " + ")} at speed {DEFAULT_SPEED}')
+        for style, (sound, spelling) in by_style.items()}
 
 
 class _WholeSentences(VoiceBook):
@@ -191,4 +227,5 @@ def phonemes_and_style() -> dict:
     }
 
 
-BENCHMARKS = (french_voices, french_first_audio, kokoro_settings, phonemes_and_style)
+BENCHMARKS = (french_voices, french_voice_steps, french_styles, french_first_audio, kokoro_settings,
+              phonemes_and_style)

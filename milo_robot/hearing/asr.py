@@ -100,6 +100,12 @@ class VoskEngine:
             self._words += [w.get('conf', 0.0) for w in result.get('result', [])]
 
 
+# How the course's vocabulary reaches Whisper: as faster-whisper's `hotwords`, as its
+# `initial_prompt`, or not at all (docs/hearing.md has the measures).
+VOCABULARY_MODES = ('hotwords', 'prompt', 'off')
+DEFAULT_VOCABULARY_MODE = 'hotwords'
+
+
 class WhisperEngine:
     """Whisper on CTranslate2 (int8), with an encoder window fitted to the segment (a few sizes)."""
 
@@ -128,6 +134,10 @@ class WhisperEngine:
         self.language = language
         self.languages = tuple(languages)
         self.beam_size = beam_size  # 5 halves greedy decoding's errors for ~0.1 s a question
+        # The course's terms by language (hearing.vocabulary.Vocabulary), given to the decoder as
+        # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
+        self.vocabulary = None
+        self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
         self._audio = []
 
     def begin(self, start: float) -> None:
@@ -179,14 +189,35 @@ class WhisperEngine:
         language = self.language or self._detect(encoded)
         tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
         seconds = len(clip) / SAMPLE_RATE
+        prompt = self._prompt(tokenizer, language)
         result = self._model.model.generate(
-            encoded, [list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]], beam_size=self.beam_size,
-            max_length=int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
+            encoded, [prompt], beam_size=self.beam_size,
+            max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
             suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
             repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
         return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+
+    def _prompt(self, tokenizer, language: str) -> list:
+        """Return the decoder's prompt: the course's terms in `language` (if any), then the task.
+
+        faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
+        <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
+        as an `initial_prompt` (a glossary sentence taken as what was said before: its last kept).
+        """
+        vocabulary = self.vocabulary if self.vocabulary_mode != 'off' else None
+        if not vocabulary or not vocabulary.words(language):
+            return self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        if self.vocabulary_mode == 'hotwords':
+            return self._model.get_prompt(tokenizer, [], without_timestamps=True,
+                                          hotwords=vocabulary.hotwords(language))
+        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + vocabulary.prompt(language)),
+                                      without_timestamps=True)
+
+    def count_tokens(self, text: str) -> int:
+        """Return how many tokens of the model's tokenizer `text` takes (a vocabulary's budget)."""
+        return len(self._model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
 
     @classmethod
     def window_frames(cls, speech_frames: int) -> int:

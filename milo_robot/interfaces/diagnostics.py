@@ -64,6 +64,8 @@ OVERFLOWS = _key('overflows', 'microphone', 'times the sound card dropped audio 
 DROPPED_FRAMES = _key('dropped_frames', 'asr', 'frames of segments the asr no longer held when their '
                       'turn came (recognition over `max_backlog_s` behind)')
 WORK_WAITING = _key('work_waiting', 'asr', 'VAD events not yet transcribed: a sim run ends once it is 0')
+VOCABULARY_TERMS = _key('vocabulary_terms', 'asr', 'terms of the current course given to Whisper, both '
+                        'languages together (docs/hearing.md); absent while none was gathered')
 MILO_SPEAKING = _key('milo_speaking', 'vad', 'whether the VAD hears with the echo gate on')
 # The body and what the club's page shows.
 LINK = _key('link', 'body', 'the serial link: connecting, connected, incompatible or unresponsive')

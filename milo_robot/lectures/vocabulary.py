@@ -65,6 +65,25 @@ def sound_key(word: str) -> str:
     return re.sub(r'(.)\1+', r'\1', key)
 
 
+def term_key(word: str) -> str:
+    """Return what a word's spellings and inflections share ("Farads", "farad": "farad")."""
+    return _stem(_plain(word))
+
+
+def is_unit(word: str) -> bool:
+    """Whether `word` names a unit ("farads", "ampère")."""
+    return _plain(word) in UNIT_NAMES or term_key(word) in UNIT_NAMES
+
+
+def marked_terms(text: str, language: str = 'en') -> List[str]:
+    """Return what notes mark as terms, as written.
+
+    Headings, **bold**, *italics*, `code`, and the technical terms the faithfulness module knows.
+    """
+    marked = [next(g for g in m.groups() if g) for m in _MARKED.finditer(text)]
+    return marked + [c.text for c in claims(text, language) if c.kind == 'term']
+
+
 READ_CACHE = 16  # notes folders' terms kept, by the files' names, times and sizes and the language
 _READ: Dict[tuple, 'CourseTerms'] = {}
 
@@ -79,6 +98,18 @@ def _signature(folders) -> tuple:
                     stat = entry.stat()
                     found.append((entry.path, stat.st_mtime_ns, stat.st_size))
     return tuple(found)
+
+
+def course_folders(notes_dir: str, course: str = '') -> set:
+    """Return the folders of a course's notes: the top of `notes_dir` (every course's) and its own."""
+    top = os.path.abspath(notes_dir)
+    return {top} | ({os.path.join(top, course)} if course else set())
+
+
+def course_passages(notes_dir: str, course: str = '') -> list:
+    """Return the passages of a course's notes (retrieval.notes_passages), not other courses'."""
+    folders = course_folders(notes_dir, course)
+    return [p for p in notes_passages(notes_dir) if os.path.dirname(os.path.abspath(p.path)) in folders]
 
 
 @dataclass(frozen=True)
@@ -103,10 +134,9 @@ class CourseTerms:
         terms: Dict[str, List[str]] = {}
         words = set()
         for text in texts:
-            marked = [next(g for g in m.groups() if g) for m in _MARKED.finditer(text)]
-            marked += [c.text for c in claims(text, language) if c.kind == 'term']
+            marked = marked_terms(text, language)
             found = _WORD.findall(text)
-            marked += [w for w in found if _plain(w) in UNIT_NAMES or _stem(_plain(w)) in UNIT_NAMES]
+            marked += [w for w in found if is_unit(w)]
             words |= {_stem(_plain(w)) for w in found}
             for word in (w for phrase in marked for w in _WORD.findall(phrase)):
                 plain = _plain(word)
@@ -125,16 +155,13 @@ class CourseTerms:
         """
         if not notes_dir or not os.path.isdir(notes_dir):
             return cls()
-        folders = {os.path.abspath(notes_dir)} | ({os.path.abspath(os.path.join(notes_dir, course))}
-                                                   if course else set())
         # Read once per version of the files: the app builds a pack for every page it shows.
-        key = (_signature(folders), language)
+        key = (_signature(course_folders(notes_dir, course)), language)
         if key not in _READ:
             while len(_READ) >= READ_CACHE:
                 _READ.pop(next(iter(_READ)))
-            _READ[key] = cls.from_texts((p.text for p in notes_passages(notes_dir)
-                                         if os.path.dirname(os.path.abspath(p.path)) in folders and
-                                         detect_language(p.text) == language), language)
+            _READ[key] = cls.from_texts((p.text for p in course_passages(notes_dir, course)
+                                         if detect_language(p.text) == language), language)
         return _READ[key]
 
     @staticmethod

@@ -15,10 +15,12 @@ import time
 
 from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.graph import STOP_TIMEOUT_S, resolve_path
+from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.hearing.pipeline import SegmentTranscriber
 from milo_robot.hearing.segmenter import SpeechEvent
 from milo_robot.hearing.vad import FRAME_SAMPLES
+from milo_robot.hearing.vocabulary import DEFAULT_BUDGET_TOKENS, course_vocabulary
 from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import Transcript
@@ -27,7 +29,7 @@ from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParameterError, ParamSpec
-from milo_robot.record.lecture_record import format_clock
+from milo_robot.record.lecture_record import RecordError, format_clock
 
 PARAMETERS = (
     ParamSpec('engine', 'whisper', 'Recognition engine: whisper (segments, French and English) or '
@@ -37,6 +39,15 @@ PARAMETERS = (
     ParamSpec('languages', 'fr,en', 'Languages whisper may detect, comma-separated'),
     ParamSpec('threads', 2, 'CPU threads for whisper', min=1, max=8),
     ParamSpec('beam_size', 5, 'whisper: beam search width (1 = greedy, fastest)', min=1, max=10),
+    ParamSpec('vocabulary', DEFAULT_VOCABULARY_MODE, 'whisper: the current course\'s terms (its '
+              'term list terms.txt, title, notes and earlier lectures; docs/hearing.md) given to the '
+              'decoder as faster-whisper\'s hotwords, as an initial prompt, or off; gathered again '
+              'when the lecture or its course changes', choices=VOCABULARY_MODES),
+    ParamSpec('vocabulary_tokens', DEFAULT_BUDGET_TOKENS, 'whisper: most tokens the course\'s '
+              'vocabulary may take (the model takes at most 223 of prompt; each costs decoding time)',
+              min=10, max=200),
+    ParamSpec('notes_dir', 'data/notes', 'Course notes (a folder per course): where the vocabulary '
+              'is read; a relative path is relative to the repository'),
     ParamSpec('database', 'records/milo.db', 'The lecture record (SQLite); a relative path is '
               'relative to the repository'),
     ParamSpec('lecture', 'resume', 'At start: resume the lecture in progress (started under 4 h '
@@ -101,6 +112,9 @@ class AsrNode(MiloNode):
         self.health.set(d.DROPPED_FRAMES, 0)
         self._dropped = 0
         self.health.set(d.WORK_WAITING, 0)
+        # The (course, lecture) whose vocabulary the engine should have; the worker gathers it.
+        self._vocabulary_wanted = None
+        self._vocabulary_built = None
         # The ring is filled here, by the executor, whatever the worker is doing.
         self.transcriber = SegmentTranscriber(None, keep_s=p.max_backlog_s, peek_max_s=p.peek_max_s)
         self.recorder = LectureRecorder(
@@ -109,7 +123,7 @@ class AsrNode(MiloNode):
                              auto_start=p.auto_start, timetable=timetable, course=p.course,
                              retention_days=p.retention_days, speaker_role=p.speaker_role),
             health=self.health, log=self._log,
-            on_change=lambda state: self._current.publish(state.to_msg()))
+            on_change=self._on_lecture)
         self.transcriber.clock = self.recorder.lecture_clock
         self.subscribe(t.AUDIO_FRAMES, self._on_frame)
         self.subscribe(t.VAD_EVENTS, self._on_event)
@@ -122,6 +136,33 @@ class AsrNode(MiloNode):
         self.recorder.apply_retention()
         self.create_timer(3600.0, self.recorder.apply_retention)
         self._worker = self.start_worker('asr', self._work)
+
+    def _on_lecture(self, state) -> None:
+        self._current.publish(state.to_msg())
+        # No lecture open: the course the timetable places now, found when the worker gathers it.
+        self._vocabulary_wanted = (state.course, state.lecture_id) if state.state == 'open' else (None, None)
+
+    def _refresh_vocabulary(self, engine) -> None:
+        """Give the engine the vocabulary of the current course, when the lecture changed."""
+        p = self.params
+        wanted = self._vocabulary_wanted
+        if p.engine != 'whisper' or p.vocabulary == 'off' or wanted == self._vocabulary_built:
+            return
+        self._vocabulary_built = wanted
+        course, lecture_id = wanted
+        course = self.recorder.course_now() if course is None else course
+        try:
+            engine.vocabulary = course_vocabulary(
+                course, resolve_path(p.notes_dir), resolve_path(p.database), lecture_id,
+                p.vocabulary_tokens, engine.count_tokens)
+        except (OSError, ValueError, RecordError) as exc:
+            self.health.error(f'course vocabulary: {exc}')
+            self.get_logger().warning(f'no course vocabulary for {course or "(no course)"}: {exc}')
+            return
+        counts = {language: len(engine.vocabulary.words(language)) for language in ('en', 'fr')}
+        self.health.set(d.VOCABULARY_TERMS, sum(counts.values()))
+        self.get_logger().info(f'course vocabulary of {course or "(no course)"}: {counts["en"]} terms '
+                               f'in English, {counts["fr"]} in French ({p.vocabulary})')
 
     def _log(self, level: str, message: str, throttle_s: float = 0.0) -> None:
         log = getattr(self.get_logger(), level)
@@ -219,6 +260,9 @@ class AsrNode(MiloNode):
         engine = self._load_engine()
         if engine is None:
             return
+        p = self.params
+        if p.engine == 'whisper':
+            engine.vocabulary_mode = p.vocabulary
         self.transcriber.engine = engine
         if engine.streaming:
             self._streaming.set()
@@ -226,9 +270,11 @@ class AsrNode(MiloNode):
             try:
                 job = self._jobs.get(timeout=1.0)
             except queue.Empty:
-                self.beat('asr')
-                continue
+                job = None
             self.beat('asr')
+            self._refresh_vocabulary(engine)
+            if job is None:
+                continue
             began = time.perf_counter()
             if job is _STOP:  # the node stops: what was being said is saved, not lost
                 for transcript in self.transcriber.flush():

@@ -23,6 +23,7 @@ from milo_robot.parameters import ParamSpec
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
+from milo_robot.thinking.sources import lead_ins
 
 PARAMETERS = (
     ParamSpec('voice', '', 'Default Piper voice: "" for the packaged en_US voice, or an .onnx file '
@@ -77,10 +78,6 @@ class TtsNode(MiloNode):
         for problem in voices.problems:
             self.health.error(problem)
             self.get_logger().warning(f'voice skipped: {problem}')
-        # Loading and timing Kokoro takes seconds: the node serves meanwhile (French waits).
-        self.health.set('voice_fr', 'choosing')
-        threading.Thread(target=self._choose_french, args=(voices,), daemon=True,
-                         name='french-voice').start()
         self._speaking_pub = self.publisher(t.TTS_SPEAKING)
         self._mouth = self.publisher(t.TTS_MOUTH)
         self._spoken = self.publisher(t.TTS_SPOKEN)
@@ -92,15 +89,23 @@ class TtsNode(MiloNode):
         self._speaking_pub.publish(Bool(data=False))
         self.player = SpeechPlayer(voices, self._speaker(voices.default.rate), p.block_ms,
                                    _Bridge(self))
+        # The introductions of quoted answers, synthesised ahead: the voice starts on them at once.
+        self.player.warm(lead_ins(voices.default.language), voices.default.language)
+        # Loading and timing Kokoro takes seconds: the node serves meanwhile (French waits).
+        self.health.set('voice_fr', 'choosing')
+        threading.Thread(target=self._choose_french, args=(voices,), daemon=True,
+                         name='french-voice').start()
         self.subscribe(t.TTS_SAY, self._on_say)
         self.subscribe(t.TTS_STOP, lambda _: self._stop('stop command'))
         self.subscribe(t.VAD_EVENTS, self._on_vad)
         self.serve(t.TTS_STOP_SERVICE, self._on_stop_service)
 
     def _choose_french(self, voices: VoiceBook) -> None:
-        """Pick the French voice (Kokoro is loaded and timed), and report which and why."""
+        """Pick the French voice (Kokoro is loaded and timed), report which and why, and warm it."""
         engine, note = voices.for_language('fr')
         self.health.set('voice_fr', engine.name)
+        if voices.default.language != 'fr':
+            self.player.warm(lead_ins('fr'), 'fr')
         why = voices.neural_status().get('fr')
         if why:
             self.health.set('voice_fr_why', why)

@@ -12,13 +12,13 @@ French best was measured (docs/speaking.md).
 
 import json
 import os
-import re
 import time
 
 import numpy as np
 
-from milo_robot.audio.piper_voice import ESPEAK_LOCK
 from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.onnx import open_session
+from milo_robot.speaking.phonemes import kokoro_phonemes
 
 RATE = 24000  # Hz, the model's output
 STYLES = ('jf_alpha', 'jf_gongitsune', 'jf_nezumi', 'jf_tebukuro', 'jm_kumo')
@@ -27,23 +27,6 @@ DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
 
-_LANGUAGE_FLAGS = re.compile(r'\([a-z-]+\)')  # espeak-ng's "(en)…(fr)" around foreign words
-_espeak_ready = []  # the binding is initialised once a process (Piper's voices do it as well)
-
-
-def espeak_phonemes(text: str, language: str) -> str:
-    """Return espeak-ng's IPA for `text`, with clause punctuation kept (Kokoro phrases by it)."""
-    from piper import espeakbridge
-    from piper.phonemize_espeak import ESPEAK_DATA_DIR
-
-    with ESPEAK_LOCK:
-        if not _espeak_ready:
-            espeakbridge.initialize(str(ESPEAK_DATA_DIR))
-            _espeak_ready.append(True)
-        espeakbridge.set_voice(language)
-        clauses = espeakbridge.get_phonemes(text)
-    return ' '.join(_LANGUAGE_FLAGS.sub('', ph) + end for ph, end, _ in clauses).strip()
-
 
 class KokoroEngine:
     """A Kokoro voice: one style, one language (an espeak-ng voice name: 'fr'); loaded by `load()`."""
@@ -51,15 +34,21 @@ class KokoroEngine:
     rate = RATE
 
     def __init__(self, language: str = 'fr', style: str = DEFAULT_STYLE, speed: float = DEFAULT_SPEED,
-                 threads: int = 2, model: str = 'kokoro'):
-        """Name the voice; nothing is read until `load()` (or the first sentence)."""
-        if style not in STYLES:
-            raise ModelError(f"Kokoro has no style '{style}'; choose one of {', '.join(STYLES)}")
+                 threads: int = 2, model: str = 'kokoro', phonemes=kokoro_phonemes):
+        """Name the voice; nothing is read until `load()` (or the first sentence).
+
+        `style`: one of STYLES, or several joined by '+' for their average (`jm_kumo+jf_alpha`).
+        `phonemes(text, language)` writes the IPA (espeak-ng's, corrected: `kokoro_phonemes`).
+        """
+        for name in style.split('+'):
+            if name not in STYLES:
+                raise ModelError(f"Kokoro has no style '{name}'; choose one of {', '.join(STYLES)}")
         if not 0.5 <= speed <= 2.0:
             raise ModelError(f'Kokoro speed {speed} is outside 0.5..2.0')
         self.language, self.style, self.speed, self.threads = language, style, speed, threads
         self.name = f'kokoro:{style}'
         self.model = model
+        self.phonemes = phonemes
         self._session = None
         self._vocab = {}
         self._styles = None
@@ -74,9 +63,10 @@ class KokoroEngine:
                 self._vocab = json.load(f)['vocab']
             with np.load(os.path.join(folder, 'voices_ja.npz')) as styles:
                 # One row a phoneme count; kept in memory so a sentence costs a slice, not a read.
-                self._styles = np.ascontiguousarray(styles[self.style].reshape(-1, 256),
-                                                    dtype=np.float32)
-            self._session = _open_session(os.path.join(folder, 'model.onnx'), self.threads)
+                names = self.style.split('+')
+                mean = sum(styles[name].reshape(-1, 256) for name in names) / len(names)
+                self._styles = np.ascontiguousarray(mean, dtype=np.float32)
+            self._session = open_session(os.path.join(folder, 'model.onnx'), self.threads)
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
             raise ModelError(f'cannot load Kokoro ({folder}): {exc}; run `milo models prepare '
@@ -86,7 +76,7 @@ class KokoroEngine:
     def tokens(self, text: str) -> list:
         """Return the vocabulary ids of the text's phonemes (at most MAX_TOKENS)."""
         self.load()
-        ids = [self._vocab[c] for c in espeak_phonemes(text, self.language) if c in self._vocab]
+        ids = [self._vocab[c] for c in self.phonemes(text, self.language) if c in self._vocab]
         return ids[:MAX_TOKENS]
 
     def synthesize(self, text: str) -> np.ndarray:
@@ -111,17 +101,3 @@ class KokoroEngine:
             audio = self.synthesize(CALIBRATION)
             best = min(best, (time.perf_counter() - started) / max(len(audio) / RATE, 1e-3))
         return best
-
-
-def _open_session(path: str, threads: int):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
-    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
-    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
-    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])

@@ -260,3 +260,30 @@ def clauses(parts: list) -> list:
             pieces[-2:] = [' '.join(pieces[-2:])]
         out += pieces
     return out
+
+
+_LEAD_IN = re.compile(r'[:：]\s+(?=\w)')
+MAX_LEAD_IN_WORDS = 12
+
+
+def lead_in(sentence: str) -> tuple:
+    """Split off the introduction that opens a sentence ("The teacher said, a minute ago:"), if any.
+
+    Return (introduction, rest), or ('', sentence). An introduction ends at the sentence's first
+    colon, holds at most MAX_LEAD_IN_WORDS words, and words follow it. The same few open most of
+    Milo's answers: the player keeps them synthesised, so that the voice starts at once.
+    """
+    match = _LEAD_IN.search(sentence)
+    if match is None or len(sentence[:match.start()].split()) > MAX_LEAD_IN_WORDS:
+        return '', sentence
+    return sentence[:match.end()].strip(), sentence[match.end():]
+
+
+def first_clause(sentence: str) -> list:
+    """Return a sentence cut after its first clause (as `clauses` cuts it), or whole: one or two pieces.
+
+    The voice starts on the first clause and synthesises the rest while it plays.
+    """
+    pieces = clauses([sentence])
+    return pieces[:1] + [' '.join(pieces[1:])] if len(pieces) > 1 else pieces
+

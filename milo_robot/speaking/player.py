@@ -7,18 +7,19 @@ a stop silences Milo within one block, and every block reports its loudness (for
 its audio (for the echo gate).
 """
 
+import collections
 import queue
 import threading
 import time
 from collections import defaultdict
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
 from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
-from milo_robot.speaking.normalize import clauses, normalize, sentences
+from milo_robot.speaking.normalize import clauses, first_clause, lead_in, normalize, sentences
 
 
 def mouth_level(block: np.ndarray) -> float:
@@ -67,6 +68,7 @@ class PacedWavSink:
 
 
 SHORT_WORDS = 2  # utterances this short are kept once synthesised
+KEPT = 64  # short utterances and introductions kept synthesised (the least recently said go first)
 SILENCE_LEVEL = 300  # int16 amplitude under which the end of a clip is silence
 
 
@@ -107,7 +109,9 @@ class SpeechPlayer:
         self._audio = queue.Queue(maxsize=2)  # one sentence ahead is enough to never stall
         self._lock = threading.Lock()
         self._epoch = 0  # bumped by stop(): work from an older epoch is dropped
-        self._short = {}  # (text, language) → audio of short utterances, synthesised once
+        # (text, language) → audio of short utterances and introductions, synthesised once
+        self._kept = collections.OrderedDict()
+        self._warm = collections.deque()  # (text, language) to synthesise ahead, when idle
         self._pending = defaultdict(int)  # request -> sentences not fully played yet
         self._heard = defaultdict(list)  # request -> words heard so far
         self._closing = False
@@ -125,15 +129,32 @@ class SpeechPlayer:
         """
         language = language or self.voices.default.language
         parts = sentences(normalize(text, language))
-        if self.voices.by_clause(language):
-            parts = clauses(parts)
         if not parts:
             raise ValueError('nothing to say: the text is empty once markup and symbols are removed')
+        # The voice starts on a short first piece and synthesises the rest while it plays: the
+        # introduction of a quote (kept synthesised), else the first clause.
+        introduction, parts[0] = lead_in(parts[0])
+        if self.voices.by_clause(language):
+            parts = clauses(parts)
+        elif not introduction:
+            parts[:1] = first_clause(parts[0])
         with self._lock:
+            if introduction:
+                self._pending[request_id] += 1
+                self._texts.put((self._epoch, request_id, introduction, language, True))
             self._pending[request_id] += len(parts)
             for part in parts:
-                self._texts.put((self._epoch, request_id, part, language))
-        return len(parts)
+                self._texts.put((self._epoch, request_id, part, language, len(part.split()) <= SHORT_WORDS))
+        return len(parts) + bool(introduction)
+
+    def warm(self, texts: Iterable[str], language: str = '') -> None:
+        """Synthesise utterances ahead, when nothing is being said, and keep them (introductions).
+
+        The first synthesis also warms the voice itself (its model's first run is the slowest).
+        """
+        language = language or self.voices.default.language
+        self._warm.extend((' '.join(normalize(text, language).split()), language) for text in texts)
+        self._texts.put(None)  # wake the synthesis thread; not an end when not closing
 
     @property
     def busy(self) -> bool:
@@ -167,23 +188,43 @@ class SpeechPlayer:
         self.sink.close()
 
     def _synthesize_loop(self) -> None:
-        while (job := self._texts.get()) is not None:
-            epoch, request_id, text, language = job
+        while not self._closing:
+            try:
+                job = self._texts.get(block=not self._warm)
+            except queue.Empty:  # idle: synthesise an utterance ahead
+                self._keep(*self._warm.popleft())
+                continue
+            if job is None:
+                continue  # woken up: by warm(), or to end
+            epoch, request_id, text, language, keep = job
             if epoch != self._epoch:
                 continue
-            audio = self._short.get((text, language))
-            if audio is None:
-                audio = self._synthesize(text, language)
-            if len(text.split()) <= SHORT_WORDS:
-                # "Hmm.", "Yes.": said again and again, and the acknowledgement must cost nothing
-                # while the model thinks; without the voice's trailing silence, the answer follows.
-                audio = self._short.setdefault((text, language), trim_silence(audio))
+            audio = self._keep(text, language) if keep else self._synthesize(text, language)
             while epoch == self._epoch and not self._closing:
                 try:
                     self._audio.put((epoch, request_id, text, audio), timeout=0.05)
                     break
                 except queue.Full:
                     continue
+
+    def _keep(self, text: str, language: str) -> np.ndarray:
+        """Return an utterance said again and again, synthesised once and kept.
+
+        "Hmm.", "Yes." (the acknowledgement must cost nothing while the brain thinks) are kept
+        without the voice's trailing silence, so that the answer follows at once; an introduction
+        ("The teacher said, a minute ago:") keeps its pause.
+        """
+        key = (text, language)
+        audio = self._kept.get(key)
+        if audio is None:
+            audio = self._synthesize(text, language)
+            if len(text.split()) <= SHORT_WORDS:
+                audio = trim_silence(audio)
+            self._kept[key] = audio
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(key)
+        return audio
 
     def _synthesize(self, text: str, language: str) -> np.ndarray:
         engine, note = self.voices.for_language(language)

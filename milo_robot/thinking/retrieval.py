@@ -24,6 +24,9 @@ nous vous on ou où par pas pour qu que qui quoi quel quelle quels quelles se sa
 comment pourquoi est-ce ne plus très été être avec leur leurs mais donc car
 '''.split())
 
+# A course's term list for speech recognition (hearing/vocabulary.py), beside its notes: a list
+# of words, not notes to answer from.
+TERM_LIST = 'terms.txt'
 WORDS_PER_CHUNK = 70  # long enough to hold a fact with its context, short enough to stay on topic
 
 
@@ -104,10 +107,13 @@ def _paragraph_chunks(text: str) -> list:
 
 
 def notes_sections(folder: str) -> list:
-    """Return [(file, section title, text)] of the Markdown, text and PDF files under `folder`."""
+    """Return [(file, section title, text)] of the Markdown, text and PDF files under `folder`.
+
+    The term lists (TERM_LIST) are left out.
+    """
     out = []
     for root, _, files in sorted(os.walk(folder)):
-        for name in sorted(files):
+        for name in sorted(n for n in files if n != TERM_LIST):
             path = os.path.join(root, name)
             out += [(path, section, body) for section, body in _sections(path)]
     return out

@@ -74,6 +74,18 @@ def spoken_quote(sentence: Sentence, text: str, language: str, now_s: Optional[f
                                           text=text)
 
 
+def lead_ins(language: str) -> list:
+    """Return the introductions that open most spoken quotes, as said ("The teacher said, just now:").
+
+    The tts node synthesises them ahead, so that a quoted answer starts playing at once. Those
+    that name a notes section or a day are not known ahead: the player keeps them once said.
+    """
+    language = 'fr' if language == 'fr' else 'en'
+    whens = [words for _, words in _AGO[language]] + [_AT_START[language]]
+    said = [_TEACHER_SAID[language].format(when=when, text='') for when in whens]
+    return [text.rstrip() for text in said + [_NOTES_SAY_PLAIN[language].format(text='')]]
+
+
 def written(sentence: Sentence, language: str, current_lecture: Optional[int] = None) -> str:
     """Name a source exactly: "the teacher at 03:12", "the course notes (circuits.md, Capacitors)".
 

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""Benchmark of the course's vocabulary in recognition: word error with it and without it.
+
+Lecture sentences of three courses, rich in their terms (units, laws, proper names, acronyms:
+farad, Kirchhoff, ssthresh, Bernoulli, Venturi), are spoken by the project's own voices (Piper in
+English, Kokoro in French) and transcribed by Whisper base, language detected as the asr node
+does, once with each course's vocabulary (gathered by `hearing.vocabulary.gather` from the
+course's notes and term list in data/bench/course_terms/notes) and once without, in one run on
+the same audio. Sentences without such terms (the hearing benchmark's lecture) check that the
+vocabulary costs nothing where the class says nothing rare. Both the sentence and the transcript
+are normalised by the same rules before the word error is counted.
+"""
+
+import os
+import time
+
+from milo_robot.audio.piper_voice import synthesize_16k
+from milo_robot.bench.hearing import LECTURE, LECTURE_FR, at_16k
+from milo_robot.bench.results import result
+from milo_robot.bench.wer import word_errors
+from milo_robot.graph import data_root
+from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.engines import make_recognizer
+from milo_robot.hearing.vocabulary import gather
+from milo_robot.speaking.kokoro import KokoroEngine
+from milo_robot.speaking.normalize import normalize
+
+COMMAND = 'milo bench --only course_terms'
+NOTES = os.path.join('data', 'bench', 'course_terms', 'notes')
+CIRCUITS, NETWORKS, FLUIDS = 'Electrical circuits', 'Computer networks', 'Fluid mechanics'
+
+# (course, sentence): what a teacher of each course says, with its terms.
+SENTENCES_EN = (
+    (CIRCUITS, 'The unit of capacitance is the farad.'),
+    (CIRCUITS, "Kirchhoff's current law says that the currents entering a node add up to zero."),
+    (CIRCUITS, "By Kirchhoff's voltage law, the voltages around a loop sum to zero."),
+    (CIRCUITS, 'A Thévenin equivalent replaces the network by one source and one resistor.'),
+    (CIRCUITS, 'The Norton equivalent uses a current source in parallel with a resistor.'),
+    (CIRCUITS, 'The inductance of this coil is measured in henrys.'),
+    (NETWORKS, 'When a loss is detected, TCP halves the congestion window and sets ssthresh to that '
+     'value.'),
+    (NETWORKS, 'Below ssthresh, the congestion window grows exponentially during slow start.'),
+    (NETWORKS, "Nagle's algorithm delays small segments until the previous ones are acknowledged."),
+    (NETWORKS, "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."),
+    (NETWORKS, 'TCP Reno adds fast retransmit and fast recovery to the older Tahoe version.'),
+    (NETWORKS, 'The sender never has more bytes in flight than its cwnd allows.'),
+    (FLUIDS, "Bernoulli's equation relates the pressure, the speed and the height of a flowing fluid."),
+    (FLUIDS, 'In a Venturi tube, the fluid speeds up in the throat and its pressure drops.'),
+    (FLUIDS, 'A Reynolds number above four thousand means that the flow is turbulent.'),
+    (FLUIDS, "Poiseuille's law gives the flow rate of a viscous fluid in a narrow pipe."),
+    (FLUIDS, 'A Pitot tube measures the speed of the aircraft from the stagnation pressure.'),
+    (FLUIDS, 'The viscosity of water is about one millipascal second.'),
+)
+SENTENCES_FR = (
+    (CIRCUITS, "L'unité de capacité est le farad."),
+    (CIRCUITS, 'La loi des nœuds de Kirchhoff dit que la somme des courants entrant dans un nœud est nulle.'),
+    (CIRCUITS, "D'après la loi des mailles de Kirchhoff, la somme des tensions d'une maille est nulle."),
+    (CIRCUITS, 'Le théorème de Thévenin remplace le réseau par une source et une résistance.'),
+    (CIRCUITS, "L'équivalent de Norton utilise une source de courant en parallèle avec une résistance."),
+    (CIRCUITS, "L'inductance de cette bobine se mesure en henrys."),
+    (NETWORKS, 'Après une perte, TCP divise la fenêtre de congestion par deux et fixe ssthresh à cette '
+     'valeur.'),
+    (NETWORKS, 'Tant que la fenêtre reste sous ssthresh, elle double à chaque aller-retour.'),
+    (NETWORKS, "L'algorithme de Nagle retarde l'envoi des petits segments."),
+    (NETWORKS, "Les routeurs OSPF calculent les plus courts chemins avec l'algorithme de Dijkstra."),
+    (NETWORKS, 'TCP Reno ajoute la retransmission rapide à la version Tahoe.'),
+    (NETWORKS, "L'émetteur n'envoie jamais plus d'octets que sa fenêtre cwnd ne le permet."),
+    (FLUIDS, "L'équation de Bernoulli relie la pression, la vitesse et l'altitude du fluide."),
+    (FLUIDS, 'Dans un tube de Venturi, le fluide accélère dans le col et sa pression diminue.'),
+    (FLUIDS, "Au-delà d'un nombre de Reynolds de quatre mille, l'écoulement est turbulent."),
+    (FLUIDS, "La loi de Poiseuille donne le débit d'un fluide visqueux dans un tube étroit."),
+    (FLUIDS, "Un tube de Pitot mesure la vitesse de l'avion à partir de la pression d'arrêt."),
+    (FLUIDS, "La viscosité dynamique de l'eau vaut environ un millipascal seconde."),
+)
+
+
+def hear(engine, spoken, vocabularies, modes) -> dict:
+    """Return {mode: (corpus word error, seconds of decoding)} of `engine` on the `spoken`.
+
+    Each (course, sentence, language, audio) is heard with its course's vocabulary in every mode
+    in turn, one sentence at a time: the modes share the machine's load alike.
+    """
+    errors, seconds = {m: 0 for m in modes}, {m: 0.0 for m in modes}
+    words = 0
+    for course, sentence, language, audio in spoken:
+        engine.vocabulary = vocabularies.get(course)
+        for mode in modes:
+            engine.vocabulary_mode = mode
+            started = time.perf_counter()
+            heard, _, _ = engine.transcribe(audio)
+            seconds[mode] += time.perf_counter() - started
+            wrong, count = word_errors(normalize(sentence, language), normalize(heard, language))
+            errors[mode] += wrong
+        words += count
+    return {mode: (errors[mode] / words, seconds[mode]) for mode in modes}
+
+
+def course_terms() -> dict:
+    """Whisper's word error on sentences rich in course terms, with the course's vocabulary and without."""
+    engine = make_recognizer('whisper')
+    notes = os.path.join(data_root(), NOTES)
+    vocabularies = {course: gather(course, notes, count_tokens=engine.count_tokens)
+                    for course in (CIRCUITS, NETWORKS, FLUIDS)}
+    french = at_16k(KokoroEngine('fr').load())
+    spoken = {'en': [(c, s, 'en', synthesize_16k(s)) for c, s in SENTENCES_EN],
+              'fr': [(c, s, 'fr', french(s)) for c, s in SENTENCES_FR]}
+    plain = [(CIRCUITS, s, 'en', synthesize_16k(s)) for s in LECTURE] + \
+        [(CIRCUITS, s, 'fr', french(s)) for s in LECTURE_FR]
+    default, other = DEFAULT_VOCABULARY_MODE, next(m for m in VOCABULARY_MODES if m not in
+                                                   (DEFAULT_VOCABULARY_MODE, 'off'))
+    out, time_ratios = {}, []
+    for language, sentences in spoken.items():
+        measured = hear(engine, sentences, vocabularies, (default, 'off', other))
+        time_ratios.append(measured[default][1] / measured['off'][1])
+        note = (f'{len(sentences)} sentences of 3 courses, {"Piper" if language == "en" else "Kokoro"} '
+                'voice, Whisper base, language detected, beam 5, corpus WER')
+        out[f'asr_wer_course_terms_{language}'] = result(
+            [measured[default][0]], '', COMMAND, f'{note}; with the course vocabulary as {default}')
+        out[f'asr_wer_course_terms_novocab_{language}'] = result(
+            [measured['off'][0]], '', COMMAND, f'{note}; no vocabulary')
+        out[f'asr_wer_course_terms_{other}_{language}'] = result(
+            [measured[other][0]], '', COMMAND, f'{note}; the vocabulary as {other} (the other form)')
+    measured = hear(engine, plain, vocabularies, (default, 'off'))
+    with_vocabulary, without = measured[default][0], measured['off'][0]
+    time_ratios.append(measured[default][1] / measured['off'][1])
+    out['asr_wer_plain_ratio'] = result(
+        [with_vocabulary / without if without else 1.0 + with_vocabulary], '', COMMAND,
+        f'{len(plain)} lecture sentences without rare terms (en Piper, fr Kokoro), with the circuits '
+        f'course vocabulary against without: WER {with_vocabulary:.4f} / {without:.4f}')
+    out['asr_vocabulary_time_ratio'] = result(
+        time_ratios, '', COMMAND, 'seconds of Whisper decoding with the vocabulary (as '
+        f'{default}) against without, the same sentences alternated: term sentences en, fr, plain')
+    return out
+
+
+BENCHMARKS = (course_terms,)

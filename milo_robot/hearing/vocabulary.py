@@ -1,0 +1,264 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The course's vocabulary, for speech recognition to hear the class's own words.
+
+Whisper writes the words it knows: "ferret" for "farad", "Dakesdor" for "Dijkstra", unless
+its decoder is told beforehand which words the course uses. The terms are gathered, for each
+language, from (best first):
+- the teacher's term list: `terms.txt` in the course's notes folder (and at the top of the notes
+  folder, for every course), one term per line, `#` starts a comment, `fr:` or `en:` before a
+  term keeps it to one language;
+- the course's title;
+- the course's notes (the top of the notes folder and the course's own folder): what they mark
+  as terms (headings, bold, italics, code: `lectures.vocabulary.marked_terms`), proper names,
+  acronyms and units;
+- its earlier lectures in the record: the proper names and acronyms heard in several segments,
+  and how often the notes' terms were said. A word that sounds like a term of the notes but is
+  not one ("ferret") is what the vocabulary is there to correct: it is left out.
+A term is worth its place when Whisper's tokenizer cuts it into several pieces: a word of one
+piece ("voltage") is one it already writes well. The terms are ranked, one spelling per word
+(inflections share it), and as many as fit `budget_tokens` are kept: Whisper's decoder takes
+at most 223 tokens of prompt, and a long one costs time on every segment.
+"""
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+from milo_robot.lectures.vocabulary import CourseTerms, course_passages, is_unit, marked_terms, term_key
+from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.thinking.answer import detect_language
+from milo_robot.thinking.retrieval import STOPWORDS, TERM_LIST
+
+LANGUAGES = ('en', 'fr')
+DEFAULT_BUDGET_TOKENS = 120  # about 40 terms; Whisper's limit is 223
+MIN_LETTERS = 3  # "Ohm" is a name; shorter words are symbols ("U", "mA"), read as letters
+MAX_TERM_CHARS = 60  # a line of the term list longer than this is a sentence, not a term
+RECORD_LECTURES = 20  # the course's most recent lectures read for its words
+# Scores: how much each kind of evidence says "this is a word of the course".
+TEACHER, TITLE = 1000.0, 500.0
+MARKED, NAMED, SAID = 3.0, 2.0, 1.0  # marked in the notes; a name, acronym or unit; said in class
+MAX_SAID = 5  # mentions in the lectures counted, at most (a word said all the time is no rarer)
+LEAD = {'en': 'Glossary:', 'fr': 'Glossaire :'}  # the `prompt` form opens with this
+
+# A word of a term: apostrophes cut ("Kirchhoff's", "d'Ohm"), hyphens join ("Navier-Stokes").
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
+_SENTENCE_ENDS = '.!?:;\n'
+_BETWEEN = ' \t#*_`"«(\'’'  # what may stand between a sentence's end and its first word
+_LANGUAGE_TAG = re.compile(r'^(en|fr)\s*:\s*(.+)$', re.I)
+
+
+def estimate_tokens(text: str) -> int:
+    """Return a safe guess of a text's token count, where no tokenizer is at hand.
+
+    A token every 3 characters: Whisper's byte-pair tokenizer cuts French and technical words
+    finer than English prose.
+    """
+    return max(1, -(-len(text) // 3)) if text else 0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ranked terms of one course, for each language, within a token budget."""
+
+    course: str = ''
+    terms: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # language -> terms, best first
+
+    def words(self, language: str) -> Tuple[str, ...]:
+        """Return the terms for `language`, best first (none for another language)."""
+        return self.terms.get(language, ())
+
+    def hotwords(self, language: str) -> str:
+        """Return the terms as faster-whisper's `hotwords`: a list, best first."""
+        return ', '.join(self.words(language))
+
+    def prompt(self, language: str) -> str:
+        """Return the terms as an `initial_prompt`: a glossary sentence said before the speech."""
+        words = self.words(language)
+        return f"{LEAD.get(language, LEAD['en'])} {', '.join(words)}." if words else ''
+
+    def __bool__(self) -> bool:
+        """Whether it holds any term."""
+        return any(self.terms.values())
+
+
+def read_term_list(path: str) -> List[Tuple[str, Tuple[str, ...]]]:
+    """Return the terms of a term list file as (term, languages), in the file's order.
+
+    Blank lines and `#` comments are skipped; `fr: terme` or `en: term` keeps a term to one
+    language; a missing file gives no terms. A line longer than a term raises ValueError.
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for number, line in enumerate(lines, 1):
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        tagged = _LANGUAGE_TAG.match(line)
+        languages = (tagged.group(1).lower(),) if tagged else LANGUAGES
+        term = tagged.group(2).strip() if tagged else line
+        if len(term) > MAX_TERM_CHARS:
+            raise ValueError(f'{path}, line {number}: {len(term)} characters; a term list holds one '
+                             f'term a line (at most {MAX_TERM_CHARS} characters)')
+        out.append((term, languages))
+    return out
+
+
+class _Candidates:
+    """Terms found so far for one language: a score and the spellings seen, by word."""
+
+    def __init__(self):
+        self.score: Counter = Counter()
+        self.spellings: Dict[str, Counter] = {}
+
+    def add(self, term: str, score: float) -> None:
+        key = ' '.join(term_key(w) for w in _WORD.findall(term)) or term.lower()
+        self.score[key] += score
+        self.spellings.setdefault(key, Counter())[term] += score
+
+    def ranked(self, pieces: Callable[[str], int]) -> List[str]:
+        """Return the spellings, best first.
+
+        A word Whisper knows whole (one piece) is kept only when a teacher or the title names it.
+        """
+        out = []
+        for key, score in sorted(self.score.items(), key=lambda kv: (-kv[1], kv[0])):
+            spelling = self.spellings[key].most_common(1)[0][0]
+            if score >= TITLE or pieces(' ' + spelling) > 1:
+                out.append(spelling)
+        return out
+
+
+def _named(words: List[Tuple[str, bool]], lower: set) -> List[str]:
+    """Return the proper names, acronyms and units among (word, at a sentence's start)."""
+    out = []
+    for word, first in words:
+        if len(word) < MIN_LETTERS or word.lower() in STOPWORDS:
+            continue
+        acronym = word.isupper() and len(word) <= 6
+        name = word[:1].isupper() and not first and word.lower() not in lower
+        if acronym or name or is_unit(word):
+            out.append(word)
+    return out
+
+
+def _words(text: str) -> List[Tuple[str, bool]]:
+    """Return the words of `text`, each with whether it opens a sentence, a line or a heading."""
+    out = []
+    for match in _WORD.finditer(text):
+        before = match.start() - 1
+        while before >= 0 and text[before] in _BETWEEN:
+            before -= 1
+        out.append((match.group(0), before < 0 or text[before] in _SENTENCE_ENDS))
+    return out
+
+
+def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, str]] = (),
+           budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+           count_tokens: Optional[Callable[[str], int]] = None) -> Vocabulary:
+    """Return the vocabulary of `course` from its term list, title, notes and earlier lectures.
+
+    `lectures` are (text, language) segments of the course's earlier lectures; `count_tokens`
+    counts a text's tokens for the recogniser (default: `estimate_tokens`).
+    """
+    count = count_tokens or estimate_tokens
+    found = {language: _Candidates() for language in LANGUAGES}
+    listed = [entry for folder in ([os.path.join(notes_dir, course)] if course else []) + [notes_dir]
+              if notes_dir for entry in read_term_list(os.path.join(folder, TERM_LIST))]
+    for rank, (term, languages) in enumerate(listed):
+        for language in languages:
+            found[language].add(term, TEACHER - rank / 1000)  # in the lists' order, the course's first
+    if course.strip():
+        for language in LANGUAGES:
+            found[language].add(course.strip(), TITLE)
+    texts = {language: [] for language in LANGUAGES}
+    if notes_dir and os.path.isdir(notes_dir):
+        for passage in course_passages(notes_dir, course):
+            language = detect_language(passage.text)
+            if language in texts:
+                texts[language].append(f'# {passage.section}\n{passage.text}')
+    for language, notes in texts.items():
+        lower = {w for text in notes for w in _WORD.findall(text) if w.islower()}
+        lower_keys = {term_key(w) for w in lower}
+        for text in notes:
+            for phrase in marked_terms(text, language):
+                for word in _WORD.findall(phrase):
+                    if len(word) >= MIN_LETTERS and word.lower() not in STOPWORDS:
+                        # A heading's capital is no name's: "Capacitors" where the notes say
+                        # "capacitor" is "capacitors".
+                        found[language].add(word.lower() if term_key(word) in lower_keys else word,
+                                            MARKED)
+            for word in _named(_words(text), lower):
+                # A name or an acronym is the same in both languages; a unit is spelt in one.
+                for other in ((language,) if is_unit(word) else LANGUAGES):
+                    found[other].add(word, NAMED)
+    _add_lectures(found, list(lectures), notes_dir, course)
+    return Vocabulary(course, {language: _within(found[language].ranked(count), language, count,
+                                                 budget_tokens) for language in LANGUAGES})
+
+
+def _add_lectures(found: Dict[str, _Candidates], lectures: List[Tuple[str, str]], notes_dir: str,
+                  course: str) -> None:
+    """Count the notes' terms said in class, and add the names heard in several segments."""
+    for language in LANGUAGES:
+        lines = [text for text, lang in lectures if lang == language]
+        if not lines:
+            continue
+        misheard = {c.heard for c in CourseTerms.from_notes(notes_dir, course, language).corrections(
+            (text, 0.0) for text in lines)}
+        said: Counter = Counter()
+        segments: Counter = Counter()
+        lower = {w for text in lines for w in _WORD.findall(text) if w.islower()}
+        for text in lines:
+            words = _words(text)
+            said.update(term_key(w) for w, _ in words)
+            segments.update({w for w in _named(words, lower) if w.lower() not in misheard})
+        candidates = found[language]
+        for key in list(candidates.score):
+            if key in said and candidates.score[key] < TITLE:
+                candidates.score[key] += SAID * min(said[key], MAX_SAID)
+        for word, times in segments.items():
+            if times >= 2 and term_key(word) not in candidates.score:
+                candidates.add(word, SAID * min(times, MAX_SAID))
+
+
+def _within(terms: List[str], language: str, count: Callable[[str], int], budget: int) -> tuple:
+    """Return the first terms whose prompt (the longer of the two forms) fits `budget` tokens."""
+    kept: List[str] = []
+    for term in terms:
+        if count(Vocabulary('', {language: tuple(kept + [term])}).prompt(language)) <= budget:
+            kept.append(term)
+    return tuple(kept)
+
+
+def course_lectures(record, course: str, before: Optional[int] = None) -> List[Tuple[str, str]]:
+    """Return (text, language) of the segments of the course's recent lectures in a LectureRecord.
+
+    `before`, the lecture going on, is left out with any later one: only what was said earlier.
+    """
+    lectures = [lecture.id for lecture in record.lectures()
+                if lecture.course == course and (before is None or lecture.id < before)]
+    return [(segment.text, segment.language) for lecture_id in lectures[-RECORD_LECTURES:]
+            for segment in record.segments(lecture_id)]
+
+
+def course_vocabulary(course: str, notes_dir: str, record_path: str = '', before: Optional[int] = None,
+                      budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+                      count_tokens: Optional[Callable[[str], int]] = None) -> Vocabulary:
+    """Return the vocabulary of `course` from the notes folder and the lecture record.
+
+    The record at `record_path` is read only (none yet is no error), lectures before `before` only.
+
+    A term list that cannot be read raises ValueError or OSError; a record, RecordError.
+    """
+    lectures = []
+    if record_path and os.path.isfile(record_path):
+        with LectureRecord(record_path, read_only=True) as record:
+            lectures = course_lectures(record, course, before)
+    return gather(course, notes_dir, lectures, budget_tokens, count_tokens)

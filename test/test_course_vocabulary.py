@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""The course's vocabulary for recognition: gathered from notes, term list, title and record, bounded,
+in French and English, and heard by Whisper; without ROS."""
+
+import os
+
+import pytest
+from speech import say
+from tokenizers import Tokenizer
+
+from milo_robot.bench.wer import normalise as words
+from milo_robot.hearing.engines import make_recognizer, model_path
+from milo_robot.hearing.vocabulary import Vocabulary, course_vocabulary, gather, read_term_list
+from milo_robot.nodes.asr_node import PARAMETERS
+from milo_robot.record.lecture_record import LectureRecord
+from milo_robot.thinking.retrieval import TERM_LIST, notes_passages
+
+NOTES_EN = '''# Electrical circuits
+
+## Kirchhoff's laws
+**Kirchhoff's current law**: the currents entering a node add up to the currents leaving it.
+Capacitance is measured in **farads**; a small capacitor holds a few microfarads.
+The Thévenin theorem replaces a network by a source and a resistance.
+'''
+NOTES_FR = '''# Circuits électriques
+
+## Lois de Kirchhoff
+La **loi des nœuds** : la somme des courants qui entrent dans un nœud est nulle. La capacité
+se mesure en **farads**, et l'inductance d'une **bobine** en henrys.
+'''
+OTHER_COURSE = '# Fluid mechanics\n\nThe **Venturi** tube and **Bernoulli**\'s equation.\n'
+
+
+@pytest.fixture(scope='module')
+def count_tokens():
+    tokenizer = Tokenizer.from_file(os.path.join(model_path('whisper', ''), 'tokenizer.json'))
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+@pytest.fixture
+def notes(tmp_path):
+    course = tmp_path / 'Circuits'
+    course.mkdir()
+    (course / 'circuits_en.md').write_text(NOTES_EN)
+    (course / 'circuits_fr.md').write_text(NOTES_FR)
+    (course / TERM_LIST).write_text('# teacher terms\nssthresh\nfr: pont de Wheatstone\n'
+                                    'en: Wheatstone bridge\n\n')
+    (tmp_path / 'Fluids').mkdir()
+    (tmp_path / 'Fluids' / 'fluids.md').write_text(OTHER_COURSE)
+    return tmp_path
+
+
+def keys(terms):
+    return {t.lower() for t in terms}
+
+
+def test_vocabulary_comes_from_the_term_list_title_and_notes_in_each_language(notes, count_tokens):
+    vocabulary = gather('Circuits', str(notes), count_tokens=count_tokens)
+    en, fr = vocabulary.words('en'), vocabulary.words('fr')
+    # The teacher's terms first, in their order, each in its language.
+    assert en[:2] == ('ssthresh', 'Wheatstone bridge') and fr[:2] == ('ssthresh', 'pont de Wheatstone')
+    assert 'Circuits' in en and 'Circuits' in fr  # the course's title
+    # The notes' marked terms and names; a name in both languages, a notes term in its own.
+    assert {'kirchhoff', 'farads', 'thévenin'} <= keys(en)
+    assert {'kirchhoff', 'farads', 'nœuds', 'bobine'} <= keys(fr)
+    assert 'nœuds' not in keys(en) and 'microfarads' not in keys(fr)
+    # Another course's notes are not this course's words; words Whisper writes whole are left out.
+    assert not {'venturi', 'bernoulli'} & keys(en + fr)
+    assert not {'current', 'law', 'node', 'network'} & keys(en)
+    # One spelling a word: "Kirchhoff's" and "Kirchhoff" are one term.
+    assert len(keys(en)) == len(en) and sum(t.lower().startswith('kirchhoff') for t in en) == 1
+    assert vocabulary.hotwords('en').startswith('ssthresh, Wheatstone bridge, ')
+    assert vocabulary.prompt('fr').startswith('Glossaire : ssthresh, pont de Wheatstone, ')
+    assert vocabulary.words('de') == () and vocabulary.prompt('de') == ''
+
+
+def test_vocabulary_is_bounded_in_tokens_best_terms_kept(notes, count_tokens):
+    (notes / 'Circuits' / TERM_LIST).write_text('\n'.join(f'Zyxwvutronics{i}' for i in range(200)))
+    full = gather('Circuits', str(notes), count_tokens=count_tokens)
+    assert count_tokens(full.prompt('en')) <= 120 and count_tokens(full.hotwords('en')) <= 120
+    assert full.words('en')[0] == 'Zyxwvutronics0'  # the first terms are kept
+    small = gather('Circuits', str(notes), budget_tokens=30, count_tokens=count_tokens)
+    assert 0 < count_tokens(small.prompt('fr')) <= 30
+    assert small.words('fr') == full.words('fr')[:len(small.words('fr'))]
+    # Without the model's tokenizer, a safe estimate bounds it.
+    estimated = gather('Circuits', str(notes), budget_tokens=60)
+    assert count_tokens(estimated.prompt('en')) <= 60
+
+
+def test_vocabulary_adds_names_of_earlier_lectures_but_not_misheard_terms(notes, tmp_path, count_tokens):
+    db = tmp_path / 'milo.db'
+    with LectureRecord(db) as record:
+        for text in ('We follow Dijkstra today.', 'This is what Dijkstra found in 1956.',
+                     'The unit of capacitance is the Ferret.', 'One Ferret is a lot.'):
+            lecture = record.start_lecture(course='Circuits', now=1000.0)
+            record.append(lecture, 0.0, 2.0, text, 'en', 0.9, 'teacher', 'whisper')
+            record.end_lecture(lecture, 1010.0)
+        other = record.start_lecture(course='Fluids', now=2000.0)
+        for _ in range(2):
+            record.append(other, 0.0, 2.0, 'Reynolds again.', 'en', 0.9, 'teacher', 'whisper')
+        current = record.start_lecture(course='Circuits', now=3000.0)
+        for _ in range(2):
+            record.append(current, 0.0, 2.0, 'Nyquist said so.', 'en', 0.9, 'teacher', 'whisper')
+    vocabulary = course_vocabulary('Circuits', str(notes), str(db), before=current,
+                                   count_tokens=count_tokens)
+    assert 'Dijkstra' in vocabulary.words('en') and 'Dijkstra' not in vocabulary.words('fr')
+    assert 'ferret' not in keys(vocabulary.words('en'))  # heard for "farads": no term
+    assert 'Reynolds' not in vocabulary.words('en')  # another course
+    assert 'Nyquist' not in vocabulary.words('en')  # the lecture going on is not an earlier one
+    assert course_vocabulary('Circuits', str(notes), str(tmp_path / 'none.db')).words('en')
+
+
+def test_term_list_reading_and_its_errors(tmp_path):
+    path = tmp_path / TERM_LIST
+    path.write_text('Kirchhoff  # the laws\n\nEN: slow start\nfr:démarrage lent\n')
+    assert read_term_list(str(path)) == [('Kirchhoff', ('en', 'fr')), ('slow start', ('en',)),
+                                         ('démarrage lent', ('fr',))]
+    assert read_term_list(str(tmp_path / 'missing.txt')) == []
+    path.write_text('A whole sentence pasted by mistake instead of one term on its own line, too long.\n')
+    with pytest.raises(ValueError, match='line 1'):
+        read_term_list(str(path))
+
+
+def test_the_term_list_is_not_a_notes_passage(notes):
+    assert not [p for p in notes_passages(str(notes)) if p.path.endswith(TERM_LIST)]
+    assert [p for p in notes_passages(str(notes)) if 'Kirchhoff' in p.text]
+
+
+def test_whisper_hears_a_course_term_with_the_vocabulary():
+    # Without the course's words, Whisper base hears "Dijkstra" as another name.
+    sentence = "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."
+    whisper = make_recognizer('whisper', language='en')
+    audio = say(sentence)
+    without, _, _ = whisper.transcribe(audio)
+    whisper.vocabulary = Vocabulary('Networks', {'en': ('Dijkstra', 'OSPF', 'ssthresh')})
+    for mode in ('hotwords', 'prompt'):
+        whisper.vocabulary_mode = mode
+        heard, _, _ = whisper.transcribe(audio)
+        assert 'dijkstra' in words(heard), (mode, heard)
+    whisper.vocabulary_mode = 'off'
+    assert whisper.transcribe(audio)[0] == without
+    assert 'dijkstra' not in words(without), without
+
+
+def test_asr_node_describes_its_vocabulary_parameters():
+    specs = {spec.name: spec for spec in PARAMETERS}
+    assert specs['vocabulary'].default == 'hotwords'
+    assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'off'}
+    assert 'term list' in specs['vocabulary'].description
+    assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
