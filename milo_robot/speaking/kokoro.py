@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.onnx import open_session
 from milo_robot.speaking.phonemes import kokoro_phonemes
 
 RATE = 24000  # Hz, the model's output
@@ -65,7 +66,7 @@ class KokoroEngine:
                 names = self.style.split('+')
                 mean = sum(styles[name].reshape(-1, 256) for name in names) / len(names)
                 self._styles = np.ascontiguousarray(mean, dtype=np.float32)
-            self._session = _open_session(os.path.join(folder, 'model.onnx'), self.threads)
+            self._session = open_session(os.path.join(folder, 'model.onnx'), self.threads)
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
             raise ModelError(f'cannot load Kokoro ({folder}): {exc}; run `milo models prepare '
@@ -100,17 +101,3 @@ class KokoroEngine:
             audio = self.synthesize(CALIBRATION)
             best = min(best, (time.perf_counter() - started) / max(len(audio) / RATE, 1e-3))
         return best
-
-
-def _open_session(path: str, threads: int):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
-    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
-    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
-    return ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
