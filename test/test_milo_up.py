@@ -119,7 +119,7 @@ def test_status_summarises_the_running_graph_of_its_namespace(tmp_path, processe
     for node, summary in (('microphone', 'capturing'), ('audio_monitor', 'heard')):  # the group too
         assert re.search(rf"{status_name(node, 'room_a')}\s+OK\s+{summary}", status.output), status.output
     root.wait()
-    assert 'milo/microphone' not in root.output and 'room_a' not in root.output, root.output
+    assert status_name('microphone') not in root.output and 'room_a' not in root.output, root.output
 
 
 def test_status_says_when_nothing_runs(processes):
