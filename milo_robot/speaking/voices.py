@@ -178,7 +178,7 @@ class VoiceBook:
                 try:
                     engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
                     engine.load()
-                    rtf = engine.real_time_factor() if choice.max_rtf else 0.0
+                    rtf = engine.real_time_factor(hopeless=2 * choice.max_rtf) if choice.max_rtf else 0.0
                 except ModelError as exc:
                     self._neural[language] = None, f'Kokoro unusable ({exc})'
                 else:
