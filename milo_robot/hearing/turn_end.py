@@ -168,14 +168,18 @@ class TurnEnd:
     """Ends a short segment when the model judges the turn finished; holds it while unfinished."""
 
     def __init__(self, judge: Judge, threshold: float = 0.5, hold_s: float = 1.0,
-                 min_silence_s: float = 0.15, max_segment_s: float = MAX_SEGMENT_S):
+                 min_silence_s: float = 0.15, max_segment_s: float = MAX_SEGMENT_S,
+                 wait_for_verdict: bool = True):
         """Decide with `judge`'s verdicts.
 
         `threshold`: probability from which a turn counts as finished; `hold_s`: the longest
-        silence a segment judged unfinished waits for its rest; `min_silence_s`: the shortest
-        silence that ends a finished turn.
+        silence a segment judged unfinished, or waiting for a verdict, waits; `min_silence_s`:
+        the shortest silence that ends a finished turn; `wait_for_verdict` False: the hangover
+        ends the segment while a verdict is under way (the model then acts only when a call
+        costs less than the hangover).
         """
         self.judge, self.threshold, self.hold_s = judge, threshold, hold_s
+        self.wait_for_verdict = wait_for_verdict
         self.min_silence_s = min_silence_s
         self.max_segment_s = max_segment_s
         self.last: Optional[Verdict] = None  # the latest verdict, for diagnostics
@@ -197,9 +201,12 @@ class TurnEnd:
         if verdict is not None:
             self.last = verdict
             self._finished = verdict.probability >= self.threshold
-            # Unfinished: wait up to hold_s for the rest. Until a verdict says so, the hangover
-            # rules: a slow verdict (a busy machine) never makes Milo wait longer than before.
+            # Unfinished: wait up to hold_s for the rest; finished: end it below.
             segmenter.hold(None if self._finished else self.hold_s)
+        elif self.wait_for_verdict and self.judge.busy:
+            # A verdict under way: the hangover would end the segment before it comes (a call
+            # costs about as much as the hangover), so the segment waits for it, up to hold_s.
+            segmenter.hold(self.hold_s)
         if self._finished and segmenter.silence_s + 1e-9 >= self.min_silence_s:
             self.ended_early += segmenter.silence_s < segmenter.settings.hangover_s
             self._asked, self._finished = 0, False
