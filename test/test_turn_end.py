@@ -46,9 +46,9 @@ HANGOVER_S = 0.3
 SLOW_S = 0.35  # a verdict that comes after the hangover would have ended the segment
 
 
-def hear(audio: np.ndarray, latency_s: float = 0.0, wait_for_verdict: bool = True) -> tuple:
+def hear(audio: np.ndarray, latency_s: float = 0.0, wait_s: float = 0.5) -> tuple:
     """Return the segment ends (end time, time decided) the hearing gives, and its TurnEnd."""
-    turn_end = TurnEnd(Judge(model(), latency_s=latency_s), wait_for_verdict=wait_for_verdict)
+    turn_end = TurnEnd(Judge(model(), latency_s=latency_s), wait_s=wait_s)
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
                               turn_end=turn_end)
     ends = []
@@ -106,15 +106,16 @@ def test_a_verdict_slower_than_the_hangover_still_ends_the_turn(language):
     assert abs(decided - turn_end.last.ready_at) <= FRAME_S + 1e-6
 
 
-def test_without_waiting_a_slow_verdict_is_never_used():
-    # The behaviour before the segment waited for its verdict: the hangover ends every segment
-    # first, and the model (which costs more than the hangover) changes nothing.
+@pytest.mark.parametrize('wait_s', [0.0, 0.32])
+def test_a_verdict_later_than_the_wait_is_never_used(wait_s):
+    # No wait (the behaviour before it), or a wait shorter than the call: the hangover, or the
+    # wait, ends the segment first, and the model changes nothing.
     audio, speech_end = finished_question('en')
-    ends, turn_end = hear(audio, latency_s=SLOW_S, wait_for_verdict=False)
+    ends, turn_end = hear(audio, latency_s=SLOW_S, wait_s=wait_s)
     assert len(ends) == 1, ends
     end, decided = ends[0]
     assert turn_end.last is None and turn_end.ended_early == 0
-    assert abs(decided - end - HANGOVER_S) <= FRAME_S + 1e-6
+    assert abs(decided - end - max(wait_s, HANGOVER_S)) <= FRAME_S + 1e-6
 
 
 @pytest.mark.parametrize('latency_s', [0.0, SLOW_S])
