@@ -11,6 +11,7 @@ do here: the segment waits for the verdict instead of letting the hangover end i
 """
 
 import functools
+import threading
 
 import numpy as np
 import pytest
@@ -133,3 +134,24 @@ def test_a_pause_mid_question_keeps_the_turn(language, before, after, latency_s)
     assert ends[0][0] > pause_start + 0.6  # it ends after the second part, not in the pause
     assert turn_end.judge.calls >= 2  # judged in the pause (and at the end)
 
+
+
+def test_in_a_worker_thread_the_verdict_ends_the_turn_on_the_next_frame():
+    # The vad node's way: the model runs in a worker thread while frames keep coming. Here each
+    # call is let finish before the next frame (a machine where a call takes one frame), by
+    # joining the worker, so the result does not depend on the machine's speed.
+    audio, speech_end = finished_question('en')
+    turn_end = TurnEnd(Judge(model(), background=True))
+    detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
+                              turn_end=turn_end)
+    ends = []
+    for i in range(0, len(audio), 512):
+        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
+                 if e.kind == 'end']
+        for worker in [t for t in threading.enumerate() if t.name == 'turn-end']:
+            worker.join(timeout=60)
+    assert len(ends) == 1, ends
+    end, decided = ends[0]
+    assert abs(end - speech_end) < 0.3
+    assert turn_end.ended_early == 1 and turn_end.last.probability >= 0.5
+    assert decided - end < HANGOVER_S
