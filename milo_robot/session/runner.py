@@ -78,7 +78,7 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
     observer = SessionObserver(on_event)
     # The run goes on while the asr still has segments to transcribe: the record is complete.
     hearing = Liveness()
-    listener = DiagnosticsListener(hearing, name='milo_session_hearing')
+    listener = DiagnosticsListener(hearing, on_status=observer.take_status, name='milo_session_hearing')
     try:
         with open_private(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
             def busy() -> bool:
