@@ -3,9 +3,11 @@
 """Bring up Milo's node graph on a full ROS 2 install: `ros2 launch milo_robot milo.launch.py`.
 
 `sim:=true` adds config/sim.yaml (file-backed devices); the run then ends when a node with
-ends_sim_run exits. The nodes, respawn delay and exit statuses come from milo_robot.graph, as for
-`milo up`: a node that exits with the configuration-error status stops the whole launch, as
-`milo up` does, instead of being respawned forever.
+ends_sim_run exits. `namespace:=room_a` starts every node in that namespace (its topics are then
+/room_a/...), so several robots share a network and a ROS_DOMAIN_ID. The nodes, respawn delay and
+exit statuses come from milo_robot.graph, as for `milo up`: a node that exits with the
+configuration-error status stops the whole launch, as `milo up` does, instead of being respawned
+forever.
 """
 
 from launch.actions import (
@@ -29,6 +31,7 @@ from milo_robot.graph import (
     PACKAGE,
     RESPAWN_DELAY_S,
     discovery_range,
+    namespace_error,
     param_files,
     processes,
 )
@@ -47,6 +50,9 @@ def nodes(context) -> list:
     sim = LaunchConfiguration('sim').perform(context) == 'true'
     network = LaunchConfiguration('network').perform(context) == 'true'
     grouped = LaunchConfiguration('grouped').perform(context) == 'true'
+    namespace = LaunchConfiguration('namespace').perform(context)
+    if namespace_error(namespace):  # before any node starts, in the words `milo up` uses
+        raise RuntimeError(namespace_error(namespace))
     files = param_files(sim)
     # Private by default: DDS stays on the robot unless network:=true (docs/privacy.md).
     actions = [SetEnvironmentVariable('ROS_AUTOMATIC_DISCOVERY_RANGE', discovery_range(network))]
@@ -55,7 +61,8 @@ def nodes(context) -> list:
         where = dict(executable=GROUP_EXECUTABLE, arguments=['--group', group]) if group else \
             dict(executable=members[0].executable, name=members[0].name)
         nice = min(spec.nice for spec in members)
-        node = Node(package=PACKAGE, parameters=files, output='screen', respawn=not ends_run,
+        node = Node(package=PACKAGE, namespace=namespace.strip('/'), parameters=files,
+                    output='screen', respawn=not ends_run,
                     respawn_delay=RESPAWN_DELAY_S, on_exit=Shutdown() if ends_run else None,
                     prefix=f'nice -n {nice}' if nice else None, **where)
         actions += [node, RegisterEventHandler(OnProcessExit(target_action=node,
@@ -64,7 +71,7 @@ def nodes(context) -> list:
 
 
 def generate_launch_description() -> LaunchDescription:
-    """Declare the `sim` argument and the nodes of the graph."""
+    """Declare the arguments (`sim`, `network`, `grouped`, `namespace`) and the nodes of the graph."""
     return LaunchDescription([
         DeclareLaunchArgument('sim', default_value='false', choices=['true', 'false'],
                               description='use file-backed devices (config/sim.yaml)'),
@@ -73,5 +80,8 @@ def generate_launch_description() -> LaunchDescription:
         DeclareLaunchArgument('grouped', default_value=str(GROUPED_BY_DEFAULT).lower(),
                               choices=['true', 'false'],
                               description='run the light nodes in one process (milo_robot.graph.GROUPS)'),
+        DeclareLaunchArgument('namespace', default_value='',
+                              description='the robot\'s ROS namespace, e.g. room_a: its topics are then '
+                              '/room_a/... (default: the root namespace)'),
         OpaqueFunction(function=nodes),
     ])

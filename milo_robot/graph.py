@@ -10,6 +10,7 @@ and the launch file read this module too.
 import importlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -79,6 +80,28 @@ GROUPED_BY_DEFAULT = True
 # The parameter shared by every node that reads or writes the lecture record: one path for all.
 RECORD_PARAMETER = 'database'
 
+# A ROS namespace (design.ros2.org, "Topic and Service name mapping"): tokens of letters, digits
+# and underscores, not starting with a digit, separated by single slashes.
+_NAMESPACE = re.compile(r'/?[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*')
+NAMESPACE_MAX = 200  # rmw's limit on a fully qualified name is 255: room left for node and topic
+
+
+def namespace_error(namespace: str) -> str:
+    """Return why `namespace` is not a usable ROS namespace, or '' when it is ('' is the root one)."""
+    if not namespace or namespace == '/':
+        return ''
+    if len(namespace) > NAMESPACE_MAX:
+        return f'namespace {namespace!r}: longer than {NAMESPACE_MAX} characters'
+    if not _NAMESPACE.fullmatch(namespace):
+        return (f'namespace {namespace!r}: not a ROS namespace; use names of letters, digits and '
+                f"'_' that do not start with a digit, separated by '/', e.g. room_a or school/b204")
+    return ''
+
+
+def absolute_namespace(namespace: str) -> str:
+    """Return a checked namespace as ROS writes it: '/' for the root one, else '/room_a'."""
+    return '/' + namespace.strip('/')
+
 
 def data_root() -> str:
     """Return the folder holding config/, launch/ and data/: the source tree or the share dir."""
@@ -133,19 +156,26 @@ def override_args(values: dict) -> list:
     return argv
 
 
-def node_command(node: NodeSpec, files: list, overrides: dict) -> list:
+def _namespace_args(namespace: str) -> list:
+    """Return the remapping that starts a process's nodes in `namespace` (none for the root one)."""
+    namespace = absolute_namespace(namespace)
+    return ['-r', f'__ns:={namespace}'] if namespace != '/' else []
+
+
+def node_command(node: NodeSpec, files: list, overrides: dict, namespace: str = '') -> list:
     """Return the command line that runs one node with its parameter files and overrides."""
-    argv = [sys.executable, '-m', node.module, '--ros-args', '-r', f'__node:={node.name}']
+    argv = [sys.executable, '-m', node.module, '--ros-args', '-r', f'__node:={node.name}',
+            *_namespace_args(namespace)]
     for path in files:
         argv += ['--params-file', path]
     return argv + override_args(overrides.get(node.name, {}))[1:]
 
 
-def group_command(group: str, files: list, overrides: dict) -> list:
+def group_command(group: str, files: list, overrides: dict, namespace: str = '') -> list:
     """Return the command line that runs a group of nodes in one process."""
     mine = {name: overrides[name] for name in GROUPS[group] if overrides.get(name)}
     argv = [sys.executable, '-m', f'{PACKAGE}.nodes.{GROUP_EXECUTABLE}', '--group', group,
-            '--overrides', json.dumps(mine), '--ros-args']
+            '--overrides', json.dumps(mine), '--ros-args', *_namespace_args(namespace)]
     for path in files:
         argv += ['--params-file', path]
     return argv
@@ -167,18 +197,25 @@ def processes(grouped: bool) -> list:
     return out
 
 
-def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GROUPED_BY_DEFAULT) -> tuple:
+def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GROUPED_BY_DEFAULT,
+         namespace: str = '') -> tuple:
     """Check the configuration and return (launches, errors) for the whole graph.
 
     Parameter files: config/milo.yaml, config/sim.yaml in sim mode, then `params_files`; then
     `sets` (NODE.PARAM=VALUE); `wav` is the sim microphone's input; `grouped` runs the light
-    nodes in one process (GROUPS). Nothing starts here.
+    nodes in one process (GROUPS); `namespace` is the robot's ('' the root one: every topic is
+    then /<namespace>/...). Nothing starts here.
     """
     from milo_robot.parameters import ParameterError, check_param_files, parse_override
 
     specs = parameter_specs()
     files = param_files(sim) + [os.path.abspath(f) for f in params_files]
-    errors = check_param_files(files, specs)
+    if namespace_error(namespace):
+        errors = [namespace_error(namespace)]
+        namespace = ''
+    else:
+        errors = []
+    errors += check_param_files(files, specs, absolute_namespace(namespace))
     overrides = {}
     texts = list(sets)
     if wav:
@@ -196,10 +233,11 @@ def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GRO
         ends_run = sim and any(n.ends_sim_run for n in members)
         names, nice = tuple(n.name for n in members), min(n.nice for n in members)
         if group:
-            launches.append(Launch(group, group_command(group, files, overrides), ends_run, names, nice))
-        else:
-            launches.append(Launch(members[0].name, node_command(members[0], files, overrides), ends_run,
+            launches.append(Launch(group, group_command(group, files, overrides, namespace), ends_run,
                                    names, nice))
+        else:
+            launches.append(Launch(members[0].name, node_command(members[0], files, overrides, namespace),
+                                   ends_run, names, nice))
     return launches, errors
 
 

@@ -97,13 +97,23 @@ def _flatten(params: dict, prefix: str = ''):
             yield f'{prefix}{key}', value
 
 
-def pattern_matches(pattern: str, node_name: str) -> bool:
-    """Tell whether a parameter-file section applies to a node in the root namespace."""
-    return pattern in ('/**', '/*', node_name, '/' + node_name, '/**/' + node_name)
+def pattern_matches(pattern: str, node_name: str, namespace: str = '/') -> bool:
+    """Tell whether a parameter-file section applies to a node in `namespace` ('/' the root one).
+
+    `/**`, `/**/*` and `/**/<node>` apply in any namespace; `/*` and `/<node>` (or `*` and
+    `<node>`: rcl adds the slash) only in the root one, `/room_a/*` and `/room_a/<node>` in room_a.
+    """
+    tokens = namespace.strip('/')
+    prefix = f'/{tokens}/' if tokens else '/'
+    here = (prefix + '*', prefix + node_name)
+    return pattern in ('/**', '/**/*', '/**/' + node_name, *here, *(p[1:] for p in here))
 
 
-def check_param_files(paths: Iterable[str], nodes: dict) -> list:
-    """Check parameter files against {node name: [ParamSpec]}; return every error found."""
+def check_param_files(paths: Iterable[str], nodes: dict, namespace: str = '/') -> list:
+    """Check parameter files against {node name: [ParamSpec]} of a graph in `namespace`.
+
+    Return every error found.
+    """
     errors = []
     for path in paths:
         try:
@@ -112,8 +122,12 @@ def check_param_files(paths: Iterable[str], nodes: dict) -> list:
             errors.append(str(exc))
             continue
         for pattern, params in sections.items():
-            targets = [n for n in nodes if pattern_matches(pattern, n)]
-            if not targets:
+            targets = [n for n in nodes if pattern_matches(pattern, n, namespace)]
+            if not targets and any(pattern_matches(pattern, n) for n in nodes):
+                errors.append(f"{path}: section '{pattern}' applies in the root namespace only, not "
+                              f"to the nodes in {namespace}: write /**/{pattern.lstrip('/')} (any "
+                              f'namespace)')
+            elif not targets:
                 errors.append(f"{path}: section '{pattern}' matches no node; nodes are "
                               f"{', '.join(sorted(nodes))}")
             for name, value in params.items():

@@ -68,8 +68,11 @@ class DiagnosticsListener:
     """An rclpy node in its own context and thread that feeds a Liveness from /diagnostics."""
 
     def __init__(self, liveness: Liveness, on_status: Optional[Callable] = None,
-                 name: str = 'milo_watchdog'):
-        """Start listening as ROS node `name`; `on_status(NodeStatus)` also hears each node's status."""
+                 name: str = 'milo_watchdog', namespace: str = ''):
+        """Start listening as ROS node `name`; `on_status(NodeStatus)` also hears each node's status.
+
+        Only the nodes of the robot in `namespace` ('' or '/': the root one) are heard.
+        """
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -78,10 +81,10 @@ class DiagnosticsListener:
 
         self._context = Context()
         rclpy.init(context=self._context)
-        self.node = rclpy.create_node(name, context=self._context)
+        self.node = rclpy.create_node(name, context=self._context, namespace=namespace or None)
 
         def take(msg) -> None:
-            for status in d.node_statuses(msg):
+            for status in d.node_statuses(msg, self.node.get_namespace()):
                 liveness.report(status)
                 if on_status is not None:
                     on_status(status)

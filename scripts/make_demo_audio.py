@@ -6,7 +6,9 @@ Each turn is spoken by the packaged Piper voice, students faster than the teache
 someone else, and followed by its `wait_s` (or the session's `pause_s`) of silence. A turn in another
 language (`language: fr`; the session's `language` by default, else English) is spoken by the voice Milo
 itself would use for it (milo_robot.speaking.voices: a Piper voice of that language under models/, else
-espeak-ng). The timeline JSON written next to the WAV says when each turn's speech starts and ends, and in
+espeak-ng, or Kokoro for French when the session says `french_voice: kokoro`: it sounds like a person but
+synthesises slowly, so long sessions keep espeak-ng); such a turn is spoken at that voice's own pace, whoever
+speaks it. The timeline JSON written next to the WAV says when each turn's speech starts and ends, and in
 which language, for the demo and benchmark checks.
 """
 
@@ -20,10 +22,11 @@ import yaml
 from milo_robot.audio.piper_voice import load_voice, synthesize
 from milo_robot.audio.resample import StreamingResampler
 from milo_robot.audio.wav_speaker import WavSpeaker
-from milo_robot.speaking.voices import VoiceBook
+from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LENGTH_SCALE = {'teacher': None, 'student': 0.9}  # None: the voice's own pace; students speak faster
+FRENCH_VOICES = ('espeak-ng', 'kokoro')  # the session's `french_voice`, espeak-ng by default
 SPEECH_LEVEL = int(0.02 * 32768)  # 2 % of full scale: above the voice's trailing noise
 
 
@@ -45,6 +48,7 @@ def read_turns(session: dict) -> list[dict]:
         turns.append({'speaker': speakers[0], 'text': turn[speakers[0]], 'case': turn.get('case'),
                       'expect': turn.get('expect'), 'facts': turn.get('facts', []),
                       'language': turn.get('language', session.get('language', 'en')),
+                      'round_trip': bool(turn.get('round_trip')),
                       'wait_s': turn.get('wait_s', session['pause_s'])})
     return turns
 
@@ -52,8 +56,13 @@ def read_turns(session: dict) -> list[dict]:
 class Voices:
     """The packaged Piper voice for its language, and Milo's own choice of voice for the others."""
 
-    def __init__(self):
+    def __init__(self, french_voice: str = 'espeak-ng'):
         """Load the packaged voice; the others are found on first use."""
+        if french_voice not in FRENCH_VOICES:
+            raise ValueError(f"french_voice '{french_voice}': choose one of {', '.join(FRENCH_VOICES)}")
+        # Not timed (max_rtf 0): the session is written ahead, not spoken live, so Kokoro is never
+        # too slow here, whatever the board Milo will later run on.
+        self._kokoro = KokoroChoice(max_rtf=0.0) if french_voice == 'kokoro' else None
         self.piper = load_voice()
         self.rate = self.piper.config.sample_rate
         self.language = self.piper.config.espeak_voice.split('-')[0]
@@ -64,7 +73,7 @@ class Voices:
         if language == self.language:
             return synthesize(text, self.piper, length_scale=LENGTH_SCALE[speaker])
         if self._book is None:
-            self._book = VoiceBook()
+            self._book = VoiceBook(kokoro=self._kokoro)
         engine, _ = self._book.for_language(language)
         audio = engine.synthesize(text)
         if engine.rate == self.rate:
@@ -78,7 +87,7 @@ def make_session(session_path: str, out_path: str) -> dict:
     with open(session_path, encoding='utf-8') as f:
         session = yaml.safe_load(f)
     turns = read_turns(session)
-    voices = Voices()
+    voices = Voices(session.get('french_voice', 'espeak-ng'))
     rate = voices.rate  # kept on purpose: the microphone node must resample to 16 kHz
     speaker = WavSpeaker(out_path, rate)
     speaker.play(np.zeros(int(session['pause_s'] * rate), dtype=np.int16))
@@ -91,7 +100,7 @@ def make_session(session_path: str, out_path: str) -> dict:
         speaker.play(np.zeros(int(turn['wait_s'] * rate), dtype=np.int16))
         timeline.append({'index': i, 'speaker': turn['speaker'], 'text': turn['text'], 'case': turn['case'],
                          'expect': turn['expect'], 'facts': turn['facts'], 'language': turn['language'],
-                         'start_s': round(offset + start, 3),
+                         'round_trip': turn['round_trip'], 'start_s': round(offset + start, 3),
                          'speech_end_s': round(offset + end, 3)})
         print(f'[{i + 1}/{len(turns)}] {turn["speaker"]} {len(audio) / rate:.1f} s', flush=True)
     speaker.close()

@@ -116,13 +116,14 @@ say "  $ROOT/build/firmware: milo_body.hex (flash it with avrdude), milo-body-si
 next "demo input"
 demo_session=$ROOT/data/demo/session.yaml
 demo_wav=$ROOT/build/demo/session.wav
-key=$(digest "$demo_session" "$ROOT/scripts/make_demo_audio.py" "$ROOT/milo_robot/audio/piper_voice.py")
+key=$(digest "$demo_session" "$ROOT/scripts/make_demo_audio.py" "$ROOT/milo_robot/audio/piper_voice.py" \
+  "$ROOT/milo_robot/speaking/voices.py" "$ROOT/milo_robot/speaking/kokoro.py")
 if fresh demo "$key" && [ -f "$demo_wav" ]; then
   say "  up to date ($demo_wav)"
 else
   # 22.05 kHz (the voice's rate) on purpose: the microphone node must convert it to 16 kHz.
   "$VENV/bin/python" "$ROOT/scripts/make_demo_audio.py" "$demo_session" "$demo_wav"
-  say "  synthesised the class session from $(basename "$demo_session") with the packaged Piper voice"
+  say "  synthesised the class session from $(basename "$demo_session") with the packaged Piper voice (French: Kokoro)"
   stamp demo "$key"
 fi
 

@@ -39,14 +39,15 @@ def wait_until(predicate, what: str, timeout: float = TIMEOUT_S, fail: bool = Tr
     return None
 
 
-def statuses(inbox, node: str) -> list:
-    """Return every NodeStatus of `node` in an inbox of /diagnostics messages, oldest first."""
-    return [s for m in list(inbox.messages) for s in node_statuses(m) if s.node == node]
+def statuses(inbox, node: str, namespace: str = '/') -> list:
+    """Return every NodeStatus of `node` (of the robot in `namespace`) in an inbox of /diagnostics
+    messages, oldest first."""
+    return [s for m in list(inbox.messages) for s in node_statuses(m, namespace) if s.node == node]
 
 
-def latest_status(inbox, node: str):
+def latest_status(inbox, node: str, namespace: str = '/'):
     """Return the latest NodeStatus of `node` in an inbox of /diagnostics messages, or None."""
-    found = statuses(inbox, node)
+    found = statuses(inbox, node, namespace)
     return found[-1] if found else None
 
 
@@ -72,12 +73,16 @@ class Inbox:
 
 
 class Probe:
-    """An rclpy node in its own context, spun in a background thread."""
+    """An rclpy node in its own context, spun in a background thread.
 
-    def __init__(self):
+    In `namespace` (a robot's), its relative topic names are that robot's: /room_a/brain/question.
+    """
+
+    def __init__(self, namespace: str = ''):
         self.context = Context()
         rclpy.init(context=self.context)
-        self.node = rclpy.create_node(f'test_probe_{os.getpid()}', context=self.context)
+        self.node = rclpy.create_node(f'test_probe_{os.getpid()}', context=self.context,
+                                      namespace=namespace or None)
         self.executor = SingleThreadedExecutor(context=self.context)
         self.executor.add_node(self.node)
         self._thread = threading.Thread(target=self._spin, daemon=True)

@@ -85,9 +85,23 @@ def test_topic_names_are_unique_and_every_string_topic_has_a_payload():
     names = [t.name for t in topics.TOPICS]
     assert len(names) == len(set(names))
     for topic in topics.TOPICS:
-        assert topic.name.startswith('/')
         if topic.msg == 'std_msgs/msg/String':
             assert topic.payload is not None, f'{topic.name} carries text: give it a payload class'
+
+
+def test_names_are_relative_to_the_robots_namespace_but_diagnostics():
+    """Two robots share a network by namespace: /room_a/audio/frames is not /room_b/audio/frames."""
+    from rclpy.validate_topic_name import validate_topic_name
+
+    for topic in topics.TOPICS:
+        validate_topic_name(topic.name)  # raises on a name ROS refuses
+        if topic is topics.DIAGNOSTICS:  # one aggregator for all: the status names the namespace
+            assert topic.name.startswith('/')
+        else:
+            assert not topic.name.startswith(('/', '~')), f'{topic.name}: make it relative'
+    for service in topics.SERVICES:
+        validate_topic_name(service.name, is_service=True)
+        assert not service.name.startswith(('/', '~')), f'{service.name}: make it relative'
 
 
 def test_the_interfaces_doc_is_generated_from_the_code():
@@ -116,8 +130,14 @@ def _python_sources():
 
 
 def test_no_topic_name_or_payload_json_outside_the_interfaces():
-    names = {t.name for t in topics.TOPICS} | {s.name for s in topics.SERVICES}
-    literal = re.compile(r"""['"](/[a-z_]+(?:/[a-z_]+)*)['"]""")
+    names = {t.name.lstrip('/') for t in topics.TOPICS} | {s.name for s in topics.SERVICES}
+    # A name as it is (brain/question), absolute (/brain/question) or in a namespace
+    # (/room_a/brain/question); a one-word name only with a slash (/joint_states).
+    literal = re.compile(r"""['"]((?:/[a-z_]+)*/?[a-z_]+(?:/[a-z_]+)*)['"]""")
+
+    def spells_a_name(text):
+        return any(text == name or text.endswith('/' + name) for name in names
+                   if '/' in name or '/' in text)
     offenders = []
     for path in _python_sources():
         relative = os.path.relpath(path, ROOT)
@@ -125,7 +145,7 @@ def test_no_topic_name_or_payload_json_outside_the_interfaces():
             continue
         with open(path, encoding='utf-8') as f:
             source = f.read()
-        offenders += [f'{relative}: {m}' for m in literal.findall(source) if m in names]
+        offenders += [f'{relative}: {m}' for m in literal.findall(source) if spells_a_name(m)]
         if re.search(r'json\.(loads|dumps)\(\s*(msg|payload)', source):
             offenders.append(f'{relative}: builds or parses a payload with json')
     assert offenders == []

@@ -107,6 +107,16 @@ def test_a_board_too_slow_for_kokoro_speaks_french_with_espeak_ng():
     assert VoiceBook().for_language('fr')[0].name == 'espeak-ng:fr'  # no Kokoro unless asked
 
 
+def test_a_hopeless_first_try_ends_the_timing():
+    engine = KokoroEngine('fr')
+    engine.load()
+    tries = []
+    synthesize = engine.synthesize
+    engine.synthesize = lambda text: tries.append(text) or synthesize(text)
+    assert engine.real_time_factor(tries=2, hopeless=1e-6) > 1e-6 and len(tries) == 1
+    assert engine.real_time_factor(tries=2) > 0.0 and len(tries) == 3, 'both tries otherwise'
+
+
 def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices, whisper):
     events = Recorder()
     sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate, realtime=False)

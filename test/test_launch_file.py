@@ -80,7 +80,7 @@ def test_launch_file_takes_its_nodes_from_the_graph():
                 f'launch file names {word!r} itself; take it from milo_robot.graph'
 
 
-def test_launch_file_declares_sim_and_network_arguments_defaulting_to_false():
+def test_launch_file_declares_its_arguments_with_todays_defaults():
     tree = parse(LAUNCH_FILE)
     declared = {}
     for n in ast.walk(tree):
@@ -88,7 +88,14 @@ def test_launch_file_declares_sim_and_network_arguments_defaulting_to_false():
             keywords = {k.arg: literal(k.value) for k in n.keywords if k.arg == 'default_value'}
             declared[ast.literal_eval(n.args[0])] = keywords.get('default_value')
     assert declared['sim'] == 'false' and declared['network'] == 'false'
-    assert set(declared) == {'sim', 'network', 'grouped'}
+    assert declared['namespace'] == '', 'no namespace by default: the root one, as before'
+    assert set(declared) == {'sim', 'network', 'grouped', 'namespace'}
+
+
+def test_launch_file_checks_the_namespace_as_milo_up_does():
+    tree = parse(LAUNCH_FILE)
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert 'namespace_error' in calls, 'a bad namespace must be refused before any node starts'
 
 
 def test_node_executables_are_console_scripts():

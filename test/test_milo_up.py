@@ -93,20 +93,33 @@ def test_a_bad_parameter_file_is_refused_before_anything_starts(tmp_path, proces
     assert str(bad) in up.output and 'started' not in up.output
 
 
+def test_a_bad_namespace_is_refused_before_anything_starts(processes):
+    up = processes.milo('up', '--sim', '--namespace', '2nd_room')
+    assert up.wait() == 2
+    assert "namespace '2nd_room': not a ROS namespace" in up.output and 'started' not in up.output
+
+
 def test_check_only(processes):
     up = processes.milo('up', '--sim', '--check')
     assert up.wait() == 0 and 'configuration OK' in up.output
 
 
-def test_status_summarises_the_running_graph(tmp_path, processes):
+def test_status_summarises_the_running_graph_of_its_namespace(tmp_path, processes):
+    """The graph in a namespace (a robot of one room), and `milo status` told which robot."""
     wav = write_wav(tmp_path / 'lecture.wav', np.zeros(16000, dtype=np.int16), 16000)
-    up = processes.milo('up', '--sim', '--input', wav, '--set', 'microphone.loop=true')
-    # The audio monitor hears the microphone: every node is up (the asr's model loaded first).
+    up = processes.milo('up', '--sim', '--namespace', 'room_a', '--input', wav,
+                        '--set', 'microphone.loop=true')
+    # The audio monitor hears the microphone: every node is up (the asr's model loaded first; the
+    # microphone waited for its own robot's vad and asr to say they are ready).
     up.wait_for_line('dBFS', timeout=120)
-    status = processes.milo('status', '--wait', '8')
+    assert 'namespace /room_a' in up.output
+    status = processes.milo('status', '--namespace', 'room_a', '--wait', '8')
+    root = processes.milo('status', '--wait', '3')  # the root namespace's robot: none runs
     assert status.wait() == 0, status.output
-    assert re.search(rf"{status_name('microphone')}\s+OK\s+capturing", status.output), status.output
-    assert re.search(rf"{status_name('audio_monitor')}\s+OK\s+heard", status.output), status.output
+    for node, summary in (('microphone', 'capturing'), ('audio_monitor', 'heard')):  # the group too
+        assert re.search(rf"{status_name(node, 'room_a')}\s+OK\s+{summary}", status.output), status.output
+    root.wait()
+    assert status_name('microphone') not in root.output and 'room_a' not in root.output, root.output
 
 
 def test_status_says_when_nothing_runs(processes):

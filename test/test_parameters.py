@@ -4,7 +4,7 @@
 
 import pytest
 
-from milo_robot.graph import NODES, param_files
+from milo_robot.graph import NODES, absolute_namespace, namespace_error, param_files, plan
 from milo_robot.parameters import (
     ParameterError,
     ParamSpec,
@@ -92,3 +92,37 @@ def test_command_line_overrides():
                           ('microphone.nope=1', "unknown parameter 'nope'")]:
         with pytest.raises(ParameterError, match=message):
             parse_override(text, SPECS)
+
+
+@pytest.mark.parametrize('namespace', ['', '/', 'room_a', '/room_a', 'school/b204', '_lab2'])
+def test_a_namespace_puts_every_process_of_the_graph_in_it(namespace):
+    assert namespace_error(namespace) == ''
+    launches, errors = plan(True, (), namespace=namespace)
+    assert errors == []
+    expected = absolute_namespace(namespace)
+    for launch in launches:
+        remaps = [launch.argv[i + 1] for i, arg in enumerate(launch.argv) if arg == '-r']
+        namespaces = [r.split(':=', 1)[1] for r in remaps if r.startswith('__ns:=')]
+        assert namespaces == ([] if expected == '/' else [expected]), launch.name
+
+
+@pytest.mark.parametrize('namespace', ['2room', 'room a', 'room-a', 'room_a/', 'room//a', '~room',
+                                       'salle_é', 'x' * 201])
+def test_a_bad_namespace_is_refused_with_the_rule(namespace):
+    _, errors = plan(True, (), namespace=namespace)
+    assert len(errors) == 1 and errors[0] == namespace_error(namespace)
+    assert 'not a ROS namespace' in errors[0] or 'longer than' in errors[0]
+
+
+def test_a_section_for_the_root_namespace_only_is_refused_in_another(tmp_path):
+    mine = tmp_path / 'room.yaml'
+    mine.write_text('asr:\n  ros__parameters: {threads: 1}\n'
+                    '/room_a/brain:\n  ros__parameters: {threads: 1}\n'
+                    '/**/tts:\n  ros__parameters: {language: fr}\n')
+    _, errors = plan(True, (str(mine),), namespace='room_a')
+    assert errors == [f"{mine}: section 'asr' applies in the root namespace only, not to the nodes in "
+                      '/room_a: write /**/asr (any namespace)']
+    _, errors = plan(True, (str(mine),), namespace='room_b')
+    assert [e for e in errors if "'/room_a/brain' matches no node" in e] and len(errors) == 2
+    _, errors = plan(True, (str(mine),))  # in the root namespace, /room_a/brain is another robot's
+    assert len(errors) == 1 and "'/room_a/brain' matches no node" in errors[0]

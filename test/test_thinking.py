@@ -14,7 +14,7 @@ from milo_robot.thinking import question as questions
 from milo_robot.thinking import sources
 from milo_robot.thinking.answer import DECLINE, INSTRUCTION, Brain, detect_language
 from milo_robot.thinking.evidence import Evidence, split_sentences
-from milo_robot.thinking.llm import load_llm, model_file
+from milo_robot.thinking.llm import LazyModel, load_llm, model_file
 from milo_robot.thinking.quote import trim
 from milo_robot.thinking.retrieval import terms, text_lecture_segments
 from milo_robot.thinking.scope import Scope
@@ -277,6 +277,18 @@ def test_missing_or_corrupt_models_say_how_to_fix_it(tmp_path, monkeypatch):
         model_file('huge')
     with pytest.raises(ValueError, match='n_ctx 0 is out of range'):
         load_llm('tiny', n_ctx=0)
+
+
+def test_the_lazy_model_loads_on_first_use_and_gives_its_memory_back():
+    model = LazyModel('tiny', n_ctx=512, threads=1)
+    assert not model.loaded and model.model_path.endswith('.gguf'), 'checked, not loaded'
+    assert model.tokenize(b'Ohm') and model.loaded, 'any use loads it'
+    model.release()
+    assert not model.loaded
+    assert model.n_ctx() == 512 and model.loaded, 'loaded again when needed'
+    model.release()
+    with pytest.raises(ModelError, match='no model file'):
+        LazyModel('small', 'missing.gguf')
 
 
 def test_an_erased_lecture_is_forgotten_and_the_rest_still_answers(embedder):

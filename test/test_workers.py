@@ -39,7 +39,7 @@ def test_a_dead_worker_is_reported_and_the_node_exits_to_be_respawned():
         assert done.wait(10)
         assert node.finished.result() == EXIT_WORKER_DIED
         assert node.jobs == [0, 1, 2]
-        (status,) = node_statuses(node.reports[-1])
+        (status,) = node_statuses(node.reports[-1], node.get_namespace())
         assert status.level == ERROR and 'worker work died: OverflowError' in status.message
         assert 'work' in status.worker_ages()
         node.destroy_node()

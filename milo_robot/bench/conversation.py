@@ -83,24 +83,32 @@ def _tree_cpu_s(root_pids: list) -> float:
 
 
 class MemoryWatch:
-    """Sum the nodes' memory every second; keep the peaks."""
+    """Sum the nodes' memory every second; keep the peaks, and which process held what at the peak."""
 
     def __init__(self):
         """Nothing measured yet."""
         self.peak_rss = self.peak_pss = 0.0
         self.samples = []  # (rss, pss) each second
+        self.at_peak = {}  # process (node or group) -> its PSS in MB when the PSS sum peaked
         self._stop = threading.Event()
 
     def start(self, children) -> None:
         """Watch the supervisor's children (and theirs) from a thread."""
         def watch():
             while not self._stop.wait(1.0):
-                pids = [c.process.pid for c in children if c.process and c.process.poll() is None]
-                if len(pids) == len(children):
-                    rss, pss = _tree_memory_mb(pids)
+                alive = [c for c in children if c.process and c.process.poll() is None]
+                if len(alive) == len(children):
+                    each = {c.name: _tree_memory_mb([c.process.pid]) for c in alive}
+                    rss, pss = (sum(m[i] for m in each.values()) for i in (0, 1))
+                    if pss > self.peak_pss:
+                        self.at_peak = {name: round(m[1]) for name, m in each.items()}
                     self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
                     self.samples.append((rss, pss))
         threading.Thread(target=watch, daemon=True).start()
+
+    def breakdown(self) -> str:
+        """Return the PSS of each process at the peak, largest first: 'brain 420, asr 300, ...'."""
+        return ', '.join(f'{name} {mb}' for name, mb in sorted(self.at_peak.items(), key=lambda i: -i[1]))
 
     def stop(self) -> None:
         """Stop watching."""
@@ -192,7 +200,9 @@ def conversation() -> dict:
                                  'and the firmware simulator, sampled each second; shared library '
                                  'pages count once per process')
     out['total_pss_mb'] = result([memory.peak_pss], 'MB', COMMAND, 'the same as PSS: each shared page '
-                                 'divided among the processes using it (what the board really spends)')
+                                 'divided among the processes using it (what the board really spends); '
+                                 f'at the peak, MB by process: {memory.breakdown()}')
+    print(f'    (PSS at the peak, MB: {memory.breakdown()})')
     print('    (stage medians: ' + ', '.join(
         f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
         for k in STAGES if any(r.stages.get(k) is not None for r in answered)) + ')')

@@ -7,6 +7,7 @@ import sys
 import time
 
 from milo_robot.audio.wav_speaker import WavSpeaker
+from milo_robot.cli.namespace import add_namespace_argument
 from milo_robot.cli.questions import format_log
 from milo_robot.graph import data_root
 from milo_robot.interfaces import topics as t
@@ -14,8 +15,10 @@ from milo_robot.lectures.notes_pack import build_pack, write_pack
 from milo_robot.lectures.page_check import problems
 from milo_robot.lectures.summary import to_markdown
 from milo_robot.lectures.summary_body import Summary
+from milo_robot.models import ModelError
 from milo_robot.record.lecture_record import LectureRecord, RecordError, format_clock
 from milo_robot.session.judge import judge, judge_gaze, judge_summary, replies
+from milo_robot.session.round_trip import MAX_WORD_ERROR, Ears, compare
 from milo_robot.session.runner import SessionError, load_timeline, run_session
 
 SUMMARY_WAIT_S = 600.0  # how long the demo waits for the lecture's summary once the class is over
@@ -39,6 +42,7 @@ def add_parser(commands) -> None:
                    help='where the answers, the record and the node logs go (default build/demo/run)')
     p.add_argument('--set', action='append', default=[], metavar='NODE.PARAM=VALUE',
                    help='override one parameter (repeatable)')
+    add_namespace_argument(p, 'run the session\'s graph in this ROS namespace (default: the root one)')
     p.set_defaults(run=run)
 
 
@@ -77,19 +81,72 @@ class LiveLog:
         print(line, flush=True)
 
 
+def spoken(observation, reply, acknowledgement: bool = True):
+    """Return what Milo played for `reply` (16 kHz), until it began to say anything else.
+
+    Anything else: another answer, or an announcement ("Question time."). `acknowledgement` False:
+    from the answer's own first sound, without the "Hmm." before it.
+    """
+    start = reply.first_sound if acknowledgement else reply.first_audio
+    later = [started.time for _, started in observation.of(t.TTS_STARTED.name)
+             if started.request_id != reply.request_id and started.time > start]
+    return observation.played_between(start - 0.01, min(later, default=float('inf')))
+
+
 def write_answers(observer, out_dir: str) -> list:
     """Write each answer Milo spoke as out_dir/answers/<request>.wav; return the paths."""
-    found = [r for r in replies(observer.observation) if r.first_sound is not None]
     paths = []
-    for i, reply in enumerate(found):
-        end = found[i + 1].first_sound if i + 1 < len(found) else float('inf')
-        audio = observer.played_between(reply.first_sound - 0.01, end)
+    for reply in [r for r in replies(observer.observation) if r.first_sound is not None]:
+        audio = spoken(observer.observation, reply)
         path = os.path.join(out_dir, 'answers', f'{reply.request_id}.wav')
         speaker = WavSpeaker(path, 16000)
         speaker.play(audio)
         speaker.close()
         paths.append(path)
     return paths
+
+
+def french_voice(observation) -> str:
+    """Return the voice the tts node said speaks French, and why, as the demo prints it."""
+    status = observation.statuses.get('tts')
+    if status is None:
+        return 'unknown voice'
+    why = status.get('voice_fr_why', '')
+    return status.get('voice_fr') + (f' ({why})' if why else '')
+
+
+def check_round_trips(observation, results: list, timeline: dict) -> list:
+    """Hear back each answer whose turn asks for it (`round_trip`); print the verdicts, return the failures.
+
+    The answer Milo played (without its acknowledgement) is transcribed by Milo's own ears in the
+    turn's language and compared with the text Milo meant to say (milo_robot.session.round_trip).
+    """
+    failures, ears = [], {}
+    for result in results:
+        turn = timeline['turns'][result.index]
+        if not turn.get('round_trip'):
+            continue
+        language = turn.get('language') or 'en'
+        reply = result.reply
+        if reply is None or reply.first_audio is None:
+            print(f'  [FAIL] {result.case:<13} round trip: Milo spoke no answer to hear back')
+            failures.append(result)
+            continue
+        try:
+            ears[language] = ears.get(language) or Ears(language)
+        except ModelError as exc:
+            print(f'  [FAIL] {result.case:<13} round trip: cannot hear it back ({exc})')
+            failures.append(result)
+            continue
+        trip = compare(' '.join(reply.sentences), ears[language].hear(spoken(observation, reply, False)),
+                       language)
+        voice = french_voice(observation) if language == 'fr' else 'the default voice'
+        print(f"  [{'ok' if trip.ok else 'FAIL'}] {result.case:<13} round trip WER {trip.word_error:.2f} "
+              f'(at most {MAX_WORD_ERROR:.2f}), spoken by {voice}'
+              f'\n         meant: "{trip.meant}"\n         heard: "{trip.heard}"')
+        if not trip.ok:
+            failures.append(result)
+    return failures
 
 
 def print_question_log(database: str) -> None:
@@ -180,7 +237,7 @@ def run(args) -> int:
               f'node logs in {out_dir}/nodes.log', flush=True)
         status, observer = run_session(wav, out_dir, args.set, LiveLog(),
                                        after=SummaryWatch(os.path.join(out_dir, 'milo.db')),
-                                       after_s=SUMMARY_WAIT_S)
+                                       after_s=SUMMARY_WAIT_S, namespace=args.namespace)
     except SessionError as exc:
         print(f'milo demo: {exc}', file=sys.stderr)
         return 2
@@ -196,12 +253,13 @@ def run(args) -> int:
     for result, ok in gazes:
         print(f"  [{'ok' if ok else 'FAIL'}] camera        the head turned to the asker"
               f'{"" if ok else " (it did not)"}\n         "{result.text}"')
+    trips = check_round_trips(observer.observation, results, timeline)
     print_question_log(os.path.join(out_dir, 'milo.db'))
     print(f"\nMilo's answers: {len(answers)} WAV files in {out_dir}/answers; all of its speech in "
           f'{out_dir}/speech.wav')
     # A session that ends its lecture is judged after class too: summary and notes pack.
     ends = any(turn.get('expect') == 'lecture_end' for turn in timeline['turns'])
-    failed = [r for r in results if not r.ok] + [r for r, ok in gazes if not ok] + \
+    failed = [r for r in results if not r.ok] + [r for r, ok in gazes if not ok] + trips + \
         (after_class(out_dir, timeline) if ends else [])
     if status != 0 or not results or failed:
         print(f'milo demo: {len(failed)} case(s) did not behave as expected'

@@ -4,6 +4,8 @@
 
 import time
 
+from milo_robot.cli.namespace import add_namespace_argument
+from milo_robot.graph import absolute_namespace
 from milo_robot.interfaces.diagnostics import node_statuses, status_name
 
 _LEVELS = {0: 'OK', 1: 'WARN', 2: 'ERROR', 3: 'STALE'}
@@ -17,21 +19,25 @@ def add_parser(commands) -> None:
     p.add_argument('--wait', type=float, default=5.0, metavar='S',
                    help='how long to listen (default 5 s: discovery can take 3 s, diagnostics '
                    'come at 1 Hz)')
+    add_namespace_argument(p)
     p.set_defaults(run=run)
 
 
-def collect(wait_s: float) -> tuple:
-    """Listen for `wait_s` seconds; return ({node: its latest NodeStatus}, [ROS node names])."""
+def collect(wait_s: float, namespace: str = '') -> tuple:
+    """Listen for `wait_s` seconds; return ({node: its latest NodeStatus}, [ROS node names]).
+
+    Only the robot in `namespace` ('' the root one) is heard; other robots share /diagnostics.
+    """
     import rclpy
 
     from milo_robot.interfaces.topics import DIAGNOSTICS
 
     rclpy.init()
-    node = rclpy.create_node('milo_status')
+    node = rclpy.create_node('milo_status', namespace=namespace or None)
     latest = {}
 
     def keep(msg):
-        latest.update((s.node, s) for s in node_statuses(msg))
+        latest.update((s.node, s) for s in node_statuses(msg, node.get_namespace()))
 
     DIAGNOSTICS.subscription(node, keep)
     # Discovery sometimes takes about 3 s: listen for the whole time, never stop early.
@@ -39,23 +45,29 @@ def collect(wait_s: float) -> tuple:
     try:
         while time.monotonic() < deadline:
             rclpy.spin_once(node, timeout_sec=0.1)
-        names = sorted(n for n, _ in node.get_node_names_and_namespaces() if n != 'milo_status')
+        names = sorted(n for n, ns in node.get_node_names_and_namespaces()
+                       if ns == node.get_namespace() and n != 'milo_status')
     finally:
         node.destroy_node()
         rclpy.try_shutdown()
     return latest, names
 
 
-def format_report(latest: dict, names: list) -> str:
+def format_report(latest: dict, names: list, namespace: str = '') -> str:
     """Format the summary table."""
     if not names and not latest:
-        return 'no ROS nodes found (is `milo up` running, with the same ROS_DOMAIN_ID?)'
-    lines = [f"{'node':<24}{'health':<8}message", '-' * 72]
+        where = f' in the namespace {absolute_namespace(namespace)}' if namespace else ''
+        return (f'no ROS nodes found{where} (is `milo up` running, with the same ROS_DOMAIN_ID'
+                f"{' and --namespace' if namespace else ''}?)")
+    # Status names grow with the namespace (milo/room_a/audio_monitor): the column fits the longest.
+    width = max([24] + [len(status_name(n, s.namespace)) + 2 for n, s in latest.items()])
+    lines = [f"{'node':<{width}}{'health':<8}message", '-' * 72]
     for name in sorted(latest):
         s = latest[name]
-        lines.append(f'{status_name(name):<24}{_LEVELS.get(s.level, s.level):<8}{s.message}')
+        level = _LEVELS.get(s.level, s.level)
+        lines.append(f'{status_name(name, s.namespace):<{width}}{level:<8}{s.message}')
         facts = ', '.join(f'{key}={value}' for key, value in s.values.items())
-        lines.append(f"{'':<32}{facts}")
+        lines.append(f"{'':<{width + 8}}{facts}")
     silent = [n for n in names if n not in latest]
     if silent:
         lines.append(f"running without diagnostics: {', '.join(silent)}")
@@ -64,6 +76,6 @@ def format_report(latest: dict, names: list) -> str:
 
 def run(args) -> int:
     """Print the summary; status 1 when no node answered."""
-    latest, names = collect(args.wait)
-    print(format_report(latest, names))
+    latest, names = collect(args.wait, args.namespace)
+    print(format_report(latest, names, args.namespace))
     return 0 if latest else 1

@@ -5,6 +5,7 @@
 import curses
 import threading
 
+from milo_robot.cli.namespace import add_namespace_argument
 from milo_robot.teleop.client import TeleopClient
 from milo_robot.teleop.keymap import action_for, help_lines
 
@@ -21,6 +22,7 @@ def add_parser(commands) -> None:
         'emergency stop (R releases it). The screen shows the body link, the joints and the '
         'robot state. Teleop has the head while you drive it, and hands it back after the body '
         "node's teleop_timeout_s.")
+    add_namespace_argument(p)
     p.set_defaults(run=run)
 
 
@@ -99,7 +101,7 @@ def run(args) -> int:
     from rclpy.executors import SingleThreadedExecutor
 
     rclpy.init()
-    teleop = TeleopClient(rclpy.create_node('milo_teleop'))
+    teleop = TeleopClient(rclpy.create_node('milo_teleop', namespace=args.namespace or None))
     executor = SingleThreadedExecutor()
     executor.add_node(teleop.node)
     spinner = threading.Thread(target=executor.spin, daemon=True)

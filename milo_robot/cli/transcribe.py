@@ -8,7 +8,7 @@ from milo_robot.audio.wav_microphone import WavMicrophone
 from milo_robot.graph import resolve_path
 from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
 from milo_robot.hearing.engines import make_recognizer, make_vad
-from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector
+from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector, transcribe_frames
 from milo_robot.hearing.segmenter import SegmenterSettings
 from milo_robot.hearing.vad import FRAME_SAMPLES
 from milo_robot.hearing.vocabulary import DEFAULT_BUDGET_TOKENS, course_vocabulary
@@ -46,15 +46,9 @@ def add_parser(commands) -> None:
 
 
 def transcribe(path: str, detector: SpeechDetector, transcriber: SegmentTranscriber):
-    """Yield the transcripts of a WAV file, in order."""
-    index = 0  # the file's own sample clock: times are seconds from its start
-    for frame in WavMicrophone(path, FRAME_SAMPLES, realtime_factor=0).frames():
-        yield from transcriber.push_frame(frame, index)
-        for event, _ in detector.push(frame, index):
-            yield from transcriber.push_event(event)
-        index += len(frame)
-    for event, _ in detector.flush():
-        yield from transcriber.push_event(event)
+    """Yield the transcripts of a WAV file, in order; times are seconds from its start."""
+    frames = WavMicrophone(path, FRAME_SAMPLES, realtime_factor=0).frames()
+    yield from transcribe_frames(frames, detector, transcriber)
 
 
 def clock(seconds: float) -> str:

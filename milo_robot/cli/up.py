@@ -5,7 +5,8 @@
 import os
 import sys
 
-from milo_robot.graph import NODES, plan
+from milo_robot.cli.namespace import add_namespace_argument
+from milo_robot.graph import NODES, absolute_namespace, plan
 from milo_robot.supervisor import supervise
 from milo_robot.watchdog import DiagnosticsListener, Liveness
 
@@ -30,6 +31,8 @@ def add_parser(commands) -> None:
                    help='open ROS 2 discovery to the local network (default: the robot only; anyone '
                    'on the network could then hear the audio, read transcripts and make Milo speak: '
                    'see docs/privacy.md)')
+    add_namespace_argument(p, 'start the robot\'s nodes in this ROS namespace, so that several robots '
+                           'share a network: every topic is then /ROOM/... (default: the root namespace)')
     p.add_argument('--check', action='store_true',
                    help='only check the parameter files and overrides, then exit')
     p.set_defaults(run=run)
@@ -38,7 +41,7 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     """Check the configuration, then supervise the nodes until the run ends."""
     launches, errors = plan(args.sim, args.params_file, args.set, args.input or '',
-                            grouped=not args.separate)
+                            grouped=not args.separate, namespace=args.namespace)
     if errors:
         print('milo up: configuration error:', file=sys.stderr)
         for e in errors:
@@ -49,10 +52,12 @@ def run(args) -> int:
         return 0
     mode = 'sim' if args.sim else 'robot'
     print(f"milo up ({mode} mode): {', '.join(n.name for n in NODES)}; "
+          f"namespace {absolute_namespace(args.namespace)}; "
           f"ROS_DOMAIN_ID={os.environ.get('ROS_DOMAIN_ID', '0')}; DDS "
           f"{'open to the local network' if args.network else 'on this machine only'}", flush=True)
     liveness = Liveness()
-    listener = DiagnosticsListener(liveness)  # a stuck node is restarted like a dead one
+    # A stuck node is restarted like a dead one; another robot's nodes are not this one's to judge.
+    listener = DiagnosticsListener(liveness, namespace=args.namespace)
     try:
         return supervise(launches, respawn=not args.no_respawn, network=args.network,
                          liveness=liveness).run()

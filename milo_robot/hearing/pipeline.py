@@ -296,3 +296,18 @@ class SegmentTranscriber:
         return [Transcript(partial, self.clock(self._active_since / SAMPLE_RATE),
                            self.clock(until / SAMPLE_RATE), self.engine.language, 0.0, False,
                            self.engine.name)]
+
+
+def transcribe_frames(frames, detector: SpeechDetector, transcriber: SegmentTranscriber):
+    """Yield the transcripts of a finite stream of 16 kHz frames, in order (`milo transcribe`).
+
+    The stream's own sample clock gives the times: seconds from its first sample.
+    """
+    index = 0
+    for frame in frames:
+        yield from transcriber.push_frame(frame, index)
+        for event, _ in detector.push(frame, index):
+            yield from transcriber.push_event(event)
+        index += len(frame)
+    for event, _ in detector.flush():
+        yield from transcriber.push_event(event)

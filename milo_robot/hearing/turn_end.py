@@ -17,8 +17,11 @@ lecturer's long stretches keep the plain hangover):
 - an unfinished one makes the segment wait up to `hold_s` of silence for the rest of the
   sentence, and is judged again after `REJUDGE_S` of silence (the model is surer with a little
   silence after the words);
-- until a verdict is in, the hangover still ends the segment: a verdict that comes late (a busy
-  machine) costs nothing, and saves nothing either;
+- while the first verdict is under way, the segment waits for it up to `wait_s` of silence
+  (0.5 s), even past the hangover: a call costs about as much as the 300 ms hangover, which
+  would otherwise end every segment before its verdict came and leave the model no say (as
+  measured before this wait); a busy machine's late verdict adds at most `wait_s` minus the
+  hangover to a turn's end;
 - when the voice comes back, the judgement under way is dropped (and stopped, in the node).
 
 The model runs in `Judge`: at once in the caller's thread, with the verdict taken as ready when a
@@ -43,6 +46,7 @@ from milo_robot.hearing.log_mel import log_mel, normalized
 WINDOW_S = 8.0  # the model hears the last 8 s of the segment (zeros before a shorter one)
 REJUDGE_S = 0.2  # silence after which an unfinished verdict is judged again
 MAX_SEGMENT_S = 8.0  # longer segments (a lecturer's) keep the hangover: no model call
+WAIT_S = 0.5  # silence a segment waits for its first verdict (a call costs ~0.3 s on 2 cores)
 
 
 class SmartTurn:
@@ -168,14 +172,18 @@ class TurnEnd:
     """Ends a short segment when the model judges the turn finished; holds it while unfinished."""
 
     def __init__(self, judge: Judge, threshold: float = 0.5, hold_s: float = 1.0,
-                 min_silence_s: float = 0.15, max_segment_s: float = MAX_SEGMENT_S):
+                 min_silence_s: float = 0.15, max_segment_s: float = MAX_SEGMENT_S,
+                 wait_s: float = WAIT_S):
         """Decide with `judge`'s verdicts.
 
         `threshold`: probability from which a turn counts as finished; `hold_s`: the longest
         silence a segment judged unfinished waits for its rest; `min_silence_s`: the shortest
-        silence that ends a finished turn.
+        silence that ends a finished turn; `wait_s`: the longest silence a segment waits for
+        its first verdict (less than the hangover: the hangover ends it, and the model acts
+        only where a call costs less than the hangover).
         """
         self.judge, self.threshold, self.hold_s = judge, threshold, hold_s
+        self.wait_s = wait_s
         self.min_silence_s = min_silence_s
         self.max_segment_s = max_segment_s
         self.last: Optional[Verdict] = None  # the latest verdict, for diagnostics
@@ -197,9 +205,13 @@ class TurnEnd:
         if verdict is not None:
             self.last = verdict
             self._finished = verdict.probability >= self.threshold
-            # Unfinished: wait up to hold_s for the rest. Until a verdict says so, the hangover
-            # rules: a slow verdict (a busy machine) never makes Milo wait longer than before.
+            # Unfinished: wait up to hold_s for the rest; finished: end it below.
             segmenter.hold(None if self._finished else self.hold_s)
+        elif self._asked == 1 and self.judge.busy:
+            # The silence's first verdict is under way. A call costs about as much as the
+            # hangover, which would end the segment before the verdict comes: wait for it, but
+            # only up to wait_s, so that a busy machine adds at most that to a turn's end.
+            segmenter.hold(max(self.wait_s, segmenter.settings.hangover_s))
         if self._finished and segmenter.silence_s + 1e-9 >= self.min_silence_s:
             self.ended_early += segmenter.silence_s < segmenter.settings.hangover_s
             self._asked, self._finished = 0, False

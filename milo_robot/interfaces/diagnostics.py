@@ -2,11 +2,14 @@
 # Copyright 2026 The Milo robot authors
 """/diagnostics as a contract: the status names and value keys Milo's nodes publish, and their reading.
 
-Each node publishes one `diagnostic_msgs/DiagnosticStatus` a second, named `milo/<node>`, whose
-values are key/value text pairs. The keys other code reads (the watchdog, `milo status`, the
-microphone, the soak benchmark, the teleop client and the app, the tests) are defined here, once,
-with who reports them and what they mean; docs/interfaces.md lists them. Readers go through
-`node_statuses()` and `NodeStatus`, never through the message's fields.
+Each node publishes one `diagnostic_msgs/DiagnosticStatus` a second, named `milo/<node>` (in the
+root namespace) or `milo/<namespace>/<node>` (`milo/room_a/asr`), whose values are key/value text
+pairs. /diagnostics is the one absolute topic, shared by every robot of a ROS domain: the name tells
+each robot's statuses apart, and readers take those of their own robot's namespace only. The keys
+other code reads (the watchdog, `milo status`, the microphone, the soak benchmark, the teleop client
+and the app, the tests) are defined here, once, with who reports them and what they mean;
+docs/interfaces.md lists them. Readers go through `node_statuses()` and `NodeStatus`, never through
+the message's fields.
 
 Nodes report more facts than these (each node's own counters): `milo status` shows them all,
 and no other code relies on them.
@@ -16,17 +19,25 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-PREFIX = 'milo/'  # a Milo node's status is named milo/<node>
+PREFIX = 'milo/'  # a Milo node's status is named milo/<node>, or milo/<namespace>/<node>
+ROOT = '/'  # the root namespace, where a robot runs unless given one
 
 
-def status_name(node: str) -> str:
-    """Return the status name of a node."""
-    return PREFIX + node
+def _tokens(namespace: str) -> list:
+    return [token for token in namespace.split('/') if token]
 
 
-def node_of(name: str) -> Optional[str]:
-    """Return the node a status name belongs to, or None for a status not from a Milo node."""
-    return name[len(PREFIX):] if name.startswith(PREFIX) else None
+def status_name(node: str, namespace: str = ROOT) -> str:
+    """Return the status name of a node in `namespace` ('/', '/room_a' or 'room_a')."""
+    return PREFIX + '/'.join(_tokens(namespace) + [node])
+
+
+def parse_status_name(name: str) -> Optional[tuple]:
+    """Return (namespace, node) of a status name, or None for a status not from a Milo node."""
+    if not name.startswith(PREFIX):
+        return None
+    *namespace, node = name[len(PREFIX):].split('/')
+    return '/' + '/'.join(namespace), node
 
 
 @dataclass(frozen=True)
@@ -88,15 +99,17 @@ class NodeStatus:
     level: int
     message: str
     values: dict = field(default_factory=dict)
+    namespace: str = ROOT  # the robot's namespace: '/' or '/room_a'
 
     @classmethod
     def from_status(cls, status) -> Optional['NodeStatus']:
         """Read a DiagnosticStatus; None when it is not a Milo node's."""
-        node = node_of(status.name)
-        if node is None:
+        parsed = parse_status_name(status.name)
+        if parsed is None:
             return None
+        namespace, node = parsed
         level = status.level[0] if isinstance(status.level, (bytes, bytearray)) else int(status.level)
-        return cls(node, level, status.message, {kv.key: kv.value for kv in status.values})
+        return cls(node, level, status.message, {kv.key: kv.value for kv in status.values}, namespace)
 
     @property
     def ready(self) -> bool:
@@ -126,16 +139,22 @@ class NodeStatus:
         return ages
 
 
-def node_statuses(msg) -> list:
-    """Return the Milo nodes' statuses in a DiagnosticArray, in order."""
-    return [s for s in map(NodeStatus.from_status, msg.status) if s is not None]
+def node_statuses(msg, namespace: str) -> list:
+    """Return the statuses in a DiagnosticArray of the Milo nodes in `namespace`, in order.
+
+    `namespace` is the reader's robot ('/' or '/room_a', as `Node.get_namespace()` gives it):
+    another robot's nodes on the same ROS domain are not this robot's.
+    """
+    mine = '/' + '/'.join(_tokens(namespace))
+    return [s for s in map(NodeStatus.from_status, msg.status) if s is not None and s.namespace == mine]
 
 
-def diagnostic_array(node: str, level: int, message: str, values: list, hardware_id: str, stamp):
-    """Build the DiagnosticArray a node publishes: its one status, named for it."""
+def diagnostic_array(node: str, level: int, message: str, values: list, hardware_id: str, stamp,
+                     namespace: str = ROOT):
+    """Build the DiagnosticArray a node publishes: its one status, named for it and its namespace."""
     from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 
-    status = DiagnosticStatus(level=bytes([level]), name=status_name(node), message=message,
+    status = DiagnosticStatus(level=bytes([level]), name=status_name(node, namespace), message=message,
                               hardware_id=hardware_id,
                               values=[KeyValue(key=k, value=v) for k, v in values])
     msg = DiagnosticArray(status=[status])

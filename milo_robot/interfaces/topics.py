@@ -2,7 +2,10 @@
 # Copyright 2026 The Milo robot authors
 """Every topic and service of Milo's graph: name, message type, QoS and payload, defined once.
 
-Nodes, tools and tests import these objects instead of spelling a name or a profile.
+Nodes, tools and tests import these objects instead of spelling a name or a profile. Names are
+relative: a node started in the namespace `room_a` uses /room_a/audio/frames, so two robots share a
+network and a ROS_DOMAIN_ID without hearing each other (docs/architecture.md). Only /diagnostics is
+absolute, the ROS convention for one aggregator: each status carries its node's namespace instead.
 docs/interfaces.md is generated from this module (`python -m milo_robot.interfaces.docs --write`)
 and a test fails when the two disagree.
 """
@@ -113,93 +116,93 @@ class Service:
 
 
 _S = 'std_msgs/msg/String'
-AUDIO_FRAMES = Topic('/audio/frames', 'sensor_msgs/msg/Image', AUDIO_QOS, AudioFrame, ('microphone',),
+AUDIO_FRAMES = Topic('audio/frames', 'sensor_msgs/msg/Image', AUDIO_QOS, AudioFrame, ('microphone',),
                      ('audio_monitor', 'vad', 'asr'), '16 kHz mono int16 audio frames (see below)')
-AUDIO_LEVEL = Topic('/audio/level', 'std_msgs/msg/Float32', SENSOR_QOS, None, ('audio_monitor',), (),
+AUDIO_LEVEL = Topic('audio/level', 'std_msgs/msg/Float32', SENSOR_QOS, None, ('audio_monitor',), (),
                     'microphone level, dBFS')
-SPEAKER_AUDIO = Topic('/speaker/audio', 'sensor_msgs/msg/Image', SPEAKER_AUDIO_QOS, AudioFrame, ('tts',),
+SPEAKER_AUDIO = Topic('speaker/audio', 'sensor_msgs/msg/Image', SPEAKER_AUDIO_QOS, AudioFrame, ('tts',),
                       ('vad',), 'what Milo plays, as audio frames: the echo gate\'s reference')
-VAD_EVENTS = Topic('/vad/events', _S, EVENTS_QOS, p.VadEvent, ('vad',),
+VAD_EVENTS = Topic('vad/events', _S, EVENTS_QOS, p.VadEvent, ('vad',),
                    ('asr', 'tts', 'dialogue'), 'speech start/end, barge-in')
-VAD_SPEECH = Topic('/vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera',),
+VAD_SPEECH = Topic('vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera',),
                    'whether someone speaks now')
-ASR_PARTIAL = Topic('/asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), ('dialogue',),
+ASR_PARTIAL = Topic('asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), ('dialogue',),
                     'partial transcripts: on a pause (whisper) or as words come (vosk)')
-ASR_FINAL = Topic('/asr/final', _S, EVENTS_QOS, p.Transcript, ('asr',), ('dialogue', 'brain'),
+ASR_FINAL = Topic('asr/final', _S, EVENTS_QOS, p.Transcript, ('asr',), ('dialogue', 'brain'),
                   'final transcript of a segment, once saved in the record')
-BRAIN_QUESTION = Topic('/brain/question', _S, COMMAND_QOS, p.Question, ('dialogue', 'web'),
+BRAIN_QUESTION = Topic('brain/question', _S, COMMAND_QOS, p.Question, ('dialogue', 'web'),
                        ('brain', 'camera'), 'a question to answer')
-BRAIN_CANCEL = Topic('/brain/cancel', _S, COMMAND_QOS, p.Cancel, ('dialogue', 'web'), ('brain',),
+BRAIN_CANCEL = Topic('brain/cancel', _S, COMMAND_QOS, p.Cancel, ('dialogue', 'web'), ('brain',),
                      'stop answering a question')
-BRAIN_ANSWER = Topic('/brain/answer', _S, EVENTS_QOS, p.AnswerPart, ('brain',), ('dialogue', 'web'),
+BRAIN_ANSWER = Topic('brain/answer', _S, EVENTS_QOS, p.AnswerPart, ('brain',), ('dialogue', 'web'),
                      'answer sentences, then a final part with the sources')
-BRAIN_REINDEX = Topic('/brain/reindex', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('brain',),
+BRAIN_REINDEX = Topic('brain/reindex', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('brain',),
                       'the course notes changed: read them again')
-TTS_SAY = Topic('/tts/say', _S, SAY_QOS, p.SayRequest, ('dialogue', 'web'), ('tts',),
+TTS_SAY = Topic('tts/say', _S, SAY_QOS, p.SayRequest, ('dialogue', 'web'), ('tts',),
                 'text to speak (JSON, or plain text)')
-TTS_STOP = Topic('/tts/stop', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('tts',),
+TTS_STOP = Topic('tts/stop', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('tts',),
                  'stop speaking now')
-TTS_SPEAKING = Topic('/tts/speaking', 'std_msgs/msg/Bool', STATE_QOS, None, ('tts',),
+TTS_SPEAKING = Topic('tts/speaking', 'std_msgs/msg/Bool', STATE_QOS, None, ('tts',),
                      ('vad', 'dialogue', 'web'), 'whether Milo is producing sound')
-TTS_MOUTH = Topic('/tts/mouth', 'std_msgs/msg/Float32', SENSOR_QOS, None, ('tts',), ('body',),
+TTS_MOUTH = Topic('tts/mouth', 'std_msgs/msg/Float32', SENSOR_QOS, None, ('tts',), ('body',),
                   'mouth level 0..1, for lip-sync')
-TTS_STARTED = Topic('/tts/started', _S, EVENTS_QOS, p.SpeechStarted, ('tts',), ('dialogue',),
+TTS_STARTED = Topic('tts/started', _S, EVENTS_QOS, p.SpeechStarted, ('tts',), ('dialogue',),
                     'first sound of a request')
-TTS_SPOKEN = Topic('/tts/spoken', _S, EVENTS_QOS, p.SpeechSpoken, ('tts',), ('dialogue',),
+TTS_SPOKEN = Topic('tts/spoken', _S, EVENTS_QOS, p.SpeechSpoken, ('tts',), ('dialogue',),
                    'what was heard of a request')
-ROBOT_STATE = Topic('/robot/state', _S, STATE_QOS, p.RobotState, ('dialogue',),
+ROBOT_STATE = Topic('robot/state', _S, STATE_QOS, p.RobotState, ('dialogue',),
                     ('body', 'camera', 'web'), 'idle, listening, thinking, speaking or sleep')
-DIALOGUE_MODE = Topic('/dialogue/mode', _S, STATE_QOS, p.Mode, ('dialogue',), ('web',),
+DIALOGUE_MODE = Topic('dialogue/mode', _S, STATE_QOS, p.Mode, ('dialogue',), ('web',),
                       'the current mode')
-DIALOGUE_SET_MODE = Topic('/dialogue/set_mode', _S, COMMAND_QOS, p.Mode, ('web',), ('dialogue',),
+DIALOGUE_SET_MODE = Topic('dialogue/set_mode', _S, COMMAND_QOS, p.Mode, ('web',), ('dialogue',),
                           'switch mode')
-RECORD_ROLES = Topic('/record/roles', _S, RECORD_QOS, p.RoleChange, ('dialogue',), ('asr',),
+RECORD_ROLES = Topic('record/roles', _S, RECORD_QOS, p.RoleChange, ('dialogue',), ('asr',),
                      'speaker roles of recorded segments')
-RECORD_QUESTIONS = Topic('/record/questions', _S, RECORD_QOS, p.QuestionEntry, ('dialogue', 'web'),
+RECORD_QUESTIONS = Topic('record/questions', _S, RECORD_QOS, p.QuestionEntry, ('dialogue', 'web'),
                          ('asr',), 'question log entries, for the record\'s writer')
-LECTURE_COMMAND = Topic('/lecture/command', _S, COMMAND_QOS, p.LectureCommand, ('dialogue', 'web'),
+LECTURE_COMMAND = Topic('lecture/command', _S, COMMAND_QOS, p.LectureCommand, ('dialogue', 'web'),
                         ('asr',), 'start or end the lecture; set its course or title')
-LECTURE_CURRENT = Topic('/lecture/current', _S, STATE_QOS, p.LectureState, ('asr',),
+LECTURE_CURRENT = Topic('lecture/current', _S, STATE_QOS, p.LectureState, ('asr',),
                         ('brain', 'body', 'web'), 'the lecture being recorded')
-JOINT_STATES = Topic('/joint_states', 'sensor_msgs/msg/JointState', SENSOR_QOS, None, ('body',),
+JOINT_STATES = Topic('joint_states', 'sensor_msgs/msg/JointState', SENSOR_QOS, None, ('body',),
                      ('camera', 'web'), 'head joints as the firmware reports them (radians)')
-BODY_ESTOPPED = Topic('/body/estopped', 'std_msgs/msg/Bool', STATE_QOS, None, ('body',), ('web',),
+BODY_ESTOPPED = Topic('body/estopped', 'std_msgs/msg/Bool', STATE_QOS, None, ('body',), ('web',),
                       'whether the emergency stop is latched')
-BODY_JOINT_COMMANDS = Topic('/body/joint_commands', 'sensor_msgs/msg/JointState', SENSOR_QOS, None,
+BODY_JOINT_COMMANDS = Topic('body/joint_commands', 'sensor_msgs/msg/JointState', SENSOR_QOS, None,
                             ('camera',), ('body',), 'autonomous head targets (radians)')
-BODY_LIGHT = Topic('/body/light', 'std_msgs/msg/ColorRGBA', SENSOR_QOS, None, (), ('body',),
+BODY_LIGHT = Topic('body/light', 'std_msgs/msg/ColorRGBA', SENSOR_QOS, None, (), ('body',),
                    'status light colour override')
-BODY_ESTOP = Topic('/body/estop', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('body',),
+BODY_ESTOP = Topic('body/estop', 'std_msgs/msg/Empty', COMMAND_QOS, None, ('web',), ('body',),
                    'latch the emergency stop')
-TELEOP_CMD_VEL = Topic('/teleop/cmd_vel', 'geometry_msgs/msg/Twist', COMMAND_QOS, None, ('web',),
+TELEOP_CMD_VEL = Topic('teleop/cmd_vel', 'geometry_msgs/msg/Twist', COMMAND_QOS, None, ('web',),
                        ('body',), 'head velocity from teleop (angular.z pan, angular.y tilt, rad/s)')
-TELEOP_EXPRESSION = Topic('/teleop/expression', _S, COMMAND_QOS, p.ExpressionName, ('web',),
+TELEOP_EXPRESSION = Topic('teleop/expression', _S, COMMAND_QOS, p.ExpressionName, ('web',),
                           ('body',), 'an expression from teleop')
-CAMERA_IMAGE = Topic('/camera/image', 'sensor_msgs/msg/Image', CAMERA_QOS, None, ('camera',), (),
+CAMERA_IMAGE = Topic('camera/image', 'sensor_msgs/msg/Image', CAMERA_QOS, None, ('camera',), (),
                      'the processed frame (only with publish_image: images stay in the node by default)')
-CAMERA_INFO = Topic('/camera/camera_info', 'sensor_msgs/msg/CameraInfo', CAMERA_QOS, None, ('camera',), (),
+CAMERA_INFO = Topic('camera/camera_info', 'sensor_msgs/msg/CameraInfo', CAMERA_QOS, None, ('camera',), (),
                     'the processed frame\'s size and focal length')
-CAMERA_FACES = Topic('/camera/faces', _S, SENSOR_QOS, p.Faces, ('camera',), ('web',),
+CAMERA_FACES = Topic('camera/faces', _S, SENSOR_QOS, p.Faces, ('camera',), ('web',),
                      'face boxes and track ids, and why the head looks where it does')
-CAMERA_ACTIVE = Topic('/camera/active', 'std_msgs/msg/Bool', STATE_QOS, None, ('camera',), ('body', 'web'),
+CAMERA_ACTIVE = Topic('camera/active', 'std_msgs/msg/Bool', STATE_QOS, None, ('camera',), ('body', 'web'),
                       'whether the camera is on (the light shows it)')
-CAMERA_ENABLE = Topic('/camera/enable', 'std_msgs/msg/Bool', COMMAND_QOS, None, ('web',), ('camera',),
+CAMERA_ENABLE = Topic('camera/enable', 'std_msgs/msg/Bool', COMMAND_QOS, None, ('web',), ('camera',),
                       'the camera-off switch (teleop, the app)')
 DIAGNOSTICS = Topic('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', COMMAND_QOS, None,
                     ('every node',), ('microphone',), 'each node\'s health, 1 Hz')
 
 TOPICS = tuple(v for v in list(globals().values()) if isinstance(v, Topic))
 
-LECTURE_MODE = Service('/dialogue/lecture_mode', 'std_srvs/srv/Trigger', 'dialogue',
+LECTURE_MODE = Service('dialogue/lecture_mode', 'std_srvs/srv/Trigger', 'dialogue',
                        'switch to lecture mode')
-QA_MODE = Service('/dialogue/qa_mode', 'std_srvs/srv/Trigger', 'dialogue', 'switch to question time')
-SLEEP_MODE = Service('/dialogue/sleep_mode', 'std_srvs/srv/Trigger', 'dialogue', 'go to sleep')
+QA_MODE = Service('dialogue/qa_mode', 'std_srvs/srv/Trigger', 'dialogue', 'switch to question time')
+SLEEP_MODE = Service('dialogue/sleep_mode', 'std_srvs/srv/Trigger', 'dialogue', 'go to sleep')
 MODE_SERVICES = {'lecture': LECTURE_MODE, 'qa': QA_MODE, 'sleep': SLEEP_MODE}
-TTS_STOP_SERVICE = Service('/tts/stop', 'std_srvs/srv/Trigger', 'tts', 'stop speaking now')
-ESTOP_SERVICE = Service('/body/estop', 'std_srvs/srv/Trigger', 'body', 'latch the emergency stop')
-RELEASE_SERVICE = Service('/body/release', 'std_srvs/srv/Trigger', 'body',
+TTS_STOP_SERVICE = Service('tts/stop', 'std_srvs/srv/Trigger', 'tts', 'stop speaking now')
+ESTOP_SERVICE = Service('body/estop', 'std_srvs/srv/Trigger', 'body', 'latch the emergency stop')
+RELEASE_SERVICE = Service('body/release', 'std_srvs/srv/Trigger', 'body',
                           'release the emergency stop')
-LECTURE_START = Service('/lecture/start', 'std_srvs/srv/Trigger', 'asr', 'start a new lecture')
-LECTURE_END = Service('/lecture/end', 'std_srvs/srv/Trigger', 'asr', 'end the current lecture')
+LECTURE_START = Service('lecture/start', 'std_srvs/srv/Trigger', 'asr', 'start a new lecture')
+LECTURE_END = Service('lecture/end', 'std_srvs/srv/Trigger', 'asr', 'end the current lecture')
 
 SERVICES = tuple(v for v in list(globals().values()) if isinstance(v, Service))

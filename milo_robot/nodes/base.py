@@ -95,7 +95,12 @@ class MiloNode(Node):
         return self.create_service(service.srv_type(), service.name, answer)
 
     def reject(self, where: str, problem: str) -> None:
-        """Report a bad input: an error in diagnostics and a warning at most every 5 s."""
+        """Report a bad input: an error in diagnostics and a warning at most every 5 s.
+
+        `where` is the topic or service name (relative, from milo_robot.interfaces): the report
+        says it as resolved, /room_a/asr/final in the namespace room_a.
+        """
+        where = self.resolve_topic_name(where)
         self.health.error(f'{where}: {problem}')
         self.health.count(d.REJECTED)
         # Per input as well: the last error shows only the latest bad input, the counts show them all.
@@ -107,6 +112,7 @@ class MiloNode(Node):
         try:
             return function(*args)
         except Exception as exc:  # noqa: BLE001 - a bug in one callback must not stop the robot
+            where = self.resolve_topic_name(where)
             self.health.error(f'{where}: unexpected {type(exc).__name__}: {exc}')
             self.get_logger().error(f'{where}: unexpected error\n{traceback.format_exc()}',
                                     throttle_duration_sec=5.0)
@@ -170,7 +176,7 @@ class MiloNode(Node):
         values += [(d.worker_key(name), f'{now - at:.1f}') for name, at in self._beats.items()]
         self._diagnostics.publish(d.diagnostic_array(
             self.get_name(), level, message, values, self.get_fully_qualified_name(),
-            self.get_clock().now().to_msg()))
+            self.get_clock().now().to_msg(), namespace=self.get_namespace()))
 
     def close(self) -> None:
         """Release devices and threads before the node is destroyed."""

@@ -4,6 +4,8 @@
 
 A thin wrapper: the desk (thinking/desk.py) orders the questions, the lecture feed
 (thinking/feed.py) turns the record into evidence, and the Brain (thinking/answer.py) answers.
+Answers need no language model: it is loaded only to title a lecture that ended, and released
+after (thinking/llm.py, LazyModel), so that its memory is not held while the class goes on.
 """
 
 import threading
@@ -19,7 +21,7 @@ from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.desk import Desk, Request
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.feed import LectureFeed
-from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, load_llm
+from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, LazyModel
 from milo_robot.thinking.scope import Scope, course_scope
 
 EMBED_BATCH = 8  # sentences embedded at a time while nobody asks: a question never waits long
@@ -57,6 +59,7 @@ class BrainNode(MiloNode):
         self._answers = self.publisher(t.BRAIN_ANSWER)
         self.desk = Desk(self, self.params.queue_size)
         self._brain = self._feed = None
+        self._model = None  # LazyModel: the language model, loaded only for the summaries
         self._news = threading.Event()  # a new segment was recorded: read the record
         self._news.set()  # read what is there at start
         self._lecture_state = None  # the latest /lecture/current
@@ -96,13 +99,12 @@ class BrainNode(MiloNode):
     def _work(self) -> None:
         p = self.params
         evidence = self._build_evidence()
-        try:
-            llm = load_llm(p.profile, p.model_file, p.n_ctx, p.threads, p.n_gpu_layers)
-        except (ModelError, ValueError) as exc:  # quotes still answer; summaries wait for a model
+        try:  # checked now, loaded when a summary needs it
+            self._model = LazyModel(p.profile, p.model_file, p.n_ctx, p.threads, p.n_gpu_layers)
+        except (ModelError, ValueError) as exc:  # answers need no model; summaries get no title
             self.health.fault(f'no language model: {exc}')
-            self.get_logger().error(f'{exc}; questions are answered with quotes only, no summaries')
-            llm = None
-        self._brain = brain = Brain(evidence, llm)
+            self.get_logger().error(f'{exc}; lectures are summarised without a title')
+        self._brain = brain = Brain(evidence)
         brain.introduction = {'en': p.introduction_en, 'fr': p.introduction_fr}
         brain.question_log = self._question_log
         self._feed = LectureFeed(resolve_path(p.database), evidence)
@@ -229,8 +231,6 @@ class BrainNode(MiloNode):
         from milo_robot.lectures.summary import summarize_record
 
         brain = self._brain
-        if brain.llm is None:
-            return
         path = resolve_path(self.params.database)
         try:
             with LectureRecord(path, read_only=True) as record:
@@ -238,17 +238,20 @@ class BrainNode(MiloNode):
                     return
             self.get_logger().info(f'summarising lecture {lecture_id}')
             with LectureRecord(path) as record:
-                # Between its steps, the summary answers whoever asks (voice first) on the same
-                # model, and it computes on one thread: the other core stays with the class.
-                summary = summarize_record(record, lecture_id, brain.llm, pause=self._answer_waiting,
+                # Between its steps, the summary answers whoever asks (voice first), and the model
+                # (loaded here for the title) computes on one thread: the other core stays with the class.
+                summary = summarize_record(record, lecture_id, self._model, pause=self._answer_waiting,
                                            on_progress=lambda *_: self.beat('brain'),
                                            lock=brain.lock, threads=1,
                                            embedder=brain.evidence.embedder)
                 record.save_summary(lecture_id, summary.language, summary.model, summary.to_dict())
-        except (RecordError, ValueError, RuntimeError) as exc:
+        except (RecordError, ValueError, RuntimeError) as exc:  # ModelError too: a model that fails to load
             self.health.error(f'summary of lecture {lecture_id}: {exc}')
             self.get_logger().error(f'summary of lecture {lecture_id} failed: {exc}')
             return
+        finally:
+            if self._model is not None and not self._summaries:
+                self._model.release()  # nothing more to summarise: give its memory back
         self.health.count('summaries')
         self.get_logger().info(f'lecture {lecture_id} summarised ({len(summary.key_points)} key points)')
 

@@ -97,7 +97,7 @@ class MicrophoneNode(MiloNode):
             return
 
     def _on_diagnostics(self, msg) -> None:
-        self._ready_nodes.update(s.node for s in node_statuses(msg) if s.ready)
+        self._ready_nodes.update(s.node for s in node_statuses(msg, self.get_namespace()) if s.ready)
 
     def _wait_for_listeners(self) -> None:
         wanted = self.params.wait_for_subscribers

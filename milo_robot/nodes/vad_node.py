@@ -41,6 +41,9 @@ PARAMETERS = (
               min=0.05, max=0.99),
     ParamSpec('turn_hold_ms', 1000, 'Silence that ends a segment the turn-end model judged '
               'unfinished (ms)', min=100, max=5000),
+    ParamSpec('turn_wait_ms', 500, 'Silence a segment waits for the turn-end model\'s first '
+              'verdict, past the hangover (ms; less than hangover_ms: the hangover ends it, and the '
+              'model acts only where a call costs less than the hangover)', min=0, max=5000),
     ParamSpec('echo_max_delay_ms', 300, 'Longest delay of Milo\'s voice from speaker to '
               'microphone that the echo gate searches (ms)', min=10, max=1000),
 )
@@ -70,7 +73,8 @@ class VadNode(MiloNode):
                 model = load_smart_turn(p.turn_model)
             except (ModelError, OSError, RuntimeError) as exc:
                 raise ParameterError(f'turn-end model unusable: {exc}') from exc
-            turn_end = TurnEnd(Judge(model, background=True), p.turn_threshold, p.turn_hold_ms / 1000)
+            turn_end = TurnEnd(Judge(model, background=True), p.turn_threshold, p.turn_hold_ms / 1000,
+                               wait_s=p.turn_wait_ms / 1000)
         self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
                                        EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000,
                                        turn_end)

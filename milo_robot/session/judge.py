@@ -13,6 +13,7 @@ from typing import Optional
 from milo_robot.evaluation import missing
 from milo_robot.interfaces import topics as t
 from milo_robot.session.observer import Observation
+from milo_robot.thinking.question import detect_language
 
 
 @dataclass
@@ -126,11 +127,16 @@ def judge(observation: Observation, timeline: dict) -> list:
             result.ok = spoke and declined == (turn['expect'] == 'decline')
             result.observed = ('declined' if declined else 'answered') if spoke else 'did not speak'
             # An answer is judged on what it says: every key fact of the turn must be in it.
-            lacking = missing(' '.join(reply.sentences), turn.get('facts') or []) \
-                if turn['expect'] == 'answer' else []
+            said = ' '.join(reply.sentences)
+            lacking = missing(said, turn.get('facts') or []) if turn['expect'] == 'answer' else []
             if result.ok and lacking:
                 result.ok = False
                 result.observed += f" but without {'; '.join(lacking)}"
+            # A question asked in French is answered in French (the turn's language, when it says one).
+            language = turn.get('language')
+            if result.ok and turn['expect'] == 'answer' and language and detect_language(said) != language:
+                result.ok = False
+                result.observed += f' but in {detect_language(said)}, not {language}'
             if spoke:
                 result.latency_s = reply.first_audio - end
                 result.stages = _stages(reply, end, finals, vad_ends)

@@ -20,10 +20,16 @@ class Observation:
     audio_t0: float = None  # stamp of the first microphone frame = time 0 of the input WAV
     events: list = field(default_factory=list)  # (received, topic name, payload object or value)
     played: list = field(default_factory=list)  # (stamp, int16 samples at 16 kHz) of /speaker/audio
+    statuses: dict = field(default_factory=dict)  # node -> its latest NodeStatus from /diagnostics
 
     def of(self, topic: str) -> list:
         """Return the (received, payload) of one topic."""
         return [(t, payload) for t, name, payload in self.events if name == topic]
+
+    def played_between(self, start: float, end: float) -> np.ndarray:
+        """Return what Milo played between two wall times (16 kHz)."""
+        blocks = [samples for stamp, samples in self.played if start <= stamp < end]
+        return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
 
 
 class SessionObserver:
@@ -34,8 +40,11 @@ class SessionObserver:
                t.TTS_SPOKEN, t.ROBOT_STATE, t.DIALOGUE_MODE, t.LECTURE_CURRENT, t.TTS_SPEAKING,
                t.CAMERA_FACES)
 
-    def __init__(self, on_event=None):
-        """Subscribe; `on_event(observation, received, topic, payload)` is told of each event."""
+    def __init__(self, on_event=None, namespace: str = ''):
+        """Subscribe; `on_event(observation, received, topic, payload)` is told of each event.
+
+        The topics are those of the robot in `namespace` ('' the root one).
+        """
         import rclpy
         from rclpy.context import Context
         from rclpy.executors import SingleThreadedExecutor
@@ -45,7 +54,8 @@ class SessionObserver:
         self._lock = threading.Lock()
         self._context = Context()
         rclpy.init(context=self._context)
-        self.node = rclpy.create_node('milo_session_observer', context=self._context)
+        self.node = rclpy.create_node('milo_session_observer', context=self._context,
+                                      namespace=namespace or None)
         for topic in self.WATCHED:
             topic.subscription(self.node, self._keeper(topic))
         self._frames = t.AUDIO_FRAMES.subscription(self.node, self._on_frame)
@@ -87,6 +97,11 @@ class SessionObserver:
             frame = AudioFrame.from_msg(msg)
             self.observation.played.append((frame.stamp, frame.samples))
 
+    def take_status(self, status) -> None:
+        """Keep a node's latest status (which voice speaks French, say), told by a diagnostics listener."""
+        with self._lock:
+            self.observation.statuses[status.node] = status
+
     def busy(self) -> bool:
         """Return whether Milo is still thinking or speaking (its latest robot state says so)."""
         with self._lock:
@@ -97,8 +112,7 @@ class SessionObserver:
     def played_between(self, start: float, end: float) -> np.ndarray:
         """Return what Milo played between two wall times (16 kHz)."""
         with self._lock:
-            blocks = [samples for stamp, samples in self.observation.played if start <= stamp < end]
-        return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
+            return self.observation.played_between(start, end)
 
     def close(self) -> None:
         """Stop listening."""

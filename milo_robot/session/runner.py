@@ -52,9 +52,10 @@ def fresh_record(database: str) -> None:
 
 
 def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, after=None,
-                after_s: float = 30.0, stop_after_s: float = 0.0):
+                after_s: float = 30.0, stop_after_s: float = 0.0, namespace: str = ''):
     """Run the sim graph on `wav`; node logs go to out_dir/nodes.log. Return (status, observer).
 
+    The graph, the observer and the watchdog run in `namespace` ('' the root one).
     `on_start(children)` is called before the nodes start (a benchmark watches their memory).
     Once the input ends, the graph runs on while Milo answers, and while `after()` says there is
     more to wait for (the summary of the lecture that just ended), up to `after_s`.
@@ -72,13 +73,14 @@ def run_session(wav: str, out_dir: str, sets=(), on_event=None, on_start=None, a
         f'tts.output_wav={out_dir}/speech.wav', f'audio_monitor.output_wav={out_dir}/monitor.wav',
         f'body.latch_file={out_dir}/estop.latch', f'web.port={free_port()}',
         *sets]
-    launches, errors = plan(True, (), sets, wav)
+    launches, errors = plan(True, (), sets, wav, namespace=namespace)
     if errors:
         raise SessionError('; '.join(errors))
-    observer = SessionObserver(on_event)
+    observer = SessionObserver(on_event, namespace)
     # The run goes on while the asr still has segments to transcribe: the record is complete.
     hearing = Liveness()
-    listener = DiagnosticsListener(hearing, name='milo_session_hearing')
+    listener = DiagnosticsListener(hearing, on_status=observer.take_status, name='milo_session_hearing',
+                                   namespace=namespace)
     try:
         with open_private(os.path.join(out_dir, 'nodes.log'), 'w', encoding='utf-8') as log:
             def busy() -> bool:

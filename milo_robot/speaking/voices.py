@@ -16,6 +16,7 @@ import subprocess
 import threading
 import wave
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from milo_robot.audio.piper_voice import synthesize
 from milo_robot.models import ModelError, get_model, models_dir
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, KokoroEngine
+from milo_robot.speaking.onnx import open_session, release_memory
 
 
 class PiperEngine:
@@ -39,6 +41,7 @@ class PiperEngine:
         if not os.path.isfile(model_path):
             raise ModelError(f'Piper voice model {model_path} not found')
         self.path = model_path
+        self._config = config
         self.rate = int(config['audio']['sample_rate'])
         language = config.get('language', {}).get('family') or config['espeak']['voice']
         self.language = language.split('-')[0].split('_')[0].lower()
@@ -50,9 +53,13 @@ class PiperEngine:
         """Load the model now (0.5 s), rather than on the first sentence."""
         if self._voice is None:
             from piper import PiperVoice
+            from piper.config import PiperConfig
+            from piper.voice import ESPEAK_DATA_DIR
 
-            try:
-                self._voice = PiperVoice.load(self.path)
+            try:  # PiperVoice.load, with a session that gives its buffers back (speaking/onnx.py)
+                self._voice = PiperVoice(config=PiperConfig.from_dict(self._config),
+                                         session=open_session(self.path),
+                                         espeak_data_dir=Path(ESPEAK_DATA_DIR))
             except Exception as exc:  # onnxruntime's own exception types for a bad model
                 raise ModelError(f'cannot load Piper voice {self.path}: {exc}') from exc
         return self
@@ -171,7 +178,7 @@ class VoiceBook:
                 try:
                     engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
                     engine.load()
-                    rtf = engine.real_time_factor() if choice.max_rtf else 0.0
+                    rtf = engine.real_time_factor(hopeless=2 * choice.max_rtf) if choice.max_rtf else 0.0
                 except ModelError as exc:
                     self._neural[language] = None, f'Kokoro unusable ({exc})'
                 else:
@@ -180,6 +187,8 @@ class VoiceBook:
                     elif rtf > choice.max_rtf:
                         self._neural[language] = None, (f'Kokoro too slow on this board (real-time '
                                                         f'factor {rtf:.2f} > {choice.max_rtf:g})')
+                        del engine
+                        release_memory()  # its model: 100 MB back to the system
                     else:
                         self._neural[language] = engine, (f'real-time factor {rtf:.2f} <= '
                                                           f'{choice.max_rtf:g}')

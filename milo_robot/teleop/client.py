@@ -51,7 +51,7 @@ class TeleopClient:
             self.view[key] = value
 
     def _on_diagnostics(self, msg) -> None:
-        for status in d.node_statuses(msg):
+        for status in d.node_statuses(msg, self.node.get_namespace()):
             if status.node == 'body':
                 with self._lock:
                     self.view.update(link=status.get(d.LINK), firmware=status.get(d.FIRMWARE),

@@ -59,3 +59,44 @@ def load_llm(profile: str = 'small', path: str = '', n_ctx: int = 4096, threads:
                      verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f'cannot load {target}: {exc}') from exc
+
+
+class LazyModel:
+    """A language model loaded on first use and released on request: no memory while unused.
+
+    Answers need no model (thinking/answer.py); the brain node keeps one only to title a lecture
+    that ended, a few seconds a lecture, so the 0.5-2 GB of weights and context are not held the
+    rest of the time. Every attribute but `model_path` (known without loading) loads the model:
+    the object stands in for the llama_cpp.Llama it loads.
+    """
+
+    def __init__(self, profile: str = 'small', path: str = '', n_ctx: int = 4096, threads: int = 2,
+                 n_gpu_layers: int = 0):
+        """Check now that the model file is there and is a GGUF model (ModelError if not); load later."""
+        self.model_path = model_file(profile, path)
+        self._options = dict(profile=profile, path=path, n_ctx=n_ctx, threads=threads,
+                             n_gpu_layers=n_gpu_layers)
+        self._llm = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory now."""
+        return self._llm is not None
+
+    def load(self):
+        """Return the llama_cpp.Llama, loading it if needed (ModelError if it cannot load)."""
+        if self._llm is None:
+            self._llm = load_llm(**self._options)
+        return self._llm
+
+    def release(self) -> None:
+        """Free the model's memory (weights, context); the next use loads it again."""
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
+
+    def __getattr__(self, name: str):
+        """Stand in for the model: load it, and return its attribute."""
+        if name.startswith('__') or name in ('_llm', '_options'):  # copy/pickle probes; half-built
+            raise AttributeError(name)
+        return getattr(self.load(), name)

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""ONNX sessions for the voices (Piper, Kokoro): small in memory, quiet on shared cores.
+
+onnxruntime's memory arena reuses its buffers within a synthesis, which keeps the peak low, but by
+default it keeps them after it for the life of the process: about 110 MB for the Piper voice,
+as much again for Kokoro. Shrinking the arena at the end of each run gives them back. Measured
+in one process (docs/speaking.md): the same peak as with the arena kept, 110 MB less between
+syntheses; without any arena the peak doubles.
+"""
+
+import ctypes
+import ctypes.util
+
+
+def open_session(path: str, threads: int = 2) -> 'ShrinkingSession':
+    """Open an ONNX model for CPU inference: an arena shrunk after each run, idle threads that sleep."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
+    # (docs/speaking.md: the same wall time for less CPU on a busy machine).
+    options.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    return ShrinkingSession(ort.InferenceSession(path, sess_options=options,
+                                                 providers=['CPUExecutionProvider']))
+
+
+class ShrinkingSession:
+    """An InferenceSession whose every run ends by giving its arena's buffers back.
+
+    Piper's voice calls `run(None, inputs)` on the session it is given: this object stands in for
+    the session, and adds the run option.
+    """
+
+    def __init__(self, session):
+        """Wrap an onnxruntime.InferenceSession."""
+        import onnxruntime as ort
+
+        self.session = session
+        self._options = ort.RunOptions()
+        self._options.add_run_config_entry('memory.enable_memory_arena_shrinkage', 'cpu:0')
+
+    def run(self, output_names, inputs: dict, run_options=None) -> list:
+        """Run the model, then shrink the arena (`run_options` are replaced by that one)."""
+        return self.session.run(output_names, inputs, self._options)
+
+    def __getattr__(self, name: str):
+        """Everything else is the session's (inputs, outputs, providers)."""
+        if name == 'session':  # not set yet: no recursion
+            raise AttributeError(name)
+        return getattr(self.session, name)
+
+
+def release_memory() -> None:
+    """Give the C allocator's free memory back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    For a model dropped for good (a Kokoro too slow for the board): its 100 MB would otherwise
+    stay with the process.
+    """
+    try:
+        ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
