@@ -327,11 +327,11 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
       'Sigma equals 20000 newtons divided by 100 square millimetres, so 200 megapascals.',
       'Steel yields at about 235 megapascals.'],
      'What stress does a steel bar of 100 square millimetres carrying 20 kilonewtons see?', 'en', '200'),
-    (['Exemple : un moteur à 1500 tours par minute entraîne un pignon de 20 dents et une roue de 60 dents.',
-      'La roue tourne trois fois moins vite, donc à 500 tours par minute.',
-      'Les deux roues doivent avoir le même module.'],
-     'À quelle vitesse tourne la roue de 60 dents avec le moteur à 1500 tours par minute et le pignon de '
-     '20 dents ?', 'fr', '500'),
+    (['Exemple : une masse de 2 kilogrammes est suspendue à un ressort de 200 newtons par mètre.',
+      'Sa pulsation propre vaut donc 10 radians par seconde.',
+      "Plus le ressort est raide, plus la pulsation propre est grande."],
+     "Quelle est la pulsation propre d'une masse de 2 kilogrammes sur un ressort de 200 newtons par mètre ?",
+     'fr', '10 radians'),
 ])
 def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(
         embedder, sentences, question, language, result):
