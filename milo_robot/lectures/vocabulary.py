@@ -176,13 +176,17 @@ class CourseTerms:
 
     def corrections(self, lines: Iterable[Tuple[str, float]]) -> List[Correction]:
         """Return the words of a lecture's lines (text, time) to show as course terms."""
-        lines = list(lines)
-        said = {_stem(_plain(w)) for text, _ in lines for w in _WORD.findall(text)}
+        lines = [(text, at, detect_language(text)) for text, at in lines]
+        # A term said right in the language of the line is no mishearing there; said in the other
+        # language of a bilingual class ("se mesure en farads"), it does not vouch for "the ferret".
+        said: Dict[str, set] = {}
+        for text, _, language in lines:
+            said.setdefault(language, set()).update(_stem(_plain(w)) for w in _WORD.findall(text))
         by_key: Dict[str, List[str]] = {}
         for stem, spellings in self.terms.items():
             by_key.setdefault(sound_key(spellings[0]), []).append(stem)
         found: Dict[str, Tuple[str, List[float]]] = {}
-        for text, at in lines:
+        for text, at, language in lines:
             for word in _WORD.findall(text):
                 plain = _plain(word)
                 if len(plain) < MIN_LETTERS or plain in STOPWORDS or _stem(plain) in self.words or \
@@ -190,7 +194,7 @@ class CourseTerms:
                     continue
                 stems = [stem for stem in by_key.get(sound_key(word), [])
                          if abs(len(plain) - len(_plain(self.terms[stem][0]))) <= MAX_LENGTH_GAP]
-                if len(stems) == 1 and stems[0] not in said:
+                if len(stems) == 1 and stems[0] not in said[language]:
                     heard = found.setdefault(word.lower(), (self._spelling(self.terms[stems[0]], word), []))
                     heard[1].append(at)
         return [Correction(heard, term, tuple(sorted(set(times)))) for heard, (term, times) in found.items()]
