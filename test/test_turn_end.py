@@ -47,15 +47,20 @@ HANGOVER_S = 0.3
 SLOW_S = 0.35  # a verdict that comes after the hangover would have ended the segment
 
 
-def hear(audio: np.ndarray, latency_s: float = 0.0, wait_s: float = 0.5) -> tuple:
-    """Return the segment ends (end time, time decided) the hearing gives, and its TurnEnd."""
-    turn_end = TurnEnd(Judge(model(), latency_s=latency_s), wait_s=wait_s)
+def hear(audio: np.ndarray, latency_s: float = 0.0, wait_s: float = 0.5, judge=None,
+         after_frame=lambda: None) -> tuple:
+    """Return the segment ends (end time, time decided) the hearing gives, and its TurnEnd.
+
+    `judge` defaults to an inline one whose verdicts are ready `latency_s` later on the stream.
+    """
+    turn_end = TurnEnd(judge or Judge(model(), latency_s=latency_s), wait_s=wait_s)
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
                               turn_end=turn_end)
     ends = []
     for i in range(0, len(audio), 512):
         ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
                  if e.kind == 'end']
+        after_frame()
     return ends, turn_end
 
 
@@ -141,15 +146,11 @@ def test_in_a_worker_thread_the_verdict_ends_the_turn_on_the_next_frame():
     # call is let finish before the next frame (a machine where a call takes one frame), by
     # joining the worker, so the result does not depend on the machine's speed.
     audio, speech_end = finished_question('en')
-    turn_end = TurnEnd(Judge(model(), background=True))
-    detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
-                              turn_end=turn_end)
-    ends = []
-    for i in range(0, len(audio), 512):
-        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
-                 if e.kind == 'end']
+
+    def let_the_call_finish():
         for worker in [t for t in threading.enumerate() if t.name == 'turn-end']:
             worker.join(timeout=60)
+    ends, turn_end = hear(audio, judge=Judge(model(), background=True), after_frame=let_the_call_finish)
     assert len(ends) == 1, ends
     end, decided = ends[0]
     assert abs(end - speech_end) < 0.3
