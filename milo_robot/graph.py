@@ -210,11 +210,9 @@ def plan(sim: bool, params_files=(), sets=(), wav: str = '', grouped: bool = GRO
 
     specs = parameter_specs()
     files = param_files(sim) + [os.path.abspath(f) for f in params_files]
-    if namespace_error(namespace):
-        errors = [namespace_error(namespace)]
-        namespace = ''
-    else:
-        errors = []
+    problem = namespace_error(namespace)
+    errors = [problem] if problem else []
+    namespace = '' if problem else namespace  # the files are still checked, as for the root one
     errors += check_param_files(files, specs, absolute_namespace(namespace))
     overrides = {}
     texts = list(sets)

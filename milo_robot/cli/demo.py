@@ -106,13 +106,12 @@ def write_answers(observer, out_dir: str) -> list:
     return paths
 
 
-def french_voice(observation) -> str:
-    """Return the voice the tts node said speaks French, and why, as the demo prints it."""
+def french_voice(observation) -> tuple:
+    """Return (engine, why) of the voice the tts node said speaks French ('unknown voice' if none)."""
     status = observation.statuses.get('tts')
     if status is None:
-        return 'unknown voice'
-    why = status.get('voice_fr_why', '')
-    return status.get('voice_fr') + (f' ({why})' if why else '')
+        return 'unknown voice', ''
+    return status.get('voice_fr'), status.get('voice_fr_why', '')
 
 
 def check_round_trips(observation, results: list, timeline: dict) -> list:
@@ -138,8 +137,9 @@ def check_round_trips(observation, results: list, timeline: dict) -> list:
             print(f'  [FAIL] {result.case:<13} round trip: cannot hear it back ({exc})')
             failures.append(result)
             continue
-        voice = french_voice(observation) if language == 'fr' else 'the default voice'
-        limit = MAX_WORD_ERROR_ESPEAK if voice.startswith('espeak-ng') else MAX_WORD_ERROR
+        engine, why = french_voice(observation) if language == 'fr' else ('the default voice', '')
+        limit = MAX_WORD_ERROR_ESPEAK if engine.startswith('espeak-ng') else MAX_WORD_ERROR
+        voice = engine + (f' ({why})' if why else '')
         trip = compare(' '.join(reply.sentences), ears[language].hear(spoken(observation, reply, False)),
                        language, limit)
         struggle = '; a class would struggle to follow this voice' \

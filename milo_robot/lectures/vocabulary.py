@@ -59,7 +59,7 @@ def _stem(plain: str) -> str:
 
 def sound_key(word: str) -> str:
     """Return how a word sounds, roughly: "ferret" and "farad" give the same key."""
-    key = _stem(_plain(word))
+    key = term_key(word)
     for pattern, sound in _SOUNDS:
         key = re.sub(pattern, sound, key)
     return re.sub(r'(.)\1+', r'\1', key)
@@ -137,7 +137,7 @@ class CourseTerms:
             marked = marked_terms(text, language)
             found = _WORD.findall(text)
             marked += [w for w in found if is_unit(w)]
-            words |= {_stem(_plain(w)) for w in found}
+            words |= {term_key(w) for w in found}
             for word in (w for phrase in marked for w in _WORD.findall(phrase)):
                 plain = _plain(word)
                 if len(plain) >= MIN_LETTERS and plain not in STOPWORDS:
@@ -181,7 +181,7 @@ class CourseTerms:
         # language of a bilingual class ("se mesure en farads"), it does not vouch for "the ferret".
         said: Dict[str, set] = {}
         for text, _, language in lines:
-            said.setdefault(language, set()).update(_stem(_plain(w)) for w in _WORD.findall(text))
+            said.setdefault(language, set()).update(term_key(w) for w in _WORD.findall(text))
         by_key: Dict[str, List[str]] = {}
         for stem, spellings in self.terms.items():
             by_key.setdefault(sound_key(spellings[0]), []).append(stem)
