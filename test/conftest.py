@@ -11,6 +11,8 @@ os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ['ROS_DOMAIN_ID'] = os.environ.get('MILO_TEST_DOMAIN_ID', str(1 + os.getpid() % 100))
 os.environ.setdefault('ROS_LOG_DIR', tempfile.mkdtemp(prefix='milo-test-roslog-'))
 os.environ['PYTHONUNBUFFERED'] = '1'
+# What nodes remember about the board (Kokoro's timing) stays with this run, not the user's cache.
+os.environ['MILO_CACHE_DIR'] = tempfile.mkdtemp(prefix='milo-test-cache-')
 
 import pytest  # noqa: E402
 from harness import Probe, ProcessGroup  # noqa: E402
