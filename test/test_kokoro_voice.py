@@ -5,6 +5,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
@@ -188,3 +190,16 @@ def test_the_catalogue_entry_matches_the_package_digest():
         assert get_model('kokoro').sha256['model.onnx'] == f.read().strip()
     with open(os.path.join(data, 'vocab.json'), encoding='utf-8') as f:
         assert len(json.load(f)['vocab']) > 100
+
+
+def test_milo_models_time_times_the_board_once_and_says_what_french_uses(tmp_path):
+    env = dict(os.environ, MILO_CACHE_DIR=str(tmp_path))
+    command = [sys.executable, '-m', 'milo_robot.cli.main', 'models', 'time']
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    rtf = next(iter(json.loads((tmp_path / FILE_NAME).read_text()).values()))['rtf']
+    voice = 'kokoro:' if rtf <= KokoroChoice().max_rtf else 'espeak-ng:fr'
+    assert f'French voice: {voice}' in first.stdout and f'real-time factor {rtf:.2f}' in first.stdout
+    assert 'timed now' in first.stdout
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert f'timed {time.strftime("%Y-%m-%d")}' in again.stdout, 'read back, not timed again'

@@ -28,14 +28,18 @@ def cache_dir() -> str:
 
 
 def processor() -> str:
-    """Return the processor's model name and core count: what a timing holds for."""
-    name = platform.processor() or platform.machine()
+    """Return the processor's name and core count: what a timing holds for."""
+    fields = {}
     try:
         with open('/proc/cpuinfo', encoding='utf-8') as f:
-            name = next((line.split(':', 1)[1].strip() for line in f
-                         if line.lower().startswith(('model name', 'hardware', 'model\t'))), name)
+            for line in f:
+                key, _, value = line.partition(':')
+                fields.setdefault(key.strip().lower(), value.strip())
     except OSError:
         pass
+    # x86 says `model name`; a Raspberry Pi says `Model` (the board), other ARM boards `Hardware`.
+    name = fields.get('model name') or fields.get('model') or fields.get('hardware') or \
+        platform.machine()
     return f'{name} x{os.cpu_count()}'
 
 
