@@ -38,7 +38,8 @@ class NodeSpec:
     # In sim mode the run ends when this node exits cleanly (the demo input is used up).
     ends_sim_run: bool = False
     # CPU priority (nice): hearing first (capture, VAD, and the asr's intake at 0; the asr's
-    # decoding at its `decode_nice`, 1), then the model (2), the app (5) and the camera (10).
+    # decoding at its `decode_nice`, 1), then the model (2), the app and the camera (5: at 10 it
+    # could not turn the head to an asker in time when the CPU was busy; docs/architecture.md).
     # The model gives way to hearing only a little: an answer's first words are awaited too.
     nice: int = 0
 
@@ -65,7 +66,7 @@ NODES = (
     NodeSpec('brain', 'brain_node', nice=2),
     NodeSpec('dialogue', 'dialogue_node'),
     NodeSpec('body', 'body_node'),
-    NodeSpec('camera', 'camera_node', nice=10),
+    NodeSpec('camera', 'camera_node', nice=5),
     NodeSpec('web', 'web_node', nice=5),
 )
 

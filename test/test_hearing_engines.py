@@ -9,9 +9,9 @@ from speech import say, silence, talk
 from milo_robot.bench.wer import normalise as words
 from milo_robot.hearing.asr import VoskEngine, WhisperEngine
 from milo_robot.hearing.echo import EchoGate
-from milo_robot.hearing.engines import make_recognizer, make_vad
+from milo_robot.hearing.engines import decode_threads, make_recognizer, make_vad
 from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector
-from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.hearing.segmenter import SegmenterSettings, SpeechEvent
 from milo_robot.models import ModelError
 
 QUESTION = 'What is the difference between voltage and current in a simple circuit?'
@@ -57,6 +57,26 @@ def test_whisper_peeks_at_a_segment_with_its_language(whisper):
     whisper.accept(say(QUESTION))
     text, language = whisper.peek()
     assert words(text) == words(QUESTION) and language == 'en'
+
+
+def test_a_pause_is_peeked_at_only_when_recognition_keeps_up(whisper):
+    audio = say(QUESTION)
+    transcriber = SegmentTranscriber(whisper, peek_max_s=8.0)
+    transcriber.push_frame(audio, 0)
+    transcriber.push_event(SpeechEvent('start', 0.0))
+    pause = SpeechEvent('pause', 0.0, len(audio) / 16000)
+    # Behind the class (newer events wait): the end is known already, so no recognition run.
+    assert transcriber.push_event(pause, behind=True) == [] and transcriber.peeks_skipped == 1
+    peeked = transcriber.push_event(pause)
+    assert [words(p.text) for p in peeked] == [words(QUESTION)] and not peeked[0].final
+    final = transcriber.push_event(SpeechEvent('end', 0.0, len(audio) / 16000))
+    assert [words(f.text) for f in final] == [words(QUESTION)] and final[0].final
+    assert transcriber.peeks_skipped == 1
+
+
+def test_whisper_takes_one_thread_on_a_two_core_board_unless_told():
+    assert decode_threads(0, cores=2) == 1 and decode_threads(0, cores=1) == 1
+    assert decode_threads(0, cores=4) == 2 and decode_threads(3, cores=2) == 3
 
 
 def test_whisper_on_empty_audio(whisper):

@@ -20,7 +20,7 @@ from milo_robot.audio.piper_voice import synthesize_16k
 from milo_robot.audio.resample import resample
 from milo_robot.bench.results import result
 from milo_robot.bench.wer import word_errors
-from milo_robot.hearing.engines import make_recognizer, make_vad
+from milo_robot.hearing.engines import decode_threads, make_recognizer, make_vad
 from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
 from milo_robot.speaking.kokoro import DEFAULT_STYLE, KokoroEngine
@@ -122,7 +122,7 @@ def whisper_accuracy() -> dict:
             'asr_whisper_wer_fr_espeak': result([wer_fr_espeak], '', COMMAND,
                                                 note + ', espeak-ng voice (robotic)'),
             'asr_rtf_whisper': result(rtfs, '', COMMAND, 'the English sentences, Piper voice, int8, '
-                                      '2 threads, VAD included')}
+                                      f'{decode_threads()} thread(s), VAD included')}
 
 
 def _final_latency(engine_name: str) -> list:

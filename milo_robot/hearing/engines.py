@@ -26,11 +26,25 @@ def make_vad(kind: str, model: str = '', aggressiveness: int = 2):
     return SileroVad(model_path('silero', model))
 
 
+def decode_threads(requested: int = 0, cores: int = 0) -> int:
+    """Return the threads Whisper decodes with: `requested`, or for 0 what suits the board.
+
+    On a 2-core board one thread decodes a question faster than two, with less CPU, quiet or not
+    (docs/hearing.md: 0.94 s against 1.20 s; 0.95-1.44 s against 1.39-1.82 s with two busy
+    loops beside it): two threads wait on each other for a core that the rest of the robot needs
+    too. With more cores, two.
+    """
+    return requested or (1 if (cores or os.cpu_count() or 1) <= 2 else 2)
+
+
 def make_recognizer(engine: str, model: str = '', language: str = '',
-                    languages: tuple = ('fr', 'en'), threads: int = 2, beam_size: int = 5):
-    """Return a Vosk or Whisper engine; ModelError (with the fix) when its model is unusable."""
+                    languages: tuple = ('fr', 'en'), threads: int = 0, beam_size: int = 5):
+    """Return a Vosk or Whisper engine; ModelError (with the fix) when its model is unusable.
+
+    `threads` 0: decode_threads() chooses for the board.
+    """
     path = model_path(engine, model)
     if engine == 'vosk':
         # A Vosk model knows one language; the catalogue's default is the packaged Korean one.
         return VoskEngine(path, language or ('ko' if not model else languages[0]))
-    return WhisperEngine(path, language, languages, threads, beam_size)
+    return WhisperEngine(path, language, languages, decode_threads(threads), beam_size)

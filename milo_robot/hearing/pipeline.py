@@ -227,6 +227,7 @@ class SegmentTranscriber:
         self._active_since: Optional[int] = None  # sample index of the open segment's start
         self._fed_until = 0  # index up to which the engine has heard the open segment
         self.dropped_samples = 0  # segment audio no longer held when its turn came
+        self.peeks_skipped = 0  # pauses not peeked at because newer events waited
 
     def push_frame(self, samples: np.ndarray, index: int) -> list:
         """Add a frame starting at sample `index`; return partial transcripts (streaming engines)."""
@@ -240,12 +241,20 @@ class SegmentTranscriber:
         until = self.ring.end - self._hold
         return self._feed(until) if until > self._fed_until else []
 
-    def push_event(self, event: SpeechEvent) -> list:
-        """Start or end a segment, or peek at it on a pause; return the transcripts that result."""
+    def push_event(self, event: SpeechEvent, behind: bool = False) -> list:
+        """Start or end a segment, or peek at it on a pause; return the transcripts that result.
+
+        `behind`: newer events already wait (recognition lags the class). A pause is then not
+        peeked at: its segment's end, or more speech, is already known, and a peek would only
+        cost a recognition run that delays the final everyone waits for (`peeks_skipped`).
+        """
         if event.kind == 'start':
             self._begin(to_index(event.start))
             return self.stream()
         if event.kind == 'pause':
+            if behind:
+                self.peeks_skipped += 1
+                return []
             return self._peek(to_index(event.end))
         # An end whose start this node missed (it restarted mid-segment): the end event still
         # says where the segment began, and the ring holds what was heard since the restart.

@@ -37,7 +37,8 @@ PARAMETERS = (
     ParamSpec('model', '', 'Catalogue name or folder under models/ ("" = whisper-base or vosk-ko)'),
     ParamSpec('language', '', 'Language code; "" lets whisper detect it among `languages`'),
     ParamSpec('languages', 'fr,en', 'Languages whisper may detect, comma-separated'),
-    ParamSpec('threads', 2, 'CPU threads for whisper', min=1, max=8),
+    ParamSpec('threads', 0, 'CPU threads for whisper (0 = one on a board of 2 cores or fewer, '
+              'else two: docs/hearing.md)', min=0, max=8),
     ParamSpec('beam_size', 5, 'whisper: beam search width (1 = greedy, fastest)', min=1, max=10),
     ParamSpec('vocabulary', DEFAULT_VOCABULARY_MODE, 'whisper: the current course\'s terms (its '
               'term list terms.txt, title, notes and earlier lectures; docs/hearing.md) given to the '
@@ -283,7 +284,8 @@ class AsrNode(MiloNode):
             kind, item = job
             if kind == 'audio':
                 self._audio_waiting.clear()
-            out = self.transcriber.stream() if kind == 'audio' else self.transcriber.push_event(item)
+            out = self.transcriber.stream() if kind == 'audio' else \
+                self.transcriber.push_event(item, behind=self._events_waiting > 1)
             pause = kind == 'event' and item.kind == 'pause'
             for transcript in out:
                 self._emit(transcript, time.perf_counter() - began, pause)
@@ -340,6 +342,7 @@ class AsrNode(MiloNode):
     def summary(self) -> str:
         """Report the lecture being recorded."""
         self.health.set(d.WORK_WAITING, self._events_waiting)
+        self.health.set('peeks_skipped', self.transcriber.peeks_skipped)
         lecture = self.recorder.lecture
         return f'recording lecture {lecture[0]}' if lecture else 'no lecture open'
 
