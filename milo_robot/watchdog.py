@@ -13,6 +13,7 @@ import time
 from typing import Callable, Dict, Optional
 
 from milo_robot.interfaces import diagnostics as d
+from milo_robot.spinning import BackgroundSpin
 
 STALE_REPORTS_S = 10.0  # no diagnostics for this long: the node is stuck
 STALE_WORKER_S = 120.0  # a worker that has not beaten for this long is stuck (a summary step beats)
@@ -75,7 +76,6 @@ class DiagnosticsListener:
         """
         import rclpy
         from rclpy.context import Context
-        from rclpy.executors import SingleThreadedExecutor
 
         from milo_robot.interfaces.topics import DIAGNOSTICS
 
@@ -89,22 +89,12 @@ class DiagnosticsListener:
                 if on_status is not None:
                     on_status(status)
         DIAGNOSTICS.subscription(self.node, take)
-        self._executor = SingleThreadedExecutor(context=self._context)
-        self._executor.add_node(self.node)
-        self._thread = threading.Thread(target=self._spin, daemon=True, name='watchdog')
-        self._thread.start()
-
-    def _spin(self) -> None:
-        try:
-            self._executor.spin()
-        except Exception:  # noqa: BLE001 - shut down under it
-            pass
+        self._spin = BackgroundSpin(self.node, self._context, 'watchdog')
 
     def close(self) -> None:
         """Stop listening."""
         import rclpy
 
-        self._executor.shutdown()
-        self._thread.join(timeout=5.0)
+        self._spin.close()
         self.node.destroy_node()
         rclpy.try_shutdown(context=self._context)

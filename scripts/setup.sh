@@ -15,7 +15,7 @@ STAMPS=$VENV/.milo-stamps
 APT_PACKAGES=(portaudio19-dev libxml2-utils alsa-utils espeak-ng make gcc libc6-dev
               gcc-avr avr-libc binutils-avr simavr libsimavr-dev libsimavrparts1
               chromium chromium-driver)
-STEPS=7
+STEPS=8
 step=0
 
 say() { printf '\033[1m[setup %d/%d]\033[0m %s\n' "$step" "$STEPS" "$*"; }
@@ -108,6 +108,9 @@ else
   "$VENV/bin/milo" models prepare
   stamp models "$key"
 fi
+
+next "the French voice's speed on this board (once: later starts of the voice read it)"
+"$VENV/bin/milo" models time | sed 's/^/  /'
 
 next "body firmware and its simulator (make -C firmware)"
 make -s -C "$ROOT/firmware" >/dev/null

@@ -3,7 +3,10 @@
 """Test set-up: DDS kept on this machine, a ROS domain of this run's own, and the harness fixtures."""
 
 import os
+import shutil
 import tempfile
+
+from milo_robot.speaking.board_timing import FILE_NAME, cache_dir  # no rclpy in it
 
 # Before anything imports rclpy: every node this run starts, in-process or as a child process,
 # inherits these.
@@ -11,6 +14,12 @@ os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ['ROS_DOMAIN_ID'] = os.environ.get('MILO_TEST_DOMAIN_ID', str(1 + os.getpid() % 100))
 os.environ.setdefault('ROS_LOG_DIR', tempfile.mkdtemp(prefix='milo-test-roslog-'))
 os.environ['PYTHONUNBUFFERED'] = '1'
+# What nodes learn about the board (Kokoro's timing) is written to this run's own folder, which
+# starts with what set-up measured (`milo models time`): nodes do not time it again at each start.
+_user_cache = cache_dir()
+os.environ['MILO_CACHE_DIR'] = tempfile.mkdtemp(prefix='milo-test-cache-')
+if os.path.exists(os.path.join(_user_cache, FILE_NAME)):
+    shutil.copy(os.path.join(_user_cache, FILE_NAME), os.environ['MILO_CACHE_DIR'])
 
 import pytest  # noqa: E402
 from harness import Probe, ProcessGroup  # noqa: E402

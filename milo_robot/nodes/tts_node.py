@@ -37,9 +37,10 @@ PARAMETERS = (
     ParamSpec('kokoro_speed', DEFAULT_SPEED, "Kokoro's speaking rate (1.0 = the model's own; "
               'slower is heard better: docs/speaking.md)', min=0.7, max=1.3),
     ParamSpec('kokoro_threads', 2, 'Threads Kokoro synthesises with', min=1, max=8),
-    ParamSpec('kokoro_max_rtf', 0.6, 'Kokoro is used only if, timed at start-up on a calibration '
-              'sentence, it synthesises in at most this fraction of real time; else espeak-ng. '
-              '0: always Kokoro, not timed', min=0.0, max=100.0),
+    ParamSpec('kokoro_max_rtf', 0.6, 'Kokoro is used only if it synthesises a calibration '
+              'sentence in at most this fraction of real time on this board (timed at the first '
+              'start, then remembered in ~/.cache/milo_robot); else espeak-ng. 0: always Kokoro, '
+              'not timed', min=0.0, max=100.0),
     ParamSpec('output', 'pyaudio', 'Play on a sound card (pyaudio) or into a WAV file (wav, sim mode)',
               choices=('pyaudio', 'wav')),
     ParamSpec('output_device', '', 'pyaudio: output device, "" for the default, an index or part of '

@@ -11,6 +11,7 @@ import numpy as np
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.audio import AudioFrame
 from milo_robot.interfaces.fields import PayloadError
+from milo_robot.spinning import BackgroundSpin
 
 
 @dataclass
@@ -47,7 +48,6 @@ class SessionObserver:
         """
         import rclpy
         from rclpy.context import Context
-        from rclpy.executors import SingleThreadedExecutor
 
         self.observation = Observation()
         self._on_event = on_event or (lambda *event: None)
@@ -60,16 +60,7 @@ class SessionObserver:
             topic.subscription(self.node, self._keeper(topic))
         self._frames = t.AUDIO_FRAMES.subscription(self.node, self._on_frame)
         t.SPEAKER_AUDIO.subscription(self.node, self._on_played)
-        self._executor = SingleThreadedExecutor(context=self._context)
-        self._executor.add_node(self.node)
-        self._thread = threading.Thread(target=self._spin, daemon=True, name='observer')
-        self._thread.start()
-
-    def _spin(self) -> None:
-        try:
-            self._executor.spin()
-        except Exception:  # shut down under it: the session is over
-            pass
+        self._spin = BackgroundSpin(self.node, self._context, 'observer')
 
     def _record(self, topic: str, payload) -> None:
         received = time.time()
@@ -118,7 +109,6 @@ class SessionObserver:
         """Stop listening."""
         import rclpy
 
-        self._executor.shutdown()
-        self._thread.join(timeout=5.0)
+        self._spin.close()
         self.node.destroy_node()
         rclpy.try_shutdown(context=self._context)

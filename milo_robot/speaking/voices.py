@@ -23,6 +23,7 @@ import numpy as np
 
 from milo_robot.audio.piper_voice import synthesize
 from milo_robot.models import ModelError, get_model, models_dir
+from milo_robot.speaking.board_timing import BoardTimings
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, KokoroEngine
 from milo_robot.speaking.onnx import open_session, release_memory
 
@@ -98,8 +99,9 @@ class KokoroChoice:
     """Which languages Kokoro speaks, how, and the speed it must reach to be used.
 
     `max_rtf`: Kokoro is used only if synthesising a calibration sentence takes at most this
-    fraction of the sentence's duration (best of two tries, when it is first needed); slower,
-    it could not keep up with playback, and espeak-ng speaks instead. 0: always used, not timed.
+    fraction of the sentence's duration (best of two tries when this board first needs it, then
+    remembered: speaking.board_timing); slower, it could not keep up with playback, and
+    espeak-ng speaks instead. 0: always used, not timed.
     """
 
     languages: tuple = ('fr',)
@@ -113,10 +115,11 @@ class VoiceBook:
     """The voices Milo can speak with, by language."""
 
     def __init__(self, default_voice: str = '', search_dir: str = '',
-                 kokoro: Optional[KokoroChoice] = None):
+                 kokoro: Optional[KokoroChoice] = None, timings: Optional[BoardTimings] = None):
         """Load the default voice ('' = the packaged one, or an .onnx path) and those in models/.
 
-        `kokoro`: the languages Kokoro speaks, loaded and timed when first needed; None (the
+        `kokoro`: the languages Kokoro speaks, loaded when first needed, and timed on this board
+        once (`timings`: where the times are kept; the user's cache by default); None (the
         default, as for the demo's recorded speech): Piper and espeak-ng only.
         """
         packaged = get_model('piper-joe').check()
@@ -138,6 +141,7 @@ class VoiceBook:
                 self._piper.setdefault(engine.language, engine)
         self._espeak = {}
         self.kokoro = kokoro
+        self.timings = timings if timings is not None else (BoardTimings() if kokoro else None)
         self._neural = {}  # language -> (KokoroEngine or None, what was decided and why)
         self._neural_lock = threading.Lock()  # loading and timing Kokoro takes seconds: once
 
@@ -171,28 +175,36 @@ class VoiceBook:
         return self._espeak_for(language)
 
     def _kokoro_for(self, language: str) -> tuple:
-        """Load Kokoro for `language` and time it, once; return (engine or None, why)."""
+        """Load Kokoro for `language` once, if fast enough here; return (engine or None, why)."""
         with self._neural_lock:
             if language not in self._neural:
-                choice = self.kokoro
                 try:
-                    engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
-                    engine.load()
-                    rtf = engine.real_time_factor(hopeless=2 * choice.max_rtf) if choice.max_rtf else 0.0
+                    self._neural[language] = self._load_kokoro(language)
                 except ModelError as exc:
                     self._neural[language] = None, f'Kokoro unusable ({exc})'
-                else:
-                    if not choice.max_rtf:
-                        self._neural[language] = engine, 'not timed (kokoro_max_rtf 0)'
-                    elif rtf > choice.max_rtf:
-                        self._neural[language] = None, (f'Kokoro too slow on this board (real-time '
-                                                        f'factor {rtf:.2f} > {choice.max_rtf:g})')
-                        del engine
-                        release_memory()  # its model: 100 MB back to the system
-                    else:
-                        self._neural[language] = engine, (f'real-time factor {rtf:.2f} <= '
-                                                          f'{choice.max_rtf:g}')
             return self._neural[language]
+
+    def _load_kokoro(self, language: str) -> tuple:
+        """Return (engine or None, why): timed on this board the first time, as remembered after."""
+        choice = self.kokoro
+        engine = KokoroEngine(language, choice.style, choice.speed, choice.threads)
+        if not choice.max_rtf:
+            return engine.load(), 'not timed (kokoro_max_rtf 0)'
+        key = self.timings.key(get_model(engine.model).sha256.get('model.onnx', engine.model),
+                               f'threads {choice.threads}', f'speed {choice.speed:g}')
+        timed = self.timings.get(key)
+        if timed is None:
+            rtf = engine.load().real_time_factor(hopeless=2 * choice.max_rtf)
+            self.timings.put(key, rtf)
+            when = 'timed now'
+        else:
+            rtf, when = timed[0], f'timed {timed[1]}'
+        if rtf > choice.max_rtf:
+            del engine
+            release_memory()  # its model, if timed now: 100 MB back to the system
+            return None, (f'Kokoro too slow on this board (real-time factor {rtf:.2f} > '
+                          f'{choice.max_rtf:g}, {when})')
+        return engine.load(), f'real-time factor {rtf:.2f} <= {choice.max_rtf:g} ({when})'
 
     def _espeak_for(self, language: str) -> tuple:
         if language not in self._espeak:
