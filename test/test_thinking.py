@@ -344,3 +344,60 @@ def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(
     brain = Brain(evidence)
     parts = list(brain.ask(question, language))
     assert result in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])
+
+
+@pytest.mark.parametrize('sentences, question, same_example, language, result', [
+    (['A proportional controller multiplies the error by its gain.',
+      'Example: with a gain of 2, a setpoint of 50 and a measurement of 45, the error is 5 '
+      'and the output is 10.',
+      'A larger gain reacts faster, but it overshoots more.'],
+     'A proportional controller has a gain of 4, a setpoint of 80 and a measurement of 77. '
+     'What is its output?',
+     'A proportional controller has a gain of 2, a setpoint of 50 and a measurement of 45. '
+     'What is its output?',
+     'en', '10'),
+    (['Le diamètre primitif est le produit du module par le nombre de dents.',
+      'Exemple : une roue de 40 dents au module 2 a un diamètre primitif de 80 millimètres.',
+      'Deux roues qui engrènent ont toujours le même module.'],
+     "Quel est le diamètre primitif d'une roue de 25 dents au module 4 ?",
+     "Quel est le diamètre primitif d'une roue de 40 dents au module 2 ?",
+     'fr', '80'),
+])
+def test_an_example_with_other_values_is_not_the_answer(
+        embedder, sentences, question, same_example, language, result):
+    # The teacher worked the example with other values: quoting it would give its result (10, 80)
+    # as the answer to another question. The example asked with its own values is quoted.
+    evidence = Evidence(embedder)
+    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
+    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
+    evidence.embed_pending()
+    brain = Brain(evidence)
+    parts = list(brain.ask(question, language))
+    assert result not in said(parts) and (parts[-1].declined or parts[-1].kind == 'compute'), \
+        (said(parts), brain.last[2])
+    parts = list(brain.ask(same_example, language))
+    assert result in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])
+
+
+@pytest.mark.parametrize('sentences, question, language, expected', [
+    (['A bridge rectifier turns both halves of the wave positive.',
+      'At every instant the current crosses two diodes of the bridge, so we lose two thresholds, 1.4 volts.'],
+     'How many volts do we lose in the rectifier with four diodes?', 'en', '1.4 volts'),
+    (['Une seule paire de roues ne suffit pas pour une grande réduction.',
+      'Parce que le pignon serait minuscule ou la roue énorme ; '
+      'on dépasse rarement un rapport de 6 par étage.'],
+     'Pourquoi évite-t-on une réduction de 20 avec une seule paire de roues ?', 'fr', 'minuscule'),
+])
+def test_a_count_that_names_the_thing_or_a_why_keeps_its_quote(
+        embedder, sentences, question, language, expected):
+    # "four diodes" says which rectifier, and "why ... by 20" sets the scene: neither gives the
+    # values of an example, so a quote with other numbers answers them.
+    evidence = Evidence(embedder)
+    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
+    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
+    evidence.embed_pending()
+    brain = Brain(evidence)
+    parts = list(brain.ask(question, language))
+    assert expected in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])

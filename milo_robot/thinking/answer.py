@@ -146,7 +146,7 @@ class Brain:
             self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                         'a computation no formula of the class gives'))
             return self._computed(result, asked.language) if result else None
-        decision = coverage.decide(asked, best, self.evidence, allow)
+        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts)
         self.last = (asked, best, decision)
         if not decision.covered:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):

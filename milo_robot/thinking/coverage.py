@@ -15,13 +15,18 @@ share most of its words. So Milo declines when:
 - its meaning is far from every sentence of the course (the e5 similarity of the best one is
   under `MIN_MEANING`: everyday questions sit around 0.75, the course's paraphrases above 0.82);
 - the best answer found is weak: it neither shares the question's words nor its meaning, or does
-  not give the kind of fact asked (no number for "how much").
+  not give the kind of fact asked (no number for "how much");
+- the question states a number that the sentences to be quoted do not, while they state others:
+  they work an example with other values ("a bar of 160 square millimetres" answered with the
+  teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
 """
 
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.facts import Facts, among
+from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.question import Question, detect_language
 from milo_robot.thinking.rank import Candidate
 
@@ -39,6 +44,7 @@ MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the develo
 MIN_MEANING = {'en': 0.80, 'fr': 0.84}
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
+NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 
 
@@ -51,8 +57,12 @@ class Coverage:
 
 
 def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
-           allow: Optional[Callable] = None, min_score: float = MIN_SCORE) -> Coverage:
-    """Decide whether the evidence covers the question, given its best candidate."""
+           allow: Optional[Callable] = None, min_score: float = MIN_SCORE,
+           facts: Optional[Callable] = None) -> Coverage:
+    """Decide whether the evidence covers the question, given its best candidate.
+
+    `facts(i)` returns what sentence i states (the ranker's, read once); read afresh if None.
+    """
     if question.instruction:
         return Coverage(False, 'an instruction, not a question')
     if best is None:
@@ -74,6 +84,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
                    and not evidence.has_stem(s, allow)]
         if missing:
             return Coverage(False, f"never said: {', '.join(missing)}")
+    other = _other_example(question, best, evidence, facts)
+    if other:
+        return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
     if best.score < min_score and not _says_it(question, best, evidence):
         return Coverage(False, f'weak evidence ({best.score:.2f})')
     return Coverage(True)
@@ -92,3 +105,37 @@ def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:
     said = set().union(*(evidence.stems(i) for i in best.positions))
     close = best.meaning >= SAYS_IT_MEANING and (best.fact >= 1.0 or best.meaning >= RESTATES_MEANING)
     return bool(named) and close and all(s in said for s in named)
+
+
+def _other_example(question: Question, best: Candidate, evidence: Evidence,
+                   facts: Optional[Callable]) -> list:
+    """Return the numbers of the question that the best sentences lack while stating other numbers.
+
+    Such sentences work an example with other values, or speak of something else: quoting them
+    answers another question. Sentences without numbers (a rule, a definition) are not examples,
+    and a "why" question's numbers set the scene of what it asks to explain.
+    """
+    asked = _values(question) if question.wants != 'reason' else set()  # "why" gives a situation
+    if not asked:
+        return []
+    read = facts or (lambda i: Facts.of(evidence.sentences[i].text,
+                                        detect_language(evidence.sentences[i].text)))
+    quoted = [n[0] for i in best.positions for n in read(i).numbers]
+    if all(among(v, asked) for v in quoted):
+        return []
+    return sorted(v for v in asked if not among(v, quoted))
+
+
+def _values(question: Question) -> set:
+    """Return the values a question gives, less the small counts that name what it is about.
+
+    "The three PID terms", "le redresseur à quatre diodes": a count up to `NAMING_COUNT` without
+    a unit says which thing, not a value of an example; "one degree", "un kilogramme" speak of
+    the unit itself.
+    """
+    try:
+        found = claims(question.whole, question.language)
+    except ValueError:
+        return set()
+    return {c.value for c in found if c.kind == 'number' and c.value not in (0, 1) and
+            (c.unit or not float(c.value).is_integer() or not 0 < c.value <= NAMING_COUNT)}

@@ -95,7 +95,7 @@ class Facts:
 
     def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
-        new_numbers = [n for n in self.numbers if not _among(n[0], asked_numbers)]
+        new_numbers = [n for n in self.numbers if not among(n[0], asked_numbers)]
         proper = [n for n in self.names if not set(content_stems(n)) <= asked_stems]
         if wants == 'value':
             if asked_dim is not None and new_numbers:  # "what heat rate": watts, not kelvin per watt
@@ -148,7 +148,8 @@ def _called(plain: str) -> tuple:
     return tuple(m.group(1) for m in _CALLED.finditer(plain))
 
 
-def _among(value, values: set) -> bool:
+def among(value: float, values) -> bool:
+    """Whether `value` is one of `values` (as read from text, so up to rounding errors)."""
     return any(abs(value - v) <= 1e-9 * max(1.0, abs(v)) for v in values)
 
 

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from milo_robot.thinking.faithfulness import _stems, _units, claims
+from milo_robot.thinking.faithfulness import claims
+from milo_robot.thinking.faithfulness.units import _units
+from milo_robot.thinking.faithfulness.words import _stems
 from milo_robot.thinking.words import content_stems, fold
 
 # Units the claim reader leaves out or reads in part, written so that it reads them whole.
