@@ -2,6 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """The demo's judge on hand-made observations: it judges what Milo said, not only that it spoke."""
 
+import pytest
+
 from milo_robot.interfaces.payloads import (
     AnswerPart,
     LectureState,
@@ -9,8 +11,12 @@ from milo_robot.interfaces.payloads import (
     Question,
     SpeechSpoken,
     SpeechStarted,
+    Transcript,
+    VadEvent,
 )
 from milo_robot.interfaces.topics import (
+    ASR_FINAL,
+    ASR_PARTIAL,
     BRAIN_ANSWER,
     BRAIN_QUESTION,
     CAMERA_FACES,
@@ -19,6 +25,7 @@ from milo_robot.interfaces.topics import (
     TTS_SPEAKING,
     TTS_SPOKEN,
     TTS_STARTED,
+    VAD_EVENTS,
 )
 from milo_robot.session.judge import barge_in_stops, judge, judge_summary
 from milo_robot.session.observer import Observation
@@ -57,6 +64,27 @@ def test_a_right_answer_passes_with_its_latency():
     assert answer.ok and answer.observed == 'answered'
     assert abs(answer.latency_s - 1.4) < 1e-6
     assert ended.ok and ended.observed == 'lecture 1 ended'
+
+
+def test_the_latency_is_split_into_stages_also_for_a_question_asked_on_a_pause():
+    def heard(event, transcript_topic, at_pause):
+        o = observed(['It takes five time constants to charge fully.'])
+        o.events += [(T0 + 7.1, VAD_EVENTS.name, VadEvent(event, T0 + 5.0, T0 + 7.0)),
+                     (T0 + 7.4, transcript_topic, Transcript(QUESTION, 'en', 5.0, 7.0, 0.9,
+                                                             not at_pause, compute_s=0.25,
+                                                             at_pause=at_pause))]
+        o.events = [(at, topic, p if topic != BRAIN_ANSWER.name or p.final else
+                     AnswerPart(p.request_id, p.index, p.text, elapsed_s=0.3))
+                    for at, topic, p in sorted(o.events, key=lambda e: e[0])]
+        return judge(o, timeline())[0].stages
+
+    for stages in (heard('end', ASR_FINAL.name, False), heard('pause', ASR_PARTIAL.name, True)):
+        assert stages['vad_end_of_turn_s'] == pytest.approx(0.1)
+        assert stages['asr_final_s'] == 0.25 and stages['model_first_sentence_s'] == 0.3
+        assert stages['tts_first_audio_s'] == 0.2 and stages['total_s'] == pytest.approx(1.4)
+        assert stages['transport_and_orchestration_s'] == pytest.approx(1.4 - 0.1 - 0.25 - 0.3 - 0.2)
+    # A partial that was not taken at a pause is no transcript the question came from.
+    assert heard('pause', ASR_PARTIAL.name, False)['transport_and_orchestration_s'] is None
 
 
 def test_a_wrong_answer_fails_even_though_milo_answered():

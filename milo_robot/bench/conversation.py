@@ -188,9 +188,10 @@ def conversation() -> dict:
             out[f'v2v_stage_{stage[:-2]}_p50_s'] = result(values, 's', COMMAND, 'median over the questions')
     ratios = [r.stages['transport_and_orchestration_s'] / r.stages['total_s'] for r in answered
               if r.stages.get('transport_and_orchestration_s') is not None]
-    out['orchestration_overhead_ratio'] = result(
-        ratios, 'ratio', COMMAND, '(total - VAD end of turn - ASR - model first sentence - TTS first '
-        'audio) / total, per question; median')
+    if ratios:
+        out['orchestration_overhead_ratio'] = result(
+            ratios, 'ratio', COMMAND, '(total - VAD end of turn - ASR - model first sentence - TTS '
+            'first audio) / total, per question; median')
     stops = barge_in_stops(observer.observation, timeline)
     if stops:
         out['barge_in_stop_p50_ms'] = result(stops, 'ms', COMMAND, 'the student\'s voice and Milo\'s '

@@ -89,8 +89,12 @@ def judge(observation: Observation, timeline: dict) -> list:
         return []
     turns = timeline['turns']
     asked = replies(observation)
-    finals = observation.of(t.ASR_FINAL.name)
-    vad_ends = [(at, e) for at, e in observation.of(t.VAD_EVENTS.name) if e.event == 'end']
+    # What a question was heard from: a final transcript, or one peeked at on a pause (the
+    # dialogue may ask on it before the end is certain); and the VAD event that let it be heard.
+    heard = sorted(observation.of(t.ASR_FINAL.name) +
+                   [(at, p) for at, p in observation.of(t.ASR_PARTIAL.name) if p.at_pause],
+                   key=lambda item: item[0])
+    vad_ends = [(at, e) for at, e in observation.of(t.VAD_EVENTS.name) if e.event in ('end', 'pause')]
     modes = observation.of(t.DIALOGUE_MODE.name)
     lectures = observation.of(t.LECTURE_CURRENT.name)
     results = []
@@ -139,7 +143,7 @@ def judge(observation: Observation, timeline: dict) -> list:
                 result.observed += f' but in {detect_language(said)}, not {language}'
             if spoke:
                 result.latency_s = reply.first_audio - end
-                result.stages = _stages(reply, end, finals, vad_ends)
+                result.stages = _stages(reply, end, heard, vad_ends)
         results.append(result)
     return results
 
@@ -173,12 +177,16 @@ def judge_summary(summary_text: str, facts: list) -> tuple:
     return not lacking and bool(summary_text.strip()), lacking
 
 
-def _stages(reply: Reply, end: float, finals: list, vad_ends: list) -> dict:
-    """Split the latency into what each node computed, and the rest (orchestration)."""
+def _stages(reply: Reply, end: float, heard: list, vad_ends: list) -> dict:
+    """Split the latency into what each node computed, and the rest (orchestration).
+
+    `heard`: the final transcripts and those peeked at on a pause; `vad_ends`: the VAD's end and
+    pause events. A question asked on a pause was heard from the peek, after the pause.
+    """
     vad = _first_after(vad_ends, end - 0.2, reply.asked_at)
-    final = _first_after(finals, end - 0.2, reply.asked_at + 1e-6)
+    transcript = _first_after(heard, end - 0.2, reply.asked_at + 1e-6)
     stages = {'vad_end_of_turn_s': (vad[0] - end) if vad else None,
-              'asr_final_s': final[1].compute_s if final else None,
+              'asr_final_s': transcript[1].compute_s if transcript else None,
               'model_first_sentence_s': reply.stages.get('model_first_sentence_s'),
               'tts_first_audio_s': reply.stages.get('tts_first_audio_s')}
     total = reply.first_audio - end

@@ -37,7 +37,7 @@ class SessionObserver:
     """An rclpy node, spun in its own thread, that records a session and reports it line by line."""
 
     # Topics whose payloads are kept; /tts/speaking keeps the bool.
-    WATCHED = (t.ASR_FINAL, t.VAD_EVENTS, t.BRAIN_QUESTION, t.BRAIN_ANSWER, t.TTS_STARTED,
+    WATCHED = (t.ASR_FINAL, t.ASR_PARTIAL, t.VAD_EVENTS, t.BRAIN_QUESTION, t.BRAIN_ANSWER, t.TTS_STARTED,
                t.TTS_SPOKEN, t.ROBOT_STATE, t.DIALOGUE_MODE, t.LECTURE_CURRENT, t.TTS_SPEAKING,
                t.CAMERA_FACES)
 
