@@ -4,7 +4,7 @@
 
 import pytest
 
-from milo_robot.speaking.normalize import MAX_CHUNK, normalize, sentences, strip_markup
+from milo_robot.speaking.normalize import MAX_CHUNK, lead_clause, normalize, sentences, strip_markup
 
 
 @pytest.mark.parametrize('text, language, spoken', [
@@ -64,3 +64,16 @@ def test_sentences_split_and_long_text_is_chunked():
 def test_comparisons_and_english_decimal_commas_survive():
     assert normalize('x < 3 and y > 4', 'en') == 'x less than three and y greater than four'
     assert normalize('1,5 V', 'en') == 'one point five volts'
+
+
+def test_the_first_clause_is_spoken_on_its_own_and_the_rest_stays_whole():
+    intro = lead_clause(sentences('The teacher said, just now: If we double the voltage, the current '
+                                  'doubles too. That is Ohm\'s law.'))
+    assert intro == ['The teacher said, just now:', 'If we double the voltage, the current doubles too.',
+                     "That is Ohm's law."]
+    assert lead_clause(['If we double the voltage across the resistor, the current doubles too.']) == \
+        ['If we double the voltage across the resistor,', 'the current doubles too.']
+    # Too short a clause is no piece of its own; a sentence without a pause is left whole.
+    assert lead_clause(['So, the current doubles.']) == ['So, the current doubles.']
+    assert lead_clause(['Good morning.', 'Sit down.']) == ['Good morning.', 'Sit down.']
+    assert lead_clause([]) == []

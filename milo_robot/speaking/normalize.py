@@ -239,6 +239,7 @@ def sentences(text: str) -> list:
 
 _CLAUSE_END = re.compile(r'(?<=[,;:])\s+')
 MIN_CLAUSE_WORDS = 3  # a shorter clause joins its neighbour: "Bon," alone sounds clipped
+LEAD_MAX_WORDS = 12  # a longer head before a colon is the sentence itself, not an introduction
 
 
 def clauses(parts: list) -> list:
@@ -260,3 +261,20 @@ def clauses(parts: list) -> list:
             pieces[-2:] = [' '.join(pieces[-2:])]
         out += pieces
     return out
+
+
+def lead_clause(parts: list) -> list:
+    """Cut the first clause off the first sentence, and leave the rest whole.
+
+    The voice starts on that clause and synthesises the rest of the sentence while it plays: the
+    first audio comes after a few words' synthesis instead of a whole sentence's, at the cost of
+    one break where the sentence has a pause anyway. An introduction ending with a colon ("The
+    teacher said, just now:") is that clause whole.
+    """
+    if not parts:
+        return parts
+    head, colon, rest = parts[0].partition(': ')
+    if colon and MIN_CLAUSE_WORDS <= len(head.split()) <= LEAD_MAX_WORDS and rest:
+        return [head + ':', rest] + parts[1:]
+    first = clauses(parts[:1])
+    return ([first[0], ' '.join(first[1:])] if len(first) > 1 else first) + parts[1:]

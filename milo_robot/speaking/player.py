@@ -18,7 +18,7 @@ import numpy as np
 from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
-from milo_robot.speaking.normalize import clauses, normalize, sentences
+from milo_robot.speaking.normalize import clauses, lead_clause, normalize, sentences
 
 
 def mouth_level(block: np.ndarray) -> float:
@@ -121,12 +121,12 @@ class SpeechPlayer:
     def say(self, text: str, language: str = '', request_id: str = '') -> int:
         """Queue text; return how many pieces it makes. ValueError if nothing is speakable.
 
-        The pieces are sentences, or clauses for a language that a slower voice may speak (Kokoro).
+        The pieces are sentences, or clauses for a language that a slower voice may speak (Kokoro);
+        the first sentence's first clause is a piece of its own in any case (`lead_clause`).
         """
         language = language or self.voices.default.language
         parts = sentences(normalize(text, language))
-        if self.voices.by_clause(language):
-            parts = clauses(parts)
+        parts = clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
         if not parts:
             raise ValueError('nothing to say: the text is empty once markup and symbols are removed')
         with self._lock:
