@@ -346,6 +346,16 @@ def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(
     assert result in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])
 
 
+def brain_on(embedder, sentences, language):
+    """A Brain on the circuits lecture, then `sentences` said by the teacher in `language`."""
+    evidence = Evidence(embedder)
+    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
+    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
+    evidence.embed_pending()
+    return Brain(evidence)
+
+
 @pytest.mark.parametrize('sentences, question, same_example, language, result', [
     (['A proportional controller multiplies the error by its gain.',
       'Example: with a gain of 2, a setpoint of 50 and a measurement of 45, the error is 5 '
@@ -367,12 +377,7 @@ def test_an_example_with_other_values_is_not_the_answer(
         embedder, sentences, question, same_example, language, result):
     # The teacher worked the example with other values: quoting it would give its result (10, 80)
     # as the answer to another question. The example asked with its own values is quoted.
-    evidence = Evidence(embedder)
-    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
-    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
-                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
-    evidence.embed_pending()
-    brain = Brain(evidence)
+    brain = brain_on(embedder, sentences, language)
     parts = list(brain.ask(question, language))
     assert result not in said(parts) and (parts[-1].declined or parts[-1].kind == 'compute'), \
         (said(parts), brain.last[2])
@@ -393,11 +398,6 @@ def test_a_count_that_names_the_thing_or_a_why_keeps_its_quote(
         embedder, sentences, question, language, expected):
     # "four diodes" says which rectifier, and "why ... by 20" sets the scene: neither gives the
     # values of an example, so a quote with other numbers answers them.
-    evidence = Evidence(embedder)
-    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
-    evidence.add_segments([Segment(1000 + i, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
-                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
-    evidence.embed_pending()
-    brain = Brain(evidence)
+    brain = brain_on(embedder, sentences, language)
     parts = list(brain.ask(question, language))
     assert expected in said(parts) and parts[-1].kind == 'quote', (said(parts), brain.last[2])
