@@ -200,8 +200,9 @@ class VoiceBook:
         else:
             rtf, when = timed[0], f'timed {timed[1]}'
         if rtf > choice.max_rtf:
-            del engine
-            release_memory()  # its model, if timed now: 100 MB back to the system
+            if timed is None:  # loaded to be timed: its model, 100 MB, back to the system
+                del engine
+                release_memory()
             return None, (f'Kokoro too slow on this board (real-time factor {rtf:.2f} > '
                           f'{choice.max_rtf:g}, {when})')
         return engine.load(), f'real-time factor {rtf:.2f} <= {choice.max_rtf:g} ({when})'
