@@ -87,6 +87,18 @@ def test_the_latency_is_split_into_stages_also_for_a_question_asked_on_a_pause()
     assert heard('pause', ASR_PARTIAL.name, False)['transport_and_orchestration_s'] is None
 
 
+def test_a_question_asked_on_the_final_is_timed_from_the_end_not_from_an_earlier_peek():
+    o = observed(['It takes five time constants to charge fully.'])
+    o.events += [(T0 + 7.05, VAD_EVENTS.name, VadEvent('pause', T0 + 5.0, T0 + 7.0)),
+                 (T0 + 7.15, ASR_PARTIAL.name, Transcript(QUESTION, 'en', 5.0, 7.0, 0.9, False,
+                                                          compute_s=0.1, at_pause=True)),
+                 (T0 + 7.3, VAD_EVENTS.name, VadEvent('end', T0 + 5.0, T0 + 7.0)),
+                 (T0 + 7.45, ASR_FINAL.name, Transcript(QUESTION, 'en', 5.0, 7.0, 0.9, True,
+                                                        compute_s=0.15))]
+    stages = judge(o, timeline())[0].stages
+    assert stages['vad_end_of_turn_s'] == pytest.approx(0.3) and stages['asr_final_s'] == 0.15
+
+
 def test_a_wrong_answer_fails_even_though_milo_answered():
     # What a demo run once said, and was called "ok" for.
     results = judge(observed(['The capacitor takes 1,000 ohms with 100 microfarads to charge fully.']),

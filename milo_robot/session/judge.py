@@ -181,10 +181,14 @@ def _stages(reply: Reply, end: float, heard: list, vad_ends: list) -> dict:
     """Split the latency into what each node computed, and the rest (orchestration).
 
     `heard`: the final transcripts and those peeked at on a pause; `vad_ends`: the VAD's end and
-    pause events. A question asked on a pause was heard from the peek, after the pause.
+    pause events. The question came from the latest transcript before it: a final, heard after
+    the VAD's end event, or a peek (the dialogue asked before the end was certain), heard after
+    its pause event.
     """
-    vad = _first_after(vad_ends, end - 0.2, reply.asked_at)
-    transcript = _first_after(heard, end - 0.2, reply.asked_at + 1e-6)
+    transcript = next(((at, p) for at, p in reversed(heard) if end - 0.2 <= at < reply.asked_at + 1e-6),
+                      None)
+    kind = 'pause' if transcript is not None and not transcript[1].final else 'end'
+    vad = _first_after([(at, e) for at, e in vad_ends if e.event == kind], end - 0.2, reply.asked_at)
     stages = {'vad_end_of_turn_s': (vad[0] - end) if vad else None,
               'asr_final_s': transcript[1].compute_s if transcript else None,
               'model_first_sentence_s': reply.stages.get('model_first_sentence_s'),
