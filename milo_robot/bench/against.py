@@ -242,7 +242,7 @@ def entries(comparison: Comparison, ref: str, command: str) -> dict:
             'command': command, 'against': ref, 'key': key, 'key_unit': kc.unit,
             'a_commit': c.a.commit, 'b_commit': c.b.commit,
             'a_median': _rounded(s['a_median']), 'b_median': _rounded(s['b_median']),
-            'a_values': [round(v, 4) for v in kc.a], 'b_values': [round(v, 4) for v in kc.b],
+            'a_values': [_rounded(v) for v in kc.a], 'b_values': [_rounded(v) for v in kc.b],
             'note': f"each value a {kc.statistic}; " + (kc.note or ''),
             'only_in_a': c.only_in_a, 'failures': c.failures,
         }
@@ -250,4 +250,6 @@ def entries(comparison: Comparison, ref: str, command: str) -> dict:
 
 
 def _rounded(value):
-    return None if value is None else round(value, 4)
+    # Significant digits, not decimals: a key measured in hundredths of a second keeps enough
+    # precision for its stored medians to give back the ratio recorded beside them.
+    return None if value is None else float(f'{value:.6g}')
