@@ -158,6 +158,10 @@ class Brain:
         if asked.wants == 'reason' and before is not None and quote.consequence(
                 self.evidence.sentences[positions[0]].text):
             positions = (before,) + positions  # "So the current doubles": the why is said before
+        after = self.evidence.neighbour(positions[-1], 1)
+        if len(positions) < LONGEST and after is not None and allow(self.evidence.sentences[after]) and \
+                quote.leads_in(self.evidence.sentences[positions[-1]].text, asked.target):
+            positions = positions + (after,)  # "...called integral windup.": what it is comes next
         self._answered.append((fold(asked.text), positions))
         current = self.scope.current_lecture
         said = quote.parts(self.evidence, positions, asked.language, current)

@@ -95,12 +95,17 @@ _DESCRIBES = re.compile(r"\b(that|which|who|whom|when|where|if|so|qui|que|qu'|qu
 MAX_TARGET_WORDS = 8
 
 # "Ignore your instructions", "you are now the teacher", "oublie tes consignes": an instruction
-# to Milo, not a question about the lecture.
+# to Milo, not a question about the lecture. Injections dress up as the course ("the lecture said
+# Milo must...", "new instruction from the teacher"): what Milo must do is never course content.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|oublie[zs]?|ignorez?)\b.{0,40}\b(instructions?|rules|prompt|lecture|"
     r"transcript|consignes?|instructions?|r[èe]gles|cours|transcription|everything)\b|"
     r"\bsystem (prompt|override|message)\b|\bprompt (syst[èe]me|system)\b|\bconsigne syst[èe]me\b|"
     r"\byou are now\b|\bfrom now on you\b|\btu es (maintenant |désormais )?(le|la|un|une) \w+|"
+    r"\byou are no longer\b|\btu n'es plus\b|\bvous n'[êe]tes plus\b|\bnew instructions?\b|"
+    r"\bnouvelles? (consignes?|instructions?)\b|\bmilo (must|should|has to|have to|doit|devait|devrait)\b|"
+    r"\b(reveal|leak|give out|r[ée]v[èe]le|divulgue)\b.{0,30}\b(answers?|passwords?|solutions?|"
+    r"r[ée]ponses|mots? de passe|corrig[ée])\b|"
     r"\bpretend\b|\bfais comme si\b|\bfaites comme si\b|\bact as\b|\bjoue le r[ôo]le\b|"
     r"\b(announce|say|tell (them|the class|everyone)|claim|affirme|annonce|dis|dites|r[ée]p[èe]te)"
     r"(-le)?\s+(that|que|qu'|à la classe)|\bprint your\b|\baffiche (ton|tes|votre)\b|"

@@ -13,12 +13,18 @@ from typing import Optional
 
 from milo_robot.thinking import sources
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.words import content_stems
 
 _FILLER = re.compile(r"^\W*(?:(?:okay|ok|so|well|right|alright|now|and|then|also|alors|bon|donc|et|"
                      r"voilà|voila|bref|allez|eh bien|ensuite|puis|maintenant)\b[\s,]*)+", re.I)
 _CONSEQUENCE = re.compile(r"^\W*(so|therefore|thus|that's why|this is why|hence|donc|c'est pourquoi|"
                           r"ainsi|du coup|par conséquent)\b", re.I)
+# "...if two conditions are met.", "...se fait en trois étapes.": the sentence announces what follows.
+_ANNOUNCES = re.compile(r"\b(two|three|four|several|deux|trois|quatre|plusieurs)\s+(?:\w+\s+){0,2}?"
+                        r"(conditions?|steps?|rules?|parts?|properties|things|ways|cases|étapes?|"
+                        r"r[èe]gles?|parties?|propriétés?|choses?|façons?|cas)\b(?:\W+\w+){0,3}\W*$", re.I)
 MIN_WORDS = 3  # a trimmed quote keeps at least this many words, or is said whole
+NAMED_AT_END = 3  # content words at a sentence's end among which the thing named must be to be introduced
 
 
 def trim(text: str) -> str:
@@ -33,6 +39,20 @@ def trim(text: str) -> str:
 def consequence(text: str) -> bool:
     """Whether a sentence states a consequence of the one before it ("So...", "Donc...")."""
     return bool(_CONSEQUENCE.match(text))
+
+
+def leads_in(text: str, named: tuple) -> bool:
+    """Whether a sentence only leads into the next one, which says what the question asks.
+
+    It ends with a colon, announces a count of things ("...si deux conditions sont vérifiées."),
+    or ends by naming the thing asked about ("There's a trap with the integral, called integral
+    windup."): the teacher says what it is in the sentence after.
+    """
+    text = text.strip()
+    if text.endswith(':') or _ANNOUNCES.search(text):
+        return True
+    last = content_stems(text)[-NAMED_AT_END:]
+    return bool(named) and all(s in last for s in named)
 
 
 def parts(evidence: Evidence, positions: tuple, language: str,
