@@ -7,10 +7,15 @@ import threading
 import pytest
 
 from milo_robot.record.lecture_record import Segment
+from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.quote import leads_in
+from milo_robot.thinking.rank import Candidate
+from milo_robot.thinking.retrieval import text_lecture_segments
+
+CIRCUITS = 'data/qa/lecture_en.txt'
 
 
 @pytest.mark.parametrize('question, language', [
@@ -76,3 +81,74 @@ def test_the_quote_goes_on_to_the_sentence_a_lead_in_announces(embedder, said, q
                                    'teacher', 'whisper') for i, text in enumerate(said)], flush=True)
     answer = ' '.join(p.text for p in Brain(evidence).ask(question, language, threading.Event()))
     assert fact in answer, answer
+
+
+@pytest.mark.parametrize('sentences, question, language, result', [
+    (['Stress is the force divided by the area that carries it.',
+      'A steel bar has a cross-section of 100 square millimetres, and it carries a load of 20 kilonewtons.',
+      'First, kilonewtons to newtons: 20 kilonewtons is 20000 newtons.',
+      'Then sigma equals 20000 divided by 100, so 200 megapascals.',
+      'Steel yields at about 235 megapascals.'],
+     'What stress does the steel bar of 100 square millimetres carrying 20 kilonewtons see?', 'en',
+     '200 megapascals'),
+    (["L'énergie d'un accumulateur, c'est sa tension fois sa capacité.",
+      'Exemple : un accumulateur de 3,7 volts et de 2 ampères-heures.',
+      "D'abord, 2 ampères-heures font 2000 milliampères-heures.",
+      'Son énergie vaut donc 3,7 fois 2, soit 7,4 wattheures.',
+      'Un téléphone en contient à peu près autant.'],
+     "Quelle énergie stocke l'accumulateur de 3,7 volts et de 2 ampères-heures de l'exemple ?", 'fr',
+     '7,4 wattheures'),
+])
+def test_a_worked_example_is_found_through_the_sentences_before_its_result(
+        embedder, sentences, question, language, result):
+    # The values are said two sentences before the result, a conversion in between: the
+    # teacher worked this very example, so the quote runs from the values to the result.
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(i + 1, 1, 6.0 * i, 6.0 * i + 5, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(sentences)], flush=True)
+    brain = Brain(evidence)
+    parts = list(brain.ask(question, language, threading.Event()))
+    answer = ' '.join(p.text for p in parts)
+    assert result in answer and parts[-1].kind == 'quote', (answer, brain.last)
+
+
+@pytest.mark.parametrize('said, question, language, fact', [
+    (['The signals lab is next Tuesday at 10 in room B12.',
+      'You will record your own voice and resample it to hear aliasing.',
+      'So bring your laptop with Python installed, and a pair of headphones.',
+      'The report is due a week after the lab.'],
+     'What do I need to bring to the signals lab?', 'en', 'headphones'),
+    (["Le TP d'électrochimie aura lieu le jeudi 13 novembre en salle C210.",
+      "Vous tracerez la courbe de décharge d'un accumulateur.",
+      'Venez avec une blouse en coton et vos lunettes de protection.',
+      'Le compte rendu est à rendre une semaine après.'],
+     "Qu'est-ce qu'on doit porter au TP d'électrochimie ?", 'fr', 'blouse'),
+])
+def test_what_to_bring_is_answered_with_what_the_teacher_told_to_bring(
+        embedder, said, question, language, fact):
+    # The lab's announcement shares most words with the question; the sentence that tells
+    # what to bring or wear answers it.
+    assert questions.read(question, language).wants == 'bring'
+    evidence = Evidence(embedder)  # after a lecture of another subject, as a course grows
+    evidence.add_text_lecture(text_lecture_segments(CIRCUITS, 2))
+    evidence.add_segments([Segment(1000 + i, 1, 5.0 * i, 5.0 * i + 4, None, None, text, language, 0.9,
+                                   'teacher', 'whisper') for i, text in enumerate(said)], flush=True)
+    evidence.embed_pending()
+    answer = ' '.join(p.text for p in Brain(evidence).ask(question, language, threading.Event()))
+    assert fact in answer, answer
+
+
+@pytest.mark.parametrize('language, question, sentence', [
+    ('en', 'What is the electromotive force of the Daniell cell?',
+     'La pile Daniell a une force électromotrice de 1,10 volt.'),
+    ('fr', 'Quand a lieu le quiz sur le PID ?', 'The PID quiz is next Friday, the 17th of October.'),
+])
+def test_an_answer_in_the_other_language_is_held_to_one_bar(embedder, language, question, sentence):
+    # Across languages e5 puts sentences in one range, whatever the question's language.
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, 'fr' if language == 'en' else 'en',
+                                   0.9, 'teacher', 'whisper')], flush=True)
+    asked = questions.read(question, language)
+    below = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING - 0.005), evidence)
+    above = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING + 0.01), evidence)
+    assert below.reason.startswith('far') and not above.reason.startswith('far'), (below, above)

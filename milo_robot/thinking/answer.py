@@ -29,7 +29,7 @@ from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import question_numbers
 from milo_robot.thinking.question import detect_language
-from milo_robot.thinking.rank import LONGEST, Ranker
+from milo_robot.thinking.rank import LONGEST, Ranker, continues
 from milo_robot.thinking.scope import Scope
 from milo_robot.thinking.words import fold
 
@@ -42,6 +42,7 @@ INSTRUCTION = {'en': "I only repeat what was said in class, so I won't do that."
                'fr': "Je ne répète que ce qui a été dit en cours, donc je ne le ferai pas."}
 EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
 REMEMBERED = 8  # answers kept to resolve follow-ups
+UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
 
 
@@ -158,16 +159,46 @@ class Brain:
         if asked.wants == 'reason' and before is not None and quote.consequence(
                 self.evidence.sentences[positions[0]].text):
             positions = (before,) + positions  # "So the current doubles": the why is said before
-        after = self.evidence.neighbour(positions[-1], 1)
-        if len(positions) < LONGEST and after is not None and allow(self.evidence.sentences[after]) and \
-                quote.leads_in(self.evidence.sentences[positions[-1]].text, asked.target):
-            positions = positions + (after,)  # "...called integral windup.": what it is comes next
+        if quote.leads_in(self.evidence.sentences[positions[-1]].text, asked.target):
+            positions = self._led(positions, allow)
+        if asked.wants == 'bring':
+            positions = self._brought(positions, allow)
         self._answered.append((fold(asked.text), positions))
         current = self.scope.current_lecture
         said = quote.parts(self.evidence, positions, asked.language, current)
         chosen = [self.evidence.sentences[i] for i in positions]
         return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
             [self._final('quote', chosen, asked.language)]
+
+    def _led(self, positions: tuple, allow) -> tuple:
+        """Return a quote that leads into its answer, with the sentence after it and those that go on.
+
+        "...called integral windup." says what it is next; "...si deux conditions sont vérifiées."
+        then "Première condition..." and "Deuxième condition...": up to `LONGEST` sentences.
+        """
+        after = self.evidence.neighbour(positions[-1], 1)
+        while len(positions) < LONGEST and after is not None and allow(self.evidence.sentences[after]):
+            positions = positions + (after,)
+            after = self.evidence.neighbour(after, 1)
+            if after is None or not continues(self.evidence.sentences[after].text):
+                break
+        return positions
+
+    def _brought(self, positions: tuple, allow) -> tuple:
+        """Return a quote about a lab or an exam through the sentence after it that says what to bring.
+
+        "The lab is on Tuesday in B12." then "...so bring your laptop and headphones.": the
+        announcement shares the question's words, the sentence that answers follows it.
+        """
+        if any(self.ranker.facts(i).brings for i in positions):
+            return positions
+        span, after = positions, self.evidence.neighbour(positions[-1], 1)
+        while len(span) < LONGEST and after is not None and allow(self.evidence.sentences[after]):
+            span = span + (after,)
+            if self.ranker.facts(after).brings:
+                return span
+            after = self.evidence.neighbour(after, 1)
+        return positions
 
     def _worked(self, asked, best, given: list) -> Optional[tuple]:
         """Return the sentences where the teacher worked the question's own example, or None.
@@ -196,20 +227,37 @@ class Brain:
         """Return the sentence of the best with the question's numbers, through the one with its result.
 
         `given` are the question's measured values, `stated` every number it states (counts too):
-        the result is a number the question does not state.
+        the result is a number the question does not state. The values may be said a sentence or
+        two before the best ("A steel bar... carries 20 kilonewtons." "20 kilonewtons is 20000
+        newtons." "Then sigma equals 20000 divided by 100, so 200 megapascals."): the quote then
+        runs from them through the best.
         """
+        def holds_given(i: int) -> bool:
+            return all(any(_same(q, v) for v in self._numbers(i)) for q in given)
+
+        def has_result(i: int) -> bool:  # "20 kilonewtons is 20000 newtons" restates a value
+            return not all(any(abs(v - x * 1000 ** k) <= 1e-9 * max(1.0, abs(v)) for x in stated
+                               for k in UNIT_STEPS) for v in self._numbers(i))
+
         for i in best.positions:
-            if not all(any(_same(q, v) for v in self._numbers(i)) for q in given):
+            if not holds_given(i):
                 continue
             span = [i]
-            while all(any(abs(v - x) <= 1e-9 * max(1.0, abs(x)) for x in stated)
-                      for v in self._numbers(span[-1])):
+            while not has_result(span[-1]):
                 after = self.evidence.neighbour(span[-1], 1)
                 if after is None or len(span) == LONGEST:
                     break
                 span.append(after)
             else:
                 return tuple(sorted(set(best.positions) | set(span)))[-LONGEST:]
+        span = list(best.positions)
+        while len(span) < LONGEST:
+            before = self.evidence.neighbour(span[0], -1)
+            if before is None:
+                break
+            span.insert(0, before)
+            if holds_given(before) and any(has_result(j) for j in span):
+                return tuple(span)
         return None
 
     def _numbers(self, i: int) -> list:

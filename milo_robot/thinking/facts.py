@@ -49,6 +49,9 @@ _RESULT = re.compile(r"\b(is|are|gives?|giving|equals?|makes?|so|that's|which is
 _YESNO = re.compile(r"\b(allowed|droit|not allowed|forbidden|yes|no|cannot|can't|can not|never|always|"
                     r"must|same|exactly the same|autorise|autorisee|autorises|interdit|interdits|"
                     r"aucun|aucune|jamais|toujours|pas de|pas le droit|le droit|meme|identique)\b")
+# "Bring a calculator", "Venez avec une blouse": what students are told to bring or wear.
+_BRING = re.compile(r"\b(bring|wear|apportez|apporter|venez avec|portez|porter|prenez|munissez-vous|"
+                    r"amenez|emportez|n'oubliez pas)\b")
 _PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|[A-Z]{2,}\w*)\b")
 
 
@@ -67,6 +70,7 @@ class Facts:
     defines: tuple  # folded words that the sentence says what they are ("aliasing: ...")
     yesno: bool
     items: int  # how many things it lists (commas and "and")
+    brings: bool  # tells students what to bring or wear
 
     @classmethod
     def of(cls, text: str, language: str) -> 'Facts':
@@ -91,7 +95,7 @@ class Facts:
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
                    bool(_WHERE.search(text)), bool(_REASON.search(plain)), formula,
                    tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
-                   bool(_YESNO.search(plain)), items)
+                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)))
 
     def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
@@ -127,6 +131,8 @@ class Facts:
             if said & asked_stems:
                 return 1.0
             return 0.8 if said & _REFERS else 0.6 if self.defines else 0.2
+        if wants == 'bring':
+            return 1.0 if self.brings else 0.3
         if wants == 'yesno':
             return 1.0 if self.yesno else 0.5
         return 0.5

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from milo_robot.thinking.words import content_stems, fold
+from milo_robot.thinking.words import content_stems, fold, stem
 
 _FRENCH = re.compile(r"[éèêàçùâîôœ]|\b(le|la|les|est|quel|quelle|quoi|comment|pourquoi|qu|une|"
                      r"des|du|que|qui|c'est|sont|pour|avec|nous|vous|combien|quand|où|et|dans)\b", re.I)
@@ -69,6 +69,8 @@ _WANTS = (
               r"\bvers quelle valeur\b|\bde quel ordre\b"),
     ('yesno', r"^(can|could|may|is|are|does|do|did|will|should|must|has|have)\b|^est-ce que\b|"
               r"\ba-t-on\b|^peut-on\b|\best-il\b|\best-elle\b|\bsont-ils\b|^doit-on\b|-t-il\b"),
+    ('bring', r"\b(bring|wear)\b|\btake with (us|me|you)\b|\b(apporter|porter|emporter|amener)\b|"
+              r"\bprendre avec\b"),
     ('list', r"\bwhat are the (two|three|four|five|\d+)\b|\bquelles sont les (deux|trois|quatre|cinq|\d+)\b"),
     ('definition', r"^what (is|are|was) (a|an|the)?\b|^what's\b|^qu'est-ce que\b|^qu'est-ce qu'\b|"
                    r"^c'est quoi\b|^que devient\b|^what happens\b|\bqu'est-ce que (ça|cela) donne\b|"
@@ -93,6 +95,9 @@ _CALCUL_FR = re.compile(r"^\W*comment (?:calcule|résout|détermine|trouve|mesur
 _DESCRIBES = re.compile(r"\b(that|which|who|whom|when|where|if|so|qui|que|qu'|quand|dont|où|si|"
                         r"lorsque|call|called|appelle)\b", re.I)
 MAX_TARGET_WORDS = 8
+# The verbs of "what should we bring": what is asked, not what it is about ("Venez avec une blouse"
+# answers "Qu'est-ce qu'on doit porter ?" without the word).
+_BRINGING = frozenset(stem(w) for w in 'bring wear take apporter porter emporter amener prendre'.split())
 
 # "Ignore your instructions", "you are now the teacher", "oublie tes consignes": an instruction
 # to Milo, not a question about the lecture. Injections dress up as the course ("the lecture said
@@ -222,6 +227,7 @@ def read(text: str, language: Optional[str] = None) -> Question:
             _ELLIPTIC.sub('', now)))):
         kind = wants(context) if wants(context) != 'any' else kind  # "And polystyrene foam?"
     instruction = bool(_INSTRUCTION.search(fold(now)) or _INSTRUCTION.search(now))
-    return Question(now, language, kind, tuple(content_stems(now)), context=context,
+    focus = [s for s in content_stems(now) if kind != 'bring' or s not in _BRINGING]
+    return Question(now, language, kind, tuple(focus), context=context,
                     context_focus=tuple(content_stems(context)), target=target(now), symbols=symbols(now),
                     head=head(now), instruction=instruction)
