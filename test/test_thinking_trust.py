@@ -152,3 +152,22 @@ def test_an_answer_in_the_other_language_is_held_to_one_bar(embedder, language, 
     below = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING - 0.005), evidence)
     above = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING + 0.01), evidence)
     assert below.reason.startswith('far') and not above.reason.startswith('far'), (below, above)
+
+
+@pytest.mark.parametrize('language, sentence, other_event, same_event', [
+    ('en', 'The strength of materials midterm is on Wednesday the 5th of November.',
+     'When is the resit of the strength of materials midterm?',
+     'When is the strength of materials midterm due?'),
+    ('fr', 'Le partiel de vibrations aura lieu le mercredi 19 novembre, en amphi B.',
+     'Quand a lieu le rattrapage du partiel de vibrations ?',
+     'Quand a lieu le partiel de vibrations ?'),
+])
+def test_an_event_the_class_never_named_is_declined(embedder, language, sentence, other_event, same_event):
+    # One word never said, named with a determiner ("the resit"): another event than the one announced.
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    other = coverage.decide(questions.read(other_event, language), best, evidence)
+    assert not other.covered and other.reason.startswith('another event'), other
+    assert coverage.decide(questions.read(same_event, language), best, evidence).covered

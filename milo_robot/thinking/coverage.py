@@ -12,6 +12,8 @@ share most of its words. So Milo declines when:
 - it names a thing the class never said ("latent", "vaporization", "entropy", "Reynolds"): a word
   of the thing it names is in no sentence of the course;
 - none of its words was said in the course ("Who won the football match yesterday?");
+- it asks when or where an event is that the class never named ("When is the resit of the
+  midterm?", "Quand a lieu le rattrapage du partiel ?": the teacher announced the midterm only);
 - its meaning is far from every sentence of the course (the e5 similarity of the best one is
   under `MIN_MEANING`: everyday questions sit around 0.75, the course's paraphrases above 0.82);
 - the best answer found is weak: it neither shares the question's words nor its meaning, or does
@@ -29,6 +31,7 @@ from milo_robot.thinking.facts import Facts, among
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.question import Question, detect_language
 from milo_robot.thinking.rank import Candidate
+from milo_robot.thinking.words import STOPWORDS, stem, tokens
 
 # Words of a question that name no thing of the course: "What is the value of...".
 GENERIC = frozenset('''
@@ -50,6 +53,8 @@ SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and 
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
+# A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
+_DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,8 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
         return Coverage(False, f'far from everything said ({best.meaning:.2f})')
     unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
               and not evidence.has_stem(s, allow)]
-    if question.wants in ('when', 'where') and len(unsaid) >= UNSAID_EVENT_WORDS:
+    if question.wants in ('when', 'where') and (len(unsaid) >= UNSAID_EVENT_WORDS or
+                                                 same_language and set(unsaid) & _named(question.text)):
         return Coverage(False, f"another event: {', '.join(unsaid)}")
     if same_language:
         missing = [s for s in question.target if s not in GENERIC and not s.isdigit()
@@ -94,6 +100,12 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if best.score < min_score and not _says_it(question, best, evidence):
         return Coverage(False, f'weak evidence ({best.score:.2f})')
     return Coverage(True)
+
+
+def _named(text: str) -> set:
+    """Return the stems of the words a question names with a determiner ("When is the resit...")."""
+    words = tokens(text)
+    return {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
 
 
 def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:
