@@ -171,3 +171,19 @@ def test_an_event_the_class_never_named_is_declined(embedder, language, sentence
     other = coverage.decide(questions.read(other_event, language), best, evidence)
     assert not other.covered and other.reason.startswith('another event'), other
     assert coverage.decide(questions.read(same_event, language), best, evidence).covered
+
+
+@pytest.mark.parametrize('language, sentence, question', [
+    ('en', 'My office hours are on Thursday from 2 to 4 pm in room B12.',
+     "When are the teacher's office hours?"),
+    ('fr', 'Je reçois les étudiants le jeudi de 14 à 16 heures en salle B12.',
+     'Quand le professeur reçoit-il les étudiants ?'),
+])
+def test_the_teacher_named_is_no_other_event(embedder, language, sentence, question):
+    # "the teacher" is never said by the teacher, and names no event.
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    decision = coverage.decide(questions.read(question, language), best, evidence)
+    assert decision.covered, decision

@@ -105,7 +105,8 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
 def _named(text: str) -> set:
     """Return the stems of the words a question names with a determiner ("When is the resit...")."""
     words = tokens(text)
-    return {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
+    named = {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
+    return named - GENERIC - {stem(w) for w in GENERIC}  # "the teacher's office hours" names no event
 
 
 def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:
