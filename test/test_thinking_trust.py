@@ -171,6 +171,8 @@ def test_an_event_the_class_never_named_is_declined(embedder, language, sentence
     other = coverage.decide(questions.read(other_event, language), best, evidence)
     assert not other.covered and other.reason.startswith('another event'), other
     assert coverage.decide(questions.read(same_event, language), best, evidence).covered
+    follow_up = questions.read(f'{same_event} {other_event}', language)  # "the resit" is that event
+    assert not coverage.decide(follow_up, best, evidence).reason.startswith('another event')
 
 
 @pytest.mark.parametrize('language, sentence, question', [

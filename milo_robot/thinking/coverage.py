@@ -86,8 +86,10 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
         return Coverage(False, f'far from everything said ({best.meaning:.2f})')
     unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
               and not evidence.has_stem(s, allow)]
-    if question.wants in ('when', 'where') and (len(unsaid) >= UNSAID_EVENT_WORDS or
-                                                 same_language and set(unsaid) & _named(question.text)):
+    # A follow-up's event is the one asked about before ("Quand a lieu l'examen ?" then "Qu'est-ce
+    # qui est autorisé pendant l'épreuve ?"): its own words may name it otherwise.
+    named = set(unsaid) & _named(question.text) if same_language and not question.follow_up else set()
+    if question.wants in ('when', 'where') and (len(unsaid) >= UNSAID_EVENT_WORDS or named):
         return Coverage(False, f"another event: {', '.join(unsaid)}")
     if same_language:
         missing = [s for s in question.target if s not in GENERIC and not s.isdigit()
