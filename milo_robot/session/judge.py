@@ -165,8 +165,8 @@ def judge_gaze(observation: Observation, results: list) -> list:
     for result in results:
         if result.reply is None or result.expect not in ('answer', 'decline'):
             continue
-        asked = result.reply.asked_at
         reply = result.reply
+        asked = reply.asked_at
         spoke = next((at for at in (reply.first_audio, reply.first_sound) if at is not None), asked)
         seen = [f for at, f in faces if asked - 0.5 <= at <= max(asked, spoke) + GAZE_WINDOW_S]
         if not any(f.ids for f in seen):

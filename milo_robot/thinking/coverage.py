@@ -55,6 +55,7 @@ NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thin
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
+_GENERIC_STEMS = GENERIC | frozenset(stem(w) for w in GENERIC)  # a generic word, stemmed or not
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _named(text: str) -> set:
     """Return the stems of the words a question names with a determiner ("When is the resit...")."""
     words = tokens(text)
     named = {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
-    return named - GENERIC - {stem(w) for w in GENERIC}  # "the teacher's office hours" names no event
+    return named - _GENERIC_STEMS  # "the teacher's office hours" names no event
 
 
 def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:
