@@ -359,6 +359,45 @@ def test_a_question_complete_at_a_pause_is_answered_as_soon_as_the_transcript_co
     assert [e.outcome for e in out.logged] == ['answered'] and dialogue.speculation_wasted == 0
 
 
+@pytest.mark.parametrize('end_first', [False, True], ids=['peek-then-end', 'end-then-peek'])
+def test_a_question_whose_voice_ended_on_the_pause_is_answered_before_the_final_transcript(
+        out, clock, end_first):
+    dialogue = make(out, clock)
+    dialogue.voice_paused((100.0, 102.5))
+    if end_first:  # the VAD's end came before the words peeked at the pause were decoded
+        dialogue.speech(False)
+        dialogue.voice_ended((100.0, 102.5))
+    dialogue.heard_partial('Milo, what is a capacitor?', 'en', 12.0, clock.now)
+    (rid, _, _), = out.asked
+    dialogue.answer(rid, 'A capacitor stores charge.', final=False)
+    assert (out.said == []) != end_first
+    if not end_first:
+        dialogue.speech(False)
+        dialogue.voice_ended((100.0, 102.5))
+    assert out.said == [(rid, 'answer', 0, 'A capacitor stores charge.')], 'no wait for the final'
+    # The final transcript, a second later, only tells the record's segment: no second question.
+    dialogue.heard('Milo, what is the capacitor?', 'en', clock.now + 1.0, segment_id=7,
+                   segment_start=12.0)
+    assert len(out.asked) == 1 and out.students_marked == [7] and out.cancelled == []
+    dialogue.answer(rid, '', final=True, sources=('notes',))
+    dialogue.spoken(rid, 'answer', 'A capacitor stores charge.', False)
+    assert [e.outcome for e in out.logged] == ['answered']
+
+
+def test_a_voice_that_went_on_after_the_pause_waits_for_the_final_transcript(out, clock):
+    dialogue = make(out, clock)
+    dialogue.voice_paused((100.0, 102.5))
+    dialogue.heard_partial('Milo, what is a capacitor?', 'en', 12.0, clock.now)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, 'A capacitor stores charge.', final=False)
+    dialogue.speech(False)
+    dialogue.voice_ended((100.0, 104.1))  # a later silence: "...in a camera flash?" came after
+    assert out.said == [], 'the question asked on the pause was not the whole turn'
+    dialogue.heard('Milo, what is a capacitor in a camera flash?', 'en', clock.now, segment_id=8,
+                   segment_start=12.0)
+    assert out.cancelled == [rid] and out.asked[-1][1] == 'What is a capacitor in a camera flash?'
+
+
 def test_a_student_who_pauses_mid_question_and_goes_on_gets_no_half_answer(out, clock):
     dialogue = make(out, clock)
     dialogue.heard_partial('Milo, what is the voltage across the', 'en', 3.0, clock.now)

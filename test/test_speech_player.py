@@ -13,6 +13,7 @@ from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer, mouth_level, trim_silence
 from milo_robot.speaking.voices import PiperEngine, VoiceBook
+from milo_robot.thinking.sources import introductions
 
 
 class Recorder(PlayerEvents):
@@ -137,3 +138,42 @@ def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp
     clip = len(heard) // 3
     assert clip > 0 and np.abs(heard[clip - 200:clip].astype(int)).max() > 300, 'no silent tail'
     assert trim_silence(np.array([0, 500, 20, 0], dtype=np.int16)).tolist() == [0, 500]
+
+
+def test_an_introduction_prepared_ahead_is_not_synthesised_when_an_answer_starts_with_it(
+        tmp_path, voices):
+    events = Recorder()
+    player = SpeechPlayer(voices, fast_sink(tmp_path / 'intro.wav', voices.default.rate), events=events)
+    calls = []
+    synthesize = voices.default.synthesize
+    voices.default.synthesize = lambda text: calls.append(text) or synthesize(text)
+    try:
+        for text in introductions('en'):
+            player.prepare(text, 'en')
+        wait_until(lambda: len(calls) == len(introductions('en')), 'the introductions synthesised')
+        player.say('The teacher said, just now: Resistors in series add up.', 'en', 'a1')
+        player.say('The teacher said, just now: Voltage is measured in volts.', 'en', 'a2')
+        wait_until(lambda: len(events.said) == 2, 'both answers')
+    finally:
+        voices.default.synthesize = synthesize
+        player.close()
+    assert 'The teacher said, just now:' in calls[:len(introductions('en'))]
+    assert calls[len(introductions('en')):] == ['Resistors in series add up.',
+                                                 'Voltage is measured in volts.']
+    assert [said for _, said, _ in events.said] == [
+        'The teacher said, just now: Resistors in series add up.',
+        'The teacher said, just now: Voltage is measured in volts.']
+
+
+@pytest.mark.parametrize('language', ['en', 'fr'])
+def test_each_prepared_introduction_is_the_first_piece_of_the_answers_that_use_it(voices, language):
+    player = SpeechPlayer(voices, PacedWavSink('/dev/null', voices.default.rate, realtime=False))
+    try:
+        for text in introductions(language):
+            head = text[:text.rindex(':') + 1]
+            answer = text.replace(text[len(head):], ' Le condensateur stocke une charge, et la garde.'
+                                  if language == 'fr' else ' A capacitor stores charge, and keeps it.')
+            assert player.pieces(text, language)[0] == player.pieces(answer, language)[0]
+            assert player.pieces(text, language)[0].rstrip(' :') == head.rstrip(' :')
+    finally:
+        player.close()

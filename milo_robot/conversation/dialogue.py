@@ -101,6 +101,16 @@ class Turn:
 
 
 @dataclass
+class _Speculation:
+    """A question asked on a pause of the voice, before its segment ended."""
+
+    segment_start: float  # the segment's start on the lecture clock (as its final transcript says)
+    words: tuple
+    turn: Turn
+    pause: Optional[tuple]  # the VAD's (segment start, silence start) stamps of that pause
+
+
+@dataclass
 class _Pending:
     """Words heard that may not be the whole turn yet."""
 
@@ -135,7 +145,11 @@ class Dialogue:
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[_Pending] = None
-        self._speculation: Optional[tuple] = None  # (segment start, words, Turn) asked on a pause
+        self._speculation: Optional[_Speculation] = None  # asked on a pause, not yet confirmed
+        # Confirmed when the voice ended on its pause: the final transcript, still to come, only
+        # tells the record's segment (and is not a new question).
+        self._awaiting_final: Optional[_Speculation] = None
+        self._pause = self._ended = None  # the VAD's latest pause and end: (start, silence) stamps
         self.speculated = self.speculation_wasted = 0
         self.turn_timeout_s = turn_timeout_s
         # Request ids are unique across restarts: a restarted dialogue never matches a stale answer.
@@ -168,8 +182,25 @@ class Dialogue:
                 not self._takes(utterance):
             return  # a command, or the name alone: the final transcript handles them
         turn = self._start_turn(text, language, ended_at, lecture_id, (), utterance, speculative=True)
-        self._speculation = (segment_start, _words(text), turn)
+        self._speculation = _Speculation(segment_start, _words(text), turn, self._pause)
         self.speculated += 1
+        if _same_stamps(self._ended, self._pause):  # the segment already ended on this pause
+            self._confirm_on_end()
+
+    def voice_paused(self, segment: tuple) -> None:
+        """Take the VAD's pause: (segment start, silence start) stamps; its words come as a peek."""
+        self._pause = segment
+
+    def voice_ended(self, segment: tuple) -> None:
+        """Take the VAD's end of a segment: (segment start, silence start) stamps.
+
+        Ended on the very silence a question was asked on, the voice did not go on: the words
+        peeked at the pause are the whole question, and its answer is said now instead of after
+        the final transcript (a second decoding of the same words: about a second on 2 cores).
+        """
+        self._ended = segment
+        if self._speculation is not None and _same_stamps(segment, self._speculation.pause):
+            self._confirm_on_end()
 
     def heard(self, text: str, language: str, ended_at: float, lecture_id=None,
               segment_id=None, segment_start=None) -> None:
@@ -178,14 +209,17 @@ class Dialogue:
         if not text:
             return
         segments = () if segment_id is None else (segment_id,)
+        awaited, self._awaiting_final = self._awaiting_final, None
+        if awaited is not None and _same_segment(awaited, segment_start):
+            self._take_segment(awaited, text, segments)
+            return
         if self._speculation is not None:
-            start, words, turn = self._speculation
-            self._speculation = None
-            if segment_start is not None and abs(segment_start - start) < 0.05 and \
-                    _same_question(words, _words(text)) and turn.request_id in self.turns:
-                self._confirm(turn, ended_at, segments)
+            spec, self._speculation = self._speculation, None
+            if _same_segment(spec, segment_start) and _same_question(spec.words, _words(text)) and \
+                    spec.turn.request_id in self.turns:
+                self._confirm(spec.turn, ended_at, segments)
                 return
-            self._drop(turn, 'the transcript is not the question asked on the pause')
+            self._drop(spec.turn, 'the transcript is not the question asked on the pause')
         if self._pending is not None and starts_with_name(text):
             # "Milo, ..." starts anew: what was left unfinished before it is a sentence of its
             # own (the lecture's "S1, 7, 3," must not hide the question that follows it).
@@ -212,7 +246,7 @@ class Dialogue:
         """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
         self._user_speaking = active
         if active and self._speculation is not None:
-            self._drop(self._speculation[2], 'the student goes on')
+            self._drop(self._speculation.turn, 'the student goes on')
             self._speculation = None
         if active:
             now = self.clock()
@@ -385,13 +419,32 @@ class Dialogue:
             self._update_state()
         return turn
 
-    def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple) -> None:
-        """Take the final transcript that confirms the question asked on the pause: say what is ready."""
+    def _confirm_on_end(self) -> None:
+        """The segment ended on the pause the question was asked on: say the answer now."""
+        spec, self._speculation = self._speculation, None
+        if spec.turn.request_id not in self.turns:
+            return
+        self._awaiting_final = spec
+        self._confirm(spec.turn, spec.turn.ended_at, (), 'the voice ended on the pause')
+
+    def _take_segment(self, spec: _Speculation, text: str, segment_ids: tuple) -> None:
+        """Take the final transcript of a question confirmed at its end: the record's segment."""
+        if segment_ids:
+            self.out.students(segment_ids)
+        turn = self.turns.get(spec.turn.request_id)
+        if turn is not None:
+            turn.segment_ids = segment_ids
+        if not _same_question(spec.words, _words(text)):
+            self.out.note('  the final transcript words the question differently (the record keeps it)')
+
+    def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple,
+                 why: str = 'the transcript confirms the question asked on the pause') -> None:
+        """The question asked on the pause is the whole turn: say what is ready."""
         turn.speculative, turn.ended_at, turn.segment_ids = False, ended_at, tuple(segment_ids)
         self._called_at = float('-inf')
         if segment_ids:
             self.out.students(tuple(segment_ids))
-        self.out.note('  the transcript confirms the question asked on the pause')
+        self.out.note(f'  {why}')
         for index, text in enumerate(turn.held):
             self.out.say(turn.request_id, 'answer', index, text, turn.language)
         turn.held = []
@@ -456,6 +509,16 @@ class Dialogue:
         if state != self._state:
             self._state = state
             self.out.state(state)
+
+
+def _same_stamps(a: Optional[tuple], b: Optional[tuple]) -> bool:
+    """Whether two VAD events name the same segment and silence (stamps in s, sent as JSON)."""
+    return a is not None and b is not None and all(abs(x - y) < 1e-3 for x, y in zip(a, b))
+
+
+def _same_segment(spec: _Speculation, segment_start: Optional[float]) -> bool:
+    """Whether a final transcript is of the segment a question was asked in, on a pause."""
+    return segment_start is not None and abs(segment_start - spec.segment_start) < 0.05
 
 
 def _words(text: str) -> tuple:

@@ -123,8 +123,12 @@ class DialogueNode(MiloNode):
     def _on_vad(self, event) -> None:
         if event.event == 'barge_in':
             self.dialogue.barge_in()
-        elif event.event != 'pause':  # a pause is heard through its partial transcript
+        elif event.event == 'pause':  # its words come as a partial transcript
+            self.dialogue.voice_paused((event.start, event.end))
+        else:
             self.dialogue.speech(event.event == 'start', event.barge_in)
+            if event.event == 'end':
+                self.dialogue.voice_ended((event.start, event.end))
 
     def _mode_service(self, mode: str):
         def serve(_request, response):

@@ -23,6 +23,7 @@ from milo_robot.parameters import ParamSpec
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
+from milo_robot.thinking.sources import introductions
 
 PARAMETERS = (
     ParamSpec('voice', '', 'Default Piper voice: "" for the packaged en_US voice, or an .onnx file '
@@ -93,6 +94,9 @@ class TtsNode(MiloNode):
         self._speaking_pub.publish(Bool(data=False))
         self.player = SpeechPlayer(voices, self._speaker(voices.default.rate), p.block_ms,
                                    _Bridge(self))
+        for language in voices.languages():  # the answers' introductions, ready before any question
+            for text in introductions(language):
+                self.player.prepare(text, language)
         self.subscribe(t.TTS_SAY, self._on_say)
         self.subscribe(t.TTS_STOP, lambda _: self._stop('stop command'))
         self.subscribe(t.VAD_EVENTS, self._on_vad)

@@ -10,7 +10,7 @@ its audio (for the echo gate).
 import queue
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict, deque
 from typing import Callable, Optional
 
 import numpy as np
@@ -67,6 +67,10 @@ class PacedWavSink:
 
 
 SHORT_WORDS = 2  # utterances this short are kept once synthesised
+# The first pieces of recent requests are kept too: an answer's introduction ("The teacher said,
+# just now:") comes back again and again, and is the piece the listener waits for.
+LEAD_CACHE = 64
+_WAKE = ('wake',)  # queued by prepare(): look at what is to be synthesised ahead
 SILENCE_LEVEL = 300  # int16 amplitude under which the end of a clip is silence
 
 
@@ -108,6 +112,8 @@ class SpeechPlayer:
         self._lock = threading.Lock()
         self._epoch = 0  # bumped by stop(): work from an older epoch is dropped
         self._short = {}  # (text, language) → audio of short utterances, synthesised once
+        self._leads = OrderedDict()  # (text, language) → audio of first pieces, least recent first
+        self._ahead = deque()  # (text, language) first pieces to synthesise while the voice is idle
         self._pending = defaultdict(int)  # request -> sentences not fully played yet
         self._heard = defaultdict(list)  # request -> words heard so far
         self._closing = False
@@ -125,15 +131,27 @@ class SpeechPlayer:
         the first sentence's first clause is a piece of its own in any case (`lead_clause`).
         """
         language = language or self.voices.default.language
-        parts = sentences(normalize(text, language))
-        parts = clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
+        parts = self.pieces(text, language)
         if not parts:
             raise ValueError('nothing to say: the text is empty once markup and symbols are removed')
         with self._lock:
             self._pending[request_id] += len(parts)
-            for part in parts:
-                self._texts.put((self._epoch, request_id, part, language))
+            for index, part in enumerate(parts):
+                self._texts.put((self._epoch, request_id, part, language, index == 0))
         return len(parts)
+
+    def pieces(self, text: str, language: str) -> list:
+        """Return the pieces `say` synthesises one by one (the first is what the listener waits for)."""
+        parts = sentences(normalize(text, language))
+        return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
+
+    def prepare(self, text: str, language: str) -> None:
+        """Synthesise the first piece of `text` ahead, while nothing is said: when a request starts
+        with it, its first sound costs no synthesis (an answer's introduction)."""
+        parts = self.pieces(text, language)
+        if parts:
+            self._ahead.append((parts[0], language))
+            self._texts.put(_WAKE)  # the synthesis thread may be waiting with nothing to do
 
     @property
     def busy(self) -> bool:
@@ -167,13 +185,24 @@ class SpeechPlayer:
         self.sink.close()
 
     def _synthesize_loop(self) -> None:
-        while (job := self._texts.get()) is not None:
-            epoch, request_id, text, language = job
+        while True:
+            try:  # polls only while there is something to synthesise ahead
+                job = self._texts.get(timeout=0.1 if self._ahead else None)
+            except queue.Empty:
+                self._synthesize_ahead()
+                continue
+            if job is None:
+                return
+            if job is _WAKE:
+                continue
+            epoch, request_id, text, language, first = job
             if epoch != self._epoch:
                 continue
-            audio = self._short.get((text, language))
+            audio = self._cached(text, language)
             if audio is None:
                 audio = self._synthesize(text, language)
+                if first:
+                    self._keep_lead((text, language), audio)
             if len(text.split()) <= SHORT_WORDS:
                 # "Hmm.", "Yes.": said again and again, and the acknowledgement must cost nothing
                 # while the model thinks; without the voice's trailing silence, the answer follows.
@@ -184,6 +213,23 @@ class SpeechPlayer:
                     break
                 except queue.Full:
                     continue
+
+    def _cached(self, text: str, language: str) -> Optional[np.ndarray]:
+        key = (text, language)
+        if key in self._leads:
+            self._leads.move_to_end(key)
+            return self._leads[key]
+        return self._short.get(key)
+
+    def _keep_lead(self, key: tuple, audio: np.ndarray) -> None:
+        self._leads[key] = audio
+        while len(self._leads) > LEAD_CACHE:
+            self._leads.popitem(last=False)
+
+    def _synthesize_ahead(self) -> None:
+        text, language = self._ahead.popleft()
+        if self._cached(text, language) is None:
+            self._keep_lead((text, language), self._synthesize(text, language))
 
     def _synthesize(self, text: str, language: str) -> np.ndarray:
         engine, note = self.voices.for_language(language)

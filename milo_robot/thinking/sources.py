@@ -74,6 +74,16 @@ def spoken_quote(sentence: Sentence, text: str, language: str, now_s: Optional[f
                                           text=text)
 
 
+def introductions(language: str) -> list:
+    """Return the introductions of quotes that do not name a notes section, each with a quote
+    after it: what the voice can synthesise before any question (`SpeechPlayer.prepare`)."""
+    language = 'fr' if language == 'fr' else 'en'
+    whens = [words for _, words in _AGO[language]] + [_AT_START[language]]
+    quote = {'en': 'It is so.', 'fr': "C'est ainsi."}[language]
+    return [_TEACHER_SAID[language].format(when=when, text=quote) for when in whens] + \
+        [_NOTES_SAY_PLAIN[language].format(text=quote)]
+
+
 def written(sentence: Sentence, language: str, current_lecture: Optional[int] = None) -> str:
     """Name a source exactly: "the teacher at 03:12", "the course notes (circuits.md, Capacitors)".
 
