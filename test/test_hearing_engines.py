@@ -74,6 +74,30 @@ def test_a_pause_is_peeked_at_only_when_recognition_keeps_up(whisper):
     assert transcriber.peeks_skipped == 1
 
 
+def test_a_segment_that_ends_where_it_was_peeked_at_is_not_encoded_again(whisper):
+    # The voice did not go on after the pause: the final decodes (beam 5) the encoder output of
+    # the peek, the same audio; more audio after the peek is encoded anew.
+    audio, more = say(QUESTION), say('And in a capacitor?')
+    encode, calls = whisper._encode, []
+    whisper._encode = lambda samples: calls.append(len(samples)) or encode(samples)
+    try:
+        transcriber = SegmentTranscriber(whisper, peek_max_s=8.0)
+        transcriber.push_frame(audio, 0)
+        transcriber.push_event(SpeechEvent('start', 0.0))
+        transcriber.push_event(SpeechEvent('pause', 0.0, len(audio) / 16000))
+        final, = transcriber.push_event(SpeechEvent('end', 0.0, len(audio) / 16000))
+        assert calls == [len(audio)] and words(final.text) == words(QUESTION)
+        assert final.text == whisper.transcribe(audio)[0], 'as if heard whole with the beam'
+        calls.clear()
+        transcriber.push_frame(np.concatenate([audio, more]), len(audio))
+        transcriber.push_event(SpeechEvent('start', len(audio) / 16000))
+        transcriber.push_event(SpeechEvent('pause', len(audio) / 16000, 1.5 * len(audio) / 16000))
+        transcriber.push_event(SpeechEvent('end', len(audio) / 16000, (2 * len(audio)) / 16000))
+        assert len(calls) == 2, 'the voice went on after the pause: the whole segment encoded'
+    finally:
+        whisper._encode = encode
+
+
 def test_whisper_takes_one_thread_on_a_two_core_board_unless_told():
     assert decode_threads(0, cores=2) == 1 and decode_threads(0, cores=1) == 1
     assert decode_threads(0, cores=4) == 2 and decode_threads(3, cores=2) == 3

@@ -141,14 +141,16 @@ class WhisperEngine:
         self.vocabulary = None
         self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
         self._audio = []
+        self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
     def begin(self, start: float) -> None:
         """Start a segment at `start` seconds."""
-        self._start, self._audio = start, []
+        self._start, self._audio, self._peeked = start, [], None
 
     def accept(self, samples: np.ndarray) -> Optional[str]:
         """Buffer audio; Whisper gives no partial results."""
         self._audio.append(samples)
+        self._peeked = None
         return None
 
     def peek(self) -> tuple:
@@ -159,27 +161,35 @@ class WhisperEngine:
         """
         if not self._audio:
             return '', self.language
-        beam, self.beam_size = self.beam_size, 1
-        try:
-            text, language, _ = self.transcribe(np.concatenate(self._audio))
-            return text, language
-        finally:
-            self.beam_size = beam
+        # Kept for finish(): a segment that ends where the pause was (the voice did not go on)
+        # holds the same audio, and its final skips the encoder, most of a decoding's time.
+        self._peeked = self._encode(np.concatenate(self._audio))
+        text, _ = self._decode(*self._peeked, beam_size=1)
+        return text, self._peeked[1]
 
     def finish(self, end: float) -> Transcript:
         """Transcribe the buffered segment."""
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, dtype=np.int16)
-        self._audio = []
-        text, language, confidence = self.transcribe(audio)
+        encoded, self._audio, self._peeked = self._peeked, [], None
+        if encoded is not None:
+            language = encoded[1]
+            text, confidence = self._decode(*encoded, beam_size=self.beam_size)
+        else:
+            text, language, confidence = self.transcribe(audio)
         return Transcript(text, self._start, end, language, confidence, True, self.name)
 
     def transcribe(self, audio: np.ndarray) -> tuple:
         """Return (text, language, confidence) for int16 audio of up to 30 s."""
-        import ctranslate2
-        from faster_whisper.tokenizer import Tokenizer
-
         if len(audio) == 0:
             return '', self.language or self.languages[0], 0.0
+        encoded = self._encode(audio)
+        text, confidence = self._decode(*encoded, beam_size=self.beam_size)
+        return text, encoded[1], confidence
+
+    def _encode(self, audio: np.ndarray) -> tuple:
+        """Return (encoder output, language, seconds of audio) for int16 audio of up to 30 s."""
+        import ctranslate2
+
         hop = self._model.feature_extractor.hop_length
         frames = self.window_frames(len(audio) // hop)
         padded = np.zeros(frames * hop, dtype=np.float32)
@@ -188,18 +198,22 @@ class WhisperEngine:
         features = np.ascontiguousarray(self._model.feature_extractor(padded)[:, :frames])
         encoded = self._model.model.encode(ctranslate2.StorageView.from_array(features[None]),
                                            to_cpu=False)
-        language = self.language or self._detect(encoded)
+        return encoded, self.language or self._detect(encoded), len(clip) / SAMPLE_RATE
+
+    def _decode(self, encoded, language: str, seconds: float, beam_size: int) -> tuple:
+        """Return (text, confidence) decoded from the encoder's output."""
+        from faster_whisper.tokenizer import Tokenizer
+
         tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
-        seconds = len(clip) / SAMPLE_RATE
         prompt = self._prompt(tokenizer, language)
         result = self._model.model.generate(
-            encoded, [prompt], beam_size=self.beam_size,
+            encoded, [prompt], beam_size=beam_size,
             max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
             suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
             repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
-        return text, language, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+        return text, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
 
     def _prompt(self, tokenizer, language: str) -> list:
         """Return the decoder's prompt: the course's terms in `language` (if any), then the task.
