@@ -167,7 +167,7 @@ def test_an_event_the_class_never_named_is_declined(embedder, language, sentence
     evidence = Evidence(embedder)
     evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
                                    'whisper')], flush=True)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    best = Candidate((0,), 9.0, 0.9, words=1.0, fact=1.0)
     other = coverage.decide(questions.read(other_event, language), best, evidence)
     assert not other.covered and other.reason.startswith('another event'), other
     assert coverage.decide(questions.read(same_event, language), best, evidence).covered
@@ -186,6 +186,6 @@ def test_the_teacher_named_is_no_other_event(embedder, language, sentence, quest
     evidence = Evidence(embedder)
     evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
                                    'whisper')], flush=True)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    best = Candidate((0,), 9.0, 0.9, words=1.0, fact=1.0)
     decision = coverage.decide(questions.read(question, language), best, evidence)
     assert decision.covered, decision

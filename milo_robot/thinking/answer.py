@@ -147,7 +147,10 @@ class Brain:
             self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                         'a computation no formula of the class gives'))
             return self._computed(result, asked.language) if result else None
-        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts)
+        # The teacher's own worked example was found by its numbers: no other sentence ties with it.
+        runner_up = None if worked else Ranker.runner_up(ranked)
+        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts,
+                                   runner_up=runner_up)
         self.last = (asked, best, decision)
         if not decision.covered:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):

@@ -70,6 +70,7 @@ class Candidate:
     score: float
     meaning: float = 0.0  # raw e5 similarity (the best of its sentences)
     words: float = 0.0  # share of the question's words (idf-weighted)
+    around: float = 0.0  # ... more in the sentences just before and after it
     fact: float = 0.0
     parts: dict = field(default_factory=dict)
 
@@ -142,6 +143,14 @@ class Ranker:
         out.sort(key=lambda c: -c.score)
         return out
 
+    @staticmethod
+    def runner_up(ranked: list) -> Optional[Candidate]:
+        """Return the best candidate that shares no sentence with the first of `ranked` (None if none)."""
+        if not ranked:
+            return None
+        first = set(ranked[0].positions)
+        return next((c for c in ranked[1:] if not first & set(c.positions)), None)
+
     def _score(self, span: tuple, c: '_Context') -> Candidate:
         ev, w, q = self.evidence, self.weights, c.question
         idf = c.idf if self.language(span[0]) == q.language else c.crossed
@@ -179,7 +188,7 @@ class Ranker:
                 parts['near_previous'] = -w.other_lecture
             elif gap:
                 parts['near_previous'] = w.near_previous / gap
-        return Candidate(span, sum(parts.values()), best, share, fact, parts)
+        return Candidate(span, sum(parts.values()), best, share, window, fact, parts)
 
 
 @dataclass
