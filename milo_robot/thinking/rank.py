@@ -70,7 +70,6 @@ class Candidate:
     score: float
     meaning: float = 0.0  # raw e5 similarity (the best of its sentences)
     words: float = 0.0  # share of the question's words (idf-weighted)
-    around: float = 0.0  # ... more in the sentences just before and after it
     fact: float = 0.0
     parts: dict = field(default_factory=dict)
 
@@ -188,7 +187,7 @@ class Ranker:
                 parts['near_previous'] = -w.other_lecture
             elif gap:
                 parts['near_previous'] = w.near_previous / gap
-        return Candidate(span, sum(parts.values()), best, share, window, fact, parts)
+        return Candidate(span, sum(parts.values()), best, share, fact, parts)
 
 
 @dataclass
