@@ -25,7 +25,6 @@ ANSWER_TIMEOUT_S = 60.0
 # (discovery takes from 0.15 s to several seconds, more on a loaded board): it waits this long
 # for the brain to be seen subscribed, then fails with that reason.
 BRAIN_WAIT_S = 30.0
-BRAIN_NODE = 'brain'  # milo_robot.graph's name for the brain node
 BUSY_STATES = ('thinking', 'speaking')  # 'listening' is most of a lecture: not a reason to wait
 
 
@@ -71,7 +70,7 @@ class RosAskBackend(AskBackend):
     def brain_listens(self) -> bool:
         """Return whether this node's DDS participant sees the brain subscribed to questions."""
         topic = self._question.topic_name  # resolved: /room_a/brain/question in a namespace
-        seen = any(info.node_name == BRAIN_NODE
+        seen = any(info.node_name in t.BRAIN_QUESTION.subscribers
                    for info in self._node.get_subscriptions_info_by_topic(topic))
         self._health.set('brain', 'listening' if seen else 'not seen')
         return seen

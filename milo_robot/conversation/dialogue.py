@@ -420,7 +420,7 @@ class Dialogue:
         return turn
 
     def _confirm_on_end(self) -> None:
-        """The segment ended on the pause the question was asked on: say the answer now."""
+        """Say the answer now: the segment ended on the pause the question was asked on."""
         spec, self._speculation = self._speculation, None
         if spec.turn.request_id not in self.turns:
             return
@@ -439,7 +439,7 @@ class Dialogue:
 
     def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple,
                  why: str = 'the transcript confirms the question asked on the pause') -> None:
-        """The question asked on the pause is the whole turn: say what is ready."""
+        """Take the question asked on the pause as the whole turn: say what is ready."""
         turn.speculative, turn.ended_at, turn.segment_ids = False, ended_at, tuple(segment_ids)
         self._called_at = float('-inf')
         if segment_ids:

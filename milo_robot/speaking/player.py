@@ -146,8 +146,10 @@ class SpeechPlayer:
         return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
 
     def prepare(self, text: str, language: str) -> None:
-        """Synthesise the first piece of `text` ahead, while nothing is said: when a request starts
-        with it, its first sound costs no synthesis (an answer's introduction)."""
+        """Synthesise the first piece of `text` ahead, while nothing is said.
+
+        A request that starts with it then plays its first sound at once (an answer's introduction).
+        """
         parts = self.pieces(text, language)
         if parts:
             self._ahead.append((parts[0], language))

@@ -75,8 +75,10 @@ def spoken_quote(sentence: Sentence, text: str, language: str, now_s: Optional[f
 
 
 def introductions(language: str) -> list:
-    """Return the introductions of quotes that do not name a notes section, each with a quote
-    after it: what the voice can synthesise before any question (`SpeechPlayer.prepare`)."""
+    """Return the introductions of quotes that name no notes section, each before a quote.
+
+    The voice synthesises them before any question is asked (`SpeechPlayer.prepare`).
+    """
     language = 'fr' if language == 'fr' else 'en'
     whens = [words for _, words in _AGO[language]] + [_AT_START[language]]
     quote = {'en': 'It is so.', 'fr': "C'est ainsi."}[language]
