@@ -148,7 +148,7 @@ class Brain:
                                                         'a computation no formula of the class gives'))
             return self._computed(result, asked.language) if result else None
         # The teacher's own worked example was found by its numbers: no other sentence ties with it.
-        runner_up = None if worked else Ranker.runner_up(ranked)
+        runner_up = None if worked else self.ranker.other_lecture(ranked)
         decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts,
                                    runner_up=runner_up)
         self.last = (asked, best, decision)

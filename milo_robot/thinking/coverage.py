@@ -55,9 +55,9 @@ MIN_MEANING = {'en': 0.80, 'fr': 0.84}
 CROSS_MEANING = 0.82
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
-# Two candidates in different lectures (or notes files) whose scores differ by less than this are a
-# tie the ranking cannot break (measured on the developer split and data/qa_heldout: 0.15 to 0.35
-# declined no right answer there; two candidates in one lecture, even far apart, often both say it).
+# The best candidate and the best of another lecture (or notes file) whose scores differ by less
+# than this are a tie the ranking cannot break (on the developer split and data/qa_heldout, 0.15 to
+# 0.35 declined no right answer; two candidates in one lecture, even far apart, often both say it).
 TIE = 0.35
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
@@ -80,7 +80,7 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     """Decide whether the evidence covers the question, given its best candidate.
 
     `facts(i)` returns what sentence i states (the ranker's, read once); read afresh if None.
-    `runner_up`: the best candidate that shares no sentence with `best` (`Ranker.runner_up`), if any.
+    `runner_up`: the best candidate in another lecture than `best` (`Ranker.other_lecture`), if any.
     """
     if question.instruction:
         return Coverage(False, 'an instruction, not a question')

@@ -142,13 +142,12 @@ class Ranker:
         out.sort(key=lambda c: -c.score)
         return out
 
-    @staticmethod
-    def runner_up(ranked: list) -> Optional[Candidate]:
-        """Return the best candidate that shares no sentence with the first of `ranked` (None if none)."""
+    def other_lecture(self, ranked: list) -> Optional[Candidate]:
+        """Return the best candidate of `ranked` in another lecture (or notes file) than the first."""
         if not ranked:
             return None
-        first = set(ranked[0].positions)
-        return next((c for c in ranked[1:] if not first & set(c.positions)), None)
+        first = ranked[0].positions[0]
+        return next((c for c in ranked[1:] if abs(self.evidence.distance(first, c.positions[0])) >= 99), None)
 
     def _score(self, span: tuple, c: '_Context') -> Candidate:
         ev, w, q = self.evidence, self.weights, c.question
