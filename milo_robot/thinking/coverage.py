@@ -122,7 +122,7 @@ def _tie(best: Candidate, other: Candidate, evidence: Evidence, facts: Optional[
     With a number in common they say one fact twice ("the PID quiz is on the 17th", and in
     another lecture "remember the quiz on the 17th").
     """
-    if best.score - other.score >= TIE or abs(evidence.distance(best.positions[0], other.positions[0])) < 99:
+    if best.score - other.score >= TIE or evidence.same_group(best.positions[0], other.positions[0]):
         return False
     read = facts or (lambda i: Facts.of(evidence.sentences[i].text,
                                         detect_language(evidence.sentences[i].text)))

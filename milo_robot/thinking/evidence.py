@@ -236,9 +236,12 @@ class Evidence:
         return order[n + step] if 0 <= n + step < len(order) else None
 
     def distance(self, i: int, j: int) -> int:
-        """How many sentences apart i and j are in their lecture or file (99 when in different ones)."""
-        (group_i, n_i), (group_j, n_j) = self._where[i], self._where[j]
-        return n_i - n_j if group_i == group_j else 99
+        """How many sentences apart i and j are in their lecture or file (see `same_group` first)."""
+        return self._where[i][1] - self._where[j][1]
+
+    def same_group(self, i: int, j: int) -> bool:
+        """Whether sentences i and j are in the same lecture (or notes file)."""
+        return self._where[i][0] == self._where[j][0]
 
     def now_s(self, lecture_id) -> Optional[float]:
         """Return the lecture clock at the end of what was recorded of a lecture (None if nothing)."""

@@ -147,7 +147,7 @@ class Ranker:
         if not ranked:
             return None
         first = ranked[0].positions[0]
-        return next((c for c in ranked[1:] if abs(self.evidence.distance(first, c.positions[0])) >= 99), None)
+        return next((c for c in ranked[1:] if not self.evidence.same_group(first, c.positions[0])), None)
 
     def _score(self, span: tuple, c: '_Context') -> Candidate:
         ev, w, q = self.evidence, self.weights, c.question
@@ -181,11 +181,11 @@ class Ranker:
             found = sum(1 for s in q.symbols if re.search(rf"[\s'(]{s}[\s,.;:)]", text))
             parts['symbols'] = w.symbols * (found / len(q.symbols) - 0.5)
         if c.previous:
-            gap = min(abs(ev.distance(i, p)) for i in span for p in c.previous)
-            if gap >= 99:
+            gaps = [abs(ev.distance(i, p)) for i in span for p in c.previous if ev.same_group(i, p)]
+            if not gaps:
                 parts['near_previous'] = -w.other_lecture
-            elif gap:
-                parts['near_previous'] = w.near_previous / gap
+            elif min(gaps):
+                parts['near_previous'] = w.near_previous / min(gaps)
         return Candidate(span, sum(parts.values()), best, share, fact, parts)
 
 
