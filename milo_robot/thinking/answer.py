@@ -147,10 +147,7 @@ class Brain:
             self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                         'a computation no formula of the class gives'))
             return self._computed(result, asked.language) if result else None
-        # The teacher's own worked example was found by its numbers: no other sentence ties with it.
-        runner_up = None if worked else self.ranker.other_lecture(ranked)
-        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts,
-                                   runner_up=runner_up)
+        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts)
         self.last = (asked, best, decision)
         if not decision.covered:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):

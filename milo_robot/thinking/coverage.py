@@ -20,11 +20,7 @@ share most of its words. So Milo declines when:
   not give the kind of fact asked (no number for "how much");
 - the question states a number that the sentences to be quoted do not, while they state others:
   they work an example with other values ("a bar of 160 square millimetres" answered with the
-  teacher's bar of 100 square millimetres); a computation answers such a question, or nothing;
-- two answers in different lectures score alike and state no number in common: the question
-  fits neither lecture better than the other, as a question off the course fits several ("How do
-  you tune a PID controller with the Cohen-Coon method?"), and the ranking cannot tell which one
-  says it.
+  teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
 """
 
 from dataclasses import dataclass
@@ -55,10 +51,6 @@ MIN_MEANING = {'en': 0.80, 'fr': 0.84}
 CROSS_MEANING = 0.82
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
-# The best candidate and the best of another lecture (or notes file) whose scores differ by less
-# than this are a tie the ranking cannot break (on the developer split and data/qa_heldout, 0.15 to
-# 0.35 declined no right answer; two candidates in one lecture, even far apart, often both say it).
-TIE = 0.35
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
@@ -76,11 +68,10 @@ class Coverage:
 
 def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
            allow: Optional[Callable] = None, min_score: float = MIN_SCORE,
-           facts: Optional[Callable] = None, runner_up: Optional[Candidate] = None) -> Coverage:
+           facts: Optional[Callable] = None) -> Coverage:
     """Decide whether the evidence covers the question, given its best candidate.
 
     `facts(i)` returns what sentence i states (the ranker's, read once); read afresh if None.
-    `runner_up`: the best candidate in another lecture than `best` (`Ranker.other_lecture`), if any.
     """
     if question.instruction:
         return Coverage(False, 'an instruction, not a question')
@@ -111,23 +102,7 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
     if best.score < min_score and not _says_it(question, best, evidence):
         return Coverage(False, f'weak evidence ({best.score:.2f})')
-    if runner_up is not None and _tie(best, runner_up, evidence, facts):
-        return Coverage(False, f'two answers alike ({best.score:.2f}, {runner_up.score:.2f})')
     return Coverage(True)
-
-
-def _tie(best: Candidate, other: Candidate, evidence: Evidence, facts: Optional[Callable]) -> bool:
-    """Whether two candidates score alike, in different lectures, without a number in common.
-
-    With a number in common they say one fact twice ("the PID quiz is on the 17th", and in
-    another lecture "remember the quiz on the 17th").
-    """
-    if best.score - other.score >= TIE or evidence.same_group(best.positions[0], other.positions[0]):
-        return False
-    read = facts or (lambda i: Facts.of(evidence.sentences[i].text,
-                                        detect_language(evidence.sentences[i].text)))
-    numbers = [[n[0] for i in c.positions for n in read(i).numbers] for c in (best, other)]
-    return not any(among(v, numbers[1]) for v in numbers[0])
 
 
 def _named(text: str) -> set:

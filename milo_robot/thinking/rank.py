@@ -142,13 +142,6 @@ class Ranker:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def other_lecture(self, ranked: list) -> Optional[Candidate]:
-        """Return the best candidate of `ranked` in another lecture (or notes file) than the first."""
-        if not ranked:
-            return None
-        first = ranked[0].positions[0]
-        return next((c for c in ranked[1:] if not self.evidence.same_group(first, c.positions[0])), None)
-
     def _score(self, span: tuple, c: '_Context') -> Candidate:
         ev, w, q = self.evidence, self.weights, c.question
         idf = c.idf if self.language(span[0]) == q.language else c.crossed
