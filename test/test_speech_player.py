@@ -2,6 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """Voices and the speech player, with the packaged Piper voice and espeak-ng (no ROS)."""
 
+import contextlib
+
 import numpy as np
 import pytest
 from harness import wait_until
@@ -120,19 +122,25 @@ def test_mouth_level_scale():
     assert 0.6 < mouth_level(loud) < 0.9
 
 
-def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp_path, voices):
-    events = Recorder()
-    player = SpeechPlayer(voices, fast_sink(tmp_path / 'ack.wav', voices.default.rate), events=events)
-    calls = []
+@contextlib.contextmanager
+def counted_player(path, voices):
+    """Yield (player, events, texts synthesised by the default voice); close the player after."""
+    events, calls = Recorder(), []
+    player = SpeechPlayer(voices, fast_sink(path, voices.default.rate), events=events)
     synthesize = voices.default.synthesize
     voices.default.synthesize = lambda text: calls.append(text) or synthesize(text)
     try:
-        for i in range(3):
-            player.say('Hmm.', 'en', f'ack{i}')
-        wait_until(lambda: len(events.said) == 3, 'three acknowledgements')
+        yield player, events, calls
     finally:
         voices.default.synthesize = synthesize
         player.close()
+
+
+def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp_path, voices):
+    with counted_player(tmp_path / 'ack.wav', voices) as (player, events, calls):
+        for i in range(3):
+            player.say('Hmm.', 'en', f'ack{i}')
+        wait_until(lambda: len(events.said) == 3, 'three acknowledgements')
     assert calls == ['Hmm.'], 'synthesised once, then replayed'
     heard = read_wav(tmp_path / 'ack.wav')[0]
     clip = len(heard) // 3
@@ -142,21 +150,13 @@ def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp
 
 def test_an_introduction_prepared_ahead_is_not_synthesised_when_an_answer_starts_with_it(
         tmp_path, voices):
-    events = Recorder()
-    player = SpeechPlayer(voices, fast_sink(tmp_path / 'intro.wav', voices.default.rate), events=events)
-    calls = []
-    synthesize = voices.default.synthesize
-    voices.default.synthesize = lambda text: calls.append(text) or synthesize(text)
-    try:
+    with counted_player(tmp_path / 'intro.wav', voices) as (player, events, calls):
         for text in introductions('en'):
             player.prepare(text, 'en')
         wait_until(lambda: len(calls) == len(introductions('en')), 'the introductions synthesised')
         player.say('The teacher said, just now: Resistors in series add up.', 'en', 'a1')
         player.say('The teacher said, just now: Voltage is measured in volts.', 'en', 'a2')
         wait_until(lambda: len(events.said) == 2, 'both answers')
-    finally:
-        voices.default.synthesize = synthesize
-        player.close()
     assert 'The teacher said, just now:' in calls[:len(introductions('en'))]
     assert calls[len(introductions('en')):] == ['Resistors in series add up.',
                                                  'Voltage is measured in volts.']
