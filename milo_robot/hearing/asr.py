@@ -173,13 +173,13 @@ class WhisperEngine:
 
     def finish(self, end: float) -> Transcript:
         """Transcribe the buffered segment."""
-        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, dtype=np.int16)
-        encoded, self._audio, self._peeked = self._peeked, [], None
+        encoded, audio, self._audio, self._peeked = self._peeked, self._audio, [], None
         if encoded is not None:
             language = encoded[1]
             text, confidence = self._decode(*encoded, beam_size=self.beam_size)
         else:
-            text, language, confidence = self.transcribe(audio)
+            text, language, confidence = self.transcribe(
+                np.concatenate(audio) if audio else np.zeros(0, dtype=np.int16))
         return Transcript(text, self._start, end, language, confidence, True, self.name)
 
     def transcribe(self, audio: np.ndarray) -> tuple:
