@@ -12,15 +12,18 @@ vocabulary costs nothing where the class says nothing rare. Both the sentence an
 are normalised by the same rules before the word error is counted.
 """
 
+import hashlib
 import os
 import time
+
+import numpy as np
 
 from milo_robot.audio.piper_voice import synthesize_16k
 from milo_robot.bench.hearing import LECTURE, LECTURE_FR, at_16k
 from milo_robot.bench.results import result
 from milo_robot.bench.wer import word_errors
 from milo_robot.graph import data_root
-from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.hearing.vocabulary import gather
 from milo_robot.speaking.kokoro import KokoroEngine
@@ -76,24 +79,49 @@ SENTENCES_FR = (
 
 
 def hear(engine, spoken, vocabularies, modes) -> dict:
-    """Return {mode: (corpus word error, seconds of decoding)} of `engine` on the `spoken`.
+    """Return {(mode, fixed): (corpus word error, seconds of decoding)} of `engine` on the `spoken`.
 
     Each (course, sentence, language, audio) is heard with its course's vocabulary in every mode
-    in turn, one sentence at a time: the modes share the machine's load alike.
+    in turn, one sentence at a time: the modes share the machine's load alike. Each transcript is
+    counted as decoded and after the term fix pass (hearing.term_fix), which needs no decoding.
     """
-    errors, seconds = {m: 0 for m in modes}, {m: 0.0 for m in modes}
+    errors = {(m, fixed): 0 for m in modes for fixed in (False, True)}
+    seconds = {m: 0.0 for m in modes}
     words = 0
     for course, sentence, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
+        reference = normalize(sentence, language)
         for mode in modes:
             engine.vocabulary_mode = mode
             started = time.perf_counter()
-            heard, _, _ = engine.transcribe(audio)
+            heard, heard_language, _ = engine.transcribe(audio)
             seconds[mode] += time.perf_counter() - started
-            wrong, count = word_errors(normalize(sentence, language), normalize(heard, language))
-            errors[mode] += wrong
+            for fixed in (False, True):
+                text = engine.fix_terms(heard, heard_language) if fixed else heard
+                wrong, count = word_errors(reference, normalize(text, language))
+                errors[mode, fixed] += wrong
         words += count
-    return {mode: (errors[mode] / words, seconds[mode]) for mode in modes}
+    return {(mode, fixed): (wrong / words, seconds[mode]) for (mode, fixed), wrong in errors.items()}
+
+
+def spoken_cached(voice: str, load, sentences) -> list:
+    """Return the audio of each sentence said by the voice `load()` gives, synthesised once into build/bench/.
+
+    The cache file's name carries a digest of the voice's name and the sentences: Kokoro takes
+    minutes on a busy board, and the sentences are the same from one run to the next.
+    """
+    digest = hashlib.sha256('\n'.join((voice,) + tuple(sentences)).encode()).hexdigest()[:12]
+    folder = os.path.join(data_root(), 'build', 'bench', 'course_terms')
+    path = os.path.join(folder, f'{voice}-{digest}.npz')
+    if os.path.exists(path):
+        with np.load(path) as cached:
+            return [cached[str(i)] for i in range(len(sentences))]
+    print(f'    synthesising {len(sentences)} sentences ({voice}) into {path}', flush=True)
+    speak = load()
+    audio = [speak(sentence) for sentence in sentences]
+    os.makedirs(folder, exist_ok=True)
+    np.savez(path, **{str(i): a for i, a in enumerate(audio)})
+    return audio
 
 
 def course_terms() -> dict:
@@ -102,35 +130,50 @@ def course_terms() -> dict:
     notes = os.path.join(data_root(), NOTES)
     vocabularies = {course: gather(course, notes, count_tokens=engine.count_tokens)
                     for course in (CIRCUITS, NETWORKS, FLUIDS)}
-    french = at_16k(KokoroEngine('fr').load())
-    spoken = {'en': [(c, s, 'en', synthesize_16k(s)) for c, s in SENTENCES_EN],
-              'fr': [(c, s, 'fr', french(s)) for c, s in SENTENCES_FR]}
-    plain = [(CIRCUITS, s, 'en', synthesize_16k(s)) for s in LECTURE] + \
-        [(CIRCUITS, s, 'fr', french(s)) for s in LECTURE_FR]
-    default, other = DEFAULT_VOCABULARY_MODE, next(m for m in VOCABULARY_MODES if m not in
-                                                   (DEFAULT_VOCABULARY_MODE, 'off'))
+    voices = {'en': ('piper-joe', lambda: synthesize_16k),
+              'fr': ('kokoro-fr', lambda: at_16k(KokoroEngine('fr').load()))}
+
+    def say(language, sentences):
+        return zip(sentences, spoken_cached(*voices[language], sentences))
+    spoken = {language: [(courses[s], s, language, a) for s, a in say(language, list(courses))]
+              for language, courses in (('en', dict(map(reversed, SENTENCES_EN))),
+                                        ('fr', dict(map(reversed, SENTENCES_FR))))}
+    plain = [(CIRCUITS, s, 'en', a) for s, a in say('en', LECTURE)] + \
+        [(CIRCUITS, s, 'fr', a) for s, a in say('fr', LECTURE_FR)]
+    used = (DEFAULT_VOCABULARY_MODE, DEFAULT_TERM_FIX)  # what the asr node does by default
+    forms = [m for m in VOCABULARY_MODES if m != 'off']
+    describe = {(m, f): (f'the vocabulary as {m}' if m != 'off' else 'the decoder without vocabulary') +
+                (', then the term fix pass' if f else '') for m in VOCABULARY_MODES for f in (False, True)}
     out, time_ratios = {}, []
     for language, sentences in spoken.items():
-        measured = hear(engine, sentences, vocabularies, (default, 'off', other))
-        time_ratios.append(measured[default][1] / measured['off'][1])
+        measured = hear(engine, sentences, vocabularies, ('off', *forms))
+        time_ratios += [measured[m, False][1] / measured['off', False][1] for m in forms]
         note = (f'{len(sentences)} sentences of 3 courses, {"Piper" if language == "en" else "Kokoro"} '
                 'voice, Whisper base, language detected, beam 5, corpus WER')
         out[f'asr_wer_course_terms_{language}'] = result(
-            [measured[default][0]], '', COMMAND, f'{note}; with the course vocabulary as {default}')
+            [measured[used][0]], '', COMMAND, f'{note}; as the asr node does by default: {describe[used]}')
         out[f'asr_wer_course_terms_novocab_{language}'] = result(
-            [measured['off'][0]], '', COMMAND, f'{note}; no vocabulary')
-        out[f'asr_wer_course_terms_{other}_{language}'] = result(
-            [measured[other][0]], '', COMMAND, f'{note}; the vocabulary as {other} (the other form)')
-    measured = hear(engine, plain, vocabularies, (default, 'off'))
-    with_vocabulary, without = measured[default][0], measured['off'][0]
-    time_ratios.append(measured[default][1] / measured['off'][1])
-    out['asr_wer_plain_ratio'] = result(
-        [with_vocabulary / without if without else 1.0 + with_vocabulary], '', COMMAND,
-        f'{len(plain)} lecture sentences without rare terms (en Piper, fr Kokoro), with the circuits '
-        f'course vocabulary against without: WER {with_vocabulary:.4f} / {without:.4f}')
+            [measured['off', False][0]], '', COMMAND, f'{note}; no vocabulary, no fix pass')
+        for mode, fixed in measured:
+            if (mode, fixed) not in (used, ('off', False)):
+                key = f'asr_wer_course_terms_{mode}{"_fix" if fixed else ""}_{language}'
+                out[key] = result([measured[mode, fixed][0]], '', COMMAND, f'{note}; {describe[mode, fixed]}')
+    measured = hear(engine, plain, vocabularies, tuple(dict.fromkeys(('off', *forms))))
+    without = measured['off', False][0]
+    for mode, fixed in measured:
+        if (mode, fixed) == ('off', False):
+            continue
+        key = 'asr_wer_plain_ratio' + ('' if (mode, fixed) == used else f'_{mode}{"_fix" if fixed else ""}')
+        out[key] = result(
+            [measured[mode, fixed][0] / without if without else 1.0 + measured[mode, fixed][0]], '', COMMAND,
+            f'{len(plain)} lecture sentences without rare terms (en Piper, fr Kokoro), with the circuits '
+            f'course vocabulary ({describe[mode, fixed]}) against without: WER '
+            f'{measured[mode, fixed][0]:.4f} / {without:.4f}')
+    time_ratios += [measured[m, False][1] / measured['off', False][1] for m in forms]
     out['asr_vocabulary_time_ratio'] = result(
         time_ratios, '', COMMAND, 'seconds of Whisper decoding with the vocabulary (as '
-        f'{default}) against without, the same sentences alternated: term sentences en, fr, plain')
+        f'{" and as ".join(forms)}) against without, the same sentences alternated: term sentences en, '
+        'fr, plain')
     return out
 
 

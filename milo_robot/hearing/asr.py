@@ -16,6 +16,7 @@ from typing import Optional
 import numpy as np
 
 from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.hearing.term_fix import TermFixer
 from milo_robot.models import ModelError
 
 
@@ -106,6 +107,7 @@ class VoskEngine:
 # course terms gain (0.9x in English); a teacher turns it on per robot until that is fixed.
 VOCABULARY_MODES = ('hotwords', 'prompt', 'off')
 DEFAULT_VOCABULARY_MODE = 'off'
+DEFAULT_TERM_FIX = True
 
 
 class WhisperEngine:
@@ -144,6 +146,10 @@ class WhisperEngine:
         # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
         self.vocabulary = None
         self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
+        # After decoding, a heard word that sounds like one of the vocabulary's rare terms is
+        # replaced by the term (hearing.term_fix), whatever the decoder was given.
+        self.term_fix = DEFAULT_TERM_FIX
+        self._fixers = (None, {})  # (the vocabulary they were built for, {language: TermFixer})
         self._audio = []
         self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
@@ -216,8 +222,20 @@ class WhisperEngine:
             suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
             repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        text = tokenizer.decode(tokens).strip()
+        text = self.fix_terms(tokenizer.decode(tokens).strip(), language)
         return text, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
+
+    def fix_terms(self, text: str, language: str) -> str:
+        """Return `text` with the misheard rare terms of the vocabulary put back (if `term_fix`)."""
+        if not self.term_fix or not self.vocabulary or not text:
+            return text
+        built_for, fixers = self._fixers
+        if built_for is not self.vocabulary:
+            self._fixers = built_for, fixers = self.vocabulary, {}
+        if language not in fixers:
+            fixers[language] = TermFixer(self.vocabulary.words(language), language, self.count_tokens,
+                                         self.vocabulary.known.get(language, ()))
+        return fixers[language].fix(text)[0]
 
     def _prompt(self, tokenizer, language: str) -> list:
         """Return the decoder's prompt: the course's terms in `language` (if any), then the task.

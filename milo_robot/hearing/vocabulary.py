@@ -25,7 +25,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from milo_robot.lectures.vocabulary import CourseTerms, course_passages, is_unit, marked_terms, term_key
 from milo_robot.record.lecture_record import LectureRecord
@@ -65,6 +65,9 @@ class Vocabulary:
 
     course: str = ''
     terms: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # language -> terms, best first
+    # language -> the words of the course's notes (lower case): words the course uses as they are,
+    # never taken for a misheard term (hearing.term_fix)
+    known: Dict[str, FrozenSet[str]] = field(default_factory=dict)
 
     def words(self, language: str) -> Tuple[str, ...]:
         """Return the terms for `language`, best first (none for another language)."""
@@ -200,7 +203,9 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
                     found[other].add(word, NAMED)
     _add_lectures(found, list(lectures), notes_dir, course)
     return Vocabulary(course, {language: _within(found[language].ranked(count), language, count,
-                                                 budget_tokens) for language in LANGUAGES})
+                                                 budget_tokens) for language in LANGUAGES},
+                      {language: frozenset(w.lower() for text in notes for w in _WORD.findall(text))
+                       for language, notes in texts.items()})
 
 
 def _add_lectures(found: Dict[str, _Candidates], lectures: List[Tuple[str, str]], notes_dir: str,
