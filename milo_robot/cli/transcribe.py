@@ -6,7 +6,7 @@ import sys
 
 from milo_robot.audio.wav_microphone import WavMicrophone
 from milo_robot.graph import resolve_path
-from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
 from milo_robot.hearing.engines import make_recognizer, make_vad
 from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector, transcribe_frames
 from milo_robot.hearing.segmenter import SegmenterSettings
@@ -39,6 +39,9 @@ def add_parser(commands) -> None:
     p.add_argument('--vocabulary', choices=VOCABULARY_MODES, default=DEFAULT_VOCABULARY_MODE,
                    help='how whisper is given the course vocabulary: as hotwords, as an '
                    'initial prompt, or off (default: it still costs plain sentences, docs/hearing.md)')
+    p.add_argument('--no-term-fix', dest='term_fix', action='store_false', default=DEFAULT_TERM_FIX,
+                   help='whisper: keep heard words that sound like a rare course term as heard '
+                   '(by default they are replaced by the term; docs/hearing.md)')
     p.add_argument('--vocabulary-tokens', type=int, default=DEFAULT_BUDGET_TOKENS, metavar='N',
                    help=f'most tokens the vocabulary may take (default {DEFAULT_BUDGET_TOKENS}, '
                    'at most 200)')
@@ -61,20 +64,20 @@ def _give_vocabulary(engine, args) -> None:
     """Gather the course's vocabulary for whisper; say on stderr how many terms it holds."""
     if not 10 <= args.vocabulary_tokens <= 200:
         raise ValueError('--vocabulary-tokens must be between 10 and 200')
-    engine.vocabulary_mode = args.vocabulary
+    engine.vocabulary_mode, engine.term_fix = args.vocabulary, args.term_fix
     engine.vocabulary = course_vocabulary(
         args.course, args.notes_dir or resolve_path('data/notes'), args.lecture_db,
         budget_tokens=args.vocabulary_tokens, count_tokens=engine.count_tokens)
     counts = ', '.join(f'{len(engine.vocabulary.words(lang))} in {lang}' for lang in ('en', 'fr'))
-    print(f'course vocabulary ({args.course or "no course"}, {args.vocabulary}): {counts}',
-          file=sys.stderr)
+    print(f'course vocabulary ({args.course or "no course"}, {args.vocabulary}, term fix '
+          f'{"on" if args.term_fix else "off"}): {counts}', file=sys.stderr)
 
 
 def run(args) -> int:
     """Print each transcript as `[mm:ss.s - mm:ss.s] (language, confidence) text`."""
     try:
         engine = make_recognizer(args.engine, args.model, args.language)
-        if args.engine == 'whisper' and args.vocabulary != 'off':
+        if args.engine == 'whisper' and (args.vocabulary != 'off' or args.term_fix):
             _give_vocabulary(engine, args)
         detector = SpeechDetector(make_vad(args.vad), SegmenterSettings())
         for item in transcribe(args.wav, detector, SegmentTranscriber(engine)):

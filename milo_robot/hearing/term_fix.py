@@ -119,7 +119,7 @@ class TermFixer:
         forms = {f: t for t in self.terms for f in _forms(t)}
         self._sounds = [(f, t, _Espeak.phonemes(f, language)) for f, t in forms.items()]
         self._sounds = [(f, t, p) for f, t, p in self._sounds if len(p) >= MIN_PHONEMES]
-        self._term_words = {_plain(w) for t in self.terms for w in _WORD.findall(t)}
+        self._term_words = {_plain(w) for f in forms for w in _WORD.findall(f)}
 
     def fix(self, text: str) -> Tuple[str, List[Fix]]:
         """Return `text` with misheard terms replaced, and the replacements made."""
@@ -146,7 +146,8 @@ class TermFixer:
         found = []
         for span in range(1, MAX_SPAN + 1):
             group = [w.group(0) for w in words[i:i + span]]
-            if len(group) < span or any(self._common(w) for w in group):
+            # The first word must be no common word; those after it may be ("Thavin in").
+            if len(group) < span or self._common(group[0]) or _plain(group[-1]) in self._term_words:
                 break
             if span == 1 and self._pieces(' ' + group[0].lower()) == 1:
                 continue  # a word Whisper writes whole is a word it knows, not a misheard term

@@ -15,7 +15,7 @@ import time
 
 from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.graph import STOP_TIMEOUT_S, resolve_path
-from milo_robot.hearing.asr import DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.hearing.pipeline import SegmentTranscriber
 from milo_robot.hearing.segmenter import SpeechEvent
@@ -44,6 +44,9 @@ PARAMETERS = (
               'term list terms.txt, title, notes and earlier lectures; docs/hearing.md) given to the '
               'decoder as faster-whisper\'s hotwords, as an initial prompt, or off; gathered again '
               'when the lecture or its course changes', choices=VOCABULARY_MODES),
+    ParamSpec('term_fix', DEFAULT_TERM_FIX, 'whisper: after decoding, replace heard words that '
+              'sound like a rare term of the course's vocabulary ("the ferret": "the farad") by the '
+              'term (docs/hearing.md); the vocabulary is gathered for it even when `vocabulary` is off'),
     ParamSpec('vocabulary_tokens', DEFAULT_BUDGET_TOKENS, 'whisper: most tokens the course\'s '
               'vocabulary may take (the model takes at most 223 of prompt; each costs decoding time)',
               min=10, max=200),
@@ -147,7 +150,8 @@ class AsrNode(MiloNode):
         """Give the engine the vocabulary of the current course, when the lecture changed."""
         p = self.params
         wanted = self._vocabulary_wanted
-        if p.engine != 'whisper' or p.vocabulary == 'off' or wanted == self._vocabulary_built:
+        if p.engine != 'whisper' or (p.vocabulary == 'off' and not p.term_fix) or \
+                wanted == self._vocabulary_built:
             return
         self._vocabulary_built = wanted
         course, lecture_id = wanted
@@ -163,7 +167,8 @@ class AsrNode(MiloNode):
         counts = {language: len(engine.vocabulary.words(language)) for language in ('en', 'fr')}
         self.health.set(d.VOCABULARY_TERMS, sum(counts.values()))
         self.get_logger().info(f'course vocabulary of {course or "(no course)"}: {counts["en"]} terms '
-                               f'in English, {counts["fr"]} in French ({p.vocabulary})')
+                               f'in English, {counts["fr"]} in French ({p.vocabulary}, term fix '
+                               f'{"on" if p.term_fix else "off"})')
 
     def _log(self, level: str, message: str, throttle_s: float = 0.0) -> None:
         log = getattr(self.get_logger(), level)
@@ -263,7 +268,7 @@ class AsrNode(MiloNode):
             return
         p = self.params
         if p.engine == 'whisper':
-            engine.vocabulary_mode = p.vocabulary
+            engine.vocabulary_mode, engine.term_fix = p.vocabulary, p.term_fix
         self.transcriber.engine = engine
         if engine.streaming:
             self._streaming.set()
