@@ -45,7 +45,7 @@ PARAMETERS = (
               'decoder as faster-whisper\'s hotwords, as an initial prompt, or off; gathered again '
               'when the lecture or its course changes', choices=VOCABULARY_MODES),
     ParamSpec('term_fix', DEFAULT_TERM_FIX, 'whisper: after decoding, replace heard words that '
-              'sound like a rare term of the course's vocabulary ("the ferret": "the farad") by the '
+              'sound like a rare term of the course vocabulary ("the ferret": "the farad") by the '
               'term (docs/hearing.md); the vocabulary is gathered for it even when `vocabulary` is off'),
     ParamSpec('vocabulary_tokens', DEFAULT_BUDGET_TOKENS, 'whisper: most tokens the course\'s '
               'vocabulary may take (the model takes at most 223 of prompt; each costs decoding time)',
