@@ -88,6 +88,7 @@ def hear(engine, spoken, vocabularies, modes) -> dict:
     errors = {(m, fixed): 0 for m in modes for fixed in (False, True)}
     seconds = {m: 0.0 for m in modes}
     words = 0
+    engine.term_fix = False  # decoded as heard; the pass is applied below
     for course, sentence, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
         reference = normalize(sentence, language)

@@ -223,12 +223,14 @@ class WhisperEngine:
             suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
             repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        text = self.fix_terms(tokenizer.decode(tokens).strip(), language)
+        text = tokenizer.decode(tokens).strip()
+        if self.term_fix:
+            text = self.fix_terms(text, language)
         return text, float(np.clip(np.exp(result.scores[0]), 0.0, 1.0))
 
     def fix_terms(self, text: str, language: str) -> str:
-        """Return `text` with the misheard rare terms of the vocabulary put back (if `term_fix`)."""
-        if not self.term_fix or not self.vocabulary or not text:
+        """Return `text` with the misheard rare terms of the vocabulary put back (hearing.term_fix)."""
+        if not self.vocabulary or not text:
             return text
         built_for, fixers = self._fixers
         if built_for is not self.vocabulary:
