@@ -116,3 +116,78 @@ def test_the_brain_says_the_formula_the_values_and_the_result():
     assert parts[-1].sources == ['the teacher at 00:10']
     assert say.number(0.25, 'fr') == '0,25' and say.number(502320.0, 'en') == '502320'
     assert math.isclose(float(say.number(1591.549, 'en')), 1592)
+
+
+STRESS = ['Stress is the force divided by the cross-sectional area: sigma equals F over A.',
+          'F is the force in newtons, and A is the cross-sectional area.']
+CONTRAINTE = ['La contrainte, on la calcule ainsi : sigma égale F sur A.',
+              'F est la force en newtons, et A est la section.']
+FALL = ['Near the surface of the Earth, we use g equals 9.81 metres per second squared.',
+        'A falling object speeds up.', 'Air resistance is neglected.', 'The stone starts at rest.',
+        'We want the time, so h equals one half g t squared.']
+CHUTE = ['Ici, on prend g égale 9,81 mètres par seconde carrée.', "L'objet part du repos.",
+         "On néglige l'air.", 'La vitesse augmente.', 'Pour la chute libre, h égale un demi g t carré.']
+
+
+@pytest.mark.parametrize('said, target, expression_text', [
+    ('The proportional action gives u equals K p times e.', 'u', 'Kp*e'),
+    ('Ziegler and Nichols: T i equals T u over 2.', 'Ti', 'Tu/(2)'),
+    ('Strain: epsilon equals delta L over L zero.', 'epsilon', 'dL/(L0)'),
+    ("C'est la pulsation propre, oméga zéro égale racine de k sur m.", 'omega0', 'sqrt(k/(m))'),
+    ('Pour un train simple : N2 = N1 × Z1 / Z2.', 'N2', 'N1*Z1/(Z2)'),
+    ('The time constant is tau equals R C.', 'tau', '(R*C)'),  # two capitals multiply
+])
+def test_symbols_with_an_index_are_one_symbol(said, target, expression_text):
+    formula = formulas.read(said)
+    assert (formula.target, formula.expression) == (target, expression_text)
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (STRESS, 'With the stress formula, what stress does a bar of 160 square millimetres carrying '
+             '40 kilonewtons see?', 'en'),
+    (CONTRAINTE, 'Quelle contrainte subit une barre de 160 millimètres carrés qui porte 40 kilonewtons ?',
+     'fr'),
+])
+def test_the_unknown_takes_the_unit_of_its_formula(lines, question, language):
+    """sigma was never given a unit: F over A, newtons over square metres, is a stress in pascals."""
+    brain = Brain(lecture(lines))
+    parts = list(brain.ask(question, language))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute', said
+    assert '250000000 pascals' in said and ('about 250 megapascals' in said or 'environ 250 mégapascals' in said)
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (FALL, 'How long does a ball dropped from 45 metres take to reach the ground?', 'en'),
+    (CHUTE, 'Combien de temps met une pierre lâchée de 45 mètres pour toucher le sol ?', 'fr'),
+])
+def test_a_constant_said_anywhere_in_the_lecture_is_used_and_the_formula_solved(lines, question,
+                                                                               language):
+    result = Computer(lecture(lines)).compute(questions.read(question, language))
+    assert result.unknown == 't' and result.value == pytest.approx(math.sqrt(2 * 45 / 9.81))
+    assert result.bound['g'].value == pytest.approx(9.81)
+
+
+def test_a_symbol_given_two_values_in_the_lecture_has_no_constant():
+    """g is 9.81 on Earth and 1.62 on the Moon: a question that says neither gets no answer."""
+    moon = FALL + ['Now the Moon.', 'It has no air.', 'Things fall slowly there.', 'Astronauts bounce.',
+                   'On the Moon, g equals 1.62 metres per second squared.']
+    question = questions.read('How long does a ball dropped from 45 metres take to reach the ground?', 'en')
+    assert Computer(lecture(moon)).compute(question) is None
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (['Strain is the stretch over the length: epsilon equals delta L over L zero.',
+      'Here delta L is the elongation in metres, and L zero is the original length in metres.'],
+     'A bar 2.5 metres long stretches by 2 millimetres. What is its strain?', 'en'),
+    (["L'allongement relatif : epsilon égale delta L sur L zéro.",
+      "Ici delta L est l'allongement en mètres, et L zéro est la longueur initiale en mètres."],
+     "Une barre de 2,5 mètres s'allonge de 2 millimètres. Quel est son allongement relatif ?", 'fr'),
+])
+def test_two_readings_of_the_question_that_give_two_results_are_declined(lines, question, language):
+    """Two lengths and no word to say which is delta L: 0.0008 or 1250, so no answer at all."""
+    brain = Brain(lecture(lines))
+    assert brain.computer.compute(questions.read(question, language)) is None
+    parts = list(brain.ask(question, language))
+    assert parts[-1].declined or parts[-1].kind == 'quote'
+    assert '1250' not in ' '.join(p.text for p in parts)

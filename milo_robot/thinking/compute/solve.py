@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from milo_robot.thinking.compute import formulas as spoken
-from milo_robot.thinking.compute.expression import ExpressionError, evaluate, parse, solve
+from milo_robot.thinking.compute.expression import ExpressionError, evaluate, monomial, parse, solve
 from milo_robot.thinking.compute.quantities import (
     Quantity,
     conventional_dimension,
     is_unit_word,
     named_dimension,
     read,
+    unit_of,
 )
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.question import Question, asking_words, detect_language
@@ -42,6 +43,7 @@ WINDOW = 3  # sentences around a formula where the teacher says what its symbols
 TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
+SECONDS = unit_of('s')[0]  # what "how long" asks for
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -129,8 +131,19 @@ class Computer:
             for j in window:
                 values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
             out[symbol] = Variable(symbol, name, frozenset(content_stems(name)) - {symbol.lower()}, dim,
-                                   values)
+                                   values or self._constant(symbol, formula.sentence))
+        _derive_target_dimension(formula, out)
         return out
+
+    def _constant(self, symbol: str, i: int) -> list:
+        """Return the value the lecture of sentence i gives a symbol, when it gives one value only.
+
+        "we'll use g equals 9.81 metres per second squared", said a minute before the formula: one
+        value, said once or more, is the symbol's constant; several differ: they are examples.
+        """
+        found = [(q, j) for j in self.evidence.same_group(i)
+                 for q in _given_values(symbol, self.evidence.sentences[j].text)]
+        return found[:1] if len({q.value for q, _ in found}) == 1 else []
 
     def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
         """Return the best computation that answers the question, or None."""
@@ -140,7 +153,8 @@ class Computer:
         # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
         asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
                  if not is_unit_word(s)}
-        wanted = named_dimension(asking_words(question.text))
+        wanted = named_dimension(asking_words(question.text)) or \
+            (SECONDS if question.wants == 'duration' else None)
         best = None
         for formula, variables in self.formulas():
             if allow is not None and not allow(self.evidence.sentences[formula.sentence]):
@@ -164,19 +178,12 @@ class Computer:
         binding = self._bind(others, given, asked, allow)
         if binding is None:
             return None
-        bound, score = binding
-        values = {s: q.value for s, q in bound.items()}
+        bindings, score = binding
         tree = parse(formula.expression)
-        try:
-            result = solve(formula.target, tree, unknown.symbol, values)
-            if result is None:
-                return None
-            check = dict(values, **{unknown.symbol: result})
-            again = evaluate(tree, check)
-        except ExpressionError:
-            return None
-        if abs(again - check[formula.target]) > TOLERANCE * max(abs(again), 1e-12):
-            return None  # the result put back does not give the formula again
+        results = [_solved(formula, tree, unknown.symbol, bound) for bound in bindings]
+        if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
+            return None  # no answer, or as good a reading of the question gives another one
+        result, bound = results[0], bindings[0]
         overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
         target = 1.0 if unknown.symbol == formula.target else 0.0
         kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
@@ -184,30 +191,30 @@ class Computer:
                       score + kind + named + overlap + target)
 
     def _bind(self, others: list, given: list, asked: set, allow) -> Optional[tuple]:
-        """Bind every symbol: the question's numbers first, each used once, then the teacher's values."""
-        best = None
+        """Bind every symbol: the question's numbers first, each used once, then the teacher's values.
+
+        Return ([bindings], score): every binding of the question's numbers that fits best (two
+        lengths and no name to tell them apart fit "delta L over L zero" both ways), or None.
+        """
+        fitting = []
         for chosen in itertools.permutations(others, len(given)):
-            score, ok = 0.0, True
-            for variable, quantity in zip(chosen, given):
-                fit = _fit(variable, quantity)
-                if fit <= 0:
-                    ok = False
-                    break
-                score += fit
-            if ok and (best is None or score > best[1]):
-                best = (dict(zip((v.symbol for v in chosen), given)), score)
-        if best is None:
+            fits = [_fit(variable, quantity) for variable, quantity in zip(chosen, given)]
+            if all(fit > 0 for fit in fits):
+                fitting.append((sum(fits), dict(zip((v.symbol for v in chosen), given))))
+        if not fitting:
             return None
-        bound, score = best
+        score = max(fit for fit, _ in fitting)
+        bindings = [bound for fit, bound in fitting if fit == score]
         least = 0 if given else FROM_THE_LECTURE  # nothing given: every value from the example asked about
         for variable in others:
-            if variable.symbol in bound:
+            if all(variable.symbol in bound for bound in bindings):
                 continue
             value = self._stated(variable, asked, allow, least)
             if value is None:
                 return None
-            bound[variable.symbol] = value
-        return bound, score
+            for bound in bindings:
+                bound.setdefault(variable.symbol, value)
+        return bindings, score
 
     def _stated(self, variable: Variable, asked: set, allow, least: int = 0) -> Optional[Quantity]:
         """Return the value the teacher gave a symbol, preferring a sentence about what is asked.
@@ -239,6 +246,40 @@ class Computer:
         if not candidates:
             return None
         return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optional[float]:
+    """Solve a formula for `unknown` with the values bound, checked: put back, it gives the formula again."""
+    values = {s: q.value for s, q in bound.items()}
+    try:
+        result = solve(formula.target, tree, unknown, values)
+        if result is None:
+            return None
+        check = dict(values, **{unknown: result})
+        again = evaluate(tree, check)
+    except ExpressionError:
+        return None
+    if abs(again - check[formula.target]) > TOLERANCE * max(abs(again), 1e-12):
+        return None  # the result put back does not give the formula again
+    return result
+
+
+def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
+    """Give a formula's target the dimension of its right side, when the teacher did not name it.
+
+    "sigma equals F over A", with F a force in newtons and A an area: sigma is in N/m², a pressure.
+    """
+    target = variables[formula.target]
+    form = monomial(parse(formula.expression))
+    if target.dim is not None or form is None:
+        return
+    dim = (0,) * 8
+    for symbol, power in form[1].items():
+        known = variables[symbol].dim if symbol in variables else None
+        if known is None or power != int(power):
+            return
+        dim = tuple(a + int(power) * b for a, b in zip(dim, known))
+    target.dim = dim if any(dim) else None
 
 
 def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
