@@ -192,3 +192,32 @@ def test_two_readings_of_the_question_that_give_two_results_are_declined(lines, 
     parts = list(brain.ask(question, language))
     assert parts[-1].declined or parts[-1].kind == 'quote'
     assert '1250' not in ' '.join(p.text for p in parts)
+
+
+@pytest.mark.parametrize('said', ['L2 equals L1 minus 20 log10 of r2 over r1.',
+                                  'La portée : R égale v zéro carré fois sinus de 2 thêta sur g.'])
+def test_a_formula_cut_by_a_function_is_not_read(said):
+    """Read up to "log10", it would be L2 = L1 - 20: a wrong formula, worse than none."""
+    assert formulas.read(said) is None
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (['The heard frequency is f times c divided by c minus v.',
+      'Here f is the frequency of the source in hertz, and v is the speed of the source '
+      'in metres per second.',
+      'In air, c is 343 metres per second.'],
+     'What frequency do you hear when a 700 hertz siren drives away at 20 metres per second?', 'en'),
+    (['La fréquence perçue vaut f fois c divisé par c moins v.',
+      'Ici f est la fréquence de la source en hertz, et v est la vitesse de la source en mètres par seconde.',
+      "Dans l'air, c vaut 343 mètres par seconde."],
+     "Quelle fréquence entend-on quand une sirène de 700 hertz s'éloigne à 20 mètres par seconde ?", 'fr'),
+])
+def test_a_sum_of_unlike_quantities_is_never_computed(lines, question, language):
+    """Read f c / c - v, the formula subtracts metres per second from hertz: no answer, not 680."""
+    assert Computer(lecture(lines)).compute(questions.read(question, language)) is None
+
+
+def test_a_value_that_starts_a_sum_is_not_the_symbol_s_value():
+    assert solve._given_values('c', 'c equals 331 plus 0.6 times T, with T in degrees.') == []
+    assert solve._given_values('c', "Dans l'air, c vaut 343 mètres par seconde.")[0].value == 343
+    assert say.number(3.0289, 'en') == '3.03' and say.number(3.636, 'fr') == '3,64'

@@ -41,6 +41,7 @@ _HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',
 _SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du'}
 _INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
 _ZERO = {'zero', 'nought'}  # "L zero", "oméga zéro" (folded): the symbol's index 0
+_FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 _END = re.compile(r"[.;!?]|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
 _DEFINITION = re.compile(
@@ -234,6 +235,8 @@ def _expression(spoken: str) -> Optional[str]:
             group.append(name)
         elif fold(word) == 'pi':
             group.append('pi')
+        elif fold(word) in _FUNCTIONS or _operator([fold(w) for w in words[i + 1:i + 5]])[0]:
+            return None  # "20 log10 of r2 over r1": a function or more formula this reader cannot read
         else:
             break  # a word that is no part of a formula ends it
         need_operand = False

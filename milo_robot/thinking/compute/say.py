@@ -26,10 +26,13 @@ _SAID = {'en': ('The teacher gave the formula {formula}.', 'With {values}, that 
 
 
 def number(value: float, language: str) -> str:
-    """Write a number to four significant digits, without trailing zeros ("0,25" in French)."""
+    """Write a number to three significant digits, as engineers do, without trailing zeros ("0,25" in French).
+
+    Integer digits are kept: 502320 stays 502320.
+    """
     if value == 0:
         return '0'
-    digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, 2 - int(math.floor(math.log10(abs(value)))))
     text = f'{value:.{digits}f}'
     if '.' in text:
         text = text.rstrip('0').rstrip('.')

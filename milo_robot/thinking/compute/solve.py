@@ -20,6 +20,7 @@ Every number of the question must be used: a formula that leaves one out is not 
 the student asked for.
 """
 
+import ast
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
+_MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|[-+*/×])(?!\w)", re.I)
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -184,6 +186,9 @@ class Computer:
         if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
             return None  # no answer, or as good a reading of the question gives another one
         result, bound = results[0], bindings[0]
+        dims = {s: q.dim for s, q in bound.items()}
+        if _dimension(tree, dict(dims, **{unknown.symbol: unknown.dim})) is _MIXED:
+            return None  # "f times c divided by c minus v" read as f c / c - v: hertz minus metres per second
         overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
         target = 1.0 if unknown.symbol == formula.target else 0.0
         kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
@@ -264,6 +269,34 @@ def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optiona
     return result
 
 
+_MIXED = 'mixed'  # a sum of quantities of different kinds
+
+
+def _dimension(tree, dims: dict):
+    """Return the dimension of an expression: None where a symbol has none, _MIXED for unlike terms summed."""
+    if isinstance(tree, ast.Constant):
+        return (0,) * 8
+    if isinstance(tree, ast.Name):
+        return dims.get(tree.id) if tree.id != 'pi' else (0,) * 8
+    if isinstance(tree, ast.UnaryOp):
+        return _dimension(tree.operand, dims)
+    if isinstance(tree, ast.Call):
+        inner = _dimension(tree.args[0], dims)
+        return inner if inner in (None, _MIXED) or any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
+    left, right = _dimension(tree.left, dims), _dimension(tree.right, dims)
+    if _MIXED in (left, right):
+        return _MIXED
+    if isinstance(tree.op, (ast.Add, ast.Sub)):
+        return _MIXED if None not in (left, right) and left != right else left if left is not None else right
+    if left is None or right is None:
+        return None
+    if isinstance(tree.op, ast.Pow):
+        power = tree.right.value if isinstance(tree.right, ast.Constant) else None
+        return tuple(int(e * power) for e in left) if power is not None and power == int(power) else None
+    sign = 1 if isinstance(tree.op, ast.Mult) else -1
+    return tuple(a + sign * b for a, b in zip(left, right))
+
+
 def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
     """Give a formula's target the dimension of its right side, when the teacher did not name it.
 
@@ -312,7 +345,9 @@ def _given_values(symbol: str, text: str) -> list:
                          rf"approximately |à |plus que )?(?=\d)")
     found = []
     for match in pattern.finditer(text):
-        quantities = read(text[match.end():], detect_language(text))
-        if quantities:
+        rest = text[match.end():]
+        quantities = read(rest, detect_language(text))
+        after = rest[rest.find(quantities[0].said) + len(quantities[0].said):] if quantities else ''
+        if quantities and not _MORE.match(after):  # "c equals 331 plus 0.6 times T": 331 is not c
             found.append(quantities[0])
     return found
