@@ -69,6 +69,9 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     kinds = [e['kind'] for e in events]
     assert kinds[0] == 'waiting' and kinds[-1] == 'final', (events, brain.output)
     assert any(e['kind'] == 'sentence' for e in events)
+    # The question went out once the brain was seen subscribed (else DDS could have lost it).
+    wait_until(lambda: diagnostics_of(diagnostics, 'web').get('brain') == 'listening',
+               'the web node to report the brain listening')
     entry = QuestionEntry.from_msg(logged.wait_for(1, 'the log entry')[-1])
     assert (entry.request_id, entry.origin) == (sent.request_id, 'text')
     assert entry.outcome in ('answered', 'declined') and entry.lecture_id == school.ids['circuits']

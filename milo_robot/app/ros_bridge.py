@@ -21,6 +21,11 @@ from milo_robot.record.lecture_record import Lecture, LectureRecord
 MAX_WAIT_S = 120.0
 # No news from the brain for this long: the question failed (the brain node is down or restarting).
 ANSWER_TIMEOUT_S = 60.0
+# A question published before DDS has matched the brain's subscription is lost without a word
+# (discovery takes from 0.15 s to several seconds, more on a loaded board): it waits this long
+# for the brain to be seen subscribed, then fails with that reason.
+BRAIN_WAIT_S = 30.0
+BRAIN_NODE = 'brain'  # milo_robot.graph's name for the brain node
 BUSY_STATES = ('thinking', 'speaking')  # 'listening' is most of a lecture: not a reason to wait
 
 
@@ -30,6 +35,7 @@ class RosAskBackend(AskBackend):
     def __init__(self, node, record_path):
         """Create the publishers and subscriptions on a MiloNode."""
         super().__init__(record_path)
+        self._node = node
         self._question = node.publisher(t.BRAIN_QUESTION)
         self._cancel = node.publisher(t.BRAIN_CANCEL)
         self._log_pub = node.publisher(t.RECORD_QUESTIONS)
@@ -62,6 +68,14 @@ class RosAskBackend(AskBackend):
         if inbox is not None:  # another asker's answer (the dialogue's, or another app's) otherwise
             inbox.put(part)
 
+    def brain_listens(self) -> bool:
+        """Return whether this node's DDS participant sees the brain subscribed to questions."""
+        topic = self._question.topic_name  # resolved: /room_a/brain/question in a namespace
+        seen = any(info.node_name == BRAIN_NODE
+                   for info in self._node.get_subscriptions_info_by_topic(topic))
+        self._health.set('brain', 'listening' if seen else 'not seen')
+        return seen
+
     def _answer(self, request_id: str, course: str, question: str, language: str,
                 cancel: threading.Event) -> Iterator[AskEvent]:
         if self.busy_in_class():
@@ -70,6 +84,12 @@ class RosAskBackend(AskBackend):
             while self.busy_in_class() and time.monotonic() < deadline:
                 if cancel.wait(0.2):
                     return
+        deadline = time.monotonic() + BRAIN_WAIT_S
+        while not self.brain_listens():
+            if time.monotonic() > deadline:
+                raise TimeoutError('the brain is not running (no brain node subscribed to questions)')
+            if cancel.wait(0.2):
+                return
         inbox = queue.Queue()
         with self._lock:
             self._inboxes[request_id] = inbox
