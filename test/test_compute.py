@@ -221,3 +221,29 @@ def test_a_value_that_starts_a_sum_is_not_the_symbol_s_value():
     assert solve._given_values('c', 'c equals 331 plus 0.6 times T, with T in degrees.') == []
     assert solve._given_values('c', "Dans l'air, c vaut 343 mètres par seconde.")[0].value == 343
     assert say.number(3.0289, 'en') == '3.03' and say.number(3.636, 'fr') == '3,64'
+
+
+@pytest.mark.parametrize('lines, question, language, value', [
+    (['Sabine gave the formula of the reverberation time: T equals 0.161 times V over A.',
+      'V is the volume of the room in cubic metres, and A is the absorption area in square metres.'],
+     'A classroom of 300 cubic metres has 50 square metres of absorption. What is its reverberation time?',
+     'en', 0.161 * 300 / 50),
+    (['Le temps de réverbération, formule de Sabine : T égale 0,161 fois V sur A.',
+      "V est le volume de la salle en mètres cubes, et A est l'aire d'absorption en mètres carrés."],
+     "Quel est le temps de réverbération d'une salle de 400 mètres cubes "
+     "avec 50 mètres carrés d'absorption ?",
+     'fr', 0.161 * 400 / 50),
+])
+def test_a_formula_with_a_decimal_constant_is_read_whole(lines, question, language, value):
+    """The point of 0.161 is no full stop: read as one, T would equal 0."""
+    result = Computer(lecture(lines)).compute(questions.read(question, language))
+    assert result.formula.expression == '0.161*V/(A)' and result.value == pytest.approx(value)
+
+
+def test_a_constant_added_to_a_quantity_with_a_unit_is_declined():
+    """c = 331 + 0.6 T holds for T in degrees Celsius; in kelvin it would give 501 m/s, so no answer."""
+    lines = ['If you like formulas: c equals 331 plus 0.6 times T, with T in degrees Celsius.',
+             'Here c is the speed of sound in metres per second.']
+    question = questions.read('Using the formula, what is the speed of sound at 10 degrees Celsius?', 'en')
+    result = Computer(lecture(lines)).compute(question)
+    assert result is None or result.value == pytest.approx(337)

@@ -42,7 +42,7 @@ _SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du'}
 _INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
 _ZERO = {'zero', 'nought'}  # "L zero", "oméga zéro" (folded): the symbol's index 0
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
-_END = re.compile(r"[.;!?]|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
+_END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
 _DEFINITION = re.compile(
     r"(?:^|[,;:.]\s*|\band\s+|\bet\s+|\bhere\s+|\bici\s+|\bwhere\s+|\boù\s+)"

@@ -270,6 +270,7 @@ def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optiona
 
 
 _MIXED = 'mixed'  # a sum of quantities of different kinds
+_PURE = (0.5, 1, 2, 3, 4)  # numbers of a formula that carry no unit ("one half g t squared", "2 pi")
 
 
 def _dimension(tree, dims: dict):
@@ -301,11 +302,13 @@ def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
     """Give a formula's target the dimension of its right side, when the teacher did not name it.
 
     "sigma equals F over A", with F a force in newtons and A an area: sigma is in N/m², a pressure.
+    Only numbers that are counts or halves may be in it: another number may carry a unit.
     """
-    target = variables[formula.target]
-    form = monomial(parse(formula.expression))
-    if target.dim is not None or form is None:
-        return
+    target, tree = variables[formula.target], parse(formula.expression)
+    form = monomial(tree)
+    if target.dim is not None or form is None or any(
+            isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree)):
+        return  # "T equals 0.161 V over A": 0.161 is in seconds per metre, a unit nobody said
     dim = (0,) * 8
     for symbol, power in form[1].items():
         known = variables[symbol].dim if symbol in variables else None
