@@ -146,6 +146,19 @@ def test_the_camera_is_judged_on_turning_to_the_asker():
     blind.events.append((T0 + 8.0, CAMERA_FACES.name, faces('scan', ids=())))
     assert judge_gaze(blind, judge(blind, timeline())) == [], 'no face in view: not judged'
 
+    # A slow answer (a loaded board): the head looks away while Milo thinks, on purpose, and turns
+    # to the asker once the answer starts (at 15 s here), within the window from then.
+    def late(gaze_at):
+        o = observed(['It takes five time constants.'])
+        o.events = [e for e in o.events if e[1] != TTS_STARTED.name]
+        o.events.append((T0 + 15.0, TTS_STARTED.name, SpeechStarted('ab12-q1', 'answer', 0, T0 + 15.0, 0.2)))
+        o.events.append((T0 + 8.0, CAMERA_FACES.name, faces('')))
+        o.events.append((T0 + gaze_at, CAMERA_FACES.name, faces('addressee')))
+        o.events.sort(key=lambda e: e[0])
+        return [ok for _, ok in judge_gaze(o, judge(o, timeline()))]
+    assert late(16.0) == [True]
+    assert late(19.0) == [False], 'turned too long after the answer began'
+
 
 def interruption(student_starts: float, milo_starts: float):
     """A student who talks from `student_starts` to +2 s over an answer Milo starts at `milo_starts`.

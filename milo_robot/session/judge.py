@@ -149,14 +149,16 @@ def judge(observation: Observation, timeline: dict) -> list:
 
 
 GAZE_AT_ADDRESSEE = ('addressee', 'addressee direction')
-GAZE_WINDOW_S = 3.0  # after a question to Milo, the head turns to the asker within this
+GAZE_WINDOW_S = 3.0  # once Milo answers, the head turns to the asker within this
 
 
 def judge_gaze(observation: Observation, results: list) -> list:
     """Return (turn result, ok) for each answered turn the camera saw faces for.
 
     Ok when the camera's gaze turned to the person who asked (`addressee`) within GAZE_WINDOW_S
-    of the question. Turns with no face in view (or no camera) are not judged.
+    of the question, or of the answer's first sound: while Milo thinks, the head looks away on
+    purpose (docs/camera.md), and how soon the answer starts is judged by the answer's own case.
+    Turns with no face in view (or no camera) are not judged.
     """
     faces = observation.of(t.CAMERA_FACES.name)
     judged = []
@@ -164,7 +166,9 @@ def judge_gaze(observation: Observation, results: list) -> list:
         if result.reply is None or result.expect not in ('answer', 'decline'):
             continue
         asked = result.reply.asked_at
-        seen = [f for at, f in faces if asked - 0.5 <= at <= asked + GAZE_WINDOW_S]
+        reply = result.reply
+        spoke = next((at for at in (reply.first_audio, reply.first_sound) if at is not None), asked)
+        seen = [f for at, f in faces if asked - 0.5 <= at <= max(asked, spoke) + GAZE_WINDOW_S]
         if not any(f.ids for f in seen):
             continue
         judged.append((result, any(f.gaze in GAZE_AT_ADDRESSEE for f in seen)))
