@@ -235,7 +235,7 @@ class Evidence:
         order = self._order[group]
         return order[n + step] if 0 <= n + step < len(order) else None
 
-    def same_group(self, i: int) -> list:
+    def group_positions(self, i: int) -> list:
         """Return the positions of the sentences of i's lecture or notes file, in order."""
         return list(self._order[self._where[i][0]])
 

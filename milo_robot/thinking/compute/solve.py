@@ -143,7 +143,7 @@ class Computer:
         "we'll use g equals 9.81 metres per second squared", said a minute before the formula: one
         value, said once or more, is the symbol's constant; several differ: they are examples.
         """
-        found = [(q, j) for j in self.evidence.same_group(i)
+        found = [(q, j) for j in self.evidence.group_positions(i)
                  for q in _given_values(symbol, self.evidence.sentences[j].text)]
         return found[:1] if len({q.value for q, _ in found}) == 1 else []
 
