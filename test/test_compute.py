@@ -240,6 +240,24 @@ def test_a_formula_with_a_decimal_constant_is_read_whole(lines, question, langua
     assert result.formula.expression == '0.161*V/(A)' and result.value == pytest.approx(value)
 
 
+def test_a_formula_after_a_preamble_is_about_the_sentence_before_and_its_symbols_named_with_and():
+    """"working on a lecture hall" names no work in joules; the sentence before says what T is."""
+    lines = ['The reverberation time is the time it takes for the level to drop by 60 decibels.',
+             'Sabine gave the formula around 1900, working on a lecture hall at Harvard: '
+             'T equals 0.161 times V over A.',
+             'V is the volume of the room in cubic metres, and A the equivalent absorption area '
+             'in square metres.']
+    brain = Brain(lecture(lines))
+    variables = brain.computer.formulas()[0][1]
+    assert variables['T'].dim is None and {'reverb', 'time'} <= variables['T'].stems
+    assert variables['A'].dim == quantities.unit_of('m^2')[0]
+    question = ('A classroom of 300 cubic metres has 50 square metres of absorption. '
+                'What is its reverberation time?')
+    parts = list(brain.ask(question, 'en'))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute' and '0.966 seconds' in said, said
+
+
 def test_a_constant_added_to_a_quantity_with_a_unit_is_declined():
     """c = 331 + 0.6 T holds for T in degrees Celsius; in kelvin it would give 501 m/s, so no answer."""
     lines = ['If you like formulas: c equals 331 plus 0.6 times T, with T in degrees Celsius.',

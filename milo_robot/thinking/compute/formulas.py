@@ -54,7 +54,7 @@ _DEFINITION = re.compile(
 _WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we write|that we write|written|"
                       r"which we call|noted|qu'on note|notée?|que l'on note)\s+"
                       r"(?P<symbol>[A-Za-zΑ-ω]{1,7})\b")
-_WITH = re.compile(r"\b(?:avec|with|where|où|et)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
+_WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
                    r"(?P<name>[^,;.]{3,60})")
 _VALUE_OF = re.compile(r"(?:qui vaut|which is|égale à|equal to|vaut|of|,)\s*(?P<value>\d[\d ]*(?:[.,]\d+)?"
                        r"(?:\s*(?:times|fois)\s*10\s*(?:to the minus|puissance moins|\^-?)\s*\d+)?)", re.I)

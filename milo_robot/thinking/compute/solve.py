@@ -117,7 +117,16 @@ class Computer:
         # by the sentence before ("Le moment d'une force, c'est... M égale F fois d").
         head = ev.sentences[formula.sentence].text.split(formula.said.split()[0])[0]
         before = ev.neighbour(formula.sentence, -1)
-        if len(head.split()) < 2 and before is not None:
+        about = {}  # symbol -> words about it that name no unit
+        if ':' in head and len(head.rsplit(':', 1)[1].split()) < 2 and len(head.split()) >= 2 and \
+                formula.target not in names:
+            # "Sabine gave the formula around 1900, working on a lecture hall: T equals...": the
+            # words before the colon introduce the formula and the sentence before says what it
+            # gives ("The reverberation time... is the time it takes..."); they tell what the
+            # target is about, not its unit ("working" is no work in joules).
+            about[formula.target] = head + ' ' + (ev.sentences[before].text if before is not None else '')
+            head = ''
+        elif len(head.split()) < 2 and before is not None:
             head = ev.sentences[before].text
         names.setdefault(formula.target, head)
         out = {}
@@ -132,7 +141,8 @@ class Computer:
             values = []
             for j in window:
                 values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
-            out[symbol] = Variable(symbol, name, frozenset(content_stems(name)) - {symbol.lower()}, dim,
+            stems = frozenset(content_stems(name + ' ' + about.get(symbol, '')))
+            out[symbol] = Variable(symbol, name, stems - {symbol.lower()}, dim,
                                    values or self._constant(symbol, formula.sentence))
         _derive_target_dimension(formula, out)
         return out
