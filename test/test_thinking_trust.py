@@ -189,3 +189,27 @@ def test_the_teacher_named_is_no_other_event(embedder, language, sentence, quest
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     decision = coverage.decide(questions.read(question, language), best, evidence)
     assert decision.covered, decision
+
+
+@pytest.mark.parametrize('language, said, question', [
+    ('en', 'We tune the PID controller with the Ziegler-Nichols method: first the ultimate gain.',
+     'How do you tune a PID controller with the {} method?'),
+    ('fr', 'On règle le correcteur PID avec la méthode de Ziegler-Nichols : le gain critique d\'abord.',
+     'Comment règle-t-on un correcteur PID avec la méthode de {} ?'),
+])
+def test_a_name_the_class_never_said_is_declined(language, said, question):
+    # Every other word of the question was said: only the name tells the method asked about apart.
+    evidence = Evidence()  # words only: the decision reads no embedding here
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, said, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    other = coverage.decide(questions.read(question.format('Cohen-Coon'), language), best, evidence)
+    assert not other.covered and other.reason == 'a name never said: Cohen, Coon', other
+    same = questions.read(question.format('Ziegler-Nichols'), language)
+    assert coverage.decide(same, best, evidence).covered
+
+
+def test_days_months_and_languages_are_no_names():
+    assert coverage._names('When is the French exam: on Friday the 5th of May?') == []
+    names = coverage._names('What is the Brinell hardness? And the Laplace transform?')
+    assert names == ['Brinell', 'Laplace']
