@@ -213,3 +213,24 @@ def test_days_months_and_languages_are_no_names():
     assert coverage._names('When is the French exam: on Friday the 5th of May?') == []
     names = coverage._names('What is the Brinell hardness? And the Laplace transform?')
     assert names == ['Brinell', 'Laplace']
+
+
+@pytest.mark.parametrize('language, question, other', [
+    ('en', 'What value of g does the kinematics teacher want us to use?',
+     'What value of g does the acoustics teacher want us to use?'),
+    ('fr', 'Dans le cours de cinématique, quelle valeur de g faut-il prendre ?',
+     "Dans le cours d'acoustique, quelle valeur de g faut-il prendre ?"),
+])
+def test_a_quote_from_another_lecture_than_the_one_named_is_declined(language, question, other):
+    # Both lectures hold "g" and "use": the lecture named says which one answers.
+    lines = {'en': ['In kinematics we use g equals 9.81 metres per second squared.',
+                    'In acoustics, the teacher would use a level meter.'],
+             'fr': ['En cinématique, on prend g égale 9,81 mètres par seconde carrée.',
+                    "En acoustique, g n'a rien à faire ici, on prend un sonomètre."]}[language]
+    evidence = Evidence()
+    evidence.add_segments([Segment(n, n, 0.0, 4.0, None, None, text, language, 0.9, 'teacher', 'whisper')
+                           for n, text in enumerate(lines, 1)], flush=True)
+    kinematics = Candidate((0,), 9.0, 0.9, fact=1.0)
+    assert coverage.decide(questions.read(question, language), kinematics, evidence).covered
+    declined = coverage.decide(questions.read(other, language), kinematics, evidence)
+    assert not declined.covered and declined.reason.startswith('another lecture'), declined

@@ -34,7 +34,7 @@ from milo_robot.thinking.facts import Facts, among
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.question import Question, detect_language
 from milo_robot.thinking.rank import Candidate
-from milo_robot.thinking.words import STOPWORDS, fold, stem, tokens
+from milo_robot.thinking.words import STOPWORDS, content_stems, fold, stem, tokens
 
 # Words of a question that name no thing of the course: "What is the value of...".
 GENERIC = frozenset('''
@@ -58,6 +58,10 @@ NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thin
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
+# "in the kinematics lecture", "the database lecture's formula", "the kinematics teacher", "dans le
+# cours de résistance des matériaux," (up to the comma): the lecture a question is about.
+_LECTURE = re.compile(r"\bthe ([A-Za-z][\w' -]{2,40}?) (?:lecture|course|teacher)\b|"
+                      r"\b(?:dans le|du) cours (?:de |d'|sur (?:la |le |les |l')?)([^,?;:]{3,40})", re.I)
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -108,6 +112,10 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     unsaid_names = [w for w in _names(question.text) if not evidence.has_stem(stem(fold(w)), allow)]
     if unsaid_names:  # "the Cohen-Coon method", "the Brinell scale": a name is never a paraphrase
         return Coverage(False, f"a name never said: {', '.join(unsaid_names)}")
+    lecture = _lecture_named(question.text)
+    if lecture and all(evidence.has_stem(s, allow) for s in lecture) and \
+            not any(evidence.in_group(i, s) for i in best.positions for s in lecture):
+        return Coverage(False, f"another lecture than the {' '.join(lecture)} one")
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
@@ -121,6 +129,16 @@ def _named(text: str) -> set:
     words = tokens(text)
     named = {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
     return named - _GENERIC_STEMS  # "the teacher's office hours" names no event
+
+
+def _lecture_named(text: str) -> list:
+    """Return the stems of the lecture a question names ("in the kinematics lecture", "dans le cours
+    de résistance des matériaux"), or [] if it names none."""
+    found = _LECTURE.search(text)
+    if not found:
+        return []
+    named = re.split(r'\bthe\b', next(g for g in found.groups() if g))[-1]  # "the example of the database"
+    return [s for s in content_stems(named) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
 
 
 def _names(text: str) -> list:
