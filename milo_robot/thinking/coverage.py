@@ -14,6 +14,9 @@ share most of its words. So Milo declines when:
   Cohen-Coon method", "the Brinell scale", a capitalised word inside a sentence) is such a word
   wherever it stands in the question, since a name is never a paraphrase;
 - none of its words was said in the course ("Who won the football match yesterday?");
+- it names a lecture ("the kinematics teacher", "dans le cours de cinématique") whose words the
+  class said, but none of them in the lecture of the sentences to be quoted: another lecture's
+  sentence answers another question;
 - it asks when or where an event is that the class never named ("When is the resit of the
   midterm?", "Quand a lieu le rattrapage du partiel ?": the teacher announced the midterm only);
 - its meaning is far from every sentence of the course (the e5 similarity of the best one is
@@ -132,8 +135,10 @@ def _named(text: str) -> set:
 
 
 def _lecture_named(text: str) -> list:
-    """Return the stems of the lecture a question names ("in the kinematics lecture", "dans le cours
-    de résistance des matériaux"), or [] if it names none."""
+    """Return the stems of the lecture a question names, or [] if it names none.
+
+    "in the kinematics lecture", "the kinematics teacher", "dans le cours de résistance des matériaux".
+    """
     found = _LECTURE.search(text)
     if not found:
         return []
