@@ -161,9 +161,6 @@ class Brain:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):
                 result = self.computer.compute(asked, allow)  # every value from the example asked about
                 return self._computed(result, asked.language) if result else None
-            if computes and decision.reason.startswith('another example'):
-                result = self.computer.compute(asked, allow)  # counts: "une roue de 30 dents au module 3"
-                return self._computed(result, asked.language) if result else None
             return None
         positions = best.positions
         before = self.evidence.neighbour(positions[0], -1)
