@@ -71,7 +71,8 @@ class Health:
             level, message = WARN, self._last_error
         else:
             level, message = OK, summary
-        values = [(k, _text(v)) for k, v in self._values.items()]
+        # A copy first: a node's loading thread may report while its workers count.
+        values = [(k, _text(v)) for k, v in list(self._values.items())]
         values.append((d.ERRORS, str(self.errors)))
         if self._last_error:
             values.append((d.LAST_ERROR, self._last_error))

@@ -23,7 +23,7 @@ EXIT_CONFIG = 78  # a configuration error found at start: respawning would not h
 EXIT_WORKER_DIED = 70  # a worker thread died: the node exits to be respawned clean
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).
-RESPAWN_DELAY_S = 0.5
+RESPAWN_DELAY_S = 0.2
 # A node gets this long to close (save what it heard, release devices) before it is killed;
 # longer than any node's own close (asr: 11 s to transcribe what it still holds).
 STOP_TIMEOUT_S = 12.0

@@ -116,3 +116,152 @@ def test_the_brain_says_the_formula_the_values_and_the_result():
     assert parts[-1].sources == ['the teacher at 00:10']
     assert say.number(0.25, 'fr') == '0,25' and say.number(502320.0, 'en') == '502320'
     assert math.isclose(float(say.number(1591.549, 'en')), 1592)
+
+
+STRESS = ['Stress is the force divided by the cross-sectional area: sigma equals F over A.',
+          'F is the force in newtons, and A is the cross-sectional area.']
+CONTRAINTE = ['La contrainte, on la calcule ainsi : sigma égale F sur A.',
+              'F est la force en newtons, et A est la section.']
+FALL = ['Near the surface of the Earth, we use g equals 9.81 metres per second squared.',
+        'A falling object speeds up.', 'Air resistance is neglected.', 'The stone starts at rest.',
+        'We want the time, so h equals one half g t squared.']
+CHUTE = ['Ici, on prend g égale 9,81 mètres par seconde carrée.', "L'objet part du repos.",
+         "On néglige l'air.", 'La vitesse augmente.', 'Pour la chute libre, h égale un demi g t carré.']
+
+
+@pytest.mark.parametrize('said, target, expression_text', [
+    ('The proportional action gives u equals K p times e.', 'u', 'Kp*e'),
+    ('Ziegler and Nichols: T i equals T u over 2.', 'Ti', 'Tu/(2)'),
+    ('Strain: epsilon equals delta L over L zero.', 'epsilon', 'dL/(L0)'),
+    ("C'est la pulsation propre, oméga zéro égale racine de k sur m.", 'omega0', 'sqrt(k/(m))'),
+    ('Pour un train simple : N2 = N1 × Z1 / Z2.', 'N2', 'N1*Z1/(Z2)'),
+    ('The time constant is tau equals R C.', 'tau', '(R*C)'),  # two capitals multiply
+])
+def test_symbols_with_an_index_are_one_symbol(said, target, expression_text):
+    formula = formulas.read(said)
+    assert (formula.target, formula.expression) == (target, expression_text)
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (STRESS, 'With the stress formula, what stress does a bar of 160 square millimetres carrying '
+             '40 kilonewtons see?', 'en'),
+    (CONTRAINTE, 'Quelle contrainte subit une barre de 160 millimètres carrés qui porte 40 kilonewtons ?',
+     'fr'),
+])
+def test_the_unknown_takes_the_unit_of_its_formula(lines, question, language):
+    """sigma was never given a unit: F over A, newtons over square metres, is a stress in pascals."""
+    brain = Brain(lecture(lines))
+    parts = list(brain.ask(question, language))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute', said
+    assert '250000000 pascals' in said
+    assert 'about 250 megapascals' in said or 'environ 250 mégapascals' in said
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (FALL, 'How long does a ball dropped from 45 metres take to reach the ground?', 'en'),
+    (CHUTE, 'Combien de temps met une pierre lâchée de 45 mètres pour toucher le sol ?', 'fr'),
+])
+def test_a_constant_said_anywhere_in_the_lecture_is_used_and_the_formula_solved(lines, question,
+                                                                               language):
+    result = Computer(lecture(lines)).compute(questions.read(question, language))
+    assert result.unknown == 't' and result.value == pytest.approx(math.sqrt(2 * 45 / 9.81))
+    assert result.bound['g'].value == pytest.approx(9.81)
+
+
+def test_a_symbol_given_two_values_in_the_lecture_has_no_constant():
+    """g is 9.81 on Earth and 1.62 on the Moon: a question that says neither gets no answer."""
+    moon = FALL + ['Now the Moon.', 'It has no air.', 'Things fall slowly there.', 'Astronauts bounce.',
+                   'On the Moon, g equals 1.62 metres per second squared.']
+    question = questions.read('How long does a ball dropped from 45 metres take to reach the ground?', 'en')
+    assert Computer(lecture(moon)).compute(question) is None
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (['Strain is the stretch over the length: epsilon equals delta L over L zero.',
+      'Here delta L is the elongation in metres, and L zero is the original length in metres.'],
+     'A bar 2.5 metres long stretches by 2 millimetres. What is its strain?', 'en'),
+    (["L'allongement relatif : epsilon égale delta L sur L zéro.",
+      "Ici delta L est l'allongement en mètres, et L zéro est la longueur initiale en mètres."],
+     "Une barre de 2,5 mètres s'allonge de 2 millimètres. Quel est son allongement relatif ?", 'fr'),
+])
+def test_two_readings_of_the_question_that_give_two_results_are_declined(lines, question, language):
+    """Two lengths and no word to say which is delta L: 0.0008 or 1250, so no answer at all."""
+    brain = Brain(lecture(lines))
+    assert brain.computer.compute(questions.read(question, language)) is None
+    parts = list(brain.ask(question, language))
+    assert parts[-1].declined or parts[-1].kind == 'quote'
+    assert '1250' not in ' '.join(p.text for p in parts)
+
+
+@pytest.mark.parametrize('said', ['L2 equals L1 minus 20 log10 of r2 over r1.',
+                                  'La portée : R égale v zéro carré fois sinus de 2 thêta sur g.'])
+def test_a_formula_cut_by_a_function_is_not_read(said):
+    """Read up to "log10", it would be L2 = L1 - 20: a wrong formula, worse than none."""
+    assert formulas.read(said) is None
+
+
+@pytest.mark.parametrize('lines, question, language', [
+    (['The heard frequency is f times c divided by c minus v.',
+      'Here f is the frequency of the source in hertz, and v is the speed of the source '
+      'in metres per second.',
+      'In air, c is 343 metres per second.'],
+     'What frequency do you hear when a 700 hertz siren drives away at 20 metres per second?', 'en'),
+    (['La fréquence perçue vaut f fois c divisé par c moins v.',
+      'Ici f est la fréquence de la source en hertz, et v est la vitesse de la source en mètres par seconde.',
+      "Dans l'air, c vaut 343 mètres par seconde."],
+     "Quelle fréquence entend-on quand une sirène de 700 hertz s'éloigne à 20 mètres par seconde ?", 'fr'),
+])
+def test_a_sum_of_unlike_quantities_is_never_computed(lines, question, language):
+    """Read f c / c - v, the formula subtracts metres per second from hertz: no answer, not 680."""
+    assert Computer(lecture(lines)).compute(questions.read(question, language)) is None
+
+
+def test_a_value_that_starts_a_sum_is_not_the_symbol_s_value():
+    assert solve._given_values('c', 'c equals 331 plus 0.6 times T, with T in degrees.') == []
+    assert solve._given_values('c', "Dans l'air, c vaut 343 mètres par seconde.")[0].value == 343
+    assert say.number(3.0289, 'en') == '3.03' and say.number(3.636, 'fr') == '3,64'
+
+
+@pytest.mark.parametrize('lines, question, language, value', [
+    (['Sabine gave the formula of the reverberation time: T equals 0.161 times V over A.',
+      'V is the volume of the room in cubic metres, and A is the absorption area in square metres.'],
+     'A classroom of 300 cubic metres has 50 square metres of absorption. What is its reverberation time?',
+     'en', 0.161 * 300 / 50),
+    (['Le temps de réverbération, formule de Sabine : T égale 0,161 fois V sur A.',
+      "V est le volume de la salle en mètres cubes, et A est l'aire d'absorption en mètres carrés."],
+     "Quel est le temps de réverbération d'une salle de 400 mètres cubes "
+     "avec 50 mètres carrés d'absorption ?",
+     'fr', 0.161 * 400 / 50),
+])
+def test_a_formula_with_a_decimal_constant_is_read_whole(lines, question, language, value):
+    """The point of 0.161 is no full stop: read as one, T would equal 0."""
+    result = Computer(lecture(lines)).compute(questions.read(question, language))
+    assert result.formula.expression == '0.161*V/(A)' and result.value == pytest.approx(value)
+
+
+def test_a_formula_after_a_preamble_is_about_the_sentence_before_and_its_symbols_named_with_and():
+    """"working on a lecture hall" names no work in joules; the sentence before says what T is."""
+    lines = ['The reverberation time is the time it takes for the level to drop by 60 decibels.',
+             'Sabine gave the formula around 1900, working on a lecture hall at Harvard: '
+             'T equals 0.161 times V over A.',
+             'V is the volume of the room in cubic metres, and A the equivalent absorption area '
+             'in square metres.']
+    brain = Brain(lecture(lines))
+    variables = brain.computer.formulas()[0][1]
+    assert variables['T'].dim is None and {'reverb', 'time'} <= variables['T'].stems
+    assert variables['A'].dim == quantities.unit_of('m^2')[0]
+    question = ('A classroom of 300 cubic metres has 50 square metres of absorption. '
+                'What is its reverberation time?')
+    parts = list(brain.ask(question, 'en'))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute' and '0.966 seconds' in said, said
+
+
+def test_a_constant_added_to_a_quantity_with_a_unit_is_declined():
+    """c = 331 + 0.6 T holds for T in degrees Celsius; in kelvin it would give 501 m/s, so no answer."""
+    lines = ['If you like formulas: c equals 331 plus 0.6 times T, with T in degrees Celsius.',
+             'Here c is the speed of sound in metres per second.']
+    question = questions.read('Using the formula, what is the speed of sound at 10 degrees Celsius?', 'en')
+    result = Computer(lecture(lines)).compute(question)
+    assert result is None or result.value == pytest.approx(337)

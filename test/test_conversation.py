@@ -356,7 +356,7 @@ def test_a_question_complete_at_a_pause_is_answered_as_soon_as_the_transcript_co
     assert out.students_marked == [7]
     dialogue.answer(rid, '', final=True, sources=('notes',))
     dialogue.spoken(rid, 'answer', 'A capacitor stores charge.', False)
-    assert [e.outcome for e in out.logged] == ['answered'] and dialogue.speculation_wasted == 0
+    assert [e.outcome for e in out.logged] == ['answered'] and dialogue.speculations.wasted == 0
 
 
 @pytest.mark.parametrize('end_first', [False, True], ids=['peek-then-end', 'end-then-peek'])
@@ -413,7 +413,7 @@ def test_a_student_who_pauses_mid_question_and_goes_on_gets_no_half_answer(out, 
     dialogue.heard('Milo, what is a capacitor in the flash circuit of a camera?', 'en', clock.now,
                    segment_id=8, segment_start=3.0)
     assert out.asked[-1][1] == 'What is a capacitor in the flash circuit of a camera?'
-    assert not out.speculative and dialogue.speculation_wasted == 1
+    assert not out.speculative and dialogue.speculations.wasted == 1
     dialogue.answer(rid, 'A late sentence of the dropped answer.', final=False)
     assert all(s[0] != rid for s in out.said), 'no stray audio from the dropped answer'
 

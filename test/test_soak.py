@@ -14,7 +14,7 @@ import pytest
 from signals import write_wav
 
 from milo_robot.audio.wav_microphone import WavMicrophone
-from milo_robot.bench.soak import FAULTS, Fault, injection_time, question_windows
+from milo_robot.bench.soak_faults import FAULTS, Fault, injection_time, question_windows
 from milo_robot.bench.soak_measures import (
     Heard,
     Report,

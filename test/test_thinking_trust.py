@@ -189,3 +189,48 @@ def test_the_teacher_named_is_no_other_event(embedder, language, sentence, quest
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     decision = coverage.decide(questions.read(question, language), best, evidence)
     assert decision.covered, decision
+
+
+@pytest.mark.parametrize('language, said, question', [
+    ('en', 'We tune the PID controller with the Ziegler-Nichols method: first the ultimate gain.',
+     'How do you tune a PID controller with the {} method?'),
+    ('fr', 'On règle le correcteur PID avec la méthode de Ziegler-Nichols : le gain critique d\'abord.',
+     'Comment règle-t-on un correcteur PID avec la méthode de {} ?'),
+])
+def test_a_name_the_class_never_said_is_declined(language, said, question):
+    # Every other word of the question was said: only the name tells the method asked about apart.
+    evidence = Evidence()  # words only: the decision reads no embedding here
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, said, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    other = coverage.decide(questions.read(question.format('Cohen-Coon'), language), best, evidence)
+    assert not other.covered and other.reason == 'a name never said: Cohen, Coon', other
+    same = questions.read(question.format('Ziegler-Nichols'), language)
+    assert coverage.decide(same, best, evidence).covered
+
+
+def test_days_months_and_languages_are_no_names():
+    assert coverage._names('When is the French exam: on Friday the 5th of May?') == []
+    names = coverage._names('What is the Brinell hardness? And the Laplace transform?')
+    assert names == ['Brinell', 'Laplace']
+
+
+@pytest.mark.parametrize('language, question, other', [
+    ('en', 'What value of g does the kinematics teacher want us to use?',
+     'What value of g does the acoustics teacher want us to use?'),
+    ('fr', 'Dans le cours de cinématique, quelle valeur de g faut-il prendre ?',
+     "Dans le cours d'acoustique, quelle valeur de g faut-il prendre ?"),
+])
+def test_a_quote_from_another_lecture_than_the_one_named_is_declined(language, question, other):
+    # Both lectures hold "g" and "use": the lecture named says which one answers.
+    lines = {'en': ['In kinematics we use g equals 9.81 metres per second squared.',
+                    'In acoustics, the teacher would use a level meter.'],
+             'fr': ['En cinématique, on prend g égale 9,81 mètres par seconde carrée.',
+                    "En acoustique, g n'a rien à faire ici, on prend un sonomètre."]}[language]
+    evidence = Evidence()
+    evidence.add_segments([Segment(n, n, 0.0, 4.0, None, None, text, language, 0.9, 'teacher', 'whisper')
+                           for n, text in enumerate(lines, 1)], flush=True)
+    kinematics = Candidate((0,), 9.0, 0.9, fact=1.0)
+    assert coverage.decide(questions.read(question, language), kinematics, evidence).covered
+    declined = coverage.decide(questions.read(other, language), kinematics, evidence)
+    assert not declined.covered and declined.reason.startswith('another lecture'), declined

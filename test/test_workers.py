@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""No silent death: a worker that dies is reported and ends its node (status 70), to be respawned."""
+"""No silent death: a worker that dies is reported and ends its node (status 70), to be respawned;
+no silent delay: a node that becomes ready says so at once."""
 
 import threading
 
@@ -42,6 +43,35 @@ def test_a_dead_worker_is_reported_and_the_node_exits_to_be_respawned():
         (status,) = node_statuses(node.reports[-1], node.get_namespace())
         assert status.level == ERROR and 'worker work died: OverflowError' in status.message
         assert 'work' in status.worker_ages()
+        node.destroy_node()
+    finally:
+        rclpy.try_shutdown(context=context)
+
+
+class Loading(MiloNode):
+    """A node that prepares in a thread of its own, as the asr loads Whisper."""
+
+    def __init__(self, context):
+        super().__init__('loading', context=context)
+        self.reports = []
+        self._diagnostics.publish = self.reports.append
+        self.ready = False
+
+
+def test_a_node_says_it_is_ready_the_moment_it_is():
+    # Not at its next 1 Hz report: the watchdog and the soak's recovery time wait for this one.
+    context = Context()
+    rclpy.init(context=context)
+    try:
+        node = Loading(context)
+        assert node.reports == []  # nothing spun yet: no timer has fired
+        loader = threading.Thread(target=setattr, args=(node, 'ready', True))
+        loader.start()
+        loader.join()
+        (status,) = node_statuses(node.reports[-1], node.get_namespace())
+        assert len(node.reports) == 1 and status.ready
+        node.ready = True  # already ready: nothing new to say
+        assert len(node.reports) == 1
         node.destroy_node()
     finally:
         rclpy.try_shutdown(context=context)

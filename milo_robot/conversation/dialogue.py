@@ -7,7 +7,6 @@ and carries out what it asks for through an `Outputs` object, so all of it is te
 """
 
 import itertools
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Optional
 
 from milo_robot.conversation.addressing import parse, starts_with_name
 from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.speculation import Speculation, Speculations, same_question, same_segment, words
 from milo_robot.conversation.turns import looks_unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
@@ -101,16 +101,6 @@ class Turn:
 
 
 @dataclass
-class _Speculation:
-    """A question asked on a pause of the voice, before its segment ended."""
-
-    segment_start: float  # the segment's start on the lecture clock (as its final transcript says)
-    words: tuple
-    turn: Turn
-    pause: Optional[tuple]  # the VAD's (segment start, silence start) stamps of that pause
-
-
-@dataclass
 class _Pending:
     """Words heard that may not be the whole turn yet."""
 
@@ -145,12 +135,7 @@ class Dialogue:
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[_Pending] = None
-        self._speculation: Optional[_Speculation] = None  # asked on a pause, not yet confirmed
-        # Confirmed when the voice ended on its pause: the final transcript, still to come, only
-        # tells the record's segment (and is not a new question).
-        self._awaiting_final: Optional[_Speculation] = None
-        self._pause = self._ended = None  # the VAD's latest pause and end: (start, silence) stamps
-        self.speculated = self.speculation_wasted = 0
+        self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
         # Request ids are unique across restarts: a restarted dialogue never matches a stale answer.
         self._id_prefix = secrets.token_hex(3)
@@ -174,7 +159,7 @@ class Dialogue:
         word or a log entry if the student goes on or the transcript differs.
         """
         text = text.strip()
-        if not text or self._pending is not None or self._speculation is not None or \
+        if not text or self._pending is not None or self.speculations.pending is not None or \
                 looks_unfinished(text):
             return  # "what is the voltage across the" waits for the rest
         utterance = parse(text)
@@ -182,14 +167,12 @@ class Dialogue:
                 not self._takes(utterance):
             return  # a command, or the name alone: the final transcript handles them
         turn = self._start_turn(text, language, ended_at, lecture_id, (), utterance, speculative=True)
-        self._speculation = _Speculation(segment_start, _words(text), turn, self._pause)
-        self.speculated += 1
-        if _same_stamps(self._ended, self._pause):  # the segment already ended on this pause
+        if self.speculations.start(turn, segment_start, text):  # the segment ended on this pause
             self._confirm_on_end()
 
     def voice_paused(self, segment: tuple) -> None:
         """Take the VAD's pause: (segment start, silence start) stamps; its words come as a peek."""
-        self._pause = segment
+        self.speculations.paused(segment)
 
     def voice_ended(self, segment: tuple) -> None:
         """Take the VAD's end of a segment: (segment start, silence start) stamps.
@@ -198,8 +181,7 @@ class Dialogue:
         peeked at the pause are the whole question, and its answer is said now instead of after
         the final transcript (a second decoding of the same words: about a second on 2 cores).
         """
-        self._ended = segment
-        if self._speculation is not None and _same_stamps(segment, self._speculation.pause):
+        if self.speculations.ended(segment):
             self._confirm_on_end()
 
     def heard(self, text: str, language: str, ended_at: float, lecture_id=None,
@@ -209,13 +191,13 @@ class Dialogue:
         if not text:
             return
         segments = () if segment_id is None else (segment_id,)
-        awaited, self._awaiting_final = self._awaiting_final, None
-        if awaited is not None and _same_segment(awaited, segment_start):
+        awaited = self.speculations.take_awaited(segment_start)
+        if awaited is not None:
             self._take_segment(awaited, text, segments)
             return
-        if self._speculation is not None:
-            spec, self._speculation = self._speculation, None
-            if _same_segment(spec, segment_start) and _same_question(spec.words, _words(text)) and \
+        spec = self.speculations.take_pending()
+        if spec is not None:
+            if same_segment(spec, segment_start) and same_question(spec.words, words(text)) and \
                     spec.turn.request_id in self.turns:
                 self._confirm(spec.turn, ended_at, segments)
                 return
@@ -245,9 +227,9 @@ class Dialogue:
     def speech(self, active: bool, barge_in: bool = False) -> None:
         """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
         self._user_speaking = active
-        if active and self._speculation is not None:
-            self._drop(self._speculation.turn, 'the student goes on')
-            self._speculation = None
+        spec = self.speculations.take_pending() if active else None
+        if spec is not None:
+            self._drop(spec.turn, 'the student goes on')
         if active:
             now = self.clock()
             if self._pending is not None:
@@ -341,7 +323,7 @@ class Dialogue:
             if turn.speculative:
                 if now - turn.asked_at >= SPECULATION_TTL_S:
                     self._drop(turn, 'no final transcript came')
-                    self._speculation = None
+                    self.speculations.take_pending()
                 continue
             if not turn.acked and turn.first_part_at is None and now - turn.asked_at >= self.ack_after_s:
                 self._acknowledge(turn)
@@ -421,20 +403,20 @@ class Dialogue:
 
     def _confirm_on_end(self) -> None:
         """Say the answer now: the segment ended on the pause the question was asked on."""
-        spec, self._speculation = self._speculation, None
+        spec = self.speculations.take_pending()
         if spec.turn.request_id not in self.turns:
             return
-        self._awaiting_final = spec
+        self.speculations.awaiting_final = spec  # its final transcript only tells the segment
         self._confirm(spec.turn, spec.turn.ended_at, (), 'the voice ended on the pause')
 
-    def _take_segment(self, spec: _Speculation, text: str, segment_ids: tuple) -> None:
+    def _take_segment(self, spec: Speculation, text: str, segment_ids: tuple) -> None:
         """Take the final transcript of a question confirmed at its end: the record's segment."""
         if segment_ids:
             self.out.students(segment_ids)
         turn = self.turns.get(spec.turn.request_id)
         if turn is not None:
             turn.segment_ids = segment_ids
-        if not _same_question(spec.words, _words(text)):
+        if not same_question(spec.words, words(text)):
             self.out.note('  the final transcript words the question differently (the record keeps it)')
 
     def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple,
@@ -458,7 +440,7 @@ class Dialogue:
         """Forget a speculative turn: cancel its answer; nothing was said, nothing is logged."""
         if self.turns.pop(turn.request_id, None) is not None:
             self.out.cancel(turn.request_id)
-            self.speculation_wasted += 1
+            self.speculations.wasted += 1
             self.out.note(f'  speculation dropped: {why}')
 
     def _acknowledge(self, turn: Turn) -> None:
@@ -510,35 +492,3 @@ class Dialogue:
             self._state = state
             self.out.state(state)
 
-
-def _same_stamps(a: Optional[tuple], b: Optional[tuple]) -> bool:
-    """Whether two VAD events name the same segment and silence (stamps in s, sent as JSON)."""
-    return a is not None and b is not None and all(abs(x - y) < 1e-3 for x, y in zip(a, b))
-
-
-def _same_segment(spec: _Speculation, segment_start: Optional[float]) -> bool:
-    """Whether a final transcript is of the segment a question was asked in, on a pause."""
-    return segment_start is not None and abs(segment_start - spec.segment_start) < 0.05
-
-
-def _words(text: str) -> tuple:
-    """Return the words of a transcript, lower case, without punctuation."""
-    return tuple(re.findall(r"[\w']+", text.lower()))
-
-
-_FILLERS = {'um', 'uh', 'euh', 'hum', 'er', 'ben', 'bah'}
-_CONTRACTIONS = {"what's": 'what is', "it's": 'it is', "that's": 'that is', "how's": 'how is',
-                 "where's": 'where is', "who's": 'who is', "c'est": 'ce est', "qu'est": 'que est'}
-
-
-def _same_question(asked: tuple, heard: tuple) -> bool:
-    """Whether the final transcript says what the partial one did, word for word.
-
-    Fillers and contractions aside: "what's" is "what is"; a resistor is no transistor.
-    """
-    def plain(words):
-        out = []
-        for word in words:
-            out += _CONTRACTIONS.get(word, word).split()
-        return [w for w in out if w not in _FILLERS]
-    return plain(asked) == plain(heard)

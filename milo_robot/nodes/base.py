@@ -29,6 +29,12 @@ from milo_robot.parameters import ParameterError
 from milo_robot.private_files import restrict_umask
 from milo_robot.spinning import new_executor, spin_until
 
+# After a node starts, it reports this often for this long (then at 1 Hz): its first reports are
+# the ones the watchdog and the soak's recovery time wait for, and DDS may drop the very first
+# while the subscribers are still discovering the new node.
+EARLY_REPORT_PERIOD_S = 0.2
+EARLY_REPORTS_S = 2.0
+
 
 def descriptor(spec) -> ParameterDescriptor:
     """Build the ROS parameter descriptor (description, range, read-only) of a ParamSpec."""
@@ -59,6 +65,7 @@ class MiloNode(Node):
         super().__init__(name, **options)
         self.health = Health()
         self.finished = Future()  # done when the node wants to exit; result is the exit status
+        self._diagnostics = None
         self.ready = True  # False while a node prepares (loads a model); reported in diagnostics
         self._specs = {s.name: s for s in self.PARAMETERS}
         self.add_on_set_parameters_callback(self._check_new_values)
@@ -66,6 +73,21 @@ class MiloNode(Node):
         self._diagnostics = self.publisher(DIAGNOSTICS)
         self._beats = {}  # worker name -> monotonic time of its last heartbeat
         self.create_timer(1.0, self.publish_diagnostics)
+        # A node that (re)starts says so within a fifth of a second, not up to a second later:
+        # the watchdog, `milo status` and the soak's recovery time wait for that first report.
+        self._early_until = time.monotonic() + EARLY_REPORTS_S
+        self._early = self.create_timer(EARLY_REPORT_PERIOD_S, self._report_early)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the node does its work (False while it loads a model)."""
+        return self._ready
+
+    @ready.setter
+    def ready(self, value: bool) -> None:
+        was, self._ready = getattr(self, '_ready', False), bool(value)
+        if self._ready and not was and self._diagnostics is not None:
+            self.publish_diagnostics()  # back from loading: said now, from the loading thread
 
     # --- contracts: every topic and service comes from milo_robot.interfaces ----------------------
 
@@ -169,12 +191,17 @@ class MiloNode(Node):
         """Say in a few words what the node is doing, for the diagnostics message."""
         return 'running'
 
+    def _report_early(self) -> None:
+        self.publish_diagnostics()
+        if time.monotonic() >= self._early_until:
+            self._early.cancel()
+
     def publish_diagnostics(self) -> None:
         """Publish the node's health on /diagnostics."""
         level, message, values = self.health.report(self.summary())
         values.insert(0, (d.READY, 'true' if self.ready else 'false'))
         now = time.monotonic()
-        values += [(d.worker_key(name), f'{now - at:.1f}') for name, at in self._beats.items()]
+        values += [(d.worker_key(name), f'{now - at:.1f}') for name, at in list(self._beats.items())]
         self._diagnostics.publish(d.diagnostic_array(
             self.get_name(), level, message, values, self.get_fully_qualified_name(),
             self.get_clock().now().to_msg(), namespace=self.get_namespace()))

@@ -134,6 +134,14 @@ class Brain:
         # ("the three modes", "an 8 bit converter") does not.
         given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
         computes = asked.wants in ('value', 'duration', 'any')
+        # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
+        # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
+        # use is computed when a formula of the class gives it, and quoted or declined as before if not.
+        if given and asked.wants in ('formula', 'definition'):
+            result = self.computer.compute(asked, allow)
+            if result is not None:
+                self.last = (asked, best, coverage.Coverage(True))
+                return self._computed(result, asked.language)
         if computes and not given and best and self._misses(asked, best):
             result = self.computer.compute(asked, allow)  # "quelle force...": no force was said
             if result is not None:

@@ -10,8 +10,13 @@ share most of its words. So Milo declines when:
 - the question is an instruction to Milo ("ignore your instructions", "tu es le professeur"):
   such a question is never obeyed;
 - it names a thing the class never said ("latent", "vaporization", "entropy", "Reynolds"): a word
-  of the thing it names is in no sentence of the course;
+  of the thing it names is in no sentence of the course; a proper name the class never said ("the
+  Cohen-Coon method", "the Brinell scale", a capitalised word inside a sentence) is such a word
+  wherever it stands in the question, since a name is never a paraphrase;
 - none of its words was said in the course ("Who won the football match yesterday?");
+- it names a lecture ("the kinematics teacher", "dans le cours de cinématique") whose words the
+  class said, but none of them in the lecture of the sentences to be quoted: another lecture's
+  sentence answers another question;
 - it asks when or where an event is that the class never named ("When is the resit of the
   midterm?", "Quand a lieu le rattrapage du partiel ?": the teacher announced the midterm only);
 - its meaning is far from every sentence of the course (the e5 similarity of the best one is
@@ -23,6 +28,7 @@ share most of its words. So Milo declines when:
   teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -31,7 +37,7 @@ from milo_robot.thinking.facts import Facts, among
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.question import Question, detect_language
 from milo_robot.thinking.rank import Candidate
-from milo_robot.thinking.words import STOPWORDS, stem, tokens
+from milo_robot.thinking.words import STOPWORDS, content_stems, fold, stem, tokens
 
 # Words of a question that name no thing of the course: "What is the value of...".
 GENERIC = frozenset('''
@@ -55,6 +61,15 @@ NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thin
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
+# "in the kinematics lecture", "the database lecture's formula", "the kinematics teacher", "dans le
+# cours de résistance des matériaux," (up to the comma): the lecture a question is about.
+_LECTURE = re.compile(r"\bthe ([A-Za-z][\w' -]{2,40}?) (?:lecture|course|teacher)\b|"
+                      r"\b(?:dans le|du) cours (?:de |d'|sur (?:la |le |les |l')?)([^,?;:]{3,40})", re.I)
+# English words written with a capital that name no thing of a course.
+_CAPITALISED = frozenset('''
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december french english german spanish italian
+'''.split())
 _GENERIC_STEMS = GENERIC | frozenset(stem(w) for w in GENERIC)  # a generic word, stemmed or not
 
 
@@ -97,6 +112,13 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
                    and not evidence.has_stem(s, allow)]
         if missing:
             return Coverage(False, f"never said: {', '.join(missing)}")
+    unsaid_names = [w for w in _names(question.text) if not evidence.has_stem(stem(fold(w)), allow)]
+    if unsaid_names:  # "the Cohen-Coon method", "the Brinell scale": a name is never a paraphrase
+        return Coverage(False, f"a name never said: {', '.join(unsaid_names)}")
+    lecture = _lecture_named(question.text)
+    if lecture and all(evidence.has_stem(s, allow) for s in lecture) and \
+            not any(evidence.in_group(i, s) for i in best.positions for s in lecture):
+        return Coverage(False, f"another lecture than the {' '.join(lecture)} one")
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
@@ -110,6 +132,32 @@ def _named(text: str) -> set:
     words = tokens(text)
     named = {stem(w) for before, w in zip(words, words[1:]) if before in _DETERMINERS and w not in STOPWORDS}
     return named - _GENERIC_STEMS  # "the teacher's office hours" names no event
+
+
+def _lecture_named(text: str) -> list:
+    """Return the stems of the lecture a question names, or [] if it names none.
+
+    "in the kinematics lecture", "the kinematics teacher", "dans le cours de résistance des matériaux".
+    """
+    found = _LECTURE.search(text)
+    if not found:
+        return []
+    named = re.split(r'\bthe\b', next(g for g in found.groups() if g))[-1]  # "the example of the database"
+    return [s for s in content_stems(named) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
+
+
+def _names(text: str) -> list:
+    """Return the proper names of a question: its capitalised words, less the first of each sentence.
+
+    English capitalises days, months and languages too ("the French lecture", "on Friday"): those
+    are no names of a thing taught, and a question may well name a day the teacher did not.
+    """
+    names = []
+    for sentence in re.split(r'[.?!:;]\s+', text):
+        words = re.findall(r"[^\W\d_]+", sentence)
+        names += [w for w in words[1:] if w[0].isupper() and w[1:].islower() and len(w) > 1
+                  and w.lower() not in _CAPITALISED]
+    return names
 
 
 def _says_it(question: Question, best: Candidate, evidence: Evidence) -> bool:

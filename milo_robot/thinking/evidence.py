@@ -235,6 +235,10 @@ class Evidence:
         order = self._order[group]
         return order[n + step] if 0 <= n + step < len(order) else None
 
+    def group_positions(self, i: int) -> list:
+        """Return the positions of the sentences of i's lecture or notes file, in order."""
+        return list(self._order[self._where[i][0]])
+
     def distance(self, i: int, j: int) -> int:
         """How many sentences apart i and j are in their lecture or file (see `same_group` first)."""
         return self._where[i][1] - self._where[j][1]

@@ -6,7 +6,8 @@ A spoken formula becomes an expression of the safe arithmetic (compute/expressio
 "fois" and "×" multiply, "divided by" and "divisé par" divide everything after them up to a plus
 or a minus ("L divided by k times A" is L / (k A)), "squared" and "to the power 4" raise, "square
 root of" and "racine de" take a root, and symbols said side by side multiply ("2 pi R C",
-"un demi rho v carré"). "delta T" is one variable, and so is "Q dot".
+"un demi rho v carré"). "delta T" is one variable, and so are "Q dot" and a symbol with its index:
+"K p" (a capital and a small letter: Kp), "L zero" and "oméga zéro" (L0, omega0), "N1".
 
 The teacher says what each symbol is, near the formula: "m is the mass in kilograms", "g, c'est
 l'accélération de la pesanteur, qui vaut 9,81". Those names, units and values bind the symbols to
@@ -38,11 +39,14 @@ _OPERATORS = [  # (words, operator), longest first
 ]
 _HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',): 0.5, ('demi',): 0.5}
 _SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du'}
-_END = re.compile(r"[.;!?]|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
+_INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
+_ZERO = {'zero', 'nought'}  # "L zero", "oméga zéro" (folded): the symbol's index 0
+_FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
+_END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
 _DEFINITION = re.compile(
     r"(?:^|[,;:.]\s*|\band\s+|\bet\s+|\bhere\s+|\bici\s+|\bwhere\s+|\boù\s+)"
-    r"(?P<symbol>(?:delta\s+)?[A-Za-zΑ-ω]{1,7}(?:\s+dot)?)\s*,?\s*"
+    r"(?P<symbol>(?:delta\s+)?[A-Za-zΑ-ω]{1,7}(?:\s+(?:dot|zero|zéro))?)\s*,?\s*"
     r"(?:is|c'est|est|représente|désigne)\s+(?:the\s+|la\s+|le\s+|l'|l’)?"
     r"(?P<name>[^,;.]{3,80})", re.I)
 # "Voltage, which we write U", "Electrical power, written P", "la masse volumique, qu'on note rho",
@@ -50,7 +54,7 @@ _DEFINITION = re.compile(
 _WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we write|that we write|written|"
                       r"which we call|noted|qu'on note|notée?|que l'on note)\s+"
                       r"(?P<symbol>[A-Za-zΑ-ω]{1,7})\b")
-_WITH = re.compile(r"\b(?:avec|with|where|où|et)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
+_WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
                    r"(?P<name>[^,;.]{3,60})")
 _VALUE_OF = re.compile(r"(?:qui vaut|which is|égale à|equal to|vaut|of|,)\s*(?P<value>\d[\d ]*(?:[.,]\d+)?"
                        r"(?:\s*(?:times|fois)\s*10\s*(?:to the minus|puissance moins|\^-?)\s*\d+)?)", re.I)
@@ -127,17 +131,24 @@ def _symbol(words: list) -> Optional[str]:
         return None
     if len(words) >= 2 and len(words[-1]) == 1 and len(words[-2]) == 1 and words[-2].isalpha():
         return words[-2] + words[-1]  # "f s": f with its index s
+    if len(words) >= 2 and fold(words[-1]) in _ZERO and _is_symbol(words[-2]):
+        return _name(words[-2]) + '0'
     if len(words) >= 2 and fold(words[-1]) == 'dot' and _is_symbol(words[-2]):
         return words[-2] + 'dot'
     if len(words) >= 2 and fold(words[-2]) == 'delta' and _is_symbol(words[-1]):
         return 'd' + words[-1]
-    return words[-1] if _is_symbol(words[-1]) else None
+    return _name(words[-1]) if _is_symbol(words[-1]) else None
+
+
+def _name(word: str) -> str:
+    """Return a symbol's name in an expression: Greek letters folded ("Oméga" is omega), others as said."""
+    return fold(word) if fold(word) in _GREEK or fold(word) == 'pi' else word
 
 
 def _said_symbol(before: list) -> str:
     """Return the words that name the symbol before "equals", as said ("Q dot", "delta T", "f s")."""
     words = [w.strip("',:()") for w in before[-2:]]
-    if len(words) == 2 and (fold(words[1]) == 'dot' or fold(words[0]) == 'delta' or
+    if len(words) == 2 and (fold(words[1]) in {'dot'} | _ZERO or fold(words[0]) == 'delta' or
                             (len(words[0]) == 1 and len(words[1]) == 1)):
         return ' '.join(words)
     return words[-1] if words else ''
@@ -145,7 +156,8 @@ def _said_symbol(before: list) -> str:
 
 def _is_symbol(word: str) -> bool:
     """Whether a word can be a symbol: one letter (not the article "a" or "y"), or a Greek name."""
-    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y')) or fold(word) in _GREEK
+    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y')) or fold(word) in _GREEK or \
+        bool(_INDEXED.fullmatch(word))
 
 
 def _target(before: list) -> Optional[str]:
@@ -155,7 +167,7 @@ def _target(before: list) -> Optional[str]:
 
 def _expression(spoken: str) -> Optional[str]:
     """Turn the right side of a spoken formula into an expression, or None if it is not one."""
-    words = [w for w in re.findall(r"\d+(?:[.,]\d+)?|[^\W\d_]+'?|[×·*/+\-^=()]", spoken)]
+    words = [w for w in re.findall(r"[^\W\d_]\d\b|\d+(?:[.,]\d+)?|[^\W\d_]+'?|[×·*/+\-^=()]", spoken)]
     out, group, i, need_operand = [], [], 0, True
     denominator = False
     while i < len(words):
@@ -211,13 +223,20 @@ def _expression(spoken: str) -> Optional[str]:
             group.append('d' + words[i + 1])
             i += 1
         elif _is_symbol(word):
-            name = fold(word) if fold(word) in _GREEK or fold(word) == 'pi' else word
-            if i + 1 < len(words) and fold(words[i + 1]) == 'dot':
-                name += 'dot'
+            name = _name(word)
+            following = fold(words[i + 1]) if i + 1 < len(words) else ''
+            if following == 'dot' or following in _ZERO:
+                name += 'dot' if following == 'dot' else '0'
+                i += 1
+            elif word.isupper() and len(word) == 1 and len(following) == 1 and words[i + 1].islower() \
+                    and following not in ('a', 'y'):
+                name += words[i + 1]  # "K p", "T i": a capital with its index ("R C" multiply)
                 i += 1
             group.append(name)
         elif fold(word) == 'pi':
             group.append('pi')
+        elif fold(word) in _FUNCTIONS or _operator([fold(w) for w in words[i + 1:i + 5]])[0]:
+            return None  # "20 log10 of r2 over r1": a function or more formula this reader cannot read
         else:
             break  # a word that is no part of a formula ends it
         need_operand = False

@@ -20,6 +20,8 @@ from milo_robot.thinking.words import content_stems, fold
 # Units the claim reader leaves out or reads in part, written so that it reads them whole.
 # Only after a number: "the area in square metres" names a unit and gives no value.
 _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (metres?|meters?)\b', 'm³'),
+            (r'(?<=\d )square (millim|centim)(etres?|eters?)\b', lambda m: m.group(1)[0] + 'm^2'),
+            (r'(?<=\d )(millim|centim)(è|e)tres? carr(é|e)s?\b', lambda m: m.group(1)[0] + 'm^2'),
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
 BEFORE_WORDS = 4  # words before a number that may say what it is
@@ -34,7 +36,8 @@ _NAMED_UNITS = (
     ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
     ('thickness|épaisseur|length|longueur|distance|height|hauteur|depth|profondeur|bras de levier', 'm'),
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
-    ('acceleration|accélération|pesanteur', 'm/s^2'), ('pressure|pression', 'Pa'),
+    ('acceleration|accélération|pesanteur', 'm/s^2'), ('pressure|pression|stress|contrainte', 'Pa'),
+    ('pulsation|angular frequency|angular velocity', 'Hz'),  # radians per second: said so (say.py)
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
@@ -76,7 +79,7 @@ def unit_of(symbol: str) -> Optional[tuple]:
 
 # Symbols that name one quantity in every course, when the teacher did not say what they are.
 CONVENTIONAL = {'R': 'Ω', 'C': 'F', 'U': 'V', 'I': 'A', 'f': 'Hz', 'm': 'kg', 'g': 'm/s^2', 'v': 'm/s',
-                'F': 'N', 'p': 'Pa', 'rho': 'kg/m^3', 'tau': 's', 'd': 'm', 'h': 'm', 'S': 'm^2'}
+                'F': 'N', 'p': 'Pa', 'rho': 'kg/m^3', 'tau': 's', 'd': 'm', 'h': 'm', 'S': 'm^2', 't': 's'}
 
 
 def stem_of(word: str) -> str:

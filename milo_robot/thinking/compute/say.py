@@ -19,16 +19,20 @@ _RESULT_UNITS = (('J', 'joules', 'joules'), ('W', 'watts', 'watts'), ('N', 'newt
                  ('m^2', 'square metres', 'mètres carrés'), ('kg/m^3', 'kilograms per cubic metre',
                                                              'kilogrammes par mètre cube'))
 _TORQUE = ('moment', 'couple', 'torque')
+_ANGULAR = ('pulsation', 'angular')  # per second, as hertz are, but said in radians per second
 _PREFIXES = ((1e6, 'mega', 'méga'), (1e3, 'kilo', 'kilo'), (1e-3, 'milli', 'milli'), (1e-6, 'micro', 'micro'))
 _SAID = {'en': ('The teacher gave the formula {formula}.', 'With {values}, that gives {result}.', ' and '),
          'fr': ('Le professeur a donné la formule {formula}.', 'Avec {values}, cela donne {result}.', ' et ')}
 
 
 def number(value: float, language: str) -> str:
-    """Write a number to four significant digits, without trailing zeros ("0,25" in French)."""
+    """Write a number to three significant digits, as engineers do, without trailing zeros ("0,25" in French).
+
+    Integer digits are kept: 502320 stays 502320.
+    """
     if value == 0:
         return '0'
-    digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, 2 - int(math.floor(math.log10(abs(value)))))
     text = f'{value:.{digits}f}'
     if '.' in text:
         text = text.rstrip('0').rstrip('.')
@@ -41,6 +45,8 @@ def _unit_words(dim: Optional[tuple], language: str, name: str = '') -> tuple:
         return '', ''
     if any(word in name.lower() for word in _TORQUE) and unit_of('J')[0] == dim:
         return 'N·m', 'newtons-mètres' if language == 'fr' else 'newton-metres'
+    if any(word in name.lower() for word in _ANGULAR) and unit_of('Hz')[0] == dim:
+        return 'rad/s', 'radians par seconde' if language == 'fr' else 'radians per second'
     for symbol, english, french in _RESULT_UNITS:
         known = unit_of(symbol)
         if known and known[0] == dim:

@@ -20,19 +20,21 @@ Every number of the question must be used: a formula that leaves one out is not 
 the student asked for.
 """
 
+import ast
 import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from milo_robot.thinking.compute import formulas as spoken
-from milo_robot.thinking.compute.expression import ExpressionError, evaluate, parse, solve
+from milo_robot.thinking.compute.expression import ExpressionError, evaluate, monomial, parse, solve
 from milo_robot.thinking.compute.quantities import (
     Quantity,
     conventional_dimension,
     is_unit_word,
     named_dimension,
     read,
+    unit_of,
 )
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.question import Question, asking_words, detect_language
@@ -42,6 +44,8 @@ WINDOW = 3  # sentences around a formula where the teacher says what its symbols
 TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
+SECONDS = unit_of('s')[0]  # what "how long" asks for
+_MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|[-+*/×])(?!\w)", re.I)
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -113,7 +117,16 @@ class Computer:
         # by the sentence before ("Le moment d'une force, c'est... M égale F fois d").
         head = ev.sentences[formula.sentence].text.split(formula.said.split()[0])[0]
         before = ev.neighbour(formula.sentence, -1)
-        if len(head.split()) < 2 and before is not None:
+        about = {}  # symbol -> words about it that name no unit
+        if ':' in head and len(head.rsplit(':', 1)[1].split()) < 2 and len(head.split()) >= 2 and \
+                formula.target not in names:
+            # "Sabine gave the formula around 1900, working on a lecture hall: T equals...": the
+            # words before the colon introduce the formula and the sentence before says what it
+            # gives ("The reverberation time... is the time it takes..."); they tell what the
+            # target is about, not its unit ("working" is no work in joules).
+            about[formula.target] = head + ' ' + (ev.sentences[before].text if before is not None else '')
+            head = ''
+        elif len(head.split()) < 2 and before is not None:
             head = ev.sentences[before].text
         names.setdefault(formula.target, head)
         out = {}
@@ -128,9 +141,21 @@ class Computer:
             values = []
             for j in window:
                 values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
-            out[symbol] = Variable(symbol, name, frozenset(content_stems(name)) - {symbol.lower()}, dim,
-                                   values)
+            stems = frozenset(content_stems(name + ' ' + about.get(symbol, '')))
+            out[symbol] = Variable(symbol, name, stems - {symbol.lower()}, dim,
+                                   values or self._constant(symbol, formula.sentence))
+        _derive_target_dimension(formula, out)
         return out
+
+    def _constant(self, symbol: str, i: int) -> list:
+        """Return the value the lecture of sentence i gives a symbol, when it gives one value only.
+
+        "we'll use g equals 9.81 metres per second squared", said a minute before the formula: one
+        value, said once or more, is the symbol's constant; several differ: they are examples.
+        """
+        found = [(q, j) for j in self.evidence.group_positions(i)
+                 for q in _given_values(symbol, self.evidence.sentences[j].text)]
+        return found[:1] if len({q.value for q, _ in found}) == 1 else []
 
     def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
         """Return the best computation that answers the question, or None."""
@@ -140,7 +165,8 @@ class Computer:
         # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
         asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
                  if not is_unit_word(s)}
-        wanted = named_dimension(asking_words(question.text))
+        wanted = named_dimension(asking_words(question.text)) or \
+            (SECONDS if question.wants == 'duration' else None)
         best = None
         for formula, variables in self.formulas():
             if allow is not None and not allow(self.evidence.sentences[formula.sentence]):
@@ -164,19 +190,15 @@ class Computer:
         binding = self._bind(others, given, asked, allow)
         if binding is None:
             return None
-        bound, score = binding
-        values = {s: q.value for s, q in bound.items()}
+        bindings, score = binding
         tree = parse(formula.expression)
-        try:
-            result = solve(formula.target, tree, unknown.symbol, values)
-            if result is None:
-                return None
-            check = dict(values, **{unknown.symbol: result})
-            again = evaluate(tree, check)
-        except ExpressionError:
-            return None
-        if abs(again - check[formula.target]) > TOLERANCE * max(abs(again), 1e-12):
-            return None  # the result put back does not give the formula again
+        results = [_solved(formula, tree, unknown.symbol, bound) for bound in bindings]
+        if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
+            return None  # no answer, or as good a reading of the question gives another one
+        result, bound = results[0], bindings[0]
+        dims = {s: q.dim for s, q in bound.items()}
+        if _dimension(tree, dict(dims, **{unknown.symbol: unknown.dim})) is _MIXED:
+            return None  # "f times c divided by c minus v" read as f c / c - v: hertz minus metres per second
         overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
         target = 1.0 if unknown.symbol == formula.target else 0.0
         kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
@@ -184,30 +206,30 @@ class Computer:
                       score + kind + named + overlap + target)
 
     def _bind(self, others: list, given: list, asked: set, allow) -> Optional[tuple]:
-        """Bind every symbol: the question's numbers first, each used once, then the teacher's values."""
-        best = None
+        """Bind every symbol: the question's numbers first, each used once, then the teacher's values.
+
+        Return ([bindings], score): every binding of the question's numbers that fits best (two
+        lengths and no name to tell them apart fit "delta L over L zero" both ways), or None.
+        """
+        fitting = []
         for chosen in itertools.permutations(others, len(given)):
-            score, ok = 0.0, True
-            for variable, quantity in zip(chosen, given):
-                fit = _fit(variable, quantity)
-                if fit <= 0:
-                    ok = False
-                    break
-                score += fit
-            if ok and (best is None or score > best[1]):
-                best = (dict(zip((v.symbol for v in chosen), given)), score)
-        if best is None:
+            fits = [_fit(variable, quantity) for variable, quantity in zip(chosen, given)]
+            if all(fit > 0 for fit in fits):
+                fitting.append((sum(fits), dict(zip((v.symbol for v in chosen), given))))
+        if not fitting:
             return None
-        bound, score = best
+        score = max(fit for fit, _ in fitting)
+        bindings = [bound for fit, bound in fitting if fit == score]
         least = 0 if given else FROM_THE_LECTURE  # nothing given: every value from the example asked about
         for variable in others:
-            if variable.symbol in bound:
+            if all(variable.symbol in bound for bound in bindings):
                 continue
             value = self._stated(variable, asked, allow, least)
             if value is None:
                 return None
-            bound[variable.symbol] = value
-        return bound, score
+            for bound in bindings:
+                bound.setdefault(variable.symbol, value)
+        return bindings, score
 
     def _stated(self, variable: Variable, asked: set, allow, least: int = 0) -> Optional[Quantity]:
         """Return the value the teacher gave a symbol, preferring a sentence about what is asked.
@@ -241,6 +263,71 @@ class Computer:
         return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
+def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optional[float]:
+    """Solve a formula for `unknown` with the values bound, checked: put back, it gives the formula again."""
+    values = {s: q.value for s, q in bound.items()}
+    try:
+        result = solve(formula.target, tree, unknown, values)
+        if result is None:
+            return None
+        check = dict(values, **{unknown: result})
+        again = evaluate(tree, check)
+    except ExpressionError:
+        return None
+    if abs(again - check[formula.target]) > TOLERANCE * max(abs(again), 1e-12):
+        return None  # the result put back does not give the formula again
+    return result
+
+
+_MIXED = 'mixed'  # a sum of quantities of different kinds
+_PURE = (0.5, 1, 2, 3, 4)  # numbers of a formula that carry no unit ("one half g t squared", "2 pi")
+
+
+def _dimension(tree, dims: dict):
+    """Return the dimension of an expression: None where a symbol has none, _MIXED for unlike terms summed."""
+    if isinstance(tree, ast.Constant):
+        return (0,) * 8
+    if isinstance(tree, ast.Name):
+        return dims.get(tree.id) if tree.id != 'pi' else (0,) * 8
+    if isinstance(tree, ast.UnaryOp):
+        return _dimension(tree.operand, dims)
+    if isinstance(tree, ast.Call):
+        inner = _dimension(tree.args[0], dims)
+        return inner if inner in (None, _MIXED) or any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
+    left, right = _dimension(tree.left, dims), _dimension(tree.right, dims)
+    if _MIXED in (left, right):
+        return _MIXED
+    if isinstance(tree.op, (ast.Add, ast.Sub)):
+        return _MIXED if None not in (left, right) and left != right else left if left is not None else right
+    if left is None or right is None:
+        return None
+    if isinstance(tree.op, ast.Pow):
+        power = tree.right.value if isinstance(tree.right, ast.Constant) else None
+        return tuple(int(e * power) for e in left) if power is not None and power == int(power) else None
+    sign = 1 if isinstance(tree.op, ast.Mult) else -1
+    return tuple(a + sign * b for a, b in zip(left, right))
+
+
+def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
+    """Give a formula's target the dimension of its right side, when the teacher did not name it.
+
+    "sigma equals F over A", with F a force in newtons and A an area: sigma is in N/m², a pressure.
+    Only numbers that are counts or halves may be in it: another number may carry a unit.
+    """
+    target, tree = variables[formula.target], parse(formula.expression)
+    form = monomial(tree)
+    if target.dim is not None or form is None or any(
+            isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree)):
+        return  # "T equals 0.161 V over A": 0.161 is in seconds per metre, a unit nobody said
+    dim = (0,) * 8
+    for symbol, power in form[1].items():
+        known = variables[symbol].dim if symbol in variables else None
+        if known is None or power != int(power):
+            return
+        dim = tuple(a + int(power) * b for a, b in zip(dim, known))
+    target.dim = dim if any(dim) else None
+
+
 def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
     """Score how much a value is about what is asked (rare words weigh more, those just before it double)."""
     return 2 * sum(asked.get(s, 0.0) for s in set(quantity.before)) + \
@@ -271,7 +358,9 @@ def _given_values(symbol: str, text: str) -> list:
                          rf"approximately |à |plus que )?(?=\d)")
     found = []
     for match in pattern.finditer(text):
-        quantities = read(text[match.end():], detect_language(text))
-        if quantities:
+        rest = text[match.end():]
+        quantities = read(rest, detect_language(text))
+        after = rest[rest.find(quantities[0].said) + len(quantities[0].said):] if quantities else ''
+        if quantities and not _MORE.match(after):  # "c equals 331 plus 0.6 times T": 331 is not c
             found.append(quantities[0])
     return found
