@@ -5,7 +5,7 @@
 Whisper base writes words it knows: "the ferret" for "the farad", "Kirk off" for "Kirchhoff",
 even with the course's terms in its prompt. This pass compares how the transcript's words sound
 with how the course's terms sound, both said by espeak-ng in the transcript's language (the
-phonemizer Piper ships, in-process: no subprocess per word), and replaces a word, or two or three
+binding Piper ships, through speaking.phonemes: no subprocess per word), and replaces a word, or two or three
 words in a row, by the term when all of these hold:
 - the term is rare: a name, an acronym or a word Whisper's tokenizer cuts in pieces, never a
   common word of the language (`rare`);
@@ -19,12 +19,12 @@ The text is returned with the term in place of the heard words; what was replace
 """
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
+from milo_robot.speaking.phonemes import espeak_phonemes
 from milo_robot.thinking.retrieval import STOPWORDS
 
 ESPEAK_VOICES = {'en': 'en-us', 'fr': 'fr'}
@@ -50,31 +50,19 @@ class Fix:
     distance: float  # edit cost per phoneme of the term
 
 
-class _Espeak:
-    """espeak-ng's phonemes of a text, through the library Piper bundles (one voice at a time)."""
-
-    _lock = threading.Lock()
-    _phonemizer = None
-
-    @classmethod
-    @lru_cache(maxsize=8192)
-    def phonemes(cls, text: str, language: str) -> Tuple[str, ...]:
-        """Return the phonemes of `text` said in `language`, stress, length and breaks left out."""
-        with cls._lock:
-            if cls._phonemizer is None:
-                from piper.phonemize_espeak import EspeakPhonemizer
-
-                cls._phonemizer = EspeakPhonemizer()
-            sentences = cls._phonemizer.phonemize(ESPEAK_VOICES.get(language, 'en-us'), text)
-        out: List[str] = []
-        for symbol in (s for sentence in sentences for s in sentence):
-            if symbol in _DROP or unicodedata.category(symbol).startswith('P'):
-                continue
-            if unicodedata.combining(symbol) and out:
-                out[-1] += symbol  # a nasal vowel is one phoneme
-            else:
-                out.append(symbol)
-        return tuple(out)
+@lru_cache(maxsize=8192)
+def phonemes(text: str, language: str) -> Tuple[str, ...]:
+    """Return the phonemes of `text` said in `language`, stress, length and breaks left out."""
+    ipa = unicodedata.normalize('NFD', espeak_phonemes(text, ESPEAK_VOICES.get(language, 'en-us')))
+    out: List[str] = []
+    for symbol in ipa:
+        if symbol in _DROP or unicodedata.category(symbol).startswith('P'):
+            continue
+        if unicodedata.combining(symbol) and out:
+            out[-1] += symbol  # a nasal vowel is one phoneme
+        else:
+            out.append(symbol)
+    return tuple(out)
 
 
 def _swap_cost(a: str, b: str) -> float:
@@ -117,7 +105,7 @@ class TermFixer:
         self.terms = [t for t in dict.fromkeys(terms) if rare(t, pieces)]
         # Each term as written and, for a plural, its singular: "the ferret" is "the farad".
         forms = {f: t for t in self.terms for f in _forms(t)}
-        self._sounds = [(f, t, _Espeak.phonemes(f, language)) for f, t in forms.items()]
+        self._sounds = [(f, t, phonemes(f, language)) for f, t in forms.items()]
         self._sounds = [(f, t, p) for f, t, p in self._sounds if len(p) >= MIN_PHONEMES]
         self._term_words = {_plain(w) for f in forms for w in _WORD.findall(f)}
 
@@ -151,7 +139,7 @@ class TermFixer:
                 break
             if span == 1 and self._pieces(' ' + group[0].lower()) == 1:
                 continue  # a word Whisper writes whole is a word it knows, not a misheard term
-            sound = _Espeak.phonemes(' '.join(group), self.language)
+            sound = phonemes(' '.join(group), self.language)
             for form, term, term_sound in self._sounds:
                 cost = distance(sound, term_sound)
                 if cost <= self.max_distance:
