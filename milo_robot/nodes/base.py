@@ -65,8 +65,7 @@ class MiloNode(Node):
         super().__init__(name, **options)
         self.health = Health()
         self.finished = Future()  # done when the node wants to exit; result is the exit status
-        self._diagnostics = None
-        self.ready = True  # False while a node prepares (loads a model); reported in diagnostics
+        self._ready = True  # False while a node prepares (loads a model); reported in diagnostics
         self._specs = {s.name: s for s in self.PARAMETERS}
         self.add_on_set_parameters_callback(self._check_new_values)
         self.params = SimpleNamespace(**{s.name: self._declare(s) for s in self.PARAMETERS})
@@ -85,8 +84,8 @@ class MiloNode(Node):
 
     @ready.setter
     def ready(self, value: bool) -> None:
-        was, self._ready = getattr(self, '_ready', False), bool(value)
-        if self._ready and not was and self._diagnostics is not None:
+        was, self._ready = self._ready, bool(value)
+        if self._ready and not was:
             self.publish_diagnostics()  # back from loading: said now, from the loading thread
 
     # --- contracts: every topic and service comes from milo_robot.interfaces ----------------------
