@@ -9,6 +9,8 @@ share most of its words. So Milo declines when:
 
 - the question is an instruction to Milo ("ignore your instructions", "tu es le professeur"):
   such a question is never obeyed;
+- it is short and two of its words were never said in class ("What formula gives the centripetal
+  acceleration in circular motion?"), unless it asks why (an explanation in everyday words);
 - it names a thing the class never said ("latent", "vaporization", "entropy", "Reynolds"): a word
   of the thing it names is in no sentence of the course; a proper name the class never said ("the
   Cohen-Coon method", "the Brinell scale", a capitalised word inside a sentence) is such a word
@@ -58,6 +60,13 @@ CROSS_MEANING = 0.82
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
+# A short question (up to SHORT_QUESTION content words) with UNSAID_WORDS words never said in
+# class is about something else ("What phase margin does a control loop need to be stable?",
+# "Quelle est la fréquence de la deuxième harmonique d'une corde vibrante ?"): a short question
+# leaves no room for a paraphrase. A longer one may describe a thing of the class in everyday
+# words, and 6 declined such paraphrases on data/qa_heldout (see docs/thinking.md).
+UNSAID_WORDS = 2
+SHORT_QUESTION = 5
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
@@ -107,6 +116,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     named = set(unsaid) & _named(question.text) if same_language and not question.follow_up else set()
     if question.wants in ('when', 'where') and (len(unsaid) >= UNSAID_EVENT_WORDS or named):
         return Coverage(False, f"another event: {', '.join(unsaid)}")
+    if same_language and not question.follow_up and question.wants != 'reason' and \
+            len(set(unsaid)) >= UNSAID_WORDS and len(set(words)) <= SHORT_QUESTION:
+        return Coverage(False, f"words never said: {', '.join(unsaid)}")
     if same_language:
         missing = [s for s in question.target if s not in GENERIC and not s.isdigit()
                    and not evidence.has_stem(s, allow)]
