@@ -43,11 +43,11 @@ from milo_robot.thinking.words import STOPWORDS, content_stems, fold, stem, toke
 
 # Words of a question that name no thing of the course: "What is the value of...".
 GENERIC = frozenset('''
-valu valeur formul unit unite exampl exempl number nombre thing chose way facon kind type sort part
+valu valeur formul formula unit unite exampl exempl number nombre thing chose way facon kind type sort part
 name nom definition defin differenc role use usag purpose meaning sen teacher prof professeur
 class cour lectur course today aujourd'hui lesson lecon topic sujet idea idee main principal
 simpl simple exact exactly approximat environ roughly about general basic basique important
-calcul calculat comput work marche fonctionn happen pass arriv example
+calcul calculat comput work marche fonctionn happen pass arriv example need
 '''.split())
 MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the developer sets)
 # e5 similarity of the best sentence under which a question is off the course: French sentences
@@ -70,10 +70,6 @@ SHORT_QUESTION = 5
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
-# "in the kinematics lecture", "the database lecture's formula", "the kinematics teacher", "dans le
-# cours de résistance des matériaux," (up to the comma): the lecture a question is about.
-_LECTURE = re.compile(r"\bthe ([A-Za-z][\w' -]{2,40}?) (?:lecture|course|teacher)\b|"
-                      r"\b(?:dans le|du) cours (?:de |d'|sur (?:la |le |les |l')?)([^,?;:]{3,40})", re.I)
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -127,7 +123,7 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     unsaid_names = [w for w in _names(question.text) if not evidence.has_stem(stem(fold(w)), allow)]
     if unsaid_names:  # "the Cohen-Coon method", "the Brinell scale": a name is never a paraphrase
         return Coverage(False, f"a name never said: {', '.join(unsaid_names)}")
-    lecture = _lecture_named(question.text)
+    lecture = _lecture_named(question)
     if lecture and all(evidence.has_stem(s, allow) for s in lecture) and \
             not any(evidence.in_group(i, s) for i in best.positions for s in lecture):
         return Coverage(False, f"another lecture than the {' '.join(lecture)} one")
@@ -146,16 +142,12 @@ def _named(text: str) -> set:
     return named - _GENERIC_STEMS  # "the teacher's office hours" names no event
 
 
-def _lecture_named(text: str) -> list:
+def _lecture_named(question: Question) -> list:
     """Return the stems of the lecture a question names, or [] if it names none.
 
     "in the kinematics lecture", "the kinematics teacher", "dans le cours de résistance des matériaux".
     """
-    found = _LECTURE.search(text)
-    if not found:
-        return []
-    named = re.split(r'\bthe\b', next(g for g in found.groups() if g))[-1]  # "the example of the database"
-    return [s for s in content_stems(named) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
+    return [s for s in content_stems(question.lecture) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
 
 
 def _names(text: str) -> list:
