@@ -33,7 +33,7 @@ from milo_robot.thinking.rank import LONGEST, Ranker, continues
 from milo_robot.thinking.scope import Scope
 from milo_robot.thinking.words import fold
 
-__all__ = ['AnswerPart', 'Brain', 'DECLINE', 'EMPTY', 'INSTRUCTION', 'REPEAT', 'Scope', 'detect_language']
+__all__ = ['AnswerPart', 'Brain', 'DECLINE', 'EMPTY', 'INSTRUCTION', 'Scope', 'detect_language']
 
 MAX_QUESTION_CHARS = 500
 DECLINE = {'en': "We haven't covered that in class yet, so I'd rather not guess.",
@@ -41,9 +41,6 @@ DECLINE = {'en': "We haven't covered that in class yet, so I'd rather not guess.
 INSTRUCTION = {'en': "I only repeat what was said in class, so I won't do that.",
                'fr': "Je ne répète que ce qui a été dit en cours, donc je ne le ferai pas."}
 EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
-# A question heard as noise (thinking/coverage.py): the student asked something, Milo did not hear what.
-REPEAT = {'en': "Sorry, I didn't understand the question. Could you say it again?",
-          'fr': "Pardon, je n'ai pas compris la question. Pouvez-vous la répéter ?"}
 REMEMBERED = 8  # answers kept to resolve follow-ups
 UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
@@ -113,9 +110,7 @@ class Brain:
             self.evidence.flush()
             answer = self._answer(asked)
         if answer is None:
-            misheard = self.last is not None and self.last[2].misheard
-            line = INSTRUCTION if asked.instruction else REPEAT if misheard else DECLINE
-            yield from _line(line[language], declined=True)
+            yield from _line((INSTRUCTION if asked.instruction else DECLINE)[language], declined=True)
             return
         for part in answer:
             if cancel is not None and cancel.is_set():
