@@ -24,7 +24,7 @@ setup(
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
-        ('share/' + package_name + '/config', glob('config/*.yaml')),
+        ('share/' + package_name + '/config', glob('config/*.yaml') + glob('config/*.xml')),
         ('share/' + package_name + '/models', ['models/README.md']),
         ('share/' + package_name + '/data/demo', glob('data/demo/*')),
         ('share/' + package_name + '/data/notes', glob('data/notes/*')),

@@ -30,6 +30,7 @@ from milo_robot.graph import (
     GROUPED_BY_DEFAULT,
     PACKAGE,
     RESPAWN_DELAY_S,
+    dds_environment,
     discovery_range,
     namespace_error,
     param_files,
@@ -56,6 +57,7 @@ def nodes(context) -> list:
     files = param_files(sim)
     # Private by default: DDS stays on the robot unless network:=true (docs/privacy.md).
     actions = [SetEnvironmentVariable('ROS_AUTOMATIC_DISCOVERY_RANGE', discovery_range(network))]
+    actions += [SetEnvironmentVariable(name, value) for name, value in dds_environment().items()]
     for group, members in processes(grouped):
         ends_run = sim and any(spec.ends_sim_run for spec in members)
         where = dict(executable=GROUP_EXECUTABLE, arguments=['--group', group]) if group else \

@@ -127,3 +127,15 @@ def test_an_erased_lecture_is_forgotten_by_the_brain(tmp_path, probe, processes)
     assert 'erased' in node.lines[node.wait_for_line('their sentences forgotten')]
     wait_until(lambda: diag(diagnostics)[1]['sentences'] == diag(diagnostics)[1]['notes_sentences'],
                "the lecture's sentences gone from the evidence")
+
+
+def test_a_respawned_brain_reads_its_vectors_back_from_the_record(tmp_path, probe, processes):
+    node, ask, answers, diagnostics = start_brain(tmp_path, probe, processes)
+    first = diag(diagnostics)[1]
+    assert first['vectors_read_back'] == '0', 'a first start computes every vector'
+    node.kill()  # as a crash: the supervisor starts it again
+    diagnostics.messages.clear()
+    processes.node('brain_node', profile='tiny', database=str(tmp_path / 'milo.db'))
+    wait_until(lambda: diag(diagnostics)[1].get('sentences'), 'the respawned brain to be ready', 180)
+    again = diag(diagnostics)[1]
+    assert again['vectors_read_back'] == again['sentences'] == first['sentences'], again

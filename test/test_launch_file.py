@@ -119,3 +119,27 @@ def test_every_node_runs_in_exactly_one_process(grouped):
     assert sorted(placed) == sorted(spec.name for spec in NODES)
     groups = [group for group, _ in processes(grouped) if group]
     assert groups == (list(GROUPS) if grouped else [])
+
+
+def test_the_nodes_get_milos_dds_profile_unless_a_person_set_one(monkeypatch):
+    from milo_robot.graph import DDS_PROFILES_VARIABLES, dds_environment
+
+    for name in DDS_PROFILES_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    given = dds_environment()
+    assert set(given) == set(DDS_PROFILES_VARIABLES)
+    assert all(os.path.isfile(path) and path.endswith('fastdds.xml') for path in given.values())
+    monkeypatch.setenv('FASTDDS_DEFAULT_PROFILES_FILE', '/etc/school/dds.xml')
+    assert dds_environment() == {}, "a person's own DDS settings win"
+
+
+def test_fast_dds_reads_the_profile_without_error():
+    import subprocess
+    import sys
+
+    from milo_robot.graph import dds_environment
+
+    env = dict(os.environ, **dds_environment())
+    proc = subprocess.run([sys.executable, '-c', "import rclpy; rclpy.init(); rclpy.create_node('p')"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "XMLPARSER" not in proc.stderr + proc.stdout, proc.stderr

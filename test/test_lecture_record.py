@@ -318,8 +318,10 @@ def test_forget_erases_a_lecture_with_its_questions_and_summary(record, path):
     record.append(gone, 0.0, 1.0, 'A secret remark about Ohm.', 'en', 0.9)
     record.log_question(QuestionEntry('x1', gone, T0 + 101, 'Milo?', 'Q?', 'en', 'qa', 'declined'))
     record.save_summary(gone, 'en', 'small', {'key_points': []})
+    record.save_vectors([('d1', gone, b'\0' * 1536)])
     counts = record.forget(gone)
-    assert counts == {'segments': 1, 'questions': 1, 'summaries': 1, 'notes_packs': 0}
+    assert counts == {'segments': 1, 'questions': 1, 'summaries': 1, 'sentence_vectors': 1,
+                      'notes_packs': 0}
     assert record.lecture(gone) is None and record.summary(gone) is None
     assert [s.text for s in record.segments()] == ['Kept words.']
     record.close()

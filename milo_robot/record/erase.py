@@ -316,7 +316,7 @@ class ErasingRecord(RecordFile):
                          'MAX(last_id, excluded.last_id)', (table,))
         counts = {table: conn.execute(f'DELETE FROM {table} WHERE lecture_id = ?',
                                       (lecture_id,)).rowcount
-                  for table in ('segments', 'questions', 'summaries')}
+                  for table in ('segments', 'questions', 'summaries', 'sentence_vectors')}
         packs = [row[0] for row in conn.execute('SELECT path FROM notes_packs WHERE lecture_id = ?',
                                                 (lecture_id,))]
         conn.execute('DELETE FROM notes_packs WHERE lecture_id = ?', (lecture_id,))

