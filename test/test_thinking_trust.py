@@ -234,3 +234,54 @@ def test_a_quote_from_another_lecture_than_the_one_named_is_declined(language, q
     assert coverage.decide(questions.read(question, language), kinematics, evidence).covered
     declined = coverage.decide(questions.read(other, language), kinematics, evidence)
     assert not declined.covered and declined.reason.startswith('another lecture'), declined
+
+
+@pytest.mark.parametrize('language, said, off_course, why, long', [
+    ('en', 'A control loop has a phase lag, and the PID controller acts on the error.',
+     'What phase margin does a control loop need to be stable?',
+     'Why does a control loop need a phase margin to be stable?',
+     'What phase margin does a control loop with a PID controller acting on the error need to be stable?'),
+    ('fr', "La fréquence propre d'une poutre dépend de sa raideur et de sa masse.",
+     'Quelle fréquence a une corde vibrante ?',
+     'Pourquoi une corde vibrante a-t-elle une fréquence ?',
+     "Quelle fréquence propre a une corde vibrante qui dépend de la raideur et de la masse d'une poutre ?"),
+])
+def test_a_short_question_with_two_words_never_said_is_declined(language, said, off_course, why, long):
+    # Every other rule lets these through: no name, no "What is X?", no event, no values.
+    evidence = Evidence()  # words only: the decision reads no embedding here
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, said, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    declined = coverage.decide(questions.read(off_course, language), best, evidence)
+    assert not declined.covered and declined.reason.startswith('words never said'), declined
+    # A "why" is explained in everyday words, and a longer question may describe its thing.
+    assert coverage.decide(questions.read(why, language), best, evidence).covered
+    assert coverage.decide(questions.read(long, language), best, evidence).covered
+
+
+@pytest.mark.parametrize('language, lectures, question, fact', [
+    ('en', [["This is strength of materials, and today: stress, strain and Young's modulus.",
+             'Stress is the force divided by the area that carries it.',
+             'Strain is the change of length divided by the original length.'],
+            ['Today in acoustics: the speed of sound and the decibel.',
+             'Stress from noise at work is a real health problem.']],
+     'In the strength of materials lecture, what is stress?', 'the area that carries it'),
+    ('fr', [["Bienvenue au cours de résistance des matériaux : aujourd'hui, la contrainte et la déformation.",
+             "La contrainte, c'est la force divisée par la surface qui la porte.",
+             "La déformation, c'est l'allongement divisé par la longueur initiale."],
+            ["Aujourd'hui en acoustique : la vitesse du son et le décibel.",
+             'La contrainte du bruit au travail est un vrai problème de santé.']],
+     "Dans le cours de résistance des matériaux, qu'est-ce que la contrainte ?", 'la surface qui la porte'),
+])
+def test_the_lecture_named_says_where_the_answer_is_not_what_it_says(embedder, language, lectures,
+                                                                     question, fact):
+    # The opening names the lecture and the thing asked about: matched on the lecture's words,
+    # it outranked the definition.
+    evidence = Evidence(embedder)
+    for lecture_id, lines in enumerate(lectures, 1):
+        evidence.add_segments([Segment(10 * lecture_id + n, lecture_id, 5.0 * n, 5.0 * n + 4, None, None,
+                                       text, language, 0.9, 'teacher', 'whisper')
+                               for n, text in enumerate(lines)], flush=True)
+    brain = Brain(evidence)
+    answer = ' '.join(p.text for p in brain.ask(question, language, threading.Event()))
+    assert fact in answer, (answer, brain.last)

@@ -9,6 +9,8 @@ share most of its words. So Milo declines when:
 
 - the question is an instruction to Milo ("ignore your instructions", "tu es le professeur"):
   such a question is never obeyed;
+- it is short and two of its words were never said in class ("What formula gives the centripetal
+  acceleration in circular motion?"), unless it asks why (an explanation in everyday words);
 - it names a thing the class never said ("latent", "vaporization", "entropy", "Reynolds"): a word
   of the thing it names is in no sentence of the course; a proper name the class never said ("the
   Cohen-Coon method", "the Brinell scale", a capitalised word inside a sentence) is such a word
@@ -41,11 +43,11 @@ from milo_robot.thinking.words import STOPWORDS, content_stems, fold, stem, toke
 
 # Words of a question that name no thing of the course: "What is the value of...".
 GENERIC = frozenset('''
-valu valeur formul unit unite exampl exempl number nombre thing chose way facon kind type sort part
+valu valeur formul formula unit unite exampl exempl number nombre thing chose way facon kind type sort part
 name nom definition defin differenc role use usag purpose meaning sen teacher prof professeur
 class cour lectur course today aujourd'hui lesson lecon topic sujet idea idee main principal
 simpl simple exact exactly approximat environ roughly about general basic basique important
-calcul calculat comput work marche fonctionn happen pass arriv example
+calcul calculat comput work marche fonctionn happen pass arriv example need
 '''.split())
 MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the developer sets)
 # e5 similarity of the best sentence under which a question is off the course: French sentences
@@ -58,13 +60,16 @@ CROSS_MEANING = 0.82
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
+# A short question (up to SHORT_QUESTION content words) with UNSAID_WORDS words never said in
+# class is about something else ("What phase margin does a control loop need to be stable?",
+# "Quelle est la fréquence de la deuxième harmonique d'une corde vibrante ?"): a short question
+# leaves no room for a paraphrase. A longer one may describe a thing of the class in everyday
+# words, and 6 declined such paraphrases on data/qa_heldout (see docs/thinking.md).
+UNSAID_WORDS = 2
+SHORT_QUESTION = 5
 UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words never said is about another event
 # A word after one of these is a thing the question names ("the resit", "le rattrapage", "la cafétéria").
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
-# "in the kinematics lecture", "the database lecture's formula", "the kinematics teacher", "dans le
-# cours de résistance des matériaux," (up to the comma): the lecture a question is about.
-_LECTURE = re.compile(r"\bthe ([A-Za-z][\w' -]{2,40}?) (?:lecture|course|teacher)\b|"
-                      r"\b(?:dans le|du) cours (?:de |d'|sur (?:la |le |les |l')?)([^,?;:]{3,40})", re.I)
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -107,6 +112,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     named = set(unsaid) & _named(question.text) if same_language and not question.follow_up else set()
     if question.wants in ('when', 'where') and (len(unsaid) >= UNSAID_EVENT_WORDS or named):
         return Coverage(False, f"another event: {', '.join(unsaid)}")
+    if same_language and not question.follow_up and question.wants != 'reason' and \
+            len(set(unsaid)) >= UNSAID_WORDS and len(set(words)) <= SHORT_QUESTION:
+        return Coverage(False, f"words never said: {', '.join(unsaid)}")
     if same_language:
         missing = [s for s in question.target if s not in GENERIC and not s.isdigit()
                    and not evidence.has_stem(s, allow)]
@@ -115,7 +123,7 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     unsaid_names = [w for w in _names(question.text) if not evidence.has_stem(stem(fold(w)), allow)]
     if unsaid_names:  # "the Cohen-Coon method", "the Brinell scale": a name is never a paraphrase
         return Coverage(False, f"a name never said: {', '.join(unsaid_names)}")
-    lecture = _lecture_named(question.text)
+    lecture = _lecture_named(question)
     if lecture and all(evidence.has_stem(s, allow) for s in lecture) and \
             not any(evidence.in_group(i, s) for i in best.positions for s in lecture):
         return Coverage(False, f"another lecture than the {' '.join(lecture)} one")
@@ -134,16 +142,12 @@ def _named(text: str) -> set:
     return named - _GENERIC_STEMS  # "the teacher's office hours" names no event
 
 
-def _lecture_named(text: str) -> list:
+def _lecture_named(question: Question) -> list:
     """Return the stems of the lecture a question names, or [] if it names none.
 
     "in the kinematics lecture", "the kinematics teacher", "dans le cours de résistance des matériaux".
     """
-    found = _LECTURE.search(text)
-    if not found:
-        return []
-    named = re.split(r'\bthe\b', next(g for g in found.groups() if g))[-1]  # "the example of the database"
-    return [s for s in content_stems(named) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
+    return [s for s in content_stems(question.lecture) if s not in _GENERIC_STEMS and not s.isdigit()][:4]
 
 
 def _names(text: str) -> list:

@@ -130,6 +130,10 @@ _ASKING = re.compile(r"(?:^|[,.]\s+|\b)(?:how much|how many|what is the|what's t
                      r"quel(?:le)?s?(?: est)?"
                      r"(?: la| le| l'| les)?|combien de|combien)\s+(.{3,40}?)(?:\s+(?:does|do|is|are|"
                      r"would|will|can|faut|obtient|y a|a-t|est|vaut|of|de|goes|go)\b|\?|$)", re.I)
+# "in the kinematics lecture", "the database lecture's formula", "the kinematics teacher", "dans le
+# cours de résistance des matériaux," (up to the comma): the lecture a question is about.
+_LECTURE = re.compile(r"\bthe ([A-Za-z][\w' -]{2,40}?) (?:lecture|course|teacher)\b|"
+                      r"\b(?:dans le|du) cours (?:de |d'|sur (?:la |le |les |l')?)([^,?;:]{3,40})", re.I)
 _NOT_A_SYMBOL = {'I', 'A'}  # 'I' and 'A' start English sentences: symbols only after a word
 _SYMBOL = re.compile(r"(?<=[\s'(])([A-Z])(?=[\s?.,!)]|$)")
 
@@ -148,6 +152,8 @@ class Question:
     symbols: tuple = ()  # single-letter names ("la réaction en A", "what is h")
     head: str = ''  # stem of the noun the question asks about ("What is the slope of...": slope)
     instruction: bool = False  # an instruction to Milo, not a question
+    lecture: str = ''  # the name of the lecture it names ("strength of materials"), if any
+    setting: str = ''  # the words that name it ("In the strength of materials lecture")
 
     @property
     def follow_up(self) -> bool:
@@ -205,6 +211,19 @@ def head(text: str) -> str:
     return words[0] if words else ''
 
 
+def lecture_named(text: str) -> tuple:
+    """Return (the words that name a lecture, its name), or ('', '') when a question names none.
+
+    "In the strength of materials lecture, what...": ("the strength of materials lecture",
+    "strength of materials"); "the kinematics teacher"; "dans le cours de résistance des matériaux".
+    """
+    found = _LECTURE.search(text)
+    if not found:
+        return '', ''
+    name = re.split(r'\bthe\b', next(g for g in found.groups() if g))[-1]  # "the example of the database"
+    return found.group(0), name.strip()
+
+
 def asking_words(text: str) -> str:
     """Return the words of a question that name what it asks for ("energy", "force")."""
     match = _ASKING.search(text)
@@ -228,6 +247,7 @@ def read(text: str, language: Optional[str] = None) -> Question:
         kind = wants(context) if wants(context) != 'any' else kind  # "And polystyrene foam?"
     instruction = bool(_INSTRUCTION.search(fold(now)) or _INSTRUCTION.search(now))
     focus = [s for s in content_stems(now) if kind != 'bring' or s not in _BRINGING]
+    setting, lecture = lecture_named(now)
     return Question(now, language, kind, tuple(focus), context=context,
                     context_focus=tuple(content_stems(context)), target=target(now), symbols=symbols(now),
-                    head=head(now), instruction=instruction)
+                    head=head(now), instruction=instruction, lecture=lecture, setting=setting)

@@ -31,7 +31,7 @@ from milo_robot.thinking.compute.quantities import named_dimension
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts, question_numbers
 from milo_robot.thinking.question import Question, asking_words, detect_language
-from milo_robot.thinking.words import fold
+from milo_robot.thinking.words import content_stems, fold
 
 CANDIDATES = 30  # sentences scored in full, after a first cut on meaning and words
 # A sentence that goes on from the one before: "It says that...", "Donc la réaction vaut..."
@@ -105,10 +105,15 @@ class Ranker:
         allowed = np.array([allow is None or allow(s) for s in ev.sentences])
         if not allowed.any():
             return []
-        meaning = ev.similarity(question.whole)
+        # "In the strength of materials lecture, what is stress?": the lecture named says where the
+        # answer is, not what it says; its words, matched, would quote the lecture's opening.
+        named = set(content_stems(question.lecture)) if all(
+            ev.has_stem(s) for s in content_stems(question.lecture)) else set()
+        asked = question.whole.replace(question.setting, ' ') if named else question.whole
+        meaning = ev.similarity(asked)
         if question.follow_up:  # the question asked now counts most
             meaning = 0.4 * meaning + 0.6 * ev.similarity(question.text)
-        weight = {s: 1.0 for s in question.focus}
+        weight = {s: 1.0 for s in question.focus if s not in named}
         for s in question.context_focus:
             weight.setdefault(s, w.context)
         idf = {s: ev.idf(s) * weight[s] for s in weight}
@@ -124,7 +129,7 @@ class Ranker:
         cut = [int(i) for i in pool[np.argsort(-first)[:CANDIDATES]]]
         context = _Context(question, idf, crossed, total, meaning, mean, std, previous,
                            question_numbers(question.whole, question.language), set(weight),
-                           named_dimension(asking_words(question.text), first=True))
+                           named_dimension(asking_words(question.text), first=True), named)
         spans = set()
         for i in cut:
             spans.add((i,))
@@ -156,6 +161,8 @@ class Ranker:
                 around |= set(ev.stems(j))
         window = sum(v for s, v in idf.items() if s in around and s not in stems) / c.total
         in_lecture = sum(v for s, v in idf.items() if ev.in_group(span[0], s)) / c.total
+        if c.lecture:  # the lecture the question names
+            in_lecture = float(all(ev.in_group(span[0], s) for s in c.lecture))
         fact = max(self.facts(i).gives(q.wants, c.numbers, c.stems, c.dim) for i in span)
         best = max(float(c.meaning[i]) for i in span)
         parts = {'meaning': w.meaning * (best - c.mean) / c.std, 'words': w.words * share,
@@ -197,6 +204,7 @@ class _Context:
     numbers: set
     stems: set
     dim: Optional[tuple] = None  # the dimension of the value asked for, when the question names it
+    lecture: set = field(default_factory=set)  # stems of the lecture the question names
 
 
 def _fuse(meaning: np.ndarray, lexical: np.ndarray) -> np.ndarray:
