@@ -89,6 +89,11 @@ def test_word_error_rate():
     assert word_errors('the cat sat', 'the sat') == (1, 3)  # a deletion
     assert word_error_rate('a b c d', 'a x c y') == 0.5  # two substitutions
     assert word_error_rate('', 'anything') == 1.0
+    # Spared words: the word error if they were heard right (course_terms' ceiling).
+    spared = frozenset({'farad'})
+    assert word_errors('the unit is the farad', 'the unit is the ferret', spared) == (0, 5)
+    assert word_errors('the unit is the farad', 'the unit is the ferret it', spared) == (1, 5)
+    assert word_errors('the unit is the farad', 'a unit is', spared) == (2, 5)  # "the" twice
 
 
 def test_french_words_are_compared_by_their_sound():

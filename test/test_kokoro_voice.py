@@ -66,6 +66,17 @@ def test_espeak_ng_french_mistakes_are_corrected_for_kokoro():
     assert kokoro_phonemes('douze volts et', 'en') == espeak_phonemes('douze volts et', 'en')
 
 
+def test_a_spelled_acronym_is_one_group_stressed_on_its_last_letter():
+    spoken = normalize('Le protocole TCP, pas UDP. Une IRM et 2 Go de RAM.', 'fr')
+    assert espeak_phonemes(spoken, 'fr').startswith('lə- pʁotokˈɔl tˈe sˈe pˈe,')
+    phonemes = kokoro_phonemes(spoken, 'fr')
+    assert phonemes.startswith('lə- pʁotokˈɔl tesepˈe, pa ydepˈe.')
+    assert 'iʲɛʁˈɛm' in phonemes  # "i" is "iʲ" before a vowel, and still a letter
+    assert 'də- ʁˈam' in phonemes  # said as a word, not spelled in English letters ("ɛʁaɛm")
+    # A word that sounds like a letter ("eu", "thé") is left alone when no other letter follows it.
+    assert kokoro_phonemes('il a eu du thé vert', 'fr') == espeak_phonemes('il a eu du thé vert', 'fr')
+
+
 def test_kokoro_loads_the_installed_files_and_speaks_french(voices, whisper):
     engine, note = voices.for_language('fr')
     assert engine.name == 'kokoro:jm_kumo' and note == ''

@@ -34,7 +34,8 @@ from milo_robot.speaking.normalize import MAX_CHUNK, lead_clause, normalize, sen
     ('π ≈ 3,14159', 'fr', 'pi environ trois virgule un quatre un cinq neuf'),
     ('Le protocole TCP, pas UDP.', 'fr', 'Le protocole té cé pé, pas u dé pé.'),
     ("Une clé USB-C sur le PC de l'IUT", 'fr', "Une clé u èss bé cé sur le pé cé de l'i u té"),
-    ('La NASA, la RAM, Louis XIV, le XIXe siècle', 'fr', 'La NASA, la RAM, Louis XIV, le XIXe siècle'),
+    ('La NASA, la RAM, Louis XIV, le XIXe siècle', 'fr', 'La Nasa, la Ram, Louis XIV, le XIXe siècle'),
+    ("2 Go de RAM et une IRM", 'fr', 'deux gigaoctets de Ram et une i èr èm'),
     ('The TCP protocol', 'en', 'The TCP protocol'),
 ])
 def test_numbers_units_times_symbols_abbreviations(text, language, spoken):

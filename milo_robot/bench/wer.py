@@ -10,14 +10,20 @@ def normalise(text: str) -> list:
     return ''.join(c if c.isalnum() or c.isspace() else ' ' for c in text.lower()).split()
 
 
-def word_errors(reference: str, hypothesis: str) -> tuple:
-    """Return (substitutions + deletions + insertions, number of reference words)."""
+def word_errors(reference: str, hypothesis: str, spared=frozenset()) -> tuple:
+    """Return (substitutions + deletions + insertions, number of reference words).
+
+    A reference word in `spared` (normalised words) costs nothing when it is substituted or
+    deleted: the word error there would be if those words were always heard right, at best.
+    """
     ref, hyp = normalise(reference), normalise(hypothesis)
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
-        current = [i]
+        miss = 0 if r in spared else 1
+        current = [previous[0] + miss]
         for j, h in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+            current.append(min(previous[j] + miss, current[j - 1] + 1,
+                               previous[j - 1] + (miss if r != h else 0)))
         previous = current
     return previous[-1], len(ref)
 

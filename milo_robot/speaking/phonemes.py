@@ -3,6 +3,7 @@
 """espeak-ng's IPA, in process, through the binding that piper-tts ships (no subprocess a clause)."""
 
 import re
+from functools import lru_cache
 
 from milo_robot.audio.piper_voice import ESPEAK_LOCK
 
@@ -46,10 +47,30 @@ _VOWELS = 'aeiouyɑɐɔəɛœøɪʊʏɜ\u0303'
 _LATE_LIAISON = re.compile(r'(\S*ˈ\S*[^\s' + _VOWELS + r'ˈˌ-])(?<!katˈɔʁ)z(?=\s+[ˈˌ]?[' + _VOWELS + r'])')
 
 
+@lru_cache(maxsize=1)
+def _spelled_run():
+    """Return the pattern of two or more French letter names in a row, as espeak-ng says them alone."""
+    from milo_robot.speaking.normalize import LETTERS_FR
+
+    letters = sorted({espeak_phonemes(name, 'fr') for name in LETTERS_FR.values()}, key=len, reverse=True)
+    letter = '(?:' + '|'.join(re.escape(ipa) for ipa in letters) + ')ʲ?'  # "i" is "iʲ" before a vowel
+    return re.compile(r'(?<!\S)' + letter + '(?: ' + letter + r')+(?=[\s,.;:!?…]|$)')
+
+
+def _one_group(match) -> str:
+    """Say letters spelled out as one word stressed on its last letter, as a French speaker says "TCP"."""
+    *head, last = match.group(0).split(' ')
+    return ''.join(name.replace('ˈ', '').replace('ˌ', '') for name in head) + last
+
+
 def kokoro_phonemes(text: str, language: str) -> str:
     """espeak-ng's IPA, with its French mistakes on lecture words corrected (docs/speaking.md)."""
     phonemes = espeak_phonemes(text, language)
     if language != 'fr':
         return phonemes
     phonemes = _FRENCH_FIX.sub(lambda m: FRENCH_FIXES[m.group(0)], phonemes)
+    # espeak-ng stresses every letter of a spelled acronym ("tˈe sˈe pˈe"), and Kokoro then says
+    # them as separate words that Whisper hears as others ("s'est payé"); said as one group
+    # ("tesepˈe") they are heard as the acronym more often (docs/speaking.md).
+    phonemes = _spelled_run().sub(_one_group, phonemes)
     return _LATE_LIAISON.sub(r'\1', phonemes)
