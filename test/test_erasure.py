@@ -63,7 +63,8 @@ def test_an_erasure_waits_for_a_reader_then_no_word_is_left(path, ids, reader, t
         assert found_on_disk(path) == {}
         assert record.pending_erasures() == []
         assert [lec.id for lec in record.lectures()] == [ids['kept']]
-    assert counts == {'segments': 40, 'questions': 1, 'summaries': 1, 'notes_packs': 1}
+    assert counts == {'segments': 40, 'questions': 1, 'summaries': 1, 'sentence_vectors': 0,
+                      'notes_packs': 1}
     assert [(h.pid, h.doing) for h in waited[0]] == [(reader.pid, 'reading')]
     assert not pack.exists()
     assert found_on_disk(path, [KEPT]), 'what was kept is still there'
