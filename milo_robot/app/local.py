@@ -102,6 +102,7 @@ class LocalAskBackend(AskBackend):
         if self.notes_dir:
             evidence.add_notes(self.notes_dir)
         evidence.add_segments(segments, flush=True)  # students' questions are never evidence
+        evidence.embed_and_keep()
         self._indexes[course] = (signature, (evidence, scope))
         while len(self._indexes) > CACHED_COURSES:
             self._indexes.popitem(last=False)

@@ -50,6 +50,7 @@ def build_evidence(lecture: str = '', lecture_db: str = '', notes: str = '') -> 
             evidence.add_segments(record.segments(), flush=True)
     if notes:
         evidence.add_notes(notes)
+    evidence.embed_and_keep()
     return evidence
 
 

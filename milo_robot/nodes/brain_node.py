@@ -114,7 +114,7 @@ class BrainNode(MiloNode):
         self._feed.index(flush=True)
         # What was recorded before the node started, before it is ready: read back from the
         # record, and embedded only where it was not kept (a first start, or the notes edited).
-        evidence.embed_pending()
+        evidence.embed_and_keep()
         if evidence.cache is not None:
             evidence.cache.drop_unseen_notes()
             self.health.set('vectors_read_back', evidence.cache.hits)
@@ -133,7 +133,7 @@ class BrainNode(MiloNode):
             self._take(request)
 
     def _between_questions(self) -> None:
-        """While nobody asks: read new segments, embed a few sentences, or summarise a lecture."""
+        """While nobody asks: read new segments, embed a few sentences, keep vectors, or summarise."""
         evidence = self._brain.evidence
         if self._news.is_set():
             self._news.clear()
@@ -142,6 +142,8 @@ class BrainNode(MiloNode):
                 self._indexed()
         elif evidence.embed_pending(EMBED_BATCH):
             pass  # more to embed at the next turn, unless a question comes first
+        elif evidence.cache is not None and evidence.cache.keep():
+            pass  # the vectors computed since (for questions too), written while nobody asks
         elif self._summaries:
             self._summarize(self._summaries.pop(0))
 

