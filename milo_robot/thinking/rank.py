@@ -107,8 +107,8 @@ class Ranker:
             return []
         # "In the strength of materials lecture, what is stress?": the lecture named says where the
         # answer is, not what it says; its words, matched, would quote the lecture's opening.
-        named = set(content_stems(question.lecture)) if all(
-            ev.has_stem(s) for s in content_stems(question.lecture)) else set()
+        lecture = content_stems(question.lecture)
+        named = set(lecture) if all(ev.has_stem(s) for s in lecture) else set()
         asked = question.whole.replace(question.setting, ' ') if named else question.whole
         meaning = ev.similarity(asked)
         if question.follow_up:  # the question asked now counts most
