@@ -116,6 +116,27 @@ def test_whisper_windows_come_in_a_few_sizes_from_6_to_30_s():
         assert window >= min(frames + WhisperEngine.PAD_FRAMES, 3000)  # the speech and its pad fit
 
 
+def rss_mb() -> float:
+    with open('/proc/self/smaps_rollup') as f:
+        return next(int(line.split()[1]) for line in f if line.startswith('Rss:')) / 1024
+
+
+def test_whisper_holds_from_the_start_the_memory_of_its_longest_window():
+    # Without reserve() the process grew by 60-90 MB as segments met longer windows (the soak).
+    speech = say(QUESTION)
+    segments = [np.tile(speech, 1 + int(seconds * 16000) // len(speech))[:int(seconds * 16000)]
+                for seconds in (2.5, 4.5, 6.5, 11, 16, 27)]
+    engine = make_recognizer('whisper', language='')
+    engine.reserve()
+    reserved = rss_mb()
+    windows = set()
+    for segment in segments:
+        windows.add(engine.window_frames(len(segment) // 160))
+        assert engine.transcribe(segment)[0]
+    assert windows == set(WhisperEngine.WINDOW_FRAMES)
+    assert rss_mb() - reserved < 15
+
+
 def test_detector_and_transcriber_find_each_sentence(whisper):
     audio = talk(0.5, 'Good morning everyone.', 1.0, 'Today we study capacitors.', 1.0)
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings())

@@ -154,6 +154,17 @@ class WhisperEngine:
         self._audio = []
         self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
+    def reserve(self) -> None:
+        """Decode one longest window of silence, so the process holds from now what a class needs.
+
+        The buffers of a decoding, once freed, stay in the C heap for the next one (glibc keeps
+        them). Met in order of length, the windows grew the asr in steps through a class (the soak:
+        322 to 391 MB); the longest one first leaves room for every later one, and memory is then
+        flat (docs/hearing.md). About a second of one core, once.
+        """
+        hop = self._model.feature_extractor.hop_length
+        self.transcribe(np.zeros((self.WINDOW_FRAMES[-1] - self.PAD_FRAMES) * hop, dtype=np.int16))
+
     def begin(self, start: float) -> None:
         """Start a segment at `start` seconds."""
         self._start, self._audio, self._peeked = start, [], None

@@ -269,6 +269,8 @@ class AsrNode(MiloNode):
         p = self.params
         if p.engine == 'whisper':
             engine.vocabulary_mode, engine.term_fix = p.vocabulary, p.term_fix
+            # After `ready`, so a respawn is not slower to report; a first segment waits for it.
+            engine.reserve()
         self.transcriber.engine = engine
         if engine.streaming:
             self._streaming.set()
