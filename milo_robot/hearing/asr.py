@@ -102,12 +102,15 @@ class VoskEngine:
 
 
 # How the course's vocabulary reaches Whisper's decoder: as faster-whisper's `hotwords`, as its
-# `initial_prompt`, or not at all (docs/hearing.md has the measures). Off by default: on sentences
-# without course terms it costs 12-15 % more word error, more than the course terms gain. The
-# term fix pass (hearing.term_fix), on by default, puts misheard rare terms back after decoding
-# instead, at no cost to plain sentences.
-VOCABULARY_MODES = ('hotwords', 'prompt', 'off')
-DEFAULT_VOCABULARY_MODE = 'off'
+# `initial_prompt` (all the terms, or the rare ones only: `rare_prompt`), or not at all, and for
+# the segments of which detected languages (docs/hearing.md has the measures). By default French
+# segments get a prompt of the rare terms (the teacher's, names, acronyms, units) and English
+# ones nothing: hotwords and the full prompt cost sentences without course terms 9-15 % more word
+# error, the common French words of a full glossary most; in English the term fix pass
+# (hearing.term_fix), on by default, does as well without the decoder's help.
+VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'off')
+DEFAULT_VOCABULARY_MODE = 'rare_prompt'
+DEFAULT_VOCABULARY_LANGUAGES = ('fr',)
 DEFAULT_TERM_FIX = True
 
 
@@ -147,6 +150,9 @@ class WhisperEngine:
         # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
         self.vocabulary = None
         self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
+        # The languages whose segments (as detected) are decoded with the vocabulary; the others
+        # are decoded without it (the term fix pass still applies to them).
+        self.vocabulary_languages = DEFAULT_VOCABULARY_LANGUAGES
         # After decoding, a heard word that sounds like one of the vocabulary's rare terms is
         # replaced by the term (hearing.term_fix), whatever the decoder was given.
         self.term_fix = DEFAULT_TERM_FIX
@@ -245,16 +251,21 @@ class WhisperEngine:
 
         faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
         <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
-        as an `initial_prompt` (a glossary sentence taken as what was said before: its last kept).
+        as an `initial_prompt` (a glossary sentence taken as what was said before, of all the
+        terms or of the rare ones only: its last tokens kept when too long). A segment in a
+        language out of `vocabulary_languages` gets no terms.
         """
-        vocabulary = self.vocabulary if self.vocabulary_mode != 'off' else None
-        if not vocabulary or not vocabulary.words(language):
-            return self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        plain = self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        vocabulary = self.vocabulary
+        if self.vocabulary_mode == 'off' or not vocabulary or language not in self.vocabulary_languages:
+            return plain
         if self.vocabulary_mode == 'hotwords':
+            hotwords = vocabulary.hotwords(language)
             return self._model.get_prompt(tokenizer, [], without_timestamps=True,
-                                          hotwords=vocabulary.hotwords(language))
-        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + vocabulary.prompt(language)),
-                                      without_timestamps=True)
+                                          hotwords=hotwords) if hotwords else plain
+        text = vocabulary.prompt(language, rare=self.vocabulary_mode == 'rare_prompt')
+        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + text),
+                                      without_timestamps=True) if text else plain
 
     def count_tokens(self, text: str) -> int:
         """Return how many tokens of the model's tokenizer `text` takes (a vocabulary's budget)."""
