@@ -204,8 +204,8 @@ def test_the_decoder_is_given_the_rare_terms_by_the_segments_language(notes):
 
 def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
-    # The rare terms, in French only: the one way seen that costs plain sentences nothing (docs/hearing.md)
-    assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'fr'
+    # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)
+    assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'en,fr'
     assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'off'}
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'

@@ -103,14 +103,14 @@ class VoskEngine:
 
 # How the course's vocabulary reaches Whisper's decoder: as faster-whisper's `hotwords`, as its
 # `initial_prompt` (all the terms, or the rare ones only: `rare_prompt`), or not at all, and for
-# the segments of which detected languages (docs/hearing.md has the measures). By default French
-# segments get a prompt of the rare terms (the teacher's, names, acronyms, units) and English
-# ones nothing: hotwords and the full prompt cost sentences without course terms 9-15 % more word
-# error, the common French words of a full glossary most; in English the term fix pass
-# (hearing.term_fix), on by default, does as well without the decoder's help.
+# the segments of which detected languages (docs/hearing.md has the measures). By default the
+# segments of both languages get a prompt of the rare terms only (the teacher's, names, acronyms,
+# units): hotwords and the full prompt cost sentences without course terms more word error, the
+# common French words of a full glossary most; the rare terms cost them nothing. The term fix pass
+# (hearing.term_fix), on by default, puts back after decoding the terms still misheard.
 VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'off')
 DEFAULT_VOCABULARY_MODE = 'rare_prompt'
-DEFAULT_VOCABULARY_LANGUAGES = ('fr',)
+DEFAULT_VOCABULARY_LANGUAGES = ('en', 'fr')
 DEFAULT_TERM_FIX = True
 
 
