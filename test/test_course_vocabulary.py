@@ -202,6 +202,23 @@ def test_the_decoder_is_given_the_rare_terms_by_the_segments_language(notes):
     assert prompt('fr') == ''
 
 
+def test_a_peek_is_decoded_without_the_vocabulary_its_final_with_it(monkeypatch):
+    sentence = "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."
+    whisper = make_recognizer('whisper', language='en')
+    terms = {'en': ('Dijkstra', 'OSPF', 'ssthresh')}
+    whisper.vocabulary = Vocabulary('Networks', terms, rare_terms=terms)
+    whisper.vocabulary_mode, whisper.vocabulary_languages = 'rare_prompt', ('en',)
+    prompts = []
+    given = whisper._prompt
+    monkeypatch.setattr(whisper, '_prompt', lambda *args: prompts.append(args) or given(*args))
+    whisper.begin(0.0)
+    whisper.accept(say(sentence))
+    peeked, _ = whisper.peek()  # the peek's narrow beam: no prompt (its decoding stays as fast)
+    assert prompts == [] and 'dijkstra' in words(peeked)  # the fix pass still puts the name back
+    final = whisper.finish(5.0)  # the final reuses the peek's encoding, and has the prompt
+    assert len(prompts) == 1 and 'dijkstra' in words(final.text)
+
+
 def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
     # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)

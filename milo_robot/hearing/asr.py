@@ -130,6 +130,10 @@ class WhisperEngine:
     # conversation benchmark's 17 questions (one thread here): greedy 0.27 s and 2 words wrong
     # ("om's law"), beam 2 0.35 s and none, beam 5 0.51 s.
     PEEK_BEAM = 2
+    # A peek is decoded without the course's vocabulary (the term fix pass still runs on it): the
+    # rare-terms prompt made the peek's decoding 15 % slower (docs/hearing.md), and a peek is on
+    # the path from a question to its answer. The final, off that path, has it.
+    PEEK_VOCABULARY = False
 
     def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
                  threads: int = 2, beam_size: int = 5):
@@ -181,7 +185,8 @@ class WhisperEngine:
         # Kept for finish(): a segment that ends where the pause was (the voice did not go on)
         # holds the same audio, and its final skips the encoder, most of a decoding's time.
         self._peeked = self._encode(np.concatenate(self._audio))
-        text, _ = self._decode(*self._peeked, beam_size=min(self.PEEK_BEAM, self.beam_size))
+        text, _ = self._decode(*self._peeked, beam_size=min(self.PEEK_BEAM, self.beam_size),
+                               vocabulary=self.PEEK_VOCABULARY)
         return text, self._peeked[1]
 
     def finish(self, end: float) -> Transcript:
@@ -217,12 +222,18 @@ class WhisperEngine:
                                            to_cpu=False)
         return encoded, self.language or self._detect(encoded), len(clip) / SAMPLE_RATE
 
-    def _decode(self, encoded, language: str, seconds: float, beam_size: int) -> tuple:
-        """Return (text, confidence) decoded from the encoder's output."""
+    def _decode(self, encoded, language: str, seconds: float, beam_size: int,
+                vocabulary: bool = True) -> tuple:
+        """Return (text, confidence) decoded from the encoder's output.
+
+        The decoder is given the course's vocabulary as `vocabulary_mode` says, unless `vocabulary`
+        is False.
+        """
         from faster_whisper.tokenizer import Tokenizer
 
         tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
-        prompt = self._prompt(tokenizer, language)
+        prompt = self._prompt(tokenizer, language) if vocabulary else \
+            self._model.get_prompt(tokenizer, [], without_timestamps=True)
         result = self._model.model.generate(
             encoded, [prompt], beam_size=beam_size,
             max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
