@@ -75,6 +75,31 @@ def test_vocabulary_comes_from_the_term_list_title_and_notes_in_each_language(no
     assert vocabulary.words('de') == () and vocabulary.prompt('de') == ''
 
 
+def test_the_rare_terms_are_the_teachers_names_acronyms_and_units(notes, count_tokens):
+    (notes / 'Circuits' / 'more_fr.md').write_text(
+        'Le protocole **OSPF** et la **pression** en millipascals, mesurée chaque seconde.\n')
+    vocabulary = gather('Circuits', str(notes), count_tokens=count_tokens)
+    en, fr = vocabulary.rare('en'), vocabulary.rare('fr')
+    # The teacher's terms first, then names, acronyms and units: a subset of the terms, in order.
+    assert en[:2] == ('ssthresh', 'Wheatstone bridge') and fr[:2] == ('ssthresh', 'pont de Wheatstone')
+    assert {'kirchhoff', 'thévenin', 'farads'} <= keys(en)
+    assert {'kirchhoff', 'farads', 'ospf', 'millipascals'} <= keys(fr)
+    for language in ('en', 'fr'):
+        rare = vocabulary.rare(language)
+        assert [t for t in vocabulary.words(language) if t in rare] == list(rare)
+    # No title, no word the notes merely mark (common French words), no everyday unit.
+    assert not {'circuits', 'nœuds', 'bobine', 'pression', 'seconde'} & keys(en + fr)
+    assert {'nœuds', 'bobine', 'pression', 'Circuits'} <= set(vocabulary.words('fr'))
+    assert vocabulary.prompt('fr', rare=True).startswith('Glossaire : ssthresh, pont de Wheatstone, ')
+    assert 'nœuds' in vocabulary.prompt('fr') and 'nœuds' not in vocabulary.prompt('fr', rare=True)
+    assert vocabulary.rare('de') == () and vocabulary.prompt('de', rare=True) == ''
+    # Bounded as the terms are.
+    (notes / 'Circuits' / TERM_LIST).write_text('\n'.join(f'Zyxwvutronics{i}' for i in range(200)))
+    small = gather('Circuits', str(notes), budget_tokens=30, count_tokens=count_tokens)
+    assert 0 < count_tokens(small.prompt('fr', rare=True)) <= 30
+    assert small.rare('fr')[0] == small.words('fr')[0] == 'Zyxwvutronics0'  # the teacher's first
+
+
 def test_vocabulary_is_bounded_in_tokens_best_terms_kept(notes, count_tokens):
     (notes / 'Circuits' / TERM_LIST).write_text('\n'.join(f'Zyxwvutronics{i}' for i in range(200)))
     full = gather('Circuits', str(notes), count_tokens=count_tokens)
@@ -134,13 +159,17 @@ def test_whisper_hears_a_course_term_with_the_vocabulary():
     whisper.term_fix = False
     audio = say(sentence)
     without, _, _ = whisper.transcribe(audio)
-    whisper.vocabulary = Vocabulary('Networks', {'en': ('Dijkstra', 'OSPF', 'ssthresh')})
-    for mode in ('hotwords', 'prompt'):
+    terms = {'en': ('Dijkstra', 'OSPF', 'ssthresh')}
+    whisper.vocabulary = Vocabulary('Networks', terms, rare_terms=terms)
+    whisper.vocabulary_languages = ('en',)
+    for mode in ('hotwords', 'prompt', 'rare_prompt'):
         whisper.vocabulary_mode = mode
         heard, _, _ = whisper.transcribe(audio)
         assert 'dijkstra' in words(heard), (mode, heard)
     whisper.vocabulary_mode = 'off'
     assert whisper.transcribe(audio)[0] == without
+    whisper.vocabulary_mode, whisper.vocabulary_languages = 'prompt', ('fr',)
+    assert whisper.transcribe(audio)[0] == without  # an English segment: not given the terms
     assert 'dijkstra' not in words(without), without
     # Decoded without the terms, the fix pass puts the name back where the rest was heard.
     whisper.term_fix = True
@@ -148,10 +177,53 @@ def test_whisper_hears_a_course_term_with_the_vocabulary():
     assert 'dijkstra' in words(fixed) and fixed.replace('Dijkstra', '') != without, (without, fixed)
 
 
+def test_the_decoder_is_given_the_rare_terms_by_the_segments_language(notes):
+    whisper = make_recognizer('whisper')
+    vocabulary = gather('Circuits', str(notes), count_tokens=whisper.count_tokens)
+    whisper.vocabulary = vocabulary
+
+    def prompt(language):
+        """What the decoder is told was said before the segment ('' for nothing)."""
+        from faster_whisper.tokenizer import Tokenizer as WhisperTokenizer
+
+        tokenizer = WhisperTokenizer(whisper._model.hf_tokenizer, True, task='transcribe', language=language)
+        tokens = whisper._prompt(tokenizer, language)
+        assert tokens[-len(tokenizer.sot_sequence) - 1:-1] == list(tokenizer.sot_sequence)
+        return tokenizer.decode(tokens[1:-len(tokenizer.sot_sequence) - 1]).strip() \
+            if tokens[0] == tokenizer.sot_prev else ''
+    whisper.vocabulary_mode, whisper.vocabulary_languages = 'rare_prompt', ('fr',)
+    assert prompt('fr') == vocabulary.prompt('fr', rare=True) and 'Kirchhoff' in prompt('fr')
+    assert prompt('en') == ''  # English segments are decoded without the terms
+    whisper.vocabulary_languages = ('en', 'fr')
+    assert prompt('en') == vocabulary.prompt('en', rare=True)
+    whisper.vocabulary_mode = 'prompt'
+    assert prompt('fr') == vocabulary.prompt('fr') and 'nœuds' in prompt('fr')
+    whisper.vocabulary_mode = 'off'
+    assert prompt('fr') == ''
+
+
+def test_a_peek_is_decoded_without_the_vocabulary_its_final_with_it(monkeypatch):
+    sentence = "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."
+    whisper = make_recognizer('whisper', language='en')
+    terms = {'en': ('Dijkstra', 'OSPF', 'ssthresh')}
+    whisper.vocabulary = Vocabulary('Networks', terms, rare_terms=terms)
+    whisper.vocabulary_mode, whisper.vocabulary_languages = 'rare_prompt', ('en',)
+    prompts = []
+    given = whisper._prompt
+    monkeypatch.setattr(whisper, '_prompt', lambda *args: prompts.append(args) or given(*args))
+    whisper.begin(0.0)
+    whisper.accept(say(sentence))
+    peeked, _ = whisper.peek()  # the peek's narrow beam: no prompt (its decoding stays as fast)
+    assert prompts == [] and 'dijkstra' in words(peeked)  # the fix pass still puts the name back
+    final = whisper.finish(5.0)  # the final reuses the peek's encoding, and has the prompt
+    assert len(prompts) == 1 and 'dijkstra' in words(final.text)
+
+
 def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
-    assert specs['vocabulary'].default == 'off'  # until it stops costing plain sentences (docs/hearing.md)
-    assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'off'}
+    # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)
+    assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'en,fr'
+    assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'off'}
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
     assert specs['term_fix'].default is True  # it costs plain sentences nothing (docs/hearing.md)

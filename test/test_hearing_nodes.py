@@ -250,7 +250,8 @@ def test_asr_node_hears_the_course_terms_of_the_teachers_list(tmp_path, probe, p
     finals = probe.subscribe(String, ASR_FINAL.name, QoSProfile(depth=50))
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     processes.node('asr_node', database=str(tmp_path / 'milo.db'), notes_dir=str(tmp_path / 'notes'),
-                   course='Networks', lecture='new', language='en', vocabulary='hotwords')
+                   course='Networks', lecture='new', language='en', vocabulary='hotwords',
+                   vocabulary_languages='en')
     wait_until(lambda: (latest_status(diagnostics, 'asr') is not None and
                         int(latest_status(diagnostics, 'asr').values.get(d.VOCABULARY_TERMS, 0)) >= 3),
                "the course's vocabulary: its two terms and its title")

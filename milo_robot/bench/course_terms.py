@@ -23,9 +23,14 @@ from milo_robot.bench.hearing import LECTURE, LECTURE_FR, at_16k
 from milo_robot.bench.results import result
 from milo_robot.bench.wer import normalise, word_errors
 from milo_robot.graph import data_root
-from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import (
+    DEFAULT_TERM_FIX,
+    DEFAULT_VOCABULARY_LANGUAGES,
+    DEFAULT_VOCABULARY_MODE,
+    VOCABULARY_MODES,
+)
 from milo_robot.hearing.engines import make_recognizer
-from milo_robot.hearing.vocabulary import gather
+from milo_robot.hearing.vocabulary import LANGUAGES, gather
 from milo_robot.speaking.kokoro import KokoroEngine
 from milo_robot.speaking.normalize import normalize
 
@@ -81,9 +86,11 @@ SENTENCES_FR = (
 def hear(engine, spoken, vocabularies, modes) -> dict:
     """Return {(mode, fixed): (words wrong, words said, seconds of decoding)} of `engine` on the `spoken`.
 
-    Each (course, sentence, language, audio) is heard with its course's vocabulary in every mode
-    in turn, one sentence at a time: the modes share the machine's load alike. Each transcript is
-    counted as decoded and after the term fix pass (hearing.term_fix), which needs no decoding.
+    Each (course, sentence, language, audio) is encoded once (its language detected, as the asr
+    does), then decoded with its course's vocabulary in every mode in turn, one sentence at a time:
+    the modes share the machine's load alike; a mode's seconds are the encoder's and its own
+    decoding's. Each transcript is counted as decoded and after the term fix pass
+    (hearing.term_fix), which needs no decoding.
     ('ceiling', False) counts the transcripts decoded without vocabulary as if every word of the
     course's vocabulary in the sentence had been heard right: the best a fix after decoding can do.
     """
@@ -95,11 +102,15 @@ def hear(engine, spoken, vocabularies, modes) -> dict:
     for course, sentence, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
         reference = normalize(sentence, language)
+        started = time.perf_counter()
+        encoded = engine._encode(audio)
+        encoding = time.perf_counter() - started
+        heard_language = encoded[1]
         for mode in modes:
             engine.vocabulary_mode = mode
             started = time.perf_counter()
-            heard, heard_language, _ = engine.transcribe(audio)
-            seconds[mode] += time.perf_counter() - started
+            heard, _ = engine._decode(*encoded, beam_size=engine.beam_size)
+            seconds[mode] += encoding + time.perf_counter() - started
             for fixed in (False, True):
                 text = engine.fix_terms(heard, heard_language) if fixed else heard
                 wrong, count = word_errors(reference, normalize(text, language))
@@ -141,6 +152,39 @@ def spoken_cached(voice: str, load, sentences) -> list:
     return audio
 
 
+def used_keys(language: str) -> tuple:
+    """Return the (mode, fixed) key of what the asr node does by default on a segment in `language`."""
+    mode = DEFAULT_VOCABULARY_MODE if language in DEFAULT_VOCABULARY_LANGUAGES else 'off'
+    return mode, DEFAULT_TERM_FIX
+
+
+def peek_times(engine, spoken, vocabularies, mode: str, repeats: int = 3) -> tuple:
+    """Return (encoder seconds, decoding seconds without vocabulary, with it in `mode`) of the peek.
+
+    The peek's narrow beam (WhisperEngine.PEEK_BEAM) on each sentence's encoder output, the two
+    decodings alternated `repeats` times (A B, B A, ...), so that both share the machine's load
+    alike; the encoder, the same for both, is timed once a sentence.
+    """
+    encode = plain = given = 0.0
+    beam = min(engine.PEEK_BEAM, engine.beam_size)
+    for course, _, language, audio in spoken:
+        engine.vocabulary = vocabularies.get(course)
+        started = time.perf_counter()
+        encoded = engine._encode(audio)
+        encode += time.perf_counter() - started
+        for repeat in range(repeats):
+            for with_it in ((False, True) if repeat % 2 == 0 else (True, False)):
+                engine.vocabulary_mode = mode if with_it else 'off'
+                started = time.perf_counter()
+                engine._decode(*encoded, beam_size=beam)
+                taken = time.perf_counter() - started
+                if with_it:
+                    given += taken
+                else:
+                    plain += taken
+    return encode, plain, given
+
+
 def course_terms() -> dict:
     """Whisper's word error on sentences rich in course terms, with the course's vocabulary and without."""
     engine = make_recognizer('whisper')
@@ -157,19 +201,25 @@ def course_terms() -> dict:
                                         ('fr', dict(map(reversed, SENTENCES_FR))))}
     plain_sentences = [(CIRCUITS, s, 'en', a) for s, a in say('en', LECTURE)] + \
         [(CIRCUITS, s, 'fr', a) for s, a in say('fr', LECTURE_FR)]
-    used = (DEFAULT_VOCABULARY_MODE, DEFAULT_TERM_FIX)  # what the asr node does by default
+    # Each mode is measured in both languages; the default gives the decoder its vocabulary on
+    # the segments of DEFAULT_VOCABULARY_LANGUAGES only, as the combined keys below count it.
+    engine.vocabulary_languages = LANGUAGES
+    used = {language: used_keys(language) for language in LANGUAGES}
     forms = [m for m in VOCABULARY_MODES if m != 'off']
     describe = {(m, f): (f'the vocabulary as {m}' if m != 'off' else 'the decoder without vocabulary') +
                 (', then the term fix pass' if f else '') for m in VOCABULARY_MODES for f in (False, True)}
-    out, time_ratios = {}, []
+    default = ('as the asr node does by default: ' +
+               '; '.join(f'{language}: {describe[used[language]]}' for language in LANGUAGES))
+    # Keys that give the vocabulary to the decoder in French only (fix pass on in both languages).
+    fr_only = {'prompt_fix_fr_only': 'prompt', 'rareprompt_fr_only': 'rare_prompt'}
+    out, time_ratios, measured_by = {}, [], {}
     for language, sentences in spoken.items():
-        measured = hear(engine, sentences, vocabularies, ('off', *forms))
+        measured = measured_by[language] = hear(engine, sentences, vocabularies, ('off', *forms))
         time_ratios += [measured[m, False][2] / measured['off', False][2] for m in forms]
         note = (f'{len(sentences)} sentences of 3 courses, {"Piper" if language == "en" else "Kokoro"} '
                 'voice, Whisper base, language detected, beam 5, corpus WER')
         out[f'asr_wer_course_terms_{language}'] = result(
-            [rate([measured], used)], '', COMMAND,
-            f'{note}; as the asr node does by default: {describe[used]}')
+            [rate([measured], used[language])], '', COMMAND, f'{note}; {default}')
         out[f'asr_wer_course_terms_novocab_{language}'] = result(
             [rate([measured], ('off', False))], '', COMMAND, f'{note}; no vocabulary, no fix pass')
         out[f'asr_wer_course_terms_ceiling_{language}'] = result(
@@ -177,36 +227,58 @@ def course_terms() -> dict:
             f'{note}; no vocabulary, each word of the course\'s vocabulary said in the sentence counted as '
             'heard right: the least word error any fix after decoding can reach')
         for mode, fixed in measured:
-            if (mode, fixed) not in (used, ('off', False), ('ceiling', False)):
+            if (mode, fixed) not in (('off', False), ('ceiling', False)):
                 key = f'asr_wer_course_terms_{mode}{"_fix" if fixed else ""}_{language}'
                 out[key] = result([rate([measured], (mode, fixed))], '', COMMAND,
                                   f'{note}; {describe[mode, fixed]}')
+        for name, mode in fr_only.items():
+            if name != 'prompt_fix_fr_only':  # its French is prompt_fix_fr, its English off_fix_en
+                keys = (mode if language == 'fr' else 'off', True)
+                out[f'asr_wer_course_terms_{name}_{language}'] = result(
+                    [rate([measured], keys)], '', COMMAND,
+                    f'{note}; {describe[keys]} (the vocabulary as {mode} in French only)')
     # The plain sentences of each language apart, so that a mode can be judged for one language.
     plain = [hear(engine, [p for p in plain_sentences if p[2] == language], vocabularies,
-                  tuple(dict.fromkeys(('off', *forms)))) for language in ('en', 'fr')]
+                  tuple(dict.fromkeys(('off', *forms)))) for language in LANGUAGES]
     without = rate(plain, ('off', False))
-    count = sum(p['off', False][1] for p in plain)
+    words = sum(p['off', False][1] for p in plain)
 
     def plain_ratio(key, keys, described):
         wer = rate(plain, *keys)
         out[key] = result([wer / without if without else 1.0 + wer], '', COMMAND,
-                          f'{count} lecture sentences without rare terms (en Piper, fr Kokoro), with the '
-                          f'circuits course vocabulary ({described}) against without: WER {wer:.4f} / '
-                          f'{without:.4f}')
+                          f'{len(plain_sentences)} lecture sentences ({words} words) without rare terms '
+                          f'(en Piper, fr Kokoro), with the circuits course vocabulary ({described}) '
+                          f'against without: WER {wer:.4f} / {without:.4f}')
+    plain_ratio('asr_wer_plain_ratio', [used[language] for language in LANGUAGES], default)
     for mode, fixed in plain[0]:
         if (mode, fixed) not in (('off', False), ('ceiling', False)):
-            plain_ratio('asr_wer_plain_ratio' + ('' if (mode, fixed) == used else
-                                                 f'_{mode}{"_fix" if fixed else ""}'),
-                        [(mode, fixed)], describe[mode, fixed])
-    # The decoder given the prompt in French only (the language it helps most), fix pass on.
-    plain_ratio('asr_wer_plain_ratio_prompt_fix_fr_only', [used, ('prompt', True)],
-                'in English as by default; in French as a prompt, then the term fix pass')
+            plain_ratio(f'asr_wer_plain_ratio_{mode}{"_fix" if fixed else ""}', [(mode, fixed)],
+                        describe[mode, fixed])
+    # The decoder given the vocabulary in French only (the language it helps most), fix pass on.
+    for name, mode in fr_only.items():
+        plain_ratio(f'asr_wer_plain_ratio_{name}', [('off', True), (mode, True)],
+                    f'in English decoded without it; in French as {mode}; then the term fix pass')
     time_ratios += [sum(p[m, False][2] for p in plain) / sum(p['off', False][2] for p in plain)
                     for m in forms]
     out['asr_vocabulary_time_ratio'] = result(
-        time_ratios, '', COMMAND, 'seconds of Whisper decoding with the vocabulary (as '
-        f'{" and as ".join(forms)}) against without, the same sentences alternated: term sentences en, '
-        'fr, plain')
+        time_ratios, '', COMMAND, 'seconds of Whisper decoding (beam 5, encoder included) with the '
+        f'vocabulary (as {" and as ".join(forms)}) against without, the same sentences alternated: '
+        'term sentences en, fr, plain')
+    # The question-time peek (narrow beam), on every sentence, the rare-terms prompt as by default.
+    every = spoken['en'] + spoken['fr'] + plain_sentences
+    engine.vocabulary_languages = DEFAULT_VOCABULARY_LANGUAGES
+    repeats = 2
+    encode, plain_s, given_s = peek_times(engine, every, vocabularies, 'rare_prompt', repeats)
+    engine.vocabulary_mode = DEFAULT_VOCABULARY_MODE
+    out['asr_peek_decode_time_ratio_rare_prompt'] = result(
+        [given_s / plain_s], '', COMMAND,
+        f'{len(every)} sentences (en Piper, fr Kokoro), the peek\'s beam {engine.PEEK_BEAM} on each '
+        'one\'s encoder output, with the rare-terms prompt (in the languages of '
+        f'{",".join(DEFAULT_VOCABULARY_LANGUAGES)}, as detected) against without, alternated '
+        f'{repeats} times: decoding only {given_s:.2f} s / {plain_s:.2f} s; a whole peek (the encoder '
+        f'timed once a sentence, {encode:.2f} s in all) {(encode + given_s / repeats):.2f} s / '
+        f'{(encode + plain_s / repeats):.2f} s = '
+        f'{(encode + given_s / repeats) / (encode + plain_s / repeats):.3f}')
     return out
 
 

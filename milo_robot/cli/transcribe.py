@@ -6,7 +6,12 @@ import sys
 
 from milo_robot.audio.wav_microphone import WavMicrophone
 from milo_robot.graph import resolve_path
-from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import (
+    DEFAULT_TERM_FIX,
+    DEFAULT_VOCABULARY_LANGUAGES,
+    DEFAULT_VOCABULARY_MODE,
+    VOCABULARY_MODES,
+)
 from milo_robot.hearing.engines import make_recognizer, make_vad
 from milo_robot.hearing.pipeline import SegmentTranscriber, SpeechDetector, transcribe_frames
 from milo_robot.hearing.segmenter import SegmenterSettings
@@ -37,8 +42,12 @@ def add_parser(commands) -> None:
     p.add_argument('--lecture-db', default='', metavar='DB',
                    help="the lecture record, for the words of the course's lectures (optional)")
     p.add_argument('--vocabulary', choices=VOCABULARY_MODES, default=DEFAULT_VOCABULARY_MODE,
-                   help='how whisper is given the course vocabulary: as hotwords, as an '
-                   'initial prompt, or off (default: it still costs plain sentences, docs/hearing.md)')
+                   help='how whisper is given the course vocabulary: as hotwords, as an initial '
+                   'prompt of all its terms or of the rare ones only, or off (default: '
+                   f'{DEFAULT_VOCABULARY_MODE}; docs/hearing.md)')
+    p.add_argument('--vocabulary-languages', default=','.join(DEFAULT_VOCABULARY_LANGUAGES),
+                   metavar='LANGS', help='the languages, comma-separated, whose segments are decoded '
+                   'with --vocabulary; the others without it (default: %(default)s)')
     p.add_argument('--no-term-fix', dest='term_fix', action='store_false', default=DEFAULT_TERM_FIX,
                    help='whisper: keep heard words that sound like a rare course term as heard '
                    '(by default they are replaced by the term; docs/hearing.md)')
@@ -65,11 +74,13 @@ def _give_vocabulary(engine, args) -> None:
     if not 10 <= args.vocabulary_tokens <= 200:
         raise ValueError('--vocabulary-tokens must be between 10 and 200')
     engine.vocabulary_mode, engine.term_fix = args.vocabulary, args.term_fix
+    engine.vocabulary_languages = tuple(x.strip() for x in args.vocabulary_languages.split(',') if x.strip())
     engine.vocabulary = course_vocabulary(
         args.course, args.notes_dir or resolve_path('data/notes'), args.lecture_db,
         budget_tokens=args.vocabulary_tokens, count_tokens=engine.count_tokens)
     counts = ', '.join(f'{len(engine.vocabulary.words(lang))} in {lang}' for lang in ('en', 'fr'))
-    print(f'course vocabulary ({args.course or "no course"}, {args.vocabulary}, term fix '
+    print(f'course vocabulary ({args.course or "no course"}, {args.vocabulary} in '
+          f'{",".join(engine.vocabulary_languages) or "no language"}, term fix '
           f'{"on" if args.term_fix else "off"}): {counts}', file=sys.stderr)
 
 

@@ -102,12 +102,15 @@ class VoskEngine:
 
 
 # How the course's vocabulary reaches Whisper's decoder: as faster-whisper's `hotwords`, as its
-# `initial_prompt`, or not at all (docs/hearing.md has the measures). Off by default: on sentences
-# without course terms it costs 12-15 % more word error, more than the course terms gain. The
-# term fix pass (hearing.term_fix), on by default, puts misheard rare terms back after decoding
-# instead, at no cost to plain sentences.
-VOCABULARY_MODES = ('hotwords', 'prompt', 'off')
-DEFAULT_VOCABULARY_MODE = 'off'
+# `initial_prompt` (all the terms, or the rare ones only: `rare_prompt`), or not at all, and for
+# the segments of which detected languages (docs/hearing.md has the measures). By default the
+# segments of both languages get a prompt of the rare terms only (the teacher's, names, acronyms,
+# units): hotwords and the full prompt cost sentences without course terms more word error, the
+# common French words of a full glossary most; the rare terms cost them nothing. The term fix pass
+# (hearing.term_fix), on by default, puts back after decoding the terms still misheard.
+VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'off')
+DEFAULT_VOCABULARY_MODE = 'rare_prompt'
+DEFAULT_VOCABULARY_LANGUAGES = ('en', 'fr')
 DEFAULT_TERM_FIX = True
 
 
@@ -127,6 +130,10 @@ class WhisperEngine:
     # conversation benchmark's 17 questions (one thread here): greedy 0.27 s and 2 words wrong
     # ("om's law"), beam 2 0.35 s and none, beam 5 0.51 s.
     PEEK_BEAM = 2
+    # A peek is decoded without the course's vocabulary (the term fix pass still runs on it): the
+    # rare-terms prompt made the peek's decoding 15 % slower (docs/hearing.md), and a peek is on
+    # the path from a question to its answer. The final, off that path, has it.
+    PEEK_VOCABULARY = False
 
     def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
                  threads: int = 2, beam_size: int = 5):
@@ -147,6 +154,9 @@ class WhisperEngine:
         # faster-whisper gives its `hotwords` or its `initial_prompt` (VOCABULARY_MODES).
         self.vocabulary = None
         self.vocabulary_mode = DEFAULT_VOCABULARY_MODE
+        # The languages whose segments (as detected) are decoded with the vocabulary; the others
+        # are decoded without it (the term fix pass still applies to them).
+        self.vocabulary_languages = DEFAULT_VOCABULARY_LANGUAGES
         # After decoding, a heard word that sounds like one of the vocabulary's rare terms is
         # replaced by the term (hearing.term_fix), whatever the decoder was given.
         self.term_fix = DEFAULT_TERM_FIX
@@ -186,7 +196,8 @@ class WhisperEngine:
         # Kept for finish(): a segment that ends where the pause was (the voice did not go on)
         # holds the same audio, and its final skips the encoder, most of a decoding's time.
         self._peeked = self._encode(np.concatenate(self._audio))
-        text, _ = self._decode(*self._peeked, beam_size=min(self.PEEK_BEAM, self.beam_size))
+        text, _ = self._decode(*self._peeked, beam_size=min(self.PEEK_BEAM, self.beam_size),
+                               vocabulary=self.PEEK_VOCABULARY)
         return text, self._peeked[1]
 
     def finish(self, end: float) -> Transcript:
@@ -222,12 +233,18 @@ class WhisperEngine:
                                            to_cpu=False)
         return encoded, self.language or self._detect(encoded), len(clip) / SAMPLE_RATE
 
-    def _decode(self, encoded, language: str, seconds: float, beam_size: int) -> tuple:
-        """Return (text, confidence) decoded from the encoder's output."""
+    def _decode(self, encoded, language: str, seconds: float, beam_size: int,
+                vocabulary: bool = True) -> tuple:
+        """Return (text, confidence) decoded from the encoder's output.
+
+        The decoder is given the course's vocabulary as `vocabulary_mode` says, unless `vocabulary`
+        is False.
+        """
         from faster_whisper.tokenizer import Tokenizer
 
         tokenizer = Tokenizer(self._model.hf_tokenizer, True, task='transcribe', language=language)
-        prompt = self._prompt(tokenizer, language)
+        prompt = self._prompt(tokenizer, language) if vocabulary else \
+            self._model.get_prompt(tokenizer, [], without_timestamps=True)
         result = self._model.model.generate(
             encoded, [prompt], beam_size=beam_size,
             max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
@@ -256,16 +273,21 @@ class WhisperEngine:
 
         faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
         <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
-        as an `initial_prompt` (a glossary sentence taken as what was said before: its last kept).
+        as an `initial_prompt` (a glossary sentence taken as what was said before, of all the
+        terms or of the rare ones only: its last tokens kept when too long). A segment in a
+        language out of `vocabulary_languages` gets no terms.
         """
-        vocabulary = self.vocabulary if self.vocabulary_mode != 'off' else None
-        if not vocabulary or not vocabulary.words(language):
-            return self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        plain = self._model.get_prompt(tokenizer, [], without_timestamps=True)
+        vocabulary = self.vocabulary
+        if self.vocabulary_mode == 'off' or not vocabulary or language not in self.vocabulary_languages:
+            return plain
         if self.vocabulary_mode == 'hotwords':
+            hotwords = vocabulary.hotwords(language)
             return self._model.get_prompt(tokenizer, [], without_timestamps=True,
-                                          hotwords=vocabulary.hotwords(language))
-        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + vocabulary.prompt(language)),
-                                      without_timestamps=True)
+                                          hotwords=hotwords) if hotwords else plain
+        text = vocabulary.prompt(language, rare=self.vocabulary_mode == 'rare_prompt')
+        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + text),
+                                      without_timestamps=True) if text else plain
 
     def count_tokens(self, text: str) -> int:
         """Return how many tokens of the model's tokenizer `text` takes (a vocabulary's budget)."""

@@ -19,6 +19,11 @@ A term is worth its place when Whisper's tokenizer cuts it into several pieces: 
 piece ("voltage") is one it already writes well. The terms are ranked, one spelling per word
 (inflections share it), and as many as fit `budget_tokens` are kept: Whisper's decoder takes
 at most 223 tokens of prompt, and a long one costs time on every segment.
+
+The rare terms are those of the teacher's term list, the names, acronyms and units (of the notes,
+or heard in earlier lectures): no title and no word the notes merely mark, which in French are
+often common words ("courants", "pression", "fenêtre") that prime the decoder's French as a whole.
+They are ranked and bounded the same way, for the decoder's `rare_prompt` (hearing.asr).
 """
 
 import os
@@ -42,6 +47,13 @@ TEACHER, TITLE = 1000.0, 500.0
 MARKED, NAMED, SAID = 3.0, 2.0, 1.0  # marked in the notes; a name, acronym or unit; said in class
 MAX_SAID = 5  # mentions in the lectures counted, at most (a word said all the time is no rarer)
 LEAD = {'en': 'Glossary:', 'fr': 'Glossaire :'}  # the `prompt` form opens with this
+# Units a class says in everyday words: units, but no rare terms ("par seconde", "in metres").
+EVERYDAY_UNITS = frozenset(term_key(w) for w in (
+    'second minute hour metre meter gram kilogram degree percent '
+    'seconde heure mètre gramme degré pourcent').split())
+# SI units that lectures.vocabulary does not list, and the prefixes that make a unit of a unit.
+MORE_UNITS = frozenset('pascal siemens tesla weber lumen becquerel candela'.split())
+_PREFIXED = re.compile(r'^(?:pico|nano|micro|milli|centi|kilo|m[eé]ga|giga)(.{3,}?)s?$')
 
 # A word of a term: apostrophes cut ("Kirchhoff's", "d'Ohm"), hyphens join ("Navier-Stokes").
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
@@ -68,23 +80,34 @@ class Vocabulary:
     # language -> the words of the course's notes (lower case): words the course uses as they are,
     # never taken for a misheard term (hearing.term_fix)
     known: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    # language -> the rare terms (teacher's, names, acronyms, units), best first, within the budget
+    rare_terms: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def words(self, language: str) -> Tuple[str, ...]:
         """Return the terms for `language`, best first (none for another language)."""
         return self.terms.get(language, ())
 
+    def rare(self, language: str) -> Tuple[str, ...]:
+        """Return the rare terms for `language` (the teacher's, names, acronyms, units), best first."""
+        return self.rare_terms.get(language, ())
+
     def hotwords(self, language: str) -> str:
         """Return the terms as faster-whisper's `hotwords`: a list, best first."""
         return ', '.join(self.words(language))
 
-    def prompt(self, language: str) -> str:
-        """Return the terms as an `initial_prompt`: a glossary sentence said before the speech."""
-        words = self.words(language)
-        return f"{LEAD.get(language, LEAD['en'])} {', '.join(words)}." if words else ''
+    def prompt(self, language: str, rare: bool = False) -> str:
+        """Return the terms (the rare ones only, if `rare`) as an `initial_prompt`: a glossary."""
+        return glossary(self.rare(language) if rare else self.words(language), language)
 
     def __bool__(self) -> bool:
         """Whether it holds any term."""
         return any(self.terms.values())
+
+
+def glossary(terms: Iterable[str], language: str) -> str:
+    """Return `terms` as a glossary sentence in `language` ("Glossaire : farad, Kirchhoff.")."""
+    terms = list(terms)
+    return f"{LEAD.get(language, LEAD['en'])} {', '.join(terms)}." if terms else ''
 
 
 def read_term_list(path: str) -> List[Tuple[str, Tuple[str, ...]]]:
@@ -119,23 +142,39 @@ class _Candidates:
     def __init__(self):
         self.score: Counter = Counter()
         self.spellings: Dict[str, Counter] = {}
+        self.rare: set = set()  # keys a teacher listed, or found as a name, an acronym or a unit
 
-    def add(self, term: str, score: float) -> None:
+    def add(self, term: str, score: float, rare: bool = False) -> None:
         key = ' '.join(term_key(w) for w in _WORD.findall(term)) or term.lower()
         self.score[key] += score
         self.spellings.setdefault(key, Counter())[term] += score
+        if rare:
+            self.rare.add(key)
 
-    def ranked(self, pieces: Callable[[str], int]) -> List[str]:
-        """Return the spellings, best first.
+    def ranked(self, pieces: Callable[[str], int], rare_only: bool = False) -> List[str]:
+        """Return the spellings (of the rare terms only, if `rare_only`), best first.
 
         A word Whisper knows whole (one piece) is kept only when a teacher or the title names it.
         """
         out = []
         for key, score in sorted(self.score.items(), key=lambda kv: (-kv[1], kv[0])):
             spelling = self.spellings[key].most_common(1)[0][0]
-            if score >= TITLE or pieces(' ' + spelling) > 1:
+            if (score >= TITLE or pieces(' ' + spelling) > 1) and (key in self.rare or not rare_only):
                 out.append(spelling)
         return out
+
+
+def _unit(word: str) -> bool:
+    """Whether `word` names a unit, prefixed or not ("farads", "millipascal")."""
+    lower = word.lower()
+    prefixed = _PREFIXED.match(lower)
+    return is_unit(word) or lower.rstrip('s') in MORE_UNITS or \
+        bool(prefixed and (is_unit(prefixed.group(1)) or prefixed.group(1) in MORE_UNITS))
+
+
+def _rare_name(word: str) -> bool:
+    """Whether a name, acronym or unit `_named` found is a rare term: not an everyday unit."""
+    return not (_unit(word) and term_key(word) in EVERYDAY_UNITS)
 
 
 def _named(words: List[Tuple[str, bool]], lower: set) -> List[str]:
@@ -146,7 +185,7 @@ def _named(words: List[Tuple[str, bool]], lower: set) -> List[str]:
             continue
         acronym = word.isupper() and len(word) <= 6
         name = word[:1].isupper() and not first and word.lower() not in lower
-        if acronym or name or is_unit(word):
+        if acronym or name or _unit(word):
             out.append(word)
     return out
 
@@ -176,7 +215,8 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
               if notes_dir for entry in read_term_list(os.path.join(folder, TERM_LIST))]
     for rank, (term, languages) in enumerate(listed):
         for language in languages:
-            found[language].add(term, TEACHER - rank / 1000)  # in the lists' order, the course's first
+            # in the lists' order, the course's first
+            found[language].add(term, TEACHER - rank / 1000, rare=True)
     if course.strip():
         for language in LANGUAGES:
             found[language].add(course.strip(), TITLE)
@@ -199,13 +239,15 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
                                             MARKED)
             for word in _named(_words(text), lower):
                 # A name or an acronym is the same in both languages; a unit is spelt in one.
-                for other in ((language,) if is_unit(word) else LANGUAGES):
-                    found[other].add(word, NAMED)
+                for other in ((language,) if _unit(word) else LANGUAGES):
+                    found[other].add(word, NAMED, rare=_rare_name(word))
     _add_lectures(found, list(lectures), notes_dir, course)
     return Vocabulary(course, {language: _within(found[language].ranked(count), language, count,
                                                  budget_tokens) for language in LANGUAGES},
                       {language: frozenset(w.lower() for text in notes for w in _WORD.findall(text))
-                       for language, notes in texts.items()})
+                       for language, notes in texts.items()},
+                      {language: _within(found[language].ranked(count, rare_only=True), language, count,
+                                         budget_tokens) for language in LANGUAGES})
 
 
 def _add_lectures(found: Dict[str, _Candidates], lectures: List[Tuple[str, str]], notes_dir: str,
@@ -230,14 +272,14 @@ def _add_lectures(found: Dict[str, _Candidates], lectures: List[Tuple[str, str]]
                 candidates.score[key] += SAID * min(said[key], MAX_SAID)
         for word, times in segments.items():
             if times >= 2 and term_key(word) not in candidates.score:
-                candidates.add(word, SAID * min(times, MAX_SAID))
+                candidates.add(word, SAID * min(times, MAX_SAID), rare=True)
 
 
 def _within(terms: List[str], language: str, count: Callable[[str], int], budget: int) -> tuple:
     """Return the first terms whose prompt (the longer of the two forms) fits `budget` tokens."""
     kept: List[str] = []
     for term in terms:
-        if count(Vocabulary('', {language: tuple(kept + [term])}).prompt(language)) <= budget:
+        if count(glossary(kept + [term], language)) <= budget:
             kept.append(term)
     return tuple(kept)
 

@@ -15,7 +15,12 @@ import time
 
 from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.graph import STOP_TIMEOUT_S, resolve_path
-from milo_robot.hearing.asr import DEFAULT_TERM_FIX, DEFAULT_VOCABULARY_MODE, VOCABULARY_MODES
+from milo_robot.hearing.asr import (
+    DEFAULT_TERM_FIX,
+    DEFAULT_VOCABULARY_LANGUAGES,
+    DEFAULT_VOCABULARY_MODE,
+    VOCABULARY_MODES,
+)
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.hearing.pipeline import SegmentTranscriber
 from milo_robot.hearing.segmenter import SpeechEvent
@@ -42,8 +47,12 @@ PARAMETERS = (
     ParamSpec('beam_size', 5, 'whisper: beam search width (1 = greedy, fastest)', min=1, max=10),
     ParamSpec('vocabulary', DEFAULT_VOCABULARY_MODE, 'whisper: the current course\'s terms (its '
               'term list terms.txt, title, notes and earlier lectures; docs/hearing.md) given to the '
-              'decoder as faster-whisper\'s hotwords, as an initial prompt, or off; gathered again '
-              'when the lecture or its course changes', choices=VOCABULARY_MODES),
+              'decoder as faster-whisper\'s hotwords, as an initial prompt of all of them or of the '
+              'rare ones only (the teacher\'s, names, acronyms, units), or off; gathered again when '
+              'the lecture or its course changes', choices=VOCABULARY_MODES),
+    ParamSpec('vocabulary_languages', ','.join(DEFAULT_VOCABULARY_LANGUAGES), 'whisper: the '
+              'languages, comma-separated, whose segments (as detected) are decoded with the '
+              '`vocabulary`; the others are decoded without it'),
     ParamSpec('term_fix', DEFAULT_TERM_FIX, 'whisper: after decoding, replace heard words that '
               'sound like a rare term of the course vocabulary ("the ferret": "the farad") by the '
               'term (docs/hearing.md); the vocabulary is gathered for it even when `vocabulary` is off'),
@@ -269,6 +278,8 @@ class AsrNode(MiloNode):
         p = self.params
         if p.engine == 'whisper':
             engine.vocabulary_mode, engine.term_fix = p.vocabulary, p.term_fix
+            engine.vocabulary_languages = tuple(x.strip() for x in p.vocabulary_languages.split(',')
+                                                if x.strip())
             # After `ready`, so a respawn is not slower to report; a first segment waits for it.
             engine.reserve()
         self.transcriber.engine = engine
