@@ -130,6 +130,7 @@ class WhisperEngine:
     # conversation benchmark's 17 questions (one thread here): greedy 0.27 s and 2 words wrong
     # ("om's law"), beam 2 0.35 s and none, beam 5 0.51 s.
     PEEK_BEAM = 2
+    RESERVE_TOKENS = 48  # beam 5: 40 or more left the process flat over segments of up to 27 s
     # A peek is decoded without the course's vocabulary (the term fix pass still runs on it): the
     # rare-terms prompt made the peek's decoding 15 % slower (docs/hearing.md), and a peek is on
     # the path from a question to its answer. The final, off that path, has it.
@@ -165,15 +166,16 @@ class WhisperEngine:
         self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
     def reserve(self) -> None:
-        """Decode one longest window of silence, so the process holds from now what a class needs.
+        """Encode the longest window and decode a long text once: from now on, memory stays flat.
 
         The buffers of a decoding, once freed, stay in the C heap for the next one (glibc keeps
-        them). Met in order of length, the windows grew the asr in steps through a class (the soak:
-        322 to 391 MB); the longest one first leaves room for every later one, and memory is then
-        flat (docs/hearing.md). About a second of one core, once.
+        them). Met in order of length, the windows and the texts grew the asr in steps through a
+        class (the soak: 322 to 391 MB); the largest first leave room for every later one
+        (docs/hearing.md). About 1.5 s of one core, once.
         """
         hop = self._model.feature_extractor.hop_length
-        self.transcribe(np.zeros((self.WINDOW_FRAMES[-1] - self.PAD_FRAMES) * hop, dtype=np.int16))
+        encoded = self._encode(np.zeros((self.WINDOW_FRAMES[-1] - self.PAD_FRAMES) * hop, dtype=np.int16))
+        self._decode(*encoded, beam_size=self.beam_size, exactly=self.RESERVE_TOKENS)
 
     def begin(self, start: float) -> None:
         """Start a segment at `start` seconds."""
@@ -234,11 +236,11 @@ class WhisperEngine:
         return encoded, self.language or self._detect(encoded), len(clip) / SAMPLE_RATE
 
     def _decode(self, encoded, language: str, seconds: float, beam_size: int,
-                vocabulary: bool = True) -> tuple:
+                vocabulary: bool = True, exactly: int = 0) -> tuple:
         """Return (text, confidence) decoded from the encoder's output.
 
         The decoder is given the course's vocabulary as `vocabulary_mode` says, unless `vocabulary`
-        is False.
+        is False. `exactly` > 0 decodes that many tokens, the end of text suppressed (`reserve`).
         """
         from faster_whisper.tokenizer import Tokenizer
 
@@ -247,9 +249,9 @@ class WhisperEngine:
             self._model.get_prompt(tokenizer, [], without_timestamps=True)
         result = self._model.model.generate(
             encoded, [prompt], beam_size=beam_size,
-            max_length=len(prompt) + int(20 + 8 * seconds), return_scores=True, suppress_blank=True,
-            suppress_tokens=[-1], no_repeat_ngram_size=self.NO_REPEAT_NGRAM,
-            repetition_penalty=1.05)[0]
+            max_length=len(prompt) + (exactly or int(20 + 8 * seconds)), return_scores=True,
+            suppress_blank=True, suppress_tokens=[-1, tokenizer.eot] if exactly else [-1],
+            no_repeat_ngram_size=self.NO_REPEAT_NGRAM, repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         text = tokenizer.decode(tokens).strip()
         if self.term_fix:
