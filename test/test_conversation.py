@@ -229,33 +229,51 @@ def test_an_unfinished_question_is_answered_when_nothing_follows(out, clock):
     assert out.asked[0][1] == 'What is a resistor and'
 
 
+def test_a_question_without_its_verb_waits_for_the_rest(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, how do resistors?', 'en', clock.now, segment_id=1)
+    dialogue.tick()
+    assert out.asked == []
+    dialogue.speech(True)
+    dialogue.heard('Add up in series?', 'en', clock.now, segment_id=2)
+    dialogue.speech(False)
+    assert out.asked[-1][1] == 'How do resistors? Add up in series?'
+    dialogue.heard('Milo, comment les résistances ?', 'fr', clock.now, segment_id=3)
+    clock.now += 0.9
+    dialogue.tick()
+    assert out.asked[-1][1:] == ('Comment les résistances ?', 'fr'), 'taken when nothing follows'
+    dialogue.heard('The teacher asks how do resistors', 'en', clock.now)
+    assert len(out.asked) == 2, 'talk Milo does not answer is not held'
+
+
 def test_the_words_judge_makes_a_finished_looking_question_wait(out, clock):
     judged = []
 
     def judge(text):  # stands for the turn language model
         judged.append(text)
-        return text.rstrip(' ?') in ('How do resistors', 'Comment les résistances')
+        return text in ('What is the unit of?', 'Après combien de constantes de temps ?')
     dialogue = Dialogue(out, 'lecture', continuation_s=0.8, clock=clock, words_judge=judge)
-    dialogue.heard_partial('Milo, how do resistors?', 'en', clock.now - 1, clock.now)
+    dialogue.heard_partial('Milo, what is the unit of?', 'en', clock.now - 1, clock.now)
     assert out.asked == [], 'no speculative answer to half a question'
-    dialogue.heard('Milo, how do resistors?', 'en', clock.now, segment_id=1)
+    dialogue.heard('Milo, what is the unit of?', 'en', clock.now, segment_id=1)
     dialogue.tick()
     assert out.asked == []
     dialogue.speech(True)
-    dialogue.heard('add up in series?', 'en', clock.now, segment_id=2)
+    dialogue.heard('Electric current?', 'en', clock.now, segment_id=2)
     dialogue.speech(False)
-    assert out.asked[-1][1] == 'How do resistors? add up in series?'
-    dialogue.heard('Milo, comment les résistances ?', 'fr', clock.now, segment_id=3)
+    assert out.asked[-1][1] == 'What is the unit of? Electric current?'
+    dialogue.heard('Milo, après combien de constantes de temps ?', 'fr', clock.now, segment_id=3)
     clock.now += 0.5
     dialogue.tick()
     assert len(out.asked) == 1, 'the French half-question waits too'
     clock.now += 0.4
     dialogue.tick()
-    assert out.asked[-1][1:] == ('Comment les résistances ?', 'fr'), 'taken when nothing follows'
-    dialogue.heard('The teacher says how do resistors', 'en', clock.now)
-    assert judged[-1] == 'Comment les résistances ?', 'talk Milo does not answer is not judged'
+    assert out.asked[-1][1:] == ('Après combien de constantes de temps ?', 'fr')
+    asked = len(judged)
+    dialogue.heard('The teacher says what is the unit of', 'en', clock.now)
     dialogue.heard('Milo, what is the', 'en', clock.now)
-    assert judged[-1] == 'Comment les résistances ?', 'the word rule first'
+    dialogue.heard('Milo, how do resistors?', 'en', clock.now)
+    assert len(judged) == asked, 'talk Milo does not answer, the word and verb rules: no call'
 
 
 def test_a_student_who_goes_on_talking_is_not_cut_off(out, clock):

@@ -18,6 +18,12 @@ models, no ROS): with the pause, and spoken whole.
   model, that frame is the first one after its verdict, which takes the call's CPU time (its cost
   on a free core; a busy machine adds its queueing), the segment waiting for it up to 0.5 s.
 
+- The dialogue's judgement of the words (issue 23): a cut that the words heard so far do not
+  save, when judged by the word rule and the verb rule (`..._rule_...`), or by the word rule and
+  SmolLM2-135M (`TurnLM`, `..._lm_...`), with the fixed hangover; the questions heard whole that
+  each holds (`turn_whole_held_*`: they would wait `continuation_s` for more words), and the same
+  on data/qa_dev's questions, whole and cut after a random word (`turn_qa_dev_*`, text only).
+
 Measured on 2026-12-05 on a shared, busy 2-core AMD EPYC (the latencies count the model's CPU
 time per call, which is the figure that matters, not the machine's queueing): hangover 0.9 / 0.8
 false cut-offs (en / fr), 0.386 / 0.388 s to the end of a turn; model 0.6 / 0.7 and 0.396 /
@@ -171,6 +177,7 @@ def turns() -> dict:
                     judges.append(judge)
             for text_name, unfinished in texts.items():
                 held[text_name].append(unfinished(heard_whole))
+            lm.llm.n_tokens = 0  # a fresh judgement: the first of these words costs them all
             spent = lm.compute_s
             lm.unfinished(heard_whole)
             if latency['hangover']:  # a held question waits continuation_s for more words
@@ -212,7 +219,7 @@ def turns() -> dict:
         out[f'turn_end_latency_lm_p50_s_{language}'] = result(
             lm_latency, 's', COMMAND, 'fixed 300 ms hangover, then the dialogue\'s judgement of the '
             f'whole question\'s words by {lm_what}: the hangover\'s end of turn, plus the model\'s '
-            f'CPU time, plus {CONTINUATION_S} s for a question it holds; {note}')
+            f'CPU time for the words (a fresh call), plus {CONTINUATION_S} s for a question it holds; {note}')
     calls = sum(j.calls for j in judges)
     out['turn_model_cpu_ms_per_call'] = result(
         [1000 * sum(j.compute_s for j in judges) / max(calls, 1)], 'ms', COMMAND,

@@ -15,7 +15,7 @@ from typing import Callable, Optional
 from milo_robot.conversation.addressing import parse, starts_with_name
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.conversation.speculation import Speculation, Speculations, same_question, same_segment, words
-from milo_robot.conversation.turns import looks_unfinished
+from milo_robot.conversation.turns import lacks_verb, looks_unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
 CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
@@ -382,16 +382,16 @@ class Dialogue:
         self._start_turn(text, language, ended_at, lecture_id, segment_ids, utterance)
 
     def _unfinished(self, text: str) -> bool:
-        """Whether `text` stops mid-sentence: the word rule, then the words' judge for a question."""
+        """Whether `text` stops mid-sentence: the word rule; for a question, the verb rule and judge."""
         if looks_unfinished(text):
             return True
-        if self.words_judge is None:
-            return False
         utterance = parse(text)
         if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
                 not self._takes(utterance):
-            return False  # a command, the name alone, or talk Milo does not answer: no call
-        return self.words_judge(utterance.text)
+            return False  # a command, the name alone, or talk Milo does not answer
+        if lacks_verb(utterance.text):  # "How do resistors?": its verb is still to come
+            return True
+        return self.words_judge is not None and self.words_judge(utterance.text)
 
     def _takes(self, utterance) -> bool:
         """Whether Milo answers this: called by name (or just before), or a question in qa mode."""
