@@ -7,7 +7,7 @@ import pytest
 from milo_robot.conversation.addressing import parse
 from milo_robot.conversation.dialogue import Dialogue, Outputs
 from milo_robot.conversation.memory import ConversationMemory
-from milo_robot.conversation.turns import looks_unfinished
+from milo_robot.conversation.turns import lacks_verb, looks_unfinished
 
 
 @pytest.mark.parametrize('heard, question', [
@@ -53,6 +53,20 @@ def test_a_long_question_mentioning_questions_is_not_a_command():
     ("C'est quoi, la constante de temps ?", False)])
 def test_a_sentence_stopping_mid_way_looks_unfinished(text, unfinished):
     assert looks_unfinished(text) is unfinished
+
+
+@pytest.mark.parametrize('text, unfinished', [
+    # The verb is still to come after the interrogative and the subject.
+    ('How do resistors?', True), ('Does the current', True), ('What do you', True),
+    ('Comment les résistances ?', True), ("Pourquoi est-ce qu'il", True), ('Quelle tension', True),
+    # The verb is there, or the question needs none.
+    ('How do resistors add up in series?', False), ('Why does the current double?', False),
+    ('Can you explain?', False), ("What does Ohm's law say?", False),
+    ("Comment les résistances s'additionnent en série ?", False),
+    ('Pourquoi le courant double-t-il ?', False), ("Quelle est l'unité ?", False),
+    ('Comment fonctionne un condensateur ?', False), ('What is a capacitor?', False), ('', False)])
+def test_a_question_without_its_verb_lacks_it(text, unfinished):
+    assert lacks_verb(text) is unfinished
 
 
 def test_a_follow_up_carries_the_last_question_and_memory_forgets():
@@ -213,6 +227,53 @@ def test_an_unfinished_question_is_answered_when_nothing_follows(out, clock):
     clock.now += 0.4
     dialogue.tick()
     assert out.asked[0][1] == 'What is a resistor and'
+
+
+def test_a_question_without_its_verb_waits_for_the_rest(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, how do resistors?', 'en', clock.now, segment_id=1)
+    dialogue.tick()
+    assert out.asked == []
+    dialogue.speech(True)
+    dialogue.heard('Add up in series?', 'en', clock.now, segment_id=2)
+    dialogue.speech(False)
+    assert out.asked[-1][1] == 'How do resistors? Add up in series?'
+    dialogue.heard('Milo, comment les résistances ?', 'fr', clock.now, segment_id=3)
+    clock.now += 0.9
+    dialogue.tick()
+    assert out.asked[-1][1:] == ('Comment les résistances ?', 'fr'), 'taken when nothing follows'
+    dialogue.heard('The teacher asks how do resistors', 'en', clock.now)
+    assert len(out.asked) == 2, 'talk Milo does not answer is not held'
+
+
+def test_the_words_judge_makes_a_finished_looking_question_wait(out, clock):
+    judged = []
+
+    def judge(text):  # stands for the turn language model
+        judged.append(text)
+        return text in ('What is the unit of?', 'Après combien de constantes de temps ?')
+    dialogue = Dialogue(out, 'lecture', continuation_s=0.8, clock=clock, words_judge=judge)
+    dialogue.heard_partial('Milo, what is the unit of?', 'en', clock.now - 1, clock.now)
+    assert out.asked == [], 'no speculative answer to half a question'
+    dialogue.heard('Milo, what is the unit of?', 'en', clock.now, segment_id=1)
+    dialogue.tick()
+    assert out.asked == []
+    dialogue.speech(True)
+    dialogue.heard('Electric current?', 'en', clock.now, segment_id=2)
+    dialogue.speech(False)
+    assert out.asked[-1][1] == 'What is the unit of? Electric current?'
+    dialogue.heard('Milo, après combien de constantes de temps ?', 'fr', clock.now, segment_id=3)
+    clock.now += 0.5
+    dialogue.tick()
+    assert len(out.asked) == 1, 'the French half-question waits too'
+    clock.now += 0.4
+    dialogue.tick()
+    assert out.asked[-1][1:] == ('Après combien de constantes de temps ?', 'fr')
+    asked = len(judged)
+    dialogue.heard('The teacher says what is the unit of', 'en', clock.now)
+    dialogue.heard('Milo, what is the', 'en', clock.now)
+    dialogue.heard('Milo, how do resistors?', 'en', clock.now)
+    assert len(judged) == asked, 'talk Milo does not answer, the word and verb rules: no call'
 
 
 def test_a_student_who_goes_on_talking_is_not_cut_off(out, clock):

@@ -10,12 +10,12 @@ import itertools
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from milo_robot.conversation.addressing import parse, starts_with_name
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.conversation.speculation import Speculation, Speculations, same_question, same_segment, words
-from milo_robot.conversation.turns import looks_unfinished
+from milo_robot.conversation.turns import lacks_verb, looks_unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
 CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
@@ -118,7 +118,7 @@ class Dialogue:
     def __init__(self, out: Outputs, mode: str = 'lecture', continuation_s: float = 0.8,
                  ack_after_s: float = 1.0, resume_window_s: float = 1.0,
                  memory: Optional[ConversationMemory] = None, clock=time.time,
-                 turn_timeout_s: float = 20.0):
+                 turn_timeout_s: float = 20.0, words_judge: Optional[Callable[[str], bool]] = None):
         """`continuation_s`: how long to wait for the rest of an unfinished sentence.
 
         `ack_after_s`: an answer expected later than this gets a short acknowledgement first.
@@ -126,6 +126,8 @@ class Dialogue:
         it: the answer is cancelled and the words are joined.
         `turn_timeout_s`: a turn with no news from the brain or the voice for this long failed
         (one of them is down): Milo apologises, logs it as failed and listens again.
+        `words_judge`: a second judge of whether a question's words are unfinished (the turn
+        language model, `turn_lm.TurnLM.unfinished`), asked when the word rule finds them finished.
         """
         self.out = out
         self.mode = mode
@@ -137,6 +139,7 @@ class Dialogue:
         self._pending: Optional[_Pending] = None
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
+        self.words_judge = words_judge
         # Request ids are unique across restarts: a restarted dialogue never matches a stale answer.
         self._id_prefix = secrets.token_hex(3)
         self._ids = itertools.count(1)
@@ -160,7 +163,7 @@ class Dialogue:
         """
         text = text.strip()
         if not text or self._pending is not None or self.speculations.pending is not None or \
-                looks_unfinished(text):
+                self._unfinished(text):
             return  # "what is the voltage across the" waits for the rest
         utterance = parse(text)
         if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
@@ -211,7 +214,7 @@ class Dialogue:
             language = self._pending.language
             segments = self._pending.segment_ids + segments
         now = self.clock()
-        if looks_unfinished(text) and (self._pending is None or now < self._pending.deadline):
+        if self._unfinished(text) and (self._pending is None or now < self._pending.deadline):
             deadline = self._pending.deadline if self._pending else now + self.continuation_s
             self._pending = _Pending(text, language, ended_at, lecture_id, deadline, segments)
             return
@@ -377,6 +380,18 @@ class Dialogue:
         if self.mode == 'lecture' and segment_ids:
             self.out.students(tuple(segment_ids))  # a question to Milo is a student's, not the lecture
         self._start_turn(text, language, ended_at, lecture_id, segment_ids, utterance)
+
+    def _unfinished(self, text: str) -> bool:
+        """Whether `text` stops mid-sentence: the word rule; for a question, the verb rule and judge."""
+        if looks_unfinished(text):
+            return True
+        utterance = parse(text)
+        if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
+                not self._takes(utterance):
+            return False  # a command, the name alone, or talk Milo does not answer
+        if lacks_verb(utterance.text):  # "How do resistors?": its verb is still to come
+            return True
+        return self.words_judge is not None and self.words_judge(utterance.text)
 
     def _takes(self, utterance) -> bool:
         """Whether Milo answers this: called by name (or just before), or a question in qa mode."""

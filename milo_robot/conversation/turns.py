@@ -43,3 +43,57 @@ def looks_unfinished(text: str) -> bool:
     if stripped.endswith((',', '...', '…', '-')):
         return True
     return _last_word(stripped) in _DANGLING
+
+
+# A question's grammar, in closed-class words only (no nouns or verbs are listed): after an
+# auxiliary that needs a verb ("How do ...", "Can ..."), or after an interrogative adverb in French
+# ("Comment ...", "Pourquoi est-ce que ..."), the subject must be followed by a verb. A determiner
+# starts a subject of at least two words; anything else (a pronoun, a plural noun), of one.
+_WH = set('what how why when where which who whom whose'.split())
+_AUX = set('''do does did can could will would should shall may might must
+don't doesn't didn't can't couldn't won't wouldn't shouldn't'''.split())
+_DET = set('''the a an this that these those my your his her its our their some any each every
+no le la les un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos
+leur leurs'''.split())
+_ADVERB_FR = set('comment pourquoi quand où'.split())
+_WHICH_FR = set('quel quelle quels quelles'.split())
+_ETRE_FR = set('est sont était étaient sera seront serait'.split())
+
+
+def lacks_verb(text: str) -> bool:
+    """Return whether a question stops after its interrogative and subject, before any verb.
+
+    "How do resistors", "Can the capacitor", "Comment les résistances", "Pourquoi est-ce qu'il",
+    "Quelle tension": the question's verb is still to come.
+    """
+    words = [w for w in re.findall(r"[\w']+", text.lower()) if w]
+    if not words:
+        return False
+    start = 1 if words[0] in _WH else 0
+    if len(words) > start and words[start] in _AUX:  # "How do resistors", "Does the current"
+        return _short_subject(words[start + 1:], 2)
+    if words[0] in _ADVERB_FR:
+        rest = words[1:]
+        if rest[:2] == ['est', 'ce'] and len(rest) > 2 and rest[2].startswith(('que', "qu'")):
+            rest = rest[3:] if rest[2] == 'que' else [rest[2][3:]] + rest[3:]  # "est-ce qu'il"
+        return bool(rest) and _subject_first(rest[0]) and _short_subject(rest, 2)
+    if words[0] in _WHICH_FR and len(words) > 1 and words[1] not in _ETRE_FR:
+        return len(words) < 3  # "Quelle tension" (its verb to come), not "Quelle est ..."
+    return False
+
+
+_PRONOUNS_FR = set('je tu il elle on nous vous ils elles ça cela'.split())
+
+
+def _subject_first(word: str) -> bool:
+    """Whether `word` opens a subject (a determiner or a pronoun), as after "Comment"."""
+    return word in _DET or word in _PRONOUNS_FR or (word.startswith("l'") and len(word) > 2)
+
+
+def _short_subject(rest: list, need: int) -> bool:
+    """Whether `rest` is only a subject: no word left for a verb after it.
+
+    A determiner's subject is at least two words ("the current"), any other at least one
+    ("resistors", "it", "il", "l'unité"); `need` counts the subject and the verb.
+    """
+    return len(rest) < need + (1 if rest and rest[0] in _DET else 0)

@@ -4,6 +4,7 @@
 
 from milo_robot.conversation.dialogue import Dialogue, Outputs
 from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.turn_lm import TurnLM
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import (
     MODES,
@@ -15,8 +16,9 @@ from milo_robot.interfaces.payloads import (
     RoleChange,
     SayRequest,
 )
+from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.parameters import ParamSpec
+from milo_robot.parameters import ParameterError, ParamSpec
 
 PARAMETERS = (
     ParamSpec('mode', 'lecture', 'Mode at start: lecture (answer only when called by name), qa '
@@ -30,6 +32,11 @@ PARAMETERS = (
     ParamSpec('memory_turns', 3, 'Exchanges remembered for follow-up questions', min=0, max=20),
     ParamSpec('memory_s', 120.0, 'Exchanges older than this are forgotten (s)', min=5.0,
               max=3600.0),
+    ParamSpec('turn_lm', '', 'Language model that also judges whether a question\'s words are '
+              'unfinished when the word rule finds them finished (profile: tiny, small; "" = the '
+              'word rule only)', choices=('', 'tiny', 'small')),
+    ParamSpec('turn_lm_threshold', 0.0, 'End probability below which the turn language model '
+              'takes the words as unfinished (0 = its calibrated value)', min=0.0, max=0.9),
     ParamSpec('turn_timeout_s', 45.0, 'A question with no news from the brain or the voice for '
               'this long failed: Milo apologises and logs it (s); long enough for a first sentence '
               'on a busy board', min=2.0, max=300.0),
@@ -93,9 +100,17 @@ class DialogueNode(MiloNode):
         """Subscribe to everything a conversation needs; tick at 20 Hz."""
         super().__init__('dialogue', **options)
         p = self.params
+        self.turn_lm = None
+        if p.turn_lm:
+            try:
+                self.turn_lm = TurnLM(p.turn_lm, p.turn_lm_threshold or None)
+            except (ModelError, ImportError, OSError, RuntimeError, ValueError) as exc:
+                raise ParameterError(f'turn language model unusable: {exc}') from exc
+        self.health.set('turn_lm', p.turn_lm or 'none (word rule only)')
         self.dialogue = Dialogue(_Publishers(self), p.mode, p.continuation_s, p.ack_after_s,
                                  p.resume_window_s, ConversationMemory(p.memory_turns, p.memory_s),
-                                 turn_timeout_s=p.turn_timeout_s)
+                                 turn_timeout_s=p.turn_timeout_s,
+                                 words_judge=self.turn_lm.unfinished if self.turn_lm else None)
         self.subscribe(t.ASR_FINAL, self._on_final)
         self.subscribe(t.ASR_PARTIAL, self._on_partial)
         self.subscribe(t.VAD_EVENTS, self._on_vad)
