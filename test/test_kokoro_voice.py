@@ -65,6 +65,7 @@ def test_espeak_ng_french_mistakes_are_corrected_for_kokoro():
     for liaison in ('deux ampères', 'les instructions', 'ils ont', 'quatorze heures'):
         assert kokoro_phonemes(liaison, 'fr') == espeak_phonemes(liaison, 'fr')
     assert kokoro_phonemes('douze volts et', 'en') == espeak_phonemes('douze volts et', 'en')
+    assert kokoro_phonemes('quatre-vingt-quinze', 'fr') == 'kˈatʁəvˈɛ̃kˈɛ̃z'  # the schwa said in it
 
 
 def test_a_spelled_acronym_is_one_group_stressed_on_its_last_letter():
@@ -76,6 +77,23 @@ def test_a_spelled_acronym_is_one_group_stressed_on_its_last_letter():
     assert 'də- ʁˈam' in phonemes  # said as a word, not spelled in English letters ("ɛʁaɛm")
     # A word that sounds like a letter ("eu", "thé") is left alone when no other letter follows it.
     assert kokoro_phonemes('il a eu du thé vert', 'fr') == espeak_phonemes('il a eu du thé vert', 'fr')
+
+
+def test_deux_cinq_and_letters_written_alone_are_said_so_that_they_are_heard():
+    # "deux" is said longer (heard "de" or "du" when short), not inside "trente-deux" nor in liaison.
+    assert kokoro_phonemes('deux mètres', 'fr') == 'dˈøː mˈɛtʁ'
+    assert 'tʁˈɑ̃tdˈø ' in kokoro_phonemes('trente-deux gigaoctets', 'fr')
+    assert kokoro_phonemes('deux ampères', 'fr') == espeak_phonemes('deux ampères', 'fr')
+    # "cinq" keeps its k where espeak-ng drops it ("cinq millimètres").
+    assert 'sˈɛ̃ milimˈɛtʁ' in espeak_phonemes('cinq millimètres', 'fr')
+    assert kokoro_phonemes('cinq millimètres', 'fr') == 'sˈɛ̃k milimˈɛtʁ'
+    assert 'sˈɛ̃ ' in kokoro_phonemes('un saint patron', 'fr')  # not a number: left alone
+    # A capital letter written alone (a variable) is said with a long vowel; words that sound
+    # like a letter ("elle", "eu") are not, and a spelled acronym stays one group.
+    spoken = normalize('U = R × I, pour elle, L. Il a eu le PC.', 'fr')
+    assert spoken == 'U égale R fois I, pour elle, L. Il a eu le pé cé.'
+    assert kokoro_phonemes(spoken, 'fr') == ('ˈyː eɡˈal ˈɛːʁ fwˈa ˈiː, puʁ ˈɛl, ˈɛːl. '
+                                             'il a y lə- pesˈe.')
 
 
 def test_kokoro_loads_the_installed_files_and_speaks_french(voices, whisper):

@@ -27,8 +27,11 @@ def espeak_phonemes(text: str, language: str) -> str:
 
 # Words espeak-ng 1.52 says wrongly in French, as its IPA: what it writes -> what a teacher says.
 # Units, mostly: "milliampère" comes out "mil-yam-père" (heard as "milliards paire"), and
-# "newton" and "henry" with English sounds that Kokoro's French never learned.
+# "newton" and "henry" with English sounds that Kokoro's French never learned; "quatre-vingt(s)"
+# without the schwa that French says in it (katʁəvɛ̃; "quatre-vingt-quinze" was heard "quatre
+# virgule vingt-cinq").
 FRENCH_FIXES = {
+    'kˈatʁvˈɛ̃': 'kˈatʁəvˈɛ̃',
     'miljɑ̃p': 'miliɑ̃p',
     'miljwˈat': 'miliwˈat',
     'mikʁɔɑ̃p': 'mikʁoɑ̃p',
@@ -63,6 +66,46 @@ def _one_group(match) -> str:
     return ''.join(name.replace('ˈ', '').replace('ˌ', '') for name in head) + last
 
 
+# "deux" said short (dˈø) is heard "de" or "du"; a little longer, it is heard as the number.
+_DEUX = re.compile(r'(?<!\S)dˈø(?=[\s,.;:!?…]|$)')
+# espeak-ng drops the k of "cinq" before some words ("cinq millimètres" as sɛ̃ milimˈɛtʁ, heard
+# "cent"), as in the old "cinq cents"; a teacher says it (sɛ̃k) before a unit or a number.
+_CINQ = re.compile(r'(?<!\S)sˈɛ̃(?=\s)')
+_LONE_CAPITAL = re.compile(r"(?<![\w'’-])[A-Z](?![\w'’-])")  # "U = R × I", "le point A"
+_CLAUSE_MARKS = ',.;:!?…'
+_LAST_VOWEL = re.compile('([' + _VOWELS.replace('\u0303', '') + ']\u0303?)(?=[^' + _VOWELS + ']*$)')
+
+
+@lru_cache(maxsize=1)
+def _letter_names() -> dict:
+    """Return each capital letter's French name as espeak-ng says it alone ('U': 'ˈy')."""
+    from milo_robot.speaking.normalize import LETTERS_FR
+
+    return {c: espeak_phonemes(name, 'fr') for c, name in LETTERS_FR.items()}
+
+
+def _lone_letters_long(text: str, phonemes: str) -> str:
+    """Lengthen the vowel of each letter written alone in `text` ("U égale R fois I": ˈyː, ˈɛːʁ, ˈiː).
+
+    A variable in a formula said as short as a word is heard as another word ("U égale R" came
+    back "un ampère égale F"). Each letter is looked for at its own word in the phonemes (the
+    words of the text before it, as espeak-ng writes them, give the place), as the stressed
+    letter name espeak-ng writes for it alone; a word that only sounds like a letter ("elle",
+    "eu") is left as it is.
+    """
+    words = phonemes.split(' ')
+    for match in _LONE_CAPITAL.finditer(text):
+        name = _letter_names()[match.group(0)].split(' ')
+        at = len(espeak_phonemes(text[:match.start()], 'fr').split()) if match.start() else 0
+        for i in (at, at - 1, at + 1):  # espeak-ng may join or part a word at the cut
+            said = [w.rstrip(_CLAUSE_MARKS) for w in words[max(i, 0):i + len(name)]]
+            if i >= 0 and said == name:
+                last = i + len(name) - 1
+                words[last] = _LAST_VOWEL.sub(r'\1ː', said[-1], count=1) + words[last][len(said[-1]):]
+                break
+    return ' '.join(words)
+
+
 def kokoro_phonemes(text: str, language: str) -> str:
     """espeak-ng's IPA, with its French mistakes on lecture words corrected (docs/speaking.md)."""
     phonemes = espeak_phonemes(text, language)
@@ -73,4 +116,10 @@ def kokoro_phonemes(text: str, language: str) -> str:
     # them as separate words that Whisper hears as others ("s'est payé"); said as one group
     # ("tesepˈe") they are heard as the acronym more often (docs/speaking.md).
     phonemes = _spelled_run().sub(_one_group, phonemes)
+    # Short words Whisper mishears when Kokoro says them short: "deux", and letters written alone
+    # (variables in a formula); a longer vowel, as a teacher gives a number or a letter on the
+    # board, is heard right more often (docs/speaking.md).
+    phonemes = _lone_letters_long(text, _DEUX.sub('dˈøː', phonemes))
+    if re.search(r'\bcinq\b', text, re.I):
+        phonemes = _CINQ.sub('sˈɛ̃k', phonemes)
     return _LATE_LIAISON.sub(r'\1', phonemes)
