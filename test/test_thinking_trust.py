@@ -283,3 +283,59 @@ def test_the_lecture_named_says_where_the_answer_is_not_what_it_says(embedder, l
     brain = Brain(evidence)
     answer = ' '.join(p.text for p in brain.ask(question, language, threading.Event()))
     assert fact in answer, (answer, brain.last)
+
+
+@pytest.mark.parametrize('language, sentences, question, other, result', [
+    ('en', ['Sound levels in decibels do not add like ordinary numbers.',
+            'Two equal sources double the intensity, so you add 3 decibels: two machines at 80 decibels '
+            'give 83 decibels.',
+            'The A-weighting filter follows the sensitivity of the ear.',
+            'Together, the two parts of the module cover noise at work.'],
+     'What level do two machines of 80 decibels each give together?',
+     'What level do two machines of 70 decibels each give together?', '83 decibels'),
+    ('fr', ["Les niveaux en décibels ne s'additionnent pas comme des nombres ordinaires.",
+            "Deux sources égales doublent l'intensité, donc on ajoute 3 décibels : deux machines de 80 "
+            'décibels donnent 83 décibels.',
+            "La pondération A suit la sensibilité de l'oreille.",
+            'Ensemble, les deux parties du module couvrent le niveau sonore au travail.'],
+     'Quel niveau sonore donnent ensemble deux machines de 80 décibels ?',
+     'Quel niveau sonore donnent ensemble deux machines de 70 décibels ?', '83 décibels'),
+])
+def test_values_the_teacher_said_are_quoted_when_no_formula_computes_them(
+        embedder, language, sentences, question, other, result):
+    # A rule said in words computes nothing; the teacher's own sentence with the question's
+    # values answers it, though "together" is said in another lecture only (not a worked example
+    # of the question's every word). Other values are still a computation no formula gives.
+    evidence = Evidence(embedder)
+    evidence.add_segments([Segment(i + 1, 1 + (i == 3), 6.0 * i, 6.0 * i + 5, None, None, text,
+                                   language, 0.9, 'teacher', 'whisper')
+                           for i, text in enumerate(sentences)], flush=True)
+    brain = Brain(evidence)
+    parts = list(brain.ask(question, language, threading.Event()))
+    answer = ' '.join(p.text for p in parts)
+    assert result in answer and parts[-1].kind == 'quote', (answer, brain.last)
+    declined = list(brain.ask(other, language, threading.Event()))
+    assert declined[-1].declined, brain.last
+    assert brain.last[2].reason == 'a computation no formula of the class gives', brain.last
+
+
+@pytest.mark.parametrize('language, said, follow_up, alone', [
+    ('en', ['The speed of sound in air at 20 degrees Celsius is 343 metres per second.',
+            'In water, sound travels at about 1480 metres per second.'],
+     'What is the speed of sound in air at 20 degrees Celsius? And in water?',
+     'What is the speed of sound in water at 20 degrees Celsius?'),
+    ('fr', ["La vitesse du son dans l'air à 20 degrés Celsius est de 343 mètres par seconde.",
+            "Dans l'eau, le son se propage à environ 1480 mètres par seconde."],
+     "Quelle est la vitesse du son dans l'air à 20 degrés Celsius ? Et dans l'eau ?",
+     "Quelle est la vitesse du son dans l'eau à 20 degrés Celsius ?"),
+])
+def test_a_follow_up_s_values_are_its_own_not_the_question_before(language, said, follow_up, alone):
+    # "At 20 degrees" set the scene of the first question; "And in water?" gives no value, so
+    # the teacher's sentence about water is no example with other values.
+    evidence = Evidence()  # words only: the decision reads no embedding here
+    evidence.add_segments([Segment(n, 1, 5.0 * n, 5.0 * n + 4, None, None, text, language, 0.9, 'teacher',
+                                   'whisper') for n, text in enumerate(said, 1)], flush=True)
+    water = Candidate((1,), 9.0, 0.9, fact=1.0)
+    assert coverage.decide(questions.read(follow_up, language), water, evidence).covered
+    declined = coverage.decide(questions.read(alone, language), water, evidence)
+    assert not declined.covered and declined.reason.startswith('another example'), declined

@@ -44,6 +44,7 @@ EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas c
 REMEMBERED = 8  # answers kept to resolve follow-ups
 UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
+STATED = 0.6  # ... around the sentences that say a question's values, when no formula computes it
 
 
 @dataclass
@@ -152,9 +153,12 @@ class Brain:
             best = dataclasses.replace(best, positions=worked)  # the example and its result
         elif computes and given:
             result = self.computer.compute(asked, allow)
-            self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
-                                                        'a computation no formula of the class gives'))
-            return self._computed(result, asked.language) if result else None
+            # "What level do two machines of 80 decibels each give together?": no formula computes
+            # it, but the teacher said it with the question's values; the quote path decides.
+            if result is not None or not self._stated(asked, best):
+                self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
+                                                            'a computation no formula of the class gives'))
+                return self._computed(result, asked.language) if result else None
         decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts)
         self.last = (asked, best, decision)
         if not decision.covered:
@@ -230,6 +234,29 @@ class Brain:
                 around |= set(self.evidence.stems(j)) if j is not None else set()
         said = {s: self.evidence.idf(s) for s in asked.focus if self.evidence.has_stem(s) and not s.isdigit()}
         return span if sum(v for s, v in said.items() if s in around) >= WORKED * sum(said.values()) else None
+
+    def _stated(self, asked, best) -> bool:
+        """Whether the teacher said the question's values where the best sentences are, about its words.
+
+        Every measured value the question itself gives (a follow-up's scene is the question before)
+        is said in the best sentences or the sentence before or after them, and those hold
+        `STATED` of the question's words that the class said, rare ones weighing more: "Two equal
+        sources double the intensity, so you add 3 decibels: two machines at 80 decibels give 83
+        decibels." answers "What level do two machines of 80 decibels each give together?", which
+        no formula computes. The teacher's example of another question ("an ambulance approaching
+        at 20 metres per second", asked "drives away") shares the values, not the words.
+        """
+        near = set(best.positions)
+        for i in best.positions:
+            near |= {j for j in (self.evidence.neighbour(i, step) for step in (-1, 1)) if j is not None}
+        said = [v for i in near for v in self._numbers(i)]
+        own = [q for q in quantities.read(asked.text, asked.language) if q.dim is not None or q.symbols]
+        if not all(any(_same(q, v) for v in said) for q in own):
+            return False
+        around = set().union(*(self.evidence.stems(i) for i in near))
+        words = {s: self.evidence.idf(s) for s in asked.focus
+                 if self.evidence.has_stem(s) and not s.isdigit()}
+        return sum(v for s, v in words.items() if s in around) >= STATED * sum(words.values())
 
     def _example(self, best, given: list, stated: set) -> Optional[tuple]:
         """Return the sentence of the best with the question's numbers, through the one with its result.

@@ -30,6 +30,7 @@ share most of its words. So Milo declines when:
   teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -185,9 +186,13 @@ def _other_example(question: Question, best: Candidate, evidence: Evidence,
 
     Such sentences work an example with other values, or speak of something else: quoting them
     answers another question. Sentences without numbers (a rule, a definition) are not examples,
-    and a "why" question's numbers set the scene of what it asks to explain.
+    and a "why" question's numbers set the scene of what it asks to explain, as the question
+    before a follow-up sets the follow-up's.
     """
-    asked = _values(question) if question.wants != 'reason' else set()  # "why" gives a situation
+    # A "why" gives a situation; a follow-up's own values are asked, those of the question before
+    # set its scene ("And in water?" after "the speed of sound in air at 20 degrees Celsius").
+    own = dataclasses.replace(question, context='')
+    asked = _values(own) if question.wants != 'reason' else set()
     if not asked:
         return []
     read = facts or (lambda i: Facts.of(evidence.sentences[i].text,
