@@ -6,13 +6,12 @@ import contextlib
 import os
 import re
 import signal
-import time
 
 import numpy as np
 import pytest
 from signals import read_wav, tone, write_wav
 
-from milo_robot.graph import DDS_PROFILES
+from milo_robot.graph import DDS_PROFILES, RESPAWN_DELAY_S
 from milo_robot.interfaces.diagnostics import status_name
 
 
@@ -49,12 +48,14 @@ def test_a_killed_node_comes_back_and_ctrl_c_leaves_nothing(tmp_path, processes)
     [mic] = started_pids(up, 'microphone')
     [monitor] = started_pids(up, 'light')
 
-    killed_at = time.monotonic()
     os.killpg(mic, signal.SIGKILL)
-    line = up.wait_for_line('started microphone', after=up.wait_for_line('exited with status -9'))
-    back_after = time.monotonic() - killed_at
+    exited = up.wait_for_line('exited with status -9')
+    # A first crash is respawned after the short delay, not a backed-off one (the time it then
+    # takes to be ready is the soak's to measure, not a test's: it depends on the machine's load).
+    assert f'microphone exited with status -9; restarting in {RESPAWN_DELAY_S:g} s' in up.output
+    line = up.wait_for_line('started microphone', after=exited)
     new_mic = started_pids(up, 'microphone')[-1]
-    assert new_mic != mic and back_after < 2.0, f'back after {back_after:.2f} s'
+    assert new_mic != mic
     up.wait_for_line('capturing from wav:', after=line)
     assert group_alive(monitor), 'the other node must keep running'
     assert started_pids(up, 'light') == [monitor]
