@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pytest
 from harness import wait_until
 from signals import read_wav
@@ -20,7 +19,7 @@ from milo_robot.bench.wer import sound_errors_fr, unheard_fr
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError, get_model
 from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
-from milo_robot.speaking.kokoro import RATE, SOUND, KokoroEngine, trim_tail
+from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
 from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
@@ -173,20 +172,6 @@ def test_a_hopeless_first_try_ends_the_timing():
     engine.synthesize = lambda text: tries.append(text) or synthesize(text)
     assert engine.real_time_factor(tries=2, hopeless=1e-6) > 1e-6 and len(tries) == 1
     assert engine.real_time_factor(tries=2) > 0.0 and len(tries) == 3, 'both tries otherwise'
-
-
-def test_a_piece_ends_with_a_short_pause_not_the_models_half_second(voices):
-    # The model's own silence after each piece (0.5-0.6 s) made clauses said one after another
-    # sound a second apart.
-    engine = voices.for_language('fr')[0]
-
-    def pause_after(audio):
-        return (len(audio) - 1 - np.flatnonzero(np.abs(audio) >= SOUND * 32767)[-1]) / RATE
-
-    clause_pause = pause_after(engine.synthesize('Dans ce circuit,'))
-    sentence_pause = pause_after(engine.synthesize('la tension vaut douze volts.'))
-    assert 0.1 <= clause_pause <= 0.2 and clause_pause < sentence_pause <= 0.35
-    assert len(trim_tail(np.zeros(RATE, dtype=np.float32), 0.3)) == 0
 
 
 def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices, whisper):

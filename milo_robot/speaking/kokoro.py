@@ -26,13 +26,6 @@ DEFAULT_STYLE = 'jm_kumo'
 DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
-# The model ends every piece with half a second of silence (and opens it with 0.35 s): clauses
-# said one after another sounded almost a second apart. Kept after the last sound: a short pause
-# after a clause, longer after a sentence. The opening silence stays: Whisper heard the words
-# worse without it, within its noise (docs/speaking.md).
-SOUND = 0.015  # amplitude (-36 dBFS) above which a sample is speech, not the model's silence
-PAUSE_S = {',': 0.15, ';': 0.15, ':': 0.15}  # after a clause
-SENTENCE_PAUSE_S = 0.3  # after anything else
 
 
 class KokoroEngine:
@@ -94,9 +87,8 @@ class KokoroEngine:
         audio = self._session.run(None, {
             'tokens': np.array([[0, *ids, 0]], dtype=np.int64),
             'style': self._styles[len(ids) - 1:len(ids)],
-            'speed': np.array([self.speed], dtype=np.float32)})[0].ravel()
-        audio = trim_tail(audio, PAUSE_S.get(text.rstrip()[-1:], SENTENCE_PAUSE_S))
-        return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+            'speed': np.array([self.speed], dtype=np.float32)})[0]
+        return (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
 
     def real_time_factor(self, tries: int = 2, hopeless: float = float('inf')) -> float:
         """Time a calibration sentence up to `tries` times; return the best synthesis time over duration.
@@ -114,9 +106,3 @@ class KokoroEngine:
             if best > hopeless:
                 break
         return best
-
-
-def trim_tail(audio: np.ndarray, pause_s: float) -> np.ndarray:
-    """Return float `audio` (at RATE) up to `pause_s` after its last sound (none if it has none)."""
-    loud = np.flatnonzero(np.abs(audio) >= SOUND)
-    return audio[:loud[-1] + 1 + int(pause_s * RATE)] if len(loud) else audio[:0]
