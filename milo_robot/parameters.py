@@ -68,6 +68,11 @@ def check_value(specs: Iterable[ParamSpec], name: str, value: Any) -> Optional[s
     return by_name[name].error(value)
 
 
+def comma_list(text: str) -> tuple:
+    """Return the items of a comma-separated string parameter ("fr, en" -> ('fr', 'en')), blanks dropped."""
+    return tuple(item.strip() for item in text.split(',') if item.strip())
+
+
 def load_param_file(path: str) -> dict:
     """Read a ROS 2 parameter file into {node pattern: {parameter: value}}, with clear errors."""
     try:

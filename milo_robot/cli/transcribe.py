@@ -18,6 +18,7 @@ from milo_robot.hearing.segmenter import SegmenterSettings
 from milo_robot.hearing.vad import FRAME_SAMPLES
 from milo_robot.hearing.vocabulary import DEFAULT_BUDGET_TOKENS, course_vocabulary
 from milo_robot.models import ModelError
+from milo_robot.parameters import comma_list
 from milo_robot.record.lecture_record import RecordError
 
 
@@ -74,7 +75,7 @@ def _give_vocabulary(engine, args) -> None:
     if not 10 <= args.vocabulary_tokens <= 200:
         raise ValueError('--vocabulary-tokens must be between 10 and 200')
     engine.vocabulary_mode, engine.term_fix = args.vocabulary, args.term_fix
-    engine.vocabulary_languages = tuple(x.strip() for x in args.vocabulary_languages.split(',') if x.strip())
+    engine.vocabulary_languages = comma_list(args.vocabulary_languages)
     engine.vocabulary = course_vocabulary(
         args.course, args.notes_dir or resolve_path('data/notes'), args.lecture_db,
         budget_tokens=args.vocabulary_tokens, count_tokens=engine.count_tokens)

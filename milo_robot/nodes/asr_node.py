@@ -33,7 +33,7 @@ from milo_robot.lectures.lifecycle import Timetable, TimetableError
 from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.parameters import ParameterError, ParamSpec
+from milo_robot.parameters import ParameterError, ParamSpec, comma_list
 from milo_robot.record.lecture_record import RecordError, format_clock
 
 PARAMETERS = (
@@ -239,7 +239,7 @@ class AsrNode(MiloNode):
         while not self._stopping:
             try:
                 engine = make_recognizer(p.engine, p.model, p.language,
-                                         tuple(x.strip() for x in p.languages.split(',') if x.strip()),
+                                         comma_list(p.languages),
                                          p.threads, p.beam_size)
                 self.health.clear_fault()
                 self.health.set('model', f'{p.engine}:{p.model or "default"}')
@@ -278,8 +278,7 @@ class AsrNode(MiloNode):
         p = self.params
         if p.engine == 'whisper':
             engine.vocabulary_mode, engine.term_fix = p.vocabulary, p.term_fix
-            engine.vocabulary_languages = tuple(x.strip() for x in p.vocabulary_languages.split(',')
-                                                if x.strip())
+            engine.vocabulary_languages = comma_list(p.vocabulary_languages)
             # After `ready`, so a respawn is not slower to report; a first segment waits for it.
             engine.reserve()
         self.transcriber.engine = engine

@@ -16,7 +16,7 @@ from milo_robot.interfaces.audio import NS_PER_SAMPLE, frame_to_msg
 from milo_robot.interfaces.diagnostics import node_statuses
 from milo_robot.interfaces.topics import AUDIO_FRAMES, DIAGNOSTICS
 from milo_robot.nodes.base import MiloNode, run
-from milo_robot.parameters import ParamSpec
+from milo_robot.parameters import ParamSpec, comma_list
 
 MATCH_SETTLE_S = 0.5
 ACKED_WAIT_S = 30.0  # at the end of a sim input, the longest wait for listeners to take every frame
@@ -101,7 +101,7 @@ class MicrophoneNode(MiloNode):
 
     def _wait_for_listeners(self) -> None:
         wanted = self.params.wait_for_subscribers
-        nodes = {n.strip() for n in self.params.wait_for_nodes.split(',') if n.strip()}
+        nodes = set(comma_list(self.params.wait_for_nodes))
 
         def waiting() -> bool:
             return self._publisher.get_subscription_count() < wanted or not nodes <= self._ready_nodes
