@@ -209,6 +209,30 @@ def test_milo_waits_for_the_rest_of_an_unfinished_question(out, clock):
     assert out.segments == (5, 6), 'the brain is told where the question is in the record'
 
 
+def test_a_segment_heard_again_whole_replaces_its_part(out, clock):
+    # The asr hears a sentence that a pause cut again as one, from the same start (its join).
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is the voltage across the', 'en', clock.now, segment_id=5,
+                   segment_start=10.0)
+    dialogue.speech(True)
+    dialogue.heard('Milo, what is the voltage across the resistor?', 'en', clock.now, segment_id=5,
+                   segment_start=10.0)
+    assert [a[1] for a in out.asked] == ['What is the voltage across the resistor?']
+    assert out.segments == (5,)
+    # A question asked already: the same segment heard again with more words is not asked twice.
+    dialogue.heard('Milo, what is a farad?', 'en', clock.now, segment_id=6, segment_start=20.0)
+    dialogue.heard('Milo, what is a farad? In simple words.', 'en', clock.now, segment_id=6,
+                   segment_start=20.0)
+    assert [a[1] for a in out.asked][1:] == ['What is a farad?']
+
+
+def test_the_name_alone_then_the_question_heard_whole_is_asked(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard('Milo.', 'en', clock.now, segment_id=7, segment_start=30.0)
+    dialogue.heard('Milo. What is a farad?', 'en', clock.now, segment_id=7, segment_start=30.0)
+    assert [a[1] for a in out.asked] == ['What is a farad?']
+
+
 def test_a_question_to_milo_is_not_swallowed_by_the_teacher_s_unfinished_sentence(out, clock):
     # The soak lost two questions this way: the lecture's "S1, 7, 3," then "Milo, à quoi ...?".
     dialogue = make(out, clock)

@@ -241,3 +241,33 @@ def test_milos_own_voice_is_not_speech_but_a_person_over_it_is_a_barge_in():
     starts = [(e, barge) for e, barge in events_for(both) if e.kind == 'start']
     assert starts and starts[0][1] is True
     assert events_for(echo, speaking=False)[0][1] is False  # not speaking: plain speech
+
+
+def test_a_sentence_cut_by_a_pause_is_heard_again_whole(whisper):
+    # The conversation's short hangover (0.3 s) ends a segment at a teacher's pause mid-sentence;
+    # the part before it ends with a comma. Joined, the record gets the sentence heard whole.
+    from milo_robot.hearing.pipeline import transcribe_frames
+    first, rest = 'When a capacitor charges through a resistor,', 'the time constant is the resistance times the capacitance.'
+    audio = talk(0.5, first, 0.15, rest, 1.0)  # with the voice's own silences, a 0.5 s pause
+    frames = blocks(audio)
+
+    def finals(join_gap_s):
+        detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=0.3))
+        transcriber = SegmentTranscriber(whisper, join_gap_s=join_gap_s)
+        return [t for t in transcribe_frames(frames, detector, transcriber) if t.final]
+
+    apart = finals(0.0)
+    assert len(apart) == 2 and not any(t.rejoins for t in apart), 'the pause must cut the sentence'
+    cut, joined = finals(0.3)
+    assert cut.text == apart[0].text and not cut.rejoins
+    assert joined.rejoins and joined.start == cut.start and joined.end == apart[1].end
+    assert words(joined.text) == words(f'{first} {rest}')
+
+
+def test_only_a_sentence_that_may_be_cut_is_joined():
+    from milo_robot.hearing.pipeline import cut_by_a_pause
+    assert cut_by_a_pause('Un condensateur.', 1.4) and cut_by_a_pause('and then', 5.0)
+    assert cut_by_a_pause('When a capacitor charges through a resistor and a switch,', 4.0)
+    assert cut_by_a_pause('So the current is...', 4.0)
+    assert not cut_by_a_pause('The voltage across a resistor equals its resistance times the current.', 4.0)
+    assert not cut_by_a_pause('Why?', 0.5) and not cut_by_a_pause('What is a farad?', 1.5)

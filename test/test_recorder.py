@@ -131,3 +131,22 @@ def test_retention_erases_ended_lectures_older_than_its_days(tmp_path):
     with LectureRecord(path, read_only=True) as record:
         assert [lecture.id for lecture in record.lectures()] == [recorder.lecture[0]]
     assert dict(recorder.health.report()[2])['lectures_erased'] == '1'
+
+
+def test_a_sentence_heard_again_whole_replaces_its_first_part(tmp_path):
+    from dataclasses import replace
+    clock = Clock()
+    recorder = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(), clock)
+    recorder.speech(at=clock.now)
+    cut, _ = recorder.save(final('Un condensateur.', 1.0, 2.4))
+    whole = replace(final('Un condensateur est formé de deux plaques.', 1.0, 5.0), rejoins=True)
+    assert recorder.save(whole)[0] == cut, 'the same segment, its words replaced'
+    after = recorder.save(final('Elles sont séparées par un isolant.', 6.0, 8.0))[0]
+    elsewhere = replace(final('Un isolant.', 9.0, 9.5), rejoins=True)  # not the last one's start
+    assert recorder.save(elsewhere)[0] not in (cut, after)
+    recorder.close()
+    with LectureRecord(str(tmp_path / 'milo.db'), read_only=True) as record:
+        rows = [(s.id, s.start_s, s.end_s, s.text) for s in record.segments()]
+    assert rows[:2] == [(cut, 1.0, 5.0, 'Un condensateur est formé de deux plaques.'),
+                        (after, 6.0, 8.0, 'Elles sont séparées par un isolant.')]
+    assert len(rows) == 3

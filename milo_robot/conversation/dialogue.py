@@ -100,6 +100,16 @@ class Turn:
     held: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _LastFinal:
+    """The last final transcript taken, to take it back if the asr hears its segment again."""
+
+    start: Optional[float]
+    pending_before: Optional['_Pending']
+    pending_after: Optional['_Pending']
+    acted: bool  # it started or confirmed a turn, or was a command
+
+
 @dataclass
 class _Pending:
     """Words heard that may not be the whole turn yet."""
@@ -137,6 +147,8 @@ class Dialogue:
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[_Pending] = None
+        self._last_final: Optional[_LastFinal] = None
+        self._acts = 0  # turns started or confirmed and commands obeyed, counted
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
         self.words_judge = words_judge
@@ -189,10 +201,26 @@ class Dialogue:
 
     def heard(self, text: str, language: str, ended_at: float, lecture_id=None,
               segment_id=None, segment_start=None) -> None:
-        """Take a final transcript of a speech segment (`segment_id`: where the record keeps it)."""
+        """Take a final transcript of a speech segment (`segment_id`: where the record keeps it).
+
+        A final from the same start as the one before is that segment heard again with the words
+        after a short pause (the asr's join, hearing/pipeline.py): the whole sentence replaces
+        the part, unless the part was acted on already (its question is being answered).
+        """
         text = text.strip()
         if not text:
             return
+        last = self._last_final
+        if last is not None and segment_start is not None and segment_start == last.start:
+            if last.acted or self._pending is not last.pending_after:
+                self.out.note('  the rest of a sentence after a short pause: its start was taken already')
+                return
+            self._pending = last.pending_before
+        acts, pending_before = self._acts, self._pending
+        self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
+        self._last_final = _LastFinal(segment_start, pending_before, self._pending, self._acts != acts)
+
+    def _hear(self, text, language, ended_at, lecture_id, segment_id, segment_start) -> None:
         segments = () if segment_id is None else (segment_id,)
         awaited = self.speculations.take_awaited(segment_start)
         if awaited is not None:
@@ -359,11 +387,13 @@ class Dialogue:
     def _turn(self, text: str, language: str, ended_at: float, lecture_id, segment_ids=()) -> None:
         utterance = parse(text)
         if utterance.lecture_command and utterance.addressed:
+            self._acts += 1
             self.out.lecture(utterance.lecture_command)
             self.out.note(f'lecture {utterance.lecture_command} (voice)')
             self._announce(LECTURE_SAID[utterance.lecture_command], language)
             return
         if utterance.command and (utterance.addressed or self.mode == 'qa'):
+            self._acts += 1
             if self.mode != 'sleep' or utterance.command != 'sleep':
                 self.set_mode(utterance.command, language, announce=True)
             return
@@ -402,6 +432,7 @@ class Dialogue:
 
     def _start_turn(self, text, language, ended_at, lecture_id, segment_ids, utterance,
                     speculative: bool = False) -> Turn:
+        self._acts += 1
         question, follow_up = self.memory.with_context(utterance.text)
         request_id = self._new_id('q')
         turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, self.clock(),
@@ -426,6 +457,7 @@ class Dialogue:
 
     def _take_segment(self, spec: Speculation, text: str, segment_ids: tuple) -> None:
         """Take the final transcript of a question confirmed at its end: the record's segment."""
+        self._acts += 1
         if segment_ids:
             self.out.students(segment_ids)
         turn = self.turns.get(spec.turn.request_id)
@@ -437,6 +469,7 @@ class Dialogue:
     def _confirm(self, turn: Turn, ended_at: float, segment_ids: tuple,
                  why: str = 'the transcript confirms the question asked on the pause') -> None:
         """Take the question asked on the pause as the whole turn: say what is ready."""
+        self._acts += 1
         turn.speculative, turn.ended_at, turn.segment_ids = False, ended_at, tuple(segment_ids)
         self._called_at = float('-inf')
         if segment_ids:

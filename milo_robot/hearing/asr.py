@@ -31,6 +31,9 @@ class Transcript:
     confidence: float  # 0..1
     final: bool
     engine: str
+    # A final that hears again the segment before it, joined with the words after a short pause
+    # (SegmentTranscriber's join): it replaces that segment's final, from the same start.
+    rejoins: bool = False
 
     def to_json(self) -> str:
         """Serialise for a std_msgs/String payload (see docs/interfaces.md)."""

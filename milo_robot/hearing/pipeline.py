@@ -11,6 +11,7 @@ silently skipped: it is counted, and it takes its place on the clock as silence.
 """
 
 import threading
+from dataclasses import replace
 from typing import Callable, Optional
 
 import numpy as np
@@ -23,6 +24,22 @@ from milo_robot.hearing.segmenter import Segmenter, SegmenterSettings, SpeechEve
 from milo_robot.hearing.vad import FRAME_SAMPLES
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+# A segment this short, even heard with a full stop, may be the first part of a sentence that a
+# pause cut ("Un condensateur." before "est formé de deux plaques"; "when a capacitor charges
+# through a resistor."): Whisper ends with a mark every segment it is given.
+FRAGMENT_S = 3.0
+
+
+def cut_by_a_pause(text: str, seconds: float) -> bool:
+    """Whether a final heard over `seconds` may be the first part of a sentence cut by a pause.
+
+    No mark at its end, or a comma, colon, semicolon or ellipsis; or a short one with a full
+    stop. A question or an exclamation is whole: a question to Milo is never joined to more.
+    """
+    text = text.strip()
+    if not text or text.endswith(('?', '!')):
+        return False
+    return seconds <= FRAGMENT_S or not text.endswith('.') or text.endswith(('...', '…'))
 
 
 def to_index(seconds: float) -> int:
@@ -212,18 +229,30 @@ class SegmentTranscriber:
 
     def __init__(self, engine, keep_s: float = 40.0,
                  clock: Callable[[float], float] = lambda t: t, peek_max_s: float = 0.0,
-                 stream_hold_s: float = 0.5):
+                 stream_hold_s: float = 0.5, join_gap_s: float = 0.0, join_max_s: float = 25.0):
         """Keep `keep_s` of audio; `clock` maps stream time to lecture time for transcripts.
 
         `peek_max_s` > 0: on a pause, a segment no longer than that is transcribed so far (a
         partial transcript), so the dialogue can start on a question before the hangover ends
         it. Questions are short; a lecturer's long stretches do not pay for it.
+
+        `join_gap_s` > 0: a segment that starts at most this long after the last one ended, when
+        that one may be cut by a pause (`cut_by_a_pause`), is heard again from the last one's start,
+        as one sentence: its final (`rejoins`) replaces the last one's. The VAD's short hangover
+        is for the conversation's pace; a teacher pausing mid-sentence ("Un condensateur ... est
+        formé de deux plaques") must not leave the record two fragments, each heard without the
+        other ("Un condensateur." / "Et former de deux plaques"). `join_max_s`: a longer whole
+        is heard as two (Whisper's window is 30 s).
         """
         self.engine = engine
         self.clock = clock
         self.peek_max_s = peek_max_s
         self.ring = AudioRing(keep_s)
         self._hold = int(stream_hold_s * SAMPLE_RATE)
+        self._join_gap, self._join_max = int(join_gap_s * SAMPLE_RATE), int(join_max_s * SAMPLE_RATE)
+        self._last: Optional[tuple] = None  # (start, end, text) of the last final
+        self._own_start = 0  # where the open segment's own audio starts (joined or not)
+        self._rejoins = False  # the open segment is heard from the last one's start
         self._active_since: Optional[int] = None  # sample index of the open segment's start
         self._fed_until = 0  # index up to which the engine has heard the open segment
         self.dropped_samples = 0  # segment audio no longer held when its turn came
@@ -249,7 +278,7 @@ class SegmentTranscriber:
         cost a recognition run that delays the final everyone waits for (`peeks_skipped`).
         """
         if event.kind == 'start':
-            self._begin(to_index(event.start))
+            self._begin(self._joined_start(to_index(event.start)))
             return self.stream()
         if event.kind == 'pause':
             if behind:
@@ -259,7 +288,7 @@ class SegmentTranscriber:
         # An end whose start this node missed (it restarted mid-segment): the end event still
         # says where the segment began, and the ring holds what was heard since the restart.
         if self._active_since is None:
-            self._begin(max(to_index(event.start), self.ring.start or 0))
+            self._begin(self._joined_start(max(to_index(event.start), self.ring.start or 0)))
         return self._end(to_index(event.end))
 
     def flush(self) -> list:
@@ -267,6 +296,14 @@ class SegmentTranscriber:
         if self._active_since is None or self.ring.end is None:
             return []
         return self._end(self.ring.end)
+
+    def _joined_start(self, start: int) -> int:
+        """Return where the segment starting at `start` is heard from: the last one's start to join it."""
+        self._own_start, last = start, self._last
+        self._rejoins = bool(self._join_gap) and last is not None and \
+            0 <= start - last[1] <= self._join_gap and \
+            cut_by_a_pause(last[2], (last[1] - last[0]) / SAMPLE_RATE)
+        return last[0] if self._rejoins else start
 
     def _begin(self, start: int) -> None:
         self._active_since = self._fed_until = start
@@ -284,14 +321,20 @@ class SegmentTranscriber:
 
     def _end(self, end: int) -> list:
         partials = []
-        if self._fed_until > end:  # it heard past the end (the VAD was late): hear it again
+        again = self._fed_until > end  # it heard past the end (the VAD was late): hear it again
+        if self._rejoins and end - self._active_since > self._join_max:
+            self._rejoins, self._active_since, again = False, self._own_start, True  # too long for one
+        if again:
             self._begin(self._active_since)
             self._feed(end)  # its partials were told already
         elif end > self._fed_until:
             partials = self._feed(end)
-        self._active_since = None
+        start, self._active_since = self._active_since, None
         final = self.engine.finish(self.clock(end / SAMPLE_RATE))
-        return partials + ([final] if final.text else [])
+        if not final.text:
+            return partials
+        self._last = (start, end, final.text)
+        return partials + [replace(final, rejoins=self._rejoins)]
 
     def _feed(self, until: int) -> list:
         audio, let_go = self.ring.read(self._fed_until, until)

@@ -68,6 +68,7 @@ class LectureRecorder:
         self._backlog = []  # (what, action, args): record writes not done yet, kept in order
         self._record: Optional[LectureRecord] = None
         self.lecture: Optional[Tuple[int, float]] = None  # (id, started_at) of the open lecture
+        self._last_segment = None  # (lecture id, start, segment id) of the last segment written
         self._open_record()
         self._start_or_resume()
 
@@ -285,10 +286,19 @@ class LectureRecorder:
         if lecture is None:
             raise ValueError('no lecture is open (auto_start is off): start one by voice or command')
         started_at = lecture[1]
-        return self._record.append(lecture[0], transcript.start, transcript.end, transcript.text,
+        last = self._last_segment
+        if transcript.rejoins and last is not None and \
+                last[:2] == (lecture[0], transcript.start):
+            # The sentence a pause cut, heard again whole: it replaces the fragment it starts with.
+            self._record.revise(last[2], transcript.end, transcript.text, transcript.confidence,
+                                started_at + transcript.end)
+            return last[2]
+        segment_id = self._record.append(lecture[0], transcript.start, transcript.end, transcript.text,
                                    transcript.language, transcript.confidence,
                                    self.settings.speaker_role, transcript.engine,
                                    started_at + transcript.start, started_at + transcript.end)
+        self._last_segment = (lecture[0], transcript.start, segment_id)
+        return segment_id
 
     def close(self) -> None:
         """Close the record (the writes still waiting are lost with the process: say so)."""

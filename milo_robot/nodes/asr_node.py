@@ -82,6 +82,10 @@ PARAMETERS = (
     ParamSpec('peek_max_s', 8.0, 'On a pause, a segment this short or shorter is transcribed so far '
               '(/asr/partial), so that Milo can start on a question before its end is certain; '
               '0 = never', min=0.0, max=30.0),
+    ParamSpec('join_gap_ms', 300, 'A segment that starts this soon after one that looks cut mid-'
+              'sentence (no end mark, or a few words) is heard again with it, as one sentence that '
+              'replaces it in the record (ms; 0 = never): a teacher\'s pause longer than the VAD\'s '
+              'hangover must not leave fragments heard without each other', min=0, max=2000),
     ParamSpec('max_backlog_s', 300.0, 'Audio kept for recognition (s, 32 kB a second): how far '
               'recognition may fall behind the class without losing a word; audio older than this '
               'when its segment\'s turn comes is lost, and reported (dropped_frames)',
@@ -129,7 +133,8 @@ class AsrNode(MiloNode):
         self._vocabulary_wanted = None
         self._vocabulary_built = None
         # The ring is filled here, by the executor, whatever the worker is doing.
-        self.transcriber = SegmentTranscriber(None, keep_s=p.max_backlog_s, peek_max_s=p.peek_max_s)
+        self.transcriber = SegmentTranscriber(None, keep_s=p.max_backlog_s, peek_max_s=p.peek_max_s,
+                                              join_gap_s=p.join_gap_ms / 1000)
         self.recorder = LectureRecorder(
             resolve_path(p.database),
             RecorderSettings(p.lecture, end_after_silence_s=p.end_after_silence_s,

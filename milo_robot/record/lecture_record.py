@@ -211,6 +211,30 @@ class LectureRecord(ErasingRecord):
                  text, language, confidence, speaker_role, engine))
             return cursor.lastrowid
 
+    def revise(self, segment_id: int, end_s: float, text: str, confidence: float,
+               wall_end: Optional[float] = None) -> None:
+        """Replace a segment's words with a longer hearing of it, up to `end_s` (one transaction).
+
+        The asr hears a sentence that a pause cut in two again as one (hearing/pipeline.py,
+        `join_gap_s`): the record keeps one segment of the whole sentence, not two fragments.
+        Its id stays, so a reader that keeps the newest segment to read again sees the change.
+        """
+        text = text.strip()
+        if not text:
+            raise ValueError('a segment needs some text (it is empty or only whitespace)')
+        if not 0 <= confidence <= 1:
+            raise ValueError(f'confidence must be between 0 and 1, not {confidence!r}')
+        with self._writing('revise a segment') as conn:
+            row = conn.execute('SELECT s.start_s, l.started_at FROM segments s JOIN lectures l '
+                               'ON l.id = s.lecture_id WHERE s.id = ?', (segment_id,)).fetchone()
+            if row is None:
+                raise ValueError(f'no segment {segment_id} in {self.path}')
+            if not (math.isfinite(end_s) and row[0] <= end_s):
+                raise ValueError(f'a segment needs start_s <= end_s (finite), not end_s={end_s!r}')
+            conn.execute('UPDATE segments SET end_s = ?, wall_end = ?, text = ?, confidence = ? '
+                         'WHERE id = ?', (end_s, row[1] + end_s if wall_end is None else wall_end,
+                                          text, confidence, segment_id))
+
     def segments(self, lecture_id: Optional[int] = None, since_id: int = 0,
                  role: Optional[str] = None) -> List[Segment]:
         """Return segments with an id above `since_id`, in id order, optionally of one lecture and role.
