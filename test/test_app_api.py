@@ -22,6 +22,7 @@ import pytest
 from app_fixture import School, free_port, login, login_csrf
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from manual_clock import Clock
 from pygiftparser import parser as gift_parser
 
 from milo_robot.app import api, i18n, pages
@@ -52,14 +53,6 @@ def llm():
     # One model for the module: every test's record holds the same lecture and notes, so the
     # model reuses the prompt prefix it computed for the first question.
     return load_llm('tiny')
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from app_fixture import School, login, login_csrf
 from erasure_fixture import Reader, found_on_disk
 from fastapi.testclient import TestClient
 from lecture_fixture import CIRCUITS_FR
+from manual_clock import Clock
 
 from milo_robot.app.access import SESSION_COOKIE
 from milo_robot.app.auth import LoginLimiter, Sessions
@@ -24,14 +25,6 @@ from milo_robot.interfaces.payloads import QuestionEntry
 from milo_robot.record.lecture_record import LectureRecord
 
 LOOSE = 'Milo, where is room B12?'
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

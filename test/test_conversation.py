@@ -3,6 +3,7 @@
 """The dialogue manager's logic, without ROS: addressing, turns, memory, modes, barge-in, the log."""
 
 import pytest
+from manual_clock import Clock
 
 from milo_robot.conversation.addressing import parse
 from milo_robot.conversation.dialogue import Dialogue, Outputs
@@ -112,14 +113,6 @@ class Recorder(Outputs):
 
     def log(self, entry):
         self.logged.append(entry)
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

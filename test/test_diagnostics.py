@@ -2,19 +2,13 @@
 # Copyright 2026 The Milo robot authors
 """A node's health summary, without ROS."""
 
+from manual_clock import Clock
+
 from milo_robot.diagnostics import ERROR, OK, RECENT_ERROR_S, WARN, Health
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
 def test_health_goes_from_ok_to_warn_to_error_and_back():
-    clock = Clock()
+    clock = Clock(0.0)
     h = Health(clock)
     level, message, values = h.report('capturing')
     assert (level, message) == (OK, 'capturing')

@@ -247,7 +247,8 @@ def test_a_sentence_cut_by_a_pause_is_heard_again_whole(whisper):
     # The conversation's short hangover (0.3 s) ends a segment at a teacher's pause mid-sentence;
     # the part before it ends with a comma. Joined, the record gets the sentence heard whole.
     from milo_robot.hearing.pipeline import transcribe_frames
-    first, rest = 'When a capacitor charges through a resistor,', 'the time constant is the resistance times the capacitance.'
+    first = 'When a capacitor charges through a resistor,'
+    rest = 'the time constant is the resistance times the capacitance.'
     audio = talk(0.5, first, 0.15, rest, 1.0)  # with the voice's own silences, a 0.5 s pause
     frames = blocks(audio)
 

@@ -5,6 +5,7 @@
 import datetime
 
 import pytest
+from manual_clock import Clock
 
 from milo_robot.lectures.lifecycle import (
     LectureLifecycle,
@@ -14,17 +15,11 @@ from milo_robot.lectures.lifecycle import (
     announced_title,
 )
 
-
-class Clock:
-    def __init__(self):
-        self.now = 1_800_000_000.0
-
-    def __call__(self):
-        return self.now
+NOW = 1_800_000_000.0  # a wall-clock time: lectures start at it
 
 
 def test_speech_starts_a_lecture_and_silence_ends_it():
-    clock = Clock()
+    clock = Clock(NOW)
     life = LectureLifecycle(LifecycleSettings(end_after_silence_s=1200.0), clock)
     assert life.speech(), 'speech with no lecture open starts one'
     life.opened(clock.now)
@@ -41,7 +36,7 @@ def test_speech_starts_a_lecture_and_silence_ends_it():
 
 
 def test_auto_start_can_be_off_and_a_resumed_lecture_keeps_its_title():
-    clock = Clock()
+    clock = Clock(NOW)
     life = LectureLifecycle(LifecycleSettings(auto_start=False), clock)
     assert not life.speech()
     life.opened(clock.now - 300.0, titled=True)  # a node restarted mid-lecture resumes it
@@ -63,7 +58,7 @@ def test_the_announced_title(sentence, title):
 
 
 def test_only_an_early_announcement_titles_the_lecture():
-    clock = Clock()
+    clock = Clock(NOW)
     life = LectureLifecycle(LifecycleSettings(title_window_s=600.0), clock)
     life.opened(clock.now)
     assert life.title_from('Today we study capacitors.', clock.now + 700.0) is None

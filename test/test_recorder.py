@@ -5,6 +5,7 @@
 import time
 
 import pytest
+from manual_clock import Clock
 
 from milo_robot.app.local import LocalLectureControl
 from milo_robot.hearing.asr import Transcript
@@ -12,13 +13,7 @@ from milo_robot.interfaces.payloads import QuestionEntry, RoleChange
 from milo_robot.lectures.recorder import LectureRecorder, RecorderSettings
 from milo_robot.record.lecture_record import FULL_SUFFIX, LectureRecord, RecordError
 
-
-class Clock:
-    def __init__(self):
-        self.now = 1_800_000_000.0
-
-    def __call__(self):
-        return self.now
+NOW = 1_800_000_000.0  # a wall-clock time: lectures start at it
 
 
 def final(text, start, end):
@@ -26,7 +21,7 @@ def final(text, start, end):
 
 
 def test_speech_starts_a_lecture_its_segments_are_kept_and_silence_ends_it(tmp_path):
-    clock, states = Clock(), []
+    clock, states = Clock(NOW), []
     recorder = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(end_after_silence_s=600.0),
                                clock, on_change=states.append)
     assert recorder.lecture is None and states[-1].state == 'none'
@@ -56,7 +51,7 @@ def test_speech_starts_a_lecture_its_segments_are_kept_and_silence_ends_it(tmp_p
 
 
 def test_writes_wait_in_order_while_the_record_fails_and_nothing_is_lost(tmp_path):
-    clock = Clock()
+    clock = Clock(NOW)
     path = tmp_path / 'milo.db'
     recorder = LectureRecorder(path, RecorderSettings(lecture='new'), clock)
     full = tmp_path / f'milo.db{FULL_SUFFIX}'
@@ -73,7 +68,7 @@ def test_writes_wait_in_order_while_the_record_fails_and_nothing_is_lost(tmp_pat
 
 
 def test_a_restarted_recorder_resumes_the_open_lecture_or_ends_it_for_a_new_one(tmp_path):
-    clock = Clock()
+    clock = Clock(NOW)
     first = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(), clock)
     first.speech(at=clock.now)
     first.save(final('Hello.', 0.0, 1.0))
@@ -94,7 +89,7 @@ def test_a_restarted_recorder_resumes_the_open_lecture_or_ends_it_for_a_new_one(
 
 
 def test_commands_need_an_open_lecture_except_start(tmp_path):
-    recorder = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(auto_start=False), Clock())
+    recorder = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(auto_start=False), Clock(NOW))
     assert recorder.command('set_course', course='Physics') == 'no lecture is open'
     assert recorder.end('test') == 'no lecture is open'
     recorder.speech(at=0.0)
@@ -135,7 +130,7 @@ def test_retention_erases_ended_lectures_older_than_its_days(tmp_path):
 
 def test_a_sentence_heard_again_whole_replaces_its_first_part(tmp_path):
     from dataclasses import replace
-    clock = Clock()
+    clock = Clock(NOW)
     recorder = LectureRecorder(tmp_path / 'milo.db', RecorderSettings(), clock)
     recorder.speech(at=clock.now)
     cut, _ = recorder.save(final('Un condensateur.', 1.0, 2.4))
@@ -147,6 +142,7 @@ def test_a_sentence_heard_again_whole_replaces_its_first_part(tmp_path):
     recorder.close()
     with LectureRecord(str(tmp_path / 'milo.db'), read_only=True) as record:
         rows = [(s.id, s.start_s, s.end_s, s.text) for s in record.segments()]
-    assert rows[:2] == [(cut, 1.0, 5.0, 'Un condensateur est formé de deux plaques.'),
+    whole_row = (cut, 1.0, 5.0, 'Un condensateur est formé de deux plaques.')
+    assert rows[:2] == [whole_row,
                         (after, 6.0, 8.0, 'Elles sont séparées par un isolant.')]
     assert len(rows) == 3

@@ -10,6 +10,7 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from manual_clock import Clock
 from skimage import data as photos
 
 from milo_robot.vision.attention import Attention, AttentionSettings
@@ -256,16 +257,8 @@ def track(track_id, x, y=120, size=40, first_seen=0.0, mouth=0.0, missed=0):
     return Track(track_id, box, (x, y), size, first_seen, 100.0, 5, missed, mouth)
 
 
-class Clock:
-    def __init__(self, now=10.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def test_listening_looks_at_the_longest_tracked_face():
-    clock = Clock()
+    clock = Clock(10.0)
     attention = Attention(clock=clock)
     teacher, student = track(1, 80, first_seen=0.0, size=30), track(2, 240, first_seen=8.0, size=60)
     gaze = attention.update('listening', [teacher, student], 0.0, 0.0, SIZE)
@@ -278,7 +271,7 @@ def test_listening_looks_at_the_longest_tracked_face():
 
 
 def test_listening_with_a_teacher_direction():
-    clock = Clock()
+    clock = Clock(10.0)
     attention = Attention(AttentionSettings(teacher_pan=-20.0), clock)
     gaze = attention.update('listening', [track(1, 60)], 0.0, 0.0, SIZE)  # a face at +20°: not the teacher
     assert (gaze.pan, gaze.reason) == (-20.0, 'teacher direction')
@@ -288,7 +281,7 @@ def test_listening_with_a_teacher_direction():
 
 
 def test_no_faces_scans_the_class_slowly():
-    clock = Clock()
+    clock = Clock(10.0)
     settings = AttentionSettings(scan_amplitude_deg=30.0, scan_period_s=20.0, scan_after_s=2.0)
     attention = Attention(settings, clock)
     first = attention.update('listening', [track(1, 160)], 12.0, 0.0, SIZE)
@@ -306,7 +299,7 @@ def test_no_faces_scans_the_class_slowly():
 
 
 def test_addressed_turns_to_the_face_whose_mouth_moved():
-    clock = Clock()
+    clock = Clock(10.0)
     attention = Attention(clock=clock)
     quiet = [track(1, 60, mouth=0.5), track(2, 160, mouth=0.4), track(3, 260, mouth=0.6)]
     for _ in range(10):  # nobody speaks: each face's own quiet level
@@ -324,7 +317,7 @@ def test_addressed_turns_to_the_face_whose_mouth_moved():
 
 
 def test_addressed_without_a_clear_mouth_turns_to_the_nearest_face():
-    clock = Clock()
+    clock = Clock(10.0)
     attention = Attention(AttentionSettings(teacher_pan=10.0), clock)
     faces = [track(i, x, first_seen=clock.now) for i, x in ((1, 40), (2, 150), (3, 290))]  # not teachers yet
     attention.update('listening', [], 0.0, 0.0, SIZE)  # looks at the teacher's direction, +10°
@@ -339,7 +332,7 @@ def test_addressed_without_a_clear_mouth_turns_to_the_nearest_face():
 
 
 def test_speaking_keeps_following_the_person_answered():
-    clock = Clock()
+    clock = Clock(10.0)
     attention = Attention(clock=clock)
     teacher = track(1, 60, first_seen=0.0, size=60)
     student = track(2, 250, first_seen=9.0, mouth=3.0)
@@ -365,7 +358,7 @@ def test_speaking_keeps_following_the_person_answered():
 
 
 def test_sleep_and_thinking_have_no_opinion_and_bad_input_is_refused():
-    attention = Attention(clock=Clock())
+    attention = Attention(clock=Clock(10.0))
     assert attention.update('sleep', [track(1, 160)], 0.0, 0.0, SIZE) is None
     assert attention.update('thinking', [track(1, 160)], 0.0, 0.0, SIZE) is None
     with pytest.raises(ValueError, match='unknown robot state'):
@@ -375,7 +368,7 @@ def test_sleep_and_thinking_have_no_opinion_and_bad_input_is_refused():
 
 
 def test_targets_stay_within_the_head_limits():
-    attention = Attention(clock=Clock())
+    attention = Attention(clock=Clock(10.0))
     gaze = attention.update('listening', [track(1, 0, first_seen=0.0)], 75.0, 28.0, SIZE)
     assert gaze.pan == 80.0 and gaze.tilt <= 30.0
 
