@@ -190,6 +190,10 @@ def test_spoken_sources_sound_human_and_written_ones_are_exact():
     assert sources.written(first, 'en') == 'the teacher at 00:34'
     assert sources.link(first) == '/lectures/7#t-34'
     assert not any(c.isdigit() for c in sources.spoken_quote(first, 'Ohm.', 'en', 640.0))
+    assert sources.spoken_quote(first, 'Ohm.', 'en', 60.0) == 'The teacher said, just now: Ohm.'
+    assert sources.spoken_quote(first, 'Ohm.', 'fr', 60.0) == 'Le professeur vient de dire : Ohm.'
+    assert sources.spoken_quote(first, 'Ohm.', 'fr', 140.0) == 'Le professeur a dit, il y a une minute : Ohm.'
+    assert 'Le professeur vient de dire : C\'est ainsi.' in sources.introductions('fr')
     monday = time.mktime((2026, 11, 12, 14, 5, 0, 0, 0, -1))
     old = Evidence()
     old.add_segments([segment(1, 1, 30.0, 'A capacitor stores charge.', wall=monday)], flush=True)
