@@ -28,10 +28,13 @@ _AGO = {  # (minutes at most, English, French), the first that fits
            (25, 'about twenty minutes ago'), (37.5, 'about half an hour ago'),
            (50, 'about forty-five minutes ago'), (75, 'about an hour ago'),
            (float('inf'), 'more than an hour ago')),
+    # After "a dit,", Kokoro runs "environ" into a vowel ("il y a environ une heure" heard back as
+    # "il y a un vieux honnard", "un quart d'heure" as "un vieux encardeur"): minutes are said in
+    # numbers where they can be (one synthesis each, heard by Whisper: docs/speaking.md).
     'fr': ((1.5, "à l'instant"), (2.5, 'il y a une minute'), (7.5, 'il y a quelques minutes'),
-           (12.5, 'il y a environ dix minutes'), (17.5, "il y a environ un quart d'heure"),
-           (25, 'il y a environ vingt minutes'), (37.5, 'il y a environ une demi-heure'),
-           (50, "il y a environ trois quarts d'heure"), (75, 'il y a environ une heure'),
+           (12.5, 'il y a environ dix minutes'), (17.5, 'il y a environ quinze minutes'),
+           (25, 'il y a environ vingt minutes'), (37.5, 'il y a environ trente minutes'),
+           (50, "il y a environ trois quarts d'heure"), (75, 'il y a une heure'),
            (float('inf'), "il y a plus d'une heure")),
 }
 START_S = 180.0  # said in the first three minutes: "at the start of the lecture"
