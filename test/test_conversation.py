@@ -6,8 +6,9 @@ import pytest
 from manual_clock import Clock
 
 from milo_robot.conversation.addressing import parse
-from milo_robot.conversation.dialogue import Dialogue, Outputs
+from milo_robot.conversation.dialogue import Dialogue
 from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.outputs import Outputs
 from milo_robot.conversation.turns import lacks_verb, looks_unfinished
 
 

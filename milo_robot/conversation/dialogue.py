@@ -9,117 +9,19 @@ and carries out what it asks for through an `Outputs` object, so all of it is te
 import itertools
 import secrets
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from milo_robot.conversation.addressing import parse, starts_with_name
 from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.outputs import Outputs
+from milo_robot.conversation.phrases import ACK, APOLOGY, LECTURE_SAID, MODE_SAID
 from milo_robot.conversation.speculation import Speculation, Speculations, same_question, same_segment, words
-from milo_robot.conversation.turns import lacks_verb, looks_unfinished
+from milo_robot.conversation.turn_state import LastFinal, Pending, Turn
+from milo_robot.conversation.turns import answerable, unfinished
 from milo_robot.interfaces.payloads import MODES, QuestionEntry
 
 CALLED_S = 8.0  # after "Milo?" alone, the next sentence is for Milo if it comes within this
 SPECULATION_TTL_S = 10.0  # a speculative answer whose final transcript never comes is dropped
-ACK = {'en': 'Hmm.', 'fr': 'Hmm.'}
-APOLOGY = {'en': "Sorry, I can't answer right now.", 'fr': 'Désolé, je ne peux pas répondre pour '
-           "l'instant."}
-LECTURE_SAID = {
-    'start': {'en': "The class begins. I'm listening.", 'fr': "Le cours commence. J'écoute."},
-    'end': {'en': "The class is over. I'll write the summary.",
-            'fr': 'Le cours est terminé. Je vais écrire le résumé.'},
-}
-MODE_SAID = {
-    'qa': {'en': 'Question time! Ask me anything about the lecture.',
-           'fr': "C'est l'heure des questions ! Demandez-moi ce que vous voulez sur le cours."},
-    'lecture': {'en': "I'm listening to the lecture.", 'fr': "J'écoute le cours."},
-    'sleep': {'en': 'Going to sleep.', 'fr': 'Je me mets en veille.'},
-}
-
-
-class Outputs:
-    """What the dialogue asks of the rest of the robot (the node publishes; tests record)."""
-
-    def ask(self, request_id: str, text: str, language: str, segment_ids: tuple = (),
-            speculative: bool = False) -> None:
-        """Ask the brain a question (heard in these lecture record segments).
-
-        `speculative`: asked on a pause, before the final transcript confirms it.
-        """
-
-    def cancel(self, request_id: str) -> None:
-        """Tell the brain to stop answering."""
-
-    def say(self, request_id: str, kind: str, part: int, text: str, language: str) -> None:
-        """Have the TTS speak (`kind`: answer, ack, announce or apology; `part`: sentence number)."""
-
-    def students(self, segment_ids: tuple) -> None:
-        """Record that these lecture segments were spoken by a student."""
-
-    def lecture(self, action: str) -> None:
-        """Start or end the lecture (a voice command)."""
-
-    def state(self, state: str) -> None:
-        """Publish the robot state (idle, listening, thinking, speaking, sleep)."""
-
-    def mode(self, mode: str) -> None:
-        """Publish the mode."""
-
-    def log(self, entry: QuestionEntry) -> None:
-        """Store a question in the question log."""
-
-    def note(self, line: str) -> None:
-        """Write a line of the readable session log."""
-
-
-@dataclass
-class Turn:
-    """A question Milo is answering."""
-
-    request_id: str
-    heard: str
-    question: str
-    language: str
-    ended_at: float  # wall time the student stopped speaking
-    lecture_id: Optional[int]
-    mode: str
-    asked_at: float
-    segment_ids: tuple = ()
-    sentences: list = field(default_factory=list)
-    first_part_at: Optional[float] = None
-    last_news_at: float = 0.0  # the brain's or the voice's latest report on this turn
-    first_audio_at: Optional[float] = None
-    sources: tuple = ()
-    declined: bool = False
-    brain_done: bool = False
-    acked: bool = False
-    spoken: list = field(default_factory=list)
-    reported: int = 0  # sentences the TTS reported as played (or cut)
-    # Asked on a pause, before the final transcript: its sentences wait in `held` until the
-    # transcript confirms the question; nothing is said or logged before that.
-    speculative: bool = False
-    held: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _LastFinal:
-    """The last final transcript taken, to take it back if the asr hears its segment again."""
-
-    start: Optional[float]
-    pending_before: Optional['_Pending']
-    pending_after: Optional['_Pending']
-    acted: bool  # it started or confirmed a turn, or was a command
-
-
-@dataclass
-class _Pending:
-    """Words heard that may not be the whole turn yet."""
-
-    text: str
-    language: str
-    ended_at: float
-    lecture_id: Optional[int]
-    deadline: float
-    segment_ids: tuple = ()
 
 
 class Dialogue:
@@ -146,8 +48,8 @@ class Dialogue:
         self.memory = memory or ConversationMemory()
         self.clock = clock
         self.turns = {}  # request id → Turn, while being answered
-        self._pending: Optional[_Pending] = None
-        self._last_final: Optional[_LastFinal] = None
+        self._pending: Optional[Pending] = None
+        self._last_final: Optional[LastFinal] = None
         self._acts = 0  # turns started or confirmed and commands obeyed, counted
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
@@ -178,8 +80,7 @@ class Dialogue:
                 self._unfinished(text):
             return  # "what is the voltage across the" waits for the rest
         utterance = parse(text)
-        if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
-                not self._takes(utterance):
+        if not answerable(utterance, self._takes):
             return  # a command, or the name alone: the final transcript handles them
         turn = self._start_turn(text, language, ended_at, lecture_id, (), utterance, speculative=True)
         if self.speculations.start(turn, segment_start, text):  # the segment ended on this pause
@@ -218,7 +119,7 @@ class Dialogue:
             self._pending = last.pending_before
         acts, pending_before = self._acts, self._pending
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
-        self._last_final = _LastFinal(segment_start, pending_before, self._pending, self._acts != acts)
+        self._last_final = LastFinal(segment_start, pending_before, self._pending, self._acts != acts)
 
     def _hear(self, text, language, ended_at, lecture_id, segment_id, segment_start) -> None:
         segments = () if segment_id is None else (segment_id,)
@@ -244,7 +145,7 @@ class Dialogue:
         now = self.clock()
         if self._unfinished(text) and (self._pending is None or now < self._pending.deadline):
             deadline = self._pending.deadline if self._pending else now + self.continuation_s
-            self._pending = _Pending(text, language, ended_at, lecture_id, deadline, segments)
+            self._pending = Pending(text, language, ended_at, lecture_id, deadline, segments)
             return
         self._pending = None
         self._turn(text, language, ended_at, lecture_id, segments)
@@ -412,16 +313,8 @@ class Dialogue:
         self._start_turn(text, language, ended_at, lecture_id, segment_ids, utterance)
 
     def _unfinished(self, text: str) -> bool:
-        """Whether `text` stops mid-sentence: the word rule; for a question, the verb rule and judge."""
-        if looks_unfinished(text):
-            return True
-        utterance = parse(text)
-        if utterance.command or utterance.lecture_command or not utterance.text.strip(' ?.!,') or \
-                not self._takes(utterance):
-            return False  # a command, the name alone, or talk Milo does not answer
-        if lacks_verb(utterance.text):  # "How do resistors?": its verb is still to come
-            return True
-        return self.words_judge is not None and self.words_judge(utterance.text)
+        """Whether `text` stops mid-sentence, for Milo as it is now (addressed, mode)."""
+        return unfinished(text, self._takes, self.words_judge)
 
     def _takes(self, utterance) -> bool:
         """Whether Milo answers this: called by name (or just before), or a question in qa mode."""
@@ -500,7 +393,7 @@ class Dialogue:
         """Drop the answer of a student who was not done; keep the words for the rest of the turn."""
         self.out.cancel(turn.request_id)
         del self.turns[turn.request_id]
-        self._pending = _Pending(turn.heard, turn.language, turn.ended_at, turn.lecture_id,
+        self._pending = Pending(turn.heard, turn.language, turn.ended_at, turn.lecture_id,
                                  self.clock() + self.continuation_s + 30.0, turn.segment_ids)
         self.out.note('  the student goes on: waiting for the whole question')
 

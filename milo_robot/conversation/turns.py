@@ -7,6 +7,9 @@ dialogue waits a little for the rest instead of answering half a question.
 """
 
 import re
+from typing import Callable, Optional
+
+from milo_robot.conversation.addressing import Utterance, parse
 
 # Words a sentence does not end on (English and French): articles, prepositions, conjunctions,
 # hesitations.
@@ -97,3 +100,27 @@ def _short_subject(rest: list, need: int) -> bool:
     ("resistors", "it", "il", "l'unité"); `need` counts the subject and the verb.
     """
     return len(rest) < need + (1 if rest and rest[0] in _DET else 0)
+
+
+def answerable(utterance: Utterance, takes: Callable[[Utterance], bool]) -> bool:
+    """Whether Milo would answer `utterance`: words beyond a command or its name, and `takes` them."""
+    return not (utterance.command or utterance.lecture_command) and \
+        bool(utterance.text.strip(' ?.!,')) and takes(utterance)
+
+
+def unfinished(text: str, takes: Callable[[Utterance], bool],
+               words_judge: Optional[Callable[[str], bool]] = None) -> bool:
+    """Return whether `text` stops mid-sentence, so that the dialogue waits for the rest.
+
+    The word rule for any words; for a question Milo answers (`takes`: called by name, or
+    question time), also the verb rule and `words_judge` (the turn language model, if any),
+    asked only when both rules find the words finished.
+    """
+    if looks_unfinished(text):
+        return True
+    utterance = parse(text)
+    if not answerable(utterance, takes):
+        return False  # a command, the name alone, or talk Milo does not answer
+    if lacks_verb(utterance.text):  # "How do resistors?": its verb is still to come
+        return True
+    return words_judge is not None and words_judge(utterance.text)

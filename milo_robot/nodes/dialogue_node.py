@@ -2,8 +2,9 @@
 # Copyright 2026 The Milo robot authors
 """Dialogue node: joins hearing, thinking and speaking into turns, and publishes the robot state."""
 
-from milo_robot.conversation.dialogue import Dialogue, Outputs
+from milo_robot.conversation.dialogue import Dialogue
 from milo_robot.conversation.memory import ConversationMemory
+from milo_robot.conversation.outputs import Outputs
 from milo_robot.conversation.turn_lm import TurnLM
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import (
