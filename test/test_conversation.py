@@ -220,6 +220,22 @@ def test_a_segment_heard_again_whole_replaces_its_part(out, clock):
     assert [a[1] for a in out.asked][1:] == ['What is a farad?']
 
 
+def test_a_question_the_student_goes_on_with_is_asked_whole_once(out, clock):
+    # Taken as a question, then the student speaks on (the answer is dropped), and the asr hears
+    # the segment again with the rest: the question is the whole, not the part twice.
+    dialogue = make(out, clock)
+    dialogue.heard('Milo, what is the unit of charge?', 'en', clock.now, segment_id=8,
+                   segment_start=40.0)
+    first = out.asked[0][0]
+    clock.now += 0.3
+    dialogue.speech(True)
+    assert out.cancelled == [first]
+    dialogue.heard('Milo, what is the unit of charge? And of capacitance?', 'en', clock.now,
+                   segment_id=8, segment_start=40.0)
+    assert out.asked[-1][1] == 'What is the unit of charge? And of capacitance?'
+    assert out.segments == (8,)
+
+
 def test_the_name_alone_then_the_question_heard_whole_is_asked(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo.', 'en', clock.now, segment_id=7, segment_start=30.0)

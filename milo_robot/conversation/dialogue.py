@@ -105,21 +105,32 @@ class Dialogue:
         """Take a final transcript of a speech segment (`segment_id`: where the record keeps it).
 
         A final from the same start as the one before is that segment heard again with the words
-        after a short pause (the asr's join, hearing/pipeline.py): the whole sentence replaces
-        the part, unless the part was acted on already (its question is being answered).
+        after a short pause (the asr's join, hearing/pipeline.py): the whole sentence replaces the
+        part where the part waits for its rest (an unfinished sentence, or a question the student
+        went on with); a part already acted on (a question being answered, a command) is not
+        taken twice.
         """
         text = text.strip()
         if not text:
             return
         last = self._last_final
         if last is not None and segment_start is not None and segment_start == last.start:
-            if last.acted or self._pending is not last.pending_after:
+            if self._pending is not None and self._pending.text.endswith(last.text):
+                self._take_back(last.text, segment_id)
+            elif last.acted:
                 self.out.note('  the rest of a sentence after a short pause: its start was taken already')
                 return
-            self._pending = last.pending_before
-        acts, pending_before = self._acts, self._pending
+        acts = self._acts
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
-        self._last_final = LastFinal(segment_start, pending_before, self._pending, self._acts != acts)
+        self._last_final = LastFinal(segment_start, text, self._acts != acts)
+
+    def _take_back(self, part: str, segment_id) -> None:
+        """Take a part heard again whole off the end of the words waiting for their rest."""
+        pending = self._pending
+        pending.text = pending.text[:-len(part)].strip()
+        pending.segment_ids = tuple(i for i in pending.segment_ids if i != segment_id)
+        if not pending.text:
+            self._pending = None
 
     def _hear(self, text, language, ended_at, lecture_id, segment_id, segment_start) -> None:
         segments = () if segment_id is None else (segment_id,)

@@ -52,6 +52,5 @@ class LastFinal:
     """The last final transcript taken, to take it back if the asr hears its segment again."""
 
     start: Optional[float]
-    pending_before: Optional[Pending]
-    pending_after: Optional[Pending]
+    text: str
     acted: bool  # it started or confirmed a turn, or was a command
