@@ -236,6 +236,19 @@ def test_a_question_the_student_goes_on_with_is_asked_whole_once(out, clock):
     assert out.segments == (8,)
 
 
+def test_a_question_confirmed_on_its_pause_then_gone_on_with_is_asked_whole(out, clock):
+    dialogue = make(out, clock)
+    dialogue.heard_partial('Milo, what is a capacitor', 'en', 50.0, clock.now)
+    dialogue.voice_ended((50.0, 52.0))  # the voice ended on that pause: the answer goes ahead
+    first = out.asked[0][0]
+    dialogue.heard('Milo, what is a capacitor?', 'en', clock.now, segment_id=9, segment_start=50.0)
+    dialogue.speech(True)  # ... and goes on: "in a camera flash?"
+    assert out.cancelled == [first]
+    dialogue.heard('Milo, what is a capacitor in a camera flash?', 'en', clock.now, segment_id=9,
+                   segment_start=50.0)
+    assert out.asked[-1][1] == 'What is a capacitor in a camera flash?' and out.segments == (9,)
+
+
 def test_the_name_alone_then_the_question_heard_whole_is_asked(out, clock):
     dialogue = make(out, clock)
     dialogue.heard('Milo.', 'en', clock.now, segment_id=7, segment_start=30.0)

@@ -115,22 +115,32 @@ class Dialogue:
             return
         last = self._last_final
         if last is not None and segment_start is not None and segment_start == last.start:
-            if self._pending is not None and self._pending.text.endswith(last.text):
-                self._take_back(last.text, segment_id)
-            elif last.acted:
+            if not self._take_back(last.text, segment_id) and last.acted:
                 self.out.note('  the rest of a sentence after a short pause: its start was taken already')
                 return
         acts = self._acts
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
         self._last_final = LastFinal(segment_start, text, self._acts != acts)
 
-    def _take_back(self, part: str, segment_id) -> None:
-        """Take a part heard again whole off the end of the words waiting for their rest."""
+    def _take_back(self, part: str, segment_id) -> bool:
+        """Take a part heard again whole off the words waiting for their rest; say if it was there.
+
+        The words end with the part's final, or are that segment's alone, worded as its pause's
+        peek had it (a question confirmed on the pause, then resumed).
+        """
         pending = self._pending
-        pending.text = pending.text[:-len(part)].strip()
+        if pending is None:
+            return False
+        if pending.text.endswith(part):
+            pending.text = pending.text[:-len(part)].strip()
+        elif segment_id is not None and pending.segment_ids == (segment_id,):
+            pending.text = ''
+        else:
+            return False
         pending.segment_ids = tuple(i for i in pending.segment_ids if i != segment_id)
         if not pending.text:
             self._pending = None
+        return True
 
     def _hear(self, text, language, ended_at, lecture_id, segment_id, segment_start) -> None:
         segments = () if segment_id is None else (segment_id,)
