@@ -241,3 +241,23 @@ def test_milos_own_voice_is_not_speech_but_a_person_over_it_is_a_barge_in():
     starts = [(e, barge) for e, barge in events_for(both) if e.kind == 'start']
     assert starts and starts[0][1] is True
     assert events_for(echo, speaking=False)[0][1] is False  # not speaking: plain speech
+
+
+def test_an_unsure_language_is_decoded_in_the_last_one_heard_surely():
+    # Noise is no language: Whisper gives each allowed one little (English 0.04, Japanese 0.12 at
+    # most: seeds 0-3). After a sure English sentence, it is decoded in English, not Japanese.
+    whisper = make_recognizer('whisper', languages=('ja', 'en'))
+    noise = np.random.default_rng(0).normal(0, 3000, 16000 * 2).astype(np.int16)
+    assert whisper.transcribe(noise)[1] == 'ja' and whisper.detected[1] < whisper.SURE_LANGUAGE
+    text, language, _ = whisper.transcribe(say(QUESTION))
+    assert language == 'en' and whisper.detected == ('en', pytest.approx(1.0, abs=0.2)), whisper.detected
+    assert whisper.transcribe(noise)[1] == 'en' and whisper.detected[0] == 'ja'
+    whisper.hold_language = False  # as detected
+    assert whisper.transcribe(noise)[1] == 'ja'
+    whisper.hold_language = True
+    assert whisper.transcribe(noise)[1] == 'en'
+    whisper.forget_lecture()  # a new lecture: nothing heard surely yet
+    assert whisper.transcribe(noise)[1] == 'ja'
+    whisper.transcribe(say(QUESTION))
+    whisper.reserve()  # neither is the reserve's silence taken for the class's language
+    assert whisper.transcribe(noise)[1] == 'ja'
