@@ -141,6 +141,8 @@ def turns() -> dict:
     speak, pause_s = voices(), session['pause_s']
     model = load_smart_turn()
     whisper = make_recognizer('whisper', languages=('fr', 'en'), beam_size=1)
+    # Each clip heard alone: a question's start and the whole question are the same words.
+    whisper.context = whisper.hold_language = False
     before = rss_mb()
     lm = TurnLM('tiny')
     lm_rss = rss_mb() - before
