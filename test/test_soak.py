@@ -328,3 +328,24 @@ def test_a_simulated_board_is_unplugged_while_its_marker_exists(tmp_path):
     again = SimulatedBody(eeprom=eeprom)
     assert again.alive
     again.stop()
+
+
+def test_a_board_for_hours_follows_the_firmware_without_keeping_its_reports():
+    """The body node's board (history=0): the light and pulses followed, no log that grows (docs/soak.md)."""
+    from milo_robot.body import protocol as p
+    from milo_robot.body.link import SerialLink
+
+    boards = [SimulatedBody(), SimulatedBody(history=0)]
+    try:
+        for sim in boards:
+            link = SerialLink(sim.port)
+            link.request(p.SET_LIGHT, p.set_light_payload((0, 160, 60), 'solid', 1.0))
+            link.request(p.SET_JOINTS, p.set_joints_payload({'pan': 20.0}))
+            assert sim.wait_for(lambda s: s.light == (0, 160, 60) and s.angles().get('pan') == 20.0)
+            link.close()
+        kept, none = boards
+        assert any(kind == 'led' for _, kind, _ in kept.events)  # the benchmark's replay still has them
+        assert len(none.events) == 0
+    finally:
+        for sim in boards:
+            sim.stop()
