@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import re
+import signal
 import sys
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ EXIT_WORKER_DIED = 70  # a worker thread died: the node exits to be respawned cl
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).
 RESPAWN_DELAY_S = 0.2
+# A respawned process is told by its launcher that it is one, and each of its nodes says so on
+# /diagnostics (milo_robot.nodes.base): a node back sooner than its reports' period would otherwise
+# leave no trace there that it died.
+RESTARTS_VARIABLE = 'MILO_RESTARTS'  # how many times the process was respawned
+LAST_EXIT_VARIABLE = 'MILO_LAST_EXIT'  # how its previous run ended: exit status, or minus the signal
 # A node gets this long to close (save what it heard, release devices) before it is killed;
 # longer than any node's own close (asr: 11 s to transcribe what it still holds).
 STOP_TIMEOUT_S = 12.0
@@ -269,3 +275,28 @@ def node_environment(network: bool = False) -> dict:
     # The supervisor prefixes each line with the node's name, so the logger need not repeat it.
     env.setdefault('RCUTILS_CONSOLE_OUTPUT_FORMAT', '[{severity}] {message}')
     return env
+
+
+def restart_environment(restarts: int, last_exit: int) -> dict:
+    """Return the variables that tell a respawned process its restart count and its last exit."""
+    return {RESTARTS_VARIABLE: str(restarts), LAST_EXIT_VARIABLE: str(last_exit)}
+
+
+def restart_of(environ) -> tuple:
+    """Return (restarts, how the last run ended, in words) from an environment; (0, '') at first."""
+    try:
+        restarts = int(environ.get(RESTARTS_VARIABLE, 0))
+        status = int(environ.get(LAST_EXIT_VARIABLE, 0))
+    except ValueError:
+        return 0, ''
+    return (restarts, describe_exit(status)) if restarts > 0 else (0, '')
+
+
+def describe_exit(status: int) -> str:
+    """Say how a process ended, from its Popen status: 'killed by SIGKILL', 'exit status 70'."""
+    if status < 0:
+        try:
+            return f'killed by {signal.Signals(-status).name}'
+        except ValueError:
+            return f'killed by signal {-status}'
+    return f'exit status {status}'

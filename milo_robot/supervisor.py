@@ -16,7 +16,13 @@ import time
 from dataclasses import dataclass
 from typing import Optional, TextIO
 
-from milo_robot.graph import EXIT_CONFIG, RESPAWN_DELAY_S, STOP_TIMEOUT_S, node_environment
+from milo_robot.graph import (
+    EXIT_CONFIG,
+    RESPAWN_DELAY_S,
+    STOP_TIMEOUT_S,
+    node_environment,
+    restart_environment,
+)
 
 YOUNG_S = 5.0  # a child that dies younger than this is respawned after a doubled delay
 MAX_DELAY_S = 10.0
@@ -35,6 +41,8 @@ class Child:
     started_at: float = 0.0
     restart_at: Optional[float] = None
     delay: float = 0.0
+    restarts: int = 0  # respawns so far, told to the process with its last exit (graph.restart_environment)
+    last_exit: int = 0
 
 
 def children_of(launches) -> list:
@@ -103,9 +111,13 @@ class Supervisor:
         return status or 0
 
     def _start(self, child: Child) -> None:
+        env = self.env
+        if child.restarts:  # its nodes say on /diagnostics that they came back, and after what
+            env = {**(env if env is not None else os.environ),
+                   **restart_environment(child.restarts, child.last_exit)}
         child.process = subprocess.Popen(
             child.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=self.env, start_new_session=True, text=True, errors='replace', bufsize=1,
+            env=env, start_new_session=True, text=True, errors='replace', bufsize=1,
             preexec_fn=lambda: _prepare_child(child.nice))
         child.started_at, child.restart_at = time.monotonic(), None
         self.log('milo', f'started {child.name} (pid {child.process.pid})')
@@ -168,6 +180,7 @@ class Supervisor:
             child.delay = min(MAX_DELAY_S, child.delay * 2) if young and child.delay else \
                 self.respawn_delay
             child.restart_at = now + child.delay
+            child.restarts, child.last_exit = child.restarts + 1, code
             self.log('milo', f'{child.name} exited with status {code}; restarting in '
                      f'{child.delay:g} s')
         return None

@@ -157,6 +157,7 @@ def test_whisper_hears_a_course_term_with_the_vocabulary():
     sentence = "Routers running OSPF compute their shortest paths with Dijkstra's algorithm."
     whisper = make_recognizer('whisper', language='en')
     whisper.term_fix = False
+    whisper.context = False  # each transcription on its own, not after the one before
     audio = say(sentence)
     without, _, _ = whisper.transcribe(audio)
     terms = {'en': ('Dijkstra', 'OSPF', 'ssthresh')}
@@ -227,3 +228,36 @@ def test_asr_node_describes_its_vocabulary_parameters():
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
     assert specs['term_fix'].default is True  # it costs plain sentences nothing (docs/hearing.md)
+
+
+def test_a_final_is_decoded_after_the_terms_and_the_previous_finals_words(notes):
+    from faster_whisper.tokenizer import Tokenizer as WhisperTokenizer
+
+    whisper = make_recognizer('whisper')
+    whisper.vocabulary = gather('Circuits', str(notes), count_tokens=whisper.count_tokens)
+
+    def before(language):
+        """What the decoder is told was said before a final in `language`."""
+        tokenizer = WhisperTokenizer(whisper._model.hf_tokenizer, True, task='transcribe', language=language)
+        tokens = whisper._prompt(tokenizer, language)
+        return tokenizer.decode(tokens[1:-len(tokenizer.sot_sequence) - 1]).strip() \
+            if tokens[0] == tokenizer.sot_prev else ''
+    glossary = whisper.vocabulary.prompt('en', rare=True)
+    assert before('en') == glossary  # the lecture's first final: the terms only
+    first = say('Today we study the capacitor.')
+    text, language, _ = whisper.transcribe(first)
+    assert language == 'en' and 'capacitor' in words(text)
+    assert before('en') == f'{glossary} {text}'  # the terms, then the words just heard
+    assert before('fr') == whisper.vocabulary.prompt('fr', rare=True)  # not in another language
+    whisper.begin(0.0)
+    whisper.accept(say('Is it charged?'))
+    whisper.peek()  # a peek is no final: the next final still reads the previous one
+    assert before('en') == f'{glossary} {text}'
+    whisper.finish(2.0)
+    assert 'charged' in words(before('en')) and 'capacitor' not in words(before('en'))
+    whisper.context = False
+    assert before('en') == glossary
+    whisper.context = True
+    whisper.forget_lecture()  # a new lecture: nothing said before
+    assert before('en') == glossary
+    assert whisper.transcribe(first)[0] == text  # as decoded the first time: deterministic

@@ -272,3 +272,38 @@ def test_only_a_sentence_that_may_be_cut_is_joined():
     assert cut_by_a_pause('So the current is...', 4.0)
     assert not cut_by_a_pause('The voltage across a resistor equals its resistance times the current.', 4.0)
     assert not cut_by_a_pause('Why?', 0.5) and not cut_by_a_pause('What is a farad?', 1.5)
+
+
+def test_an_unsure_language_is_decoded_in_the_last_one_heard_surely():
+    # Noise is no language: Whisper gives each allowed one little (English 0.04, Japanese 0.12 at
+    # most: seeds 0-3). After a sure English sentence, it is decoded in English, not Japanese.
+    whisper = make_recognizer('whisper', languages=('ja', 'en'))
+    noise = np.random.default_rng(0).normal(0, 3000, 16000 * 2).astype(np.int16)
+    assert whisper.transcribe(noise)[1] == 'ja' and whisper.detected[1] < whisper.SURE_LANGUAGE
+    text, language, _ = whisper.transcribe(say(QUESTION))
+    assert language == 'en' and whisper.detected == ('en', pytest.approx(1.0, abs=0.2)), whisper.detected
+    assert whisper.transcribe(noise)[1] == 'en' and whisper.detected[0] == 'ja'
+    whisper.hold_language = False  # as detected
+    assert whisper.transcribe(noise)[1] == 'ja'
+    whisper.hold_language = True
+    assert whisper.transcribe(noise)[1] == 'en'
+    whisper.forget_lecture()  # a new lecture: nothing heard surely yet
+    assert whisper.transcribe(noise)[1] == 'ja'
+    whisper.transcribe(say(QUESTION))
+    whisper.reserve()  # neither is the reserve's silence taken for the class's language
+    assert whisper.transcribe(noise)[1] == 'ja'
+
+
+def test_a_segment_heard_again_is_decoded_after_the_words_before_it_not_after_itself(whisper):
+    whisper.forget_lecture()
+    for start, text in ((0.0, 'Now let us talk about capacitors.'), (3.0, 'A capacitor.')):
+        whisper.begin(start)
+        whisper.accept(say(text))
+        whisper.finish(start + 2.0)
+        if start == 0.0:
+            before = whisper._context
+    assert whisper._context != before, 'the next final is decoded after this one'
+    whisper.begin(3.0)  # the second one again, joined with its rest (SegmentTranscriber's join)
+    assert whisper._context == before
+    whisper.accept(say('A capacitor stores charge.'))
+    assert 'capacitor stores charge' in whisper.finish(6.0).text.lower()

@@ -6,11 +6,16 @@ The soak itself runs for 90 minutes under `milo bench --only soak`, never in the
 """
 
 import errno
+import io
 import os
+import signal
+import sys
+import threading
 import time
 
 import numpy as np
 import pytest
+from harness import wait_until
 from signals import write_wav
 
 from milo_robot.audio.wav_microphone import WavMicrophone
@@ -24,12 +29,17 @@ from milo_robot.bench.soak_measures import (
     lost_segments,
     recovery_s,
     rss_growth,
+    said_restarted,
     unanswered,
     went_missing,
 )
 from milo_robot.bench.soak_session import PlanError, build_session, clock_s, transcript_lines
 from milo_robot.body.simulator import SimulatedBody, SimulatorError
+from milo_robot.graph import node_environment
+from milo_robot.interfaces.diagnostics import RESTARTED_AFTER, RESTARTS
 from milo_robot.record.lecture_record import LectureRecord, RecordError
+from milo_robot.supervisor import Child, Supervisor
+from milo_robot.watchdog import DiagnosticsListener, Liveness
 
 
 def turn(start, end, text, speaker='teacher', case=None):
@@ -129,6 +139,59 @@ def test_a_kill_is_reported_when_the_node_goes_missing_and_comes_back():
     assert not went_missing(10.3, 'asr', beats('asr', 0, 20))  # never gone
     assert not went_missing(10.3, 'asr', beats('asr', 0, 10))  # never back
     assert not went_missing(3.0, 'asr', reports)  # gone, but 7 s later
+
+
+def test_a_kill_is_reported_when_the_node_back_at_once_counts_one_more_restart():
+    # Back 0.8 s after the kill: no gap of MISSING_GAP_S in its reports, but it says it restarted.
+    before, after = beats('mic', 0, 10), beats('mic', 10.8, 20)
+    back = [Report(r.at, r.node, r.level, r.message, r.ready, restarts=1) for r in after]
+    assert not went_missing(10.0, 'mic', before + back)
+    assert said_restarted(10.0, 'mic', before + back)
+    assert not said_restarted(10.0, 'mic', before + after)  # its count did not change
+    again = [Report(r.at, r.node, r.level, r.message, r.ready, restarts=1) for r in before]
+    assert not said_restarted(10.0, 'mic', again + back)  # the count of an earlier restart
+    late = [Report(r.at + 3.0, r.node, r.level, r.message, r.ready, restarts=1) for r in after]
+    assert not said_restarted(10.0, 'mic', before + late)  # back 3.8 s later: went missing instead
+    assert went_missing(10.0, 'mic', before + late)
+
+
+def test_a_node_respawned_under_the_supervisor_says_on_diagnostics_that_it_restarted():
+    """A real node under the supervisor, killed with SIGKILL: its first reports say so."""
+    statuses, reports, out = [], [], io.StringIO()
+
+    def take(status):
+        if status.node == 'audio_monitor':
+            statuses.append((time.time(), status))
+            reports.append(Report(time.time(), status.node, status.level, status.message, status.ready,
+                                  int(status.number(RESTARTS))))
+    listener = DiagnosticsListener(Liveness(), take, name='restart_listener')
+    node = Child('audio_monitor', [sys.executable, '-m', 'milo_robot.nodes.audio_monitor_node',
+                                   '--ros-args', '-p', 'log_period_s:=0.0'])
+    supervisor = Supervisor([node], env=node_environment(), out=out)
+    killed = []
+
+    def kill_once_reporting():
+        try:
+            wait_until(lambda: statuses, 'the first report', timeout=60)
+            killed.append(time.time())
+            os.killpg(node.process.pid, signal.SIGKILL)
+            wait_until(lambda: any(at > killed[0] and s.values.get(RESTARTS) for at, s in statuses),
+                       'a report of the respawned node', timeout=60)
+        finally:
+            supervisor.request_stop()
+    threading.Thread(target=kill_once_reporting).start()
+    try:
+        assert supervisor.run() == 0
+    finally:
+        listener.close()
+    at = killed[0]
+    assert all(RESTARTS not in s.values for t, s in statuses if t <= at)  # first life: nothing to say
+    first_back = next(s for t, s in statuses if t > at and s.values.get(RESTARTS))
+    assert first_back.values[RESTARTS] == '1'
+    assert first_back.values[RESTARTED_AFTER] == 'killed by SIGKILL'
+    assert '[milo] audio_monitor exited with status -9' in out.getvalue()
+    # The soak counts it from these reports (how soon it came back is the machine's load, not judged).
+    assert said_restarted(at, 'audio_monitor', reports, within_s=float('inf'))
 
 
 def test_a_device_fault_is_reported_by_a_warn_or_error_naming_it_within_two_seconds():
@@ -265,3 +328,24 @@ def test_a_simulated_board_is_unplugged_while_its_marker_exists(tmp_path):
     again = SimulatedBody(eeprom=eeprom)
     assert again.alive
     again.stop()
+
+
+def test_a_board_for_hours_follows_the_firmware_without_keeping_its_reports():
+    """The body node's board (history=0): the light and pulses followed, no log that grows (docs/soak.md)."""
+    from milo_robot.body import protocol as p
+    from milo_robot.body.link import SerialLink
+
+    boards = [SimulatedBody(), SimulatedBody(history=0)]
+    try:
+        for sim in boards:
+            link = SerialLink(sim.port)
+            link.request(p.SET_LIGHT, p.set_light_payload((0, 160, 60), 'solid', 1.0))
+            link.request(p.SET_JOINTS, p.set_joints_payload({'pan': 20.0}))
+            assert sim.wait_for(lambda s: s.light == (0, 160, 60) and s.angles().get('pan') == 20.0)
+            link.close()
+        kept, none = boards
+        assert any(kind == 'led' for _, kind, _ in kept.events)  # the benchmark's replay still has them
+        assert len(none.events) == 0
+    finally:
+        for sim in boards:
+            sim.stop()

@@ -58,6 +58,17 @@ def test_a_dying_child_is_respawned_and_a_config_error_is_not():
     assert '[milo] flaky has a configuration error (see above); stopping' in text
 
 
+def test_a_respawned_child_is_told_its_restarts_and_how_it_last_ended():
+    out = io.StringIO()
+    # Says what it was told; its second life ends the run with a configuration error.
+    code = ('import os, sys\nrestarts = os.environ.get("MILO_RESTARTS", "none")\n'
+            'print("told", restarts, os.environ.get("MILO_LAST_EXIT", "none"), flush=True)\n'
+            f'sys.exit({EXIT_CONFIG} if restarts == "1" else 3)')
+    assert Supervisor([Child('flaky', py(code))], respawn_delay=0.05, out=out).run() == EXIT_CONFIG
+    assert [line for line in lines(out) if 'told' in line] == ['[flaky] told none none',
+                                                                '[flaky] told 1 3']
+
+
 def test_respawn_delay_doubles_while_a_child_keeps_dying_young():
     out = io.StringIO()
     sup = Supervisor([Child('crasher', py('raise SystemExit(1)'))], respawn_delay=0.05, out=out)

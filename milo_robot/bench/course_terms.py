@@ -24,6 +24,7 @@ from milo_robot.bench.results import result
 from milo_robot.bench.wer import normalise, word_errors
 from milo_robot.graph import data_root
 from milo_robot.hearing.asr import (
+    DEFAULT_CONTEXT,
     DEFAULT_TERM_FIX,
     DEFAULT_VOCABULARY_LANGUAGES,
     DEFAULT_VOCABULARY_MODE,
@@ -37,6 +38,9 @@ from milo_robot.speaking.normalize import normalize
 COMMAND = 'milo bench --only course_terms'
 NOTES = os.path.join('data', 'bench', 'course_terms', 'notes')
 CIRCUITS, NETWORKS, FLUIDS = 'Electrical circuits', 'Computer networks', 'Fluid mechanics'
+ALONE = 'alone_'  # a mode's name so prefixed: decoded without the sentence before
+UNHELD = 'unheld_'  # ...without it and in the language detected, sure or not
+EXTRA = (('off', False), (DEFAULT_VOCABULARY_MODE, True))  # (mode, fixed) measured so too
 
 # (course, sentence): what a teacher of each course says, with its terms.
 SENTENCES_EN = (
@@ -86,40 +90,67 @@ SENTENCES_FR = (
 def hear(engine, spoken, vocabularies, modes) -> dict:
     """Return {(mode, fixed): (words wrong, words said, seconds of decoding)} of `engine` on the `spoken`.
 
-    Each (course, sentence, language, audio) is encoded once (its language detected, as the asr
-    does), then decoded with its course's vocabulary in every mode in turn, one sentence at a time:
-    the modes share the machine's load alike; a mode's seconds are the encoder's and its own
-    decoding's. Each transcript is counted as decoded and after the term fix pass
-    (hearing.term_fix), which needs no decoding.
+    The `spoken` are one lecture: the engine forgets what it heard before them. Each (course,
+    sentence, language, audio) is encoded once (its language detected as the asr does, an unsure
+    detection decoded in the last language heard surely), then decoded with its course's
+    vocabulary in every mode in turn, one sentence at a time, each mode after its own transcript
+    of the sentence before (the engine's context): the modes share the machine's load alike; a
+    mode's seconds are the encoder's and its own decoding's. Each transcript is counted as
+    decoded and after the term fix pass (hearing.term_fix), which needs no decoding.
     ('ceiling', False) counts the transcripts decoded without vocabulary as if every word of the
     course's vocabulary in the sentence had been heard right: the best a fix after decoding can do.
+    For 'off' unfixed and the default mode fixed, two more: ALONE + mode, decoded without the
+    sentence before; UNHELD + mode, without it and in the language as detected, sure or not (the
+    asr until both were built).
     """
     errors = {(m, fixed): 0 for m in modes for fixed in (False, True)}
-    errors['ceiling', False] = 0
+    errors.update({key: 0 for key in [('ceiling', False)] + [(p + m, f) for p in (ALONE, UNHELD)
+                                                             for m, f in EXTRA]})
     seconds = {m: 0.0 for m in modes}
     words = 0
     engine.term_fix = False  # decoded as heard; the pass is applied below
+    engine.forget_lecture()
+    contexts = {}  # each mode's transcript of the sentence before (engine._context)
     for course, sentence, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
         reference = normalize(sentence, language)
         started = time.perf_counter()
         encoded = engine._encode(audio)
         encoding = time.perf_counter() - started
-        heard_language = encoded[1]
+        held, detected = encoded[1], engine.detected[0]
+
+        def decode(mode, language=held, context=True):
+            engine.vocabulary_mode, engine.context = mode, context
+            engine._context = contexts.get(mode) if context else None
+            heard, _ = engine._decode(encoded[0], language, encoded[2], beam_size=engine.beam_size)
+            if context:
+                contexts[mode] = engine._context
+            return heard
+
+        def count(key, heard, heard_in=held):
+            text = engine.fix_terms(heard, heard_in) if key[1] else heard
+            wrong, said = word_errors(reference, normalize(text, language))
+            errors[key] += wrong
+            return said
         for mode in modes:
-            engine.vocabulary_mode = mode
             started = time.perf_counter()
-            heard, _ = engine._decode(*encoded, beam_size=engine.beam_size)
+            heard = decode(mode)
             seconds[mode] += encoding + time.perf_counter() - started
             for fixed in (False, True):
-                text = engine.fix_terms(heard, heard_language) if fixed else heard
-                wrong, count = word_errors(reference, normalize(text, language))
-                errors[mode, fixed] += wrong
+                said = count((mode, fixed), heard)
             if mode == 'off':
                 terms = engine.vocabulary.words(language) if engine.vocabulary else ()
                 spared = frozenset(w for term in terms for w in normalise(normalize(term, language)))
                 errors['ceiling', False] += word_errors(reference, normalize(heard, language), spared)[0]
-        words += count
+        for mode, fixed in EXTRA:
+            started = time.perf_counter()
+            alone = decode(mode, context=False)
+            seconds[ALONE + mode] = seconds.get(ALONE + mode, 0.0) + encoding + time.perf_counter() - started
+            count((ALONE + mode, fixed), alone)
+            unheld = alone if detected == held else decode(mode, detected, context=False)
+            count((UNHELD + mode, fixed), unheld, detected)
+        words += said
+    engine.context = DEFAULT_CONTEXT
     return {(mode, fixed): (wrong, words, seconds.get(mode, 0.0)) for (mode, fixed), wrong in errors.items()}
 
 
@@ -167,6 +198,7 @@ def peek_times(engine, spoken, vocabularies, mode: str, repeats: int = 3) -> tup
     """
     encode = plain = given = 0.0
     beam = min(engine.PEEK_BEAM, engine.beam_size)
+    engine.context = False  # a peek is decoded without the sentence before
     for course, _, language, audio in spoken:
         engine.vocabulary = vocabularies.get(course)
         started = time.perf_counter()
@@ -182,6 +214,7 @@ def peek_times(engine, spoken, vocabularies, mode: str, repeats: int = 3) -> tup
                     given += taken
                 else:
                     plain += taken
+    engine.context = DEFAULT_CONTEXT
     return encode, plain, given
 
 
@@ -208,6 +241,10 @@ def course_terms() -> dict:
     forms = [m for m in VOCABULARY_MODES if m != 'off']
     describe = {(m, f): (f'the vocabulary as {m}' if m != 'off' else 'the decoder without vocabulary') +
                 (', then the term fix pass' if f else '') for m in VOCABULARY_MODES for f in (False, True)}
+    describe.update({(ALONE + m, f): describe[m, f] + '; without the sentence before'
+                     for m in VOCABULARY_MODES for f in (False, True)})
+    describe.update({(UNHELD + m, f): describe[m, f] + '; without the sentence before, in the language '
+                     'detected even when unsure' for m in VOCABULARY_MODES for f in (False, True)})
     default = ('as the asr node does by default: ' +
                '; '.join(f'{language}: {describe[used[language]]}' for language in LANGUAGES))
     # Keys that give the vocabulary to the decoder in French only (fix pass on in both languages).
@@ -264,6 +301,13 @@ def course_terms() -> dict:
         time_ratios, '', COMMAND, 'seconds of Whisper decoding (beam 5, encoder included) with the '
         f'vocabulary (as {" and as ".join(forms)}) against without, the same sentences alternated: '
         'term sentences en, fr, plain')
+    every_part = [measured_by[language] for language in LANGUAGES] + plain
+    final, alone = (sum(p[key, False][2] for p in every_part)
+                    for key in (DEFAULT_VOCABULARY_MODE, ALONE + 'off'))
+    out['asr_final_decode_time_ratio'] = result(
+        [final / alone], '', COMMAND, f'seconds of Whisper decoding of the 60 sentences (beam 5, encoder '
+        f'included), as the asr node decodes a final by default (the {DEFAULT_VOCABULARY_MODE} vocabulary '
+        f'and the sentence before) against with neither, alternated: {final:.2f} s / {alone:.2f} s')
     # The question-time peek (narrow beam), on every sentence, the rare-terms prompt as by default.
     every = spoken['en'] + spoken['fr'] + plain_sentences
     engine.vocabulary_languages = DEFAULT_VOCABULARY_LANGUAGES

@@ -93,6 +93,7 @@ def _corpus_wer(engine, sentences, speak) -> tuple:
     """Return (corpus word error rate, real-time factors) of `engine` on the spoken `sentences`."""
     errors = words = 0
     rtfs = []
+    engine.forget_lecture()  # each corpus a lecture of its own (the language held, the words before)
     for sentence in sentences:
         audio = speak(sentence)
         started = time.perf_counter()

@@ -49,7 +49,7 @@ from milo_robot.bench.soak_measures import (
 from milo_robot.bench.soak_session import PLAN, describe, session_wav
 from milo_robot.graph import data_root, plan
 from milo_robot.interfaces import topics as t
-from milo_robot.interfaces.diagnostics import DROPPED_FRAMES, NodeStatus
+from milo_robot.interfaces.diagnostics import DROPPED_FRAMES, RESTARTS, NodeStatus
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.session.runner import load_timeline, run_session
 from milo_robot.watchdog import DiagnosticsListener, Liveness
@@ -78,7 +78,8 @@ class DiagnosticsLog:
         self._listener = DiagnosticsListener(Liveness(), self._take)
 
     def _take(self, status: NodeStatus) -> None:
-        report = Report(time.time(), status.node, status.level, status.message, status.ready)
+        report = Report(time.time(), status.node, status.level, status.message, status.ready,
+                        int(status.number(RESTARTS)))
         with self._lock:
             self.reports.append(report)
             if status.node == 'asr':
@@ -283,7 +284,7 @@ def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, re
         out['soak_faults_reported_ratio'] = result(
             [sum(reported.values()) / len(reported)], 'ratio', COMMAND,
             f'{sum(reported.values())} of {len(reported)} faults on /diagnostics within 2 s (an ERROR '
-            'or WARN naming them, or the node gone and back)')
+            'or WARN naming them; a kill: the node gone and back, or back saying it restarted)')
     return out
 
 

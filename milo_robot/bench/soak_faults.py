@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from milo_robot.bench.soak_measures import error_reported, went_missing
+from milo_robot.bench.soak_measures import error_reported, said_restarted, went_missing
 from milo_robot.devices import UNPLUGGED_SUFFIX
 from milo_robot.interfaces import topics as t
 from milo_robot.record.lecture_record import FULL_SUFFIX
@@ -198,7 +198,8 @@ def fault_evidence(injection: Injection, reports: list, finals: list) -> tuple:
     """Return (reported on /diagnostics within 2 s, when its effect began) for one injection."""
     fault, at = injection.fault, injection.at
     if fault.kind == 'kill':
-        return all(went_missing(at, node, reports) for node in injection.nodes), at
+        return all(went_missing(at, node, reports) or said_restarted(at, node, reports)
+                   for node in injection.nodes), at
     if fault.kind == 'serial':
         return error_reported(at, 'body', 'link', reports), at
     if fault.kind == 'speaker':

@@ -29,6 +29,7 @@ class Report:
     level: int
     message: str
     ready: bool
+    restarts: int = 0  # its process's respawns so far, as the node says (diagnostics RESTARTS)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,18 @@ def went_missing(at: float, node: str, reports: list, within_s: float = 2.0) -> 
         return False
     last, back = before[-1], after[0]
     return back - last >= MISSING_GAP_S and last + MISSING_GAP_S <= at + within_s
+
+
+def said_restarted(at: float, node: str, reports: list, within_s: float = 2.0) -> bool:
+    """Return whether `node`'s first report after `at` (a kill) says its process restarted once more.
+
+    A node respawned sooner than MISSING_GAP_S leaves no gap in its reports (`went_missing`); it
+    counts its restarts from its first report on, so one more than before the kill is the report.
+    It must come within `within_s`: a node back later went missing anyway.
+    """
+    before = [r.restarts for r in reports if r.node == node and r.at <= at + STALE_REPORT_S]
+    back = next((r for r in reports if r.node == node and r.at > at + STALE_REPORT_S), None)
+    return back is not None and back.at <= at + within_s and back.restarts > (before[-1] if before else 0)
 
 
 def error_reported(at: float, node: str, needle: str, reports: list, within_s: float = 2.0) -> bool:

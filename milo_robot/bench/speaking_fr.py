@@ -65,6 +65,7 @@ def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
     """
     errors = {'sound': [0, 0], 'spelling': [0, 0]}
     rtfs = []
+    whisper.context = False  # each sentence heard alone: a voice's figure, not its neighbours'
     for text in texts:
         spoken = normalize(text, 'fr')
         started = time.perf_counter()

@@ -38,11 +38,14 @@ def firmware_paths() -> tuple:
 class SimulatedBody:
     """Run the firmware in the simulator; `port` is its serial port."""
 
-    def __init__(self, speed: float = 1.0, link: str = '', eeprom: str = ''):
+    def __init__(self, speed: float = 1.0, link: str = '', eeprom: str = '', history: int = 100_000):
         """Start the harness; `link` names a symlink kept pointing at the pty (like /dev/serial/by-id).
 
         `eeprom` names a file that holds the chip's EEPROM between runs (loaded if it exists,
         saved at every write), so that a new SimulatedBody on it is the same board powered again.
+        `history`: how many of the harness's reports `events` keeps, for checks that replay them;
+        0 for a board that runs for hours (the body node's): the light's breathing and the head
+        make about 12 reports a second, and 100,000 of them held about 28 MB (docs/soak.md).
         """
         harness, elf = firmware_paths()
         for path in (harness, elf):
@@ -75,7 +78,7 @@ class SimulatedBody:
         self.light = None  # (r, g, b) duty 0-255
         self.resets = 0
         self.crashed = ''
-        self.events = deque(maxlen=100_000)  # (mono_ns, kind, values)
+        self.events = deque(maxlen=history)  # (mono_ns, kind, values)
         self._reader = threading.Thread(target=self._read, daemon=True, name='body-sim')
         self._reader.start()
         if eeprom:

@@ -115,6 +115,8 @@ VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'off')
 DEFAULT_VOCABULARY_MODE = 'rare_prompt'
 DEFAULT_VOCABULARY_LANGUAGES = ('en', 'fr')
 DEFAULT_TERM_FIX = True
+DEFAULT_HOLD_LANGUAGE = True
+DEFAULT_CONTEXT = True
 
 
 class WhisperEngine:
@@ -138,6 +140,17 @@ class WhisperEngine:
     # rare-terms prompt made the peek's decoding 15 % slower (docs/hearing.md), and a peek is on
     # the path from a question to its answer. The final, off that path, has it.
     PEEK_VOCABULARY = False
+    # A detection whose likeliest allowed language is less likely than this is unsure: Whisper
+    # base gives some of Kokoro's French sentences English at 0.01 and French at 0.002 (it hears
+    # a third language) and then writes English gibberish. Such a segment is decoded in the last
+    # language detected surely (docs/hearing.md: French term sentences 0.80x to 0.69x; every
+    # English and plain French sentence is detected at 0.67 or more).
+    SURE_LANGUAGE = 0.5
+    # A final is decoded after the words of the previous final in its language, as Whisper's own
+    # transcribe() does (condition_on_previous_text), after the course's terms: the sentence
+    # before primes the decoder's French as a whole ("D'appel à la loi des mailles" for "D'appel
+    # à l'eau des mailles"). Its last tokens only: the terms and this stay under Whisper's 223.
+    CONTEXT_TOKENS = 64
 
     def __init__(self, model_dir: str, language: str = '', languages: tuple = ('fr', 'en'),
                  threads: int = 2, beam_size: int = 5):
@@ -165,6 +178,15 @@ class WhisperEngine:
         # replaced by the term (hearing.term_fix), whatever the decoder was given.
         self.term_fix = DEFAULT_TERM_FIX
         self._fixers = (None, {})  # (the vocabulary they were built for, {language: TermFixer})
+        # An unsure detection is decoded in the last language detected surely (SURE_LANGUAGE),
+        # a final after the previous one's words (CONTEXT_TOKENS); forget_lecture() clears both
+        # when a lecture starts or ends.
+        self.hold_language = DEFAULT_HOLD_LANGUAGE
+        self.context = DEFAULT_CONTEXT
+        self._sure_language = None
+        self._context = None  # (language, tokens) of the last final decoded
+        self._context_of = None  # (start, the context it was decoded after) of the last final
+        self.detected = ('', 0.0)  # the last detection as Whisper gave it: (language, probability)
         self._audio = []
         self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
@@ -179,9 +201,17 @@ class WhisperEngine:
         hop = self._model.feature_extractor.hop_length
         encoded = self._encode(np.zeros((self.WINDOW_FRAMES[-1] - self.PAD_FRAMES) * hop, dtype=np.int16))
         self._decode(*encoded, beam_size=self.beam_size, exactly=self.RESERVE_TOKENS)
+        self.forget_lecture()  # silence says nothing of the class's language or words
 
     def begin(self, start: float) -> None:
-        """Start a segment at `start` seconds."""
+        """Start a segment at `start` seconds.
+
+        A segment that starts where the last final did is that one heard again, longer (a sentence
+        a pause had cut, hearing/pipeline.py): it is decoded after the words before it, not after
+        its own first part.
+        """
+        if self._context_of is not None and start == self._context_of[0]:
+            self._context, self._context_of = self._context_of[1], None
         self._start, self._audio, self._peeked = start, [], None
 
     def accept(self, samples: np.ndarray) -> Optional[str]:
@@ -208,12 +238,14 @@ class WhisperEngine:
     def finish(self, end: float) -> Transcript:
         """Transcribe the buffered segment."""
         encoded, audio, self._audio, self._peeked = self._peeked, self._audio, [], None
+        context = self._context  # what this final is decoded after
         if encoded is not None:
             language = encoded[1]
             text, confidence = self._decode(*encoded, beam_size=self.beam_size)
         else:
             text, language, confidence = self.transcribe(
                 np.concatenate(audio) if audio else np.zeros(0, dtype=np.int16))
+        self._context_of = (self._start, context)
         return Transcript(text, self._start, end, language, confidence, True, self.name)
 
     def transcribe(self, audio: np.ndarray) -> tuple:
@@ -256,6 +288,8 @@ class WhisperEngine:
             suppress_blank=True, suppress_tokens=[-1, tokenizer.eot] if exactly else [-1],
             no_repeat_ngram_size=self.NO_REPEAT_NGRAM, repetition_penalty=1.05)[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        if vocabulary and not exactly:  # a final: the next one reads it
+            self._context = (language, tokens[-self.CONTEXT_TOKENS:]) if tokens else None
         text = tokenizer.decode(tokens).strip()
         if self.term_fix:
             text = self.fix_terms(text, language)
@@ -274,25 +308,24 @@ class WhisperEngine:
         return fixers[language].fix(text)[0]
 
     def _prompt(self, tokenizer, language: str) -> list:
-        """Return the decoder's prompt: the course's terms in `language` (if any), then the task.
+        """Return the decoder's prompt: the course's terms, the previous final's words, the task.
 
+        The terms in `language`, if any (a segment in a language out of `vocabulary_languages`
+        gets none); the previous final's words if it was in `language` too (and `context`).
         faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
         <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
         as an `initial_prompt` (a glossary sentence taken as what was said before, of all the
-        terms or of the rare ones only: its last tokens kept when too long). A segment in a
-        language out of `vocabulary_languages` gets no terms.
+        terms or of the rare ones only), then the previous words.
         """
-        plain = self._model.get_prompt(tokenizer, [], without_timestamps=True)
-        vocabulary = self.vocabulary
-        if self.vocabulary_mode == 'off' or not vocabulary or language not in self.vocabulary_languages:
-            return plain
-        if self.vocabulary_mode == 'hotwords':
-            hotwords = vocabulary.hotwords(language)
-            return self._model.get_prompt(tokenizer, [], without_timestamps=True,
-                                          hotwords=hotwords) if hotwords else plain
-        text = vocabulary.prompt(language, rare=self.vocabulary_mode == 'rare_prompt')
-        return self._model.get_prompt(tokenizer, tokenizer.encode(' ' + text),
-                                      without_timestamps=True) if text else plain
+        vocabulary, mode = self.vocabulary, self.vocabulary_mode
+        given = mode != 'off' and vocabulary and language in self.vocabulary_languages
+        before = self._context[1] if self.context and self._context and self._context[0] == language else []
+        if given and mode == 'hotwords':
+            return self._model.get_prompt(tokenizer, before, without_timestamps=True,
+                                          hotwords=vocabulary.hotwords(language) or None)
+        text = vocabulary.prompt(language, rare=mode == 'rare_prompt') if given else ''
+        terms = tokenizer.encode(' ' + text) if text else []
+        return self._model.get_prompt(tokenizer, terms + before, without_timestamps=True)
 
     def count_tokens(self, text: str) -> int:
         """Return how many tokens of the model's tokenizer `text` takes (a vocabulary's budget)."""
@@ -304,7 +337,20 @@ class WhisperEngine:
         needed = speech_frames + cls.PAD_FRAMES
         return next((w for w in cls.WINDOW_FRAMES if w >= needed), cls.WINDOW_FRAMES[-1])
 
+    def forget_lecture(self) -> None:
+        """Forget the language last detected surely and the last final's words: a new lecture."""
+        self._sure_language = self._context = self._context_of = None
+
     def _detect(self, encoded) -> str:
+        """Return the language to decode in: the likeliest allowed one, if sure.
+
+        Unsure (under SURE_LANGUAGE), the last one detected surely, if `hold_language`.
+        """
         scores = dict((token.strip('<|>'), p) for token, p in
                       self._model.model.detect_language(encoded)[0])
-        return max(self.languages, key=lambda lang: scores.get(lang, 0.0))
+        best = max(self.languages, key=lambda lang: scores.get(lang, 0.0))
+        self.detected = best, scores.get(best, 0.0)
+        if self.detected[1] >= self.SURE_LANGUAGE:
+            self._sure_language = best
+            return best
+        return (self.hold_language and self._sure_language) or best

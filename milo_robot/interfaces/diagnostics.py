@@ -63,6 +63,10 @@ ERRORS = _key('errors', 'every node', 'errors since the start (bad input, device
 LAST_ERROR = _key('last_error', 'every node', 'the latest error, in words')
 LAST_ACTIVITY = _key('last_activity_s_ago', 'every node', 'seconds since the node last did its job')
 REJECTED = _key('rejected_messages', 'every node', 'messages dropped because their payload was bad')
+RESTARTS = _key('restarts', 'every node respawned by `milo up` or a sim run',
+                'times its process was respawned after it died; absent until the first time')
+RESTARTED_AFTER = _key('restarted_after', 'every node respawned by `milo up` or a sim run',
+                       'how its process last ended: `killed by SIGKILL`, `exit status 70`')
 WORKER_PREFIX, WORKER_SUFFIX = 'worker_', '_s_ago'
 _key(f'{WORKER_PREFIX}<name>{WORKER_SUFFIX}', 'nodes with worker threads',
      'seconds since the worker last beat: the watchdog restarts a node whose worker is stuck')

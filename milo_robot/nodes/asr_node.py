@@ -161,13 +161,15 @@ class AsrNode(MiloNode):
         self._vocabulary_wanted = (state.course, state.lecture_id) if state.state == 'open' else (None, None)
 
     def _refresh_vocabulary(self, engine) -> None:
-        """Give the engine the vocabulary of the current course, when the lecture changed."""
+        """When the lecture changed: give the engine the current course's vocabulary, forget its language."""
         p = self.params
         wanted = self._vocabulary_wanted
-        if p.engine != 'whisper' or (p.vocabulary == 'off' and not p.term_fix) or \
-                wanted == self._vocabulary_built:
+        if p.engine != 'whisper' or wanted == self._vocabulary_built:
             return
         self._vocabulary_built = wanted
+        engine.forget_lecture()  # a new lecture may be in the other language
+        if p.vocabulary == 'off' and not p.term_fix:
+            return
         course, lecture_id = wanted
         course = self.recorder.course_now() if course is None else course
         try:

@@ -2,6 +2,7 @@
 # Copyright 2026 The Milo robot authors
 """What every Milo node shares: described and checked parameters, 1 Hz diagnostics, a clean exit."""
 
+import os
 import sys
 import threading
 import time
@@ -21,7 +22,7 @@ from rclpy.node import Node
 from rclpy.task import Future
 
 from milo_robot.diagnostics import Health
-from milo_robot.graph import EXIT_CONFIG, EXIT_WORKER_DIED
+from milo_robot.graph import EXIT_CONFIG, EXIT_WORKER_DIED, restart_of
 from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.fields import PayloadError
 from milo_robot.interfaces.topics import DIAGNOSTICS
@@ -64,6 +65,12 @@ class MiloNode(Node):
         """
         super().__init__(name, **options)
         self.health = Health()
+        # Respawned (the supervisor says so): said from the first report, since a node back within
+        # a second leaves no gap in its reports that would show it died.
+        restarts, after = restart_of(os.environ)
+        if restarts:
+            self.health.set(d.RESTARTS, restarts)
+            self.health.set(d.RESTARTED_AFTER, after)
         self.finished = Future()  # done when the node wants to exit; result is the exit status
         self._ready = True  # False while a node prepares (loads a model); reported in diagnostics
         self._specs = {s.name: s for s in self.PARAMETERS}

@@ -104,7 +104,7 @@ class BodyNode(MiloNode):
                 if self._sim is not None:
                     self._sim.stop()  # it died: collect it before starting another
                 try:
-                    self._sim = SimulatedBody(self.params.sim_speed,
+                    self._sim = SimulatedBody(self.params.sim_speed, history=0,
                                               eeprom=resolve_path(self.params.sim_eeprom))
                 except SimulatorError as exc:
                     raise LinkDown(str(exc)) from exc

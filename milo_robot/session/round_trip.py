@@ -60,6 +60,7 @@ class Ears:
     def hear(self, samples: np.ndarray) -> str:
         """Return the words heard in int16 16 kHz audio, its segments joined."""
         frames = (samples[i:i + FRAME_SAMPLES] for i in range(0, len(samples), FRAME_SAMPLES))
+        self._recognizer.forget_lecture()  # each answer heard on its own, not after the last one
         detector = SpeechDetector(self._vad, SegmenterSettings())
         found = transcribe_frames(frames, detector, SegmentTranscriber(self._recognizer))
         return ' '.join(t.text.strip() for t in found if t.final and t.text.strip())

@@ -280,6 +280,10 @@ class Evidence:
         """Whether the lecture (or notes file) of sentence i says this stem anywhere."""
         return bool(self._group_stems[self._where[i][0]].get(stem))
 
+    def groups_saying(self, stem: str) -> int:
+        """How many lectures (or notes files) say this stem."""
+        return sum(1 for said in self._group_stems.values() if said.get(stem))
+
     def position(self, key: str) -> Optional[int]:
         """Return a sentence's position from its key."""
         return self._keys.get(key)

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""When unsure, Milo declines: a question about one term never said, or about a name that only
+another lecture says."""
+
+import pytest
+
+from milo_robot.record.lecture_record import Segment
+from milo_robot.thinking import coverage
+from milo_robot.thinking import question as questions
+from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.rank import Candidate
+
+
+def lectures(*said) -> Evidence:
+    """Evidence of lectures 1, 2... of the teacher, each a list of (language, sentence); words only."""
+    evidence = Evidence()  # the decisions tested read no embedding
+    n = 0
+    for lecture, sentences in enumerate(said, 1):
+        for k, (language, text) in enumerate(sentences):
+            n += 1
+            evidence.add_segments([Segment(n, lecture, 5.0 * k, 5.0 * k + 4, None, None, text, language, 0.9,
+                                           'teacher', 'whisper')], flush=True)
+    return evidence
+
+
+@pytest.mark.parametrize('language, said, off_course, covered', [
+    ('en', 'The thermal conductivity of copper is about 400 watts per metre kelvin.',
+     'What is the thermal conductivity of titanium?', 'What is the thermal conductivity of copper?'),
+    ('en', 'Sound is fast: it travels at 343 metres per second in air and about 1480 in water.',
+     'How fast does sound travel in helium?', 'How fast does sound travel in water?'),
+    ('fr', 'La conductivité thermique du cuivre vaut environ 400 watts par mètre kelvin.',
+     'Quelle est la conductivité thermique du titane ?', 'Quelle est la conductivité thermique du cuivre ?'),
+    ('fr', "Le son se propage à une vitesse de 343 mètres par seconde dans l'air et de 1480 dans l'eau.",
+     "À quelle vitesse le son se propage-t-il dans l'hélium ?",
+     "À quelle vitesse le son se propage-t-il dans l'eau ?"),
+])
+def test_a_question_about_one_term_never_said_is_declined(language, said, off_course, covered):
+    # Only one word is new, too few for the rule of two words never said: it names what is asked about.
+    evidence = lectures([(language, said)])
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    declined = coverage.decide(questions.read(off_course, language), best, evidence)
+    assert not declined.covered and declined.reason.startswith('a term never said'), declined
+    assert coverage.decide(questions.read(covered, language), best, evidence).covered
+
+
+@pytest.mark.parametrize('language, question', [
+    ('en', 'Why does the copper pan heat faster than the titanium one?'),  # a why may explain in new words
+    ('en', 'Which sentence of the lecture says how fast sound travels, compared with a titanium wire?'),
+])
+def test_a_long_or_why_question_with_one_new_term_is_left_to_the_other_rules(language, question):
+    evidence = lectures([(language, 'The thermal conductivity of copper is about 400 watts per metre kelvin.'),
+                         (language, 'Sound travels at 343 metres per second in air.')])
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    decision = coverage.decide(questions.read(question, language), best, evidence)
+    assert not decision.reason.startswith('a term never said'), decision
+
+
+def test_a_name_only_another_lecture_says_is_not_answered_from_this_one():
+    evidence = lectures([('en', 'The lab on PID tuning is in room C105 on Thursday.')],
+                        [('fr', 'Le TP sur la diode a lieu en salle E204 mardi.')])
+    question = questions.read('Dans quelle salle a lieu le TP sur le PID ?', 'fr')
+    diode, pid = Candidate((1,), 9.0, 0.9, fact=1.0), Candidate((0,), 9.0, 0.9, fact=1.0)
+    declined = coverage.decide(question, diode, evidence)
+    assert not declined.covered and declined.reason.startswith('about another lecture'), declined
+    assert coverage.decide(question, pid, evidence).covered
