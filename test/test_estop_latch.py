@@ -179,12 +179,12 @@ def test_the_board_keeps_its_stop_and_pose_over_a_power_cut_and_the_host_takes_i
         controller.set_joints({'pan': -40.0})
         wait_until(lambda: controller.estopped, 'the host to take over the stop the board kept')
         assert 'kept a stop over its restart' in controller.estop_reason
-        assert PersistentLatch(latch_path).latched
+        wait_until(lambda: PersistentLatch(latch_path).latched, 'the latch file to say latched')
         before = len(eeprom_writes(sim))
         assert controller.release() == 'release requested'
         assert sim.wait_for(lambda s: s.angles()['pan'] == -40.0)
         assert [v[0] for v in eeprom_writes(sim)[before:]] == ['0'], 'one byte cleared'
-        assert not PersistentLatch(latch_path).latched
+        wait_until(lambda: not PersistentLatch(latch_path).latched, 'the latch file to say released')
     finally:
         controller.stop()
     sim.stop()
@@ -194,7 +194,9 @@ def test_the_board_keeps_its_stop_and_pose_over_a_power_cut_and_the_host_takes_i
     assert sim.wait_for(lambda s: s.angles().get('pan') == 0.0), 'a released board boots to the safe pose'
 
 
-# The host: its latch outlives the node, and a stop always beats a release.
+# The host: its latch outlives the node, and a stop always beats a release. The controller's flag
+# changes before the latch file is rewritten (motion stops first; the file follows within the same
+# call), so the tests wait for the file rather than read it the moment the flag changes.
 
 def test_a_respawned_controller_stops_the_board_before_any_motion(tmp_path, sims):
     latch_path = str(tmp_path / 'estop.latch')
@@ -213,7 +215,7 @@ def test_a_respawned_controller_stops_the_board_before_any_motion(tmp_path, sims
         assert sim.wait_for(lambda s: s.light == RED) and sim.angles()['pan'] == 0.0
         assert controller.release() == 'release requested'
         assert sim.wait_for(lambda s: s.angles()['pan'] == 30.0 and s.light == GREEN)
-        assert not PersistentLatch(latch_path).latched
+        wait_until(lambda: not PersistentLatch(latch_path).latched, 'the latch file to say released')
     finally:
         controller.stop()
 
@@ -236,7 +238,8 @@ def test_a_stop_during_a_release_in_flight_wins(tmp_path, sims):
         released_at = log.index(p.RELEASE)
         wait_until(lambda: p.ESTOP in log[released_at:], 'the stop to be sent again')
         wait_until(lambda: log[released_at:].count(p.GET_STATUS) >= 2, 'status polls after it')
-        assert controller.estopped and PersistentLatch(latch_path).latched
+        assert controller.estopped
+        wait_until(lambda: PersistentLatch(latch_path).latched, 'the latch file to say latched')
         assert not set(MOTION) & set(log[released_at:]), 'nothing that moves follows the release'
     finally:
         controller.stop()
