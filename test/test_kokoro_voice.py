@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 from harness import wait_until
 from signals import read_wav
@@ -22,7 +23,7 @@ from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
-from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
+from milo_robot.speaking.player import LEAD_KEEP_MS, SILENCE_LEVEL, PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 ALWAYS = KokoroChoice(max_rtf=0.0)  # Kokoro for French, not timed: tests never judge speed
@@ -190,6 +191,28 @@ def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices,
     error, heard = heard_errors(whisper, audio, rate, spoken,
                                 ('bonjour', 'tension', 'douze volts', 'courant', 'trois ampères'))
     assert error <= 0.25, heard
+
+
+def test_speech_after_silence_starts_on_its_first_sound_not_on_kokoros_opening_silence(tmp_path, voices):
+    played = {}
+    for keep in (None, LEAD_KEEP_MS):  # Kokoro's opening silence played as computed, then trimmed
+        events = Recorder()
+        sink = PacedWavSink(str(tmp_path / f'{keep}.wav'), voices.default.rate, realtime=False)
+        player = SpeechPlayer(voices, sink, events=events, lead_keep_ms=keep)
+        assert player.say('Bonjour à tous, voici le cours.', 'fr', 'r') == 2
+        wait_until(lambda: events.said, 'the French request to be spoken', timeout=300)
+        player.close()
+        played[keep] = read_wav(tmp_path / f'{keep}.wav')[0]
+    rate = voices.default.rate
+
+    def first_sound(audio):
+        return np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)[0] / rate
+
+    assert first_sound(played[None]) > 0.25, 'Kokoro computes about 0.35 s of silence first'
+    assert first_sound(played[LEAD_KEEP_MS]) == pytest.approx(LEAD_KEEP_MS / 1000, abs=1 / rate)
+    # Only the opening went: the pause between the two clauses is the voice's own, sample for sample.
+    cut = len(played[None]) - len(played[LEAD_KEEP_MS])
+    assert cut > 0.2 * rate and np.array_equal(played[None][cut:], played[LEAD_KEEP_MS])
 
 
 def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
