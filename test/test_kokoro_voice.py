@@ -16,6 +16,7 @@ from signals import read_wav
 from test_speech_player import Recorder
 
 from milo_robot.audio.resample import resample
+from milo_robot.bench import speaking_fr
 from milo_robot.bench.wer import sound_errors_fr, unheard_fr
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError, get_model
@@ -232,6 +233,19 @@ def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
     played = len(read_wav(tmp_path / 'fr.wav')[0]) / (voices.default.rate // 50)
     assert played <= blocks + 3  # what had played at the stop, and the block or two in hand
     player.close()
+
+
+def test_the_french_round_trip_bench_reports_each_sentence(tmp_path, monkeypatch, voices, whisper):
+    monkeypatch.setattr(speaking_fr, 'data_root', lambda: str(tmp_path))
+    kokoro = voices.for_language('fr')[0]
+    text = 'Le robot pèse 12 kg.'
+    sound, _, rtfs = speaking_fr.roundtrip(kokoro, whisper, (text,), report='kokoro')
+    [row] = json.loads((tmp_path / 'build' / 'bench' / 'french_roundtrip' / 'kokoro.json').read_text())
+    assert row['text'] == text and row['spoken'] == 'Le robot pèse douze kilogrammes.'
+    assert row['phonemes'] == kokoro_phonemes(row['spoken'], 'fr')
+    errors, words = row['sound']
+    assert words == 5 and sound == errors / words and len(rtfs) == 1
+    assert sound_errors_fr(row['spoken'], row['heard']) == (errors, words), 'what was compared'
 
 
 def test_the_catalogue_entry_matches_the_package_digest():
