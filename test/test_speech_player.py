@@ -150,8 +150,9 @@ def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp
         wait_until(lambda: len(events.said) == 3, 'three acknowledgements')
     assert calls == ['Hmm.'], 'synthesised once, then replayed'
     heard = read_wav(tmp_path / 'ack.wav')[0]
-    clip = len(heard) // 3
-    assert clip > 0 and np.abs(heard[clip - 200:clip].astype(int)).max() > 300, 'no silent tail'
+    # The output ends where the last acknowledgement does (the first one's opening is trimmed, so
+    # the three are not the same length).
+    assert len(heard) > 200 and np.abs(heard[-200:].astype(int)).max() > 300, 'no silent tail'
     assert trim_silence(np.array([0, 500, 20, 0], dtype=np.int16)).tolist() == [0, 500]
 
 
