@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 from harness import wait_until
 from signals import read_wav
 from test_speech_player import Recorder
 
 from milo_robot.audio.resample import resample
+from milo_robot.bench import speaking_fr
 from milo_robot.bench.wer import sound_errors_fr, unheard_fr
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError, get_model
@@ -22,7 +24,7 @@ from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
-from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
+from milo_robot.speaking.player import LEAD_KEEP_MS, SILENCE_LEVEL, PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 ALWAYS = KokoroChoice(max_rtf=0.0)  # Kokoro for French, not timed: tests never judge speed
@@ -192,6 +194,28 @@ def test_french_is_streamed_clause_by_clause_with_mouth_levels(tmp_path, voices,
     assert error <= 0.25, heard
 
 
+def test_speech_after_silence_starts_on_its_first_sound_not_on_kokoros_opening_silence(tmp_path, voices):
+    played = {}
+    for keep in (None, LEAD_KEEP_MS):  # Kokoro's opening silence played as computed, then trimmed
+        events = Recorder()
+        sink = PacedWavSink(str(tmp_path / f'{keep}.wav'), voices.default.rate, realtime=False)
+        player = SpeechPlayer(voices, sink, events=events, lead_keep_ms=keep)
+        assert player.say('Bonjour à tous, voici le cours.', 'fr', 'r') == 2
+        wait_until(lambda: events.said, 'the French request to be spoken', timeout=300)
+        player.close()
+        played[keep] = read_wav(tmp_path / f'{keep}.wav')[0]
+    rate = voices.default.rate
+
+    def first_sound(audio):
+        return np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)[0] / rate
+
+    assert first_sound(played[None]) > 0.25, 'Kokoro computes about 0.35 s of silence first'
+    assert first_sound(played[LEAD_KEEP_MS]) == pytest.approx(LEAD_KEEP_MS / 1000, abs=1 / rate)
+    # Only the opening went: the pause between the two clauses is the voice's own, sample for sample.
+    cut = len(played[None]) - len(played[LEAD_KEEP_MS])
+    assert cut > 0.2 * rate and np.array_equal(played[None][cut:], played[LEAD_KEEP_MS])
+
+
 def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
     events = Recorder()
     sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate)  # real time, as a device
@@ -209,6 +233,19 @@ def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
     played = len(read_wav(tmp_path / 'fr.wav')[0]) / (voices.default.rate // 50)
     assert played <= blocks + 3  # what had played at the stop, and the block or two in hand
     player.close()
+
+
+def test_the_french_round_trip_bench_reports_each_sentence(tmp_path, monkeypatch, voices, whisper):
+    monkeypatch.setattr(speaking_fr, 'data_root', lambda: str(tmp_path))
+    kokoro = voices.for_language('fr')[0]
+    text = 'Le robot pèse 12 kg.'
+    sound, _, rtfs = speaking_fr.roundtrip(kokoro, whisper, (text,), report='kokoro')
+    [row] = json.loads((tmp_path / 'build' / 'bench' / 'french_roundtrip' / 'kokoro.json').read_text())
+    assert row['text'] == text and row['spoken'] == 'Le robot pèse douze kilogrammes.'
+    assert row['phonemes'] == kokoro_phonemes(row['spoken'], 'fr')
+    errors, words = row['sound']
+    assert words == 5 and sound == errors / words and len(rtfs) == 1
+    assert sound_errors_fr(row['spoken'], row['heard']) == (errors, words), 'what was compared'
 
 
 def test_the_catalogue_entry_matches_the_package_digest():

@@ -13,7 +13,14 @@ from milo_robot.audio.resample import resample
 from milo_robot.bench.wer import word_error_rate
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import ModelError
-from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer, mouth_level, trim_silence
+from milo_robot.speaking.player import (
+    PacedWavSink,
+    PlayerEvents,
+    SpeechPlayer,
+    mouth_level,
+    trim_lead,
+    trim_silence,
+)
 from milo_robot.speaking.voices import PiperEngine, VoiceBook
 from milo_robot.thinking.sources import introductions
 
@@ -98,6 +105,7 @@ def test_language_picks_the_voice_with_espeak_and_default_fallbacks(voices, whis
     french, note = voices.for_language('fr')
     assert french.name == 'espeak-ng:fr' and 'using espeak-ng' in note
     speech = french.synthesize('Bonjour à tous, nous parlons des circuits.')
+    whisper.forget_lecture()  # Whisper's own detection, not the language an English test left held
     text, language, _ = whisper.transcribe(resample(speech, french.rate, 16000))
     assert language == 'fr'
     fallback, note = voices.for_language('xx')
@@ -143,9 +151,18 @@ def test_a_short_acknowledgement_is_synthesised_once_without_its_silent_tail(tmp
         wait_until(lambda: len(events.said) == 3, 'three acknowledgements')
     assert calls == ['Hmm.'], 'synthesised once, then replayed'
     heard = read_wav(tmp_path / 'ack.wav')[0]
-    clip = len(heard) // 3
-    assert clip > 0 and np.abs(heard[clip - 200:clip].astype(int)).max() > 300, 'no silent tail'
+    # The output ends where the last acknowledgement does (the first one's opening is trimmed, so
+    # the three are not the same length).
+    assert len(heard) > 200 and np.abs(heard[-200:].astype(int)).max() > 300, 'no silent tail'
     assert trim_silence(np.array([0, 500, 20, 0], dtype=np.int16)).tolist() == [0, 500]
+
+
+def test_the_opening_silence_is_cut_to_what_is_kept_before_the_first_sound():
+    audio = np.array([0, 10, -20, 0, 15, -400, 20, 0], dtype=np.int16)
+    assert trim_lead(audio, 2).tolist() == [0, 15, -400, 20, 0]
+    assert trim_lead(audio, 10).tolist() == audio.tolist(), 'never more than the clip holds'
+    silent = np.zeros(5, dtype=np.int16)
+    assert trim_lead(silent, 2).tolist() == silent.tolist(), 'a clip without sound is left whole'
 
 
 def test_an_introduction_prepared_ahead_is_not_synthesised_when_an_answer_starts_with_it(

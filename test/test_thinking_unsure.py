@@ -49,8 +49,8 @@ def test_a_question_about_one_term_never_said_is_declined(language, said, off_co
     ('en', 'Which sentence of the lecture says how fast sound travels, compared with a titanium wire?'),
 ])
 def test_a_long_or_why_question_with_one_new_term_is_left_to_the_other_rules(language, question):
-    evidence = lectures([(language, 'The thermal conductivity of copper is about 400 watts per metre kelvin.'),
-                         (language, 'Sound travels at 343 metres per second in air.')])
+    copper = 'The thermal conductivity of copper is about 400 watts per metre kelvin.'
+    evidence = lectures([(language, copper), (language, 'Sound travels at 343 metres per second in air.')])
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     decision = coverage.decide(questions.read(question, language), best, evidence)
     assert not decision.reason.startswith('a term never said'), decision

@@ -10,7 +10,7 @@ import wave
 import numpy as np
 
 from milo_robot.bench.results import result
-from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
+from milo_robot.speaking.player import LEAD_KEEP_MS, PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import VoiceBook
 
 COMMAND = 'make bench'
@@ -24,13 +24,15 @@ SILENT = 64  # |sample| below this is silence
 
 
 class _Timeline(PlayerEvents):
-    """When blocks start playing."""
+    """When blocks start playing, and which of them hold sound."""
 
     def __init__(self):
         self.blocks = []
+        self.loud = []
 
     def block(self, samples, level, started):
         self.blocks.append(time.perf_counter())
+        self.loud.append(bool(samples.size) and int(np.abs(samples.astype(np.int32)).max()) >= SILENT)
 
 
 class _TimedSink(PacedWavSink):
@@ -45,12 +47,12 @@ class _TimedSink(PacedWavSink):
         self.writes.append((time.perf_counter(), len(block)))
 
 
-def _player(tmp: str, voices=None):
+def _player(tmp: str, voices=None, lead_keep_ms=LEAD_KEEP_MS):
     voices = voices or VoiceBook()
     voices.default.steady = True  # the same audio for the same text: gaps can be measured exactly
     events = _Timeline()
     sink = _TimedSink(os.path.join(tmp, 'speech.wav'), voices.default.rate)
-    return SpeechPlayer(voices, sink, events=events), events, sink, voices
+    return SpeechPlayer(voices, sink, events=events, lead_keep_ms=lead_keep_ms), events, sink, voices
 
 
 def _wait_idle(player, timeout=60.0):
@@ -60,11 +62,14 @@ def _wait_idle(player, timeout=60.0):
     time.sleep(0.1)
 
 
-def first_audio(voices, text: str, language: str, runs: int = 10) -> list:
-    """Return the seconds from `text` in to its first sample out, `runs` times."""
+def first_audio(voices, text: str, language: str, runs: int = 10, lead_keep_ms=LEAD_KEEP_MS) -> tuple:
+    """Return the seconds from `text` in to its first sample out, and to its first sound, `runs` times.
+
+    The first sample out may be the voice's opening silence (all of it with `lead_keep_ms` None).
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        player, events, _, _ = _player(tmp, voices)
-        firsts = []
+        player, events, _, _ = _player(tmp, voices, lead_keep_ms)
+        firsts, sounds = [], []
         for _ in range(runs):
             before = len(events.blocks)
             started = time.perf_counter()
@@ -73,14 +78,15 @@ def first_audio(voices, text: str, language: str, runs: int = 10) -> list:
                 time.sleep(0.001)
             firsts.append(events.blocks[before] - started)
             _wait_idle(player)
+            sounds.append(events.blocks[events.loud.index(True, before)] - started)
         player.close()
-    return firsts
+    return firsts, sounds
 
 
 def first_audio_and_rtf() -> dict:
     """Seconds from text in to the first sample out (10 words), and synthesis real-time factor."""
     voices = VoiceBook()
-    firsts = first_audio(voices, TEN_WORDS, 'en')
+    firsts, _ = first_audio(voices, TEN_WORDS, 'en')
     rtfs = []
     for sentence in ANSWER * 2:
         started = time.perf_counter()

@@ -8,6 +8,7 @@ Both the sentence and the transcript are normalised by the same French rules bef
 error is counted, so that "10 kPa" heard for "dix kilopascals" is right.
 """
 
+import json
 import os
 import subprocess
 import time
@@ -19,12 +20,14 @@ from milo_robot.audio.resample import resample
 from milo_robot.bench.results import result
 from milo_robot.bench.speaking import first_audio
 from milo_robot.bench.wer import sound_errors_fr, word_errors
+from milo_robot.graph import data_root
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine
 from milo_robot.speaking.normalize import clauses, normalize, sentences
 from milo_robot.speaking.onnx import ShrinkingSession
 from milo_robot.speaking.phonemes import espeak_phonemes
+from milo_robot.speaking.player import LEAD_KEEP_MS
 from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
 
 COMMAND = 'make bench'
@@ -58,13 +61,15 @@ LECTURE_FR = (
 FIRST_AUDIO_FR = 'Dans ce circuit, la tension est le courant fois la résistance.'
 
 
-def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
+def roundtrip(voice, whisper, texts=LECTURE_FR, report: str = '') -> tuple:
     """Return (word error by sound, by spelling, real-time factors) of `voice` heard by `whisper`.
 
     Corpus rates. By sound (`sound_errors_fr`), a homophone written otherwise is what was said.
+    `report`: a name under build/bench/french_roundtrip/ for a JSON file of each sentence (what was
+    said, the phonemes Kokoro was given, what was heard, the errors), where the words are lost.
     """
     errors = {'sound': [0, 0], 'spelling': [0, 0]}
-    rtfs = []
+    rtfs, rows = [], []
     whisper.context = False  # each sentence heard alone: a voice's figure, not its neighbours'
     for text in texts:
         spoken = normalize(text, 'fr')
@@ -72,9 +77,19 @@ def roundtrip(voice, whisper, texts=LECTURE_FR) -> tuple:
         audio = voice.synthesize(spoken)
         rtfs.append((time.perf_counter() - started) / max(len(audio) / voice.rate, 1e-3))
         heard = normalize(whisper.transcribe(resample(audio, voice.rate, SAMPLE_RATE))[0], 'fr')
+        row = {'text': text, 'spoken': spoken, 'heard': heard}
+        if isinstance(voice, KokoroEngine):
+            row['phonemes'] = voice.phonemes(spoken, voice.language)
         for way, count in (('sound', sound_errors_fr), ('spelling', word_errors)):
             e, n = count(spoken, heard)
             errors[way] = [errors[way][0] + e, errors[way][1] + n]
+            row[way] = [e, n]
+        rows.append(row)
+    if report:
+        folder = os.path.join(data_root(), 'build', 'bench', 'french_roundtrip')
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, f'{report}.json'), 'w', encoding='utf-8') as f:
+            json.dump(rows, f, ensure_ascii=False, indent=1)
     return errors['sound'][0] / errors['sound'][1], errors['spelling'][0] / errors['spelling'][1], rtfs
 
 
@@ -89,8 +104,8 @@ BY_SOUND = 'words compared by sound (sound_errors_fr)'
 def french_voices() -> dict:
     """espeak-ng and Kokoro on French lecture sentences: word error heard, real-time factor."""
     whisper = make_recognizer('whisper', language='fr')
-    espeak_sound, espeak_spelling, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper)
-    sound, spelling, rtfs = roundtrip(KokoroEngine('fr').load(), whisper)
+    espeak_sound, espeak_spelling, espeak_rtfs = roundtrip(EspeakEngine('fr'), whisper, report='espeak')
+    sound, spelling, rtfs = roundtrip(KokoroEngine('fr').load(), whisper, report='kokoro')
     return {
         'tts_roundtrip_wer_fr_espeak': result([espeak_sound], '', COMMAND, f'{NOTE}, {BY_SOUND}; espeak-ng'),
         'tts_roundtrip_wer_fr_kokoro': result([sound], '', COMMAND, f'{NOTE}, {BY_SOUND}; {KOKORO}'),
@@ -131,25 +146,38 @@ def french_styles() -> dict:
         for style, (sound, spelling) in by_style.items()}
 
 
-class _WholeSentences(VoiceBook):
-    """A voice book that sends French to Kokoro sentence by sentence (to compare with clauses)."""
-
-    def by_clause(self, language: str) -> bool:
-        return False
-
-
 def french_first_audio() -> dict:
-    """Seconds from an 11-word French sentence in to its first sound: Kokoro by clause or whole."""
-    by_clause, whole = (book(kokoro=KokoroChoice(max_rtf=0.0)) for book in (VoiceBook, _WholeSentences))
-    firsts = {'clause': [], 'whole': []}
-    for _ in range(5):  # alternated: the machine's load weighs on both alike
-        firsts['clause'] += first_audio(by_clause, FIRST_AUDIO_FR, 'fr', runs=1)
-        firsts['whole'] += first_audio(whole, FIRST_AUDIO_FR, 'fr', runs=1)
-    note = f'"{FIRST_AUDIO_FR}" (11 words), Kokoro {DEFAULT_STYLE}, paced WAV sink'
-    return {'tts_first_audio_fr_p50_s': result(firsts['clause'], 's', COMMAND,
-                                               note + ', first clause alone'),
-            'tts_first_audio_fr_whole_p50_s': result(firsts['whole'], 's', COMMAND,
-                                                     note + ', whole sentence')}
+    """Seconds from an 11-word French sentence in to its first sample out and to its first sound.
+
+    Alternated, the player as Milo runs it (the voice's opening silence trimmed when speech starts
+    after silence) and the same player playing Kokoro's opening silence as computed. The silence
+    played before the first sound (first sound less first sample out, in each run) is what the
+    trim saves; it does not depend on how busy the CPU is, the times to first audio do.
+    """
+    voices = VoiceBook(kokoro=KokoroChoice(max_rtf=0.0))
+    voices.for_language('fr')  # Kokoro loaded before the first run, not during it
+    firsts, sounds = {'trimmed': [], 'untrimmed': []}, {'trimmed': [], 'untrimmed': []}
+    variants = [('trimmed', LEAD_KEEP_MS), ('untrimmed', None)]
+    for _ in range(5):  # alternated, each first in turn: the machine's load weighs on both alike
+        for name, keep in variants:
+            first, sound = first_audio(voices, FIRST_AUDIO_FR, 'fr', runs=1, lead_keep_ms=keep)
+            firsts[name] += first
+            sounds[name] += sound
+        variants.reverse()
+    note = (f'"{FIRST_AUDIO_FR}" (11 words), Kokoro {DEFAULT_STYLE}, paced WAV sink, first clause '
+            'alone, 5 runs alternated')
+    how = {'trimmed': f'opening silence trimmed to {LEAD_KEEP_MS} ms (Milo)',
+           'untrimmed': "Kokoro's opening silence played"}
+    results = {}
+    for name, tail in (('trimmed', ''), ('untrimmed', '_untrimmed')):
+        results[f'tts_first_audio_fr{tail}_p50_s'] = result(
+            firsts[name], 's', COMMAND, f'{note}; first block out, {how[name]}')
+        silence = [(s - f) * 1000 for s, f in zip(sounds[name], firsts[name])]
+        results[f'tts_first_sound_fr{tail}_p50_s'] = result(
+            sounds[name], 's', COMMAND, f'{note}; first block with sound, {how[name]}')
+        results[f'tts_opening_silence_fr{tail}_ms'] = result(
+            silence, 'ms', COMMAND, f'{note}; silence played before the first sound, {how[name]}')
+    return results
 
 
 def _session(threads: int = 2, **settings):

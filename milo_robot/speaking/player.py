@@ -72,12 +72,26 @@ SHORT_WORDS = 2  # utterances this short are kept once synthesised
 LEAD_CACHE = 64
 _WAKE = ('wake',)  # queued by prepare(): look at what is to be synthesised ahead
 SILENCE_LEVEL = 300  # int16 amplitude under which the end of a clip is silence
+# Of a voice's opening silence, what is kept when it starts a stretch of sound: Kokoro computes
+# 0.35 s of it before every piece, which only delays the first word after Milo was silent. A
+# little is kept so that a soft first consonant ("f", "s") keeps its onset.
+LEAD_KEEP_MS = 40
+
+
+def _loud(audio: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)
 
 
 def trim_silence(audio: np.ndarray) -> np.ndarray:
     """Return `audio` without its silent tail."""
-    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)
+    loud = _loud(audio)
     return audio[:loud[-1] + 1] if loud.size else audio[:0]
+
+
+def trim_lead(audio: np.ndarray, keep: int) -> np.ndarray:
+    """Return `audio` from `keep` samples before its first sound (all of it if it has none)."""
+    loud = _loud(audio)
+    return audio[max(int(loud[0]) - keep, 0):] if loud.size else audio
 
 
 class PlayerEvents:
@@ -102,9 +116,15 @@ class PlayerEvents:
 class SpeechPlayer:
     """Queue text, speak it without gaps, stop at once on request."""
 
-    def __init__(self, voices, sink, block_ms: int = 20, events: Optional[PlayerEvents] = None):
-        """Start the synthesis and playback threads."""
+    def __init__(self, voices, sink, block_ms: int = 20, events: Optional[PlayerEvents] = None,
+                 lead_keep_ms: Optional[int] = LEAD_KEEP_MS):
+        """Start the synthesis and playback threads.
+
+        `lead_keep_ms`: how much of a voice's opening silence to play when a piece starts a
+        stretch of sound (None: all of it, as the voice made it; benchmarks compare).
+        """
         self.voices, self.sink = voices, sink
+        self._lead_keep = None if lead_keep_ms is None else sink.rate * lead_keep_ms // 1000
         self.events = events or PlayerEvents()
         self.block = max(1, sink.rate * block_ms // 1000)
         self._texts = queue.Queue()
@@ -267,6 +287,8 @@ class SpeechPlayer:
             if not speaking:
                 speaking = True
                 self.events.speaking(True)
+                if self._lead_keep is not None:  # Milo was silent: the opening silence is only delay
+                    audio = trim_lead(audio, self._lead_keep)
             played = self._play(epoch, request_id, text.split(), audio)
             self._account(epoch, request_id, text, played / max(len(audio), 1))
             if epoch != self._epoch:  # stopped: silence now, not after the queue drains
