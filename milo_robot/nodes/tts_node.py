@@ -105,6 +105,8 @@ class TtsNode(MiloNode):
     def _choose_french(self, voices: VoiceBook) -> None:
         """Pick the French voice (Kokoro is loaded and timed), and report which and why."""
         engine, note = voices.for_language('fr')
+        if isinstance(engine, KokoroEngine):
+            engine.reserve()  # its memory at its largest now, not over the first answers (soak)
         self.health.set('voice_fr', engine.name)
         why = voices.neural_status().get('fr')
         if why:
@@ -113,10 +115,6 @@ class TtsNode(MiloNode):
             self.get_logger().info(f'French: {engine.name}, {why}')
         elif why:  # Kokoro was wanted
             self.get_logger().warning(f'French: {note}')
-        if isinstance(engine, KokoroEngine):
-            # Its memory at its largest now, not over the first answers (the soak); after the voice
-            # is told, so that French does not wait for these seconds of synthesis.
-            engine.reserve()
 
     def _speaker(self, voice_rate: int) -> ReopeningSpeaker:
         """Return the output: opened on first use, reopened after a failure (never a reason to exit)."""
