@@ -269,35 +269,3 @@ def test_milo_models_time_times_the_board_once_and_says_what_french_uses(tmp_pat
     assert 'timed now' in first.stdout
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert f'timed {time.strftime("%Y-%m-%d")}' in again.stdout, 'read back, not timed again'
-
-
-RESERVED_GROWTH = """
-import sys
-from milo_robot.speaking.kokoro import KokoroEngine
-
-def rss_mb():
-    with open('/proc/self/smaps_rollup') as f:
-        return next(int(line.split()[1]) for line in f if line.startswith('Rss:')) / 1024
-
-engine = KokoroEngine('fr').load()
-if sys.argv[1] == 'reserve':
-    engine.reserve()
-before = rss_mb()
-heard = all(len(engine.synthesize(text)) for text in sys.argv[2:])
-print(heard, rss_mb() - before)
-"""
-
-
-def test_kokoro_holds_from_the_start_the_memory_of_its_longest_piece():
-    # Without reserve() the tts grew by about 50 MB over its first French answers (the soak). A
-    # process of its own, as the node is: what a heap already holds changes what it grows by.
-    pieces = ['Bonjour à tous.', 'Dans un circuit en série, le courant est le même partout, mais la '
-              'tension se partage entre les composants.']
-    growth = {}
-    for mode in ('reserve', 'plain'):
-        out = subprocess.run([sys.executable, '-c', RESERVED_GROWTH, mode, *pieces],
-                             capture_output=True, text=True, timeout=900, check=True)
-        heard, growth[mode] = out.stdout.strip().rsplit('\n', 1)[-1].split()
-        assert heard == 'True'
-    # Measured (docs/soak.md): about 20 to 30 MB without, under 1 MB with.
-    assert float(growth['reserve']) < 0.3 * float(growth['plain']), growth

@@ -20,7 +20,7 @@ from milo_robot.interfaces.payloads import SayRequest, SpeechSpoken, SpeechStart
 from milo_robot.models import ModelError
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParamSpec
-from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES, KokoroEngine
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 from milo_robot.thinking.sources import introductions
@@ -105,8 +105,6 @@ class TtsNode(MiloNode):
     def _choose_french(self, voices: VoiceBook) -> None:
         """Pick the French voice (Kokoro is loaded and timed), and report which and why."""
         engine, note = voices.for_language('fr')
-        if isinstance(engine, KokoroEngine):
-            engine.reserve()  # its memory at its largest now, not over the first answers (soak)
         self.health.set('voice_fr', engine.name)
         why = voices.neural_status().get('fr')
         if why:

@@ -17,7 +17,6 @@ import time
 import numpy as np
 
 from milo_robot.models import ModelError, get_model
-from milo_robot.speaking.normalize import MAX_CHUNK
 from milo_robot.speaking.onnx import open_session
 from milo_robot.speaking.phonemes import kokoro_phonemes
 
@@ -90,16 +89,6 @@ class KokoroEngine:
             'style': self._styles[len(ids) - 1:len(ids)],
             'speed': np.array([self.speed], dtype=np.float32)})[0]
         return (np.clip(audio.ravel(), -1.0, 1.0) * 32767).astype(np.int16)
-
-    def reserve(self) -> None:
-        """Synthesise a piece as long as the longest the player sends, once: memory then stays flat.
-
-        onnxruntime gives its buffers back to the C heap after each synthesis (speaking/onnx.py),
-        and the heap keeps them for the next one. Met in the order of the answers, longer pieces
-        grew the tts in steps (the soak: about 50 MB over its first French answers); the longest
-        first leaves room for every later one (docs/soak.md). As for the asr's `reserve`.
-        """
-        self.synthesize(' '.join([CALIBRATION] * (MAX_CHUNK // len(CALIBRATION) + 1))[:MAX_CHUNK])
 
     def real_time_factor(self, tries: int = 2, hopeless: float = float('inf')) -> float:
         """Time a calibration sentence up to `tries` times; return the best synthesis time over duration.
