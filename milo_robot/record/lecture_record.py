@@ -88,6 +88,16 @@ def default_title(started_at: float) -> str:
     return time.strftime('Lecture %Y-%m-%d %H:%M', time.localtime(started_at))
 
 
+def _segment_words(text: str, confidence: float) -> str:
+    """Return a segment's text stripped; raise ValueError for no text or a confidence out of 0..1."""
+    text = text.strip()
+    if not text:
+        raise ValueError('a segment needs some text (it is empty or only whitespace)')
+    if not 0 <= confidence <= 1:
+        raise ValueError(f'confidence must be between 0 and 1, not {confidence!r}')
+    return text
+
+
 class LectureRecord(ErasingRecord):
     """Lectures and their transcribed segments in one SQLite file: one writer, any number of readers."""
 
@@ -179,14 +189,10 @@ class LectureRecord(ErasingRecord):
         Each segment is its own transaction, so a killed process loses at most the one being written.
         Times are on the lecture clock; wall times default to the lecture's start plus those.
         """
-        text = text.strip()
-        if not text:
-            raise ValueError('a segment needs some text (it is empty or only whitespace)')
+        text = _segment_words(text, confidence)
         if not (math.isfinite(start_s) and math.isfinite(end_s) and 0 <= start_s <= end_s):
             raise ValueError(f'a segment needs 0 <= start_s <= end_s (finite), '
                              f'not start_s={start_s!r}, end_s={end_s!r}')
-        if not 0 <= confidence <= 1:
-            raise ValueError(f'confidence must be between 0 and 1, not {confidence!r}')
         if speaker_role not in ROLES:
             raise ValueError(f'speaker_role must be one of {", ".join(ROLES)}, not {speaker_role!r}')
         with self._writing('save a segment') as conn:
@@ -219,11 +225,7 @@ class LectureRecord(ErasingRecord):
         `join_gap_s`): the record keeps one segment of the whole sentence, not two fragments.
         Its id stays, so a reader that keeps the newest segment to read again sees the change.
         """
-        text = text.strip()
-        if not text:
-            raise ValueError('a segment needs some text (it is empty or only whitespace)')
-        if not 0 <= confidence <= 1:
-            raise ValueError(f'confidence must be between 0 and 1, not {confidence!r}')
+        text = _segment_words(text, confidence)
         with self._writing('revise a segment') as conn:
             row = conn.execute('SELECT s.start_s, l.started_at FROM segments s JOIN lectures l '
                                'ON l.id = s.lecture_id WHERE s.id = ?', (segment_id,)).fetchone()
