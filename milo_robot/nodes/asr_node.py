@@ -83,9 +83,10 @@ PARAMETERS = (
               '(/asr/partial), so that Milo can start on a question before its end is certain; '
               '0 = never', min=0.0, max=30.0),
     ParamSpec('join_gap_ms', 300, 'A segment that starts this soon after one that looks cut mid-'
-              'sentence (no end mark, or a few words) is heard again with it, as one sentence that '
-              'replaces it in the record (ms; 0 = never): a teacher\'s pause longer than the VAD\'s '
-              'hangover must not leave fragments heard without each other', min=0, max=2000),
+              'sentence (no end mark, or at most 3 s long; never a question) is heard again with '
+              'it, as one sentence that replaces it in the record (ms; 0 = never): a teacher\'s '
+              'pause longer than the VAD\'s hangover must not leave fragments heard without each '
+              'other', min=0, max=2000),
     ParamSpec('max_backlog_s', 300.0, 'Audio kept for recognition (s, 32 kB a second): how far '
               'recognition may fall behind the class without losing a word; audio older than this '
               'when its segment\'s turn comes is lost, and reported (dropped_frames)',
