@@ -215,6 +215,10 @@ def test_a_vad_stalled_for_2_s_mid_sentence_loses_no_word(tmp_path, probe, proce
     diagnostics = probe.subscribe(DiagnosticArray, DIAGNOSTICS.name)
     asr = processes.node('asr_node', database=str(db), lecture='new')
     vad = processes.node('vad_node')
+    # The microphone waits for the VAD and the asr, not for this probe: after another test's
+    # graph, discovery is slower, and the probe missed the first sentence's start (then never saw
+    # two). It must know the VAD's publisher before the audio begins.
+    probe.wait_for_publisher(VAD_EVENTS.name)
     mic = processes.node('microphone_node', backend='wav', wav_file=wav, realtime_factor=1.0,
                          tail_silence_s=1.0, exit_at_end=True, wait_for_subscribers=2,
                          wait_for_nodes='vad,asr')
