@@ -6,10 +6,11 @@ Each turn is spoken by the packaged Piper voice, students faster than the teache
 someone else, and followed by its `wait_s` (or the session's `pause_s`) of silence. A turn in another
 language (`language: fr`; the session's `language` by default, else English) is spoken by the voice Milo
 itself would use for it (milo_robot.speaking.voices: a Piper voice of that language under models/, else
-espeak-ng, or Kokoro for French when the session says `french_voice: kokoro`: it sounds like a person but
-synthesises slowly, so long sessions keep espeak-ng); such a turn is spoken at that voice's own pace, whoever
-speaks it. The timeline JSON written next to the WAV says when each turn's speech starts and ends, and in
-which language, for the demo and benchmark checks.
+espeak-ng, or Kokoro for French when the session says `french_voice: kokoro`: it sounds like a person
+but synthesises slowly, so a long session may keep espeak-ng for the teacher and give Kokoro to the
+students alone, `french_voice: {teacher: espeak-ng, student: kokoro}`); such a turn is spoken at that
+voice's own pace, whoever speaks it. The timeline JSON written next to the WAV says when each turn's
+speech starts and ends, and in which language, for the demo and benchmark checks.
 """
 
 import argparse
@@ -56,25 +57,36 @@ def read_turns(session: dict) -> list[dict]:
 class Voices:
     """The packaged Piper voice for its language, and Milo's own choice of voice for the others."""
 
-    def __init__(self, french_voice: str = 'espeak-ng'):
-        """Load the packaged voice; the others are found on first use."""
-        if french_voice not in FRENCH_VOICES:
-            raise ValueError(f"french_voice '{french_voice}': choose one of {', '.join(FRENCH_VOICES)}")
-        # Not timed (max_rtf 0): the session is written ahead, not spoken live, so Kokoro is never
-        # too slow here, whatever the board Milo will later run on.
-        self._kokoro = KokoroChoice(max_rtf=0.0) if french_voice == 'kokoro' else None
+    def __init__(self, french_voice='espeak-ng'):
+        """Load the packaged voice; the others are found on first use.
+
+        `french_voice`: one voice for every French turn, or one per speaker ({'teacher': ...,
+        'student': ...}; a speaker left out gets espeak-ng).
+        """
+        by_speaker = (french_voice if isinstance(french_voice, dict)
+                      else dict.fromkeys(LENGTH_SCALE, french_voice))
+        for voice in by_speaker.values():
+            if voice not in FRENCH_VOICES:
+                raise ValueError(f"french_voice '{voice}': choose one of {', '.join(FRENCH_VOICES)}")
+        self._french = by_speaker
         self.piper = load_voice()
         self.rate = self.piper.config.sample_rate
         self.language = self.piper.config.espeak_voice.split('-')[0]
-        self._book = None
+        self._books = {}  # French voice name -> its VoiceBook, made on first use
+
+    def _book(self, language: str, speaker: str) -> VoiceBook:
+        voice = self._french.get(speaker, 'espeak-ng') if language == 'fr' else 'espeak-ng'
+        if voice not in self._books:
+            # Not timed (max_rtf 0): the session is written ahead, not spoken live, so Kokoro is never
+            # too slow here, whatever the board Milo will later run on.
+            self._books[voice] = VoiceBook(kokoro=KokoroChoice(max_rtf=0.0) if voice == 'kokoro' else None)
+        return self._books[voice]
 
     def speak(self, text: str, language: str, speaker: str) -> np.ndarray:
         """Return `text` spoken in `language` at `rate`; students speak faster with the Piper voice."""
         if language == self.language:
             return synthesize(text, self.piper, length_scale=LENGTH_SCALE[speaker])
-        if self._book is None:
-            self._book = VoiceBook(kokoro=self._kokoro)
-        engine, _ = self._book.for_language(language)
+        engine, _ = self._book(language, speaker).for_language(language)
         audio = engine.synthesize(text)
         if engine.rate == self.rate:
             return audio

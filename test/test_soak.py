@@ -349,3 +349,10 @@ def test_a_board_for_hours_follows_the_firmware_without_keeping_its_reports():
     finally:
         for sim in boards:
             sim.stop()
+
+
+def test_the_plans_french_voices_go_into_the_session(lectures):
+    voices = {'teacher': 'espeak-ng', 'student': 'kokoro'}
+    session = build_session({**plan(), 'french_voice': voices}, 1.0, root=str(lectures))
+    assert session['french_voice'] == voices
+    assert 'french_voice' not in build_session(plan(), 1.0, root=str(lectures))

@@ -108,7 +108,10 @@ def build_session(plan: dict, realtime_factor: float, minutes: float = 0.0, root
         total_s = sum(estimate_s(t, pause_s) for turns in parts for t in turns)
         share = min(1.0, minutes * 60.0 / total_s)
         parts = [_first_share(turns, share, pause_s) for turns in parts]
-    return {'title': plan['title'], 'pause_s': pause_s, 'turns': [t for turns in parts for t in turns]}
+    session = {'title': plan['title'], 'pause_s': pause_s, 'turns': [t for turns in parts for t in turns]}
+    if 'french_voice' in plan:
+        session['french_voice'] = plan['french_voice']
+    return session
 
 
 def _first_share(turns: list, share: float, pause_s: float) -> list:
