@@ -372,3 +372,22 @@ def test_a_number_inside_a_name_is_not_the_number_said():
     assert [q.value for q in read] == [5] and {'safet', 'factor'} <= set(read[0].before)
     volts = quantities.read('a 100 microfarad capacitor at 10 volts', 'en')[1]
     assert content_stems('capacitor')[0] in volts.before
+
+
+@pytest.mark.parametrize('lines, question, language, value', [
+    (DAMPING, "Quel est le facteur d'amplification pour un taux d'amortissement de 0,02 ?", 'fr', '25'),
+    (DAMPING_EN, 'What is the amplification factor for a damping ratio of 0.05?', 'en', '10'),
+])
+def test_a_number_without_unit_named_as_a_symbol_is_computed(lines, question, language, value):
+    """"un taux d'amortissement de 0,02" has no unit, but the teacher's two words for zêta name it."""
+    brain = Brain(lecture(lines))
+    parts = list(brain.ask(question, language))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute', said
+    assert f'cela donne {value}.' in said or f'that gives {value}.' in said
+
+
+def test_a_count_of_another_example_names_no_symbol():
+    lines = ['Le diamètre primitif : d égale m fois Z, avec m le module et Z le nombre de dents.']
+    question = questions.read("Quel est le diamètre primitif d'une roue de 30 dents au module 3 ?", 'fr')
+    assert Computer(lecture(lines)).named_values(question) == []

@@ -43,6 +43,7 @@ from milo_robot.thinking.words import content_stems
 WINDOW = 3  # sentences around a formula where the teacher says what its symbols are
 TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
+NAMED_BY = 2  # words of a symbol's name said before a number without a unit, for it to be that symbol's value
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
 _MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|[-+*/×])(?!\w)", re.I)
@@ -171,6 +172,19 @@ class Computer:
         found = [(q, j) for j in self.evidence.group_positions(i)
                  for q in _given_values(symbol, self.evidence.sentences[j].text)]
         return found[:1] if len({q.value for q, _ in found}) == 1 else []
+
+    def named_values(self, question: Question, allow: Optional[Callable] = None) -> list:
+        """Return the question's numbers without a unit that name a symbol of a formula of the class.
+
+        "pour un taux d'amortissement de 0,02", "with a safety factor of 5": a value to compute with,
+        named by the words the teacher named the symbol with (two of them at least: "30 dents au
+        module 3" names no symbol, a count of another example).
+        """
+        names = {frozenset(_name_words(v.name)) for formula, variables in self.formulas()
+                 if allow is None or allow(self.evidence.sentences[formula.sentence])
+                 for v in variables.values() if len(_name_words(v.name)) == NAMED_BY}
+        return [q for q in read(question.whole, question.language)
+                if q.dim is None and not q.symbols and any(n <= set(q.before) for n in names)]
 
     def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
         """Return the best computation that answers the question, or None."""
@@ -356,6 +370,11 @@ def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
     """Score how much a value is about what is asked (rare words weigh more, those just before it double)."""
     return 2 * sum(asked.get(s, 0.0) for s in set(quantity.before)) + \
         sum(asked.get(s, 0.0) for s in set(sentence_stems))
+
+
+def _name_words(name: str) -> list:
+    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...)."""
+    return content_stems(re.split(r'\b(?:in|en)\b', name)[0])[-NAMED_BY:]
 
 
 def _head(name: str) -> Optional[str]:
