@@ -308,6 +308,7 @@ def test_every_formula_of_a_sentence_with_indices_and_numbers_said_in_words(said
     'In series, one over R equals one over R one plus one over R two.',
     'And the enrolments table is much bigger: about 9000 rows.',  # words, then a value
     'The classic method is the Ziegler-Nichols method.',  # a hyphen is no minus
+    'Q dot equals h times A times the difference between the surface temperature and the fluid temperature.',
     "L'énergie d'un photon vaut environ 1240 divisé par la longueur d'onde en nanomètres.",  # not in SI
 ])
 def test_words_that_are_no_formula_this_reader_can_trust(said):

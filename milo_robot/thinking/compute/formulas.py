@@ -53,6 +53,9 @@ _ARTICLE_NUMBERS = {'un', 'one'}
 _LEFT_OPERATORS = {'over', 'sur', 'by', 'par', 'times', 'fois', 'plus', 'minus', 'moins'}  # "1 over R equals"
 PHRASE = 'w_'  # the symbols of quantities said in words ("tension d'alimentation": w_tension_alimentation)
 _PHRASE_WORDS = 5  # at most, in a quantity said in words
+# "in" and "en" name a unit; "between" and "entre" a description the formula's end cuts in two ("the
+# difference between the surface temperature | and the fluid temperature").
+_NOT_IN_PHRASE = {'in', 'en', 'between', 'entre'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 # A comma ends a formula, unless an operator follows it: "tension d'alimentation moins tension de la
 # LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
@@ -329,8 +332,9 @@ def _phrase(words: list) -> tuple:
     """Read a quantity said in words ("tension d'alimentation", "the safety factor"): (words, symbol).
 
     It runs up to an operator or a comma. (0, None) where it is no quantity this reader may trust:
-    longer than a few words, holding a symbol ("la tension U"), followed by a number, or naming its
-    unit ("la longueur d'onde en nanomètres": the formula holds only in that unit).
+    longer than a few words, holding a symbol ("la tension U"), followed by a number, a description
+    ("the difference between..."), or naming its unit ("la longueur d'onde en nanomètres": the
+    formula holds only in that unit).
     """
     n = 0
     while n < len(words) and words[n] not in ',()' and not _operator([fold(w) for w in words[n:n + 4]])[0] \
@@ -339,7 +343,7 @@ def _phrase(words: list) -> tuple:
     if n < len(words) and re.fullmatch(r'\d+(?:[.,]\d+)?', words[n]):
         return 0, None  # "much bigger: about 9000 rows": words then a value, no formula
     content = [fold(w) for w in words[:n] if fold(w) not in _SKIP and not w.endswith("'")]
-    if not content or len(content) > _PHRASE_WORDS or any(w in ('in', 'en') for w in content) or \
+    if not content or len(content) > _PHRASE_WORDS or any(w in _NOT_IN_PHRASE for w in content) or \
             any(_is_symbol(w) for w in words[:n]):
         return 0, None
     return n, PHRASE + '_'.join(re.sub(r'\W', '', w) for w in content)
