@@ -7,7 +7,10 @@ A spoken formula becomes an expression of the safe arithmetic (compute/expressio
 or a minus ("L divided by k times A" is L / (k A)), "squared" and "to the power 4" raise, "square
 root of" and "racine de" take a root, and symbols said side by side multiply ("2 pi R C",
 "un demi rho v carré"). "delta T" is one variable, and so are "Q dot" and a symbol with its index:
-"K p" (a capital and a small letter: Kp), "L zero" and "oméga zéro" (L0, omega0), "N1".
+"K p" (a capital and a small letter: Kp), "L zero", "oméga zéro" and "N deux" (L0, omega0, N2), "N1".
+A quantity said in words between operators is a variable too, named by its words ("R égale
+tension d'alimentation moins tension de la LED, divisé par le courant voulu"), and a comma before
+an operator brackets what was said before it.
 
 The teacher says what each symbol is, near the formula: "m is the mass in kilograms", "g, c'est
 l'accélération de la pesanteur, qui vaut 9,81". Those names, units and values bind the symbols to
