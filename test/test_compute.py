@@ -12,6 +12,7 @@ from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.compute import expression, formulas, quantities, say, solve
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.words import content_stems
 
 HEAT = ['The heat needed to raise the temperature of a body is Q equals m times c times delta T.',
         'Here m is the mass in kilograms, delta T is the temperature change, and c is the specific '
@@ -265,3 +266,129 @@ def test_a_constant_added_to_a_quantity_with_a_unit_is_declined():
     question = questions.read('Using the formula, what is the speed of sound at 10 degrees Celsius?', 'en')
     result = Computer(lecture(lines)).compute(question)
     assert result is None or result.value == pytest.approx(337)
+
+
+@pytest.mark.parametrize('said, target, expression_text, meanings', [
+    ("R égale tension d'alimentation moins tension de la LED, divisé par le courant voulu.", 'R',
+     '(w_tension_alimentation-w_tension_led)/(w_courant_voulu)',
+     {'w_tension_alimentation': "tension d'alimentation", 'w_tension_led': 'tension de la LED',
+      'w_courant_voulu': 'courant voulu'}),
+    ('R equals the supply voltage minus the LED voltage, divided by the current.', 'R',
+     '(w_supply_voltage-w_led_voltage)/(w_current)',
+     {'w_supply_voltage': 'supply voltage', 'w_led_voltage': 'LED voltage', 'w_current': 'current'}),
+    ('Allowable stress equals yield strength divided by the safety factor.', formulas.NAMED,
+     'w_yield_strength/(w_safety_factor)',
+     {formulas.NAMED: 'Allowable stress', 'w_yield_strength': 'yield strength',
+      'w_safety_factor': 'safety factor'}),
+    ('Une tension a une valeur efficace et une valeur crête, et la valeur crête vaut racine de deux fois la '
+     'valeur efficace.', formulas.NAMED, 'sqrt(2*w_valeur_efficace)',
+     {formulas.NAMED: 'valeur crête', 'w_valeur_efficace': 'valeur efficace'}),
+])
+def test_quantities_said_in_words_are_symbols_and_a_comma_brackets(said, target, expression_text, meanings):
+    """"A moins B, divisé par C" is (A - B) / C: the comma is the teacher's bracket, a quantity a symbol."""
+    formula = formulas.read(said)
+    assert (formula.target, formula.expression, formula.meanings) == (target, expression_text, meanings)
+
+
+@pytest.mark.parametrize('said, expected', [
+    ('For a full PID: K p equals 0.6 K u, T i equals T u over 2, and T d equals T u over 8.',
+     [('Kp', '(0.6*Ku)'), ('Ti', 'Tu/(2)'), ('Td', 'Tu/(8)')]),
+    ('La vitesse de sortie : N deux égale N un fois Z un sur Z deux.', [('N2', 'N1*Z1/(Z2)')]),
+    ("À la résonance, l'amplitude est multipliée par un facteur d'amplification qui vaut environ un sur deux "
+     "zêta.", [(formulas.NAMED, '1/((2*zeta))')]),
+    ('At resonance, the amplification factor is about one over two zeta.',
+     [(formulas.NAMED, '1/((2*zeta))')]),
+])
+def test_every_formula_of_a_sentence_with_indices_and_numbers_said_in_words(said, expected):
+    assert [(f.target, f.expression) for f in formulas.read_all(said)] == expected
+
+
+@pytest.mark.parametrize('said', [
+    "Deux ressorts en série : un sur k égale un sur k un plus un sur k deux.",  # the left side is 1/k
+    'In series, one over R equals one over R one plus one over R two.',
+    'And the enrolments table is much bigger: about 9000 rows.',  # words, then a value
+    'The classic method is the Ziegler-Nichols method.',  # a hyphen is no minus
+    'Q dot equals h times A times the difference between the surface temperature and the fluid temperature.',
+    "L'énergie d'un photon vaut environ 1240 divisé par la longueur d'onde en nanomètres.",  # not in SI
+])
+def test_words_that_are_no_formula_this_reader_can_trust(said):
+    assert formulas.read_all(said) == []
+
+
+LED = ["Cette résistance se calcule ainsi : R égale tension d'alimentation moins tension de la LED, "
+       "divisé par le courant voulu.",
+       'Une LED rouge a une tension de 1,8 volt.']
+ALLOWABLE = ['The common structural steel S235 has a yield strength of 235 megapascals.',
+             'We divide the yield strength by a safety factor to get the allowable stress.',
+             'Allowable stress equals yield strength divided by the safety factor.',
+             'So for S235 and a safety factor of 2, the allowable stress is 117.5 megapascals.']
+DAMPING = ["Pour savoir si l'amortissement est faible, on calcule le taux d'amortissement, noté zêta, "
+           "sans unité.",
+           'Une suspension de voiture a un taux autour de 0,3.',
+           'Les structures métalliques sont peu amorties.',
+           'Elles vibrent longtemps.', 'Passons à la résonance.',
+           "À la résonance, l'amplitude est multipliée par un facteur d'amplification qui vaut "
+           "environ un sur deux zêta."]
+DAMPING_EN = ['To tell weak damping from strong, we compute the damping ratio, written zeta, with no unit.',
+              'A car suspension has a ratio of about 0.3.', 'Metal structures are lightly damped.',
+              'They ring for a long time.', 'Now, resonance.',
+              'At resonance, the amplification factor is about one over two zeta.']
+
+
+@pytest.mark.parametrize('lines, question, language, value', [
+    (LED, "Avec une alimentation de 9 volts, quelle résistance faut-il pour une LED de 2 volts parcourue "
+          "par 10 milliampères ?", 'fr', 700),
+    (ALLOWABLE, 'What is the allowable stress of S235 with a safety factor of 5?', 'en', 47e6),
+    (DAMPING, "Quel est le facteur d'amplification pour un taux d'amortissement de 0,02 ?", 'fr', 25),
+    (DAMPING_EN, 'What is the amplification factor for a damping ratio of 0.05?', 'en', 10),
+])
+def test_a_formula_said_in_words_is_computed(lines, question, language, value):
+    """Quantities named in words bind by their names; the yield strength is the value said as one
+    (235 MPa), not the allowable stress of the worked example; zêta is named a minute before."""
+    result = Computer(lecture(lines)).compute(questions.read(question, language))
+    assert result is not None and result.value == pytest.approx(value)
+
+
+def test_the_brain_says_a_formula_said_in_words_with_the_teacher_s_words():
+    brain = Brain(lecture(LED))
+    parts = list(brain.ask("Avec une alimentation de 9 volts, quelle résistance faut-il pour une LED "
+                           "de 2 volts parcourue par 10 milliampères ?", 'fr'))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute', said
+    assert "tension d'alimentation = 9 volts" in said and '700 ohms' in said and 'w_' not in said
+
+
+def test_a_result_that_cannot_be_is_declined():
+    """The only reading of the question makes a resistance negative: (3 V - 5 V) / 20 mA. No answer."""
+    lines = ['R equals the supply voltage minus the LED voltage, divided by the current.',
+             'Our board has a supply voltage of 3 volts.']
+    question = questions.read('What resistance is needed for an LED voltage of 5 volts at 20 milliamps?',
+                              'en')
+    assert Computer(lecture(lines)).compute(question) is None
+
+
+def test_a_number_inside_a_name_is_not_the_number_said():
+    """The 5 of "S235" is not the safety factor's 5, nor the 10 of "100" the voltage's 10."""
+    read = quantities.read('the allowable stress of S235 with a safety factor of 5', 'en')
+    assert [q.value for q in read] == [5] and {'safet', 'factor'} <= set(read[0].before)
+    volts = quantities.read('a 100 microfarad capacitor at 10 volts', 'en')[1]
+    assert content_stems('capacitor')[0] in volts.before
+
+
+@pytest.mark.parametrize('lines, question, language, value', [
+    (DAMPING, "Quel est le facteur d'amplification pour un taux d'amortissement de 0,02 ?", 'fr', '25'),
+    (DAMPING_EN, 'What is the amplification factor for a damping ratio of 0.05?', 'en', '10'),
+])
+def test_a_number_without_unit_named_as_a_symbol_is_computed(lines, question, language, value):
+    """"un taux d'amortissement de 0,02" has no unit, but the teacher's two words for zêta name it."""
+    brain = Brain(lecture(lines))
+    parts = list(brain.ask(question, language))
+    said = ' '.join(p.text for p in parts if not p.final)
+    assert parts[-1].kind == 'compute', said
+    assert f'cela donne {value}.' in said or f'that gives {value}.' in said
+
+
+def test_a_count_of_another_example_names_no_symbol():
+    lines = ['Le diamètre primitif : d égale m fois Z, avec m le module et Z le nombre de dents.']
+    question = questions.read("Quel est le diamètre primitif d'une roue de 30 dents au module 3 ?", 'fr')
+    assert Computer(lecture(lines)).named_values(question) == []

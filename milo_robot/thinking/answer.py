@@ -134,6 +134,7 @@ class Brain:
         # Measured values (with a unit, or given to a symbol: "h to 40") make a computation; a count
         # ("the three modes", "an 8 bit converter") does not.
         given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
+        given = given or self.computer.named_values(asked, allow)  # "un taux d'amortissement de 0,02"
         computes = asked.wants in ('value', 'duration', 'any')
         # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to

@@ -7,7 +7,10 @@ A spoken formula becomes an expression of the safe arithmetic (compute/expressio
 or a minus ("L divided by k times A" is L / (k A)), "squared" and "to the power 4" raise, "square
 root of" and "racine de" take a root, and symbols said side by side multiply ("2 pi R C",
 "un demi rho v carré"). "delta T" is one variable, and so are "Q dot" and a symbol with its index:
-"K p" (a capital and a small letter: Kp), "L zero" and "oméga zéro" (L0, omega0), "N1".
+"K p" (a capital and a small letter: Kp), "L zero", "oméga zéro" and "N deux" (L0, omega0, N2), "N1".
+A quantity said in words between operators is a variable too, named by its words ("R égale
+tension d'alimentation moins tension de la LED, divisé par le courant voulu"), and a comma before
+an operator brackets what was said before it.
 
 The teacher says what each symbol is, near the formula: "m is the mass in kilograms", "g, c'est
 l'accélération de la pesanteur, qui vaut 9,81". Those names, units and values bind the symbols to
@@ -22,10 +25,12 @@ from milo_robot.thinking.compute.expression import ExpressionError, names, parse
 from milo_robot.thinking.words import fold
 
 _GREEK = {'rho', 'tau', 'sigma', 'epsilon', 'omega', 'lambda', 'mu', 'theta', 'phi', 'alpha', 'beta',
-          'eta', 'gamma', 'delta'}
+          'eta', 'gamma', 'delta', 'zeta', 'kappa', 'nu', 'xi', 'psi', 'chi'}
 _RELATION = re.compile(r"\s(?:equals|is equal to|égale|égal à|est égal à|est égale à|vaut|is|=)\s", re.I)
 NAMED = 'result'  # the target of a formula said with words ("la vitesse de sortie vaut racine de 2 g h")
 _NAMED_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:the|la|le|l'|les|its|sa|son)\s+)([^,:;]{3,40})$", re.I)
+_NAMED_LAST = re.compile(r".*\b(?:the|a|an|la|le|l'|les|un|une|its|sa|son)\s+([^,:;]{3,40})$", re.I)
+_RELATIVE = {'qui', 'which', 'that'}
 _OPERATORS = [  # (words, operator), longest first
     (('multiplied', 'by'), '*'), (('multiplié', 'par'), '*'), (('multipliée', 'par'), '*'),
     (('divided', 'by'), '/'), (('divisé', 'par'), '/'), (('divisée', 'par'), '/'),
@@ -38,23 +43,40 @@ _OPERATORS = [  # (words, operator), longest first
     (('cubed',), '^3'), (('puissance',), '^'),
 ]
 _HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',): 0.5, ('demi',): 0.5}
-_SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du'}
+_SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du', 'environ', 'about', 'approximately', 'roughly'}
 _INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
-_ZERO = {'zero', 'nought'}  # "L zero", "oméga zéro" (folded): the symbol's index 0
+# "L zero", "oméga zéro", "N un", "Z deux" (folded): a symbol's index. "one" and "un" are an index
+# only after a symbol ("un sur k un plus un sur k deux"); before an operator they are numbers.
+_INDEX = {'zero': '0', 'nought': '0', 'un': '1', 'one': '1', 'deux': '2', 'two': '2'}
+# Numbers said in words inside a formula ("racine de deux fois la valeur efficace", "un sur deux
+# zêta"). "un" and "one" are articles too: a number only before an operator.
+_NUMBER_WORDS = {'deux': 2, 'two': 2, 'trois': 3, 'three': 3, 'quatre': 4, 'four': 4, 'dix': 10, 'ten': 10,
+                 'cent': 100, 'hundred': 100, 'un': 1, 'one': 1}
+_ARTICLE_NUMBERS = {'un', 'one'}
+_LEFT_OPERATORS = {'over', 'sur', 'by', 'par', 'times', 'fois', 'plus', 'minus', 'moins'}  # "1 over R equals"
+PHRASE = 'w_'  # the symbols of quantities said in words ("tension d'alimentation": w_tension_alimentation)
+_PHRASE_WORDS = 5  # at most, in a quantity said in words
+# "in" and "en" name a unit; "between" and "entre" a description the formula's end cuts in two ("the
+# difference between the surface temperature | and the fluid temperature").
+_NOT_IN_PHRASE = {'in', 'en', 'between', 'entre'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
-_END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d)|\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
+# A comma ends a formula, unless an operator follows it: "tension d'alimentation moins tension de la
+# LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
+_GROUPING = r"(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|multipliée)\b"
+_END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
+                  r"\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
 _DEFINITION = re.compile(
     r"(?:^|[,;:.]\s*|\band\s+|\bet\s+|\bhere\s+|\bici\s+|\bwhere\s+|\boù\s+)"
-    r"(?P<symbol>(?:delta\s+)?[A-Za-zΑ-ω]{1,7}(?:\s+(?:dot|zero|zéro))?)\s*,?\s*"
+    r"(?P<symbol>(?:delta\s+)?[A-Za-zÀ-ÿΑ-ω]{1,7}(?:\s+(?:dot|zero|zéro))?)\s*,?\s*"
     r"(?:is|c'est|est|représente|désigne)\s+(?:the\s+|la\s+|le\s+|l'|l’)?"
     r"(?P<name>[^,;.]{3,80})", re.I)
 # "Voltage, which we write U", "Electrical power, written P", "la masse volumique, qu'on note rho",
 # "avec rho la masse volumique".
 _WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we write|that we write|written|"
                       r"which we call|noted|qu'on note|notée?|que l'on note)\s+"
-                      r"(?P<symbol>[A-Za-zΑ-ω]{1,7})\b")
-_WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
+                      r"(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\b")
+_WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
                    r"(?P<name>[^,;.]{3,60})")
 _VALUE_OF = re.compile(r"(?:qui vaut|which is|égale à|equal to|vaut|of|,)\s*(?P<value>\d[\d ]*(?:[.,]\d+)?"
                        r"(?:\s*(?:times|fois)\s*10\s*(?:to the minus|puissance moins|\^-?)\s*\d+)?)", re.I)
@@ -82,21 +104,31 @@ _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|
 
 
 def read(text: str, position: int = -1) -> Optional[Formula]:
-    """Return the formula said in a sentence, or None."""
-    for relation in _RELATION.finditer(' ' + text + ' '):
-        formula = _read_at(text, relation, position)
-        if formula is not None:
-            return formula
+    """Return the first formula said in a sentence, or None."""
+    found = read_all(text, position)
+    return found[0] if found else None
+
+
+def read_all(text: str, position: int = -1) -> list:
+    """Return every formula said in a sentence, in order.
+
+    "K p equals 0.6 K u, T i equals T u over 2, and T d equals T u over 8": three formulas; and
+    "h equals one half g t squared, which gives t equals the square root of 2 h over g": two.
+    """
+    relations = _RELATION.finditer(' ' + text + ' ')
+    found = [f for f in (_read_at(text, relation, position) for relation in relations) if f is not None]
+    if found:
+        return found
     for match in _NAMED_AFTER.finditer(text):
         expression = _expression(match.group(1))
         if expression and any(op in expression for op in '*/+-'):
             try:
                 if names(parse(expression)):
-                    return Formula(NAMED, expression, position, match.group(0).strip(' ,:;'),
-                                   {NAMED: match.group(2).strip()})
+                    return [Formula(NAMED, expression, position, match.group(0).strip(' ,:;'),
+                                    {NAMED: match.group(2).strip()})]
             except ExpressionError:
                 continue
-    return None
+    return []
 
 
 def _read_at(text: str, relation, position: int) -> Optional[Formula]:
@@ -104,13 +136,16 @@ def _read_at(text: str, relation, position: int) -> Optional[Formula]:
     before = text[:max(relation.start() - 1, 0)].split()
     target, meanings = _target(before), {}
     if target is None:  # a quantity named in words: "la différence de pression égale rho g h"
-        named = _NAMED_BEFORE.search(' '.join(before))
-        if named and len(named.group(1).split()) <= 4:
-            target, meanings = NAMED, {NAMED: named.group(1).strip()}
+        named = _named_before(before)
+        if named:
+            target, meanings = NAMED, {NAMED: named}
+    elif len(before) > len(_said_symbol(before).split()) and \
+            fold(before[-len(_said_symbol(before).split()) - 1]) in _LEFT_OPERATORS:
+        return None  # "un sur k égale un sur k un plus...": the left side is no symbol but 1/k
     right = text[relation.end() - 1:]
     end = _END.search(right)
     spoken = right[:end.start()] if end else right
-    expression = _expression(spoken)
+    expression = _expression(spoken, meanings)
     if target is None or expression is None:
         return None
     try:
@@ -124,6 +159,23 @@ def _read_at(text: str, relation, position: int) -> Optional[Formula]:
     return Formula(target, expression, position, said.strip(), meanings)
 
 
+def _named_before(before: list) -> Optional[str]:
+    """Return the quantity named in a few words before "equals" ("la différence de pression"), or None.
+
+    "... multipliée par un facteur d'amplification qui vaut": the words after the last determiner
+    name it, less the "qui" or "which" that leads to the relation.
+    """
+    while before and fold(before[-1]) in _RELATIVE:
+        before = before[:-1]
+    text = ' '.join(before)
+    named = _NAMED_BEFORE.search(text)
+    if not named or len(named.group(1).split()) > 4:
+        named = _NAMED_LAST.search(text)
+    if not named or len(named.group(1).split()) > 4:
+        return None
+    return re.sub(r"^(?:et|and)\s+(?:(?:the|la|le|les)\s+|l')?", '', named.group(1).strip())
+
+
 def _symbol(words: list) -> Optional[str]:
     """Return the symbol named by a few words ("Q dot", "delta T", "tau", "m"), or None."""
     words = [w.strip("',:()") for w in words if w.strip("',:()")]
@@ -131,8 +183,8 @@ def _symbol(words: list) -> Optional[str]:
         return None
     if len(words) >= 2 and len(words[-1]) == 1 and len(words[-2]) == 1 and words[-2].isalpha():
         return words[-2] + words[-1]  # "f s": f with its index s
-    if len(words) >= 2 and fold(words[-1]) in _ZERO and _is_symbol(words[-2]):
-        return _name(words[-2]) + '0'
+    if len(words) >= 2 and fold(words[-1]) in _INDEX and _is_symbol(words[-2]):
+        return _name(words[-2]) + _INDEX[fold(words[-1])]
     if len(words) >= 2 and fold(words[-1]) == 'dot' and _is_symbol(words[-2]):
         return words[-2] + 'dot'
     if len(words) >= 2 and fold(words[-2]) == 'delta' and _is_symbol(words[-1]):
@@ -148,7 +200,8 @@ def _name(word: str) -> str:
 def _said_symbol(before: list) -> str:
     """Return the words that name the symbol before "equals", as said ("Q dot", "delta T", "f s")."""
     words = [w.strip("',:()") for w in before[-2:]]
-    if len(words) == 2 and (fold(words[1]) in {'dot'} | _ZERO or fold(words[0]) == 'delta' or
+    if len(words) == 2 and (fold(words[1]) in {'dot'} | set(_INDEX) and _is_symbol(words[0]) or
+                            fold(words[0]) == 'delta' or
                             (len(words[0]) == 1 and len(words[1]) == 1)):
         return ' '.join(words)
     return words[-1] if words else ''
@@ -165,13 +218,28 @@ def _target(before: list) -> Optional[str]:
     return _symbol(before[-2:])
 
 
-def _expression(spoken: str) -> Optional[str]:
-    """Turn the right side of a spoken formula into an expression, or None if it is not one."""
-    words = [w for w in re.findall(r"[^\W\d_]\d\b|\d+(?:[.,]\d+)?|[^\W\d_]+'?|[×·*/+\-^=()]", spoken)]
+def _expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
+    """Turn the right side of a spoken formula into an expression, or None if it is not one.
+
+    `phrases`: where to put the quantities said in words ("la tension de la LED"), symbol -> words;
+    None: only symbols and numbers are read.
+    """
+    # A hyphen inside a word is no minus: "Ziegler-Nichols", "ampères-heures".
+    words = re.findall(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+|[^\W\d_]\d\b|\d+(?:[.,]\d+)?|[^\W\d_]+'?|"
+                       r"[×·*/+\-^=(),]", spoken)
     out, group, i, need_operand = [], [], 0, True
     denominator = False
     while i < len(words):
         folded = [fold(w) for w in words[i:i + 4]]
+        if words[i] == ',':
+            if need_operand or _operator(folded[1:])[0] not in ('*', '/'):
+                break
+            # "A minus B, divided by C": the comma closes everything said so far, (A - B) / C.
+            out.append(_close(group))
+            group = ['(' + ''.join(out) + (')' if denominator else '') + ')']
+            out, denominator = [], False
+            i += 1
+            continue
         operator, size = _operator(folded)
         if operator:
             i += size
@@ -187,7 +255,7 @@ def _expression(spoken: str) -> Optional[str]:
                     continue
                 return None
             if operator == 'sqrt':
-                rest = _expression(' '.join(words[i:]))
+                rest = _expression(' '.join(words[i:]), phrases)
                 if rest is None:
                     return None
                 group.append(f'sqrt({rest})')
@@ -225,8 +293,8 @@ def _expression(spoken: str) -> Optional[str]:
         elif _is_symbol(word):
             name = _name(word)
             following = fold(words[i + 1]) if i + 1 < len(words) else ''
-            if following == 'dot' or following in _ZERO:
-                name += 'dot' if following == 'dot' else '0'
+            if following == 'dot' or following in _INDEX:
+                name += 'dot' if following == 'dot' else _INDEX[following]
                 i += 1
             elif word.isupper() and len(word) == 1 and len(following) == 1 and words[i + 1].islower() \
                     and following not in ('a', 'y'):
@@ -235,8 +303,22 @@ def _expression(spoken: str) -> Optional[str]:
             group.append(name)
         elif fold(word) == 'pi':
             group.append('pi')
-        elif fold(word) in _FUNCTIONS or _operator([fold(w) for w in words[i + 1:i + 5]])[0]:
-            return None  # "20 log10 of r2 over r1": a function or more formula this reader cannot read
+        elif fold(word) in _NUMBER_WORDS and (fold(word) not in _ARTICLE_NUMBERS or
+                                               _operator([fold(w) for w in words[i + 1:i + 5]])[0]):
+            group.append(str(_NUMBER_WORDS[fold(word)]))
+        elif fold(word) in _FUNCTIONS:
+            return None  # "20 log10 of r2 over r1": a function this reader cannot read
+        elif phrases is not None and need_operand and not group:
+            size, symbol = _phrase(words[i:])
+            if not size:
+                return None
+            phrases[symbol] = ' '.join(words[i:i + size]).replace("' ", "'")
+            group.append(symbol)
+            i += size
+            need_operand = False
+            continue
+        elif _operator([fold(w) for w in words[i + 1:i + 5]])[0]:
+            return None  # more formula after a word this reader cannot read
         else:
             break  # a word that is no part of a formula ends it
         need_operand = False
@@ -247,6 +329,27 @@ def _expression(spoken: str) -> Optional[str]:
     if denominator:
         out.append(')')
     return ''.join(out) or None
+
+
+def _phrase(words: list) -> tuple:
+    """Read a quantity said in words ("tension d'alimentation", "the safety factor"): (words, symbol).
+
+    It runs up to an operator or a comma. (0, None) where it is no quantity this reader may trust:
+    longer than a few words, holding a symbol ("la tension U"), followed by a number, a description
+    ("the difference between..."), or naming its unit ("la longueur d'onde en nanomètres": the
+    formula holds only in that unit).
+    """
+    n = 0
+    while n < len(words) and words[n] not in ',()' and not _operator([fold(w) for w in words[n:n + 4]])[0] \
+            and not re.fullmatch(r'\d+(?:[.,]\d+)?', words[n]) and fold(words[n]) not in _FUNCTIONS:
+        n += 1
+    if n < len(words) and re.fullmatch(r'\d+(?:[.,]\d+)?', words[n]):
+        return 0, None  # "much bigger: about 9000 rows": words then a value, no formula
+    content = [fold(w) for w in words[:n] if fold(w) not in _SKIP and not w.endswith("'")]
+    if not content or len(content) > _PHRASE_WORDS or any(w in _NOT_IN_PHRASE for w in content) or \
+            any(_is_symbol(w) for w in words[:n]):
+        return 0, None
+    return n, PHRASE + '_'.join(re.sub(r'\W', '', w) for w in content)
 
 
 def _operator(folded: list) -> tuple:

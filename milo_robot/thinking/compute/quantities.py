@@ -24,6 +24,7 @@ _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (me
             (r'(?<=\d )(millim|centim)(è|e)tres? carr(é|e)s?\b', lambda m: m.group(1)[0] + 'm^2'),
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
+_ARTICLES = {'un', 'une', 'a', 'an'}
 BEFORE_WORDS = 4  # words before a number that may say what it is
 _PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
 # What a named quantity is measured in: "the mass", "la pression", "the heat rate". Longest
@@ -36,7 +37,8 @@ _NAMED_UNITS = (
     ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
     ('thickness|épaisseur|length|longueur|distance|height|hauteur|depth|profondeur|bras de levier', 'm'),
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
-    ('acceleration|accélération|pesanteur', 'm/s^2'), ('pressure|pression|stress|contrainte', 'Pa'),
+    ('acceleration|accélération|pesanteur', 'm/s^2'),
+    ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
     ('pulsation|angular frequency|angular velocity', 'Hz'),  # radians per second: said so (say.py)
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
@@ -146,7 +148,12 @@ def read(text: str, language: str) -> list:
         return []
     out, searched = [], 0
     for claim in found:
-        at = prepared.find(claim.text, searched)
+        if fold(claim.text.split()[0]) in _ARTICLES and not any(unit_of(claim.unit)[0] if claim.unit and
+                                                                 unit_of(claim.unit) else ()):
+            continue  # "un taux d'amortissement": an article, and "taux" read as the time constant tau
+        # Where the number is said: not inside a name ("S235 with a safety factor of 5": the 5 of "5,").
+        found_at = re.compile(r'(?<![\w.,])' + re.escape(claim.text)).search(prepared, searched)
+        at = found_at.start() if found_at else -1
         searched = at + len(claim.text) if at >= 0 else searched
         words = prepared[:max(at, 0)].split()[-BEFORE_WORDS:]
         unit = claim.unit + _per_more(prepared[searched:]) if claim.unit else ''

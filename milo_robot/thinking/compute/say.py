@@ -5,7 +5,7 @@
 import math
 from typing import Optional
 
-from milo_robot.thinking.compute.formulas import NAMED
+from milo_robot.thinking.compute.formulas import NAMED, PHRASE
 from milo_robot.thinking.compute.quantities import unit_of
 
 # SI units a result is said in, by dimension: the first whose dimension fits.
@@ -82,8 +82,8 @@ def spoken(result, language: str) -> list:
 
 def _symbol(symbol: str, result) -> str:
     """Say a symbol as the teacher did: "delta T", "Q dot", or the name of a formula said in words."""
-    if symbol == NAMED:
-        return result.formula.meanings.get(NAMED, symbol)
+    if symbol == NAMED or symbol.startswith(PHRASE):  # a quantity said in words: "la tension de la LED"
+        return result.formula.meanings.get(symbol, symbol)
     if symbol.startswith('d') and len(symbol) == 2:
         return f'delta {symbol[1]}'
     if symbol.endswith('dot') and len(symbol) > 3:

@@ -43,6 +43,7 @@ from milo_robot.thinking.words import content_stems
 WINDOW = 3  # sentences around a formula where the teacher says what its symbols are
 TOLERANCE = 1e-6  # relative: the result put back into the formula
 FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no number, for its values
+NAMED_BY = 2  # words of a symbol's name said before a number without a unit, for it to be that symbol's value
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
 _MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|[-+*/×])(?!\w)", re.I)
@@ -82,13 +83,13 @@ class Computer:
         self._read = 0  # sentences read for formulas so far
         self._formulas = []  # (Formula, {symbol: Variable})
         self._said = {}  # position -> the Quantities of the sentence (read once)
+        self._defined = {}  # position -> {symbol: name} the sentence says (read once)
 
     def formulas(self) -> list:
         """Return every formula of the evidence with its variables (new sentences read first)."""
         sentences = self.evidence.sentences
         while self._read < len(sentences):
-            formula = spoken.read(sentences[self._read].text, self._read)
-            if formula is not None:
+            for formula in spoken.read_all(sentences[self._read].text, self._read):
                 self._formulas.append((formula, self._variables(formula)))
             self._read += 1
         return self._formulas
@@ -111,8 +112,11 @@ class Computer:
                     window.append(j)
         names = dict(formula.meanings)
         for j in window:
-            for symbol, name in spoken.definitions(ev.sentences[j].text).items():
+            for symbol, name in self._definitions(j).items():
                 names.setdefault(symbol, name)
+        for symbol in formula.variables:
+            if symbol not in names:  # "le taux d'amortissement, noté zêta", said a minute before
+                names.update(self._lecture_name(symbol, formula.sentence))
         # The target is named by what the sentence says before it ("the heat rate is Q dot"), or
         # by the sentence before ("Le moment d'une force, c'est... M égale F fois d").
         head = ev.sentences[formula.sentence].text.split(formula.said.split()[0])[0]
@@ -147,6 +151,18 @@ class Computer:
         _derive_target_dimension(formula, out)
         return out
 
+    def _definitions(self, i: int) -> dict:
+        """Return what sentence i says symbols are ({symbol: name}; read once)."""
+        if i not in self._defined:
+            self._defined[i] = spoken.definitions(self.evidence.sentences[i].text)
+        return self._defined[i]
+
+    def _lecture_name(self, symbol: str, i: int) -> dict:
+        """Return {symbol: name} when the lecture of sentence i names the symbol one way only, else {}."""
+        found = {self._definitions(j)[symbol] for j in self.evidence.group_positions(i)
+                 if symbol in self._definitions(j)}
+        return {symbol: found.pop()} if len(found) == 1 else {}
+
     def _constant(self, symbol: str, i: int) -> list:
         """Return the value the lecture of sentence i gives a symbol, when it gives one value only.
 
@@ -156,6 +172,19 @@ class Computer:
         found = [(q, j) for j in self.evidence.group_positions(i)
                  for q in _given_values(symbol, self.evidence.sentences[j].text)]
         return found[:1] if len({q.value for q, _ in found}) == 1 else []
+
+    def named_values(self, question: Question, allow: Optional[Callable] = None) -> list:
+        """Return the question's numbers without a unit that name a symbol of a formula of the class.
+
+        "pour un taux d'amortissement de 0,02", "with a safety factor of 5": a value to compute with,
+        named by the words the teacher named the symbol with (two of them at least: "30 dents au
+        module 3" names no symbol, a count of another example).
+        """
+        names = {frozenset(_name_words(v.name)) for formula, variables in self.formulas()
+                 if allow is None or allow(self.evidence.sentences[formula.sentence])
+                 for v in variables.values() if len(_name_words(v.name)) == NAMED_BY}
+        return [q for q in read(question.whole, question.language)
+                if q.dim is None and not q.symbols and any(n <= set(q.before) for n in names)]
 
     def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
         """Return the best computation that answers the question, or None."""
@@ -181,6 +210,8 @@ class Computer:
         """Bind the question's numbers to a formula and solve it for `unknown`, if it fits."""
         if wanted is not None and unknown.dim is not None and unknown.dim != wanted:
             return None  # the question asks for another kind of quantity
+        if wanted is not None and unknown.dim is None and unknown.symbol.startswith(spoken.PHRASE):
+            return None  # "la valeur efficace", a quantity said in words with no unit, is no tension
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
@@ -196,6 +227,8 @@ class Computer:
         if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
             return None  # no answer, or as good a reading of the question gives another one
         result, bound = results[0], bindings[0]
+        if result < 0 and (unknown.dim or wanted) in _MAGNITUDES:
+            return None  # a negative resistance, length or time: the question was read wrong
         dims = {s: q.dim for s, q in bound.items()}
         if _dimension(tree, dict(dims, **{unknown.symbol: unknown.dim})) is _MIXED:
             return None  # "f times c divided by c minus v" read as f c / c - v: hertz minus metres per second
@@ -254,6 +287,8 @@ class Computer:
                     # "the brick has a conductivity of 0.8", not "the two faces".
                     named = head is not None and head in q.before and q.dim is None and q.said[0].isdigit()
                     own = head is not None and head in q.before  # "la masse volumique de 1000"
+                    if not own and variable.symbol.startswith(spoken.PHRASE):
+                        continue  # "yield strength": a value said as one, not any value in pascals
                     if (variable.dim is not None and q.dim == variable.dim) or named:
                         candidates.append((_about(q, ev.stems(j), asked) + MIN_ABOUT * own,
                                            -len(candidates) - 99, q))
@@ -280,6 +315,9 @@ def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optiona
 
 
 _MIXED = 'mixed'  # a sum of quantities of different kinds
+# Quantities that are never negative: a result below zero is a reading of the question gone wrong
+# ("R égale tension d'alimentation moins tension de la LED, ...", the two voltages swapped).
+_MAGNITUDES = {unit_of(u)[0] for u in ('Ω', 'kg', 'm', 's', 'm^2', 'm^3', 'Hz', 'F', 'kg/m^3')}
 _PURE = (0.5, 1, 2, 3, 4)  # numbers of a formula that carry no unit ("one half g t squared", "2 pi")
 
 
@@ -334,6 +372,11 @@ def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
         sum(asked.get(s, 0.0) for s in set(sentence_stems))
 
 
+def _name_words(name: str) -> list:
+    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...)."""
+    return content_stems(re.split(r'\b(?:in|en)\b', name)[0])[-NAMED_BY:]
+
+
 def _head(name: str) -> Optional[str]:
     """Return the stem of the noun that names a quantity ("thermal conductivity in watts" → conductiv)."""
     words = content_stems(re.split(r'\b(?:in|en|of|de|du|des|between|entre)\b', name)[0])
@@ -344,6 +387,8 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
     """How well a number of the question fits a symbol (0: it does not)."""
     if variable.symbol in quantity.symbols:
         return 5.0
+    if variable.symbol.startswith(spoken.PHRASE) and variable.dim is None and quantity.dim is not None:
+        return 0.0  # "the safety factor" takes a number without unit, not "24 volts"
     named = len(variable.stems & set(quantity.before))
     if variable.dim is not None and quantity.dim is not None:
         return 2.0 + named if variable.dim == quantity.dim else 0.0
