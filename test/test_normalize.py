@@ -4,8 +4,15 @@
 
 import pytest
 
-from milo_robot.speaking.normalize import (MAX_CHUNK, clauses, lead_clause, normalize, sentences, short_lead,
-                                          strip_markup)
+from milo_robot.speaking.normalize import (
+    MAX_CHUNK,
+    clauses,
+    lead_clause,
+    normalize,
+    sentences,
+    short_lead,
+    strip_markup,
+)
 
 
 @pytest.mark.parametrize('text, language, spoken', [
