@@ -4,15 +4,7 @@
 
 import pytest
 
-from milo_robot.speaking.normalize import (
-    MAX_CHUNK,
-    clauses,
-    lead_clause,
-    normalize,
-    sentences,
-    short_lead,
-    strip_markup,
-)
+from milo_robot.speaking.normalize import MAX_CHUNK, lead_clause, normalize, sentences, strip_markup
 
 
 @pytest.mark.parametrize('text, language, spoken', [
@@ -86,25 +78,3 @@ def test_the_first_clause_is_spoken_on_its_own_and_the_rest_stays_whole():
     assert lead_clause(['So, the current doubles.']) == ['So, the current doubles.']
     assert lead_clause(['Good morning.', 'Sit down.']) == ['Good morning.', 'Sit down.']
     assert lead_clause([]) == []
-
-
-def test_a_long_french_first_clause_is_cut_at_its_first_natural_break():
-    def pieces(text):
-        return short_lead(clauses(sentences(normalize(text, 'fr'))))
-
-    # Before a preposition of the verb, a verb, a conjunction: the first sound waits for 2 words.
-    assert pieces('La pression dans le réservoir atteint 10 kPa.') == \
-        ['La pression', 'dans le réservoir atteint dix kilopascals.']
-    assert pieces('Le signal audio est échantillonné à 44,1 kHz. Voilà.') == \
-        ['Le signal audio', 'est échantillonné à quarante-quatre virgule un kilohertz.', 'Voilà.']
-    assert pieces("La tension aux bornes d'une résistance est proportionnelle au courant.") == \
-        ["La tension aux bornes d'une résistance", 'est proportionnelle au courant.']
-    # Not inside a noun and its complement ("de", "aux"), not past the sixth word, not a short
-    # first clause, and never leaving a rest shorter than a clause.
-    assert pieces('La tension de sortie vaut trois volts.') == ['La tension de sortie vaut trois volts.']
-    assert pieces('Le protocole TCP garantit bien l\'ordre des paquets reçus.') == \
-        ["Le protocole té cé pé garantit bien l'ordre des paquets reçus."]
-    assert pieces('Dans ce circuit, la tension est le courant fois la résistance.') == \
-        ['Dans ce circuit,', 'la tension est le courant fois la résistance.']
-    assert pieces('Le courant passe dans le fil.') == ['Le courant passe dans le fil.']
-    assert short_lead([]) == []

@@ -10,7 +10,6 @@ import wave
 import numpy as np
 
 from milo_robot.bench.results import result
-from milo_robot.speaking.normalize import LEAD_WORDS
 from milo_robot.speaking.player import LEAD_KEEP_MS, PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import VoiceBook
 
@@ -48,13 +47,12 @@ class _TimedSink(PacedWavSink):
         self.writes.append((time.perf_counter(), len(block)))
 
 
-def _player(tmp: str, voices=None, lead_keep_ms=LEAD_KEEP_MS, lead_words=LEAD_WORDS):
+def _player(tmp: str, voices=None, lead_keep_ms=LEAD_KEEP_MS):
     voices = voices or VoiceBook()
     voices.default.steady = True  # the same audio for the same text: gaps can be measured exactly
     events = _Timeline()
     sink = _TimedSink(os.path.join(tmp, 'speech.wav'), voices.default.rate)
-    player = SpeechPlayer(voices, sink, events=events, lead_keep_ms=lead_keep_ms, lead_words=lead_words)
-    return player, events, sink, voices
+    return SpeechPlayer(voices, sink, events=events, lead_keep_ms=lead_keep_ms), events, sink, voices
 
 
 def _wait_idle(player, timeout=60.0):
@@ -64,15 +62,13 @@ def _wait_idle(player, timeout=60.0):
     time.sleep(0.1)
 
 
-def first_audio(voices, text: str, language: str, runs: int = 10, lead_keep_ms=LEAD_KEEP_MS,
-                lead_words=LEAD_WORDS) -> tuple:
+def first_audio(voices, text: str, language: str, runs: int = 10, lead_keep_ms=LEAD_KEEP_MS) -> tuple:
     """Return the seconds from `text` in to its first sample out, and to its first sound, `runs` times.
 
     The first sample out may be the voice's opening silence (all of it with `lead_keep_ms` None).
-    `lead_words`: the player's (None: a first clause is never cut shorter).
     """
     with tempfile.TemporaryDirectory() as tmp:
-        player, events, _, _ = _player(tmp, voices, lead_keep_ms, lead_words)
+        player, events, _, _ = _player(tmp, voices, lead_keep_ms)
         firsts, sounds = [], []
         for _ in range(runs):
             before = len(events.blocks)

@@ -267,35 +267,6 @@ def clauses(parts: list) -> list:
     return out
 
 
-# Words before which a French phrase breaks naturally (a verb "est", a preposition that starts a
-# complement of the verb, a conjunction): a long first clause is cut before one of them, so that
-# a slow voice has less to synthesise before the listener hears the first word (docs/speaking.md:
-# Kokoro's cost follows the audio it makes). Not "de", "du", "au": after a noun they start its
-# complement ("la tension de sortie"), which a pause would split.
-BREAK_BEFORE_FR = frozenset((
-    'à', 'dans', 'sur', 'sous', 'par', 'pour', 'avec', 'en', 'entre', 'vers', 'contre', 'selon',
-    'est', 'sont', 'a', 'ont', 'et', 'ou', 'mais', 'qui', 'que', 'quand', 'si', 'car', 'donc'))
-LEAD_WORDS = 6  # a first piece longer than this is cut at its first natural break past 2 words
-
-
-def short_lead(pieces: list, limit: int = LEAD_WORDS) -> list:
-    """Cut the first piece before its first natural break after at least 2 words, if it is long.
-
-    For French spoken by Kokoro, whose first sound waits for the whole first piece: "La pression
-    dans le réservoir atteint dix kilopascals." starts with "La pression". Only a piece of more
-    than `limit` words is cut, and the rest keeps at least MIN_CLAUSE_WORDS words.
-    """
-    if not pieces:
-        return pieces
-    words = pieces[0].split()
-    if len(words) <= limit:
-        return pieces
-    for at in range(2, limit + 1):
-        if words[at].lower() in BREAK_BEFORE_FR and len(words) - at >= MIN_CLAUSE_WORDS:
-            return [' '.join(words[:at]), ' '.join(words[at:])] + pieces[1:]
-    return pieces
-
-
 def lead_clause(parts: list) -> list:
     """Cut the first clause off the first sentence, and leave the rest whole.
 

@@ -18,7 +18,7 @@ import numpy as np
 from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
-from milo_robot.speaking.normalize import LEAD_WORDS, clauses, lead_clause, normalize, sentences, short_lead
+from milo_robot.speaking.normalize import clauses, lead_clause, normalize, sentences
 
 
 def mouth_level(block: np.ndarray) -> float:
@@ -117,15 +117,12 @@ class SpeechPlayer:
     """Queue text, speak it without gaps, stop at once on request."""
 
     def __init__(self, voices, sink, block_ms: int = 20, events: Optional[PlayerEvents] = None,
-                 lead_keep_ms: Optional[int] = LEAD_KEEP_MS, lead_words: Optional[int] = LEAD_WORDS):
+                 lead_keep_ms: Optional[int] = LEAD_KEEP_MS):
         """Start the synthesis and playback threads.
 
         `lead_keep_ms`: how much of a voice's opening silence to play when a piece starts a
         stretch of sound (None: all of it, as the voice made it; benchmarks compare).
-        `lead_words`: for a language spoken by clause, a first clause longer than this is cut at
-        its first natural break (`short_lead`; None: the first clause whole; benchmarks compare).
         """
-        self.lead_words = lead_words
         self.voices, self.sink = voices, sink
         self._lead_keep = None if lead_keep_ms is None else sink.rate * lead_keep_ms // 1000
         self.events = events or PlayerEvents()
@@ -166,9 +163,7 @@ class SpeechPlayer:
     def pieces(self, text: str, language: str) -> list:
         """Return the pieces `say` synthesises one by one (the first is what the listener waits for)."""
         parts = sentences(normalize(text, language))
-        if not self.voices.by_clause(language):
-            return lead_clause(parts)
-        return clauses(parts) if self.lead_words is None else short_lead(clauses(parts), self.lead_words)
+        return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
 
     def prepare(self, text: str, language: str) -> None:
         """Synthesise the first piece of `text` ahead, while nothing is said.
