@@ -220,13 +220,15 @@ def kokoro_settings() -> dict:
     }
     texts = clauses(sentences(' '.join(normalize(t, 'fr') for t in LECTURE_FR[:3])))
     times = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}  # CPU seconds: what the setting costs the shared cores
     for _ in range(SETTINGS_ROUNDS):
         for text in texts:
             for name, session in variants.items():  # alternated, clause by clause
                 engine._session = session
-                started = time.perf_counter()
+                started, used = time.perf_counter(), time.process_time()
                 audio = engine.synthesize(text)
                 times[name].append((time.perf_counter() - started) / (len(audio) / engine.rate))
+                cpu[name].append(time.process_time() - used)
     note = (f'{len(texts)} clauses x {SETTINGS_ROUNDS}, same clause, alternated; Milo: 2 threads, all '
             'graph optimisations, sequential, arena shrunk after each run, no spinning')
     results = {'tts_kokoro_rtf_settings_milo': result(times['milo'], '', COMMAND,
@@ -237,6 +239,9 @@ def kokoro_settings() -> dict:
             results[f'tts_kokoro_rtf_ratio_{name}'] = result(
                 ratios, '', COMMAND, f'RTF with {name.replace("_", " ")} over RTF with Milo\'s '
                 f'settings; {note}')
+            results[f'tts_kokoro_cpu_ratio_{name}'] = result(
+                [a / b for a, b in zip(cpu[name], cpu['milo'])], '', COMMAND,
+                f'CPU time with {name.replace("_", " ")} over CPU time with Milo\'s settings; {note}')
     return results
 
 
