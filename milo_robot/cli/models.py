@@ -59,5 +59,6 @@ def time_voices() -> int:
     from milo_robot.hearing.turn_choice import TurnModelChoice, choose
 
     print('the end of turn on this board (Smart Turn is timed once: a second)...', flush=True)
-    print(f'turn-end model: {choose(TurnModelChoice())[1]}')
+    print(f'turn-end model, where turn_model is smart-turn (off by default): '
+          f'{choose(TurnModelChoice())[1]}')
     return 1 if why.startswith('Kokoro unusable') else 0

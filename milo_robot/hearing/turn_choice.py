@@ -23,6 +23,11 @@ from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.hearing.turn_end import WINDOW_S, SmartTurn, load_smart_turn
 from milo_robot.speaking.board_timing import BoardTimings
 
+# The vad node's default: the hangover alone. On the Intel Xeon, where a call passes the bound,
+# Smart Turn ended turns sooner and cut off fewer pauses, but made the conversation slower (its
+# call at each pause competes with the asr's peek on 2 cores) and did not move the end of turn
+# the dialogue acts on (the pause, with speculation): docs/conversation.md.
+DEFAULT_MODEL = ''
 THRESHOLD = 0.9  # the measured best trade-off: fewer cut-offs than 0.5-0.7 (docs/conversation.md)
 MAX_CALL_MS = 100.0  # above, the verdict comes too late for a quarter-second end of turn
 TRIES = 3

@@ -8,7 +8,7 @@ from milo_robot.hearing.echo import EchoGate
 from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
-from milo_robot.hearing.turn_choice import MAX_CALL_MS, THRESHOLD, TurnModelChoice, choose
+from milo_robot.hearing.turn_choice import DEFAULT_MODEL, MAX_CALL_MS, THRESHOLD, TurnModelChoice, choose
 from milo_robot.hearing.turn_end import Judge, TurnEnd
 from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import AudioFrame
@@ -36,7 +36,7 @@ PARAMETERS = (
               min=0.05, max=0.99),
     ParamSpec('barge_in_ms', 96, 'Confident voice over Milo that stops it at once (ms), before '
               'the segment start', min=32, max=2000),
-    ParamSpec('turn_model', 'smart-turn', 'Turn-end model that ends a short segment as soon as '
+    ParamSpec('turn_model', DEFAULT_MODEL, 'Turn-end model that ends a short segment as soon as '
               'the speaker has finished, where a call is cheap enough (turn_max_call_ms) '
               '(catalogue name: smart-turn; "" = the fixed hangover only)'),
     ParamSpec('turn_max_call_ms', MAX_CALL_MS, 'The turn-end model is used only where one call, '
