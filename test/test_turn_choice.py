@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""The end of turn by default: Smart Turn at 0.9 where a call is cheap enough, timed once per board.
+"""The end of turn with `turn_model: smart-turn`: Smart Turn at the default threshold (0.9), where a
+call is cheap enough, timed once per board.
 
 Real model, real voices (those of `milo bench --only turns`: the packaged Piper voice a little
 faster, as a student, in English; in French the voice Milo speaks it with on this board, Kokoro
@@ -39,7 +40,7 @@ def students() -> dict:
 
 
 def hear(audio: np.ndarray) -> list:
-    """Return the (segment end, time decided) of each segment, with the default turn end."""
+    """Return the (segment end, time decided) of each segment, Smart Turn at its default threshold."""
     turn_end = TurnEnd(Judge(model(), latency_s=CALL_S), threshold=THRESHOLD)
     detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
                               turn_end=turn_end)
@@ -50,7 +51,7 @@ def hear(audio: np.ndarray) -> list:
     return ends
 
 
-# Questions of data/bench/turns.yaml the default holds at the pause (a filler, or a word that
+# Questions of data/bench/turns.yaml the model holds at the pause (a filler, or a word that
 # keeps the sentence going: the model hears these as unfinished, well under 0.9), and finished
 # ones it hears as finished at once (0.96-0.99 on the first silent frame; others reach 0.9 only
 # when judged again, 0.2 s into the silence, and end later).
