@@ -27,7 +27,9 @@ longer hangover for unfinished words only.
 - **Whole questions held** (`turn_whole_held_{audio_}{words}_ratio_*`): spoken whole, yet
   waiting for more: words taken as unfinished, or a segment the model held (ended 0.6 s or more
   after the speech).
-- The keys without a combination name measure the robot's defaults (`DEFAULT`);
+- The keys without a combination name measure this board's defaults, as the vad node decides
+  them (`turn_choice`: the hangover by default; with `turn_model: smart-turn`, Smart Turn at 0.9
+  where a call is cheap enough here, else the hangover) and the word and verb rules;
   `turn_false_cutoff_hangover_ratio_*`, the hangover with the word rule alone (before the verb
   rule); `turn_qa_dev_*`, the words' judgements on data/qa_dev's questions, whole and cut after a
   random word (text only).
@@ -52,6 +54,7 @@ from milo_robot.graph import data_root
 from milo_robot.hearing.engines import make_recognizer, make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
+from milo_robot.hearing.turn_choice import DEFAULT_MODEL, THRESHOLD, TurnModelChoice, choose
 from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
@@ -65,8 +68,9 @@ HELD_S = 0.6  # a segment ending this long after the speech was held by the audi
 AUDIO = {'hangover': None, 'smart50': 0.5, 'smart70': 0.7, 'smart90': 0.9}
 LM_LOOSE = 0.05  # a looser threshold than TurnLM's calibrated 0.02, tried against the audio model's cut-offs
 # What the robot runs by default (the vad node's turn_model and turn_threshold, the dialogue
-# node's turn_lm): the combination the headline keys measure.
-DEFAULT = ('hangover', 'rule')
+# node's turn_lm): the combination the headline keys measure. The audio's part is the vad node's
+# choice on this board (turn_choice).
+DEFAULT_WORDS = 'rule'
 
 
 def voices() -> dict:
@@ -176,7 +180,10 @@ def turns() -> dict:
     with open(os.path.join(data_root(), SESSION), encoding='utf-8') as f:
         session = yaml.safe_load(f)
     speak, pause_s = voices(), session['pause_s']
-    model = load_smart_turn()
+    chosen, why = choose(TurnModelChoice(DEFAULT_MODEL))  # what this board's vad node runs by default
+    default = (next(a for a, t in AUDIO.items() if t == THRESHOLD) if chosen else 'hangover',
+               DEFAULT_WORDS)
+    model = chosen or load_smart_turn()  # every combination is scored, the default or not
     whisper = make_recognizer('whisper', languages=('fr', 'en'), beam_size=1)
     # Each clip heard alone: a question's start and the whole question are the same words.
     whisper.context = whisper.hold_language = False
@@ -243,9 +250,11 @@ def turns() -> dict:
                            for e, s, h in zip(end_s[audio_name], lm_s, held[words_name])]
                 holds = [h or e >= HELD_S for e, h in zip(end_s[audio_name], held[words_name])]
                 keys = [_key(audio_name) + words_name + '_']
-                if (audio_name, words_name) == DEFAULT:
-                    keys.append('')  # the headline keys: the robot's defaults
+                if (audio_name, words_name) == default:
+                    keys.append('')  # the headline keys: this board's defaults
                 for key in keys:
+                    if not key:
+                        combo = f'this board\'s default ({why}): {combo}'
                     out[f'turn_false_cutoff_{key}ratio_{language}'] = result(
                         [sum(cutoffs) / count], 'ratio', COMMAND, f'{combo}: pauses that end the '
                         f'segment on words taken as finished (a false cut-off); {note}')

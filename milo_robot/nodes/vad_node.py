@@ -8,7 +8,8 @@ from milo_robot.hearing.echo import EchoGate
 from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.pipeline import SpeechDetector
 from milo_robot.hearing.segmenter import SegmenterSettings
-from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
+from milo_robot.hearing.turn_choice import DEFAULT_MODEL, MAX_CALL_MS, THRESHOLD, TurnModelChoice, choose
+from milo_robot.hearing.turn_end import Judge, TurnEnd
 from milo_robot.interfaces import diagnostics as d
 from milo_robot.interfaces.audio import AudioFrame
 from milo_robot.interfaces.payloads import VadEvent
@@ -35,9 +36,13 @@ PARAMETERS = (
               min=0.05, max=0.99),
     ParamSpec('barge_in_ms', 96, 'Confident voice over Milo that stops it at once (ms), before '
               'the segment start', min=32, max=2000),
-    ParamSpec('turn_model', '', 'Turn-end model that ends a short segment as soon as '
-              'the speaker has finished (catalogue name: smart-turn; "" = the fixed hangover only)'),
-    ParamSpec('turn_threshold', 0.5, 'Turn-end probability from which a turn counts as finished',
+    ParamSpec('turn_model', DEFAULT_MODEL, 'Turn-end model that ends a short segment as soon as '
+              'the speaker has finished, where a call is cheap enough (turn_max_call_ms) '
+              '(catalogue name: smart-turn; "" = the fixed hangover only)'),
+    ParamSpec('turn_max_call_ms', MAX_CALL_MS, 'The turn-end model is used only where one call, '
+              'timed once on this board and remembered, takes at most this (ms); slower, the '
+              'hangover alone (0: always used, not timed)', min=0.0, max=5000.0),
+    ParamSpec('turn_threshold', THRESHOLD, 'Turn-end probability from which a turn counts as finished',
               min=0.05, max=0.99),
     ParamSpec('turn_hold_ms', 1000, 'Silence that ends a segment the turn-end model judged '
               'unfinished (ms)', min=100, max=5000),
@@ -67,20 +72,17 @@ class VadNode(MiloNode):
             raise ParameterError(f'VAD model unusable: {exc}') from exc
         settings = SegmenterSettings(p.threshold, p.release, p.min_speech_ms / 1000,
                                      p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s)
-        turn_end = None
-        if p.turn_model:
-            try:
-                model = load_smart_turn(p.turn_model)
-            except (ModelError, OSError, RuntimeError) as exc:
-                raise ParameterError(f'turn-end model unusable: {exc}') from exc
-            turn_end = TurnEnd(Judge(model, background=True), p.turn_threshold, p.turn_hold_ms / 1000,
-                               wait_s=p.turn_wait_ms / 1000)
+        # The model only where a call is cheap enough on this board; else the hangover alone.
+        model, why = choose(TurnModelChoice(p.turn_model, p.turn_max_call_ms))
+        turn_end = None if model is None else TurnEnd(
+            Judge(model, background=True), p.turn_threshold, p.turn_hold_ms / 1000,
+            wait_s=p.turn_wait_ms / 1000)
         self.detector = SpeechDetector(vad, settings, p.speaking_threshold,
                                        EchoGate(p.echo_max_delay_ms / 1000), p.barge_in_ms / 1000,
                                        turn_end)
         self.health.set('model', p.engine)
         self.health.set(d.FRAMES_LOST, 0)
-        self.health.set('turn_model', p.turn_model or 'none (hangover only)')
+        self.health.set('turn_model', why)
         self._events = self.publisher(VAD_EVENTS)
         self._speech = self.publisher(VAD_SPEECH)
         self._speech.publish(Bool(data=False))
