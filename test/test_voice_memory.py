@@ -4,6 +4,8 @@
 
 import ctypes
 import ctypes.util
+import subprocess
+import sys
 
 import pytest
 
@@ -66,3 +68,31 @@ def test_a_synthesis_ends_with_the_freed_heap_given_back(piper, hole):
     audio = piper.synthesize('Hello, everyone.')
     assert len(audio) > piper.rate // 4
     assert rss_mb() < before - HOLE_MB * 0.7
+
+
+MAPPED_BLOCKS = '''
+import ctypes, ctypes.util, sys
+from milo_robot.speaking.onnx import fix_mmap_threshold
+c = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+c.malloc.restype, c.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+c.free.argtypes = [ctypes.c_void_p]
+class Info(ctypes.Structure):  # struct mallinfo2: hblks counts the blocks mapped on their own
+    _fields_ = [(name, ctypes.c_size_t) for name in ('arena', 'ordblks', 'smblks', 'hblks', 'hblkhd',
+                                                     'usmblks', 'fsmblks', 'uordblks', 'fordblks',
+                                                     'keepcost')]
+c.mallinfo2.restype = Info
+if sys.argv[1] == 'fixed':
+    assert fix_mmap_threshold()
+c.free(c.malloc(20 << 20))  # as the arena's regions are: left alone, glibc raises its threshold
+before = c.mallinfo2().hblks
+block = c.malloc(1 << 20)
+print(c.mallinfo2().hblks - before)
+'''
+
+
+@pytest.mark.parametrize('threshold, mapped', [('dynamic', 0), ('fixed', 1)])
+def test_a_fixed_mmap_threshold_maps_a_megabyte_even_after_a_large_block_was_freed(
+        libc, threshold, mapped):
+    out = subprocess.run([sys.executable, '-c', MAPPED_BLOCKS, threshold], capture_output=True,
+                         text=True, check=True).stdout
+    assert int(out) == mapped
