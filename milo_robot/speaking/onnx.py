@@ -8,9 +8,10 @@ as much again for Kokoro. Shrinking the arena at the end of each run gives them 
 in one process (docs/speaking.md): the same peak as with the arena kept, 110 MB less between
 syntheses; without any arena the peak doubles.
 
-What the arena gives back goes to glibc's heap, which keeps it unless asked (malloc_trim): in the
-96-minute soak the tts grew 50 MB at Kokoro's first French answers. Each run therefore ends with
-a trim as well (docs/soak.md, "The tts's memory growth").
+What the arena gives back goes to glibc's heap, which keeps it unless asked: in the 96-minute
+soak the tts grew 50 MB at Kokoro's first French answers. Each run therefore ends with a trim as
+well, and glibc's mmap threshold is kept from rising, so that large buffers stay out of the heap
+(docs/soak.md, "Taken: a trim after every run").
 """
 
 import ctypes
