@@ -90,6 +90,7 @@ class MemoryWatch:
         self.peak_rss = self.peak_pss = 0.0
         self.samples = []  # (rss, pss) each second
         self.at_peak = {}  # process (node or group) -> its PSS in MB when the PSS sum peaked
+        self.highest = {}  # process -> its own highest PSS in MB, whenever it came
         self._stop = threading.Event()
 
     def start(self, children) -> None:
@@ -102,6 +103,8 @@ class MemoryWatch:
                     rss, pss = (sum(m[i] for m in each.values()) for i in (0, 1))
                     if pss > self.peak_pss:
                         self.at_peak = {name: round(m[1]) for name, m in each.items()}
+                    for name, m in each.items():
+                        self.highest[name] = max(self.highest.get(name, 0.0), m[1])
                     self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
                     self.samples.append((rss, pss))
         threading.Thread(target=watch, daemon=True).start()
@@ -203,6 +206,10 @@ def conversation() -> dict:
     out['total_pss_mb'] = result([memory.peak_pss], 'MB', COMMAND, 'the same as PSS: each shared page '
                                  'divided among the processes using it (what the board really spends); '
                                  f'at the peak, MB by process: {memory.breakdown()}')
+    # The tts's own peak: at the peak of the sum another process may be at its highest instead.
+    out['tts_pss_peak_mb'] = result([memory.highest.get('tts', 0.0)], 'MB', COMMAND, 'highest PSS '
+                                    'of the tts process alone (Piper, Kokoro, espeak-ng), sampled '
+                                    'each second')
     print(f'    (PSS at the peak, MB: {memory.breakdown()})')
     print('    (stage medians: ' + ', '.join(
         f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
