@@ -9,7 +9,7 @@ from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.evidence import Evidence
-from milo_robot.thinking.rank import Candidate
+from milo_robot.thinking.rank import Candidate, Ranker
 from milo_robot.thinking.words import fold, root, stem
 
 
@@ -101,3 +101,16 @@ def test_the_date_of_an_event_never_announced_is_still_declined(language, senten
     evidence = said(language, *sentences)
     best = Candidate((0,), 9.0, 0.9, fact=1.0)
     assert not coverage.decide(questions.read(question, language), best, evidence).covered
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['La machine à laver tourne vite.', 'Les plots en caoutchouc isolent la machine à laver du sol.'],
+     'Comment isoler la machine à laver ?'),
+    ('en', ['The beam deflection is large.', 'The beam deflection measurement uses a dial gauge.'],
+     'How is the beam deflection measured?'),
+])
+def test_ranking_matches_a_word_asked_in_another_form(language, sentences, question):
+    # Without embeddings, ranking is by words: the teacher's form of the asked word must count.
+    evidence = said(language, *sentences)
+    best = Ranker(evidence).rank(questions.read(question, language))[0]
+    assert best.positions == (1,), best

@@ -314,6 +314,13 @@ class Evidence:
         return self.has_stem(stem, allow) or any(
             self.has_stem(said, allow) for said in self._rooted.get(root(stem), ()) if said != stem)
 
+    def form(self, stem: str) -> str:
+        """Return the form in which the course says a word: the stem itself if said, else the most
+        said stem of its root ("isolent" asked, "isoler" said), else the stem (never said)."""
+        if self._df.get(stem):
+            return stem
+        return max(sorted(self._rooted.get(root(stem), ())), key=lambda said: self._df[said], default=stem)
+
     def stems(self, i: int) -> Counter:
         """Return the content stems of sentence i, counted."""
         return self._terms[i]
