@@ -27,9 +27,10 @@ def rooted(word: str) -> str:
 
 
 @pytest.mark.parametrize('one, other', [
-    ('combinent', 'combiné'), ('isolent', 'isoler'), ('consommant', 'consomme'), ('choisie', 'choisit'),
-    ('choisir', 'choisi'), ('réduire', 'réduisent'), ('lubrifiés', 'lubrifié'), ('directement', 'directe'),
-    ('hauteur', 'haute'), ('ouverture', 'ouvert'), ('conduite', 'conduit'), ('dimensionnement', 'dimensionne'),
+    ('combinent', 'combiné'), ('isolent', 'isoler'), ('consommant', 'consomme'),
+    ('choisie', 'choisit'), ('choisir', 'choisi'), ('réduire', 'réduisent'), ('lubrifiés', 'lubrifié'),
+    ('directement', 'directe'), ('hauteur', 'haute'), ('ouverture', 'ouvert'), ('conduite', 'conduit'),
+    ('dimensionnement', 'dimensionne'),
     ('finally', 'final'), ('vertically', 'vertical'), ('measurement', 'measured'),
 ])
 def test_the_forms_of_one_word_meet_at_one_root(one, other):
@@ -80,7 +81,8 @@ def test_evidence_says_a_word_in_any_form_and_only_where_allowed():
 @pytest.mark.parametrize('language, sentences, question', [
     ('fr', ['Le contrôle de mécanique des fluides aura lieu le 14 mars, il portera sur les pompes.'],
      'Quelle est la date du contrôle de mécanique des fluides ?'),
-    ('en', ['The statistics midterm is on March 14, in room B2.'], 'What is the date of the statistics midterm?'),
+    ('en', ['The statistics midterm is on March 14, in room B2.'],
+     'What is the date of the statistics midterm?'),
     ('fr', ['Les bulles de vapeur se forment quand la pression baisse, puis elles abîment les aubes.'],
      "D'où viennent les bulles qui rongent les aubes ?"),
 ])
@@ -95,7 +97,8 @@ def test_words_that_name_the_kind_of_answer_are_no_words_never_said(language, se
 @pytest.mark.parametrize('language, sentences, question', [
     ('fr', ['Le contrôle de mécanique des fluides aura lieu le 14 mars.'],
      'Quelle est la date du rattrapage du contrôle ?'),
-    ('en', ['The statistics midterm is on March 14, in room B2.'], 'What is the date of the statistics resit?'),
+    ('en', ['The statistics midterm is on March 14, in room B2.'],
+     'What is the date of the statistics resit?'),
 ])
 def test_the_date_of_an_event_never_announced_is_still_declined(language, sentences, question):
     evidence = said(language, *sentences)
@@ -104,7 +107,8 @@ def test_the_date_of_an_event_never_announced_is_still_declined(language, senten
 
 
 @pytest.mark.parametrize('language, sentences, question', [
-    ('fr', ['La machine à laver tourne vite.', 'Les plots en caoutchouc isolent la machine à laver du sol.'],
+    ('fr', ['La machine à laver tourne vite.',
+            'Les plots en caoutchouc isolent la machine à laver du sol.'],
      'Comment isoler la machine à laver ?'),
     ('en', ['The beam deflection is large.', 'The beam deflection measurement uses a dial gauge.'],
      'How is the beam deflection measured?'),

@@ -315,8 +315,11 @@ class Evidence:
             self.has_stem(said, allow) for said in self._rooted.get(root(stem), ()) if said != stem)
 
     def form(self, stem: str) -> str:
-        """Return the form in which the course says a word: the stem itself if said, else the most
-        said stem of its root ("isolent" asked, "isoler" said), else the stem (never said)."""
+        """Return the form in which the course says a word.
+
+        The stem itself if said, else the most said stem of its root ("isolent" asked, "isoler"
+        said), else the stem (never said).
+        """
         if self._df.get(stem):
             return stem
         return max(sorted(self._rooted.get(root(stem), ())), key=lambda said: self._df[said], default=stem)
