@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Optional
 import numpy as np
 
 from milo_robot.thinking.retrieval import notes_sections
-from milo_robot.thinking.words import content_stems
+from milo_robot.thinking.words import content_stems, root
 
 DIMENSIONS = 384  # multilingual-e5-small
 # A sentence ends at . ! ? … followed by a space and a capital, a digit or a quote; decimals
@@ -111,6 +111,7 @@ class Evidence:
         self._order = {}  # lecture id or notes file -> positions, in order
         self._where = []  # position -> (group, index in group)
         self._group_stems = {}  # group -> Counter of its stems
+        self._rooted = {}  # root -> the stems said that have it (words.root)
 
     # -- Adding ----------------------------------------------------------------------------
 
@@ -173,6 +174,8 @@ class Evidence:
         self._terms.append(counts)
         self._df.update(counts.keys())
         self._group_stems.setdefault(group, Counter()).update(counts.keys())
+        for said in counts:
+            self._rooted.setdefault(root(said), set()).add(said)
         order = self._order.setdefault(group, [])
         self._where.append((group, len(order)))
         order.append(position)
@@ -300,6 +303,26 @@ class Evidence:
             return False
         return allow is None or any(stem in self._terms[i] for i in range(len(self.sentences))
                                     if allow(self.sentences[i]))
+
+    def says(self, stem: str, allow: Optional[Callable] = None) -> bool:
+        """Whether any sentence (allowed by `allow`) says this word, in any of its forms.
+
+        "Pourquoi les engrenages s'usent-ils s'ils ne sont pas lubrifiés ?" asks about a word the
+        teacher said as "lubrifié", "Comment les ressorts isolent-ils ?" about "isoler": a word
+        is said when a sentence holds a stem of the same root (words.root).
+        """
+        return self.has_stem(stem, allow) or any(
+            self.has_stem(said, allow) for said in self._rooted.get(root(stem), ()) if said != stem)
+
+    def form(self, stem: str) -> str:
+        """Return the form in which the course says a word.
+
+        The stem itself if said, else the most said stem of its root ("isolent" asked, "isoler"
+        said), else the stem (never said).
+        """
+        if self._df.get(stem):
+            return stem
+        return max(sorted(self._rooted.get(root(stem), ())), key=lambda said: self._df[said], default=stem)
 
     def stems(self, i: int) -> Counter:
         """Return the content stems of sentence i, counted."""

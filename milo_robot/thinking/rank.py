@@ -113,9 +113,10 @@ class Ranker:
         meaning = ev.similarity(asked)
         if question.follow_up:  # the question asked now counts most
             meaning = 0.4 * meaning + 0.6 * ev.similarity(question.text)
-        weight = {s: 1.0 for s in question.focus if s not in named}
+        # A word asked in another form than the teacher's ("isolent", "isoler") is matched as said.
+        weight = {ev.form(s): 1.0 for s in question.focus if s not in named}
         for s in question.context_focus:
-            weight.setdefault(s, w.context)
+            weight.setdefault(ev.form(s), w.context)
         idf = {s: ev.idf(s) * weight[s] for s in weight}
         total = sum(idf.values()) or 1.0
         # For a sentence in the other language, the question's words are looked up translated.

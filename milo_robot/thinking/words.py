@@ -55,6 +55,35 @@ def stem(word: str) -> str:
     return word
 
 
+# What `root` cuts from a stem, with the shortest root it may leave: the inflections that `stem`
+# keeps apart because cutting them everywhere would merge words that ranking must tell apart.
+# French conjugates and derives more than English ("ils combinent" / "combiné", "choisir" /
+# "choisie" / "choisit", "réduire" / "réduit" / "réduisent", "directement" / "directe",
+# "hauteur" / "haute", "ouverture" / "ouvert", "lubrifiés" / "lubrifié"), and English adverbs
+# and nouns in -ment meet their adjective or verb ("finally" / "final", "measurement" / "measure").
+_ROOT_SUFFIXES = (('ement', 5), ('ment', 5), ('ant', 5), ('ent', 4), ('eur', 4), ('ur', 5),
+                  ('ir', 4), ('it', 4), ('is', 4), ('i', 4), ('ll', 4))
+
+
+@functools.lru_cache(maxsize=65536)
+def root(stem_: str) -> str:
+    """Return the root of a stem: one word's forms in a sentence and in a question meet there.
+
+    Only for asking whether a word was said at all (the declines of coverage.py), never for
+    ranking: "courant" and "cours" must stay apart there, and do ('ant' leaves 5 letters or more).
+    """
+    for _ in range(2):
+        for suffix, shortest in _ROOT_SUFFIXES:
+            if stem_.endswith(suffix) and len(stem_) - len(suffix) >= shortest:
+                stem_ = stem_[:-len(suffix)]
+                if suffix == 'll':  # 'finall' (finally) → 'final', as 'll' → 'l'
+                    stem_ += 'l'
+                break
+        else:
+            break
+    return stem_
+
+
 def tokens(text: str) -> list:
     """Folded words and numbers, in order ("d'Ohm" gives 'd', 'ohm'; '0,25' stays one token)."""
     return re.findall(r'\d+(?:[.,]\d+)*|[a-z]+', fold(text))

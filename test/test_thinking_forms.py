@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Milo robot authors
+"""A word the teacher said in another form is a word said: "isolent" / "isoler", "lubrifiés" /
+"lubrifié", "measurement" / "measured". The declines of words never said compare roots."""
+
+import pytest
+
+from milo_robot.record.lecture_record import Segment
+from milo_robot.thinking import coverage
+from milo_robot.thinking import question as questions
+from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.rank import Candidate, Ranker
+from milo_robot.thinking.words import fold, root, stem
+
+
+def said(language: str, *sentences) -> Evidence:
+    """Evidence of one lecture of the teacher; words only (the decisions tested read no embedding)."""
+    evidence = Evidence()
+    for n, text in enumerate(sentences):
+        evidence.add_segments([Segment(n + 1, 1, 5.0 * n, 5.0 * n + 4, None, None, text, language, 0.9,
+                                       'teacher', 'whisper')], flush=True)
+    return evidence
+
+
+def rooted(word: str) -> str:
+    return root(stem(fold(word)))
+
+
+@pytest.mark.parametrize('one, other', [
+    ('combinent', 'combiné'), ('isolent', 'isoler'), ('consommant', 'consomme'),
+    ('choisie', 'choisit'), ('choisir', 'choisi'), ('réduire', 'réduisent'), ('lubrifiés', 'lubrifié'),
+    ('directement', 'directe'), ('hauteur', 'haute'), ('ouverture', 'ouvert'), ('conduite', 'conduit'),
+    ('dimensionnement', 'dimensionne'),
+    ('finally', 'final'), ('vertically', 'vertical'), ('measurement', 'measured'),
+])
+def test_the_forms_of_one_word_meet_at_one_root(one, other):
+    assert rooted(one) == rooted(other)
+
+
+@pytest.mark.parametrize('one, other', [
+    ('courant', 'cours'), ('décrément', 'décrit'), ('question', 'quest'), ('current', 'cure'),
+])
+def test_words_that_only_look_alike_keep_their_roots(one, other):
+    assert rooted(one) != rooted(other)
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ["Les engrenages sont lubrifiés à l'huile, et on choisit une huile épaisse."],
+     'Quelle huile est choisie pour lubrifier les engrenages ?'),
+    ('fr', ["Les plots en caoutchouc isolent la machine du sol, et c'est le choix final."],
+     'Comment isoler la machine finalement ?'),
+    ('en', ['Measurement of the vertical deflection is done with a dial gauge.'],
+     'How is deflection measured vertically?'),
+])
+def test_a_question_in_other_forms_of_the_words_said_is_covered(language, sentences, question):
+    # Before roots, these forms were words never said, and the question was declined.
+    evidence = said(language, *sentences)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    decision = coverage.decide(questions.read(question, language), best, evidence)
+    assert decision.covered, decision
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ["Dans ce cours, on décrit la suspension d'une voiture."],
+     'Que vaut le décrément logarithmique ?'),
+    ('en', ['The curing of concrete takes a month.'], 'What is the creep of concrete?'),
+])
+def test_a_term_never_said_in_any_form_is_still_declined(language, sentences, question):
+    evidence = said(language, *sentences)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    assert not coverage.decide(questions.read(question, language), best, evidence).covered
+
+
+def test_evidence_says_a_word_in_any_form_and_only_where_allowed():
+    evidence = said('fr', 'Les ressorts isolent la machine.')
+    assert evidence.says(stem('isoler')) and not evidence.has_stem(stem('isoler'))
+    assert not evidence.says(stem('isoler'), allow=lambda sentence: False)
+    assert not evidence.says(stem('amortir'))
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['Le contrôle de mécanique des fluides aura lieu le 14 mars, il portera sur les pompes.'],
+     'Quelle est la date du contrôle de mécanique des fluides ?'),
+    ('en', ['The statistics midterm is on March 14, in room B2.'],
+     'What is the date of the statistics midterm?'),
+    ('fr', ['Les bulles de vapeur se forment quand la pression baisse, puis elles abîment les aubes.'],
+     "D'où viennent les bulles qui rongent les aubes ?"),
+])
+def test_words_that_name_the_kind_of_answer_are_no_words_never_said(language, sentences, question):
+    # A teacher gives the date, not the word "date"; "D'où viennent..." asks for a cause.
+    evidence = said(language, *sentences)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    decision = coverage.decide(questions.read(question, language), best, evidence)
+    assert decision.covered, decision
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['Le contrôle de mécanique des fluides aura lieu le 14 mars.'],
+     'Quelle est la date du rattrapage du contrôle ?'),
+    ('en', ['The statistics midterm is on March 14, in room B2.'],
+     'What is the date of the statistics resit?'),
+])
+def test_the_date_of_an_event_never_announced_is_still_declined(language, sentences, question):
+    evidence = said(language, *sentences)
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    assert not coverage.decide(questions.read(question, language), best, evidence).covered
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['La machine à laver tourne vite.',
+            'Les plots en caoutchouc isolent la machine à laver du sol.'],
+     'Comment isoler la machine à laver ?'),
+    ('en', ['The beam deflection is large.', 'The beam deflection measurement uses a dial gauge.'],
+     'How is the beam deflection measured?'),
+])
+def test_ranking_matches_a_word_asked_in_another_form(language, sentences, question):
+    # Without embeddings, ranking is by words: the teacher's form of the asked word must count.
+    evidence = said(language, *sentences)
+    best = Ranker(evidence).rank(questions.read(question, language))[0]
+    assert best.positions == (1,), best
