@@ -11,7 +11,7 @@ from tokenizers import Tokenizer
 
 from milo_robot.bench.wer import normalise as words
 from milo_robot.hearing.engines import make_recognizer, model_path
-from milo_robot.hearing.vocabulary import Vocabulary, course_vocabulary, gather, read_term_list
+from milo_robot.hearing.vocabulary import Vocabulary, course_vocabulary, examples, gather, read_term_list
 from milo_robot.nodes.asr_node import PARAMETERS
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import TERM_LIST, notes_passages
@@ -98,6 +98,45 @@ def test_the_rare_terms_are_the_teachers_names_acronyms_and_units(notes, count_t
     small = gather('Circuits', str(notes), budget_tokens=30, count_tokens=count_tokens)
     assert 0 < count_tokens(small.prompt('fr', rare=True)) <= 30
     assert small.rare('fr')[0] == small.words('fr')[0] == 'Zyxwvutronics0'  # the teacher's first
+
+
+@pytest.mark.parametrize('language, notes_text, sentences', [
+    ('fr', "Le théorème de **Thévenin** : un réseau vu de deux bornes est une source. Thévenin était "
+     "ingénieur.\n\nLa loi d'Ohm relie la tension et le courant; l'ohmmètre la mesure.",
+     ('Thévenin était ingénieur.', "La loi d'Ohm relie la tension et le courant;", "l'ohmmètre la mesure.")),
+    ('en', "The **Thévenin** theorem: a network seen from two terminals is a source. Thévenin was an "
+     "engineer.\n\nOhm's law relates voltage and current; an ohmmeter measures it.",
+     ('Thévenin was an engineer.', "Ohm's law relates voltage and current;", 'an ohmmeter measures it.')),
+])
+def test_the_examples_are_the_shortest_notes_sentences_using_each_term(language, notes_text, sentences,
+                                                                       count_tokens):
+    terms = ['Thévenin', 'Ohm', sentences[2].split()[1 if language == 'en' else 0].replace("l'", ''),
+             'Bernoulli']
+    # For each term in turn, the shortest sentence that uses it, markdown's marks left out; a term
+    # that no sentence uses (Bernoulli) has none.
+    assert examples([notes_text], terms, count_tokens, 100) == sentences
+    # A term is a word of the sentence, not a piece of one: "Ohm" is not in "ohmmeter".
+    assert examples([sentences[2]], ['Ohm'], count_tokens, 100) == ()
+    # Bounded: a sentence over what is left of the budget is passed over, the next term tried.
+    budget = count_tokens(' ' + sentences[0]) + count_tokens(' ' + sentences[2])
+    assert examples([notes_text], terms, count_tokens, budget) == (sentences[0], sentences[2])
+
+
+def test_the_context_prompt_is_the_rare_terms_then_the_notes_sentences(notes, count_tokens):
+    vocabulary = gather('Circuits', str(notes), count_tokens=count_tokens)
+    assert vocabulary.examples['fr'] == ("La capacité se mesure en farads, et l'inductance d'une bobine en "
+                                         'henrys.',)
+    assert vocabulary.examples['en'][:2] == (
+        "Kirchhoff's current law: the currents entering a node add up to the currents leaving it.",
+        'Capacitance is measured in farads;')
+    for language in ('en', 'fr'):
+        given = vocabulary.prompt(language, examples=True)
+        assert given == ' '.join((vocabulary.prompt(language, rare=True),) + vocabulary.examples[language])
+        assert count_tokens(given) <= 120  # within the vocabulary's budget, glossary included
+    assert vocabulary.prompt('de', examples=True) == ''
+    # The examples have what the budget leaves after the glossary.
+    small = gather('Circuits', str(notes), budget_tokens=40, count_tokens=count_tokens)
+    assert small.examples['fr'] == () and 0 < count_tokens(small.prompt('fr', examples=True)) <= 40
 
 
 def test_vocabulary_is_bounded_in_tokens_best_terms_kept(notes, count_tokens):
@@ -199,6 +238,8 @@ def test_the_decoder_is_given_the_rare_terms_by_the_segments_language(notes):
     assert prompt('en') == vocabulary.prompt('en', rare=True)
     whisper.vocabulary_mode = 'prompt'
     assert prompt('fr') == vocabulary.prompt('fr') and 'nœuds' in prompt('fr')
+    whisper.vocabulary_mode = 'context_prompt'
+    assert prompt('fr') == vocabulary.prompt('fr', examples=True) and 'henrys.' in prompt('fr')
     whisper.vocabulary_mode = 'off'
     assert prompt('fr') == ''
 
@@ -224,7 +265,7 @@ def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
     # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)
     assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'en,fr'
-    assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'off'}
+    assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'context_prompt', 'off'}
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
     assert specs['term_fix'].default is True  # it costs plain sentences nothing (docs/hearing.md)

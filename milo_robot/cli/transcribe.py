@@ -44,7 +44,8 @@ def add_parser(commands) -> None:
                    help="the lecture record, for the words of the course's lectures (optional)")
     p.add_argument('--vocabulary', choices=VOCABULARY_MODES, default=DEFAULT_VOCABULARY_MODE,
                    help='how whisper is given the course vocabulary: as hotwords, as an initial '
-                   'prompt of all its terms or of the rare ones only, or off (default: '
+                   'prompt of all its terms or of the rare ones only (or those then the notes\' sentences '
+                   'that use them: context_prompt), or off (default: '
                    f'{DEFAULT_VOCABULARY_MODE}; docs/hearing.md)')
     p.add_argument('--vocabulary-languages', default=','.join(DEFAULT_VOCABULARY_LANGUAGES),
                    metavar='LANGS', help='the languages, comma-separated, whose segments are decoded '

@@ -105,13 +105,14 @@ class VoskEngine:
 
 
 # How the course's vocabulary reaches Whisper's decoder: as faster-whisper's `hotwords`, as its
-# `initial_prompt` (all the terms, or the rare ones only: `rare_prompt`), or not at all, and for
+# `initial_prompt` (all the terms, or the rare ones only: `rare_prompt`, or those then the notes'
+# sentences that use them: `context_prompt`), or not at all, and for
 # the segments of which detected languages (docs/hearing.md has the measures). By default the
 # segments of both languages get a prompt of the rare terms only (the teacher's, names, acronyms,
 # units): hotwords and the full prompt cost sentences without course terms more word error, the
 # common French words of a full glossary most; the rare terms cost them nothing. The term fix pass
 # (hearing.term_fix), on by default, puts back after decoding the terms still misheard.
-VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'off')
+VOCABULARY_MODES = ('hotwords', 'prompt', 'rare_prompt', 'context_prompt', 'off')
 DEFAULT_VOCABULARY_MODE = 'rare_prompt'
 DEFAULT_VOCABULARY_LANGUAGES = ('en', 'fr')
 DEFAULT_TERM_FIX = True
@@ -315,7 +316,8 @@ class WhisperEngine:
         faster-whisper's own `get_prompt` lays it out, as its transcribe() does: after
         <|startofprev|>, the terms as `hotwords` (a list, its first tokens kept when too long) or
         as an `initial_prompt` (a glossary sentence taken as what was said before, of all the
-        terms or of the rare ones only), then the previous words.
+        terms or of the rare ones only, or of the rare ones then the notes' sentences that use
+        them), then the previous words.
         """
         vocabulary, mode = self.vocabulary, self.vocabulary_mode
         given = mode != 'off' and vocabulary and language in self.vocabulary_languages
@@ -323,7 +325,8 @@ class WhisperEngine:
         if given and mode == 'hotwords':
             return self._model.get_prompt(tokenizer, before, without_timestamps=True,
                                           hotwords=vocabulary.hotwords(language) or None)
-        text = vocabulary.prompt(language, rare=mode == 'rare_prompt') if given else ''
+        text = vocabulary.prompt(language, rare=mode == 'rare_prompt',
+                                 examples=mode == 'context_prompt') if given else ''
         terms = tokenizer.encode(' ' + text) if text else []
         return self._model.get_prompt(tokenizer, terms + before, without_timestamps=True)
 

@@ -24,6 +24,11 @@ The rare terms are those of the teacher's term list, the names, acronyms and uni
 or heard in earlier lectures): no title and no word the notes merely mark, which in French are
 often common words ("courants", "pression", "fenêtre") that prime the decoder's French as a whole.
 They are ranked and bounded the same way, for the decoder's `rare_prompt` (hearing.asr).
+
+The examples are sentences of the notes that use the rare terms (the shortest one for each term,
+best term first, within what the budget leaves after the rare terms' glossary and at most
+EXAMPLE_TOKENS): the `context_prompt` gives the decoder the terms as the course writes them in its
+own sentences, the language of the course around them (docs/hearing.md).
 """
 
 import os
@@ -47,6 +52,8 @@ TEACHER, TITLE = 1000.0, 500.0
 MARKED, NAMED, SAID = 3.0, 2.0, 1.0  # marked in the notes; a name, acronym or unit; said in class
 MAX_SAID = 5  # mentions in the lectures counted, at most (a word said all the time is no rarer)
 LEAD = {'en': 'Glossary:', 'fr': 'Glossaire :'}  # the `prompt` form opens with this
+EXAMPLE_TOKENS = 60  # the notes' sentences of the `context_prompt`, at most: 2-4 short sentences
+_SENTENCE = re.compile(r'(?<=[.!?;])\s+|\n\s*\n')  # where a sentence of the notes ends
 # Units a class says in everyday words: units, but no rare terms ("par seconde", "in metres").
 EVERYDAY_UNITS = frozenset(term_key(w) for w in (
     'second minute hour metre meter gram kilogram degree percent '
@@ -82,6 +89,8 @@ class Vocabulary:
     known: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     # language -> the rare terms (teacher's, names, acronyms, units), best first, within the budget
     rare_terms: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # language -> sentences of the notes that use the rare terms, within the budget (examples())
+    examples: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def words(self, language: str) -> Tuple[str, ...]:
         """Return the terms for `language`, best first (none for another language)."""
@@ -95,8 +104,14 @@ class Vocabulary:
         """Return the terms as faster-whisper's `hotwords`: a list, best first."""
         return ', '.join(self.words(language))
 
-    def prompt(self, language: str, rare: bool = False) -> str:
-        """Return the terms (the rare ones only, if `rare`) as an `initial_prompt`: a glossary."""
+    def prompt(self, language: str, rare: bool = False, examples: bool = False) -> str:
+        """Return the terms (the rare ones only, if `rare`) as an `initial_prompt`: a glossary.
+
+        With `examples`, the rare terms' glossary then the notes' sentences that use them.
+        """
+        if examples:
+            given = (glossary(self.rare(language), language),) + self.examples.get(language, ())
+            return ' '.join(given).strip()
         return glossary(self.rare(language) if rare else self.words(language), language)
 
     def __bool__(self) -> bool:
@@ -221,11 +236,13 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
         for language in LANGUAGES:
             found[language].add(course.strip(), TITLE)
     texts = {language: [] for language in LANGUAGES}
+    passages = {language: [] for language in LANGUAGES}
     if notes_dir and os.path.isdir(notes_dir):
         for passage in course_passages(notes_dir, course):
             language = detect_language(passage.text)
             if language in texts:
                 texts[language].append(f'# {passage.section}\n{passage.text}')
+                passages[language].append(passage.text)
     for language, notes in texts.items():
         lower = {w for text in notes for w in _WORD.findall(text) if w.islower()}
         lower_keys = {term_key(w) for w in lower}
@@ -242,12 +259,39 @@ def gather(course: str = '', notes_dir: str = '', lectures: Iterable[Tuple[str, 
                 for other in ((language,) if _unit(word) else LANGUAGES):
                     found[other].add(word, NAMED, rare=_rare_name(word))
     _add_lectures(found, list(lectures), notes_dir, course)
+    rare = {language: _within(found[language].ranked(count, rare_only=True), language, count, budget_tokens)
+            for language in LANGUAGES}
     return Vocabulary(course, {language: _within(found[language].ranked(count), language, count,
                                                  budget_tokens) for language in LANGUAGES},
                       {language: frozenset(w.lower() for text in notes for w in _WORD.findall(text))
-                       for language, notes in texts.items()},
-                      {language: _within(found[language].ranked(count, rare_only=True), language, count,
-                                         budget_tokens) for language in LANGUAGES})
+                       for language, notes in texts.items()}, rare,
+                      {language: examples(passages[language], rare[language], count, min(
+                          EXAMPLE_TOKENS, budget_tokens - count(glossary(rare[language], language))))
+                       for language in LANGUAGES})
+
+
+def examples(texts: Iterable[str], terms: Iterable[str], count: Callable[[str], int], budget: int) -> tuple:
+    """Return sentences of `texts` that use `terms`: for each term in turn, the shortest not taken.
+
+    A sentence that would take the examples over `budget` tokens is passed over. Markdown's marks
+    (`**`, `*`, `_`, backquotes, `#`) are left out: the decoder takes the prompt as words said.
+    """
+    sentences = list(dict.fromkeys(' '.join(s.split()) for text in texts
+                                   for s in _SENTENCE.split(re.sub(r'[*_`#]', '', text)) if s.strip()))
+    keys = [{term_key(w) for w in _WORD.findall(s)} for s in sentences]
+    out: List[str] = []
+    used = 0
+    for term in terms:
+        wanted = {term_key(w) for w in _WORD.findall(term)}
+        using = [s for s, k in zip(sentences, keys) if wanted and wanted <= k and s not in out]
+        if not using:
+            continue
+        shortest = min(using, key=len)
+        tokens = count(' ' + shortest)
+        if used + tokens <= budget:
+            out.append(shortest)
+            used += tokens
+    return tuple(out)
 
 
 def _add_lectures(found: Dict[str, _Candidates], lectures: List[Tuple[str, str]], notes_dir: str,

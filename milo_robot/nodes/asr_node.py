@@ -48,7 +48,8 @@ PARAMETERS = (
     ParamSpec('vocabulary', DEFAULT_VOCABULARY_MODE, 'whisper: the current course\'s terms (its '
               'term list terms.txt, title, notes and earlier lectures; docs/hearing.md) given to the '
               'decoder as faster-whisper\'s hotwords, as an initial prompt of all of them or of the '
-              'rare ones only (the teacher\'s, names, acronyms, units), or off; gathered again when '
+              'rare ones only (the teacher\'s, names, acronyms, units), of those then the notes\' '
+              'sentences that use them (context_prompt), or off; gathered again when '
               'the lecture or its course changes', choices=VOCABULARY_MODES),
     ParamSpec('vocabulary_languages', ','.join(DEFAULT_VOCABULARY_LANGUAGES), 'whisper: the '
               'languages, comma-separated, whose segments (as detected) are decoded with the '
