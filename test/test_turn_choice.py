@@ -14,23 +14,14 @@ import functools
 
 import numpy as np
 import pytest
+from turn_hearing import model, segment_ends
 
-from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.bench.turns import paused, voices, whole
-from milo_robot.hearing.engines import make_vad
-from milo_robot.hearing.pipeline import SpeechDetector
-from milo_robot.hearing.segmenter import SegmenterSettings
 from milo_robot.hearing.turn_choice import MAX_CALL_MS, THRESHOLD, TurnModelChoice, choose
-from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
+from milo_robot.hearing.turn_end import Judge, TurnEnd
 from milo_robot.speaking.board_timing import BoardTimings
 
-HANGOVER_S = 0.3
 CALL_S = MAX_CALL_MS / 1000  # the slowest call the default accepts
-
-
-@functools.lru_cache(maxsize=1)
-def model():
-    return load_smart_turn()
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,14 +32,7 @@ def students() -> dict:
 
 def hear(audio: np.ndarray) -> list:
     """Return the (segment end, time decided) of each segment, Smart Turn at its default threshold."""
-    turn_end = TurnEnd(Judge(model(), latency_s=CALL_S), threshold=THRESHOLD)
-    detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
-                              turn_end=turn_end)
-    ends = []
-    for i in range(0, len(audio), 512):
-        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
-                 if e.kind == 'end']
-    return ends
+    return segment_ends(audio, TurnEnd(Judge(model(), latency_s=CALL_S), threshold=THRESHOLD))
 
 
 # Questions of data/bench/turns.yaml the model holds at the pause (a filler, or a word that

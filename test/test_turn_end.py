@@ -16,20 +16,14 @@ import threading
 import numpy as np
 import pytest
 from speech import say, silence
+from turn_hearing import HANGOVER_S, model, segment_ends
 
 from milo_robot.audio.format import SAMPLE_RATE
 from milo_robot.audio.resample import resample
-from milo_robot.hearing.engines import make_vad
 from milo_robot.hearing.log_mel import log_mel
-from milo_robot.hearing.pipeline import FRAME_S, SpeechDetector
-from milo_robot.hearing.segmenter import SegmenterSettings
-from milo_robot.hearing.turn_end import Judge, TurnEnd, load_smart_turn
+from milo_robot.hearing.pipeline import FRAME_S
+from milo_robot.hearing.turn_end import Judge, TurnEnd
 from milo_robot.speaking.voices import EspeakEngine
-
-
-@functools.lru_cache(maxsize=1)
-def model():
-    return load_smart_turn()
 
 
 @functools.lru_cache(maxsize=16)
@@ -43,7 +37,6 @@ def trimmed(audio: np.ndarray) -> np.ndarray:
     return audio[loud[0]:loud[-1] + 1]
 
 
-HANGOVER_S = 0.3
 SLOW_S = 0.35  # a verdict that comes after the hangover would have ended the segment
 
 
@@ -54,14 +47,7 @@ def hear(audio: np.ndarray, latency_s: float = 0.0, wait_s: float = 0.5, judge=N
     `judge` defaults to an inline one whose verdicts are ready `latency_s` later on the stream.
     """
     turn_end = TurnEnd(judge or Judge(model(), latency_s=latency_s), wait_s=wait_s)
-    detector = SpeechDetector(make_vad('silero'), SegmenterSettings(hangover_s=HANGOVER_S),
-                              turn_end=turn_end)
-    ends = []
-    for i in range(0, len(audio), 512):
-        ends += [(e.end, (i + 512) / SAMPLE_RATE) for e, _ in detector.push(audio[i:i + 512], i)
-                 if e.kind == 'end']
-        after_frame()
-    return ends, turn_end
+    return segment_ends(audio, turn_end, after_frame), turn_end
 
 
 def test_log_mel_is_whisper_front_end():
