@@ -22,6 +22,12 @@ def said(language: str, *sentences) -> Evidence:
     return evidence
 
 
+def decide(language: str, sentences, question: str):
+    """Return coverage's decision on `question`, the first sentence said ranked best by far."""
+    best = Candidate((0,), 9.0, 0.9, fact=1.0)
+    return coverage.decide(questions.read(question, language), best, said(language, *sentences))
+
+
 def rooted(word: str) -> str:
     return root(stem(fold(word)))
 
@@ -54,9 +60,7 @@ def test_words_that_only_look_alike_keep_their_roots(one, other):
 ])
 def test_a_question_in_other_forms_of_the_words_said_is_covered(language, sentences, question):
     # Before roots, these forms were words never said, and the question was declined.
-    evidence = said(language, *sentences)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
-    decision = coverage.decide(questions.read(question, language), best, evidence)
+    decision = decide(language, sentences, question)
     assert decision.covered, decision
 
 
@@ -66,9 +70,7 @@ def test_a_question_in_other_forms_of_the_words_said_is_covered(language, senten
     ('en', ['The curing of concrete takes a month.'], 'What is the creep of concrete?'),
 ])
 def test_a_term_never_said_in_any_form_is_still_declined(language, sentences, question):
-    evidence = said(language, *sentences)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
-    assert not coverage.decide(questions.read(question, language), best, evidence).covered
+    assert not decide(language, sentences, question).covered
 
 
 def test_evidence_says_a_word_in_any_form_and_only_where_allowed():
@@ -88,9 +90,7 @@ def test_evidence_says_a_word_in_any_form_and_only_where_allowed():
 ])
 def test_words_that_name_the_kind_of_answer_are_no_words_never_said(language, sentences, question):
     # A teacher gives the date, not the word "date"; "D'où viennent..." asks for a cause.
-    evidence = said(language, *sentences)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
-    decision = coverage.decide(questions.read(question, language), best, evidence)
+    decision = decide(language, sentences, question)
     assert decision.covered, decision
 
 
@@ -101,9 +101,7 @@ def test_words_that_name_the_kind_of_answer_are_no_words_never_said(language, se
      'What is the date of the statistics resit?'),
 ])
 def test_the_date_of_an_event_never_announced_is_still_declined(language, sentences, question):
-    evidence = said(language, *sentences)
-    best = Candidate((0,), 9.0, 0.9, fact=1.0)
-    assert not coverage.decide(questions.read(question, language), best, evidence).covered
+    assert not decide(language, sentences, question).covered
 
 
 @pytest.mark.parametrize('language, sentences, question', [
