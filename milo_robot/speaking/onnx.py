@@ -72,7 +72,7 @@ def release_memory() -> bool:
     after each voice's run, and for a model dropped for good (a Kokoro too slow for the board),
     whose 100 MB would otherwise stay with the process.
     """
-    trim = _malloc_trim()
+    trim = _glibc('malloc_trim', (ctypes.c_size_t,))
     if trim is None:
         return False
     trim(0)
@@ -93,20 +93,19 @@ def fix_mmap_threshold() -> bool:
     speech player over French answers (docs/soak.md): with the trim alone the RSS stepped from 290
     to 369 MB at the second answer; with both it stayed at 277 to 280 MB.
     """
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    mallopt = _glibc('mallopt', (ctypes.c_int, ctypes.c_int))
+    return mallopt is not None and mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
 
 
 @functools.cache
-def _malloc_trim():
-    """Return glibc's malloc_trim, or None (another C library): looked up once."""
+def _glibc(name: str, argtypes: tuple):
+    """Return glibc's function `name` (taking `argtypes`, returning an int), or None elsewhere.
+
+    Looked up once per name: it is called after every run of a voice.
+    """
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').malloc_trim
+        function = getattr(ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6'), name)
     except (OSError, AttributeError):
         return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
+    function.argtypes, function.restype = list(argtypes), ctypes.c_int
+    return function
