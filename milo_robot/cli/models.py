@@ -25,7 +25,7 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     """List, prepare or time; status 1 if a model is not usable."""
     if args.action == 'time':
-        return time_voices()
+        return time_board_models()
     catalogue = load_catalogue()
     names = args.names or list(catalogue)
     failed = 0
@@ -46,7 +46,7 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
-def time_voices() -> int:
+def time_board_models() -> int:
     """Time Kokoro and Smart Turn with the nodes' defaults (once per board); say what is used."""
     from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
