@@ -23,7 +23,7 @@ from milo_robot.models import ModelError, get_model
 from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
-from milo_robot.speaking.phonemes import espeak_phonemes, kokoro_phonemes
+from milo_robot.speaking.phonemes import _letter_names, _spelled_run, espeak_phonemes, kokoro_phonemes
 from milo_robot.speaking.player import LEAD_KEEP_MS, SILENCE_LEVEL, PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
@@ -108,6 +108,18 @@ def test_kokoro_loads_the_installed_files_and_speaks_french(voices, whisper):
                                 ('tension', 'douze volts', 'résistance'))
     assert error <= 0.25, heard
     assert voices.for_language('en')[0] is voices.default  # English keeps its Piper voice
+
+
+def test_loading_kokoro_builds_the_french_phoneme_tables_before_the_first_sentence():
+    # The first French sentence of a process must not wait for espeak-ng's French dictionary nor
+    # for the tables of letter names the corrections build on their first use.
+    _spelled_run.cache_clear()
+    _letter_names.cache_clear()
+    KokoroEngine('fr').load()
+    assert _spelled_run.cache_info().currsize == 1 and _letter_names.cache_info().currsize == 1
+    built = _spelled_run.cache_info().misses, _letter_names.cache_info().misses
+    assert kokoro_phonemes('Dans ce circuit, U égale R.', 'fr').startswith('dɑ̃ sə- siʁkyˈi,')
+    assert (_spelled_run.cache_info().misses, _letter_names.cache_info().misses) == built
 
 
 def test_a_missing_or_corrupt_model_is_refused_clearly(tmp_path, monkeypatch):

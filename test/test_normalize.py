@@ -31,6 +31,8 @@ from milo_robot.speaking.normalize import MAX_CHUNK, lead_clause, normalize, sen
     ('10 kPa at 3 m/s', 'en', 'ten kilopascals at three metres per second'),
     ('π vaut 3,14 et x = 0,05', 'fr', 'pi vaut trois virgule quatorze et x égale zéro virgule zéro cinq'),
     ('-2,5 V', 'fr', 'moins deux virgule cinq volts'),
+    ('De 1,5 kW à 1 W, de 1 A, de une à deux, le code unique', 'fr',
+     "D'un virgule cinq kilowatt à un watt, d'un ampère, d'une à deux, le code unique"),
     ('π ≈ 3,14159', 'fr', 'pi environ trois virgule un quatre un cinq neuf'),
     ('Le protocole TCP, pas UDP.', 'fr', 'Le protocole té cé pé, pas u dé pé.'),
     ("Une clé USB-C sur le PC de l'IUT", 'fr', "Une clé u èss bé cé sur le pé cé de l'i u té"),

@@ -11,6 +11,7 @@ error is counted, so that "10 kPa" heard for "dix kilopascals" is right.
 import json
 import os
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -23,7 +24,7 @@ from milo_robot.bench.wer import sound_errors_fr, word_errors
 from milo_robot.graph import data_root
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
-from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, KokoroEngine
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, WARM_TEXT, KokoroEngine
 from milo_robot.speaking.normalize import clauses, normalize, sentences
 from milo_robot.speaking.onnx import ShrinkingSession
 from milo_robot.speaking.phonemes import espeak_phonemes
@@ -245,8 +246,33 @@ def kokoro_settings() -> dict:
     return results
 
 
+# A fresh process phonemises the first French clause, with or without the warm-up that
+# KokoroEngine.load() does; piper's binding is imported in both, as the tts node's Piper voice has.
+FIRST_PHONEMES_ROUNDS = 4
+FIRST_PHONEMES = """
+import sys, time
+from piper import espeakbridge
+from milo_robot.speaking.phonemes import kokoro_phonemes
+if sys.argv[1] == 'warm':
+    kokoro_phonemes(sys.argv[3], 'fr')
+started = time.perf_counter()
+kokoro_phonemes(sys.argv[2], 'fr')
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def _first_phonemes_ms(variant: str, text: str) -> float:
+    """Milliseconds of the first French phonemes of a new process (`variant`: 'cold' or 'warm')."""
+    done = subprocess.run([sys.executable, '-c', FIRST_PHONEMES, variant, text, WARM_TEXT],
+                          capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def phonemes_and_style() -> dict:
-    """Milliseconds a sentence spends on phonemes (in process, or espeak-ng's command line)."""
+    """Milliseconds a sentence spends on phonemes (in process, or espeak-ng's command line).
+
+    Also the first French clause of a process, with and without Kokoro's warm-up at load.
+    """
     texts = [normalize(t, 'fr') for t in LECTURE_FR]
     in_process, command = [], []
     for text in texts * 2:  # alternated
@@ -256,6 +282,11 @@ def phonemes_and_style() -> dict:
         started = time.perf_counter()
         subprocess.run(['espeak-ng', '-q', '--ipa', '-v', 'fr', text], capture_output=True, check=True)
         command.append((time.perf_counter() - started) * 1000)
+    first = clauses(sentences(normalize(FIRST_AUDIO_FR, 'fr')))[0]
+    firsts = {'cold': [], 'warm': []}
+    for round_ in range(FIRST_PHONEMES_ROUNDS):  # alternated, each first in turn, a new process each
+        for variant in ('cold', 'warm')[::1 if round_ % 2 else -1]:
+            firsts[variant].append(_first_phonemes_ms(variant, first))
     folder = get_model('kokoro').check()
     style_read = []
     for _ in range(20):
@@ -268,6 +299,12 @@ def phonemes_and_style() -> dict:
                                          'binding, in process (what Milo does)'),
         'tts_kokoro_phonemes_command_ms': result(command, 'ms', COMMAND, '`espeak-ng -q --ipa`, '
                                                  'a process a sentence'),
+        'tts_kokoro_first_phonemes_cold_ms': result(
+            firsts['cold'], 'ms', COMMAND, f'first French clause of a new process ("{first}"), '
+            'espeak-ng and the corrections cold'),
+        'tts_kokoro_first_phonemes_warm_ms': result(
+            firsts['warm'], 'ms', COMMAND, f'first French clause of a new process ("{first}"), '
+            'after the warm-up that Kokoro does at load (what Milo does)'),
         'tts_kokoro_style_read_ms': result(style_read, 'ms', COMMAND, 'reading a style row from '
                                            'the .npz, what keeping the style in memory saves'),
     }

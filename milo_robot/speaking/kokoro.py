@@ -26,6 +26,11 @@ DEFAULT_STYLE = 'jm_kumo'
 DEFAULT_SPEED = 0.85  # a little slower than the model's own pace: Whisper hears it better
 MAX_TOKENS = 510  # the model reads 512 tokens, a pad at each end included; one style row each
 CALIBRATION = 'Bonjour à tous, nous allons parler des circuits électriques.'
+# Phonemised once at load: espeak-ng loads its French dictionary on its first French text, and
+# the corrections build their tables of letter names (spelled acronyms, a letter written alone)
+# on theirs; 45 to 265 ms that the first French sentence of the process waited for otherwise
+# (docs/speaking.md, "Fifth pass").
+WARM_TEXT = 'Bonjour à tous, U égale R fois I.'
 
 
 class KokoroEngine:
@@ -54,7 +59,7 @@ class KokoroEngine:
         self._styles = None
 
     def load(self) -> 'KokoroEngine':
-        """Check the model's sha256, read the vocabulary and the style, open the ONNX session."""
+        """Check the model's sha256, read the vocabulary and the style, open the session, warm the phonemes."""
         if self._session is not None:
             return self
         folder = get_model(self.model).check()
@@ -67,6 +72,7 @@ class KokoroEngine:
                 mean = sum(styles[name].reshape(-1, 256) for name in names) / len(names)
                 self._styles = np.ascontiguousarray(mean, dtype=np.float32)
             self._session = open_session(os.path.join(folder, 'model.onnx'), self.threads)
+            self.phonemes(WARM_TEXT, self.language)
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for a model it cannot read
             raise ModelError(f'cannot load Kokoro ({folder}): {exc}; run `milo models prepare '

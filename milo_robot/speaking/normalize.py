@@ -134,6 +134,8 @@ SAID_AS_WORDS_FR = frozenset((
     'ENSAM', 'CERN', 'ESA', 'ASCII', 'UNIX', 'FIFO', 'LIFO', 'RAID', 'ISO', 'ANSI', 'JSON', 'PIN',
     'WIFI', 'SAMU'))
 _ACRONYM = re.compile(r'(?<![\w.-])[A-Z]{2,6}(?:-[A-Z]{1,3})?(?![\w-])')
+# French elides "de" before "un(e)": "de 1,5 kW" is "d'un virgule cinq kilowatt", not "de un".
+_DE_UN = re.compile(r"\b([Dd])e (une?)\b")
 _ROMAN = re.compile(r'[IVX]+')  # "XIV", "IV": espeak-ng reads them as numbers
 
 
@@ -217,7 +219,7 @@ def normalize(text: str, language: str) -> str:
     for symbol, words in SYMBOLS[lang].items():
         text = text.replace(symbol, words)
     if lang == 'fr':
-        text = _ACRONYM.sub(_spelled_fr, text)
+        text = _DE_UN.sub(r"\1'\2", _ACRONYM.sub(_spelled_fr, text))
     return re.sub(r'\s+([,.;:!?])', r'\1', re.sub(r'\s+', ' ', text)).strip()
 
 
