@@ -392,3 +392,41 @@ def test_a_count_of_another_example_names_no_symbol():
     lines = ['Le diamètre primitif : d égale m fois Z, avec m le module et Z le nombre de dents.']
     question = questions.read("Quel est le diamètre primitif d'une roue de 30 dents au module 3 ?", 'fr')
     assert Computer(lecture(lines)).named_values(question) == []
+
+
+MOTOR = ['The motor also works as a generator.',
+         'We call it the back EMF, E, and it is proportional to the speed.',
+         'E equals k times omega.',
+         'Omega is the angular speed in radians per second.',
+         'For the motor we use as an example, k is 0.05 newton-metres per ampere.',
+         'To convert, omega equals 2 pi N over 60, where N is the speed in rpm.']
+
+
+def test_units_said_with_a_hyphen_per_unit_or_in_radians_are_read():
+    """"a 12-volt supply" is 12 volts; radians are a ratio (per second); N·m per ampere stays per ampere."""
+    assert [(q.value, q.unit) for q in quantities.read('a 12-volt supply and a 503.5-gram box', 'en')] == \
+        [(12, 'V'), (pytest.approx(0.5035), 'g')]
+    speed, = quantities.read('at 130 radians per second', 'en')
+    assert speed.dim == quantities.unit_of('Hz')[0]
+    constant, = quantities.read('a constant of 0.05 newton-metres per ampere', 'en')
+    assert constant.dim == quantities.unit_of('V·s')[0] and constant.unit == 'N·m/A'
+    assert solve._given_values('omega', MOTOR[-1]) == []  # "2 pi N over 60": 2 is no value of omega
+
+
+def test_the_right_side_s_unit_names_a_target_named_by_another_quantity():
+    """E, "proportional to the speed", is k omega: volts, not metres per second, and 6.5 of them."""
+    question = 'What back EMF does the example motor generate at 130 radians per second?'
+    result = Computer(lecture(MOTOR)).compute(questions.read(question, 'en'))
+    assert result.unknown == 'E' and result.value == pytest.approx(6.5)
+    assert result.dim == quantities.unit_of('V')[0]
+
+
+def test_a_binding_whose_units_do_not_give_the_target_s_is_no_answer():
+    """k was given no unit: bound to 0.5 amperes, k omega is amperes per second, never volts."""
+    lines = ['E equals k times omega.', 'E is the back EMF in volts, omega is the angular speed in radians '
+             'per second, and k is the motor constant.']
+    said = 'What back EMF does a motor constant of {} give at 20 radians per second?'
+    assert Computer(lecture(lines)).compute(questions.read(said.format('0.5 amperes'), 'en')) is None
+    # A constant in newton-metres per ampere (volt-seconds) gives volts: the check lets it through.
+    result = Computer(lecture(lines)).compute(questions.read(said.format('0.5 newton-metres per ampere'), 'en'))
+    assert result.value == pytest.approx(10)

@@ -24,6 +24,7 @@ _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (me
             (r'(?<=\d )(millim|centim)(è|e)tres? carr(é|e)s?\b', lambda m: m.group(1)[0] + 'm^2'),
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
+_HYPHENED = re.compile(r'(?<=\d)-(?=[^\W\d_])')
 _ARTICLES = {'un', 'une', 'a', 'an'}
 BEFORE_WORDS = 4  # words before a number that may say what it is
 _PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
@@ -39,7 +40,7 @@ _NAMED_UNITS = (
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
     ('acceleration|accélération|pesanteur', 'm/s^2'),
     ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
-    ('pulsation|angular frequency|angular velocity', 'Hz'),  # radians per second: said so (say.py)
+    ('pulsation|angular frequency|angular velocity|angular speed|vitesse angulaire', 'Hz'),  # radians per second: said so (say.py)
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
@@ -139,7 +140,7 @@ def conventional_dimension(symbol: str) -> Optional[tuple]:
 
 def read(text: str, language: str) -> list:
     """Return the Quantities of a text, in order."""
-    prepared = text
+    prepared = _HYPHENED.sub(' ', text)  # "a 503.5-gram box", "the 12-volt supply": a value with its unit
     for pattern, symbol in _SPELLED:
         prepared = re.sub(pattern, symbol, prepared, flags=re.I)
     try:
@@ -158,7 +159,8 @@ def read(text: str, language: str) -> list:
         words = prepared[:max(at, 0)].split()[-BEFORE_WORDS:]
         unit = claim.unit + _per_more(prepared[searched:]) if claim.unit else ''
         if not unit and prepared[searched:].lstrip().startswith('N·m'):
-            unit = 'N·m'  # the claim reader knows no newton-metre
+            # the claim reader knows no newton-metre ("0.05 newton-metres per ampere")
+            unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
