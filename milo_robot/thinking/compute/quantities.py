@@ -24,7 +24,6 @@ _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (me
             (r'(?<=\d )(millim|centim)(è|e)tres? carr(é|e)s?\b', lambda m: m.group(1)[0] + 'm^2'),
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
-_HYPHENED = re.compile(r'(?<=\d)-(?=[^\W\d_])')
 _ARTICLES = {'un', 'une', 'a', 'an'}
 BEFORE_WORDS = 4  # words before a number that may say what it is
 _PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
@@ -140,7 +139,7 @@ def conventional_dimension(symbol: str) -> Optional[tuple]:
 
 def read(text: str, language: str) -> list:
     """Return the Quantities of a text, in order."""
-    prepared = _HYPHENED.sub(' ', text)  # "a 503.5-gram box", "the 12-volt supply": a value with its unit
+    prepared = text
     for pattern, symbol in _SPELLED:
         prepared = re.sub(pattern, symbol, prepared, flags=re.I)
     try:

@@ -49,6 +49,7 @@ SECONDS = unit_of('s')[0]  # what "how long" asks for
 # A number said before these is a term or a factor of an expression, not a symbol's value:
 # "c equals 331 plus 0.6 times T", "omega equals 2 pi N over 60".
 _MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|pi|π|[-+*/×])(?!\w)", re.I)
+_UNIT_ASKED = re.compile(r"\b(?:in|en)\s+((?:[^\W\d_]+[\s-]?){1,5}?)\s*\?*\s*$", re.I)
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -199,7 +200,7 @@ class Computer:
         # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
         asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
                  if not is_unit_word(s)}
-        wanted = named_dimension(asking_words(question.text)) or \
+        wanted = _unit_asked(question.text) or named_dimension(asking_words(question.text)) or \
             (SECONDS if question.wants == 'duration' else None)
         best = None
         for formula, variables in self.formulas():
@@ -301,6 +302,13 @@ class Computer:
         if not candidates:
             return None
         return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _unit_asked(text: str) -> Optional[tuple]:
+    """Return the dimension of the unit a question ends by asking for ("... in radians per second?")."""
+    said = _UNIT_ASKED.search(text)
+    found = read('1 ' + said.group(1), detect_language(text)) if said else []
+    return found[0].dim if len(found) == 1 and found[0].said.strip() != '1' else None
 
 
 def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optional[float]:
