@@ -122,7 +122,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if evidence.embedder is not None and not question.follow_up and best.meaning < least:
         return Coverage(False, f'far from everything said ({best.meaning:.2f})')
     compounds = [c for c in _compounds(question.text) if not _says_compound(c, evidence, allow)]
-    if same_language and compounds:  # "the p-value", "the make-up quiz": its parts said apart are not it
+    # "the p-value", "the make-up quiz": its parts said apart are not it. A "why" is explained in
+    # everyday words ("What makes a copper-bottomed pan heat so well?"), as for the rules below.
+    if same_language and compounds and question.wants != 'reason':
         return Coverage(False, f"a compound never said: {', '.join(compounds)}")
     unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
               and not evidence.says(s, allow)]
@@ -169,12 +171,14 @@ def _compounds(text: str) -> list:
     """Return the words of a question written with a hyphen ("p-value", "make-up", "court-circuit").
 
     French joins a verb and its pronoun so ("peut-on", "a-t-il", "est-ce"): those are no terms,
-    nor are names ("Cohen-Coon": the names rule reads them).
+    nor are names ("Cohen-Coon": the names rule reads them), nor English compounds that end in a
+    participle: they describe ("copper-bottomed", "long-lasting"), not name.
     """
     found = []
     for word in re.findall(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])", text):
         parts = fold(word).split('-')
-        if not any(p in _CLITICS for p in parts) and not any(w[0].isupper() and w[1:].islower() for w in word.split('-')[1:]):
+        name = any(w[0].isupper() and w[1:].islower() for w in word.split('-')[1:])
+        if not any(p in _CLITICS for p in parts) and not name and not re.search(r'..(ed|ing)$', parts[-1]):
             found.append(fold(word))
     return found
 
