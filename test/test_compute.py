@@ -437,3 +437,13 @@ def test_the_unit_a_question_asks_for_says_which_symbol_is_computed():
     assert result.unknown == 'omega' and result.value == pytest.approx(1500 * 2 * math.pi / 60)
     assert solve._unit_asked('Quelle est la pression en pascals ?') == quantities.unit_of('Pa')[0]
     assert solve._unit_asked('What happens in the lab?') is None
+
+
+@pytest.mark.parametrize('said, expression_text', [
+    ('you need n equals 1.96 times sigma divided by E, all squared.', '(1.96*sigma/(E))**2'),
+    ('x égale a plus b, le tout au carré.', '(w_a+b)**2'),
+    ('V equals a plus b, all cubed, which is big.', '(w_a+b)**3'),
+])
+def test_a_power_of_all_said_before_it_raises_the_whole_right_side(said, expression_text):
+    """Read up to the comma, n would be 1.96 sigma / E: a wrong formula, worse than none."""
+    assert formulas.read(said).expression == expression_text
