@@ -305,10 +305,14 @@ class Computer:
 
 
 def _unit_asked(text: str) -> Optional[tuple]:
-    """Return the dimension of the unit a question ends by asking for ("... in radians per second?")."""
+    """Return the dimension of the unit a question ends by asking for ("... in radians per second?").
+
+    Only a unit read whole: "in newtons per square millimetre" read as newtons would ask for a force.
+    """
     said = _UNIT_ASKED.search(text)
-    found = read('1 ' + said.group(1), detect_language(text)) if said else []
-    return found[0].dim if len(found) == 1 and found[0].said.strip() != '1' else None
+    unit = '1 ' + said.group(1).strip() if said else ''
+    found = read(unit, detect_language(text)) if said else []
+    return found[0].dim if len(found) == 1 and found[0].said.strip() == unit else None
 
 
 def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optional[float]:
