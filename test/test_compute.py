@@ -426,14 +426,16 @@ def test_a_binding_whose_units_do_not_give_the_target_s_is_no_answer():
     said = 'What back EMF does a motor constant of {} give at 20 radians per second?'
     assert Computer(lecture(lines)).compute(questions.read(said.format('0.5 amperes'), 'en')) is None
     # A constant in newton-metres per ampere (volt-seconds) gives volts: the check lets it through.
-    result = Computer(lecture(lines)).compute(questions.read(said.format('0.5 newton-metres per ampere'), 'en'))
+    asked = questions.read(said.format('0.5 newton-metres per ampere'), 'en')
+    result = Computer(lecture(lines)).compute(asked)
     assert result.value == pytest.approx(10)
 
 
 def test_the_unit_a_question_asks_for_says_which_symbol_is_computed():
     """"in radians per second" asks for omega: N in rpm is given, not asked (N would be 14324)."""
     question = questions.read('What is a speed of 1500 rpm in radians per second?', 'en')
-    result = Computer(lecture(['Omega is the angular speed in radians per second.', MOTOR[-1]])).compute(question)
+    evidence = lecture(['Omega is the angular speed in radians per second.', MOTOR[-1]])
+    result = Computer(evidence).compute(question)
     assert result.unknown == 'omega' and result.value == pytest.approx(1500 * 2 * math.pi / 60)
     assert solve._unit_asked('Quelle est la pression en pascals ?') == quantities.unit_of('Pa')[0]
     assert solve._unit_asked('What happens in the lab?') is None

@@ -4,9 +4,9 @@
 and "value" apart, nor "the make-up quiz" by one that said "make" and "quiz"."""
 
 import pytest
+from test_thinking_forms import decide
 
 from milo_robot.thinking import coverage
-from test_thinking_forms import decide
 
 
 @pytest.mark.parametrize('language, sentences, question', [

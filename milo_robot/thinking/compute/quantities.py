@@ -39,7 +39,8 @@ _NAMED_UNITS = (
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
     ('acceleration|accélération|pesanteur', 'm/s^2'),
     ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
-    ('pulsation|angular frequency|angular velocity|angular speed|vitesse angulaire', 'Hz'),  # radians per second: said so (say.py)
+    # radians per second: said so (say.py)
+    ('pulsation|angular frequency|angular velocity|angular speed|vitesse angulaire', 'Hz'),
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
