@@ -392,3 +392,61 @@ def test_a_count_of_another_example_names_no_symbol():
     lines = ['Le diamètre primitif : d égale m fois Z, avec m le module et Z le nombre de dents.']
     question = questions.read("Quel est le diamètre primitif d'une roue de 30 dents au module 3 ?", 'fr')
     assert Computer(lecture(lines)).named_values(question) == []
+
+
+MOTOR = ['The motor also works as a generator.',
+         'We call it the back EMF, E, and it is proportional to the speed.',
+         'E equals k times omega.',
+         'Omega is the angular speed in radians per second.',
+         'For the motor we use as an example, k is 0.05 newton-metres per ampere.',
+         'To convert, omega equals 2 pi N over 60, where N is the speed in rpm.']
+
+
+def test_units_said_per_unit_or_in_radians_are_read():
+    """Radians are a ratio (per second); newton-metres per ampere stay per ampere."""
+    speed, = quantities.read('at 130 radians per second', 'en')
+    assert speed.dim == quantities.unit_of('Hz')[0]
+    constant, = quantities.read('a constant of 0.05 newton-metres per ampere', 'en')
+    assert constant.dim == quantities.unit_of('V·s')[0] and constant.unit == 'N·m/A'
+    assert solve._given_values('omega', MOTOR[-1]) == []  # "2 pi N over 60": 2 is no value of omega
+
+
+def test_the_right_side_s_unit_names_a_target_named_by_another_quantity():
+    """E, "proportional to the speed", is k omega: volts, not metres per second, and 6.5 of them."""
+    question = 'What back EMF does the example motor generate at 130 radians per second?'
+    result = Computer(lecture(MOTOR)).compute(questions.read(question, 'en'))
+    assert result.unknown == 'E' and result.value == pytest.approx(6.5)
+    assert result.dim == quantities.unit_of('V')[0]
+
+
+def test_a_binding_whose_units_do_not_give_the_target_s_is_no_answer():
+    """k was given no unit: bound to 0.5 amperes, k omega is amperes per second, never volts."""
+    lines = ['E equals k times omega.', 'E is the back EMF in volts, omega is the angular speed in radians '
+             'per second, and k is the motor constant.']
+    said = 'What back EMF does a motor constant of {} give at 20 radians per second?'
+    assert Computer(lecture(lines)).compute(questions.read(said.format('0.5 amperes'), 'en')) is None
+    # A constant in newton-metres per ampere (volt-seconds) gives volts: the check lets it through.
+    asked = questions.read(said.format('0.5 newton-metres per ampere'), 'en')
+    result = Computer(lecture(lines)).compute(asked)
+    assert result.value == pytest.approx(10)
+
+
+def test_the_unit_a_question_asks_for_says_which_symbol_is_computed():
+    """"in radians per second" asks for omega: N in rpm is given, not asked (N would be 14324)."""
+    question = questions.read('What is a speed of 1500 rpm in radians per second?', 'en')
+    evidence = lecture(['Omega is the angular speed in radians per second.', MOTOR[-1]])
+    result = Computer(evidence).compute(question)
+    assert result.unknown == 'omega' and result.value == pytest.approx(1500 * 2 * math.pi / 60)
+    assert solve._unit_asked('Quelle est la pression en pascals ?') == quantities.unit_of('Pa')[0]
+    assert solve._unit_asked('What happens in the lab?') is None
+    assert solve._unit_asked('What is one megapascal equal to in newtons per square millimetre?') is None
+
+
+@pytest.mark.parametrize('said, expression_text', [
+    ('you need n equals 1.96 times sigma divided by E, all squared.', '(1.96*sigma/(E))**2'),
+    ('x égale a plus b, le tout au carré.', '(w_a+b)**2'),
+    ('V equals a plus b, all cubed, which is big.', '(w_a+b)**3'),
+])
+def test_a_power_of_all_said_before_it_raises_the_whole_right_side(said, expression_text):
+    """Read up to the comma, n would be 1.96 sigma / E: a wrong formula, worse than none."""
+    assert formulas.read(said).expression == expression_text

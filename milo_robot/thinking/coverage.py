@@ -83,6 +83,8 @@ UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words neve
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
 # A word after one of these says which thing ("of titanium", "in helium", "du titane", "dans l'hélium").
 _OF = frozenset('of for in d de du des pour dans en'.split())
+# French pronouns joined to their verb with a hyphen ("peut-on", "a-t-il", "dit-elle", "est-ce").
+_CLITICS = frozenset('t il ils elle elles on ce je tu nous vous la le les lui leur y en moi toi ci'.split())
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[0-9]*\b")
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
@@ -119,6 +121,11 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     least = MIN_MEANING.get(question.language, MIN_MEANING['en']) if same_language else CROSS_MEANING
     if evidence.embedder is not None and not question.follow_up and best.meaning < least:
         return Coverage(False, f'far from everything said ({best.meaning:.2f})')
+    compounds = [c for c in _compounds(question.text) if not _says_compound(c, evidence, allow)]
+    # "the p-value", "the make-up quiz": its parts said apart are not it. A "why" is explained in
+    # everyday words ("What makes a copper-bottomed pan heat so well?"), as for the rules below.
+    if same_language and compounds and question.wants != 'reason':
+        return Coverage(False, f"a compound never said: {', '.join(compounds)}")
     unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
               and not evidence.says(s, allow)]
     # A follow-up's event is the one asked about before ("Quand a lieu l'examen ?" then "Qu'est-ce
@@ -158,6 +165,28 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if best.score < min_score and not _says_it(question, best, evidence):
         return Coverage(False, f'weak evidence ({best.score:.2f})')
     return Coverage(True)
+
+
+def _compounds(text: str) -> list:
+    """Return the words of a question written with a hyphen ("p-value", "make-up", "court-circuit").
+
+    French joins a verb and its pronoun so ("peut-on", "a-t-il", "est-ce"): those are no terms,
+    nor are names ("Cohen-Coon": the names rule reads them), nor English compounds that end in a
+    participle: they describe ("copper-bottomed", "long-lasting"), not name.
+    """
+    found = []
+    for word in re.findall(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])", text):
+        parts = fold(word).split('-')
+        name = any(w[0].isupper() and w[1:].islower() for w in word.split('-')[1:])
+        if not any(p in _CLITICS for p in parts) and not name and not re.search(r'..(ed|ing)$', parts[-1]):
+            found.append(fold(word))
+    return found
+
+
+def _says_compound(word: str, evidence: Evidence, allow) -> bool:
+    """Whether a sentence says a hyphened word, written with the hyphen, a space or as one word."""
+    pattern = re.compile(r'(?<![a-z])' + r'[- ]?'.join(map(re.escape, word.split('-'))) + r'(?![a-z])')
+    return any(pattern.search(fold(s.text)) for s in evidence.sentences if allow is None or allow(s))
 
 
 def _named(text: str) -> set:

@@ -62,7 +62,11 @@ _NOT_IN_PHRASE = {'in', 'en', 'between', 'entre'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 # A comma ends a formula, unless an operator follows it: "tension d'alimentation moins tension de la
 # LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
-_GROUPING = r"(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|multipliée)\b"
+# "n equals 1.96 times sigma divided by E, all squared": the comma brackets all said before the power.
+_GROUPING = r"(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|multipliée|all squared|" \
+    r"all cubed|le tout au carré|le tout au cube)\b"
+_ALL_POWER = {('all', 'squared'): 2, ('all', 'cubed'): 3, ('le', 'tout', 'au', 'carre'): 2,
+              ('le', 'tout', 'au', 'cube'): 3}
 _END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
                   r"\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
@@ -232,6 +236,11 @@ def _expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
     while i < len(words):
         folded = [fold(w) for w in words[i:i + 4]]
         if words[i] == ',':
+            power = next((p for said, p in _ALL_POWER.items()
+                          if tuple(fold(w) for w in words[i + 1:i + 1 + len(said)]) == said), None)
+            if power and not need_operand:  # ", all squared": the whole right side, raised
+                out.append(_close(group) + (')' if denominator else ''))
+                return f"({''.join(out)})**{power}"
             if need_operand or _operator(folded[1:])[0] not in ('*', '/'):
                 break
             # "A minus B, divided by C": the comma closes everything said so far, (A - B) / C.

@@ -39,7 +39,8 @@ _NAMED_UNITS = (
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
     ('acceleration|accélération|pesanteur', 'm/s^2'),
     ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
-    ('pulsation|angular frequency|angular velocity', 'Hz'),  # radians per second: said so (say.py)
+    # radians per second: said so (say.py)
+    ('pulsation|angular frequency|angular velocity|angular speed|vitesse angulaire', 'Hz'),
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
@@ -158,7 +159,8 @@ def read(text: str, language: str) -> list:
         words = prepared[:max(at, 0)].split()[-BEFORE_WORDS:]
         unit = claim.unit + _per_more(prepared[searched:]) if claim.unit else ''
         if not unit and prepared[searched:].lstrip().startswith('N·m'):
-            unit = 'N·m'  # the claim reader knows no newton-metre
+            # the claim reader knows no newton-metre ("0.05 newton-metres per ampere")
+            unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,

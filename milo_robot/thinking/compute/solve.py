@@ -46,7 +46,10 @@ FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no nu
 NAMED_BY = 2  # words of a symbol's name said before a number without a unit, for it to be that symbol's value
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
-_MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|[-+*/×])(?!\w)", re.I)
+# A number said before these is a term or a factor of an expression, not a symbol's value:
+# "c equals 331 plus 0.6 times T", "omega equals 2 pi N over 60".
+_MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|pi|π|[-+*/×])(?!\w)", re.I)
+_UNIT_ASKED = re.compile(r"\b(?:in|en)\s+((?:[^\W\d_]+[\s-]?){1,5}?)\s*\?*\s*$", re.I)
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
 
 
@@ -145,9 +148,12 @@ class Computer:
             values = []
             for j in window:
                 values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
+            values = values or self._constant(symbol, formula.sentence)
+            units = {q.dim for q, _ in values}
+            if dim is None and len(units) == 1:  # "the motor constant", said as 0.05 newton-metres per ampere
+                dim = units.pop()
             stems = frozenset(content_stems(name + ' ' + about.get(symbol, '')))
-            out[symbol] = Variable(symbol, name, stems - {symbol.lower()}, dim,
-                                   values or self._constant(symbol, formula.sentence))
+            out[symbol] = Variable(symbol, name, stems - {symbol.lower()}, dim, values)
         _derive_target_dimension(formula, out)
         return out
 
@@ -194,7 +200,7 @@ class Computer:
         # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
         asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
                  if not is_unit_word(s)}
-        wanted = named_dimension(asking_words(question.text)) or \
+        wanted = _unit_asked(question.text) or named_dimension(asking_words(question.text)) or \
             (SECONDS if question.wants == 'duration' else None)
         best = None
         for formula, variables in self.formulas():
@@ -229,9 +235,9 @@ class Computer:
         result, bound = results[0], bindings[0]
         if result < 0 and (unknown.dim or wanted) in _MAGNITUDES:
             return None  # a negative resistance, length or time: the question was read wrong
-        dims = {s: q.dim for s, q in bound.items()}
-        if _dimension(tree, dict(dims, **{unknown.symbol: unknown.dim})) is _MIXED:
-            return None  # "f times c divided by c minus v" read as f c / c - v: hertz minus metres per second
+        dims = dict({s: q.dim for s, q in bound.items()}, **{unknown.symbol: unknown.dim})
+        if not _same_units(formula, tree, dims):
+            return None  # "E equals k times omega" with k bound to 130 radians per second
         overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
         target = 1.0 if unknown.symbol == formula.target else 0.0
         kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
@@ -298,6 +304,17 @@ class Computer:
         return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
+def _unit_asked(text: str) -> Optional[tuple]:
+    """Return the dimension of the unit a question ends by asking for ("... in radians per second?").
+
+    Only a unit read whole: "in newtons per square millimetre" read as newtons would ask for a force.
+    """
+    said = _UNIT_ASKED.search(text)
+    unit = '1 ' + said.group(1).strip() if said else ''
+    found = read(unit, detect_language(text)) if said else []
+    return found[0].dim if len(found) == 1 and found[0].said.strip() == unit else None
+
+
 def _solved(formula: spoken.Formula, tree, unknown: str, bound: dict) -> Optional[float]:
     """Solve a formula for `unknown` with the values bound, checked: put back, it gives the formula again."""
     values = {s: q.value for s, q in bound.items()}
@@ -346,6 +363,24 @@ def _dimension(tree, dims: dict):
     return tuple(a + sign * b for a, b in zip(left, right))
 
 
+def _same_units(formula: spoken.Formula, tree, dims: dict) -> bool:
+    """Whether both sides of a formula have one dimension with the values bound (`dims`).
+
+    No sum of unlike terms ("f times c divided by c minus v" read as f c / c - v: hertz minus
+    metres per second), and the right side in the target's unit: a number bound to the wrong
+    symbol gives volts times seconds for volts. Unknown where a value has no unit, or where the
+    formula holds a number other than a count or a half (0.161 carries a unit nobody said).
+    """
+    right = _dimension(tree, dims)
+    if right is _MIXED:
+        return False
+    left = dims.get(formula.target)
+    if right is None or left is None or any(
+            isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree)):
+        return True
+    return left == right
+
+
 def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
     """Give a formula's target the dimension of its right side, when the teacher did not name it.
 
@@ -354,7 +389,7 @@ def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
     """
     target, tree = variables[formula.target], parse(formula.expression)
     form = monomial(tree)
-    if target.dim is not None or form is None or any(
+    if target.dim is not None and _IN_UNIT.search(target.name) or form is None or any(
             isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree)):
         return  # "T equals 0.161 V over A": 0.161 is in seconds per metre, a unit nobody said
     dim = (0,) * 8
@@ -363,7 +398,9 @@ def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
         if known is None or power != int(power):
             return
         dim = tuple(a + int(power) * b for a, b in zip(dim, known))
-    target.dim = dim if any(dim) else None
+    # A target named in words only ("the back EMF, E, ... proportional to the speed") takes the
+    # unit of its right side when every symbol there has one: the words may name another quantity.
+    target.dim = dim if any(dim) else target.dim
 
 
 def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:

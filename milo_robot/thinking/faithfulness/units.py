@@ -53,6 +53,8 @@ _BASE_UNITS = {
     '°F': (_dim(degF=1), 1, '', ()),
     '°': (_dim(deg=1), 1, '', ()),
     'dB': (_dim(dB=1), 1, '', ('decibel', 'decibels', 'décibel', 'décibels')),
+    # An angle in radians is a ratio of lengths: radians per second are per second.
+    'rad': (_ZERO, 1, '', ('radian', 'radians')),
     '%': (_ZERO, 0.01, '', ('per cent', 'pourcent')),
     # A count of time constants: a duration to say, a plain number to compute with (5 τ × 0.1 s).
     'τ': (_ZERO, 1, '', ('tau', 'time constant', 'time constants', 'constante de temps',
