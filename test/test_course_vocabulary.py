@@ -264,7 +264,7 @@ def test_a_peek_is_decoded_without_the_vocabulary_its_final_with_it(monkeypatch)
 def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
     # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)
-    assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'en,fr'
+    assert specs['vocabulary'].default == 'context_prompt' and specs['vocabulary_languages'].default == 'en,fr'
     assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'context_prompt', 'off'}
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
