@@ -11,7 +11,14 @@ from tokenizers import Tokenizer
 
 from milo_robot.bench.wer import normalise as words
 from milo_robot.hearing.engines import make_recognizer, model_path
-from milo_robot.hearing.vocabulary import Vocabulary, course_vocabulary, examples, gather, read_term_list
+from milo_robot.hearing.vocabulary import (
+    EXAMPLE_TOKENS,
+    Vocabulary,
+    course_vocabulary,
+    examples,
+    gather,
+    read_term_list,
+)
 from milo_robot.nodes.asr_node import PARAMETERS
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.thinking.retrieval import TERM_LIST, notes_passages
@@ -133,6 +140,8 @@ def test_the_context_prompt_is_the_rare_terms_then_the_notes_sentences(notes, co
         given = vocabulary.prompt(language, examples=True)
         assert given == ' '.join((vocabulary.prompt(language, rare=True),) + vocabulary.examples[language])
         assert count_tokens(given) <= 120  # within the vocabulary's budget, glossary included
+        # The sentences are few: more cost the sentences without course terms (docs/hearing.md).
+        assert sum(count_tokens(' ' + s) for s in vocabulary.examples[language]) <= EXAMPLE_TOKENS
     assert vocabulary.prompt('de', examples=True) == ''
     # The examples have what the budget leaves after the glossary.
     small = gather('Circuits', str(notes), budget_tokens=40, count_tokens=count_tokens)
@@ -263,8 +272,10 @@ def test_a_peek_is_decoded_without_the_vocabulary_its_final_with_it(monkeypatch)
 
 def test_asr_node_describes_its_vocabulary_parameters():
     specs = {spec.name: spec for spec in PARAMETERS}
-    # The rare terms only: the one way seen that costs plain sentences nothing (docs/hearing.md)
-    assert specs['vocabulary'].default == 'rare_prompt' and specs['vocabulary_languages'].default == 'en,fr'
+    # The rare terms then a few notes' sentences: the one way seen that halves the word error on
+    # term sentences in both languages at no cost on plain ones (docs/hearing.md)
+    assert specs['vocabulary'].default == 'context_prompt'
+    assert specs['vocabulary_languages'].default == 'en,fr'
     assert set(specs['vocabulary'].choices) == {'hotwords', 'prompt', 'rare_prompt', 'context_prompt', 'off'}
     assert 'term list' in specs['vocabulary'].description
     assert specs['vocabulary_tokens'].default <= 200 and specs['notes_dir'].default == 'data/notes'
@@ -283,19 +294,21 @@ def test_a_final_is_decoded_after_the_terms_and_the_previous_finals_words(notes)
         tokens = whisper._prompt(tokenizer, language)
         return tokenizer.decode(tokens[1:-len(tokenizer.sot_sequence) - 1]).strip() \
             if tokens[0] == tokenizer.sot_prev else ''
-    glossary = whisper.vocabulary.prompt('en', rare=True)
-    assert before('en') == glossary  # the lecture's first final: the terms only
+    assert whisper.vocabulary_mode == 'context_prompt'  # the default
+    glossary = whisper.vocabulary.prompt('en', examples=True)
+    assert before('en') == glossary  # the lecture's first final: the terms and the notes' sentences only
     first = say('Today we study the capacitor.')
     text, language, _ = whisper.transcribe(first)
     assert language == 'en' and 'capacitor' in words(text)
     assert before('en') == f'{glossary} {text}'  # the terms, then the words just heard
-    assert before('fr') == whisper.vocabulary.prompt('fr', rare=True)  # not in another language
+    assert before('fr') == whisper.vocabulary.prompt('fr', examples=True)  # not in another language
     whisper.begin(0.0)
     whisper.accept(say('Is it charged?'))
     whisper.peek()  # a peek is no final: the next final still reads the previous one
     assert before('en') == f'{glossary} {text}'
-    whisper.finish(2.0)
-    assert 'charged' in words(before('en')) and 'capacitor' not in words(before('en'))
+    final = whisper.finish(2.0)
+    assert 'charged' in words(final.text) and 'capacitor' not in words(final.text)
+    assert before('en') == f'{glossary} {final.text}'  # the words just heard replace those before
     whisper.context = False
     assert before('en') == glossary
     whisper.context = True

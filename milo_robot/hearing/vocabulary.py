@@ -52,7 +52,9 @@ TEACHER, TITLE = 1000.0, 500.0
 MARKED, NAMED, SAID = 3.0, 2.0, 1.0  # marked in the notes; a name, acronym or unit; said in class
 MAX_SAID = 5  # mentions in the lectures counted, at most (a word said all the time is no rarer)
 LEAD = {'en': 'Glossary:', 'fr': 'Glossaire :'}  # the `prompt` form opens with this
-EXAMPLE_TOKENS = 60  # the notes' sentences of the `context_prompt`, at most: 2-4 short sentences
+# The notes' sentences of the `context_prompt`, at most: 1-3 sentences. 60 helped the terms a
+# little more but cost plain sentences more word error (docs/hearing.md, session terms7).
+EXAMPLE_TOKENS = 45
 _SENTENCE = re.compile(r'(?<=[.!?;])\s+|\n\s*\n')  # where a sentence of the notes ends
 # Units a class says in everyday words: units, but no rare terms ("par seconde", "in metres").
 EVERYDAY_UNITS = frozenset(term_key(w) for w in (
