@@ -9,8 +9,9 @@ from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.facts import Facts
 from milo_robot.thinking.rank import Candidate, Ranker
-from milo_robot.thinking.words import fold, root, stem
+from milo_robot.thinking.words import content_stems, fold, root, stem
 
 
 def said(language: str, *sentences) -> Evidence:
@@ -116,3 +117,16 @@ def test_ranking_matches_a_word_asked_in_another_form(language, sentences, quest
     evidence = said(language, *sentences)
     best = Ranker(evidence).rank(questions.read(question, language))[0]
     assert best.positions == (1,), best
+
+
+@pytest.mark.parametrize('sentence, language, defined', [
+    ("On utilise aussi la vergence, qui est l'inverse de la distance focale.", 'fr', 'vergence'),
+    ('We also use the entropy, which is a measure of disorder.', 'en', 'entropy'),
+])
+def test_a_relative_clause_defines_the_word_before_it(sentence, language, defined):
+    # "X, qui est ..." / "X, which is ...": the sentence says what X is, as "X, c'est ..." does.
+    facts = Facts.of(sentence, language)
+    asked = set(content_stems(defined))
+    assert facts.gives('definition', set(), asked) == 1.0
+    assert Facts.of("La vergence a une propriété pratique : elle s'additionne.", 'fr').gives(
+        'definition', set(), set(content_stems('vergence'))) < 1.0

@@ -43,6 +43,7 @@ INSTRUCTION = {'en': "I only repeat what was said in class, so I won't do that."
 EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
 REMEMBERED = 8  # answers kept to resolve follow-ups
 UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
+BRING_AHEAD = 5  # sentences after a lab's announcement where the teacher may say what to bring
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
 STATED = 0.6  # ... around the sentences that say a question's values, when no formula computes it
 
@@ -209,10 +210,13 @@ class Brain:
         if any(self.ranker.facts(i).brings for i in positions):
             return positions
         span, after = positions, self.evidence.neighbour(positions[-1], 1)
-        while len(span) < LONGEST and after is not None and allow(self.evidence.sentences[after]):
+        while len(span) < len(positions) + BRING_AHEAD and after is not None and \
+                allow(self.evidence.sentences[after]):
             span = span + (after,)
             if self.ranker.facts(after).brings:
-                return span
+                # What the lab is about and how to prepare may come first: the announcement and
+                # the sentence that says what to bring, when the three in a row cannot hold both.
+                return span if len(span) <= LONGEST else positions[:LONGEST - 1] + (after,)
             after = self.evidence.neighbour(after, 1)
         return positions
 
