@@ -130,3 +130,9 @@ def test_a_relative_clause_defines_the_word_before_it(sentence, language, define
     assert facts.gives('definition', set(), asked) == 1.0
     assert Facts.of("La vergence a une propriété pratique : elle s'additionne.", 'fr').gives(
         'definition', set(), set(content_stems('vergence'))) < 1.0
+
+
+def test_a_formula_the_computations_read_is_a_formula_whatever_its_words():
+    # "sur" and "plus" are prepositions most of the time; in a formula read, they divide and add.
+    assert Facts.of('Le gain du non-inverseur vaut 1 plus R2 sur R1.', 'fr').gives('formula', set(), set()) == 1.0
+    assert Facts.of("Le signal arrive sur l'entrée plus.", 'fr').gives('formula', set(), set()) == 0.0

@@ -11,6 +11,7 @@ says how well it gives each kind, the question's own words and numbers left out.
 import re
 from dataclasses import dataclass
 
+from milo_robot.thinking.compute import formulas
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.words import content_stems, fold, stem
 
@@ -91,7 +92,9 @@ class Facts:
         names |= {fold(m) for m in _PROPER.findall(text)}
         items = len(re.findall(r',|\b(and|et|or|ou)\b', plain))
         when = 1.0 if _WHEN.search(plain) else 0.5 if _ROUGHLY_WHEN.search(plain) else 0.0
-        formula = 1.0 if any(c.kind == 'formula' for c in found) else \
+        # A formula the computations read is a formula: "Le gain du non-inverseur vaut 1 plus R2 sur
+        # R1" says none of the words of _FORMULA ("sur" is most often a preposition).
+        formula = 1.0 if any(c.kind == 'formula' for c in found) or formulas.read_all(text) else \
             0.6 if _FORMULA.search(plain) else 0.0
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
                    bool(_WHERE.search(text)), bool(_REASON.search(plain)), formula,
