@@ -338,7 +338,8 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
      'fr', '10 radians'),
     # The quantity asked ("tension") is said as its result's unit ("6 volts"), and the question's
     # verb ("obtient-on") names nothing the teacher would say.
-    (['Un pont diviseur divise la tension par le rapport des résistances.',
+    (["On obtient la tension d'un circuit avec un voltmètre.", 'Passons aux ponts.',
+      'Un pont diviseur réduit une entrée par le rapport de ses résistances.',
       "Avec 8 volts à l'entrée du pont diviseur, la sortie vaut 6 volts.",
       'Le courant de charge doit rester petit devant celui du pont.'],
      "Quelle tension obtient-on en sortie du pont diviseur avec 8 volts à l'entrée ?", 'fr', '6 volts'),

@@ -136,3 +136,16 @@ def test_a_formula_the_computations_read_is_a_formula_whatever_its_words():
     # "sur" and "plus" are prepositions most of the time; in a formula read, they divide and add.
     assert Facts.of('Le gain du non-inverseur vaut 1 plus R2 sur R1.', 'fr').gives('formula', set(), set()) == 1.0
     assert Facts.of("Le signal arrive sur l'entrée plus.", 'fr').gives('formula', set(), set()) == 0.0
+
+
+@pytest.mark.parametrize('question, language', [
+    ('À quoi sert un montage suiveur ?', 'fr'), ('À quoi servent les CTP ?', 'fr'),
+    ('What is a Smith predictor used for in process control?', 'en'),
+])
+def test_what_a_thing_is_for_is_answered_by_a_sentence_that_says_its_use(question, language):
+    # The sentence that introduces the thing ("Troisième montage : le suiveur.") is no answer.
+    assert questions.read(question, language).wants == 'purpose'
+    assert Facts.of('On dit que le suiveur sert de tampon.', 'fr').gives('purpose', set(), set()) == 1.0
+    assert Facts.of('It is used to compensate dead time.', 'en').gives('purpose', set(), set()) == 1.0
+    assert Facts.of('Troisième montage, le plus simple de tous : le suiveur.', 'fr').gives(
+        'purpose', set(), set()) < 1.0

@@ -54,6 +54,8 @@ _YESNO = re.compile(r"\b(allowed|droit|not allowed|forbidden|yes|no|cannot|can't
 # "Bring a calculator", "Venez avec une blouse": what students are told to bring or wear.
 _BRING = re.compile(r"\b(bring|wear|apportez|apporter|venez avec|portez|porter|prenez|munissez-vous|"
                     r"amenez|emportez|n'oubliez pas)\b")
+_SERVES = re.compile(r"\b(sert|servent|servir) (a|au|aux|de|d)\b|\bpermet(tent)? (de|d)\b|\bon l'utilise\b|"
+                     r"\b(used|use it|use them) (to|for)\b|\bis for\b|\bare for\b|\bpurpose\b")
 _PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|[A-Z]{2,}\w*)\b")
 
 
@@ -73,6 +75,7 @@ class Facts:
     yesno: bool
     items: int  # how many things it lists (commas and "and")
     brings: bool  # tells students what to bring or wear
+    serves: bool = False  # says what something is used for ("sert de tampon", "is used to")
 
     @classmethod
     def of(cls, text: str, language: str) -> 'Facts':
@@ -99,7 +102,7 @@ class Facts:
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
                    bool(_WHERE.search(text)), bool(_REASON.search(plain)), formula,
                    tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
-                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)))
+                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)), bool(_SERVES.search(plain)))
 
     def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
@@ -135,6 +138,8 @@ class Facts:
             if said & asked_stems:
                 return 1.0
             return 0.8 if said & _REFERS else 0.6 if self.defines else 0.2
+        if wants == 'purpose':
+            return 1.0 if self.serves else 0.3
         if wants == 'bring':
             return 1.0 if self.brings else 0.3
         if wants == 'yesno':
