@@ -336,13 +336,6 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
       "Plus le ressort est raide, plus la pulsation propre est grande."],
      "Quelle est la pulsation propre d'une masse de 2 kilogrammes sur un ressort de 200 newtons par mètre ?",
      'fr', '10 radians'),
-    # The quantity asked ("tension") is said as its result's unit ("6 volts"), and the question's
-    # verb ("obtient-on") names nothing the teacher would say.
-    (["On obtient la tension d'un circuit avec un voltmètre.", 'Passons aux ponts.',
-      'Un pont diviseur réduit une entrée par le rapport de ses résistances.',
-      "Avec 8 volts à l'entrée du pont diviseur, la sortie vaut 6 volts.",
-      'Le courant de charge doit rester petit devant celui du pont.'],
-     "Quelle tension obtient-on en sortie du pont diviseur avec 8 volts à l'entrée ?", 'fr', '6 volts'),
     # A signed position restates the question's value ("moins 60"); a step of the calculation is
     # followed by its conclusion ("Donc ..."), which the quote goes on to; the lecture named says
     # where, not what; a place asked with lengths is a position.

@@ -46,6 +46,7 @@ UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restat
 BRING_AHEAD = 5  # sentences after a lab's announcement where the teacher may say what to bring
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
 STATED = 0.6  # ... around the sentences that say a question's values, when no formula computes it
+LENGTH = quantities.unit_of('m')[0]  # the dimension of a position
 
 
 @dataclass
@@ -139,7 +140,7 @@ class Brain:
         # "Où se forme l'image d'un objet placé à 30 centimètres devant la lentille ?": a place
         # asked with lengths is a position, a value to compute or to read from the worked example.
         computes = asked.wants in ('value', 'duration', 'any') or (
-            asked.wants == 'where' and bool(given) and all(q.dim == quantities.unit_of('m')[0] for q in given))
+            asked.wants == 'where' and bool(given) and all(q.dim == LENGTH for q in given))
         # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
         # use is computed when a formula of the class gives it, and quoted or declined as before if not.
@@ -254,8 +255,9 @@ class Brain:
         """
         asking = questions.asking_words(asked.text)
         wanted = quantities.named_dimension(asking, first=True)
-        if wanted is None or not any(q.dim == wanted and q.raw not in stated for i in span for q in
-                                     quantities.read(self.evidence.sentences[i].text, self.ranker.language(i))):
+        said = [q for i in span
+                for q in quantities.read(self.evidence.sentences[i].text, self.ranker.language(i))]
+        if wanted is None or not any(q.dim == wanted and q.raw not in stated for q in said):
             return set()
         return set(content_stems(asking)[:1])
 

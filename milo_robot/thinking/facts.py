@@ -38,7 +38,8 @@ _FORMULA = re.compile(r"=|\b(equals|equal to|times|divided by|over|squared|to th
                       r"proportionnel|product|produit|sum of|somme des)\b")
 # "Aliasing: a high frequency...", "the law says that", "la pression relative, c'est...", "la
 # vergence, qui est l'inverse de la distance focale" (a relative clause defines too).
-_DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?:(?:qui|which)\s+)?(?::(?!\s*$)|\b(?:is|are|means|"
+_DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?:(?:qui|which)\s+)?"
+                      r"(?::(?!\s*$)|\b(?:is|are|means|"
                       r"says|say|states|state|c'est|ce sont|est|sont|signifie|veut dire|designe|dit|"
                       r"disent)\b)")
 _CALLED = re.compile(r"\b(?:is called|are called|we call|it's called|called|s'appelle|on appelle|"
