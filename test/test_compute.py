@@ -143,6 +143,34 @@ def test_symbols_with_an_index_are_one_symbol(said, target, expression_text):
     assert (formula.target, formula.expression) == (target, expression_text)
 
 
+@pytest.mark.parametrize('said, expression_text, name', [
+    ("Le gain du montage, c'est moins R2 sur R1.", '-R2/(R1)', 'Le gain du montage'),
+    ("Le COP maximal d'un frigo, c'est T f sur T c moins T f.", 'Tf/(Tc)-Tf', "Le COP maximal d'un frigo"),
+])
+def test_a_quantity_named_then_c_est_its_formula_is_read(said, expression_text, name):
+    (formula,) = formulas.read_all(said)
+    assert (formula.target, formula.expression, formula.meanings) == (formulas.NAMED, expression_text,
+                                                                      {formulas.NAMED: name})
+
+
+@pytest.mark.parametrize('said', [
+    "La contre-réaction, c'est quand on reboucle la sortie sur l'entrée moins, par une résistance.",
+    "Le COP maximal de la pompe, c'est 293 sur 20, soit environ 14,6.",  # a worked value, no symbol
+])
+def test_a_definition_in_words_or_a_worked_value_after_c_est_is_no_formula(said):
+    assert formulas.read_all(said) == []
+
+
+def test_a_symbol_with_its_index_gives_its_value_in_the_question():
+    """"R1 égale 10 kiloohms et R2 égale 39 kiloohms": two resistances, told apart by their symbols."""
+    lines = ["Le gain du non-inverseur vaut 1 plus R2 sur R1."]
+    given = quantities.read('Quel est le gain avec R1 égale 10 kiloohms et R2 égale 39 kiloohms ?', 'fr')
+    assert [q.symbols for q in given] == [('R1',), ('R2',)]
+    result = Computer(lecture(lines)).compute(questions.read(
+        "Quel est le gain d'un non-inverseur avec R1 égale 10 kiloohms et R2 égale 39 kiloohms ?", 'fr'))
+    assert result is not None and result.value == pytest.approx(4.9)
+
+
 @pytest.mark.parametrize('lines, question, language', [
     (STRESS, 'With the stress formula, what stress does a bar of 160 square millimetres carrying '
              '40 kilonewtons see?', 'en'),

@@ -336,6 +336,16 @@ def test_a_small_course_s_sentence_that_says_it_answers(embedder):
       "Plus le ressort est raide, plus la pulsation propre est grande."],
      "Quelle est la pulsation propre d'une masse de 2 kilogrammes sur un ressort de 200 newtons par mètre ?",
      'fr', '10 radians'),
+    # A signed position restates the question's value ("moins 60"); a step of the calculation is
+    # followed by its conclusion ("Donc ..."), which the quote goes on to; the lecture named says
+    # where, not what; a place asked with lengths is a position.
+    (['Exemple : un miroir concave de rayon 40 centimètres, et un objet à 60 centimètres devant, '
+      'donc S A égale moins 60 centimètres.',
+      '1 sur S A prime égale moins 2 sur 40 plus 1 sur 60, ce qui fait moins 1 sur 30.',
+      "Donc S A prime égale moins 30 centimètres : l'image est à 30 centimètres devant le miroir.",
+      "L'image est réelle et renversée."],
+     "Dans l'exemple du cours sur les miroirs, où est l'image de l'objet placé à 60 centimètres devant "
+     "le miroir de rayon 40 centimètres ?", 'fr', '30 centimètres devant'),
 ])
 def test_a_worked_example_is_quoted_through_the_sentence_with_its_result(
         embedder, sentences, question, language, result):

@@ -8,9 +8,11 @@ import pytest
 from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
+from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.facts import Facts
 from milo_robot.thinking.rank import Candidate, Ranker
-from milo_robot.thinking.words import fold, root, stem
+from milo_robot.thinking.words import content_stems, fold, root, stem
 
 
 def said(language: str, *sentences) -> Evidence:
@@ -116,3 +118,50 @@ def test_ranking_matches_a_word_asked_in_another_form(language, sentences, quest
     evidence = said(language, *sentences)
     best = Ranker(evidence).rank(questions.read(question, language))[0]
     assert best.positions == (1,), best
+
+
+@pytest.mark.parametrize('sentence, language, defined', [
+    ("On utilise aussi la vergence, qui est l'inverse de la distance focale.", 'fr', 'vergence'),
+    ('We also use the entropy, which is a measure of disorder.', 'en', 'entropy'),
+])
+def test_a_relative_clause_defines_the_word_before_it(sentence, language, defined):
+    # "X, qui est ..." / "X, which is ...": the sentence says what X is, as "X, c'est ..." does.
+    facts = Facts.of(sentence, language)
+    asked = set(content_stems(defined))
+    assert facts.gives('definition', set(), asked) == 1.0
+    assert Facts.of("La vergence a une propriété pratique : elle s'additionne.", 'fr').gives(
+        'definition', set(), set(content_stems('vergence'))) < 1.0
+
+
+def test_a_formula_the_computations_read_is_a_formula_whatever_its_words():
+    # "sur" and "plus" are prepositions most of the time; in a formula read, they divide and add.
+    formula = Facts.of('Le gain du non-inverseur vaut 1 plus R2 sur R1.', 'fr')
+    assert formula.gives('formula', set(), set()) == 1.0
+    assert Facts.of("Le signal arrive sur l'entrée plus.", 'fr').gives('formula', set(), set()) == 0.0
+
+
+@pytest.mark.parametrize('question, language', [
+    ('À quoi sert un montage suiveur ?', 'fr'), ('À quoi servent les CTP ?', 'fr'),
+    ('What is a Smith predictor used for in process control?', 'en'),
+])
+def test_what_a_thing_is_for_is_answered_by_a_sentence_that_says_its_use(question, language):
+    # The sentence that introduces the thing ("Troisième montage : le suiveur.") is no answer.
+    assert questions.read(question, language).wants == 'purpose'
+    assert Facts.of('On dit que le suiveur sert de tampon.', 'fr').gives('purpose', set(), set()) == 1.0
+    assert Facts.of('It is used to compensate dead time.', 'en').gives('purpose', set(), set()) == 1.0
+    assert Facts.of('Troisième montage, le plus simple de tous : le suiveur.', 'fr').gives(
+        'purpose', set(), set()) < 1.0
+
+
+def test_the_quantity_asked_is_said_as_the_unit_of_the_example_s_result():
+    # "Quelle tension obtient-on ..." is answered by "...la sortie vaut moins 2,35 volts": the
+    # teacher names the voltage by its unit, and "obtient-on" names nothing the teacher would say.
+    evidence = said('fr', "Un amplificateur obtient sa tension d'alimentation d'une pile.",
+                    "L'entrée reçoit le signal, en volts.", 'La sortie donne un signal, en volts.',
+                    "Une entrée trop forte fait saturer la sortie.",
+                    'Exemple : R1 égale 10 kiloohms et R2 égale 47 kiloohms.',
+                    'Avec une entrée de 0,5 volt, la sortie vaut moins 2,35 volts.',
+                    'Passons au montage suivant.')
+    brain = Brain(evidence)
+    parts = list(brain.ask('Quelle tension obtient-on en sortie avec 0,5 volt en entrée ?', 'fr'))
+    assert '2,35 volts' in ' '.join(p.text for p in parts) and parts[-1].kind == 'quote', brain.last[2]

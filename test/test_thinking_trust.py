@@ -131,6 +131,14 @@ def test_a_worked_example_is_found_through_the_sentences_before_its_result(
       'Venez avec une blouse en coton et vos lunettes de protection.',
       'Le compte rendu est à rendre une semaine après.'],
      "Qu'est-ce qu'on doit porter au TP d'électrochimie ?", 'fr', 'blouse'),
+    # What the lab is about and how to prepare come first: four sentences to what to bring.
+    (["Le TP d'acoustique a lieu mercredi prochain à 9 heures en salle D104.",
+      'Vous mesurerez le temps de réverbération de la salle avec un sonomètre.',
+      "La préparation est obligatoire : les exercices 1 et 2 de l'énoncé, à faire avant de venir.",
+      'Sans préparation, vous ne rentrez pas.',
+      'Apportez un casque audio et votre ordinateur portable, chargé.',
+      'Le compte rendu est à rendre par binôme.'],
+     "Qu'est-ce qu'il faut apporter au TP d'acoustique ?", 'fr', 'casque audio'),
 ])
 def test_what_to_bring_is_answered_with_what_the_teacher_told_to_bring(
         embedder, said, question, language, fact):

@@ -2,8 +2,8 @@
 # Copyright 2026 The Milo robot authors
 """Benchmarks of thinking: answer quality, the time to the first sentence, and memory.
 
-Answer quality on the developer set (data/qa), on data/qa_heldout (no longer held out), on the
-held-out split data/qa_heldout2 (aggregate figures only) and on the developer split data/qa_dev
+Answer quality on the developer set (data/qa), on data/qa_heldout and data/qa_heldout2 (no longer
+held out: their failures were read) and on the developer split data/qa_dev
 (tuning allowed), each with the default configuration: accuracy, refusal precision and recall per
 language, the share of wrong answers among those given, how answers were made (quote, compute,
 model), and the time to the first sentence.
@@ -170,9 +170,9 @@ def qa_heldout() -> dict:
 
 
 def qa_heldout2() -> dict:
-    """Answer quality on the held-out split data/qa_heldout2, default configuration, per language.
+    """Answer quality on data/qa_heldout2, default configuration, per language.
 
-    Never used for tuning: only its aggregate figures are read.
+    Retired on 2026-12-06: its failures were read to tune (branches answers_fr, answers_en).
     """
     return _split('qa_heldout2', 'heldout2')
 

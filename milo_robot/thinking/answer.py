@@ -31,7 +31,7 @@ from milo_robot.thinking.facts import question_numbers
 from milo_robot.thinking.question import detect_language
 from milo_robot.thinking.rank import LONGEST, Ranker, continues
 from milo_robot.thinking.scope import Scope
-from milo_robot.thinking.words import fold
+from milo_robot.thinking.words import content_stems, fold
 
 __all__ = ['AnswerPart', 'Brain', 'DECLINE', 'EMPTY', 'INSTRUCTION', 'Scope', 'detect_language']
 
@@ -43,8 +43,10 @@ INSTRUCTION = {'en': "I only repeat what was said in class, so I won't do that."
 EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
 REMEMBERED = 8  # answers kept to resolve follow-ups
 UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
+BRING_AHEAD = 5  # sentences after a lab's announcement where the teacher may say what to bring
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
 STATED = 0.6  # ... around the sentences that say a question's values, when no formula computes it
+LENGTH = quantities.unit_of('m')[0]  # the dimension of a position
 
 
 @dataclass
@@ -135,7 +137,10 @@ class Brain:
         # ("the three modes", "an 8 bit converter") does not.
         given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
         given = given or self.computer.named_values(asked, allow)  # "un taux d'amortissement de 0,02"
-        computes = asked.wants in ('value', 'duration', 'any')
+        # "Où se forme l'image d'un objet placé à 30 centimètres devant la lentille ?": a place
+        # asked with lengths is a position, a value to compute or to read from the worked example.
+        computes = asked.wants in ('value', 'duration', 'any') or (
+            asked.wants == 'where' and bool(given) and all(q.dim == LENGTH for q in given))
         # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
         # use is computed when a formula of the class gives it, and quoted or declined as before if not.
@@ -206,10 +211,13 @@ class Brain:
         if any(self.ranker.facts(i).brings for i in positions):
             return positions
         span, after = positions, self.evidence.neighbour(positions[-1], 1)
-        while len(span) < LONGEST and after is not None and allow(self.evidence.sentences[after]):
+        while len(span) < len(positions) + BRING_AHEAD and after is not None and \
+                allow(self.evidence.sentences[after]):
             span = span + (after,)
             if self.ranker.facts(after).brings:
-                return span
+                # What the lab is about and how to prepare may come first: the announcement and
+                # the sentence that says what to bring, when the three in a row cannot hold both.
+                return span if len(span) <= LONGEST else positions[:LONGEST - 1] + (after,)
             after = self.evidence.neighbour(after, 1)
         return positions
 
@@ -233,8 +241,25 @@ class Brain:
             for step in (-1, 1):
                 j = self.evidence.neighbour(i, step)
                 around |= set(self.evidence.stems(j)) if j is not None else set()
-        said = {s: self.evidence.idf(s) for s in asked.focus if self.evidence.has_stem(s) and not s.isdigit()}
+        # A lecture the question names ("dans l'exemple du cours d'optique") says where, not what.
+        skip = self._answered_by(asked, span, stated) | set(content_stems(asked.lecture))
+        said = {s: self.evidence.idf(s) for s in asked.focus if self.evidence.has_stem(s) and not s.isdigit()
+                and not coverage.generic(s) and s not in skip}
         return span if sum(v for s, v in said.items() if s in around) >= WORKED * sum(said.values()) else None
+
+    def _answered_by(self, asked, span, stated: set) -> set:
+        """Return the stem of the quantity asked when the example says its result in its unit.
+
+        "Et quelle tension obtient-on en sortie avec 0,5 volt en entrée ?" is answered by "...la
+        sortie vaut moins 2,35 volts": the teacher names the voltage by its unit, not as "tension".
+        """
+        asking = questions.asking_words(asked.text)
+        wanted = quantities.named_dimension(asking, first=True)
+        said = [q for i in span
+                for q in quantities.read(self.evidence.sentences[i].text, self.ranker.language(i))]
+        if wanted is None or not any(q.dim == wanted and q.raw not in stated for q in said):
+            return set()
+        return set(content_stems(asking)[:1])
 
     def _stated(self, asked, best) -> bool:
         """Whether the teacher said the question's values where the best sentences are, about its words.
@@ -271,8 +296,10 @@ class Brain:
         def holds_given(i: int) -> bool:
             return all(any(_same(q, v) for v in self._numbers(i)) for q in given)
 
-        def has_result(i: int) -> bool:  # "20 kilonewtons is 20000 newtons" restates a value
-            return not all(any(abs(v - x * 1000 ** k) <= 1e-9 * max(1.0, abs(v)) for x in stated
+        # "20 kilonewtons is 20000 newtons" restates a value, and so does "O A égale moins 30
+        # centimètres" for an object 30 centimetres before the lens (a signed position).
+        def has_result(i: int) -> bool:
+            return not all(any(abs(abs(v) - abs(x) * 1000 ** k) <= 1e-9 * max(1.0, abs(v)) for x in stated
                                for k in UNIT_STEPS) for v in self._numbers(i))
 
         for i in best.positions:
@@ -285,7 +312,7 @@ class Brain:
                     break
                 span.append(after)
             else:
-                return tuple(sorted(set(best.positions) | set(span)))[-LONGEST:]
+                return self._concluded(tuple(sorted(set(best.positions) | set(span)))[-LONGEST:], has_result)
         span = list(best.positions)
         while len(span) < LONGEST:
             before = self.evidence.neighbour(span[0], -1)
@@ -295,6 +322,18 @@ class Brain:
             if holds_given(before) and any(has_result(j) for j in span):
                 return tuple(span)
         return None
+
+    def _concluded(self, span: tuple, has_result) -> tuple:
+        """Return an example's sentences, with the next one when it concludes it with a new number.
+
+        "...1 sur 10 moins 1 sur 30, ce qui fait 2 sur 30." is a step; "Donc O A prime égale 15
+        centimètres" after it is the result asked for.
+        """
+        after = self.evidence.neighbour(span[-1], 1)
+        if len(span) < LONGEST and after is not None and \
+                quote.consequence(self.evidence.sentences[after].text) and has_result(after):
+            return span + (after,)
+        return span
 
     def _numbers(self, i: int) -> list:
         """Return the numbers sentence i says, as said."""

@@ -44,6 +44,18 @@ def _table() -> dict:
     return table
 
 
+# French "-ique" is English "-ic" (statistique, statistic; électrique, electric; dynamique, dynamic):
+# the stems of such cognates differ by that ending only. Other cognates share their stem already
+# (variance, complexité and complexity, probabilité and probability).
+_COGNATE_ENDINGS = (('iqu', 'ic'),)
+
+
 def translations(stem: str) -> set:
     """Return the stems of a stem's translations (empty when the table has none)."""
-    return _table().get(stem, set()) - {stem}
+    found = set(_table().get(stem, set()))
+    for french, english in _COGNATE_ENDINGS:
+        if stem.endswith(french) and len(stem) > len(french) + 3:
+            found.add(stem[:-len(french)] + english)
+        elif stem.endswith(english) and len(stem) > len(english) + 3:
+            found.add(stem[:-len(english)] + french)
+    return found - {stem}

@@ -59,6 +59,7 @@ simpl simple exact exactly approximat environ roughly about general basic basiqu
 calcul calculat comput work marche fonctionn happen pass arriv example need
 objet object sert servent servir vient viennent venir provient proviennent come
 date day days jour heur hour lieu
+obtient obtenir obtenu donne donner trouve trouver get gets give gives find
 '''.split())
 MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the developer sets)
 # e5 similarity of the best sentence under which a question is off the course: French sentences
@@ -92,6 +93,11 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 august september october november december french english german spanish italian
 '''.split())
 _GENERIC_STEMS = GENERIC | frozenset(stem(w) for w in GENERIC)  # a generic word, stemmed or not
+
+
+def generic(stem_: str) -> bool:
+    """Whether a stem of a question names no thing of the course ("valeur", "obtient-on")."""
+    return stem_ in _GENERIC_STEMS
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ says how well it gives each kind, the question's own words and numbers left out.
 import re
 from dataclasses import dataclass
 
+from milo_robot.thinking.compute import formulas
 from milo_robot.thinking.faithfulness import claims
 from milo_robot.thinking.words import content_stems, fold, stem
 
@@ -35,8 +36,10 @@ _REASON = re.compile(r"\b(because|since|so that|which is why|that's why|this is 
 _FORMULA = re.compile(r"=|\b(equals|equal to|times|divided by|over|squared|to the power|egale|egal a|"
                       r"fois|divise par|au carre|puissance|racine|square root|proportional|"
                       r"proportionnel|product|produit|sum of|somme des)\b")
-# "Aliasing: a high frequency...", "the law says that", "la pression relative, c'est...".
-_DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?::(?!\s*$)|\b(?:is|are|means|"
+# "Aliasing: a high frequency...", "the law says that", "la pression relative, c'est...", "la
+# vergence, qui est l'inverse de la distance focale" (a relative clause defines too).
+_DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?:(?:qui|which)\s+)?"
+                      r"(?::(?!\s*$)|\b(?:is|are|means|"
                       r"says|say|states|state|c'est|ce sont|est|sont|signifie|veut dire|designe|dit|"
                       r"disent)\b)")
 _CALLED = re.compile(r"\b(?:is called|are called|we call|it's called|called|s'appelle|on appelle|"
@@ -52,6 +55,8 @@ _YESNO = re.compile(r"\b(allowed|droit|not allowed|forbidden|yes|no|cannot|can't
 # "Bring a calculator", "Venez avec une blouse": what students are told to bring or wear.
 _BRING = re.compile(r"\b(bring|wear|apportez|apporter|venez avec|portez|porter|prenez|munissez-vous|"
                     r"amenez|emportez|n'oubliez pas)\b")
+_SERVES = re.compile(r"\b(sert|servent|servir) (a|au|aux|de|d)\b|\bpermet(tent)? (de|d)\b|\bon l'utilise\b|"
+                     r"\b(used|use it|use them) (to|for)\b|\bis for\b|\bare for\b|\bpurpose\b")
 _PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|[A-Z]{2,}\w*)\b")
 
 
@@ -71,6 +76,7 @@ class Facts:
     yesno: bool
     items: int  # how many things it lists (commas and "and")
     brings: bool  # tells students what to bring or wear
+    serves: bool = False  # says what something is used for ("sert de tampon", "is used to")
 
     @classmethod
     def of(cls, text: str, language: str) -> 'Facts':
@@ -90,12 +96,14 @@ class Facts:
         names |= {fold(m) for m in _PROPER.findall(text)}
         items = len(re.findall(r',|\b(and|et|or|ou)\b', plain))
         when = 1.0 if _WHEN.search(plain) else 0.5 if _ROUGHLY_WHEN.search(plain) else 0.0
-        formula = 1.0 if any(c.kind == 'formula' for c in found) else \
+        # A formula the computations read is a formula: "Le gain du non-inverseur vaut 1 plus R2 sur
+        # R1" says none of the words of _FORMULA ("sur" is most often a preposition).
+        formula = 1.0 if any(c.kind == 'formula' for c in found) or formulas.read_all(text) else \
             0.6 if _FORMULA.search(plain) else 0.0
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
                    bool(_WHERE.search(text)), bool(_REASON.search(plain)), formula,
                    tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
-                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)))
+                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)), bool(_SERVES.search(plain)))
 
     def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
@@ -131,6 +139,8 @@ class Facts:
             if said & asked_stems:
                 return 1.0
             return 0.8 if said & _REFERS else 0.6 if self.defines else 0.2
+        if wants == 'purpose':
+            return 1.0 if self.serves else 0.3
         if wants == 'bring':
             return 1.0 if self.brings else 0.3
         if wants == 'yesno':

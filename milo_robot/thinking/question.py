@@ -34,6 +34,10 @@ def detect_language(text: str) -> str:
 # What kind of fact answers the question, tried in this order (the first that matches wins).
 # Most are read at the start of the question: "when the voltage doubles, what..." asks no time.
 _WANTS = (
+    # "À quoi sert un montage suiveur ?" is answered by what it is used for ("il sert de tampon"),
+    # not by the sentence that introduces it.
+    ('purpose', r"\bà quoi (sert|servent)\b|\bwhat (is|are) .{1,60} used for\b|"
+                r"\bwhat is the (use|purpose) of\b"),
     ('definition', r"^what (does|do|did) .{1,60} (say|state|states|tell us|mean)\b|^que (dit|disent|"
                    r"signifie|veut dire)\b|^qu'(est-ce que|a) (dit|disent|signifie)\b"),
     ('reason', r"^(why|how come|pourquoi)\b|\bwhat makes\b|\bwhat is the reason\b|"

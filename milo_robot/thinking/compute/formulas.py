@@ -105,6 +105,8 @@ class Formula:
 
 # "un demi rho v carré, c'est la pression dynamique": the formula first, then what it is.
 _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|l’)\s*([^,;.]{3,40})")
+# "Le gain de l'inverseur, c'est moins R2 sur R1": what it is first, then the formula.
+_NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+(.+)$", re.I)
 
 
 def read(text: str, position: int = -1) -> Optional[Formula]:
@@ -132,7 +134,30 @@ def read_all(text: str, position: int = -1) -> list:
                                     {NAMED: match.group(2).strip()})]
             except ExpressionError:
                 continue
-    return []
+    return _named_is(text, position)
+
+
+def _named_is(text: str, position: int) -> list:
+    """Read "Le gain de l'inverseur, c'est moins R2 sur R1" (a quantity named, then its formula).
+
+    Only symbols and numbers make its right side: "La contre-réaction, c'est quand on reboucle la
+    sortie sur l'entrée moins" is a definition in words, not a formula.
+    """
+    match = _NAMED_IS.search(text)
+    if not match:
+        return []
+    end = _END.search(match.group(2))
+    spoken = match.group(2)[:end.start()] if end else match.group(2)
+    expression = _expression(spoken)
+    if not expression or not any(op in expression for op in '*/+-'):
+        return []
+    try:
+        if not names(parse(expression)):
+            return []  # "c'est 293 sur 20": a worked value, not a formula
+    except ExpressionError:
+        return []
+    name = match.group(1).strip()
+    return [Formula(NAMED, expression, position, f"{name}, c'est {spoken.strip()}", {NAMED: name})]
 
 
 def _read_at(text: str, relation, position: int) -> Optional[Formula]:

@@ -25,6 +25,7 @@ _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (me
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
 _ARTICLES = {'un', 'une', 'a', 'an'}
+_LETTER_INDEX = re.compile(r'[A-Za-z]\d')  # "R1", "N2": a symbol and its index, as formulas.py reads it
 BEFORE_WORDS = 4  # words before a number that may say what it is
 _PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
 # What a named quantity is measured in: "the mass", "la pression", "the heat rate". Longest
@@ -165,6 +166,12 @@ def read(text: str, language: str) -> list:
         value = claim.value * (known[1] if known else 1.0)
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
-                            tuple(w.strip(",'") for w in words if len(w.strip(",'")) == 1
-                                  and w.strip(",'").isalpha() and fold(w) not in ('a', 'y', 'l', 'd'))))
+                            tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'")))))
     return out
+
+
+def _is_symbol(word: str) -> bool:
+    """Whether a word names a symbol: one letter ("h to 40"), or a letter and its index ("R1 égale 10")."""
+    if len(word) == 1:
+        return word.isalpha() and fold(word) not in ('a', 'y', 'l', 'd')
+    return bool(_LETTER_INDEX.fullmatch(word))
