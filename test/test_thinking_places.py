@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Where something is: a room's code in capitals, a building, the platform work is handed in on.
-"The assignment is online" says that it is there, not where."""
+"""What a sentence states. Where something is: a room's code in capitals, a building, the platform
+work is handed in on ("The assignment is online" says that it is there, not where). The term it
+names: "we call it the back EMF" names the back EMF."""
 
 import threading
 
@@ -11,6 +12,7 @@ from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts
 from milo_robot.thinking.retrieval import text_lecture_segments
+from milo_robot.thinking.words import stem
 
 ALGORITHMS = 'data/qa_heldout2/lecture_en_3.txt'  # retired split, stamped with times
 
@@ -40,6 +42,17 @@ def test_a_number_after_a_small_word_is_no_room(sentence):
 def test_online_says_it_is_there_more_than_where():
     assert 0.0 < where('Programming assignment 2 is online.') < where('It goes on the GitLab server.')
     assert 0.0 < where('Le sujet est en ligne.', 'fr') < 1.0
+
+
+@pytest.mark.parametrize('sentence, term', [
+    ('We call it the back EMF, E, and it is proportional to the speed.', 'back emf'),
+    ('And we call this the space complexity.', 'space complexity'),
+    ('This is called the anti-aliasing filter.', 'anti-aliasing filter'),
+])
+def test_we_call_it_the_term_names_the_term_not_the_pronoun(sentence, term):
+    facts = Facts.of(sentence, 'en')
+    assert term in facts.defines and not any(d.startswith(('it ', 'this ')) for d in facts.defines)
+    assert facts.gives('definition', set(), {stem(w) for w in term.split()}) == 1.0
 
 
 @pytest.fixture(scope='module')

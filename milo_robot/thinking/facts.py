@@ -46,7 +46,8 @@ _DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?::(?!\s*$)|
                       r"says|say|states|state|c'est|ce sont|est|sont|signifie|veut dire|designe|dit|"
                       r"disent)\b)")
 _CALLED = re.compile(r"\b(?:is called|are called|we call|it's called|called|s'appelle|on appelle|"
-                     r"appele|appelee|qu'on appelle)\s+(?:the |a |an |le |la |l'|les )?"
+                     r"appele|appelee|qu'on appelle)\s+(?:(?:it|this|that|them|these|those) )?"
+                     r"(?:the |a |an |le |la |l'|les )?"
                      r"([\w'-]+(?: [\w'-]+)?)")
 # A number said as a result: "which gives 800 watts", "soit 150 newtons".
 _RESULT = re.compile(r"\b(is|are|gives?|giving|equals?|makes?|so|that's|which is|vaut|valent|soit|"
