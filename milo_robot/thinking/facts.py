@@ -26,9 +26,15 @@ _WHEN = re.compile(
 _ROUGHLY_WHEN = re.compile(r"\b(tomorrow|today|tonight|next week|this week|morning|afternoon|evening|"
                            r"demain|aujourd'hui|semaine prochaine|cette semaine|matin|apres-midi|soir|"
                            r"next time|la prochaine fois)\b")
-_WHERE = re.compile(r"\b[A-Z]{1,2}[- ]?\d{2,4}\b|\b(room|rooms|building|floor|amphitheatre|amphitheater|"
-                    r"hall|lab|laboratory|library|online|moodle|salle|batiment|etage|amphi|"
-                    r"laboratoire|hall|en ligne)\b", re.I)
+# A room's code is in capitals ("C214"): read without case, "to 100" and "of 12" were places.
+# Where work is handed in is a place too ("on the GitLab server", "sur la plateforme").
+_WHERE = re.compile(r"(?-i:\b[A-Z]{1,2}[- ]?\d{2,4}\b)|\b(room|rooms|building|floor|amphitheatre|"
+                    r"amphitheater|hall|lab|laboratory|library|moodle|salle|batiment|etage|amphi|"
+                    r"laboratoire|server|repository|website|platform|serveur|dépôt|depot|plateforme)\b",
+                    re.I)
+# "The assignment is online" says that it is there, not where: a sentence naming the place
+# ("on the GitLab server") answers "Where do we submit it?" better.
+_ONLINE = re.compile(r"\b(online|en ligne)\b", re.I)
 _REASON = re.compile(r"\b(because|since|so that|which is why|that's why|this is why|that is why|"
                      r"due to|as a result|thanks to|the reason|otherwise|car|parce que|parce qu|"
                      r"puisque|c'est pourquoi|c'est pour ca|grace a|a cause de|sinon|ce qui explique|"
@@ -43,7 +49,8 @@ _DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?:(?:qui|whi
                       r"says|say|states|state|c'est|ce sont|est|sont|signifie|veut dire|designe|dit|"
                       r"disent)\b)")
 _CALLED = re.compile(r"\b(?:is called|are called|we call|it's called|called|s'appelle|on appelle|"
-                     r"appele|appelee|qu'on appelle)\s+(?:the |a |an |le |la |l'|les )?"
+                     r"appele|appelee|qu'on appelle)\s+(?:(?:it|this|that|them|these|those) )?"
+                     r"(?:the |a |an |le |la |l'|les )?"
                      r"([\w'-]+(?: [\w'-]+)?)")
 # A number said as a result: "which gives 800 watts", "soit 150 newtons".
 _RESULT = re.compile(r"\b(is|are|gives?|giving|equals?|makes?|so|that's|which is|vaut|valent|soit|"
@@ -69,7 +76,7 @@ class Facts:
     names: tuple  # proper nouns, acronyms and technical terms, folded
     stems: frozenset
     when: float  # 1 for a day, date or hour; 0.5 for "today", "next week"
-    where: bool
+    where: float  # 1 for a room, a building, a platform; 0.5 for only "online"
     reason: bool
     formula: float  # 1 for a formula, 0.6 for words of one ("times", "divided by")
     defines: tuple  # folded words that the sentence says what they are ("aliasing: ...")
@@ -100,8 +107,9 @@ class Facts:
         # R1" says none of the words of _FORMULA ("sur" is most often a preposition).
         formula = 1.0 if any(c.kind == 'formula' for c in found) or formulas.read_all(text) else \
             0.6 if _FORMULA.search(plain) else 0.0
+        where = 1.0 if _WHERE.search(text) else 0.5 if _ONLINE.search(text) else 0.0
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
-                   bool(_WHERE.search(text)), bool(_REASON.search(plain)), formula,
+                   where, bool(_REASON.search(plain)), formula,
                    tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
                    bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)), bool(_SERVES.search(plain)))
 
@@ -127,7 +135,7 @@ class Facts:
         if wants == 'when':
             return self.when
         if wants == 'where':
-            return 1.0 if self.where else 0.0
+            return self.where
         if wants == 'reason':
             return 1.0 if self.reason else 0.3
         if wants == 'formula':
