@@ -59,7 +59,7 @@ class KokoroEngine:
         self._styles = None
 
     def load(self) -> 'KokoroEngine':
-        """Check the model's sha256, read the vocabulary and the style, open the session, warm the phonemes."""
+        """Check the sha256, read the vocabulary and style, open the session, warm the phonemes."""
         if self._session is not None:
             return self
         folder = get_model(self.model).check()
