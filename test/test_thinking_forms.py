@@ -165,3 +165,36 @@ def test_the_quantity_asked_is_said_as_the_unit_of_the_example_s_result():
     brain = Brain(evidence)
     parts = list(brain.ask('Quelle tension obtient-on en sortie avec 0,5 volt en entrée ?', 'fr'))
     assert '2,35 volts' in ' '.join(p.text for p in parts) and parts[-1].kind == 'quote', brain.last[2]
+
+
+@pytest.mark.parametrize('sentence, language, term', [
+    # An example said to be of the kind, then described: what the example does, not what the kind is.
+    ("Le gaz enfermé dans un cylindre avec un piston, c'est un système fermé : le piston bouge.",
+     'fr', 'système fermé'),
+    ('The thermostat in your oven is a closed loop: it measures and corrects.', 'en', 'closed loop'),
+    # A property said of the term: what it does, not what it is.
+    ("Et la vergence a une propriété bien pratique : les vergences s'additionnent.", 'fr', 'vergence'),
+    ('The Kelvin scale has one big advantage: it starts at absolute zero.', 'en', 'Kelvin scale'),
+])
+def test_an_example_of_a_term_or_a_property_of_it_does_not_define_it(sentence, language, term):
+    asked = set(content_stems(term))
+    assert Facts.of(sentence, language).gives('definition', set(), asked) == 0.2
+    # The same words said as a definition still define it.
+    assert Facts.of(f'{term}, c’est une chose précise.'.replace('’', "'"), 'fr').gives(
+        'definition', set(), asked) == 1.0
+
+
+def test_c_est_alone_defines_no_word():
+    # "C'est l'unité..." reads as "c'" said to be something: a pronoun, no term defined.
+    assert Facts.of("C'est l'unité que vous voyez chez l'opticien.", 'fr').defines == ()
+    assert Facts.of("La dioptrie, c'est l'unité de la vergence.", 'fr').defines == ('la dioptrie',)
+
+
+def test_the_definition_outranks_an_example_of_the_term_that_says_more_of_the_question():
+    # Words only (no embeddings): the example says "physique" too, the definition does not.
+    evidence = said('fr', "En physique, un gaz dans un cylindre, c'est un système fermé : il garde son gaz.",
+                    'Passons à la suite du cours.',
+                    "On dit qu'un système est fermé s'il n'échange pas de matière avec l'extérieur.",
+                    'Passons à autre chose.', 'La physique, ce sera pour demain.', 'La physique est belle.')
+    best = Ranker(evidence).rank(questions.read("Qu'est-ce qu'un système fermé en physique ?", 'fr'))[0]
+    assert best.positions == (2,), best
