@@ -9,6 +9,7 @@ from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.compute.quantities import named_dimension
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts
 from milo_robot.thinking.rank import Candidate, Ranker
@@ -198,3 +199,14 @@ def test_the_definition_outranks_an_example_of_the_term_that_says_more_of_the_qu
                     'Passons à autre chose.', 'La physique, ce sera pour demain.', 'La physique est belle.')
     best = Ranker(evidence).rank(questions.read("Qu'est-ce qu'un système fermé en physique ?", 'fr'))[0]
     assert best.positions == (2,), best
+
+
+def test_the_unit_of_a_quantity_named_is_a_unit_of_its_kind():
+    # A percentage is a unit said, but no unit of a temperature.
+    evidence = said('fr', 'Il faut mettre ces deux températures dans la formule : 40 pour cent.',
+                    'Passons à autre chose.', 'La température absolue, en kelvins.')
+    question = questions.read('Et dans quelle unité faut-il mettre les températures ?', 'fr')
+    assert Ranker(evidence).rank(question)[0].positions == (2,)
+    temperature = named_dimension('temperature')
+    assert Facts.of('We put them into the formula: 40 percent.', 'en').gives('unit', set(), set(), temperature) < 1.0
+    assert Facts.of('The absolute temperature, in kelvins.', 'en').gives('unit', set(), set(), temperature) == 1.0

@@ -130,6 +130,8 @@ class Facts:
                 return 1.0
             return 0.5 if new_numbers else 0.0
         if wants == 'unit':
+            if asked_dim is not None and self.units:  # the temperatures' unit: not a percentage
+                return 1.0 if any(_dimension(u) == asked_dim for u in self.units) else 0.3
             return 1.0 if self.units else 0.0
         if wants == 'name':
             return 1.0 if proper else 0.2
