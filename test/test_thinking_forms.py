@@ -210,3 +210,18 @@ def test_the_unit_of_a_quantity_named_is_a_unit_of_its_kind():
     temperature = named_dimension('temperature')
     assert Facts.of('We put them into the formula: 40 percent.', 'en').gives('unit', set(), set(), temperature) < 1.0
     assert Facts.of('The absolute temperature, in kelvins.', 'en').gives('unit', set(), set(), temperature) == 1.0
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['Dans le vide, la lumière se propage à la vitesse de 300 000 kilomètres par seconde.',
+            "L'eau a un indice de réfraction de 1,33."],
+     "À quelle vitesse la lumière se propage-t-elle dans l'eau ?"),
+    ('en', ['In air, the speed of sound is 343 metres per second.', 'Steel is stiff and dense.'],
+     'What is the speed of sound in steel?'),
+])
+def test_a_value_said_in_another_medium_than_the_one_asked_is_declined(language, sentences, question):
+    decision = decide(language, sentences, question)
+    assert not decision.covered and decision.reason.startswith('another medium'), decision
+    # Asked in the quote's own medium, it answers.
+    asked_there = question.replace("l'eau", 'le vide').replace('steel', 'air')
+    assert decide(language, sentences, asked_there).covered

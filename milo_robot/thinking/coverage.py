@@ -84,6 +84,7 @@ UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words neve
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
 # A word after one of these says which thing ("of titanium", "in helium", "du titane", "dans l'hélium").
 _OF = frozenset('of for in d de du des pour dans en'.split())
+_IN = frozenset('in inside dans'.split())  # a value said in a medium: "in water", "dans l'eau"
 # French pronouns joined to their verb with a hyphen ("peut-on", "a-t-il", "dit-elle", "est-ce").
 _CLITICS = frozenset('t il ils elle elles on ce je tu nous vous la le les lui leur y en moi toi ci'.split())
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[0-9]*\b")
@@ -165,6 +166,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     elsewhere = _elsewhere(question, best, evidence, allow) if same_language else []
     if elsewhere:  # (a quote in the other language may lack a name of the question's: "TP", "lab")
         return Coverage(False, f"about another lecture: {', '.join(elsewhere)}")
+    medium = _other_medium(question, best, evidence) if question.wants == 'value' else ''
+    if medium:
+        return Coverage(False, f'another medium: the quote says {medium}')
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
@@ -212,6 +216,34 @@ def _qualified(text: str) -> set:
     named = {stem(w) for before, w in zip(words, words[1:])
              if (before in _DETERMINERS or before in _OF) and w not in STOPWORDS}
     return named - _GENERIC_STEMS
+
+
+def _media(text: str) -> list:
+    """Return the stems of the things a text places something in ("dans l'eau", "in water")."""
+    words = tokens(text)
+    found = []
+    for i, w in enumerate(words[:-1]):
+        if w in _IN:
+            j = i + 1
+            while j < len(words) - 1 and words[j] in _DETERMINERS:
+                j += 1
+            if words[j] not in STOPWORDS:
+                found.append(stem(words[j]))
+    return found
+
+
+def _other_medium(question: Question, best: Candidate, evidence: Evidence) -> str:
+    """The place a quote puts its value in, when it is not the question's ("dans le vide", asked in water).
+
+    "À quelle vitesse la lumière se propage-t-elle dans l'eau ?" answered with "Dans le vide, elle va
+    à la vitesse c": the value is another thing's.
+    """
+    asked = [m for m in _media(question.text) if not generic(m)]
+    stems = {s for i in best.positions for s in evidence.stems(i)}
+    if not asked or any(m in stems for m in asked):
+        return ''
+    said = [m for i in best.positions for m in _media(evidence.sentences[i].text) if m not in asked]
+    return said[0] if said else ''
 
 
 def _elsewhere(question: Question, best: Candidate, evidence: Evidence, allow) -> list:
