@@ -31,6 +31,8 @@ share most of its words. So Milo declines when:
   under `MIN_MEANING`: everyday questions sit around 0.75, the course's paraphrases above 0.82);
 - the best answer found is weak: it neither shares the question's words nor its meaning, or does
   not give the kind of fact asked (no number for "how much");
+- it asks a value in a medium ("dans l'eau", "in steel") that the quote never says, while the quote
+  says its value in another ("Dans le vide, elle va à la vitesse c");
 - the question states a number that the sentences to be quoted do not, while they state others:
   they work an example with other values ("a bar of 160 square millimetres" answered with the
   teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
