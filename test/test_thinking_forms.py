@@ -225,3 +225,17 @@ def test_a_value_said_in_another_medium_than_the_one_asked_is_declined(language,
     # Asked in the quote's own medium, it answers.
     asked_there = question.replace("l'eau", 'le vide').replace('steel', 'air')
     assert decide(language, sentences, asked_there).covered
+
+
+@pytest.mark.parametrize('language, without, with_it, question', [
+    ('fr', 'Pour le moteur, la constante des gaz donne un travail de 1 730 joules.',
+     'Pour le moteur, la constante k vaut 0,05 newton-mètre par ampère.',
+     'Quelle est la constante k du moteur ?'),
+    ('en', 'For the motor, the gas constant gives a work of 1730 joules.',
+     'For the motor, the constant k is 0.05 newton-metres per ampere.',
+     'What is the constant k of the motor?'),
+])
+def test_a_value_quoted_without_the_symbol_asked_is_declined(language, without, with_it, question):
+    decision = decide(language, [without, with_it], question)
+    assert not decision.covered and decision.reason.startswith('a symbol'), decision
+    assert decide(language, [with_it, without], question).covered

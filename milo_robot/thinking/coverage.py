@@ -33,6 +33,7 @@ share most of its words. So Milo declines when:
   not give the kind of fact asked (no number for "how much");
 - it asks a value in a medium ("dans l'eau", "in steel") that the quote never says, while the quote
   says its value in another ("Dans le vide, elle va à la vitesse c");
+- it asks the value of a lower-case symbol ("la constante k") that the quote never says;
 - the question states a number that the sentences to be quoted do not, while they state others:
   they work an example with other values ("a bar of 160 square millimetres" answered with the
   teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
@@ -89,6 +90,8 @@ _OF = frozenset('of for in d de du des pour dans en'.split())
 _IN = frozenset('in inside dans'.split())  # a value said in a medium: "in water", "dans l'eau"
 # French pronouns joined to their verb with a hyphen ("peut-on", "a-t-il", "dit-elle", "est-ce").
 _CLITICS = frozenset('t il ils elle elles on ce je tu nous vous la le les lui leur y en moi toi ci'.split())
+# A lower-case letter after a word names a symbol ("la constante k"); "a", "y", "o", "i" are words.
+_LETTER = re.compile(r"(?<=\w\w\w )([b-hj-np-xz])(?=[\s?,.!])")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[0-9]*\b")
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
@@ -171,6 +174,9 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     medium = _other_medium(question, best, evidence) if question.wants == 'value' else ''
     if medium:
         return Coverage(False, f'another medium: the quote says {medium}')
+    letter = _letter_unsaid(question, best, evidence) if question.wants == 'value' else ''
+    if letter:
+        return Coverage(False, f'a symbol the quote never says: {letter}')
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
@@ -246,6 +252,19 @@ def _other_medium(question: Question, best: Candidate, evidence: Evidence) -> st
         return ''
     said = [m for i in best.positions for m in _media(evidence.sentences[i].text) if m not in asked]
     return said[0] if said else ''
+
+
+def _letter_unsaid(question: Question, best: Candidate, evidence: Evidence) -> str:
+    """A lower-case symbol the question names ("la constante k", "the constant k") and the quote never says.
+
+    "Quelle est la constante k du moteur de l'exemple ?" answered with "W égale 8,314 fois 300...":
+    a quote that gives the value of k says "k".
+    """
+    text = ' ' + ' '.join(evidence.sentences[i].text for i in best.positions) + ' '
+    for letter in _LETTER.findall(question.text):
+        if not re.search(rf"[\s'(]{letter}[\s,.;:)]", text):
+            return letter
+    return ''
 
 
 def _elsewhere(question: Question, best: Candidate, evidence: Evidence, allow) -> list:
