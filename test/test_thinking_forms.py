@@ -9,6 +9,7 @@ from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import coverage
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.compute.quantities import named_dimension
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts
 from milo_robot.thinking.rank import Candidate, Ranker
@@ -165,3 +166,78 @@ def test_the_quantity_asked_is_said_as_the_unit_of_the_example_s_result():
     brain = Brain(evidence)
     parts = list(brain.ask('Quelle tension obtient-on en sortie avec 0,5 volt en entrée ?', 'fr'))
     assert '2,35 volts' in ' '.join(p.text for p in parts) and parts[-1].kind == 'quote', brain.last[2]
+
+
+@pytest.mark.parametrize('sentence, language, term', [
+    # An example said to be of the kind, then described: what the example does, not what the kind is.
+    ("Le gaz enfermé dans un cylindre avec un piston, c'est un système fermé : le piston bouge.",
+     'fr', 'système fermé'),
+    ('The thermostat in your oven is a closed loop: it measures and corrects.', 'en', 'closed loop'),
+    # A property said of the term: what it does, not what it is.
+    ("Et la vergence a une propriété bien pratique : les vergences s'additionnent.", 'fr', 'vergence'),
+    ('The Kelvin scale has one big advantage: it starts at absolute zero.', 'en', 'Kelvin scale'),
+])
+def test_an_example_of_a_term_or_a_property_of_it_does_not_define_it(sentence, language, term):
+    asked = set(content_stems(term))
+    assert Facts.of(sentence, language).gives('definition', set(), asked) == 0.2
+    # The same words said as a definition still define it.
+    assert Facts.of(f'{term}, c’est une chose précise.'.replace('’', "'"), 'fr').gives(
+        'definition', set(), asked) == 1.0
+
+
+def test_c_est_alone_defines_no_word():
+    # "C'est l'unité..." reads as "c'" said to be something: a pronoun, no term defined.
+    assert Facts.of("C'est l'unité que vous voyez chez l'opticien.", 'fr').defines == ()
+    assert Facts.of("La dioptrie, c'est l'unité de la vergence.", 'fr').defines == ('la dioptrie',)
+
+
+def test_the_definition_outranks_an_example_of_the_term_that_says_more_of_the_question():
+    # Words only (no embeddings): the example says "physique" too, the definition does not.
+    evidence = said('fr', "En physique, un gaz dans un cylindre, c'est un système fermé : il garde son gaz.",
+                    'Passons à la suite du cours.',
+                    "On dit qu'un système est fermé s'il n'échange pas de matière avec l'extérieur.",
+                    'Passons à autre chose.', 'La physique, ce sera pour demain.', 'La physique est belle.')
+    best = Ranker(evidence).rank(questions.read("Qu'est-ce qu'un système fermé en physique ?", 'fr'))[0]
+    assert best.positions == (2,), best
+
+
+def test_the_unit_of_a_quantity_named_is_a_unit_of_its_kind():
+    # A percentage is a unit said, but no unit of a temperature.
+    evidence = said('fr', 'Il faut mettre ces deux températures dans la formule : 40 pour cent.',
+                    'Passons à autre chose.', 'La température absolue, en kelvins.')
+    question = questions.read('Et dans quelle unité faut-il mettre les températures ?', 'fr')
+    assert Ranker(evidence).rank(question)[0].positions == (2,)
+    temperature = named_dimension('temperature')
+    percent = Facts.of('We put them into the formula: 40 percent.', 'en')
+    kelvins = Facts.of('The absolute temperature, in kelvins.', 'en')
+    assert percent.gives('unit', set(), set(), temperature) < 1.0
+    assert kelvins.gives('unit', set(), set(), temperature) == 1.0
+
+
+@pytest.mark.parametrize('language, sentences, question', [
+    ('fr', ['Dans le vide, la lumière se propage à la vitesse de 300 000 kilomètres par seconde.',
+            "L'eau a un indice de réfraction de 1,33."],
+     "À quelle vitesse la lumière se propage-t-elle dans l'eau ?"),
+    ('en', ['In air, the speed of sound is 343 metres per second.', 'Steel is stiff and dense.'],
+     'What is the speed of sound in steel?'),
+])
+def test_a_value_said_in_another_medium_than_the_one_asked_is_declined(language, sentences, question):
+    decision = decide(language, sentences, question)
+    assert not decision.covered and decision.reason.startswith('another medium'), decision
+    # Asked in the quote's own medium, it answers.
+    asked_there = question.replace("l'eau", 'le vide').replace('steel', 'air')
+    assert decide(language, sentences, asked_there).covered
+
+
+@pytest.mark.parametrize('language, without, with_it, question', [
+    ('fr', 'Pour le moteur, la constante des gaz donne un travail de 1 730 joules.',
+     'Pour le moteur, la constante k vaut 0,05 newton-mètre par ampère.',
+     'Quelle est la constante k du moteur ?'),
+    ('en', 'For the motor, the gas constant gives a work of 1730 joules.',
+     'For the motor, the constant k is 0.05 newton-metres per ampere.',
+     'What is the constant k of the motor?'),
+])
+def test_a_value_quoted_without_the_symbol_asked_is_declined(language, without, with_it, question):
+    decision = decide(language, [without, with_it], question)
+    assert not decision.covered and decision.reason.startswith('a symbol'), decision
+    assert decide(language, [with_it, without], question).covered

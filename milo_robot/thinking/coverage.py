@@ -31,6 +31,9 @@ share most of its words. So Milo declines when:
   under `MIN_MEANING`: everyday questions sit around 0.75, the course's paraphrases above 0.82);
 - the best answer found is weak: it neither shares the question's words nor its meaning, or does
   not give the kind of fact asked (no number for "how much");
+- it asks a value in a medium ("dans l'eau", "in steel") that the quote never says, while the quote
+  says its value in another ("Dans le vide, elle va à la vitesse c");
+- it asks the value of a lower-case symbol ("la constante k") that the quote never says;
 - the question states a number that the sentences to be quoted do not, while they state others:
   they work an example with other values ("a bar of 160 square millimetres" answered with the
   teacher's bar of 100 square millimetres); a computation answers such a question, or nothing.
@@ -84,8 +87,11 @@ UNSAID_EVENT_WORDS = 2  # a "when" or "where" question with this many words neve
 _DETERMINERS = frozenset('the a an this le la les l du des un une au aux ce cet cette'.split())
 # A word after one of these says which thing ("of titanium", "in helium", "du titane", "dans l'hélium").
 _OF = frozenset('of for in d de du des pour dans en'.split())
+_IN = frozenset('in inside dans'.split())  # a value said in a medium: "in water", "dans l'eau"
 # French pronouns joined to their verb with a hyphen ("peut-on", "a-t-il", "dit-elle", "est-ce").
 _CLITICS = frozenset('t il ils elle elles on ce je tu nous vous la le les lui leur y en moi toi ci'.split())
+# A lower-case letter after a word names a symbol ("la constante k"); "a", "y", "o", "i" are words.
+_LETTER = re.compile(r"(?<=\w\w\w )([b-hj-np-xz])(?=[\s?,.!])")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[0-9]*\b")
 # English words written with a capital that name no thing of a course.
 _CAPITALISED = frozenset('''
@@ -165,6 +171,12 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     elsewhere = _elsewhere(question, best, evidence, allow) if same_language else []
     if elsewhere:  # (a quote in the other language may lack a name of the question's: "TP", "lab")
         return Coverage(False, f"about another lecture: {', '.join(elsewhere)}")
+    medium = _other_medium(question, best, evidence) if question.wants == 'value' else ''
+    if medium:
+        return Coverage(False, f'another medium: the quote says {medium}')
+    letter = _letter_unsaid(question, best, evidence) if question.wants == 'value' else ''
+    if letter:
+        return Coverage(False, f'a symbol the quote never says: {letter}')
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
@@ -212,6 +224,47 @@ def _qualified(text: str) -> set:
     named = {stem(w) for before, w in zip(words, words[1:])
              if (before in _DETERMINERS or before in _OF) and w not in STOPWORDS}
     return named - _GENERIC_STEMS
+
+
+def _media(text: str) -> list:
+    """Return the stems of the things a text places something in ("dans l'eau", "in water")."""
+    words = tokens(text)
+    found = []
+    for i, w in enumerate(words[:-1]):
+        if w in _IN:
+            j = i + 1
+            while j < len(words) - 1 and words[j] in _DETERMINERS:
+                j += 1
+            if words[j] not in STOPWORDS:
+                found.append(stem(words[j]))
+    return found
+
+
+def _other_medium(question: Question, best: Candidate, evidence: Evidence) -> str:
+    """Return the place a quote puts its value in when not the question's ("dans le vide", asked in water).
+
+    "À quelle vitesse la lumière se propage-t-elle dans l'eau ?" answered with "Dans le vide, elle va
+    à la vitesse c": the value is another thing's.
+    """
+    asked = [m for m in _media(question.text) if not generic(m)]
+    stems = {s for i in best.positions for s in evidence.stems(i)}
+    if not asked or any(m in stems for m in asked):
+        return ''
+    said = [m for i in best.positions for m in _media(evidence.sentences[i].text) if m not in asked]
+    return said[0] if said else ''
+
+
+def _letter_unsaid(question: Question, best: Candidate, evidence: Evidence) -> str:
+    """Return a lower-case symbol the question names ("la constante k") and the quote never says.
+
+    "Quelle est la constante k du moteur de l'exemple ?" answered with "W égale 8,314 fois 300...":
+    a quote that gives the value of k says "k".
+    """
+    text = ' ' + ' '.join(evidence.sentences[i].text for i in best.positions) + ' '
+    for letter in _LETTER.findall(question.text):
+        if not re.search(rf"[\s'(]{letter}[\s,.;:)]", text):
+            return letter
+    return ''
 
 
 def _elsewhere(question: Question, best: Candidate, evidence: Evidence, allow) -> list:

@@ -48,6 +48,11 @@ _DEFINED = re.compile(r"\b([a-z][\w'-]*(?: [a-z][\w'-]*){0,2}),?\s*(?:(?:qui|whi
                       r"(?::(?!\s*$)|\b(?:is|are|means|"
                       r"says|say|states|state|c'est|ce sont|est|sont|signifie|veut dire|designe|dit|"
                       r"disent)\b)")
+# Before a colon: "..., c'est un système fermé :", "this is a closed loop:", a thing said to be of
+# a kind; "X a une propriété bien pratique :", "X has two drawbacks:", a thing said to have one.
+_INSTANCE = re.compile(r"\b(?:c'est|ce sont|est|sont|is|are) (?:un|une|des|a|an) ([\w'-]+(?: [\w'-]+)?)$")
+_HAS = re.compile(r"\b(?:a|ont|possede|possedent|has|have) (?:un|une|des|deux|trois|a|an|one|two|three|some) "
+                  r"[\w'-]+(?: [\w'-]+){0,2}$")
 _CALLED = re.compile(r"\b(?:is called|are called|we call|it's called|called|s'appelle|on appelle|"
                      r"appele|appelee|qu'on appelle)\s+(?:(?:it|this|that|them|these|those) )?"
                      r"(?:the |a |an |le |la |l'|les )?"
@@ -84,6 +89,9 @@ class Facts:
     items: int  # how many things it lists (commas and "and")
     brings: bool  # tells students what to bring or wear
     serves: bool = False  # says what something is used for ("sert de tampon", "is used to")
+    # Stems of terms it speaks of without saying what they are: the kind an example is said to be,
+    # the thing a property is said of (see `_defined`).
+    undefined: frozenset = frozenset()
 
     @classmethod
     def of(cls, text: str, language: str) -> 'Facts':
@@ -108,10 +116,11 @@ class Facts:
         formula = 1.0 if any(c.kind == 'formula' for c in found) or formulas.read_all(text) else \
             0.6 if _FORMULA.search(plain) else 0.0
         where = 1.0 if _WHERE.search(text) else 0.5 if _ONLINE.search(text) else 0.0
+        defines, undefined = _defined(plain)
         return cls(tuple(numbers), units, tuple(sorted(names)), frozenset(content_stems(text)), when,
                    where, bool(_REASON.search(plain)), formula,
-                   tuple(m.group(1) for m in _DEFINED.finditer(plain)) + _called(plain),
-                   bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)), bool(_SERVES.search(plain)))
+                   defines + _called(plain), bool(_YESNO.search(plain)), items, bool(_BRING.search(plain)),
+                   bool(_SERVES.search(plain)), undefined)
 
     def gives(self, wants: str, asked_numbers: set, asked_stems: set, asked_dim=None) -> float:
         """Say how well this sentence gives the kind of fact wanted, 0..1 (the question's own left out)."""
@@ -129,6 +138,8 @@ class Facts:
                 return 1.0
             return 0.5 if new_numbers else 0.0
         if wants == 'unit':
+            if asked_dim is not None and self.units:  # the temperatures' unit: not a percentage
+                return 1.0 if any(_dimension(u) == asked_dim for u in self.units) else 0.3
             return 1.0 if self.units else 0.0
         if wants == 'name':
             return 1.0 if proper else 0.2
@@ -146,6 +157,8 @@ class Facts:
             said = {stem(w) for phrase in self.defines for w in phrase.split()}
             if said & asked_stems:
                 return 1.0
+            if self.undefined & asked_stems:  # an example of the term asked, or a property of it
+                return 0.2
             return 0.8 if said & _REFERS else 0.6 if self.defines else 0.2
         if wants == 'purpose':
             return 1.0 if self.serves else 0.3
@@ -165,6 +178,29 @@ def _dimension(unit: str):
 
     known = unit_of(unit) if unit else None
     return known[0] if known else None
+
+
+def _defined(plain: str) -> tuple:
+    """Return the words a sentence says what they are, and the stems of those it does not define.
+
+    "Le gaz enfermé dans un cylindre, c'est un système fermé : le piston bouge..." describes the
+    gas, one closed system, after its colon; "la vergence a une propriété bien pratique : ..." says
+    what the vergence does. What a closed system or the vergence is, the teacher says elsewhere.
+    """
+    defines, undefined = [], set()
+    for m in _DEFINED.finditer(plain):
+        if m.group(1).endswith("'"):  # "c'est", "qu'est-ce": no word is defined
+            continue
+        if m.group(0).endswith(':'):
+            before = plain[:m.end(1)]
+            kind, has = _INSTANCE.search(before), _HAS.search(before)
+            if kind:
+                undefined |= set(content_stems(kind.group(1)))
+                continue
+            if has:
+                undefined |= set(content_stems(before[:has.start()])) - set(content_stems(m.group(1)))
+        defines.append(m.group(1))
+    return tuple(defines), frozenset(undefined)
 
 
 def _called(plain: str) -> tuple:

@@ -130,7 +130,7 @@ class Ranker:
         cut = [int(i) for i in pool[np.argsort(-first)[:CANDIDATES]]]
         context = _Context(question, idf, crossed, total, meaning, mean, std, previous,
                            question_numbers(question.whole, question.language), set(weight),
-                           named_dimension(asking_words(question.text), first=True), named)
+                           _dimension_asked(question), named)
         spans = set()
         for i in cut:
             spans.add((i,))
@@ -188,6 +188,17 @@ class Ranker:
             elif min(gaps):
                 parts['near_previous'] = w.near_previous / min(gaps)
         return Candidate(span, sum(parts.values()), best, share, fact, parts)
+
+
+def _dimension_asked(question: Question) -> Optional[tuple]:
+    """Return the dimension of the value or unit asked ("quelle force", "what heat rate"), or None.
+
+    A unit is asked of a quantity named after the asking words ("Dans quelle unité faut-il mettre
+    les températures ?", "What unit is the torque in?").
+    """
+    if question.wants == 'unit':
+        return named_dimension(question.text)
+    return named_dimension(asking_words(question.text), first=True)
 
 
 @dataclass
