@@ -63,8 +63,8 @@ def test_bench_lists_its_benchmarks():
     from milo_robot.cli.bench import BENCHMARKS
     assert listed == [b.__name__ for b in BENCHMARKS] and len(set(listed)) == len(listed)
     # Each issue's keys have their benchmark: answers, summaries, memory, the app, the camera.
-    assert {'qa_heldout', 'qa_heldout2', 'qa_dev', 'summaries', 'grouping', 'listening', 'conversation',
-            'app_load', 'voice_under_app_load', 'face_detect'} <= set(listed)
+    assert {'qa_heldout', 'qa_heldout2', 'qa_heldout3', 'qa_dev', 'summaries', 'grouping', 'listening',
+            'conversation', 'app_load', 'voice_under_app_load', 'face_detect'} <= set(listed)
 
 
 def test_only_picks_the_benchmark_named_exactly_else_all_that_contain_the_text():
@@ -72,9 +72,11 @@ def test_only_picks_the_benchmark_named_exactly_else_all_that_contain_the_text()
 
     assert [b.__name__ for b in select('qa_heldout')] == ['qa_heldout']
     assert [b.__name__ for b in select('qa_heldout2')] == ['qa_heldout2']
+    assert [b.__name__ for b in select('qa_heldout3')] == ['qa_heldout3']
     assert [b.__name__ for b in select('qa_dev')] == ['qa_dev']
-    assert {'qa_heldout', 'qa_heldout2', 'qa_quality'} <= {b.__name__ for b in select('qa_')}
-    assert {b.__name__ for b in select('thinking')} >= {'memory', 'qa_heldout2'}
+    assert {'qa_heldout', 'qa_heldout2', 'qa_heldout3', 'qa_quality'} <= \
+        {b.__name__ for b in select('qa_')}
+    assert {b.__name__ for b in select('thinking')} >= {'memory', 'qa_heldout2', 'qa_heldout3'}
     assert select('no such benchmark') == []
     # group.name picks one; a group's name and a dot pick the group (--against names them so).
     assert [b.__name__ for b in select('conversation.conversation')] == ['conversation']
