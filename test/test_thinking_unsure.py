@@ -64,3 +64,26 @@ def test_a_name_only_another_lecture_says_is_not_answered_from_this_one():
     declined = coverage.decide(question, diode, evidence)
     assert not declined.covered and declined.reason.startswith('about another lecture'), declined
     assert coverage.decide(question, pid, evidence).covered
+
+
+@pytest.mark.parametrize('language, said, open_question, value_question', [
+    ('en', 'A diode conducts when its anode is about 0.7 volts above its cathode.',
+     'What is a diode?', 'What voltage does a diode need to conduct?'),
+    ('fr', 'Une diode conduit quand son anode est environ 0,7 volt au-dessus de sa cathode.',
+     "Qu'est-ce qu'une diode ?", 'Combien de volts faut-il à une diode pour conduire ?'),
+])
+def test_an_open_question_needs_a_stronger_quote(language, said, open_question, value_question):
+    """A question that asks no kind of fact ("what is X") is declined on a quote a value question takes.
+
+    Between `MIN_SCORE` and `MIN_SCORE_OPEN`, such answers were mostly wrong on the developer sets:
+    no fact of the kind asked vouches for the sentence.
+    """
+    evidence = lectures([(language, said)])
+    weak = Candidate((0,), (coverage.MIN_SCORE + coverage.MIN_SCORE_OPEN) / 2, 0.84, words=0.5, fact=1.0)
+    strong = Candidate((0,), coverage.MIN_SCORE_OPEN + 0.1, 0.84, words=0.5, fact=1.0)
+    asked = questions.read(open_question, language)
+    assert asked.wants in coverage.OPEN_WANTS
+    declined = coverage.decide(asked, weak, evidence)
+    assert not declined.covered and declined.reason.startswith('weak evidence')
+    assert coverage.decide(asked, strong, evidence).covered
+    assert coverage.decide(questions.read(value_question, language), weak, evidence).covered
