@@ -3,6 +3,8 @@
 """When unsure, Milo declines: a question about one term never said, or about a name that only
 another lecture says."""
 
+import dataclasses
+
 import pytest
 
 from milo_robot.record.lecture_record import Segment
@@ -64,3 +66,33 @@ def test_a_name_only_another_lecture_says_is_not_answered_from_this_one():
     declined = coverage.decide(question, diode, evidence)
     assert not declined.covered and declined.reason.startswith('about another lecture'), declined
     assert coverage.decide(question, pid, evidence).covered
+
+
+@pytest.mark.parametrize('language, said, open_question, value_question', [
+    ('en', ['A diode conducts when its anode is about 0.7 volts above its cathode.',
+            'Inside the junction, holes and electrons meet and the forward current flows.'],
+     'What happens inside a diode junction when the forward current flows?',
+     'What voltage does a diode need to conduct?'),
+    ('fr', ['Une diode conduit quand son anode est environ 0,7 volt au-dessus de sa cathode.',
+            'Dans la jonction, les trous et les électrons se rencontrent et le courant direct passe.'],
+     "Qu'est-ce qui se passe dans la jonction d'une diode quand le courant direct passe ?",
+     'Combien de volts faut-il à une diode pour conduire ?'),
+])
+def test_an_open_question_needs_a_stronger_quote(language, said, open_question, value_question):
+    """A question that asks no kind of fact is declined on a weak quote holding few of its words.
+
+    Between `MIN_SCORE` and `MIN_SCORE_OPEN`, such answers were mostly wrong on the developer sets:
+    no fact of the kind asked vouches for the sentence. The first sentence holds only "diode" of
+    the open question, the second most of its words.
+    """
+    evidence = lectures([(language, text) for text in said])
+    score = (coverage.MIN_SCORE + coverage.MIN_SCORE_OPEN) / 2
+    few, most = Candidate((0,), score, 0.84, fact=1.0), Candidate((1,), score, 0.84, fact=1.0)
+    asked = questions.read(open_question, language)
+    assert asked.wants in coverage.OPEN_WANTS
+    declined = coverage.decide(asked, few, evidence)
+    assert not declined.covered and declined.reason.startswith('weak evidence')
+    assert coverage.decide(asked, dataclasses.replace(few, score=coverage.MIN_SCORE_OPEN + 0.1), evidence).covered
+    assert coverage.decide(asked, most, evidence).covered
+    # a question asking a value is checked by its fact share: the same score answers it
+    assert coverage.decide(questions.read(value_question, language), few, evidence).covered
