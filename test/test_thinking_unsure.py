@@ -92,7 +92,8 @@ def test_an_open_question_needs_a_stronger_quote(language, said, open_question, 
     assert asked.wants in coverage.OPEN_WANTS
     declined = coverage.decide(asked, few, evidence)
     assert not declined.covered and declined.reason.startswith('weak evidence')
-    assert coverage.decide(asked, dataclasses.replace(few, score=coverage.MIN_SCORE_OPEN + 0.1), evidence).covered
+    stronger = dataclasses.replace(few, score=coverage.MIN_SCORE_OPEN + 0.1)
+    assert coverage.decide(asked, stronger, evidence).covered
     assert coverage.decide(asked, most, evidence).covered
     # a question asking a value is checked by its fact share: the same score answers it
     assert coverage.decide(questions.read(value_question, language), few, evidence).covered
