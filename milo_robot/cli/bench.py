@@ -21,6 +21,7 @@ from milo_robot.bench import (
     speaking_fr,
     thinking,
     turns,
+    turns_heard,
     voice_memory,
 )
 from milo_robot.bench.against import AgainstError, Side, compare, entries, report, worktree_of
@@ -29,7 +30,7 @@ from milo_robot.graph import data_root
 
 # Each group is a module with its BENCHMARKS; --list and --only follow this order.
 GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory, thinking,
-          lectures, body, conversation, camera, app, soak, turns)
+          lectures, body, conversation, camera, app, soak, turns, turns_heard)
 BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
 
 
@@ -41,8 +42,8 @@ def add_parser(commands) -> None:
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
                    '(foundation, hearing, course_terms, speaking, speaking_fr, voice_memory, thinking, '
-                   'lectures, body, conversation, camera, app, soak, turns) contains TEXT, or only the '
-                   'one named exactly TEXT or GROUP.NAME (qa_heldout, not also qa_heldout2; '
+                   'lectures, body, conversation, camera, app, soak, turns, turns_heard) contains TEXT, '
+                   'or only the one named exactly TEXT or GROUP.NAME (qa_heldout, not also qa_heldout2; '
                    'conversation.conversation); soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.add_argument('--against', metavar='REF', help='also run the chosen benchmarks on the git '
