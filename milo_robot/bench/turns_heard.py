@@ -58,13 +58,22 @@ def make_session(out_dir: str) -> tuple:
     """Synthesise the paused questions into out_dir/session.wav; return (wav, timeline).
 
     Timeline: per question, its language, text, and the start of its speech, of its pause, of the
-    rest (the student resumes) and the end of its speech, in seconds into the WAV.
+    rest (the student resumes) and the end of its speech, in seconds into the WAV. Kept, and
+    made again only when the questions or the voices change (French by Kokoro takes minutes).
     """
     with open(os.path.join(data_root(), SESSION), encoding='utf-8') as f:
-        session = yaml.safe_load(f)
+        source = f.read()
+    session = yaml.safe_load(source)
     speak, pause_s = voices(), session['pause_s']
+    wav, json_path = os.path.join(out_dir, 'session.wav'), os.path.join(out_dir, 'session.json')
+    try:
+        with open(json_path, encoding='utf-8') as f:
+            kept = json.load(f)
+        if kept['source'] == source and kept['voices'] == speak['names'] and os.path.exists(wav):
+            return wav, kept
+    except (OSError, ValueError, KeyError):
+        pass
     os.makedirs(out_dir, exist_ok=True)
-    wav = os.path.join(out_dir, 'session.wav')
     speaker = WavSpeaker(wav, SAMPLE_RATE)
     turns = []
     for language in LANGUAGES:
@@ -78,8 +87,8 @@ def make_session(out_dir: str) -> tuple:
                           'pause_s': offset + pause_start, 'resume_s': offset + pause_end,
                           'speech_end_s': offset + (loud[-1] + 1) / SAMPLE_RATE})
     speaker.close()
-    timeline = {'pause_s': pause_s, 'voices': speak['names'], 'turns': turns}
-    with open(os.path.join(out_dir, 'session.json'), 'w', encoding='utf-8') as f:
+    timeline = {'pause_s': pause_s, 'voices': speak['names'], 'turns': turns, 'source': source}
+    with open(json_path, 'w', encoding='utf-8') as f:
         json.dump(timeline, f, indent=1, ensure_ascii=False)
     return wav, timeline
 
