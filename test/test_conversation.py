@@ -184,6 +184,7 @@ def test_barge_in_cancels_and_logs_what_was_heard(out, clock):
     dialogue.answer(rid, 'The time constant is R times C.', final=False)
     dialogue.answer(rid, 'After one of them, the capacitor is at 63 percent.', final=False)
     dialogue.milo_speaking(True)
+    clock.now += 2.0  # well into the answer: no longer the question going on
     dialogue.speech(True, barge_in=True)
     assert out.cancelled == [rid]
     dialogue.spoken(rid, 'answer', 'The time constant', True)  # the TTS stopped mid-sentence
@@ -247,6 +248,41 @@ def test_a_question_confirmed_on_its_pause_then_gone_on_with_is_asked_whole(out,
     dialogue.heard('Milo, what is a capacitor in a camera flash?', 'en', clock.now, segment_id=9,
                    segment_start=50.0)
     assert out.asked[-1][1] == 'What is a capacitor in a camera flash?' and out.segments == (9,)
+
+
+@pytest.mark.parametrize('first_sound', ['ack', 'answer'])
+def test_a_student_who_goes_on_over_milo_s_first_sound_gets_the_whole_question_answered(
+        out, clock, first_sound):
+    # "How do resistors add up," 0.6 s of pause, "in series?": Milo's acknowledgement or its
+    # answer to the words before the pause started in the pause (milo bench --only turns_heard).
+    dialogue = make(out, clock)
+    end = clock.now
+    dialogue.heard('Milo, how do resistors add up?', 'en', end, segment_id=5, segment_start=3.0)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, 'They add up.', final=False)
+    dialogue.milo_speaking(True)
+    dialogue.audio_started(rid, first_sound, end + 0.5)
+    clock.now = end + 0.8
+    dialogue.barge_in(end + 0.6)  # the student's voice over Milo, 0.6 s after the question
+    dialogue.speech(True, barge_in=True, at=end + 0.6)
+    dialogue.spoken(rid, first_sound, 'They', True)  # the tts stopped at the barge-in
+    dialogue.milo_speaking(False)
+    assert out.cancelled == [rid] and out.logged == [], 'the answer to the part is taken back'
+    dialogue.speech(False)
+    dialogue.heard('Milo, how do resistors add up in series?', 'en', clock.now, segment_id=5,
+                   segment_start=3.0)
+    assert out.asked[-1][1] == 'How do resistors add up in series?' and out.segments == (5,)
+
+
+def test_a_late_report_of_the_student_going_on_still_takes_the_answer_back(out, clock):
+    # On a loaded board the VAD's start comes well after the voice did: its stamp says when.
+    dialogue = make(out, clock)
+    end = clock.now
+    dialogue.heard('Milo, what is a capacitor?', 'en', end, segment_id=5, segment_start=3.0)
+    rid = out.asked[0][0]
+    clock.now = end + 1.3
+    dialogue.speech(True, at=end + 0.6)
+    assert out.cancelled == [rid]
 
 
 def test_the_name_alone_then_the_question_heard_whole_is_asked(out, clock):
@@ -391,6 +427,7 @@ def test_a_busy_brain_is_heard_and_an_early_barge_in_does_not_leave_milo_listeni
     assert out.logged[-1].outcome == 'declined'
     dialogue.heard('Milo, what is an ohm?', 'en', clock.now)
     dialogue.milo_speaking(True)
+    clock.now += 2.0  # past the resume window: a student talking over Milo, not going on
     dialogue.barge_in()
     assert out.cancelled == [out.asked[1][0]] and out.logged[-1].outcome == 'interrupted'
     dialogue.milo_speaking(False)

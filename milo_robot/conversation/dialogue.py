@@ -171,27 +171,42 @@ class Dialogue:
         self._pending = None
         self._turn(text, language, ended_at, lecture_id, segments)
 
-    def barge_in(self) -> None:
-        """Take the VAD's early report of a voice over Milo: the answer is cut short."""
+    def barge_in(self, at: Optional[float] = None) -> None:
+        """Take the VAD's early report of a voice over Milo (`at`: its onset's wall stamp).
+
+        The answer is cut short; but a student who goes on within `resume_window_s` of the
+        question's end is still asking it, whatever Milo started to say in the pause (the
+        acknowledgement, an answer's first words): that answer is taken back unsaid, and the
+        whole question awaited, as when the student goes on before Milo's first sound.
+        """
+        onset = self.clock() if at is None else at
         for turn in list(self.turns.values()):
-            self._interrupt(turn, 'a student talked over Milo')
+            if not turn.speculative and onset - turn.ended_at < self.resume_window_s:
+                self._resume(turn)
+            else:
+                self._interrupt(turn, 'a student talked over Milo')
         self._update_state()
 
-    def speech(self, active: bool, barge_in: bool = False) -> None:
-        """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo."""
+    def speech(self, active: bool, barge_in: bool = False, at: Optional[float] = None) -> None:
+        """Take a VAD report: someone started (or stopped) speaking; `barge_in` if over Milo.
+
+        `at`: the wall stamp of the voice's start (the VAD's), which says how long the student
+        paused better than when the report arrives.
+        """
         self._user_speaking = active
         spec = self.speculations.take_pending() if active else None
         if spec is not None:
             self._drop(spec.turn, 'the student goes on')
         if active:
             now = self.clock()
+            onset = now if at is None else at
             if self._pending is not None:
                 self._pending.deadline = now + self.continuation_s + 30.0  # wait for its final
             if barge_in:
-                self.barge_in()
+                self.barge_in(onset)
                 return
             for turn in list(self.turns.values()):
-                if turn.first_audio_at is None and now - turn.ended_at < self.resume_window_s:
+                if turn.first_audio_at is None and onset - turn.ended_at < self.resume_window_s:
                     self._resume(turn)
         self._update_state()
 

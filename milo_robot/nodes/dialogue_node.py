@@ -138,11 +138,11 @@ class DialogueNode(MiloNode):
 
     def _on_vad(self, event) -> None:
         if event.event == 'barge_in':
-            self.dialogue.barge_in()
+            self.dialogue.barge_in(event.start)
         elif event.event == 'pause':  # its words come as a partial transcript
             self.dialogue.voice_paused((event.start, event.end))
         else:
-            self.dialogue.speech(event.event == 'start', event.barge_in)
+            self.dialogue.speech(event.event == 'start', event.barge_in, event.start)
             if event.event == 'end':
                 self.dialogue.voice_ended((event.start, event.end))
 
