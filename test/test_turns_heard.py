@@ -3,8 +3,8 @@
 """The end-to-end turn-taking bench's judge, on hand-made observations: what the student heard."""
 
 from milo_robot.bench.turns_heard import holds, judge_paused
-from milo_robot.interfaces.payloads import Question, SpeechStarted
-from milo_robot.interfaces.topics import BRAIN_QUESTION, TTS_STARTED
+from milo_robot.interfaces.payloads import Question, SpeechSpoken, SpeechStarted
+from milo_robot.interfaces.topics import BRAIN_QUESTION, TTS_SPOKEN, TTS_STARTED
 from milo_robot.session.observer import Observation
 
 T0 = 1_800_000_000.0
@@ -18,7 +18,7 @@ TIMELINE = {'pause_s': 0.6, 'voices': {'en': 'Piper'}, 'turns': [
 
 def observed(*events) -> Observation:
     """An observation of (seconds after t0, payload) events, as the session observer keeps them."""
-    topics = {Question: BRAIN_QUESTION.name, SpeechStarted: TTS_STARTED.name}
+    topics = {Question: BRAIN_QUESTION.name, SpeechStarted: TTS_STARTED.name, SpeechSpoken: TTS_SPOKEN.name}
     return Observation(audio_t0=T0, events=[(T0 + at, topics[type(p)], p) for at, p in events])
 
 
@@ -28,6 +28,10 @@ def asked(request_id, text, at):
 
 def sound(request_id, kind, at):
     return at + 0.05, SpeechStarted(request_id, kind, 0, T0 + at)
+
+
+def cut_short(request_id, at):
+    return at, SpeechSpoken(request_id, 'answer', 0, '', interrupted=True)
 
 
 def test_a_question_answered_whole_after_its_end_is_no_cut_off():
@@ -61,6 +65,21 @@ def test_a_sound_over_the_rest_of_the_question_is_talking_over_too():
     judged = judge_paused(observed(asked('q1', 'What is the?', 2.4), sound('q1', 'answer', 3.1)),
                           TIMELINE)
     assert judged[0]['talked_over'] and judged[0]['fragments'] == ['What is the?']
+
+
+def test_an_answer_to_the_fragment_cut_short_then_the_whole_answered_is_talking_over_only():
+    judged = judge_paused(observed(
+        asked('q1', 'What is the time constant?', 2.4), sound('q1', 'answer', 2.55), cut_short('q1', 2.9),
+        asked('q2', 'What is the time constant of an RC circuit?', 4.3), sound('q2', 'answer', 4.8)),
+        TIMELINE)
+    assert judged[0]['talked_over'] and judged[0]['fragments'] == [] and judged[0]['whole']
+
+
+def test_an_answer_started_before_the_question_ended_is_not_to_the_whole_of_it():
+    # Whisper's words for the part may share words with the rest: the time tells them apart.
+    judged = judge_paused(observed(
+        asked('q1', 'What is the time constant of an RC?', 2.4), sound('q1', 'answer', 3.0)), TIMELINE)
+    assert not judged[0]['whole'] and judged[0]['fragments'] == ['What is the time constant of an RC?']
 
 
 def test_a_part_is_held_when_most_of_its_words_are_heard():

@@ -14,8 +14,9 @@ question time), 13 s apart, and for each question:
 - **talked over** (`turn_talked_over_ratio_*`): Milo's first sound of anything (an answer, or
   the acknowledgement) started after the student's pause began and before the question's end:
   Milo spoke into the pause or over the rest of the question;
-- **fragment answered** (`turn_fragment_answered_ratio_*`): an answer Milo started to say was
-  to a question that lacks the words after the pause, or those before it;
+- **fragment answered** (`turn_fragment_answered_ratio_*`): an answer Milo started to say, and
+  did not cut short, was to a question that lacks the words after the pause, or those before it
+  (an answer the student's voice cut short was taken back: it counts as talked over);
 - **cut-off heard** (`turn_cutoff_heard_ratio_*`): either of the two: what the student notices;
 - **whole answered** (`turn_whole_answered_ratio_*`): an answer Milo started to say was to the
   whole question; `turn_paused_v2v_p50_s_*`: the end of the question to that answer's first
@@ -103,6 +104,7 @@ def judge_paused(observation, timeline: dict) -> list:
     t0, turns = observation.audio_t0, timeline['turns']
     asked = {q.request_id: q.text for _, q in observation.of(t.BRAIN_QUESTION.name)}
     sounds = sorted((s.time, s.kind, s.request_id) for _, s in observation.of(t.TTS_STARTED.name))
+    cut = {s.request_id for _, s in observation.of(t.TTS_SPOKEN.name) if s.kind == 'answer' and s.interrupted}
     judged = []
     for i, turn in enumerate(turns):
         pause, end = t0 + turn['pause_s'], t0 + turn['speech_end_s']
@@ -113,9 +115,12 @@ def judge_paused(observation, timeline: dict) -> list:
         for at, kind, request_id in sounds:
             if kind == 'answer' and pause <= at < until and request_id in asked:
                 answers.setdefault(request_id, at)
-        complete = {rid: holds(asked[rid], before) and holds(asked[rid], after) for rid in answers}
+        # An answer that starts before the question's end cannot be to the whole of it.
+        complete = {rid: at >= end and holds(asked[rid], before) and holds(asked[rid], after)
+                    for rid, at in answers.items()}
         whole = [at for rid, at in answers.items() if complete[rid]]
-        fragments = [asked[rid] for rid in answers if not complete[rid]]
+        # An answer cut short (the student's voice over it) was taken back: talked over, not given.
+        fragments = [asked[rid] for rid in answers if not complete[rid] and rid not in cut]
         judged.append({
             'language': turn['language'], 'text': turn['text'],
             'talked_over': bool(over), 'over': [(round(at - pause, 2), kind) for at, kind in over],
@@ -134,6 +139,8 @@ def turns_heard() -> dict:
     if status != 0:
         raise RuntimeError(f'the graph exited with status {status}: see {out_dir}/nodes.log')
     judged = judge_paused(observer.observation, timeline)
+    with open(os.path.join(out_dir, 'judged.json'), 'w', encoding='utf-8') as f:
+        json.dump(judged, f, indent=1, ensure_ascii=False)
     out = {}
     for language in LANGUAGES:
         mine = [j for j in judged if j['language'] == language]
@@ -149,8 +156,9 @@ def turns_heard() -> dict:
                              lambda j: j['talked_over'] or j['fragments']),
             'talked_over': ("Milo's first sound of anything (acknowledgement included) between the "
                             "pause's start and the question's end", lambda j: j['talked_over']),
-            'fragment_answered': ('Milo started saying an answer to a question lacking the words '
-                                  'before or after the pause', lambda j: j['fragments']),
+            'fragment_answered': ('Milo started saying, and did not cut short, an answer to a '
+                                  'question lacking the words before or after the pause',
+                                  lambda j: j['fragments']),
             'whole_answered': ('Milo started saying an answer to the whole question',
                                lambda j: j['whole']),
         }
