@@ -13,7 +13,7 @@ from milo_robot.speaking.kokoro import MAX_TOKENS
 from milo_robot.speaking.onnx import Interruptible, Interrupted
 from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
-from milo_robot.thinking.sources import introductions
+from milo_robot.thinking.sources import PLACEHOLDER_QUOTE, introductions
 
 
 @pytest.fixture(scope='module')
@@ -71,6 +71,7 @@ class Spy:
         self.engine.synthesize = self.real
 
 
+@pytest.mark.timeout(900)  # four Kokoro syntheses, which a busy 2-core machine makes slow
 def test_an_english_request_goes_before_the_french_being_prepared_and_the_introduction_is_ready(
         tmp_path, voices):
     kokoro, _ = voices.for_language('fr')
@@ -79,16 +80,16 @@ def test_an_english_request_goes_before_the_french_being_prepared_and_the_introd
     player = SpeechPlayer(voices, PacedWavSink(str(tmp_path / 'out.wav'), voices.default.rate,
                                                realtime=False), events=events)
     try:
-        intros = introductions('fr')[:2]
-        heads = [player.pieces(text, 'fr')[0] for text in intros]
-        for text in intros:
-            player.prepare(text, 'fr')
+        intro = introductions('fr')[3]  # "... il y a environ dix minutes :", the seventh soak's
+        heads = player.pieces(intro, 'fr')[:-1]
+        assert len(heads) == 2
+        player.prepare(intro, 'fr', -1)  # as the tts node does: the introduction, not its quote
         wait_until(lambda: log, 'the first introduction to be synthesised ahead', timeout=60)
         player.say('The class begins.', 'en', 'en1')  # while Kokoro works on the introduction
         go.set()
         wait_until(lambda: events.said, 'the English request', timeout=300)
-        wait_until(lambda: player.prepared == 2, 'both introductions prepared', timeout=600)
-        answer = intros[0].replace("C'est ainsi.", 'Le condensateur stocke une charge.')
+        wait_until(lambda: player.prepared == 2, 'the introduction prepared', timeout=600)
+        answer = intro.replace(PLACEHOLDER_QUOTE['fr'], 'Le courant passe.')
         player.say(answer, 'fr', 'fr1')
         wait_until(lambda: len(events.said) == 2, 'the French answer', timeout=300)
     finally:
@@ -101,18 +102,31 @@ def test_an_english_request_goes_before_the_french_being_prepared_and_the_introd
                    ('start', 'fr', heads[0]), ('end', 'fr', heads[0]),  # then again, once idle
                    ('start', 'fr', heads[1]), ('end', 'fr', heads[1]),
                    # the answer's introduction is played as prepared: only its quote is synthesised
-                   ('start', 'fr', 'Le condensateur stocke une charge.'),
-                   ('end', 'fr', 'Le condensateur stocke une charge.')]
+                   ('start', 'fr', 'Le courant passe.'), ('end', 'fr', 'Le courant passe.')]
     assert player.ahead_interrupted == 1
     assert events.said == [('en1', english, False),
-                           ('fr1', 'Le professeur vient de dire : Le condensateur stocke une charge.',
-                            False)]
+                           ('fr1', ' '.join(heads + ['Le courant passe.']), False)]
 
 
 def test_what_is_said_ahead_starts_with_the_acknowledgement_and_the_introductions():
     for language in ('en', 'fr'):
         phrases = said_ahead(language)
-        assert phrases[0] == 'Hmm.' and phrases[1:13] == introductions(language)
-        assert len(set(phrases)) == len(phrases) == 23
-    assert 'Nous n\'avons pas encore vu cela en cours, je préfère ne pas inventer.' in said_ahead('fr')
+        assert phrases[0] == ('Hmm.', 1) and phrases[1:13] == [(t, -1) for t in introductions(language)]
+        assert len(set(phrases)) == len(phrases) == 23 and {upto for _, upto in phrases[13:]} == {1}
+    assert ("Nous n'avons pas encore vu cela en cours, je préfère ne pas inventer.", 1) in said_ahead('fr')
     assert said_ahead('de') == [], 'no phrases are written in other languages'
+
+
+def test_a_french_introduction_prepared_is_the_pieces_before_the_quote_of_the_answers_that_use_it():
+    voices = VoiceBook(kokoro=KokoroChoice(max_rtf=0.0))  # French by clause; nothing is loaded
+    player = SpeechPlayer(voices, PacedWavSink('/dev/null', voices.default.rate, realtime=False))
+    try:
+        assert voices.by_clause('fr') and not voices.neural_status()
+        for text in introductions('fr'):
+            prepared = player.pieces(text, 'fr')[:-1]
+            for quote in ('Le courant passe.', 'Le condensateur stocke une charge, et la garde.'):
+                answer = player.pieces(text.replace(PLACEHOLDER_QUOTE['fr'], quote), 'fr')
+                assert answer[:len(prepared)] == prepared, (text, answer)
+                assert ' '.join(answer[len(prepared):]).startswith(quote.split(',')[0])
+    finally:
+        player.close()

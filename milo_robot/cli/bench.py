@@ -21,6 +21,7 @@ from milo_robot.bench import (
     speaking_fr,
     thinking,
     turns,
+    voice_ahead,
     voice_memory,
 )
 from milo_robot.bench.against import AgainstError, Side, compare, entries, report, worktree_of
@@ -28,8 +29,8 @@ from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 # Each group is a module with its BENCHMARKS; --list and --only follow this order.
-GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory, thinking,
-          lectures, body, conversation, camera, app, soak, turns)
+GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory,
+          voice_ahead, thinking, lectures, body, conversation, camera, app, soak, turns)
 BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
 
 
@@ -40,8 +41,8 @@ def add_parser(commands) -> None:
         description='Run the benchmarks (or those whose name contains --only), print each '
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
-                   '(foundation, hearing, course_terms, speaking, speaking_fr, voice_memory, thinking, '
-                   'lectures, body, conversation, camera, app, soak, turns) contains TEXT, or only the '
+                   '(foundation, hearing, course_terms, speaking, speaking_fr, voice_memory, '
+                   'voice_ahead, thinking, lectures, body, conversation, camera, app, soak, turns) contains TEXT, or only the '
                    'one named exactly TEXT or GROUP.NAME (qa_heldout, not also qa_heldout2; '
                    'conversation.conversation); soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')

@@ -123,8 +123,8 @@ class TtsNode(MiloNode):
 
     def _prepare(self, language: str) -> None:
         """Have the player synthesise Milo's own phrases in `language` while it is idle."""
-        for text in said_ahead(language):
-            self.player.prepare(text, language)
+        for text, upto in said_ahead(language):
+            self.player.prepare(text, language, upto)
 
     def _speaker(self, voice_rate: int) -> ReopeningSpeaker:
         """Return the output: opened on first use, reopened after a failure (never a reason to exit)."""
@@ -175,17 +175,18 @@ class TtsNode(MiloNode):
 
 
 def said_ahead(language: str) -> list:
-    """Return what Milo says in `language` whatever the lecture, most urgent first.
+    """Return what Milo says in `language` whatever the lecture, most urgent first: (text, upto).
 
-    Only each text's first piece is synthesised ahead (what the listener waits for): the
-    acknowledgement said at once when asked, the introductions of quotes, the brain's fixed
-    replies, then the dialogue's apology and announcements.
+    `upto` is which of its pieces are synthesised ahead (`SpeechPlayer.prepare`): the
+    acknowledgement said at once when asked; the introductions of quotes whole (a French one is
+    two or three pieces, said before the quote); the first piece (what the listener waits for)
+    of the brain's fixed replies, then of the dialogue's apology and announcements.
     """
     if language not in ('en', 'fr'):
         return []
-    return [ACK[language], *introductions(language),
-            *(reply[language] for reply in (DECLINE, INSTRUCTION, EMPTY, BUSY, APOLOGY)),
-            *(said[language] for said in (*LECTURE_SAID.values(), *MODE_SAID.values()))]
+    fixed = (DECLINE, INSTRUCTION, EMPTY, BUSY, APOLOGY, *LECTURE_SAID.values(), *MODE_SAID.values())
+    return [(ACK[language], 1), *((text, -1) for text in introductions(language)),
+            *((said[language], 1) for said in fixed)]
 
 
 class _Bridge(PlayerEvents):

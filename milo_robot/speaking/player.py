@@ -172,22 +172,30 @@ class SpeechPlayer:
         parts = sentences(normalize(text, language))
         return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
 
-    def prepare(self, text: str, language: str) -> None:
-        """Synthesise the first piece of `text` ahead, while nothing is said, and keep it.
+    def prepare(self, text: str, language: str, upto: Optional[int] = 1) -> None:
+        """Synthesise pieces of `text` ahead, while nothing is said, and keep them.
 
-        A request that starts with it then plays its first sound at once (an answer's introduction).
+        `upto`: which pieces, as the end of a slice: 1 the first (what the listener waits for),
+        -1 all but the last (an introduction, before its quote), None all. A request that has
+        them plays them without synthesis (an answer's introduction starts at once).
         The synthesis waits until the voice has been idle IDLE_S, one piece at a time, and a
         request that arrives meanwhile ends it (`say`): the piece is synthesised again once idle.
+        Prepare a language once its voice is loaded: until then the synthesis would wait for it.
         """
-        parts = self.pieces(text, language)
+        parts = self.pieces(text, language)[:upto]
         if parts:
-            self._ahead.append((parts[0], language))
+            self._ahead.extend((part, language) for part in parts)
             self._texts.put(_WAKE)  # the synthesis thread may be waiting with nothing to do
 
     @property
     def prepared(self) -> int:
         """How many pieces given to prepare() are synthesised and kept."""
         return len(self._prepared)
+
+    @property
+    def preparing(self) -> bool:
+        """Whether a synthesis ahead is running its voice's model now (what a request interrupts)."""
+        return self._yield.in_run
 
     @property
     def busy(self) -> bool:
