@@ -10,7 +10,7 @@ from test_speech_player import Recorder
 
 from milo_robot.nodes.tts_node import said_ahead
 from milo_robot.speaking.kokoro import MAX_TOKENS
-from milo_robot.speaking.onnx import Interruptible, Interrupted
+from milo_robot.speaking.onnx import Interrupted, Interruptible
 from milo_robot.speaking.player import PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 from milo_robot.thinking.sources import PLACEHOLDER_QUOTE, introductions

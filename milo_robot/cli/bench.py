@@ -42,9 +42,9 @@ def add_parser(commands) -> None:
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
                    '(foundation, hearing, course_terms, speaking, speaking_fr, voice_memory, '
-                   'voice_ahead, thinking, lectures, body, conversation, camera, app, soak, turns) contains TEXT, or only the '
-                   'one named exactly TEXT or GROUP.NAME (qa_heldout, not also qa_heldout2; '
-                   'conversation.conversation); soak takes about 100 minutes')
+                   'voice_ahead, thinking, lectures, body, conversation, camera, app, soak, turns) '
+                   'contains TEXT, or only the one named exactly TEXT or GROUP.NAME (qa_heldout, '
+                   'not also qa_heldout2; conversation.conversation); soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.add_argument('--against', metavar='REF', help='also run the chosen benchmarks on the git '
                    'commit REF (a temporary worktree sharing models/ and the built inputs), '

@@ -10,9 +10,9 @@ from builtin_interfaces.msg import Time
 from std_msgs.msg import Bool, Float32
 
 from milo_robot.audio.capture import FrameAssembler
-from milo_robot.conversation.phrases import ACK, APOLOGY, LECTURE_SAID, MODE_SAID
 from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
 from milo_robot.audio.reopening_speaker import ReopeningSpeaker, file_opener
+from milo_robot.conversation.phrases import ACK, APOLOGY, LECTURE_SAID, MODE_SAID
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
 from milo_robot.interfaces import topics as t

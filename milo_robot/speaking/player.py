@@ -19,7 +19,7 @@ from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.speaking.normalize import clauses, lead_clause, normalize, sentences
-from milo_robot.speaking.onnx import Interruptible, Interrupted
+from milo_robot.speaking.onnx import Interrupted, Interruptible
 
 
 def mouth_level(block: np.ndarray) -> float:
