@@ -23,6 +23,7 @@ def voices():
     return voices
 
 
+@pytest.mark.timeout(900)  # Kokoro loaded, then two runs: minutes on a busy 2-core machine
 def test_a_kokoro_run_in_progress_ends_when_interrupted_and_the_voice_speaks_after(voices):
     kokoro, _ = voices.for_language('fr')
     work, raised = Interruptible(), []
