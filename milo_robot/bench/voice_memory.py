@@ -31,14 +31,14 @@ def french_answers(count: int = ANSWERS) -> list:
     The introductions are those the tts prepares at start (each with its placeholder quote
     replaced); the lines are every fifth of the French development lectures, long and short.
     """
-    from milo_robot.thinking.sources import introductions
+    from milo_robot.thinking.sources import PLACEHOLDER_QUOTE, introductions
 
     lines = []
     for path in LECTURES:
         with open(os.path.join(data_root(), path), encoding='utf-8') as f:
             lines += [line.split(']', 1)[1].strip() for line in f if line.startswith('[')]
     intros = introductions('fr')
-    quote = "C'est ainsi."  # what introductions() put where the quote goes
+    quote = PLACEHOLDER_QUOTE['fr']
     return [intros[i % len(intros)].replace(quote, lines[5 * i % len(lines)]) for i in range(count)]
 
 

@@ -22,6 +22,7 @@ from milo_robot.bench import (
     thinking,
     turns,
     turns_heard,
+    voice_ahead,
     voice_memory,
 )
 from milo_robot.bench.against import AgainstError, Side, compare, entries, report, worktree_of
@@ -29,9 +30,10 @@ from milo_robot.bench.results import record, stamp
 from milo_robot.graph import data_root
 
 # Each group is a module with its BENCHMARKS; --list and --only follow this order.
-GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory, thinking,
-          lectures, body, conversation, camera, app, soak, turns, turns_heard)
+GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory,
+          voice_ahead, thinking, lectures, body, conversation, camera, app, soak, turns, turns_heard)
 BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
+_GROUP_NAMES = ', '.join(group.__name__.rsplit('.', 1)[-1] for group in GROUPS)
 
 
 def add_parser(commands) -> None:
@@ -41,10 +43,8 @@ def add_parser(commands) -> None:
         description='Run the benchmarks (or those whose name contains --only), print each '
         'result, and merge them into bench/results.json and the table of BENCHMARKS.md.')
     p.add_argument('--only', metavar='TEXT', help='run only the benchmarks whose name or group '
-                   '(foundation, hearing, course_terms, speaking, speaking_fr, voice_memory, thinking, '
-                   'lectures, body, conversation, camera, app, soak, turns, turns_heard) contains TEXT, '
-                   'or only the one named exactly TEXT or GROUP.NAME (qa_heldout, not also qa_heldout2; '
-                   'conversation.conversation); soak takes about 100 minutes')
+                   f'({_GROUP_NAMES}) contains TEXT, or only the one named exactly TEXT or GROUP.NAME '
+                   '(qa_heldout, not qa_heldout2; conversation.conversation); soak takes about 100 minutes')
     p.add_argument('--list', action='store_true', help='list the benchmarks and exit')
     p.add_argument('--against', metavar='REF', help='also run the chosen benchmarks on the git '
                    'commit REF (a temporary worktree sharing models/ and the built inputs), '

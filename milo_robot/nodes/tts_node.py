@@ -12,6 +12,7 @@ from std_msgs.msg import Bool, Float32
 from milo_robot.audio.capture import FrameAssembler
 from milo_robot.audio.pyaudio_devices import PyAudioSpeaker
 from milo_robot.audio.reopening_speaker import ReopeningSpeaker, file_opener
+from milo_robot.conversation.phrases import ACK, APOLOGY, LECTURE_SAID, MODE_SAID
 from milo_robot.devices import DevicePolicy
 from milo_robot.graph import resolve_path
 from milo_robot.interfaces import topics as t
@@ -23,6 +24,8 @@ from milo_robot.parameters import ParamSpec
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, STYLES
 from milo_robot.speaking.player import PacedWavSink, PlayerEvents, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
+from milo_robot.thinking.desk import BUSY
+from milo_robot.thinking.replies import DECLINE, EMPTY, INSTRUCTION
 from milo_robot.thinking.sources import introductions
 
 PARAMETERS = (
@@ -79,10 +82,6 @@ class TtsNode(MiloNode):
         for problem in voices.problems:
             self.health.error(problem)
             self.get_logger().warning(f'voice skipped: {problem}')
-        # Loading and timing Kokoro takes seconds: the node serves meanwhile (French waits).
-        self.health.set('voice_fr', 'choosing')
-        threading.Thread(target=self._choose_french, args=(voices,), daemon=True,
-                         name='french-voice').start()
         self._speaking_pub = self.publisher(t.TTS_SPEAKING)
         self._mouth = self.publisher(t.TTS_MOUTH)
         self._spoken = self.publisher(t.TTS_SPOKEN)
@@ -94,9 +93,12 @@ class TtsNode(MiloNode):
         self._speaking_pub.publish(Bool(data=False))
         self.player = SpeechPlayer(voices, self._speaker(voices.default.rate), p.block_ms,
                                    _Bridge(self))
-        for language in voices.languages():  # the answers' introductions, ready before any question
-            for text in introductions(language):
-                self.player.prepare(text, language)
+        for language in voices.languages():  # Milo's own phrases, ready before any question
+            self._prepare(language)
+        # Loading and timing Kokoro takes seconds: the node serves meanwhile (French waits).
+        self.health.set('voice_fr', 'choosing')
+        threading.Thread(target=self._choose_french, args=(voices,), daemon=True,
+                         name='french-voice').start()
         self.subscribe(t.TTS_SAY, self._on_say)
         self.subscribe(t.TTS_STOP, lambda _: self._stop('stop command'))
         self.subscribe(t.VAD_EVENTS, self._on_vad)
@@ -113,6 +115,16 @@ class TtsNode(MiloNode):
             self.get_logger().info(f'French: {engine.name}, {why}')
         elif why:  # Kokoro was wanted
             self.get_logger().warning(f'French: {note}')
+        if 'fr' not in voices.languages():
+            # Only now that French's voice is loaded: a synthesis ahead that had to wait for the
+            # loading would hold the requests behind it. This also makes Kokoro's first synthesis,
+            # and the memory its session keeps, happen at start (docs/soak.md).
+            self._prepare('fr')
+
+    def _prepare(self, language: str) -> None:
+        """Have the player synthesise Milo's own phrases in `language` while it is idle."""
+        for text, upto in said_ahead(language):
+            self.player.prepare(text, language, upto)
 
     def _speaker(self, voice_rate: int) -> ReopeningSpeaker:
         """Return the output: opened on first use, reopened after a failure (never a reason to exit)."""
@@ -160,6 +172,21 @@ class TtsNode(MiloNode):
     def close(self) -> None:
         """Stop speaking and release the output."""
         self.player.close()
+
+
+def said_ahead(language: str) -> list:
+    """Return what Milo says in `language` whatever the lecture, most urgent first: (text, upto).
+
+    `upto` is which of its pieces are synthesised ahead (`SpeechPlayer.prepare`): the
+    acknowledgement said at once when asked; the introductions of quotes whole (a French one is
+    two or three pieces, said before the quote); the first piece (what the listener waits for)
+    of the brain's fixed replies, then of the dialogue's apology and announcements.
+    """
+    if language not in ('en', 'fr'):
+        return []
+    fixed = (DECLINE, INSTRUCTION, EMPTY, BUSY, APOLOGY, *LECTURE_SAID.values(), *MODE_SAID.values())
+    return [(ACK[language], 1), *((text, -1) for text in introductions(language)),
+            *((said[language], 1) for said in fixed)]
 
 
 class _Bridge(PlayerEvents):

@@ -19,6 +19,7 @@ from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
 from milo_robot.speaking.normalize import clauses, lead_clause, normalize, sentences
+from milo_robot.speaking.onnx import Interrupted, Interruptible
 
 
 def mouth_level(block: np.ndarray) -> float:
@@ -71,6 +72,7 @@ SHORT_WORDS = 2  # utterances this short are kept once synthesised
 # just now:") comes back again and again, and is the piece the listener waits for.
 LEAD_CACHE = 64
 _WAKE = ('wake',)  # queued by prepare(): look at what is to be synthesised ahead
+IDLE_S = 0.1  # how long the voice has had nothing to do before it synthesises ahead
 SILENCE_LEVEL = 300  # int16 amplitude under which the end of a clip is silence
 # Of a voice's opening silence, what is kept when it starts a stretch of sound: Kokoro computes
 # 0.35 s of it before every piece, which only delays the first word after Milo was silent. A
@@ -133,7 +135,10 @@ class SpeechPlayer:
         self._epoch = 0  # bumped by stop(): work from an older epoch is dropped
         self._short = {}  # (text, language) → audio of short utterances, synthesised once
         self._leads = OrderedDict()  # (text, language) → audio of first pieces, least recent first
+        self._prepared = {}  # (text, language) → audio of the first pieces prepare() was given, kept
         self._ahead = deque()  # (text, language) first pieces to synthesise while the voice is idle
+        self._yield = Interruptible()  # the synthesis ahead in progress, which any request ends
+        self.ahead_interrupted = 0  # syntheses ahead ended by a request (each is done again later)
         self._pending = defaultdict(int)  # request -> sentences not fully played yet
         self._heard = defaultdict(list)  # request -> words heard so far
         self._closing = False
@@ -158,6 +163,8 @@ class SpeechPlayer:
             self._pending[request_id] += len(parts)
             for index, part in enumerate(parts):
                 self._texts.put((self._epoch, request_id, part, language, index == 0))
+        if self._yield.interrupt():  # a request never waits for a synthesis ahead
+            self.ahead_interrupted += 1
         return len(parts)
 
     def pieces(self, text: str, language: str) -> list:
@@ -165,15 +172,30 @@ class SpeechPlayer:
         parts = sentences(normalize(text, language))
         return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
 
-    def prepare(self, text: str, language: str) -> None:
-        """Synthesise the first piece of `text` ahead, while nothing is said.
+    def prepare(self, text: str, language: str, upto: Optional[int] = 1) -> None:
+        """Synthesise pieces of `text` ahead, while nothing is said, and keep them.
 
-        A request that starts with it then plays its first sound at once (an answer's introduction).
+        `upto`: which pieces, as the end of a slice: 1 the first (what the listener waits for),
+        -1 all but the last (an introduction, before its quote), None all. A request that has
+        them plays them without synthesis (an answer's introduction starts at once).
+        The synthesis waits until the voice has been idle IDLE_S, one piece at a time, and a
+        request that arrives meanwhile ends it (`say`): the piece is synthesised again once idle.
+        Prepare a language once its voice is loaded: until then the synthesis would wait for it.
         """
-        parts = self.pieces(text, language)
+        parts = self.pieces(text, language)[:upto]
         if parts:
-            self._ahead.append((parts[0], language))
+            self._ahead.extend((part, language) for part in parts)
             self._texts.put(_WAKE)  # the synthesis thread may be waiting with nothing to do
+
+    @property
+    def prepared(self) -> int:
+        """How many pieces given to prepare() are synthesised and kept."""
+        return len(self._prepared)
+
+    @property
+    def preparing(self) -> bool:
+        """Whether a synthesis ahead is running its voice's model now (what a request interrupts)."""
+        return self._yield.in_run
 
     @property
     def busy(self) -> bool:
@@ -209,9 +231,10 @@ class SpeechPlayer:
     def _synthesize_loop(self) -> None:
         while True:
             try:  # polls only while there is something to synthesise ahead
-                job = self._texts.get(timeout=0.1 if self._ahead else None)
+                job = self._texts.get(timeout=IDLE_S if self._ahead else None)
             except queue.Empty:
-                self._synthesize_ahead()
+                if not self.busy:  # while Milo speaks, the model is writing what follows
+                    self._synthesize_ahead()
                 continue
             if job is None:
                 return
@@ -238,6 +261,8 @@ class SpeechPlayer:
 
     def _cached(self, text: str, language: str) -> Optional[np.ndarray]:
         key = (text, language)
+        if key in self._prepared:
+            return self._prepared[key]
         if key in self._leads:
             self._leads.move_to_end(key)
             return self._leads[key]
@@ -249,9 +274,18 @@ class SpeechPlayer:
             self._leads.popitem(last=False)
 
     def _synthesize_ahead(self) -> None:
-        text, language = self._ahead.popleft()
-        if self._cached(text, language) is None:
-            self._keep_lead((text, language), self._synthesize(text, language))
+        key = self._ahead[0]  # only this thread takes from the left
+        audio = self._cached(*key)
+        if audio is None:
+            try:
+                with self._yield.running():
+                    if not self._texts.empty():  # a request came before it could interrupt this
+                        return
+                    audio = self._synthesize(*key)
+            except Interrupted:
+                return  # a request came: it goes first, and this piece waits for the next idle time
+        self._prepared[key] = audio
+        self._ahead.popleft()
 
     def _synthesize(self, text: str, language: str) -> np.ndarray:
         engine, note = self.voices.for_language(language)
@@ -259,6 +293,8 @@ class SpeechPlayer:
             self.events.note(note)
         try:
             audio = engine.synthesize(text)
+        except Interrupted:
+            raise
         except Exception as exc:  # a voice failing on one sentence must not silence Milo
             self.events.note(f'could not synthesise {text[:40]!r}: {exc}')
             audio = np.zeros(0, dtype=np.int16)

@@ -30,17 +30,13 @@ from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import question_numbers
 from milo_robot.thinking.question import detect_language
 from milo_robot.thinking.rank import LONGEST, Ranker, continues
+from milo_robot.thinking.replies import DECLINE, EMPTY, INSTRUCTION
 from milo_robot.thinking.scope import Scope
 from milo_robot.thinking.words import content_stems, fold
 
 __all__ = ['AnswerPart', 'Brain', 'DECLINE', 'EMPTY', 'INSTRUCTION', 'Scope', 'detect_language']
 
 MAX_QUESTION_CHARS = 500
-DECLINE = {'en': "We haven't covered that in class yet, so I'd rather not guess.",
-           'fr': "Nous n'avons pas encore vu cela en cours, je préfère ne pas inventer."}
-INSTRUCTION = {'en': "I only repeat what was said in class, so I won't do that.",
-               'fr': "Je ne répète que ce qui a été dit en cours, donc je ne le ferai pas."}
-EMPTY = {'en': "Sorry, I didn't catch a question.", 'fr': "Pardon, je n'ai pas compris la question."}
 REMEMBERED = 8  # answers kept to resolve follow-ups
 UNIT_STEPS = (-2, -1, 0, 1, 2)  # powers of 1000 by which a unit's prefix restates a value (kilo, milli)
 BRING_AHEAD = 5  # sentences after a lab's announcement where the teacher may say what to bring

@@ -85,14 +85,21 @@ def _teacher_said(language: str, when: str, text: str) -> str:
     return _TEACHER_SAID[language].format(when=when, text=text)
 
 
-def introductions(language: str) -> list:
-    """Return the introductions of quotes that name no notes section, each before a quote.
+# What introductions() put where the quote goes. Three words at least: a voice that speaks by
+# clause joins a shorter last clause to the one before it (speaking.normalize.clauses), and the
+# introduction's own pieces would then differ from a real answer's.
+PLACEHOLDER_QUOTE = {'en': 'It is so.', 'fr': "C'est bien ainsi."}
 
-    The voice synthesises them before any question is asked (`SpeechPlayer.prepare`).
+
+def introductions(language: str) -> list:
+    """Return the introductions of quotes that name no notes section, each before PLACEHOLDER_QUOTE.
+
+    The voice synthesises them, all but the quote, before any question is asked
+    (`SpeechPlayer.prepare`, nodes/tts_node.py).
     """
     language = 'fr' if language == 'fr' else 'en'
     whens = [words for _, words in _AGO[language]] + [_AT_START[language]]
-    quote = {'en': 'It is so.', 'fr': "C'est ainsi."}[language]
+    quote = PLACEHOLDER_QUOTE[language]
     return [_teacher_said(language, when, quote) for when in whens] + \
         [_NOTES_SAY_PLAIN[language].format(text=quote)]
 
