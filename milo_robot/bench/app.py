@@ -6,6 +6,7 @@ The record holds the demo session's lecture (data/demo/session.yaml, the teacher
 their times). `milo app` runs as its own process with the default profile, as a school runs it.
 """
 
+import itertools
 import os
 import statistics
 import subprocess
@@ -22,7 +23,8 @@ from milo_robot.graph import data_root
 COMMAND = 'milo bench --only app'
 STUDENTS_BROWSING, STUDENTS_ASKING = 30, 5
 LOAD_S = 20.0
-REFUSED = (401, 403, 429)  # the students' token is wrong: the load would be the login rate limit's
+# The students' token is wrong (pages redirect to /login): the load would be the login rate limit's.
+REFUSED = (401, 403, 429)
 QUESTIONS = ('What is the unit of resistance?', 'What happens to the current when the voltage doubles?',
              'What is the total resistance of resistors in series?', 'What does a capacitor store?',
              'Quelle est la loi d\'Ohm ?', 'How is power computed?')
@@ -63,10 +65,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _first_sentence_s(client, base: str, headers: dict, question: str) -> float:
+def _first_sentence_s(client, base: str, headers: dict, question: str, course: str = 'Electronics') -> float:
     began = time.perf_counter()
     with client.stream('POST', base + '/api/ask', headers=dict(headers, Accept='text/event-stream'),
-                       json={'course': 'Electronics', 'question': question}, timeout=300) as response:
+                       json={'course': course, 'question': question}, timeout=300) as response:
         response.raise_for_status()  # a student refused (401, 429) asks nothing: the bench is wrong
         first = None
         for line in response.iter_lines():
@@ -120,10 +122,12 @@ def app_load() -> dict:
     return results
 
 
-def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) -> tuple:
-    """Run the browsing and asking students together; return (page ms, first-sentence s).
+def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None,
+          asking: int = STUDENTS_ASKING, course: str = 'Electronics') -> tuple:
+    """Run the browsing and `asking` students together; return (page ms, first-sentence s).
 
-    For LOAD_S, or until `stop` is set when one is given.
+    The asking students ask about `course`. For LOAD_S, or until `stop` is set when one is
+    given. RuntimeError when the app refused them.
     """
     import httpx2 as httpx
 
@@ -133,39 +137,46 @@ def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) 
 
     def browse(n: int) -> None:
         with httpx.Client(headers=headers, timeout=30) as client:
-            i = n
-            while not stop.is_set():
+            for i in itertools.count(n):  # at least one page each, however soon `stop` comes
                 began = time.perf_counter()
                 try:
                     response = client.get(base + urls[i % len(urls)])
                 except httpx.TransportError:  # the graph stopping at the end of a session
-                    stop.wait(0.5)
+                    if stop.wait(0.5):
+                        return
                     continue
-                if timed or response.status_code in REFUSED:  # live: not every page exists yet
+                to_login = response.headers.get('location', '').startswith('/login')
+                if response.status_code in REFUSED or to_login:
+                    with lock:
+                        refused.append(response.status_code)
+                elif timed:  # the demo record: every page exists; in a live session not all yet
                     response.raise_for_status()
                 with lock:
                     pages.append((time.perf_counter() - began) * 1000)
-                i += 1
-                stop.wait(0.5)  # a person reads for a moment between pages
+                if stop.wait(0.5):  # a person reads for a moment between pages
+                    return
 
     def ask(n: int) -> None:
         with httpx.Client() as client:
-            while not stop.is_set():
+            while True:  # at least one question each, however soon `stop` comes
                 try:
-                    took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)])
-                except httpx.TransportError:  # the same
-                    stop.wait(0.5)
-                    continue
-                except httpx.HTTPStatusError as exc:
+                    took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)], course)
                     with lock:
-                        refused.append(exc.response.status_code)
-                    stop.wait(0.5)
-                    continue
-                with lock:
-                    asked.append(took)
+                        asked.append(took)
+                except httpx.TransportError:  # the same
+                    if stop.wait(0.5):
+                        return
+                except httpx.HTTPStatusError as exc:  # 404 too: no lecture yet in a live session
+                    if exc.response.status_code in REFUSED:
+                        with lock:
+                            refused.append(exc.response.status_code)
+                    if stop.wait(0.5):
+                        return
+                if stop.is_set():
+                    return
 
     threads = [threading.Thread(target=browse, args=(n,)) for n in range(STUDENTS_BROWSING)]
-    threads += [threading.Thread(target=ask, args=(n,)) for n in range(STUDENTS_ASKING)]
+    threads += [threading.Thread(target=ask, args=(n,)) for n in range(asking)]
     for thread in threads:
         thread.start()
     if timed:
@@ -176,7 +187,7 @@ def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) 
     for thread in threads:
         thread.join(timeout=300)
     if refused:
-        raise RuntimeError(f'the app refused the asking students {len(refused)} times '
+        raise RuntimeError(f'the app refused the students {len(refused)} times '
                            f'({sorted(set(refused))}): their token is not in the record')
     return pages, [s for s in asked if s == s]  # nan: an answer without a sentence (declined early)
 
@@ -208,8 +219,8 @@ def voice_under_app_load() -> dict:
                     break
                 except httpx.TransportError:
                     time.sleep(0.5)
-            try:
-                done.append(_load(base, student, 1, stop))
+            try:  # about the lecture going on: filed under no course ('')
+                done.append(_load(base, student, 1, stop, course=''))
             except RuntimeError as exc:  # refused: said once the session ends
                 done.append(exc)
         thread = threading.Thread(target=run, daemon=True)
@@ -225,6 +236,8 @@ def voice_under_app_load() -> dict:
         raise RuntimeError('the students did not finish: see build/bench/conversation_loaded')
     if isinstance(done[0], RuntimeError):
         raise done[0]
+    if not done[0][1]:
+        raise RuntimeError('no text question was answered during the session: the load is not the app\'s')
     ratio = statistics.median(r.latency_s for r in loaded) / statistics.median(r.latency_s for r in quiet)
     pages = done[0][0]
     # Which stage the students slow: the dialogue's (vad, asr, tts) or the brain's own compute
