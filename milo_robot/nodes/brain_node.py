@@ -36,7 +36,8 @@ PARAMETERS = (
     ParamSpec('threads', 2, 'CPU threads for the model', min=1, max=8),
     ParamSpec('database', 'records/milo.db', 'The lecture record to answer from (read only)'),
     ParamSpec('notes_dir', 'data/notes', 'Course notes: Markdown, text and PDF files'),
-    ParamSpec('queue_size', 2, 'Questions that may wait while one is answered', min=1, max=10),
+    ParamSpec('queue_size', 2, 'Questions of each origin (voice, text) that may wait while one is '
+              'answered', min=1, max=10),
     ParamSpec('n_gpu_layers', 0, 'Model layers offloaded to a GPU (Jetson-class boards, with a '
               'CUDA build of llama-cpp-python; see docs/thinking.md); 0 = CPU only', min=-1, max=999),
     ParamSpec('summarize', True, 'Summarise each lecture when it ends, between questions'),
