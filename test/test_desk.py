@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""The brain's desk without ROS: voice first, a text answer interrupted and resumed, busy, cancel."""
+"""The brain's desk without ROS: voice first, a text answer interrupted and resumed, busy, cancel,
+text questions waiting while the class has the floor."""
 
 import threading
 
 from milo_robot.thinking.answer import AnswerPart
-from milo_robot.thinking.desk import BUSY, Desk, Request
+from milo_robot.thinking.desk import BUSY, FLOOR_AFTER_S, FLOOR_MAX_S, Desk, Request
 
 
 class Sent:
@@ -54,14 +55,75 @@ def run(desk, brain, request):
     return worker
 
 
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
 def test_voice_questions_go_first_and_a_full_queue_says_busy():
     out = Sent()
     desk = Desk(out, queue_size=2)
     desk.submit(Request('t1', 'text', origin='text'))
     desk.submit(Request('v1', 'voice', origin='voice'))
     desk.submit(Request('v2', 'again', language='fr'))
-    assert out.of('v2') == [('v2', 0, BUSY['fr'], True, True)] and out.counts == {'refused_busy': 1}
-    assert [desk.next(0).request_id, desk.next(0).request_id, desk.next(0)] == ['v1', 't1', None]
+    desk.submit(Request('v3', 'and again', language='fr'))
+    assert out.of('v3') == [('v3', 0, BUSY['fr'], True, True)] and out.counts == {'refused_busy': 1}
+    assert [desk.next(0).request_id for _ in range(3)] + [desk.next(0)] == ['v1', 'v2', 't1', None]
+
+
+def test_a_voice_question_overtakes_a_full_line_of_text_questions():
+    # Five students ask in the app: two wait, the others are told Milo is busy. The class's
+    # question is never refused for them, and is answered before them.
+    out = Sent()
+    desk = Desk(out, queue_size=2)
+    for n in range(4):
+        desk.submit(Request(f't{n}', 'text', origin='text'))
+    desk.submit(Request('v1', 'voice', origin='voice'))
+    assert out.of('v1') == [] and out.counts == {'refused_busy': 2}
+    assert [desk.next(0).request_id for _ in range(3)] == ['v1', 't0', 't1']
+
+
+def test_text_questions_wait_while_the_class_has_the_floor():
+    out, clock = Sent(), Clock()
+    desk = Desk(out, clock=clock)
+    desk.submit(Request('t1', 'text', origin='text'))
+    desk.class_speaking(True)  # a student starts asking in question time
+    assert desk.next(0) is None and not desk.waiting()
+    clock.now += 3.0
+    desk.class_speaking(False)  # the speech ends; the question comes a moment later
+    clock.now += FLOOR_AFTER_S / 2
+    assert desk.next(0) is None
+    desk.submit(Request('v1', 'voice'))
+    assert desk.next(0).request_id == 'v1', 'the class is answered while the app waits'
+    clock.now += FLOOR_AFTER_S
+    assert desk.next(0).request_id == 't1', 'then the text question'
+
+
+def test_a_class_that_keeps_talking_does_not_starve_the_app():
+    out, clock = Sent(), Clock()
+    desk = Desk(out, clock=clock)
+    desk.class_speaking(True)
+    desk.submit(Request('t1', 'text', origin='text'))
+    clock.now += FLOOR_MAX_S - 1
+    assert desk.next(0) is None
+    clock.now += 1
+    assert desk.next(0).request_id == 't1'
+
+
+def test_a_waiting_text_question_is_answered_once_the_floor_ends_by_itself():
+    # No new question wakes the worker: the desk looks again when the floor ends (real time here).
+    out = Sent()
+    desk = Desk(out)
+    desk.submit(Request('t1', 'text', origin='text'))
+    desk.class_speaking(True)
+    desk.class_speaking(False)
+    assert desk.next(0) is None
+    assert desk.next(timeout=FLOOR_AFTER_S * 5).request_id == 't1'
 
 
 def test_a_voice_question_interrupts_a_text_answer_which_then_goes_on_without_repeating():

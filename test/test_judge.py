@@ -66,6 +66,17 @@ def test_a_right_answer_passes_with_its_latency():
     assert ended.ok and ended.observed == 'lecture 1 ended'
 
 
+def test_a_text_question_from_the_app_is_not_the_class_turn():
+    # Students ask in the app during the session: a text question reaches the brain just
+    # before the class's, and is answered without a sound.
+    o = observed(['It takes five time constants to charge fully.'])
+    o.events.insert(0, (T0 + 7.2, BRAIN_QUESTION.name, Question('app-1', 'What is a farad?', 'en',
+                                                                origin='text')))
+    o.events.insert(1, (T0 + 7.3, BRAIN_ANSWER.name, AnswerPart('app-1', 0, 'A farad is...')))
+    answer = judge(o, timeline())[0]
+    assert answer.ok and answer.reply.request_id == 'ab12-q1' and abs(answer.latency_s - 1.4) < 1e-6
+
+
 def test_the_latency_is_split_into_stages_also_for_a_question_asked_on_a_pause():
     def heard(event, transcript_topic, at_pause):
         o = observed(['It takes five time constants to charge fully.'])

@@ -6,6 +6,7 @@ The record holds the demo session's lecture (data/demo/session.yaml, the teacher
 their times). `milo app` runs as its own process with the default profile, as a school runs it.
 """
 
+import itertools
 import os
 import statistics
 import subprocess
@@ -22,6 +23,8 @@ from milo_robot.graph import data_root
 COMMAND = 'milo bench --only app'
 STUDENTS_BROWSING, STUDENTS_ASKING = 30, 5
 LOAD_S = 20.0
+# The students' token is wrong (pages redirect to /login): the load would be the login rate limit's.
+REFUSED = (401, 403, 429)
 QUESTIONS = ('What is the unit of resistance?', 'What happens to the current when the voltage doubles?',
              'What is the total resistance of resistors in series?', 'What does a capacitor store?',
              'Quelle est la loi d\'Ohm ?', 'How is power computed?')
@@ -62,10 +65,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _first_sentence_s(client, base: str, headers: dict, question: str) -> float:
+def _first_sentence_s(client, base: str, headers: dict, question: str, course: str = 'Electronics') -> float:
     began = time.perf_counter()
     with client.stream('POST', base + '/api/ask', headers=dict(headers, Accept='text/event-stream'),
-                       json={'course': 'Electronics', 'question': question}, timeout=300) as response:
+                       json={'course': course, 'question': question}, timeout=300) as response:
+        response.raise_for_status()  # a student refused (401, 429) asks nothing: the bench is wrong
         first = None
         for line in response.iter_lines():
             if first is None and '"kind": "sentence"' in line:
@@ -118,47 +122,61 @@ def app_load() -> dict:
     return results
 
 
-def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) -> tuple:
-    """Run the browsing and asking students together; return (page ms, first-sentence s).
+def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None,
+          asking: int = STUDENTS_ASKING, course: str = 'Electronics') -> tuple:
+    """Run the browsing and `asking` students together; return (page ms, first-sentence s).
 
-    For LOAD_S, or until `stop` is set when one is given.
+    The asking students ask about `course`. For LOAD_S, or until `stop` is set when one is
+    given. RuntimeError when the app refused them.
     """
     import httpx2 as httpx
 
     timed, stop = stop is None, stop or threading.Event()
-    pages, asked, lock = [], [], threading.Lock()
+    pages, asked, refused, lock = [], [], [], threading.Lock()
     urls = ('/courses', f'/lectures/{lecture}', f'/lectures/{lecture}/quiz', '/api/lectures')
 
     def browse(n: int) -> None:
         with httpx.Client(headers=headers, timeout=30) as client:
-            i = n
-            while not stop.is_set():
+            for i in itertools.count(n):  # at least one page each, however soon `stop` comes
                 began = time.perf_counter()
                 try:
                     response = client.get(base + urls[i % len(urls)])
                 except httpx.TransportError:  # the graph stopping at the end of a session
-                    stop.wait(0.5)
+                    if stop.wait(0.5):
+                        return
                     continue
-                if timed:  # the demo record: every page exists; in a live session not all yet
+                to_login = response.headers.get('location', '').startswith('/login')
+                if response.status_code in REFUSED or to_login:
+                    with lock:
+                        refused.append(response.status_code)
+                elif timed:  # the demo record: every page exists; in a live session not all yet
                     response.raise_for_status()
                 with lock:
                     pages.append((time.perf_counter() - began) * 1000)
-                i += 1
-                stop.wait(0.5)  # a person reads for a moment between pages
+                if stop.wait(0.5):  # a person reads for a moment between pages
+                    return
 
     def ask(n: int) -> None:
         with httpx.Client() as client:
-            while not stop.is_set():
+            while True:  # at least one question each, however soon `stop` comes
                 try:
-                    took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)])
+                    took = _first_sentence_s(client, base, headers, QUESTIONS[n % len(QUESTIONS)], course)
+                    with lock:
+                        asked.append(took)
                 except httpx.TransportError:  # the same
-                    stop.wait(0.5)
-                    continue
-                with lock:
-                    asked.append(took)
+                    if stop.wait(0.5):
+                        return
+                except httpx.HTTPStatusError as exc:  # 404 too: no lecture yet in a live session
+                    if exc.response.status_code in REFUSED:
+                        with lock:
+                            refused.append(exc.response.status_code)
+                    if stop.wait(0.5):
+                        return
+                if stop.is_set():
+                    return
 
     threads = [threading.Thread(target=browse, args=(n,)) for n in range(STUDENTS_BROWSING)]
-    threads += [threading.Thread(target=ask, args=(n,)) for n in range(STUDENTS_ASKING)]
+    threads += [threading.Thread(target=ask, args=(n,)) for n in range(asking)]
     for thread in threads:
         thread.start()
     if timed:
@@ -168,6 +186,9 @@ def _load(base: str, headers: dict, lecture: int, stop: threading.Event = None) 
         stop.wait()
     for thread in threads:
         thread.join(timeout=300)
+    if refused:
+        raise RuntimeError(f'the app refused the students {len(refused)} times '
+                           f'({sorted(set(refused))}): their token is not in the record')
     return pages, [s for s in asked if s == s]  # nan: an answer without a sentence (declined early)
 
 
@@ -177,18 +198,17 @@ def voice_under_app_load() -> dict:
     The conversation benchmark's session runs twice through the graph in sim mode; the second time
     the students use the web node of that graph while Milo answers the class.
     """
-    from milo_robot.bench.conversation import run_conversation
+    from milo_robot.bench.conversation import run_conversation, stage_medians
 
     _, _, quiet = run_conversation('conversation_quiet')
     db = os.path.join(data_root(), 'build', 'bench', 'conversation_loaded', 'milo.db')
-    os.makedirs(os.path.dirname(db), exist_ok=True)
-    for stale in (db, db + '-wal', db + '-shm'):  # a fresh record: the session's lecture is number 1
-        if os.path.exists(stale):
-            os.remove(stale)
-    student = {'Authorization': f"Bearer {_token(db, 'student')}"}
     port, stop, done, load = _free_port(), threading.Event(), [], []
 
     def students(_children):
+        # The session starts from a fresh record (session.runner): the students' token goes into
+        # it now, before the nodes start; the session's lecture is number 1.
+        student = {'Authorization': f"Bearer {_token(db, 'student')}"}
+
         def run():
             import httpx2 as httpx
             base = f'http://127.0.0.1:{port}'
@@ -199,7 +219,10 @@ def voice_under_app_load() -> dict:
                     break
                 except httpx.TransportError:
                     time.sleep(0.5)
-            done.append(_load(base, student, 1, stop))
+            try:  # about the lecture going on: filed under no course ('')
+                done.append(_load(base, student, 1, stop, course=''))
+            except RuntimeError as exc:  # refused: said once the session ends
+                done.append(exc)
         thread = threading.Thread(target=run, daemon=True)
         load.append(thread)
         thread.start()
@@ -209,10 +232,21 @@ def voice_under_app_load() -> dict:
         stop.set()
         for thread in load:  # the students finish their requests: count what was served
             thread.join(timeout=330)
+    if not done:
+        raise RuntimeError('the students did not finish: see build/bench/conversation_loaded')
+    if isinstance(done[0], RuntimeError):
+        raise done[0]
+    if not done[0][1]:
+        raise RuntimeError('no text question was answered during the session: the load is not the app\'s')
     ratio = statistics.median(r.latency_s for r in loaded) / statistics.median(r.latency_s for r in quiet)
-    pages = done[0][0] if done else []
+    pages = done[0][0]
+    # Which stage the students slow: the dialogue's (vad, asr, tts) or the brain's own compute
+    # (model_first_sentence), or the time between them (a voice question waiting its turn).
+    stages = f'stage medians without: {stage_medians(quiet)}; with: {stage_medians(loaded)}'
+    print(f'    ({stages})')
     note = (f'{STUDENTS_BROWSING} students browsing and {STUDENTS_ASKING} asking the web node during '
-            f'the session, against the same session without them; {len(pages)} pages served')
+            f'the session, against the same session without them; {len(pages)} pages served; '
+            f'{len(done[0][1])} text answers begun; {stages}')
     return {'v2v_under_app_load_ratio': result([ratio], 'ratio', COMMAND, note)}
 
 

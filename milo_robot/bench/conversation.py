@@ -211,10 +211,15 @@ def conversation() -> dict:
                                     'of the tts process alone (Piper, Kokoro, espeak-ng), sampled '
                                     'each second')
     print(f'    (PSS at the peak, MB: {memory.breakdown()})')
-    print('    (stage medians: ' + ', '.join(
-        f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
-        for k in STAGES if any(r.stages.get(k) is not None for r in answered)) + ')')
+    print(f'    (stage medians: {stage_medians(answered)})')
     return out
+
+
+def stage_medians(answered: list) -> str:
+    """Return each stage's median over the answered turns, in seconds: 'vad_end_of_turn_s=0.281, ...'."""
+    return ', '.join(
+        f'{k}={statistics.median([r.stages[k] for r in answered if r.stages.get(k) is not None]):.3f}'
+        for k in STAGES if any(r.stages.get(k) is not None for r in answered))
 
 
 

@@ -124,7 +124,7 @@ SPEAKER_AUDIO = Topic('speaker/audio', 'sensor_msgs/msg/Image', SPEAKER_AUDIO_QO
                       ('vad',), 'what Milo plays, as audio frames: the echo gate\'s reference')
 VAD_EVENTS = Topic('vad/events', _S, EVENTS_QOS, p.VadEvent, ('vad',),
                    ('asr', 'tts', 'dialogue'), 'speech start/end, barge-in')
-VAD_SPEECH = Topic('vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera',),
+VAD_SPEECH = Topic('vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera', 'brain'),
                    'whether someone speaks now')
 ASR_PARTIAL = Topic('asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), ('dialogue',),
                     'partial transcripts: on a pause (whisper) or as words come (vosk)')
@@ -152,7 +152,7 @@ TTS_SPOKEN = Topic('tts/spoken', _S, EVENTS_QOS, p.SpeechSpoken, ('tts',), ('dia
                    'what was heard of a request')
 ROBOT_STATE = Topic('robot/state', _S, STATE_QOS, p.RobotState, ('dialogue',),
                     ('body', 'camera', 'web'), 'idle, listening, thinking, speaking or sleep')
-DIALOGUE_MODE = Topic('dialogue/mode', _S, STATE_QOS, p.Mode, ('dialogue',), ('web',),
+DIALOGUE_MODE = Topic('dialogue/mode', _S, STATE_QOS, p.Mode, ('dialogue',), ('web', 'brain'),
                       'the current mode')
 DIALOGUE_SET_MODE = Topic('dialogue/set_mode', _S, COMMAND_QOS, p.Mode, ('web',), ('dialogue',),
                           'switch mode')

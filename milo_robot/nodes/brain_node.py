@@ -36,7 +36,8 @@ PARAMETERS = (
     ParamSpec('threads', 2, 'CPU threads for the model', min=1, max=8),
     ParamSpec('database', 'records/milo.db', 'The lecture record to answer from (read only)'),
     ParamSpec('notes_dir', 'data/notes', 'Course notes: Markdown, text and PDF files'),
-    ParamSpec('queue_size', 2, 'Questions that may wait while one is answered', min=1, max=10),
+    ParamSpec('queue_size', 2, 'Questions of each origin (voice, text) that may wait while one is '
+              'answered', min=1, max=10),
     ParamSpec('n_gpu_layers', 0, 'Model layers offloaded to a GPU (Jetson-class boards, with a '
               'CUDA build of llama-cpp-python; see docs/thinking.md); 0 = CPU only', min=-1, max=999),
     ParamSpec('summarize', True, 'Summarise each lecture when it ends, between questions'),
@@ -74,6 +75,10 @@ class BrainNode(MiloNode):
         self.subscribe(t.BRAIN_CANCEL, lambda c: self.desk.cancel(c.request_id))
         self.subscribe(t.ASR_FINAL, lambda _: self._news.set())
         self.subscribe(t.LECTURE_CURRENT, self._on_lecture)
+        # In question time, while someone speaks, text questions (the app) wait: the class first.
+        self._speech, self._mode = False, ''
+        self.subscribe(t.VAD_SPEECH, lambda m: self._follow_class(speech=bool(m.data)))
+        self.subscribe(t.DIALOGUE_MODE, lambda m: self._follow_class(mode=m.mode))
         self.subscribe(t.BRAIN_REINDEX, lambda _: self._reindex.set())
         self._worker = self.start_worker('brain', self._work)
 
@@ -171,6 +176,12 @@ class BrainNode(MiloNode):
             request = self.desk.next(timeout=0)
             if request is not None:
                 self._take(request)
+
+    def _follow_class(self, speech=None, mode=None) -> None:
+        """Give the class the floor while someone speaks in question time (not through a lecture)."""
+        self._speech = self._speech if speech is None else speech
+        self._mode = mode or self._mode
+        self.desk.class_speaking(self._speech and self._mode == 'qa')
 
     def _on_lecture(self, state) -> None:
         """Follow the lecture being recorded: answer from its course; summarise it when it ends."""

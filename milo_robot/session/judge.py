@@ -51,7 +51,8 @@ def replies(observation: Observation) -> list:
     """Collect each question the dialogue asked with what became of it, in order."""
     found = {}
     for received, question in observation.of(t.BRAIN_QUESTION.name):
-        found[question.request_id] = Reply(question.request_id, question.text, received)
+        if question.origin == 'voice':  # the app's text questions are no turn of the class's
+            found[question.request_id] = Reply(question.request_id, question.text, received)
     for _, part in observation.of(t.BRAIN_ANSWER.name):
         reply = found.get(part.request_id)
         if reply is None:

@@ -2,9 +2,14 @@
 # Copyright 2026 The Milo robot authors
 """The brain's desk: which question is answered when, and where its sentences go. No ROS here.
 
-- One question is answered at a time; `queue_size` more may wait. A question that finds the
-  queue full is told at once that Milo is busy.
+- One question is answered at a time; `queue_size` voice questions and `queue_size` text ones
+  may wait. A question that finds its own line full is told at once that Milo is busy: text
+  questions never take a voice question's place.
 - Voice questions (the class) go before text ones (the app), then first come, first served.
+- While the class has the floor (someone speaks in question time, and for `FLOOR_AFTER_S`
+  after), text questions wait: the class's question, which comes with the end of the speech,
+  then finds the brain free, and the transcript is computed without a text answer beside it.
+  They wait `FLOOR_MAX_S` at most, so a class that talks on does not starve the app.
 - A voice question interrupts a text answer in progress: the text answer is asked again once the
   class's is answered, and goes on from the sentence it had reached (nothing is sent twice).
 - A cancel stops the answer in progress within one sentence, or drops a waiting question (its
@@ -14,8 +19,7 @@ The brain node maps its topics to a Desk and an `Outputs`, as the dialogue node 
 conversation/dialogue.py.
 """
 
-import itertools
-import queue
+import collections
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +27,10 @@ from typing import Optional, Protocol
 
 BUSY = {'en': "One moment, I'm still answering the previous question.",
         'fr': 'Un instant, je réponds encore à la question précédente.'}
+# After the speech stops, the class keeps the floor this long: the VAD's end of turn, the final
+# transcript and the dialogue's question come within it (docs/app.md, measured).
+FLOOR_AFTER_S = 2.0
+FLOOR_MAX_S = 15.0  # text questions wait no longer than this for a class that keeps talking
 
 
 @dataclass(frozen=True)
@@ -52,11 +60,13 @@ class Outputs(Protocol):
 class Desk:
     """Questions in, in the right order; answer parts out."""
 
-    def __init__(self, out: Outputs, queue_size: int = 2, clock=time.perf_counter):
-        """Let `queue_size` questions wait while one is answered."""
-        self.out, self.clock = out, clock
-        self._queue = queue.PriorityQueue(maxsize=queue_size)
-        self._order = itertools.count()
+    def __init__(self, out: Outputs, queue_size: int = 2, clock=time.monotonic):
+        """Let `queue_size` questions of each origin wait while one is answered."""
+        self.out, self.clock, self.queue_size = out, clock, queue_size
+        self._lines = {'voice': collections.deque(), 'text': collections.deque()}
+        self._changed = threading.Condition()
+        self._floor = None  # since when the class has had the floor, None when it has not
+        self._floor_until = float('-inf')  # when the speech stopped, plus FLOOR_AFTER_S
         self._cancelled = set()  # waiting questions cancelled: skipped when their turn comes
         self._current = (None, threading.Event(), '')  # request id, its cancel, its origin
         self._preempted = set()  # text answers interrupted by the class, to go on later
@@ -73,12 +83,39 @@ class Desk:
         if request.origin == 'voice' and current and origin == 'text':
             self._preempted.add(current)  # a text question never delays the class
             event.set()
-        try:
-            self._queue.put_nowait((0 if request.origin == 'voice' else 1, next(self._order), request))
-        except queue.Full:
-            language = request.language if request.language in BUSY else 'en'
-            self.out.answer(request.request_id, 0, BUSY[language], final=True, declined=True)
-            self.out.count('refused_busy')
+        with self._changed:
+            line = self._line(request)
+            if len(line) < self.queue_size:
+                line.append(request)
+                self._changed.notify_all()
+                return
+        language = request.language if request.language in BUSY else 'en'
+        self.out.answer(request.request_id, 0, BUSY[language], final=True, declined=True)
+        self.out.count('refused_busy')
+
+    def class_speaking(self, speaking: bool) -> None:
+        """Someone in question time starts (True) or stops (False) speaking: text questions wait."""
+        with self._changed:
+            now = self.clock()
+            if speaking:
+                self._floor = now if self._floor is None else self._floor
+                self._floor_until = float('inf')
+            elif self._floor is not None:
+                self._floor_until = now + FLOOR_AFTER_S
+            self._changed.notify_all()
+
+    def _text_waits(self) -> bool:
+        """Whether the class has the floor (and has not kept it too long): text answers wait."""
+        if self._floor is None:
+            return False
+        now = self.clock()
+        if now >= self._floor_until:
+            self._floor = None
+            return False
+        return now - self._floor < FLOOR_MAX_S
+
+    def _line(self, request: Request) -> collections.deque:
+        return self._lines['voice' if request.origin == 'voice' else 'text']
 
     def cancel(self, request_id: str) -> None:
         """Stop an answer ('' for the one in progress), or drop a waiting question."""
@@ -86,19 +123,34 @@ class Desk:
         if request_id in ('', current):
             self._preempted.discard(current)
             event.set()
-        elif any(request_id == waiting[2].request_id for waiting in list(self._queue.queue)):
-            self._cancelled.add(request_id)
+        else:
+            with self._changed:
+                if any(request_id == waiting.request_id for line in self._lines.values() for waiting in line):
+                    self._cancelled.add(request_id)
 
     def next(self, timeout: Optional[float] = None) -> Optional[Request]:
-        """Return the next question to answer (voice first), or None after `timeout` seconds."""
-        try:
-            return self._queue.get(timeout=timeout)[2]
-        except queue.Empty:
-            return None
+        """Return the next question to answer (voice first), or None after `timeout` seconds.
+
+        A text question waits while the class has the floor.
+        """
+        deadline = None if timeout is None else self.clock() + timeout
+        with self._changed:
+            while not self.waiting():
+                left = None if deadline is None else deadline - self.clock()
+                if left is not None and left <= 0:
+                    return None
+                # The floor ends by itself: look again then, even if nothing is submitted.
+                if self._floor is not None and self._lines['text']:
+                    ends = min(self._floor_until, self._floor + FLOOR_MAX_S) - self.clock()
+                    left = max(ends, 0.001) if left is None else max(min(left, ends), 0.001)
+                self._changed.wait(left)
+            voice = self._lines['voice']
+            return (voice or self._lines['text']).popleft()
 
     def waiting(self) -> bool:
-        """Whether a question waits."""
-        return not self._queue.empty()
+        """Whether a question may be answered now: a voice one, or a text one while the class is silent."""
+        with self._changed:
+            return bool(self._lines['voice']) or (bool(self._lines['text']) and not self._text_waits())
 
     def answer(self, brain, request: Request) -> None:
         """Answer one question with `brain` (thinking.answer.Brain), part by part."""
@@ -143,8 +195,11 @@ class Desk:
         """Queue an interrupted text answer again, ahead of other text questions."""
         self._resume[request.request_id] = sent
         self.out.count('text_answers_interrupted')
-        try:
-            self._queue.put_nowait((1, -next(self._order), request))
-        except queue.Full:
-            self._resume.pop(request.request_id, None)
-            self.out.answer(request.request_id, sent, '', final=True)  # what was said stands
+        with self._changed:
+            line = self._line(request)
+            if len(line) < self.queue_size:
+                line.appendleft(request)
+                self._changed.notify_all()
+                return
+        self._resume.pop(request.request_id, None)
+        self.out.answer(request.request_id, sent, '', final=True)  # what was said stands
