@@ -314,7 +314,7 @@ def _said_symbol(before: list) -> str:
 
 def _is_symbol(word: str) -> bool:
     """Whether a word can be a symbol: one letter (not the article "a" or "y"), or a Greek name."""
-    return (len(word) == 1 and word.isalpha() and fold(word) not in ('a', 'y')) or fold(word) in _GREEK or \
+    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y', 'à')) or fold(word) in _GREEK or \
         bool(_INDEXED.fullmatch(word))
 
 
