@@ -582,3 +582,16 @@ def test_a_difference_is_said_with_the_digits_of_its_terms():
         'What is the height of the point?', 'en'))
     assert '103.85 metres' in ' '.join(say.spoken(result, 'en'))
     assert say.number(502320.4, 'en') == '502320' and say.number(0.006843, 'en') == '0.00684'
+
+
+def test_a_quantity_named_in_words_is_not_computed_for_a_question_about_another():
+    lines = ['To get the takt time, you take the available production time and you divide it by the customer '
+             'demand.', 'For example, with 480 minutes in a shift and a demand of 240 parts per shift, the takt '
+             'time is 2 minutes per part.']
+    computer = Computer(lecture(lines))
+    # "lead time" shares "time" with "takt time", a word for a kind of quantity only
+    assert computer.compute(questions.read('How many kanban cards should a loop with a lead time of 2 hours '
+                                           'have?', 'en')) is None
+    result = computer.compute(questions.read('What is the takt time if we have 450 minutes available and the '
+                                             'customers want 150 parts?', 'en'))
+    assert result is not None and result.value == pytest.approx(180)

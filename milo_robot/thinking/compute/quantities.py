@@ -136,6 +136,12 @@ def named_dimension(name: str, first: bool = False) -> Optional[tuple]:
     return known[0] if known else None
 
 
+@functools.lru_cache(maxsize=1)
+def kind_stems() -> frozenset:
+    """Return the stems of the words that name a kind of quantity ("time", "masse", "volume")."""
+    return frozenset(s for names, _ in _NAMED_UNITS for name in names.split('|') for s in content_stems(name))
+
+
 def conventional_dimension(symbol: str) -> Optional[tuple]:
     """Return the dimension of a symbol that names one quantity in every course ('R', 'f'), or None."""
     known = unit_of(CONVENTIONAL[symbol]) if symbol in CONVENTIONAL else None
@@ -167,7 +173,8 @@ def read(text: str, language: str) -> list:
             unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
-        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split()
+        # (not found where it is said: no words after it either)
+        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split() if at >= 0 else []
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
                             tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'"))),

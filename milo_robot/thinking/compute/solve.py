@@ -32,6 +32,7 @@ from milo_robot.thinking.compute.quantities import (
     Quantity,
     conventional_dimension,
     is_unit_word,
+    kind_stems,
     named_dimension,
     read,
     unit_of,
@@ -222,9 +223,12 @@ class Computer:
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
-        if not named and unknown.stems and (unknown.symbol == spoken.NAMED or
-                                            unknown.symbol.startswith(spoken.PHRASE)):
-            return None  # a quantity the teacher named in words, and the question names another one
+        specific = unknown.stems - kind_stems()  # "takt" of "the takt time", "ciment" of "la masse de ciment"
+        if (unknown.symbol == spoken.NAMED or unknown.symbol.startswith(spoken.PHRASE)) and unknown.stems and (
+                not named or specific and not specific & set(asked) and (wanted is None or unknown.dim != wanted)):
+            # A quantity the teacher named in words, and the question names another one: "How many
+            # kanban cards... with a lead time of 2 hours?" is no takt time, though both say "time".
+            return None
         others = [v for v in variables.values() if v.symbol != unknown.symbol]
         if len(given) > len(others):
             return None
