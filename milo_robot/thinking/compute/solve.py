@@ -441,9 +441,10 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
         return 1.0 + named if variable.stems and named == len(variable.stems) else 0.0
     if variable.dim is not None and quantity.dim is not None:
         return 2.0 + named if variable.dim == quantity.dim else 0.0
-    # A number said without its unit only after the symbol's name: "480 planned minutes" (read
-    # without a unit) is not a planned time in seconds.
-    named = len(variable.stems & set(quantity.before))
+    # A number said without its unit fits a symbol with a unit only after the symbol's name: "480
+    # planned minutes" (read without a unit) is not a planned time in seconds.
+    if variable.dim is not None:
+        named = len(variable.stems & set(quantity.before))
     return 1.0 + named if named else 0.0
 
 
