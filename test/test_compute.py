@@ -595,3 +595,10 @@ def test_a_quantity_named_in_words_is_not_computed_for_a_question_about_another(
     result = computer.compute(questions.read('What is the takt time if we have 450 minutes available and the '
                                              'customers want 150 parts?', 'en'))
     assert result is not None and result.value == pytest.approx(180)
+
+
+def test_the_square_root_of_a_quantity_whose_unit_has_no_root_is_no_answer():
+    # read as sqrt(2 × U): with 24 volts it would say 6.93 volts (the teacher meant √2 × U, 33.9 V)
+    lines = ['Crête égale racine de deux fois efficace ; pont de Graetz, on perd deux seuils.']
+    question = questions.read("Quelle est la tension crête d'un transformateur de 24 volts efficaces ?", 'fr')
+    assert Computer(lecture(lines)).compute(question) is None

@@ -357,7 +357,11 @@ def _dimension(tree, dims: dict):
         return _dimension(tree.operand, dims)
     if isinstance(tree, ast.Call):
         inner = _dimension(tree.args[0], dims)
-        return inner if inner in (None, _MIXED) or any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
+        if inner in (None, _MIXED):
+            return inner
+        # The square root of volts is no unit: "racine de deux fois efficace" read as sqrt(2 U) with
+        # U in volts is a misreading (the teacher meant √2 × U), never an answer.
+        return _MIXED if any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
     left, right = _dimension(tree.left, dims), _dimension(tree.right, dims)
     if _MIXED in (left, right):
         return _MIXED
