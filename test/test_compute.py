@@ -487,7 +487,8 @@ def test_a_power_of_all_said_before_it_raises_the_whole_right_side(said, express
      'w_luminous_flux/(w_area_it_falls_on)', 'the illuminance'),
     ('To get the takt time, you take the available production time and you divide it by the customer demand.',
      'w_available_production_time/(w_customer_demand)', 'the takt time'),
-    ('To get the gradient, you divide the height difference by the horizontal distance and you multiply by 100.',
+    ('To get the gradient, you divide the height difference by the horizontal distance and you multiply '
+     'by 100.',
      '(w_height_difference/(w_horizontal_distance))*100', 'the gradient'),
     ("La masse de ciment s'obtient en multipliant le dosage par le volume de béton.",
      'w_dosage*w_volume_beton', 'La masse de ciment'),
@@ -510,7 +511,8 @@ def test_steps_that_are_no_computation_are_not_read(said):
 
 @pytest.mark.parametrize('said, expression_text', [
     ("La durée d'arrosage, c'est le volume à apporter divisé par le débit.", 'w_volume_a_apporter/(w_debit)'),
-    ("La masse d'un élément, c'est sa masse volumique multipliée par son volume.", 'w_masse_volumique*w_volume'),
+    ("La masse d'un élément, c'est sa masse volumique multipliée par son volume.",
+     'w_masse_volumique*w_volume'),
     ('That is the luminous efficacy, and it is the luminous flux divided by the electrical power.',
      'w_luminous_flux/(w_electrical_power)'),
 ])
@@ -522,11 +524,13 @@ def test_quantities_in_words_after_c_est_or_it_is_are_read(said, expression_text
 
 def test_a_description_after_c_est_is_no_formula():
     # "sur" is "on" here, not "divided by": "pour" makes it a description
-    assert formulas.read_all("Le temps de transmission, c'est le temps pour mettre tous les bits sur la ligne.") == []
+    said = "Le temps de transmission, c'est le temps pour mettre tous les bits sur la ligne."
+    assert formulas.read_all(said) == []
 
 
 def test_bar_and_hectares_are_units_but_a_steel_bar_is_not():
-    assert [(q.value, q.dim) for q in quantities.read('at 150 bar', 'en')] == [(1.5e7, quantities.unit_of('Pa')[0])]
+    pascals = quantities.unit_of('Pa')[0]
+    assert [(q.value, q.dim) for q in quantities.read('at 150 bar', 'en')] == [(1.5e7, pascals)]
     assert [q.value for q in quantities.read('sur 2 hectares', 'fr')] == [20000.0]
     assert [q.value for q in quantities.read('a steel bar of 2 metres', 'en')] == [2.0]
 
@@ -540,8 +544,10 @@ LIGHT_AND_CONCRETE = [
     "Le goutte-à-goutte a une efficience d'environ 90 pour cent, l'aspersion environ 75 pour cent.",
     'The OEE is the availability multiplied by the performance multiplied by the quality.',
     'Availability is the run time divided by the planned production time.',
-    'Last thing, levelling: the height of a point equals the height of the instrument minus the staff reading.',
-    'The slope distance is the square root of the horizontal distance squared plus the height difference squared.',
+    'Last thing, levelling: the height of a point equals the height of the instrument minus the staff '
+    'reading.',
+    'The slope distance is the square root of the horizontal distance squared plus the height difference '
+    'squared.',
 ]
 
 
@@ -549,7 +555,8 @@ LIGHT_AND_CONCRETE = [
     # bar converted to pascals, square centimetres to square metres
     ('What force does a cylinder with a piston area of 40 square centimetres give at 150 bar?', 'en', 60000),
     # a quantity in words takes the unit of the value the teacher gave it ("le dosage vaut 350 kg/m³")
-    ('Combien de ciment faut-il pour 6 mètres cubes de béton dosé à 350 kilogrammes par mètre cube ?', 'fr', 2100),
+    ('Combien de ciment faut-il pour 6 mètres cubes de béton dosé à 350 kilogrammes par mètre cube ?', 'fr',
+     2100),
     # a quantity in words with no unit takes a length when the question names it whole ("une dose de")
     ("Quel volume d'eau faut-il pour une dose de 25 millimètres sur 2 hectares ?", 'fr', 500),
     # a percentage the teacher gave ("une efficience d'environ 90 pour cent")
@@ -586,7 +593,8 @@ def test_a_difference_is_said_with_the_digits_of_its_terms():
 
 def test_a_quantity_named_in_words_is_not_computed_for_a_question_about_another():
     lines = ['To get the takt time, you take the available production time and you divide it by the customer '
-             'demand.', 'For example, with 480 minutes in a shift and a demand of 240 parts per shift, the takt '
+             'demand.', 'For example, with 480 minutes in a shift and a demand of 240 parts per shift, the '
+             'takt '
              'time is 2 minutes per part.']
     computer = Computer(lecture(lines))
     # "lead time" shares "time" with "takt time", a word for a kind of quantity only

@@ -46,7 +46,8 @@ _OPERATORS = [  # (words, operator), longest first
 ]
 _HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',): 0.5, ('demi',): 0.5}
 _SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du', 'environ', 'about', 'approximately', 'roughly',
-         'its', 'their', 'sa', 'son', 'ses', 'leur', 'simply', 'just', 'simplement', 'à'}  # "simply the pressure"
+         'its', 'their', 'sa', 'son', 'ses', 'leur', 'simply', 'just', 'simplement',
+         'à'}  # "simply the pressure"
 _INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
 # "L zero", "oméga zéro", "N un", "Z deux" (folded): a symbol's index. "one" and "un" are an index
 # only after a symbol ("un sur k un plus un sur k deux"); before an operator they are numbers.
@@ -226,7 +227,8 @@ def _named_is(text: str, position: int) -> list:
     except ExpressionError:
         return []
     name = match.group(1).strip()
-    return [Formula(NAMED, expression, position, f"{name}, c'est {spoken.strip()}", {NAMED: name, **(phrases or {})})]
+    meanings = {NAMED: name, **(phrases or {})}
+    return [Formula(NAMED, expression, position, f"{name}, c'est {spoken.strip()}", meanings)]
 
 
 def _read_at(text: str, relation, position: int) -> Optional[Formula]:

@@ -47,7 +47,8 @@ _NAMED_UNITS = (
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
-    ('frequency|fréquence', 'Hz'), ('period|période|time|temps|durée|duration|delay|délai|latency|latence', 's'),
+    ('frequency|fréquence', 'Hz'),
+    ('period|période|time|temps|durée|duration|delay|délai|latency|latence', 's'),
 )
 
 
@@ -174,7 +175,8 @@ def read(text: str, language: str) -> list:
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         # (not found where it is said: no words after it either)
-        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split() if at >= 0 else []
+        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split() \
+            if at >= 0 else []
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
                             tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'"))),

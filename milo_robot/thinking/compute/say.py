@@ -16,7 +16,8 @@ _RESULT_UNITS = (('J', 'joules', 'joules'), ('W', 'watts', 'watts'), ('N', 'newt
                  ('kg', 'kilograms', 'kilogrammes'), ('K', 'kelvin', 'kelvins'),
                  ('C', 'coulombs', 'coulombs'),
                  ('m^3/s', 'cubic metres per second', 'mètres cubes par seconde'), ('F', 'farads', 'farads'),
-                 ('m^2', 'square metres', 'mètres carrés'), ('m^3', 'cubic metres', 'mètres cubes'), ('kg/m^3', 'kilograms per cubic metre',
+                 ('m^2', 'square metres', 'mètres carrés'), ('m^3', 'cubic metres', 'mètres cubes'),
+                 ('kg/m^3', 'kilograms per cubic metre',
                                                              'kilogrammes par mètre cube'))
 SUM_DIGITS = 5  # significant digits of a result computed by a sum or a difference
 _TORQUE = ('moment', 'couple', 'torque')
@@ -55,7 +56,8 @@ def _unit_words(dim: Optional[tuple], language: str, name: str = '') -> tuple:
     return '', ''
 
 
-def result_text(value: float, dim: Optional[tuple], language: str, name: str = '', significant: int = 3) -> str:
+def result_text(value: float, dim: Optional[tuple], language: str, name: str = '',
+                significant: int = 3) -> str:
     """Say a result with its unit, and a prefix when it reads better ("502320 joules, about 502 kJ")."""
     symbol, words = _unit_words(dim, language, name)
     said = f'{number(value, language, significant)} {words}'.strip()

@@ -224,8 +224,9 @@ class Computer:
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
         specific = unknown.stems - kind_stems()  # "takt" of "the takt time", "ciment" of "la masse de ciment"
-        if (unknown.symbol == spoken.NAMED or unknown.symbol.startswith(spoken.PHRASE)) and unknown.stems and (
-                not named or specific and not specific & set(asked) and (wanted is None or unknown.dim != wanted)):
+        in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(spoken.PHRASE)
+        if in_words and unknown.stems and (not named or specific and not specific & set(asked) and
+                                           (wanted is None or unknown.dim != wanted)):
             # A quantity the teacher named in words, and the question names another one: "How many
             # kanban cards... with a lead time of 2 hours?" is no takt time, though both say "time".
             return None
