@@ -478,3 +478,135 @@ def test_the_unit_a_question_asks_for_says_which_symbol_is_computed():
 def test_a_power_of_all_said_before_it_raises_the_whole_right_side(said, expression_text):
     """Read up to the comma, n would be 1.96 sigma / E: a wrong formula, worse than none."""
     assert formulas.read(said).expression == expression_text
+
+
+# --- issue 21, data/qa_dev3: formulas said as steps, quantities named in words, units ---
+
+@pytest.mark.parametrize('said, expression_text, target', [
+    ('To get the illuminance, you divide the luminous flux by the area it falls on.',
+     'w_luminous_flux/(w_area_it_falls_on)', 'the illuminance'),
+    ('To get the takt time, you take the available production time and you divide it by the customer demand.',
+     'w_available_production_time/(w_customer_demand)', 'the takt time'),
+    ('To get the gradient, you divide the height difference by the horizontal distance and you multiply '
+     'by 100.',
+     '(w_height_difference/(w_horizontal_distance))*100', 'the gradient'),
+    ("La masse de ciment s'obtient en multipliant le dosage par le volume de béton.",
+     'w_dosage*w_volume_beton', 'La masse de ciment'),
+    ("Le temps de vidange d'un bassin, on l'obtient en divisant son volume par le débit de fuite.",
+     'w_volume/(w_debit_fuite)', "Le temps de vidange d'un bassin"),
+])
+def test_a_computation_said_as_steps_is_read(said, expression_text, target):
+    found = formulas.read_all(said)
+    assert [(f.target, f.expression) for f in found] == [(formulas.NAMED, expression_text)]
+    assert found[0].meanings[formulas.NAMED] == target
+
+
+@pytest.mark.parametrize('said', [
+    'To get there, you take the bus and you walk.',  # no operation
+    'To get a good mark, divide your time by two and start early.',  # advice: no quantity is named
+])
+def test_steps_that_are_no_computation_are_not_read(said):
+    assert formulas.read_all(said) == []
+
+
+@pytest.mark.parametrize('said, expression_text', [
+    ("La durée d'arrosage, c'est le volume à apporter divisé par le débit.", 'w_volume_a_apporter/(w_debit)'),
+    ("La masse d'un élément, c'est sa masse volumique multipliée par son volume.",
+     'w_masse_volumique*w_volume'),
+    ('That is the luminous efficacy, and it is the luminous flux divided by the electrical power.',
+     'w_luminous_flux/(w_electrical_power)'),
+])
+def test_quantities_in_words_after_c_est_or_it_is_are_read(said, expression_text):
+    found = formulas.read_all(said)
+    assert [f.expression for f in found] == [expression_text]
+    assert 'it' != found[0].meanings[formulas.NAMED]  # "it" is named by the clause before
+
+
+def test_a_description_after_c_est_is_no_formula():
+    # "sur" is "on" here, not "divided by": "pour" makes it a description
+    said = "Le temps de transmission, c'est le temps pour mettre tous les bits sur la ligne."
+    assert formulas.read_all(said) == []
+
+
+def test_bar_and_hectares_are_units_but_a_steel_bar_is_not():
+    pascals = quantities.unit_of('Pa')[0]
+    assert [(q.value, q.dim) for q in quantities.read('at 150 bar', 'en')] == [(1.5e7, pascals)]
+    assert [q.value for q in quantities.read('sur 2 hectares', 'fr')] == [20000.0]
+    assert [q.value for q in quantities.read('a steel bar of 2 metres', 'en')] == [2.0]
+
+
+LIGHT_AND_CONCRETE = [
+    'The force is simply the pressure times the area of the piston.',
+    'Le volume à apporter égale la dose multipliée par la surface.',
+    'Pour un béton courant, le dosage vaut environ 350 kilogrammes par mètre cube.',
+    "La masse de ciment s'obtient en multipliant le dosage par le volume de béton.",
+    "La dose brute vaut la dose nette divisée par l'efficience.",
+    "Le goutte-à-goutte a une efficience d'environ 90 pour cent, l'aspersion environ 75 pour cent.",
+    'The OEE is the availability multiplied by the performance multiplied by the quality.',
+    'Availability is the run time divided by the planned production time.',
+    'Last thing, levelling: the height of a point equals the height of the instrument minus the staff '
+    'reading.',
+    'The slope distance is the square root of the horizontal distance squared plus the height difference '
+    'squared.',
+]
+
+
+@pytest.mark.parametrize('question, language, value', [
+    # bar converted to pascals, square centimetres to square metres
+    ('What force does a cylinder with a piston area of 40 square centimetres give at 150 bar?', 'en', 60000),
+    # a quantity in words takes the unit of the value the teacher gave it ("le dosage vaut 350 kg/m³")
+    ('Combien de ciment faut-il pour 6 mètres cubes de béton dosé à 350 kilogrammes par mètre cube ?', 'fr',
+     2100),
+    # a quantity in words with no unit takes a length when the question names it whole ("une dose de")
+    ("Quel volume d'eau faut-il pour une dose de 25 millimètres sur 2 hectares ?", 'fr', 500),
+    # a percentage the teacher gave ("une efficience d'environ 90 pour cent")
+    ('Quelle dose brute faut-il pour une dose nette de 27 millimètres en goutte-à-goutte ?', 'fr', 0.03),
+    # percentages named by the word after them
+    ('What is the OEE of a machine with 80 % availability, 90 % performance and 95 % quality?', 'en', 0.684),
+    ('The height of the instrument is 105.2 metres and the staff reading is 1.35 metres. '
+     'What is the height of the point?', 'en', 103.85),
+])
+def test_quantities_said_in_words_bind_by_unit_and_name(question, language, value):
+    result = Computer(lecture(LIGHT_AND_CONCRETE)).compute(questions.read(question, language))
+    assert result is not None and result.value == pytest.approx(value, rel=1e-3)
+
+
+def test_a_number_without_its_unit_is_no_time_and_a_quantity_named_otherwise_is_not_asked():
+    computer = Computer(lecture(LIGHT_AND_CONCRETE))
+    # "480 planned minutes" is read without a unit: dividing 400 minutes by 480 would give 50
+    assert computer.compute(questions.read(
+        'A machine ran 400 minutes out of 480 planned minutes. What is its availability?', 'en')) is None
+    # the height of a point is no slope distance, though both are lengths
+    result = computer.compute(questions.read(
+        'The height of the instrument is 105.2 metres and the staff reading is 1.35 metres. '
+        'What is the height of the point?', 'en'))
+    assert 'height of a point' in result.formula.said
+
+
+def test_a_difference_is_said_with_the_digits_of_its_terms():
+    result = Computer(lecture(LIGHT_AND_CONCRETE)).compute(questions.read(
+        'The height of the instrument is 105.2 metres and the staff reading is 1.35 metres. '
+        'What is the height of the point?', 'en'))
+    assert '103.85 metres' in ' '.join(say.spoken(result, 'en'))
+    assert say.number(502320.4, 'en') == '502320' and say.number(0.006843, 'en') == '0.00684'
+
+
+def test_a_quantity_named_in_words_is_not_computed_for_a_question_about_another():
+    lines = ['To get the takt time, you take the available production time and you divide it by the customer '
+             'demand.', 'For example, with 480 minutes in a shift and a demand of 240 parts per shift, the '
+             'takt '
+             'time is 2 minutes per part.']
+    computer = Computer(lecture(lines))
+    # "lead time" shares "time" with "takt time", a word for a kind of quantity only
+    assert computer.compute(questions.read('How many kanban cards should a loop with a lead time of 2 hours '
+                                           'have?', 'en')) is None
+    result = computer.compute(questions.read('What is the takt time if we have 450 minutes available and the '
+                                             'customers want 150 parts?', 'en'))
+    assert result is not None and result.value == pytest.approx(180)
+
+
+def test_the_square_root_of_a_quantity_whose_unit_has_no_root_is_no_answer():
+    # read as sqrt(2 × U): with 24 volts it would say 6.93 volts (the teacher meant √2 × U, 33.9 V)
+    lines = ['Crête égale racine de deux fois efficace ; pont de Graetz, on perd deux seuils.']
+    question = questions.read("Quelle est la tension crête d'un transformateur de 24 volts efficaces ?", 'fr')
+    assert Computer(lecture(lines)).compute(question) is None

@@ -4,7 +4,8 @@
 
 Answer quality on the developer set (data/qa), on data/qa_heldout and data/qa_heldout2 (no longer
 held out: their failures were read), on the held-out split data/qa_heldout3 (aggregate figures
-only) and on the developer split data/qa_dev (tuning allowed), each with the default
+only), on the developer split data/qa_dev and the computations' developer set data/qa_dev3
+(tuning allowed), each with the default
 configuration: accuracy, refusal precision and recall per language, the share of wrong answers
 among those given, how answers were made (quote, compute, model), and the time to the first
 sentence.
@@ -197,6 +198,14 @@ def qa_dev() -> dict:
     return _split('qa_dev', 'devsplit')
 
 
+def qa_dev3() -> dict:
+    """Answer quality on the computations' developer set (data/qa_dev3), default configuration.
+
+    Computations and numbers on subjects no other set uses (issue 21); tuning allowed.
+    """
+    return _split('qa_dev3', 'dev3')
+
+
 def qa_quality() -> dict:
     """Answer quality on the developer set (data/qa), default configuration."""
     questions, evidence = _qa()
@@ -249,4 +258,4 @@ def memory() -> dict:
     return out
 
 
-BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_dev, qa_noise)
+BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_dev, qa_dev3, qa_noise)

@@ -28,7 +28,9 @@ _GREEK = {'rho', 'tau', 'sigma', 'epsilon', 'omega', 'lambda', 'mu', 'theta', 'p
           'eta', 'gamma', 'delta', 'zeta', 'kappa', 'nu', 'xi', 'psi', 'chi'}
 _RELATION = re.compile(r"\s(?:equals|is equal to|égale|égal à|est égal à|est égale à|vaut|is|=)\s", re.I)
 NAMED = 'result'  # the target of a formula said with words ("la vitesse de sortie vaut racine de 2 g h")
-_NAMED_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:the|la|le|l'|les|its|sa|son)\s+)([^,:;]{3,40})$", re.I)
+# "levelling: the height of a point equals": the name after the colon, less its article.
+_NAMED_BEFORE = re.compile(r"(?:^|[,:;]\s*(?:(?:the|la|le|les|its|sa|son)\s+|l')?|"
+                           r"\b(?:the|la|le|l'|les|its|sa|son)\s+)([^,:;]{3,40})$", re.I)
 _NAMED_LAST = re.compile(r".*\b(?:the|a|an|la|le|l'|les|un|une|its|sa|son)\s+([^,:;]{3,40})$", re.I)
 _RELATIVE = {'qui', 'which', 'that'}
 _OPERATORS = [  # (words, operator), longest first
@@ -43,7 +45,9 @@ _OPERATORS = [  # (words, operator), longest first
     (('cubed',), '^3'), (('puissance',), '^'),
 ]
 _HALF = {('one', 'half'): 0.5, ('a', 'half'): 0.5, ('un', 'demi'): 0.5, ('half',): 0.5, ('demi',): 0.5}
-_SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du', 'environ', 'about', 'approximately', 'roughly'}
+_SKIP = {'the', 'le', 'la', "l'", 'les', 'of', 'de', 'du', 'environ', 'about', 'approximately', 'roughly',
+         'its', 'their', 'sa', 'son', 'ses', 'leur', 'simply', 'just', 'simplement',
+         'à'}  # "simply the pressure"
 _INDEXED = re.compile(r'[^\W\d_]\d')  # "N1", "f0": a letter and its index, written as one word
 # "L zero", "oméga zéro", "N un", "Z deux" (folded): a symbol's index. "one" and "un" are an index
 # only after a symbol ("un sur k un plus un sur k deux"); before an operator they are numbers.
@@ -58,7 +62,9 @@ PHRASE = 'w_'  # the symbols of quantities said in words ("tension d'alimentatio
 _PHRASE_WORDS = 5  # at most, in a quantity said in words
 # "in" and "en" name a unit; "between" and "entre" a description the formula's end cuts in two ("the
 # difference between the surface temperature | and the fluid temperature").
-_NOT_IN_PHRASE = {'in', 'en', 'between', 'entre'}
+# "for", "pour", "qui", "that" a description ("le temps pour mettre tous les bits | sur la ligne").
+_NOT_IN_PHRASE = {'in', 'en', 'between', 'entre', 'pour', 'for', 'qui', 'que', "qu'", 'that', 'which', 'to',
+                  'quand', 'when'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 # A comma ends a formula, unless an operator follows it: "tension d'alimentation moins tension de la
 # LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
@@ -107,6 +113,64 @@ class Formula:
 _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|l’)\s*([^,;.]{3,40})")
 # "Le gain de l'inverseur, c'est moins R2 sur R1": what it is first, then the formula.
 _NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+(.+)$", re.I)
+_DETERMINED = re.compile(r"\s*(?:le|la|les|l'|l’|sa|son|ses|leur|the|its)\b", re.I)
+
+
+# A computation said as what to do, not as an equality: "To get the takt time, you take the
+# available production time and you divide it by the customer demand", "To get the gradient, you
+# divide the height difference by the horizontal distance and you multiply by 100", "La masse de
+# ciment s'obtient en multipliant le dosage par le volume", "Le temps de vidange, on l'obtient en
+# divisant son volume par le débit de fuite", "Pour avoir X, on multiplie A par B".
+# The target is a quantity named with its article ("the gradient", "la masse de ciment"): "to get a
+# good mark, divide your time by two" is advice.
+_TO_GET = re.compile(r"\b(?:to (?:get|find|calculate|compute|work out|obtain)|pour (?:obtenir|avoir|calculer|"
+                     r"trouver))\s+(?P<target>(?:the|le|la|les|l')\s*[^,:;]{3,50}?),\s*(?P<steps>.+)$", re.I)
+_OBTAINED = re.compile(r"(?P<target>\b(?:the|le|la|les|l')\s*[^,:;]{3,50}?)(?:,\s*on l'obtient| s'obtient)\s+"
+                       r"(?P<steps>en\s.+)$", re.I)
+_VERBS = {'divide': '/', 'divides': '/', 'divise': '/', 'divisant': '/',
+          'multiply': '*', 'multiplies': '*', 'multiplie': '*', 'multipliant': '*'}
+_SAID_OPERATOR = {'/': 'divided by', '*': 'times'}
+_STEP = re.compile(
+    r"\s*(?:(?:and|then|et|puis|en)\s+)*(?:(?:you|we|on)\s+)?(?:take\s+(?P<take>[^,.;]+?)\s+and\s+"
+    r"(?:(?:you|we)\s+)?)?(?P<verb>" + '|'.join(_VERBS) + r")\s+(?:(?P<a>[^,.;]+?)\s+)?(?:by|par)\s+"
+    r"(?P<b>[^,.;]+?)(?=\s+(?:and|then|et|puis)\s+(?:(?:you|we|on)\s+)?(?:" + '|'.join(_VERBS) +
+    r")\b|\s*[,.;]|\s*$)", re.I)
+_PRONOUNS = {'it', 'that', 'this', 'the result', 'le', 'la', "l'", 'le résultat', 'ce résultat', 'il', 'elle',
+             'cela'}
+
+
+def _verbal(text: str, position: int) -> list:
+    """Read a computation said as steps ("you divide A by B and you multiply by 100"), or []."""
+    match = _TO_GET.search(text) or _OBTAINED.search(text)
+    if not match:
+        return []
+    at, parts, steps = 0, [], match.group('steps')
+    while True:
+        step = _STEP.match(steps, at)
+        if not step:
+            break
+        first = step.group('take') or step.group('a')
+        if parts and first and fold(first) not in _PRONOUNS:
+            return []  # a second step on something new: not one computation
+        if not parts:
+            if not first:
+                return []
+            parts.append(first)
+        # each step applies to all said before it: the comma brackets it ("A divided by B, times 100")
+        parts.append((', ' if len(parts) > 1 else ' ') + _SAID_OPERATOR[_VERBS[fold(step.group('verb'))]] +
+                     ' ' + step.group('b'))
+        at = step.end()
+    if len(parts) < 2:
+        return []
+    meanings = {NAMED: match.group('target').strip()}
+    expression = _expression(''.join(parts), meanings)
+    try:
+        if expression is None or not names(parse(expression)):
+            return []
+    except ExpressionError:
+        return []
+    said = text[match.start():match.start('steps') + at].strip(' ,.;')
+    return [Formula(NAMED, expression, position, said, meanings)]
 
 
 def read(text: str, position: int = -1) -> Optional[Formula]:
@@ -123,6 +187,9 @@ def read_all(text: str, position: int = -1) -> list:
     """
     relations = _RELATION.finditer(' ' + text + ' ')
     found = [f for f in (_read_at(text, relation, position) for relation in relations) if f is not None]
+    if found:
+        return found
+    found = _verbal(text, position)
     if found:
         return found
     for match in _NAMED_AFTER.finditer(text):
@@ -148,7 +215,10 @@ def _named_is(text: str, position: int) -> list:
         return []
     end = _END.search(match.group(2))
     spoken = match.group(2)[:end.start()] if end else match.group(2)
-    expression = _expression(spoken)
+    # Quantities said in words only after a determiner: "La durée d'arrosage, c'est le volume à
+    # apporter divisé par le débit", not "c'est quand on reboucle la sortie sur l'entrée".
+    phrases = {} if _DETERMINED.match(spoken) else None
+    expression = _expression(spoken, phrases)
     if not expression or not any(op in expression for op in '*/+-'):
         return []
     try:
@@ -157,7 +227,8 @@ def _named_is(text: str, position: int) -> list:
     except ExpressionError:
         return []
     name = match.group(1).strip()
-    return [Formula(NAMED, expression, position, f"{name}, c'est {spoken.strip()}", {NAMED: name})]
+    meanings = {NAMED: name, **(phrases or {})}
+    return [Formula(NAMED, expression, position, f"{name}, c'est {spoken.strip()}", meanings)]
 
 
 def _read_at(text: str, relation, position: int) -> Optional[Formula]:
@@ -202,7 +273,14 @@ def _named_before(before: list) -> Optional[str]:
         named = _NAMED_LAST.search(text)
     if not named or len(named.group(1).split()) > 4:
         return None
-    return re.sub(r"^(?:et|and)\s+(?:(?:the|la|le|les)\s+|l')?", '', named.group(1).strip())
+    named = re.sub(r"^(?:et|and)\s+(?:(?:the|la|le|les)\s+|l')?", '', named.group(1).strip())
+    if fold(named) in _PRONOUNS and len(before) > 1:
+        # "That is the luminous efficacy, and it is the luminous flux divided by...": the clause
+        # before says what "it" is.
+        clause = re.sub(r"^\s*(?:that|this|it|c'est|ce|cela)\s+(?:is\s+)?|\s+(?:and|et)\s*$", '',
+                        ' '.join(before[:-1]).rsplit(',', 1)[0].split(':')[-1].split(';')[-1], flags=re.I)
+        return _named_before(clause.split()) if clause.strip() else None
+    return named
 
 
 def _symbol(words: list) -> Optional[str]:
@@ -238,7 +316,7 @@ def _said_symbol(before: list) -> str:
 
 def _is_symbol(word: str) -> bool:
     """Whether a word can be a symbol: one letter (not the article "a" or "y"), or a Greek name."""
-    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y')) or fold(word) in _GREEK or \
+    return (len(word) == 1 and word.isalpha() and word not in ('a', 'y', 'à')) or fold(word) in _GREEK or \
         bool(_INDEXED.fullmatch(word))
 
 

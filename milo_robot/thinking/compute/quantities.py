@@ -27,6 +27,7 @@ _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (me
 _ARTICLES = {'un', 'une', 'a', 'an'}
 _LETTER_INDEX = re.compile(r'[A-Za-z]\d')  # "R1", "N2": a symbol and its index, as formulas.py reads it
 BEFORE_WORDS = 4  # words before a number that may say what it is
+AFTER_WORDS = 2  # ... and after it, in a question: "80 % availability", "3 mètres de large"
 _PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
 # What a named quantity is measured in: "the mass", "la pression", "the heat rate". Longest
 # names first: "heat rate" is a power, "heat" an energy.
@@ -36,7 +37,8 @@ _NAMED_UNITS = (
     ('specific heat|heat capacity|capacité thermique|chaleur massique', 'J/kg/K'),
     ('density|masse volumique', 'kg/m^3'), ('mass|masse', 'kg'),
     ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
-    ('thickness|épaisseur|length|longueur|distance|height|hauteur|depth|profondeur|bras de levier', 'm'),
+    ('thickness|épaisseur|length|longueur|width|largeur|diameter|diamètre|radius|rayon|distance|height|hauteur|'
+     'depth|profondeur|bras de levier', 'm'),
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
     ('acceleration|accélération|pesanteur', 'm/s^2'),
     ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
@@ -45,7 +47,8 @@ _NAMED_UNITS = (
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
-    ('frequency|fréquence', 'Hz'), ('period|période|time|temps|durée|duration', 's'),
+    ('frequency|fréquence', 'Hz'),
+    ('period|période|time|temps|durée|duration|delay|délai|latency|latence', 's'),
 )
 
 
@@ -60,6 +63,7 @@ class Quantity:
     dim: Optional[tuple] = None  # SI dimension; None without a unit
     before: tuple = ()  # stems of the words just before it
     symbols: tuple = ()  # single-letter names just before it ("h to 40", "avec g égal à 10")
+    after: tuple = ()  # stems of the words just after it, up to a comma: "80 % availability"
 
 
 def unit_of(symbol: str) -> Optional[tuple]:
@@ -133,6 +137,12 @@ def named_dimension(name: str, first: bool = False) -> Optional[tuple]:
     return known[0] if known else None
 
 
+@functools.lru_cache(maxsize=1)
+def kind_stems() -> frozenset:
+    """Return the stems of the words that name a kind of quantity ("time", "masse", "volume")."""
+    return frozenset(s for names, _ in _NAMED_UNITS for name in names.split('|') for s in content_stems(name))
+
+
 def conventional_dimension(symbol: str) -> Optional[tuple]:
     """Return the dimension of a symbol that names one quantity in every course ('R', 'f'), or None."""
     known = unit_of(CONVENTIONAL[symbol]) if symbol in CONVENTIONAL else None
@@ -164,9 +174,14 @@ def read(text: str, language: str) -> list:
             unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
+        # (not found where it is said: no words after it either)
+        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split() \
+            if at >= 0 else []
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
-                            tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'")))))
+                            tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'"))),
+                            tuple(s for s in content_stems(' '.join(following[:AFTER_WORDS + 2]))
+                                  if not is_unit_word(s) and not s[0].isdigit())[:AFTER_WORDS]))
     return out
 
 

@@ -16,8 +16,10 @@ _RESULT_UNITS = (('J', 'joules', 'joules'), ('W', 'watts', 'watts'), ('N', 'newt
                  ('kg', 'kilograms', 'kilogrammes'), ('K', 'kelvin', 'kelvins'),
                  ('C', 'coulombs', 'coulombs'),
                  ('m^3/s', 'cubic metres per second', 'mètres cubes par seconde'), ('F', 'farads', 'farads'),
-                 ('m^2', 'square metres', 'mètres carrés'), ('kg/m^3', 'kilograms per cubic metre',
+                 ('m^2', 'square metres', 'mètres carrés'), ('m^3', 'cubic metres', 'mètres cubes'),
+                 ('kg/m^3', 'kilograms per cubic metre',
                                                              'kilogrammes par mètre cube'))
+SUM_DIGITS = 5  # significant digits of a result computed by a sum or a difference
 _TORQUE = ('moment', 'couple', 'torque')
 _ANGULAR = ('pulsation', 'angular')  # per second, as hertz are, but said in radians per second
 _PREFIXES = ((1e6, 'mega', 'méga'), (1e3, 'kilo', 'kilo'), (1e-3, 'milli', 'milli'), (1e-6, 'micro', 'micro'))
@@ -25,14 +27,14 @@ _SAID = {'en': ('The teacher gave the formula {formula}.', 'With {values}, that 
          'fr': ('Le professeur a donné la formule {formula}.', 'Avec {values}, cela donne {result}.', ' et ')}
 
 
-def number(value: float, language: str) -> str:
+def number(value: float, language: str, significant: int = 3) -> str:
     """Write a number to three significant digits, as engineers do, without trailing zeros ("0,25" in French).
 
     Integer digits are kept: 502320 stays 502320.
     """
     if value == 0:
         return '0'
-    digits = max(0, 2 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, significant - 1 - int(math.floor(math.log10(abs(value)))))
     text = f'{value:.{digits}f}'
     if '.' in text:
         text = text.rstrip('0').rstrip('.')
@@ -54,10 +56,11 @@ def _unit_words(dim: Optional[tuple], language: str, name: str = '') -> tuple:
     return '', ''
 
 
-def result_text(value: float, dim: Optional[tuple], language: str, name: str = '') -> str:
+def result_text(value: float, dim: Optional[tuple], language: str, name: str = '',
+                significant: int = 3) -> str:
     """Say a result with its unit, and a prefix when it reads better ("502320 joules, about 502 kJ")."""
     symbol, words = _unit_words(dim, language, name)
-    said = f'{number(value, language)} {words}'.strip()
+    said = f'{number(value, language, significant)} {words}'.strip()
     if words and symbol in ('J', 'W', 'Pa', 'Hz', 'N') and abs(value) >= 1e4:
         for scale, english, french in _PREFIXES:
             if abs(value) >= scale:
@@ -75,7 +78,10 @@ def spoken(result, language: str) -> list:
     given = [f'{_symbol(s, result)} = {q.said}' for s, q in result.bound.items()]
     values = joiner.join([', '.join(given[:-1]), given[-1]]) if len(given) > 1 else given[0]
     name = result.variables[result.unknown].name if result.unknown in result.variables else ''
-    answer = result_text(result.value, result.dim, language, name)
+    # A sum or a difference keeps the digits of its terms: 105.2 m minus a staff reading of 1.35 m
+    # is 103.85 m, where three digits (104 m) would lose the reading itself.
+    significant = SUM_DIGITS if any(op in result.formula.expression for op in '+-') else 3
+    answer = result_text(result.value, result.dim, language, name, significant)
     return [formula_line.format(formula=result.formula.said),
             values_line.format(values=values, result=answer)]
 

@@ -32,6 +32,7 @@ from milo_robot.thinking.compute.quantities import (
     Quantity,
     conventional_dimension,
     is_unit_word,
+    kind_stems,
     named_dimension,
     read,
     unit_of,
@@ -145,10 +146,11 @@ class Computer:
                 found = read('1 ' + unit.group(1), detect_language(name))
                 dim = found[0].dim if found else None
             dim = dim or named_dimension(name) or (conventional_dimension(symbol) if not name else None)
+            said = _said_as(symbol, names)
             values = []
             for j in window:
-                values += [(q, j) for q in _given_values(symbol, ev.sentences[j].text)]
-            values = values or self._constant(symbol, formula.sentence)
+                values += [(q, j) for q in _given_values(said, ev.sentences[j].text)]
+            values = values or self._constant(said, formula.sentence)
             units = {q.dim for q, _ in values}
             if dim is None and len(units) == 1:  # "the motor constant", said as 0.05 newton-metres per ampere
                 dim = units.pop()
@@ -169,14 +171,14 @@ class Computer:
                  if symbol in self._definitions(j)}
         return {symbol: found.pop()} if len(found) == 1 else {}
 
-    def _constant(self, symbol: str, i: int) -> list:
+    def _constant(self, said: str, i: int) -> list:
         """Return the value the lecture of sentence i gives a symbol, when it gives one value only.
 
         "we'll use g equals 9.81 metres per second squared", said a minute before the formula: one
         value, said once or more, is the symbol's constant; several differ: they are examples.
         """
         found = [(q, j) for j in self.evidence.group_positions(i)
-                 for q in _given_values(symbol, self.evidence.sentences[j].text)]
+                 for q in _given_values(said, self.evidence.sentences[j].text)]
         return found[:1] if len({q.value for q, _ in found}) == 1 else []
 
     def named_values(self, question: Question, allow: Optional[Callable] = None) -> list:
@@ -221,6 +223,13 @@ class Computer:
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
+        specific = unknown.stems - kind_stems()  # "takt" of "the takt time", "ciment" of "la masse de ciment"
+        in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(spoken.PHRASE)
+        if in_words and unknown.stems and (not named or specific and not specific & set(asked) and
+                                           (wanted is None or unknown.dim != wanted)):
+            # A quantity the teacher named in words, and the question names another one: "How many
+            # kanban cards... with a lead time of 2 hours?" is no takt time, though both say "time".
+            return None
         others = [v for v in variables.values() if v.symbol != unknown.symbol]
         if len(given) > len(others):
             return None
@@ -291,7 +300,8 @@ class Computer:
                 for q in self.quantities(j):
                     # A number without a unit counts only after the name of the symbol's quantity:
                     # "the brick has a conductivity of 0.8", not "the two faces".
-                    named = head is not None and head in q.before and q.dim is None and q.said[0].isdigit()
+                    named = head is not None and head in q.before and (q.dim is None or not any(q.dim)) \
+                        and q.said[0].isdigit()  # "une efficience d'environ 90 pour cent"
                     own = head is not None and head in q.before  # "la masse volumique de 1000"
                     if not own and variable.symbol.startswith(spoken.PHRASE):
                         continue  # "yield strength": a value said as one, not any value in pascals
@@ -348,7 +358,11 @@ def _dimension(tree, dims: dict):
         return _dimension(tree.operand, dims)
     if isinstance(tree, ast.Call):
         inner = _dimension(tree.args[0], dims)
-        return inner if inner in (None, _MIXED) or any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
+        if inner in (None, _MIXED):
+            return inner
+        # The square root of volts is no unit: "racine de deux fois efficace" read as sqrt(2 U) with
+        # U in volts is a misreading (the teacher meant √2 × U), never an answer.
+        return _MIXED if any(e % 2 for e in inner) else tuple(e // 2 for e in inner)
     left, right = _dimension(tree.left, dims), _dimension(tree.right, dims)
     if _MIXED in (left, right):
         return _MIXED
@@ -424,12 +438,28 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
     """How well a number of the question fits a symbol (0: it does not)."""
     if variable.symbol in quantity.symbols:
         return 5.0
-    if variable.symbol.startswith(spoken.PHRASE) and variable.dim is None and quantity.dim is not None:
-        return 0.0  # "the safety factor" takes a number without unit, not "24 volts"
-    named = len(variable.stems & set(quantity.before))
+    named = len(variable.stems & (set(quantity.before) | set(quantity.after)))
+    if variable.symbol.startswith(spoken.PHRASE) and variable.dim is None and quantity.dim is not None \
+            and any(quantity.dim):
+        # "the safety factor" takes a number without unit or a percentage, not "24 volts"; a
+        # quantity whose words the question says whole takes its value ("the staff reading is 1.35 m").
+        return 1.0 + named if variable.stems and named == len(variable.stems) else 0.0
     if variable.dim is not None and quantity.dim is not None:
         return 2.0 + named if variable.dim == quantity.dim else 0.0
+    # A number said without its unit fits a symbol with a unit only after the symbol's name: "480
+    # planned minutes" (read without a unit) is not a planned time in seconds.
+    if variable.dim is not None:
+        named = len(variable.stems & set(quantity.before))
     return 1.0 + named if named else 0.0
+
+
+def _said_as(symbol: str, names: dict) -> str:
+    """Return the words a symbol is said with: itself, or for a quantity said in words its words.
+
+    "le dosage vaut environ 350 kilogrammes par mètre cube", "la vitesse de propagation vaut environ
+    200000 kilomètres par seconde": the value (and so the unit) the teacher gave a quantity said in words.
+    """
+    return names.get(symbol, symbol) if symbol.startswith(spoken.PHRASE) else symbol
 
 
 def _given_values(symbol: str, text: str) -> list:

@@ -46,6 +46,9 @@ _BASE_UNITS = {
     'g': (_dim(kg=1), 1e-3, 'kmμ', ()),
     'L': (_dim(m=3), 1e-3, 'mc', ('litre', 'litres', 'liter', 'liters')),
     's': (_dim(s=1), 1, 'mμnp', ()),
+    # Hydraulics and pneumatics say pressures in bar, farmers and town planners areas in hectares.
+    'bar': (_dim(kg=1, m=-1, s=-2), 1e5, 'm', ('bar', 'bars')),
+    'ha': (_dim(m=2), 1e4, '', ('hectare', 'hectares')),
     'min': (_dim(s=1), 60, '', ()),
     'h': (_dim(s=1), 3600, '', ()),
     'K': (_dim(K=1), 1, '', ('kelvin', 'kelvins')),
@@ -62,7 +65,7 @@ _BASE_UNITS = {
 }
 # Names that are also everyday words ("the second law", "a few minutes") are units only after a
 # number.
-_NEEDS_A_NUMBER = {'s', 'min', 'h', 'm', 'g', 'L', '°', '°C', '°F', '%', 'τ'}
+_NEEDS_A_NUMBER = {'s', 'min', 'h', 'm', 'g', 'L', '°', '°C', '°F', '%', 'τ', 'bar', 'ha'}  # "a steel bar"
 # Prefixed symbols that are words, or times of day, when they stand alone.
 _NOT_ALONE = {'pm', 'Ms', 'Gs', 'ps', 'cs', 'ms', 'mm', 'ns'}
 
