@@ -77,11 +77,12 @@ class Scores:
         return counter.get(language, 0) / max(of.get(language, 0), 1)
 
 
-def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores:
+def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False, observe=None) -> Scores:
     """Ask every question as a student would (follow-ups after the question they follow).
 
     `keep_outcomes` keeps each answer, for the developer sets: never for a held-out split, whose
-    questions must not be read one by one.
+    questions must not be read one by one; nor is `observe(question, brain, parts)`, called after
+    each answer, for anything but a developer set (the ranker's training reads the candidates).
     """
     scores, memory, previous = Scores(), ConversationMemory(turns=1, max_age_s=1e9), None
     for n, q in enumerate(questions):
@@ -94,6 +95,7 @@ def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores
         else:
             memory.forget()
         started, first, parts = time.perf_counter(), None, []
+        brain.candidates = []
         for part in brain.ask(text, language):
             first = first or time.perf_counter() - started
             parts.append(part)
@@ -118,6 +120,8 @@ def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores
             scores.add(scores.wrong, language, not right)
             scores.add(scores.made, final.kind or 'other')
             memory.remember(text, said)
+        if observe is not None:
+            observe(q, brain, parts)
         if keep_outcomes:
             outcome = 'declined' if declined else 'right' if right else 'WRONG'
             scores.outcomes.append((q['id'], outcome, said))
