@@ -22,7 +22,7 @@ from milo_robot.bench.results import result
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.evaluation import holds
 from milo_robot.graph import data_root
-from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.answer import RANKERS, Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import PROFILES
 from milo_robot.thinking.retrieval import text_lecture_segments
@@ -191,6 +191,21 @@ def qa_heldout3() -> dict:
     return _split('qa_heldout3', 'heldout3')
 
 
+def qa_ranker_heldout3() -> dict:
+    """Hand against learned ranker on the held-out split data/qa_heldout3, in one run; totals only.
+
+    The learned ranker's weights are the shipped ones, trained on the developer sets only
+    (milo_robot/bench/train_ranker.py); both answer from the same index.
+    """
+    questions, evidence = _qa('qa_heldout3')
+    out = {}
+    for ranker in RANKERS:
+        scores = run_qa(Brain(evidence, ranker=ranker), questions)
+        out.update(qa_figures(scores, f'heldout3_{ranker}', f'data/qa_heldout3, ranker {ranker!r}, '
+                              'the other settings default; hand and learned in one run'))
+    return out
+
+
 def qa_dev() -> dict:
     """Answer quality on the developer split (data/qa_dev), default configuration, per language.
 
@@ -253,4 +268,4 @@ def memory() -> dict:
     return out
 
 
-BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_dev, qa_noise)
+BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_ranker_heldout3, qa_dev, qa_noise)

