@@ -53,7 +53,8 @@ def test_saved_weights_read_back(tmp_path):
     model = learned.Model(np.arange(n) / n, -0.5, np.zeros(n), np.ones(n), 0.4, {'sets': ['data/qa']})
     learned.save(model, str(tmp_path / 'w.json'))
     back = learned.load(str(tmp_path / 'w.json'))
-    assert np.allclose(back.weights, model.weights) and back.threshold == 0.4 and back.provenance == model.provenance
+    assert np.allclose(back.weights, model.weights) and back.threshold == 0.4
+    assert back.provenance == model.provenance
 
 
 def test_fit_separates_what_the_features_separate():

@@ -200,14 +200,19 @@ def _line(name: str, figures: dict) -> str:
 
 def main(argv=None) -> int:
     """Gather, (cross-validate,) train on every set and write the weights."""
-    p = argparse.ArgumentParser(prog='python -m milo_robot.bench.train_ranker', description=__doc__.split('\n\n')[0])
-    p.add_argument('--sets', nargs='+', default=list(SETS), help='developer sets under data/ (default: %(default)s)')
-    p.add_argument('--out', default=learned.WEIGHTS, help='weights file to write (default: the package\'s)')
-    p.add_argument('--cv', action='store_true', help='also compare hand and learned, leaving one set out at a time')
-    p.add_argument('--record', action='store_true', help='with --cv: record the figures in bench/results.json')
+    p = argparse.ArgumentParser(prog='python -m milo_robot.bench.train_ranker',
+                                description=__doc__.split('\n\n')[0])
+    p.add_argument('--sets', nargs='+', default=list(SETS),
+                   help='developer sets under data/ (default: %(default)s)')
+    p.add_argument('--out', default=learned.WEIGHTS, help="weights file to write (default: the package's)")
+    p.add_argument('--cv', action='store_true',
+                   help='also compare hand and learned, leaving one set out at a time')
+    p.add_argument('--record', action='store_true',
+                   help='with --cv: record the figures in bench/results.json')
     p.add_argument('--vectors', default='', metavar='FILE.npz',
                    help='keep the e5 vectors in FILE between runs (default: embed afresh)')
-    p.add_argument('--limit', type=int, default=0, help='ask only the first N questions of each set (a quick try)')
+    p.add_argument('--limit', type=int, default=0,
+                   help='ask only the first N questions of each set (a quick try)')
     args = p.parse_args(argv)
     if 'qa_heldout3' in args.sets:
         p.error('data/qa_heldout3 is the held-out split: never train on it')
