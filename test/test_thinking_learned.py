@@ -99,6 +99,7 @@ def test_an_unknown_ranker_is_refused():
         Brain(lecture('en', 'Stress is force over area.'), ranker='neural')
 
 
+@pytest.mark.timeout(900)  # it embeds data/qa's two lectures: minutes on a loaded 2-core machine
 def test_training_runs_on_a_tiny_set(tmp_path):
     out = tmp_path / 'w.json'
     assert train_ranker.main(['--sets', 'qa', '--limit', '8', '--out', str(out)]) == 0
