@@ -17,9 +17,9 @@ setup(
     name=package_name,
     version='0.1.0',
     packages=find_packages(exclude=['test']),
-    # The app's pages, scripts, styles and strings, and the notes pack's templates.
+    # The app's pages, scripts, styles and strings, the notes pack's templates, the learned ranker's weights.
     package_data={package_name: ['app/templates/*.html', 'app/static/*', 'app/locales/*.json',
-                                 'lectures/templates/*']},
+                                 'lectures/templates/*', 'thinking/ranker_weights.json']},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),

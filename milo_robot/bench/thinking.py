@@ -23,7 +23,7 @@ from milo_robot.bench.results import result
 from milo_robot.conversation.memory import ConversationMemory
 from milo_robot.evaluation import holds
 from milo_robot.graph import data_root
-from milo_robot.thinking.answer import Brain
+from milo_robot.thinking.answer import RANKERS, Brain
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.llm import PROFILES
 from milo_robot.thinking.retrieval import text_lecture_segments
@@ -78,11 +78,12 @@ class Scores:
         return counter.get(language, 0) / max(of.get(language, 0), 1)
 
 
-def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores:
+def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False, observe=None) -> Scores:
     """Ask every question as a student would (follow-ups after the question they follow).
 
     `keep_outcomes` keeps each answer, for the developer sets: never for a held-out split, whose
-    questions must not be read one by one.
+    questions must not be read one by one; nor is `observe(question, brain, parts)`, called after
+    each answer, for anything but a developer set (the ranker's training reads the candidates).
     """
     scores, memory, previous = Scores(), ConversationMemory(turns=1, max_age_s=1e9), None
     for n, q in enumerate(questions):
@@ -95,6 +96,7 @@ def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores
         else:
             memory.forget()
         started, first, parts = time.perf_counter(), None, []
+        brain.candidates = []
         for part in brain.ask(text, language):
             first = first or time.perf_counter() - started
             parts.append(part)
@@ -119,6 +121,8 @@ def run_qa(brain: Brain, questions: list, keep_outcomes: bool = False) -> Scores
             scores.add(scores.wrong, language, not right)
             scores.add(scores.made, final.kind or 'other')
             memory.remember(text, said)
+        if observe is not None:
+            observe(q, brain, parts)
         if keep_outcomes:
             outcome = 'declined' if declined else 'right' if right else 'WRONG'
             scores.outcomes.append((q['id'], outcome, said))
@@ -186,6 +190,21 @@ def qa_heldout3() -> dict:
     then read: only its aggregate figures are read.
     """
     return _split('qa_heldout3', 'heldout3')
+
+
+def qa_ranker_heldout3() -> dict:
+    """Hand against learned ranker on the held-out split data/qa_heldout3, in one run; totals only.
+
+    The learned ranker's weights are the shipped ones, trained on the developer sets only
+    (milo_robot/bench/train_ranker.py); both answer from the same index.
+    """
+    questions, evidence = _qa('qa_heldout3')
+    out = {}
+    for ranker in RANKERS:
+        scores = run_qa(Brain(evidence, ranker=ranker), questions)
+        out.update(qa_figures(scores, f'heldout3_{ranker}', f'data/qa_heldout3, ranker {ranker!r}, '
+                              'the other settings default; hand and learned in one run'))
+    return out
 
 
 def qa_dev() -> dict:
@@ -258,4 +277,5 @@ def memory() -> dict:
     return out
 
 
-BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_dev, qa_dev3, qa_noise)
+BENCHMARKS = (memory, qa_quality, qa_heldout, qa_heldout2, qa_heldout3, qa_ranker_heldout3, qa_dev, qa_dev3,
+              qa_noise)

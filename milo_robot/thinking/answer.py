@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from milo_robot.thinking import about, coverage, quote, sources
+from milo_robot.thinking import about, coverage, learned, quote, sources
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.compute import quantities
 from milo_robot.thinking.compute import say as compute_say
@@ -43,6 +43,11 @@ BRING_AHEAD = 5  # sentences after a lab's announcement where the teacher may sa
 WORKED = 0.8  # share of a question's words (idf-weighted) around the teacher's example of it
 STATED = 0.6  # ... around the sentences that say a question's values, when no formula computes it
 LENGTH = quantities.unit_of('m')[0]  # the dimension of a position
+# Which ranker picks the sentence and says when the evidence is weak: 'hand' (thinking/rank.py's
+# weights and coverage.py's score bars) or 'learned' (thinking/learned.py's logistic regression on
+# the same signals). The default is the one that measured better (docs/thinking.md, "A learned ranker").
+RANKERS = ('hand', 'learned')
+RANKER = 'hand'
 
 
 @dataclass
@@ -66,9 +71,17 @@ class AnswerPart:
 class Brain:
     """Question in, streamed sentences out."""
 
-    def __init__(self, evidence: Evidence, llm=None):
-        """Answer from `evidence`; `llm` (a llama_cpp.Llama) is kept for the summaries."""
+    def __init__(self, evidence: Evidence, llm=None, ranker: str = RANKER,
+                 model: Optional[learned.Model] = None):
+        """Answer from `evidence`; `llm` (a llama_cpp.Llama) is kept for the summaries.
+
+        `ranker`: one of RANKERS; 'learned' uses `model`, or the shipped weights if None (a
+        learned.WeightsError if they are missing or corrupt).
+        """
+        if ranker not in RANKERS:
+            raise ValueError(f"ranker must be one of {', '.join(RANKERS)}, not {ranker!r}")
         self.evidence, self.llm = evidence, llm
+        self.model = (model or learned.load()) if ranker == 'learned' else None
         self.ranker = Ranker(evidence)
         self.computer = Computer(evidence)
         self.scope = Scope()
@@ -77,6 +90,7 @@ class Brain:
         self.lock = threading.Lock()  # one answer at a time
         self._answered = collections.deque(maxlen=REMEMBERED)  # (folded question, positions)
         self.last = None  # (question, best candidate, coverage) of the last question: for the logs
+        self.candidates = []  # the hand ranker's candidates for the last question, best first (training)
 
     def set_evidence(self, evidence: Evidence) -> None:
         """Answer from another index (the notes were read again)."""
@@ -124,7 +138,9 @@ class Brain:
         if topic is not None:  # "What did the teacher say about X?": the teacher's words only
             asked = questions.read(topic, asked.language)
             allow = lambda s: s.role == 'teacher' and self.scope.allows(s)  # noqa: E731
-        ranked = self.ranker.rank(asked, allow, self._previous(asked))
+        ranked = self.candidates = self.ranker.rank(asked, allow, self._previous(asked))
+        if self.model is not None:
+            ranked = learned.rerank(asked, ranked, self.model)
         best = ranked[0] if ranked else None
         if asked.instruction:
             self.last = (asked, best, coverage.Coverage(False, 'an instruction, not a question'))
@@ -161,7 +177,8 @@ class Brain:
                 self.last = (asked, best, coverage.Coverage(result is not None, '' if result else
                                                             'a computation no formula of the class gives'))
                 return self._computed(result, asked.language) if result else None
-        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts)
+        decision = coverage.decide(asked, best, self.evidence, allow, facts=self.ranker.facts,
+                                   min_probability=self.model.threshold if self.model else 0.5)
         self.last = (asked, best, decision)
         if not decision.covered:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):

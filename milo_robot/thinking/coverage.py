@@ -127,10 +127,12 @@ class Coverage:
 
 def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
            allow: Optional[Callable] = None, min_score: float = MIN_SCORE,
-           facts: Optional[Callable] = None) -> Coverage:
+           facts: Optional[Callable] = None, min_probability: float = 0.5) -> Coverage:
     """Decide whether the evidence covers the question, given its best candidate.
 
     `facts(i)` returns what sentence i states (the ranker's, read once); read afresh if None.
+    A candidate of the learned ranker (with a probability) is weak under `min_probability`, the
+    hand ranker's under `min_score` (or `MIN_SCORE_OPEN`).
     """
     if question.instruction:
         return Coverage(False, 'an instruction, not a question')
@@ -191,6 +193,10 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     other = _other_example(question, best, evidence, facts)
     if other:
         return Coverage(False, f"another example: the quote holds no {', '.join(f'{v:g}' for v in other)}")
+    if best.probability is not None:  # the learned ranker's: its threshold replaces the score bars
+        if best.probability < min_probability:
+            return Coverage(False, f'weak evidence (p {best.probability:.2f})')
+        return Coverage(True)
     held = _held(question, best, evidence) if same_language else best.words  # (the ranker translates)
     open_ = question.wants in OPEN_WANTS and held < OPEN_WORDS
     least_score = max(min_score, MIN_SCORE_OPEN) if open_ else min_score

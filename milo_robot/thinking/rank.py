@@ -72,6 +72,7 @@ class Candidate:
     words: float = 0.0  # share of the question's words (idf-weighted)
     fact: float = 0.0
     parts: dict = field(default_factory=dict)
+    probability: Optional[float] = None  # that it holds the answer: the learned ranker's (learned.py)
 
 
 class Ranker:
