@@ -96,7 +96,7 @@ def trim_lead(audio: np.ndarray, keep: int) -> np.ndarray:
 
 # A slow voice's first clause, when it is long, is cut after at most this many words (`cut_head`),
 # so that the first sound waits for a few words' synthesis, not a whole sentence's; 0 never cuts.
-# Chosen by measurement (docs/speaking.md, "Sixth pass").
+# Off: a 4-word head came 2.6 times sooner but cost words, 0.187 to 0.248 (docs/speaking.md, "Sixth pass").
 HEAD_WORDS = 0
 # The two halves of a cut clause are joined as one phrase: the first keeps this much of its
 # closing silence (a comma's pause), the second only LEAD_KEEP_MS of its opening silence. As
