@@ -24,7 +24,7 @@ from milo_robot.speaking.board_timing import FILE_NAME, BoardTimings, processor
 from milo_robot.speaking.kokoro import RATE, KokoroEngine
 from milo_robot.speaking.normalize import normalize
 from milo_robot.speaking.phonemes import _letter_names, _spelled_run, espeak_phonemes, kokoro_phonemes
-from milo_robot.speaking.player import LEAD_KEEP_MS, SILENCE_LEVEL, PacedWavSink, SpeechPlayer
+from milo_robot.speaking.player import JOIN_PAUSE_MS, LEAD_KEEP_MS, SILENCE_LEVEL, PacedWavSink, SpeechPlayer
 from milo_robot.speaking.voices import KokoroChoice, VoiceBook
 
 ALWAYS = KokoroChoice(max_rtf=0.0)  # Kokoro for French, not timed: tests never judge speed
@@ -228,11 +228,13 @@ def test_speech_after_silence_starts_on_its_first_sound_not_on_kokoros_opening_s
     assert cut > 0.2 * rate and np.array_equal(played[None][cut:], played[LEAD_KEEP_MS])
 
 
-def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
+@pytest.mark.parametrize('head_words', (0, 2))  # the first clause whole, or cut in two and joined
+def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices, head_words):
     events = Recorder()
     sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate)  # real time, as a device
-    player = SpeechPlayer(voices, sink, events=events)
+    player = SpeechPlayer(voices, sink, events=events, head_words=head_words)
     text = "Le condensateur stocke l'énergie, puis il la rend au circuit. " * 3
+    assert len(player.pieces(text, 'fr')) == 6 + bool(head_words)  # "Le condensateur" alone
     player.say(text, 'fr', 'long')
     wait_until(lambda: len(events.levels) >= 50, 'a second of French speech', timeout=300)
     blocks = len(events.levels)
@@ -245,6 +247,34 @@ def test_a_stop_cuts_french_speech_within_a_block(tmp_path, voices):
     played = len(read_wav(tmp_path / 'fr.wav')[0]) / (voices.default.rate // 50)
     assert played <= blocks + 3  # what had played at the stop, and the block or two in hand
     player.close()
+
+
+def test_a_long_first_clause_starts_on_a_short_head_joined_without_a_gap(tmp_path, voices):
+    text = 'Le condensateur se charge à travers la résistance en quelques millisecondes.'
+    events = Recorder()
+    sink = PacedWavSink(str(tmp_path / 'fr.wav'), voices.default.rate, realtime=False)
+    player = SpeechPlayer(voices, sink, events=events, head_words=4)
+    assert player.pieces(text, 'fr') == ['Le condensateur se charge',
+                                         'à travers la résistance en quelques millisecondes.']
+    assert player.say(text, 'fr', 'h') == 2
+    wait_until(lambda: events.said, 'the French request to be spoken', timeout=300)
+    player.close()
+    assert events.said == [('h', normalize(text, 'fr'), False)]
+    audio, rate = read_wav(tmp_path / 'fr.wav')
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > SILENCE_LEVEL)
+    # Where the head ends in what was played: it starts LEAD_KEEP_MS before its first sound.
+    kokoro = voices.for_language('fr')[0]
+    head = resample(kokoro.synthesize('Le condensateur se charge,'), kokoro.rate, rate)  # as the player
+    head_loud = np.flatnonzero(np.abs(head.astype(np.int32)) > SILENCE_LEVEL)
+    end = loud[0] + head_loud[-1] - head_loud[0]
+    after = loud[np.searchsorted(loud, end, side='right')]
+    # Synthesised alone, the head ends with about 0.5 s of silence and the rest opens with 0.35 s:
+    # joined, the pause between them is a comma's, the silences kept on each side.
+    assert (after - end) / rate == pytest.approx((JOIN_PAUSE_MS + LEAD_KEEP_MS) / 1000, abs=0.01)
+    # The pause is the voice's own fading silence, cut inside it: no step in the signal (a click).
+    pause = audio[end:after + 1].astype(np.int32)
+    assert np.abs(np.diff(pause)).max() < 2 * SILENCE_LEVEL
+    assert loud[-1] - loud[0] > 3 * rate  # the whole sentence was said
 
 
 def test_the_french_round_trip_bench_reports_each_sentence(tmp_path, monkeypatch, voices, whisper):

@@ -4,7 +4,7 @@
 
 import pytest
 
-from milo_robot.speaking.normalize import MAX_CHUNK, lead_clause, normalize, sentences, strip_markup
+from milo_robot.speaking.normalize import MAX_CHUNK, cut_head, lead_clause, normalize, sentences, strip_markup
 
 
 @pytest.mark.parametrize('text, language, spoken', [
@@ -80,3 +80,21 @@ def test_the_first_clause_is_spoken_on_its_own_and_the_rest_stays_whole():
     assert lead_clause(['So, the current doubles.']) == ['So, the current doubles.']
     assert lead_clause(['Good morning.', 'Sit down.']) == ['Good morning.', 'Sit down.']
     assert lead_clause([]) == []
+
+
+def test_a_long_first_clause_is_cut_where_a_french_phrase_can_end():
+    piece = normalize('La pression dans le réservoir atteint 10 kPa à 25 °C.', 'fr')
+    assert cut_head(piece, 4) == ['La pression', 'dans le réservoir atteint dix kilopascals à vingt-cinq '
+                                  'degrés Celsius.']  # not after "dans" nor "le"
+    assert cut_head(piece, 6)[0] == 'La pression dans le réservoir atteint'
+    # Not inside a number and its unit, an elision, a spelled acronym, nor before a participle.
+    assert cut_head(normalize('Le moteur fournit une puissance de 1,5 kW.', 'fr'), 6)[0] == \
+        'Le moteur fournit une puissance'  # not after "d'un"
+    assert cut_head(normalize('Le protocole HTTP repose sur TCP.', 'fr'), 4)[0] == 'Le protocole'
+    assert cut_head(normalize('La NASA a lancé cette sonde en 2021.', 'fr'), 4)[0] == 'La Nasa a lancé'
+    assert cut_head('Le rendement du transformateur atteint quatre-vingt-quinze pour cent.', 6)[0] == \
+        'Le rendement du transformateur atteint'
+    # Short pieces, and pieces with no place to cut within the bound, stay whole.
+    assert cut_head('Dans ce circuit,', 4) == ['Dans ce circuit,']
+    assert cut_head('Une résistance de quatre virgule sept', 1) == ['Une résistance de quatre virgule sept']
+    assert cut_head('Le la de du à et', 4) == ['Le la de du à et']

@@ -6,23 +6,13 @@ import json
 
 import numpy as np
 import pytest
+from test_thinking_forms import said
 
 from milo_robot.bench import train_ranker
-from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import learned
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
-from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.rank import Candidate
-
-
-def lecture(language: str, *sentences) -> Evidence:
-    """Evidence of one lecture of the teacher (words only: no embedding is read)."""
-    evidence = Evidence()
-    for k, text in enumerate(sentences):
-        evidence.add_segments([Segment(k + 1, 1, 5.0 * k, 5.0 * k + 4, None, None, text, language, 0.9,
-                                       'teacher', 'whisper')], flush=True)
-    return evidence
 
 
 def test_the_shipped_weights_load_with_their_provenance():
@@ -83,11 +73,12 @@ def test_the_model_picks_against_the_hand_score_and_gives_a_probability():
 
 
 def test_the_learned_ranker_quotes_its_choice_and_declines_under_its_threshold():
-    evidence = lecture('en', "Today we look at the stiffness of metals.",
-                       "Young's modulus of steel is 210 gigapascals.")
+    evidence = said('en', "Today we look at the stiffness of metals.",
+                    "Young's modulus of steel is 210 gigapascals.")
     ask = "What is Young's modulus of steel?"
-    said = ' '.join(p.text for p in Brain(evidence, ranker='learned', model=_model('fact_raw', 3.0)).ask(ask))
-    assert '210' in said
+    learned_brain = Brain(evidence, ranker='learned', model=_model('fact_raw', 3.0))
+    answer = ' '.join(p.text for p in learned_brain.ask(ask))
+    assert '210' in answer
     # The same evidence, a model sure of nothing: declined, where the hand ranker answers.
     unsure = Brain(evidence, ranker='learned', model=_model('fact_raw', 3.0, threshold=0.99))
     assert list(unsure.ask(ask))[-1].declined
@@ -96,7 +87,7 @@ def test_the_learned_ranker_quotes_its_choice_and_declines_under_its_threshold()
 
 def test_an_unknown_ranker_is_refused():
     with pytest.raises(ValueError, match='hand, learned'):
-        Brain(lecture('en', 'Stress is force over area.'), ranker='neural')
+        Brain(said('en', 'Stress is force over area.'), ranker='neural')
 
 
 @pytest.mark.timeout(900)  # it embeds data/qa's two lectures: minutes on a loaded 2-core machine

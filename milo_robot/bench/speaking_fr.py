@@ -24,11 +24,11 @@ from milo_robot.bench.wer import sound_errors_fr, word_errors
 from milo_robot.graph import data_root
 from milo_robot.hearing.engines import make_recognizer
 from milo_robot.models import get_model
-from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, STYLES, WARM_TEXT, KokoroEngine
-from milo_robot.speaking.normalize import clauses, normalize, sentences
+from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, RATE, STYLES, WARM_TEXT, KokoroEngine
+from milo_robot.speaking.normalize import clauses, cut_head, normalize, sentences
 from milo_robot.speaking.onnx import ShrinkingSession
 from milo_robot.speaking.phonemes import espeak_phonemes
-from milo_robot.speaking.player import LEAD_KEEP_MS
+from milo_robot.speaking.player import LEAD_KEEP_MS, join_cut
 from milo_robot.speaking.voices import EspeakEngine, KokoroChoice, VoiceBook
 
 COMMAND = 'make bench'
@@ -181,6 +181,61 @@ def french_first_audio() -> dict:
     return results
 
 
+HEAD_BOUNDS = (0, 4, 6)  # the most words of the first piece (0: the first clause whole, Milo's default)
+
+
+def french_head_words() -> dict:
+    """Cut a long first clause after at most N words, joined as the player joins: cost and words.
+
+    For each bound, on the round-trip sentences: the CPU seconds and the audio of the first piece
+    (what the first sound waits for; CPU time, which other work on the machine does not stretch as
+    it stretches wall time), and the word error by sound of the sentence as played (the first
+    piece with its opening silence, which Whisper needs). Sentences the bound leaves whole are
+    synthesised and heard once, for all bounds.
+    """
+    engine = KokoroEngine('fr').load()
+    whisper = make_recognizer('whisper', language='fr')
+    whisper.context = False
+    memo = {}
+
+    def synthesize(text: str) -> tuple:
+        if text not in memo:
+            used = time.process_time()
+            memo[text] = (engine.synthesize(text), time.process_time() - used)
+        return memo[text]
+
+    cpu, audio_s, errors = ({n: [] for n in HEAD_BOUNDS} for _ in range(3))
+    heard = {}
+    for text in LECTURE_FR:
+        spoken = normalize(text, 'fr')
+        parts = clauses(sentences(spoken))
+        for bound in HEAD_BOUNDS:
+            pieces = cut_head(parts[0], bound) + parts[1:] if bound else parts
+            head = len(pieces) > len(parts)  # as SpeechPlayer: the cut head is said with a comma
+            first, used = synthesize(f'{pieces[0]},' if head else pieces[0])
+            cpu[bound].append(used)
+            audio_s[bound].append(len(first) / RATE)
+            if tuple(pieces) not in heard:
+                played = [join_cut(first, RATE, head, False)]  # its opening silence kept
+                for index, piece in enumerate(pieces[1:]):
+                    played.append(join_cut(synthesize(piece)[0], RATE, False, head and index == 0))
+                said = whisper.transcribe(resample(np.concatenate(played), RATE, SAMPLE_RATE))[0]
+                heard[tuple(pieces)] = sound_errors_fr(spoken, normalize(said, 'fr'))
+            errors[bound].append(heard[tuple(pieces)])
+    results = {}
+    for bound in HEAD_BOUNDS:
+        how = f'first piece at most {bound} words' if bound else 'first clause whole (Milo)'
+        note = f'{len(LECTURE_FR)} French lecture sentences, Kokoro {DEFAULT_STYLE}; {how}'
+        results[f'tts_first_piece_fr_cpu_s_head{bound}'] = result(
+            cpu[bound], 's', COMMAND, f'{note}; CPU seconds of the first piece\'s synthesis')
+        results[f'tts_first_piece_fr_audio_s_head{bound}'] = result(
+            audio_s[bound], 's', COMMAND, f'{note}; seconds of audio of the first piece')
+        wrong, words = (sum(e[i] for e in errors[bound]) for i in (0, 1))
+        results[f'tts_roundtrip_wer_fr_kokoro_head{bound}'] = result(
+            [wrong / words], '', COMMAND, f'{note}; pieces joined as played, {BY_SOUND}')
+    return results
+
+
 def _session(threads: int = 2, **settings):
     """Open Kokoro's model with Milo's settings (`open_session`) but those named changed."""
     import onnxruntime as ort
@@ -310,5 +365,5 @@ def phonemes_and_style() -> dict:
     }
 
 
-BENCHMARKS = (french_voices, french_voice_steps, french_styles, french_first_audio, kokoro_settings,
-              phonemes_and_style)
+BENCHMARKS = (french_voices, french_voice_steps, french_styles, french_first_audio, french_head_words,
+              kokoro_settings, phonemes_and_style)

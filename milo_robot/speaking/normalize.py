@@ -284,3 +284,34 @@ def lead_clause(parts: list) -> list:
         return [head + ':', rest] + parts[1:]
     first = clauses(parts[:1])
     return ([first[0], ' '.join(first[1:])] if len(first) > 1 else first) + parts[1:]
+
+
+# Words a first piece cut short must not end on: a listener waits for what they announce
+# (an article, a preposition, a conjunction, a clitic), or the number or acronym goes on.
+_CLINGING_FR = frozenset((
+    "le la les l' un une des du de d' au aux à en dans sur sous par pour avec sans entre vers chez "
+    "et ou mais qui que qu' quand dont si car donc ce cet cette ces son sa ses se s' leur leurs "
+    "mon ma mes il elle ils elles on nous vous je j' tu ne n' y plus très moins c' environ "
+    "a est sont ont "  # an auxiliary: its participle follows ("a | lancé")
+    "zéro deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+    "vingt trente quarante cinquante soixante cent cents mille million millions virgule").split())
+
+
+def cut_head(piece: str, max_words: int) -> list:
+    """Cut a long first piece after at most `max_words` words, where a phrase ends; else keep it.
+
+    The cut is made after the last word within the bound that a phrase can end on: not on a
+    word in _CLINGING_FR (nor a compound or elision holding one), not inside a spelled acronym. At least
+    two words stay on each side. Returns [piece] or [head, tail].
+    """
+    words = piece.split()
+    letters = set(LETTERS_FR.values())
+    for k in range(min(max_words, len(words) - 2), 1, -1):
+        last, after = words[k - 1].lower(), words[k].lower()
+        # "d'un" ends on "un"; "quatre-vingt-quinze" on numbers: every part is looked at
+        if last[-1] in ",;:'" or any(p in _CLINGING_FR for p in re.split(r"[-']", last)):
+            continue
+        if last in letters and after in letters:
+            continue
+        return [' '.join(words[:k]), ' '.join(words[k:])]
+    return [piece]

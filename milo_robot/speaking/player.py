@@ -18,7 +18,7 @@ import numpy as np
 from milo_robot.audio.format import level_dbfs
 from milo_robot.audio.resample import resample
 from milo_robot.audio.wav_speaker import WavSpeaker
-from milo_robot.speaking.normalize import clauses, lead_clause, normalize, sentences
+from milo_robot.speaking.normalize import clauses, cut_head, lead_clause, normalize, sentences
 from milo_robot.speaking.onnx import Interrupted, Interruptible
 
 
@@ -96,6 +96,35 @@ def trim_lead(audio: np.ndarray, keep: int) -> np.ndarray:
     return audio[max(int(loud[0]) - keep, 0):] if loud.size else audio
 
 
+# A slow voice's first clause, when it is long, is cut after at most this many words (`cut_head`),
+# so that the first sound waits for a few words' synthesis, not a whole sentence's; 0 never cuts.
+# Off: a 4-word head came 2.6 times sooner but cost words, 0.187 to 0.248 (docs/speaking.md, "Sixth pass").
+HEAD_WORDS = 0
+# The two halves of a cut clause are joined as one phrase: the first keeps this much of its
+# closing silence (a comma's pause), the second only LEAD_KEEP_MS of its opening silence. As
+# synthesised, each half would end and start with Kokoro's 0.5 s and 0.35 s of silence.
+JOIN_PAUSE_MS = 120
+
+
+def continues(piece: str) -> bool:
+    """Whether a piece is the first half of a clause cut short: it ends on a word, not a mark.
+
+    Pieces end on punctuation (sentences, clauses), but those of `cut_head` and a sentence too
+    long for one piece (`sentences`), which are cut at a space.
+    """
+    return piece.rstrip()[-1:].isalnum()
+
+
+def join_cut(audio: np.ndarray, rate: int, head: bool, tail: bool) -> np.ndarray:
+    """Shape a piece of a cut clause: `head`, it goes on into the next; `tail`, it follows one."""
+    if tail:
+        audio = trim_lead(audio, rate * LEAD_KEEP_MS // 1000)
+    if head:  # the voice's own fading silence, not zeros: no step in the signal, no click
+        loud = _loud(audio)
+        audio = audio[:(int(loud[-1]) + 1 if loud.size else 0) + rate * JOIN_PAUSE_MS // 1000]
+    return audio
+
+
 class PlayerEvents:
     """What the player reports; override the methods that matter (all run in its threads)."""
 
@@ -119,13 +148,15 @@ class SpeechPlayer:
     """Queue text, speak it without gaps, stop at once on request."""
 
     def __init__(self, voices, sink, block_ms: int = 20, events: Optional[PlayerEvents] = None,
-                 lead_keep_ms: Optional[int] = LEAD_KEEP_MS):
+                 lead_keep_ms: Optional[int] = LEAD_KEEP_MS, head_words: int = HEAD_WORDS):
         """Start the synthesis and playback threads.
 
         `lead_keep_ms`: how much of a voice's opening silence to play when a piece starts a
         stretch of sound (None: all of it, as the voice made it; benchmarks compare).
+        `head_words`: the most words of a slow voice's first piece (0: its first clause whole).
         """
         self.voices, self.sink = voices, sink
+        self.head_words = head_words
         self._lead_keep = None if lead_keep_ms is None else sink.rate * lead_keep_ms // 1000
         self.events = events or PlayerEvents()
         self.block = max(1, sink.rate * block_ms // 1000)
@@ -162,7 +193,9 @@ class SpeechPlayer:
         with self._lock:
             self._pending[request_id] += len(parts)
             for index, part in enumerate(parts):
-                self._texts.put((self._epoch, request_id, part, language, index == 0))
+                head = index + 1 < len(parts) and continues(part)  # goes on into the next piece
+                tail = index > 0 and continues(parts[index - 1])
+                self._texts.put((self._epoch, request_id, part, language, index == 0, (head, tail)))
         if self._yield.interrupt():  # a request never waits for a synthesis ahead
             self.ahead_interrupted += 1
         return len(parts)
@@ -170,7 +203,10 @@ class SpeechPlayer:
     def pieces(self, text: str, language: str) -> list:
         """Return the pieces `say` synthesises one by one (the first is what the listener waits for)."""
         parts = sentences(normalize(text, language))
-        return clauses(parts) if self.voices.by_clause(language) else lead_clause(parts)
+        if not self.voices.by_clause(language):
+            return lead_clause(parts)
+        parts = clauses(parts)
+        return cut_head(parts[0], self.head_words) + parts[1:] if parts and self.head_words else parts
 
     def prepare(self, text: str, language: str, upto: Optional[int] = 1) -> None:
         """Synthesise pieces of `text` ahead, while nothing is said, and keep them.
@@ -182,9 +218,12 @@ class SpeechPlayer:
         request that arrives meanwhile ends it (`say`): the piece is synthesised again once idle.
         Prepare a language once its voice is loaded: until then the synthesis would wait for it.
         """
-        parts = self.pieces(text, language)[:upto]
-        if parts:
-            self._ahead.extend((part, language) for part in parts)
+        pieces = self.pieces(text, language)
+        # Kept as `say` will look them up: the first half of a cut clause is said with a comma.
+        kept = [f'{part},' if index + 1 < len(pieces) and continues(part) else part
+                for index, part in enumerate(pieces)][:upto]
+        if kept:
+            self._ahead.extend((said, language) for said in kept)
             self._texts.put(_WAKE)  # the synthesis thread may be waiting with nothing to do
 
     @property
@@ -240,15 +279,20 @@ class SpeechPlayer:
                 return
             if job is _WAKE:
                 continue
-            epoch, request_id, text, language, first = job
+            epoch, request_id, text, language, first, (head, tail) = job
             if epoch != self._epoch:
                 continue
-            audio = self._cached(text, language)
+            # The first half of a cut clause is said with a comma: Kokoro then phrases it as a
+            # clause that goes on, not as a sentence that ends.
+            said = f'{text},' if head else text
+            audio = self._cached(said, language)
             if audio is None:
-                audio = self._synthesize(text, language)
+                audio = self._synthesize(said, language)
                 if first:
-                    self._keep_lead((text, language), audio)
-            if len(text.split()) <= SHORT_WORDS:
+                    self._keep_lead((said, language), audio)
+            if head or tail:
+                audio = join_cut(audio, self.sink.rate, head, tail)
+            if not (head or tail) and len(text.split()) <= SHORT_WORDS:
                 # "Hmm.", "Yes.": said again and again, and the acknowledgement must cost nothing
                 # while the model thinks; without the voice's trailing silence, the answer follows.
                 audio = self._short.setdefault((text, language), trim_silence(audio))
