@@ -64,7 +64,7 @@ def copy(tmp_path):
             shutil.copy2(os.path.join(ROOT, name), tree / name)
     (tree / 'milo_robot' / 'bench' / 'tiny.py').write_text(TINY)
     cli = tree / 'milo_robot' / 'cli' / 'bench.py'
-    _edit(cli, ('    turns,\n', '    tiny,\n    turns,\n'), (' turns)', ' turns, tiny)'))
+    _edit(cli, ('    turns,\n', '    tiny,\n    turns,\n'), ('GROUPS = (', 'GROUPS = (tiny, '))
     _git(tree, 'init', '-q')
     _git(tree, 'add', '-A')
     _git(tree, 'commit', '-qm', 'the commit compared with')
@@ -102,13 +102,13 @@ def test_against_records_both_medians_and_their_ratio(copy, tmp_path):
 
 def test_a_benchmark_the_other_commit_lacks_is_only_in_a(copy, tmp_path):
     bench_cli = copy / 'milo_robot' / 'cli' / 'bench.py'
-    _git(copy, 'rm', '-q', 'milo_robot/bench/turns.py')
-    _edit(bench_cli, ('    turns,\n', ''), (' turns, tiny)', ' tiny)'))
-    _git(copy, 'commit', '-qam', 'before the turns benchmark')
+    _git(copy, 'rm', '-q', 'milo_robot/bench/turns_heard.py')
+    _edit(bench_cli, ('    turns_heard,\n', ''), (', turns_heard)', ')'))
+    _git(copy, 'commit', '-qam', 'before the turns_heard benchmark')
     _git(copy, 'checkout', '-q', 'HEAD~1', '--', 'milo_robot')  # A: the tree with it again
-    proc = _bench(copy, tmp_path, '--against', 'HEAD', '--only', 'turns.turns')
+    proc = _bench(copy, tmp_path, '--against', 'HEAD', '--only', 'turns_heard.turns_heard')
     assert proc.returncode == 1  # nothing to compare: nothing recorded, nothing run
-    assert 'only in A (not run: B has no such benchmark): turns.turns' in proc.stdout
+    assert 'only in A (not run: B has no such benchmark): turns_heard.turns_heard' in proc.stdout
 
 
 def test_an_unknown_commit_is_a_clear_error(copy, tmp_path):
