@@ -83,12 +83,8 @@ class Desk:
         if request.origin == 'voice' and current and origin == 'text':
             self._preempted.add(current)  # a text question never delays the class
             event.set()
-        with self._changed:
-            line = self._line(request)
-            if len(line) < self.queue_size:
-                line.append(request)
-                self._changed.notify_all()
-                return
+        if self._queue(request):
+            return
         language = request.language if request.language in BUSY else 'en'
         self.out.answer(request.request_id, 0, BUSY[language], final=True, declined=True)
         self.out.count('refused_busy')
@@ -116,6 +112,19 @@ class Desk:
 
     def _line(self, request: Request) -> collections.deque:
         return self._lines['voice' if request.origin == 'voice' else 'text']
+
+    def _queue(self, request: Request, first: bool = False) -> bool:
+        """Put a question in its line (`first`: ahead of the others); False if the line is full."""
+        with self._changed:
+            line = self._line(request)
+            if len(line) >= self.queue_size:
+                return False
+            if first:
+                line.appendleft(request)
+            else:
+                line.append(request)
+            self._changed.notify_all()
+            return True
 
     def cancel(self, request_id: str) -> None:
         """Stop an answer ('' for the one in progress), or drop a waiting question."""
@@ -195,11 +204,7 @@ class Desk:
         """Queue an interrupted text answer again, ahead of other text questions."""
         self._resume[request.request_id] = sent
         self.out.count('text_answers_interrupted')
-        with self._changed:
-            line = self._line(request)
-            if len(line) < self.queue_size:
-                line.appendleft(request)
-                self._changed.notify_all()
-                return
+        if self._queue(request, first=True):
+            return
         self._resume.pop(request.request_id, None)
         self.out.answer(request.request_id, sent, '', final=True)  # what was said stands
