@@ -5,8 +5,9 @@
 import math
 from typing import Optional
 
-from milo_robot.thinking.compute.formulas import NAMED, PHRASE
+from milo_robot.thinking.compute.formulas import NAMED
 from milo_robot.thinking.compute.quantities import unit_of
+from milo_robot.thinking.compute.spoken_expression import PHRASE
 
 # SI units a result is said in, by dimension: the first whose dimension fits.
 _RESULT_UNITS = (('J', 'joules', 'joules'), ('W', 'watts', 'watts'), ('N', 'newtons', 'newtons'),

@@ -37,6 +37,7 @@ from milo_robot.thinking.compute.quantities import (
     read,
     unit_of,
 )
+from milo_robot.thinking.compute.spoken_expression import PHRASE
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.question import Question, asking_words, detect_language
 from milo_robot.thinking.words import content_stems
@@ -218,13 +219,13 @@ class Computer:
         """Bind the question's numbers to a formula and solve it for `unknown`, if it fits."""
         if wanted is not None and unknown.dim is not None and unknown.dim != wanted:
             return None  # the question asks for another kind of quantity
-        if wanted is not None and unknown.dim is None and unknown.symbol.startswith(spoken.PHRASE):
+        if wanted is not None and unknown.dim is None and unknown.symbol.startswith(PHRASE):
             return None  # "la valeur efficace", a quantity said in words with no unit, is no tension
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
         specific = unknown.stems - kind_stems()  # "takt" of "the takt time", "ciment" of "la masse de ciment"
-        in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(spoken.PHRASE)
+        in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(PHRASE)
         if in_words and unknown.stems and (not named or specific and not specific & set(asked) and
                                            (wanted is None or unknown.dim != wanted)):
             # A quantity the teacher named in words, and the question names another one: "How many
@@ -303,7 +304,7 @@ class Computer:
                     named = head is not None and head in q.before and (q.dim is None or not any(q.dim)) \
                         and q.said[0].isdigit()  # "une efficience d'environ 90 pour cent"
                     own = head is not None and head in q.before  # "la masse volumique de 1000"
-                    if not own and variable.symbol.startswith(spoken.PHRASE):
+                    if not own and variable.symbol.startswith(PHRASE):
                         continue  # "yield strength": a value said as one, not any value in pascals
                     if (variable.dim is not None and q.dim == variable.dim) or named:
                         candidates.append((_about(q, ev.stems(j), asked) + MIN_ABOUT * own,
@@ -439,7 +440,7 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
     if variable.symbol in quantity.symbols:
         return 5.0
     named = len(variable.stems & (set(quantity.before) | set(quantity.after)))
-    if variable.symbol.startswith(spoken.PHRASE) and variable.dim is None and quantity.dim is not None \
+    if variable.symbol.startswith(PHRASE) and variable.dim is None and quantity.dim is not None \
             and any(quantity.dim):
         # "the safety factor" takes a number without unit or a percentage, not "24 volts"; a
         # quantity whose words the question says whole takes its value ("the staff reading is 1.35 m").
@@ -459,7 +460,7 @@ def _said_as(symbol: str, names: dict) -> str:
     "le dosage vaut environ 350 kilogrammes par mètre cube", "la vitesse de propagation vaut environ
     200000 kilomètres par seconde": the value (and so the unit) the teacher gave a quantity said in words.
     """
-    return names.get(symbol, symbol) if symbol.startswith(spoken.PHRASE) else symbol
+    return names.get(symbol, symbol) if symbol.startswith(PHRASE) else symbol
 
 
 def _given_values(symbol: str, text: str) -> list:
