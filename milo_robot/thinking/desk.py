@@ -94,7 +94,10 @@ class Desk:
         with self._changed:
             now = self.clock()
             if speaking:
-                self._floor = now if self._floor is None else self._floor
+                # A new turn once the last one's floor has ended, even if nobody looked meanwhile
+                # (no text question waited): its FLOOR_MAX_S counts from this speech.
+                if self._floor is None or now >= self._floor_until:
+                    self._floor = now
                 self._floor_until = float('inf')
             elif self._floor is not None:
                 self._floor_until = now + FLOOR_AFTER_S
