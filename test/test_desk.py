@@ -6,7 +6,8 @@ text questions waiting while the class has the floor."""
 import threading
 
 from milo_robot.thinking.answer import AnswerPart
-from milo_robot.thinking.desk import BUSY, FLOOR_AFTER_S, FLOOR_MAX_S, Desk, Request
+from milo_robot.thinking.desk import BUSY, Desk, Request
+from milo_robot.thinking.floor import FLOOR_AFTER_S, FLOOR_MAX_S
 
 
 class Sent:
