@@ -3,8 +3,9 @@
 """The web node over real DDS with the real brain node (`tiny` model).
 
 Text questions wait while Milo answers in class, then stream from the brain; students asking
-together wait their turn in the web node, never refused by the brain's desk; lecture commands and
-re-indexing requests go out on their topics.
+together wait their turn in the web node, never refused by the brain's desk; the web node gives
+its CPU share away while the class has the floor; lecture commands and re-indexing requests go
+out on their topics.
 """
 
 import json
@@ -86,6 +87,12 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     speech = probe.node.create_publisher(Bool, t.VAD_SPEECH.name, t.VAD_SPEECH.qos.profile())
     mode.publish(Mode('qa').to_msg())
     speech.publish(Bool(data=True))
+    # Meanwhile the web node gives its CPU share away (its session's autogroup, as the supervisor
+    # runs it): the class's turn goes first.
+    share = Path(f'/proc/{web.popen.pid}/autogroup')
+    wait_until(lambda: share.read_text().split()[-1] == '19', 'the web node to give way to the class')
+    wait_until(lambda: diagnostics_of(diagnostics, 'web').get('cpu') == 'giving way',
+               'its diagnostics to say so')
     together = [[] for _ in range(4)]
     asking = [threading.Thread(target=ask, args=(into, q)) for into, q in zip(together, (
         'What is the unit of resistance?', 'What does a capacitor store?', 'What is Ohm\'s law?',
@@ -97,6 +104,7 @@ def test_text_questions_lecture_commands_and_reindex_over_ros(tmp_path, probe, p
     speech.publish(Bool(data=False))
     for thread in asking:
         thread.join(180)
+    wait_until(lambda: share.read_text().split()[-1] == '0', 'the web node to take its share back')
     for answer in together:
         assert answer and answer[-1]['kind'] == 'final', (together, brain.output)
         said = [e['text'] for e in answer if e['kind'] == 'sentence']
