@@ -105,11 +105,8 @@ def notes_body(request: Request, pack: notes_pack.NotesPack) -> Markup:
     The same for every reader of the lecture: rendered once per version of the record.
     """
     language = language_of(request)
-
-    def render_body():
-        template = request.app.state.templates.get_template('notes_body.html')
-        return Markup(template.render(notes_pack.body_context(pack, language, searchable=True)))
-    return request.app.state.cache.get(('notes_body', pack.lecture.id, language), render_body)
+    return request.app.state.cache.get(('notes_body', pack.lecture.id, language), lambda: Markup(
+        notes_pack.render_body(pack, language, request.app.state.templates, searchable=True)))
 
 
 def lecture_quiz(request: Request, lecture_id: int) -> list:
