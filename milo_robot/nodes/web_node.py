@@ -5,7 +5,8 @@
 Its backends are the brain, the lecture lifecycle and the body, over ROS. uvicorn runs in a
 worker thread; ROS callbacks in the node's executor feed the app's queues and state. While the
 class has the floor (thinking/floor.py), the node gives its CPU share away (milo_robot.priority):
-students' pages wait a moment, the class's turn does not (docs/app.md).
+students' pages wait a moment, the class's turn does not (docs/app.md). That share is its
+process's: the web node must stay out of graph.GROUPS, or it would slow the nodes beside it.
 """
 
 from pathlib import Path
