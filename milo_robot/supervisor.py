@@ -23,6 +23,7 @@ from milo_robot.graph import (
     node_environment,
     restart_environment,
 )
+from milo_robot.priority import set_autogroup_nice
 
 YOUNG_S = 5.0  # a child that dies younger than this is respawned after a doubled delay
 MAX_DELAY_S = 10.0
@@ -211,14 +212,9 @@ def _prepare_child(nice: int) -> None:
     _stop_with_parent()
     if nice:
         os.nice(nice)
-        # Each node runs in a session of its own, and with the kernel's autogroups (on by default
-        # on desktop and board kernels) CPU is shared fairly between sessions whatever a process's
-        # nice value: the session's group must give way too.
-        try:
-            with open('/proc/self/autogroup', 'w') as group:
-                group.write(str(nice))
-        except OSError:
-            pass  # no autogroups here: the process's nice value is enough
+        # Each node runs in a session of its own: its session's group must give way too
+        # (milo_robot.priority). Without autogroups the process's nice value is enough.
+        set_autogroup_nice(nice)
 
 
 def _stop_with_parent() -> None:

@@ -6,7 +6,8 @@ text questions waiting while the class has the floor."""
 import threading
 
 from milo_robot.thinking.answer import AnswerPart
-from milo_robot.thinking.desk import BUSY, FLOOR_AFTER_S, FLOOR_MAX_S, Desk, Request
+from milo_robot.thinking.desk import BUSY, Desk, Request
+from milo_robot.thinking.floor import FLOOR_AFTER_S, FLOOR_MAX_S
 
 
 class Sent:
@@ -112,6 +113,23 @@ def test_a_class_that_keeps_talking_does_not_starve_the_app():
     clock.now += FLOOR_MAX_S - 1
     assert desk.next(0) is None
     clock.now += 1
+    assert desk.next(0).request_id == 't1'
+
+
+def test_each_turn_of_the_class_takes_the_floor_anew():
+    # A turn long past, when no text question waited, does not use up the next turn's floor.
+    out, clock = Sent(), Clock()
+    desk = Desk(out, clock=clock)
+    desk.class_speaking(True)
+    clock.now += 3.0
+    desk.class_speaking(False)
+    clock.now += FLOOR_MAX_S  # Milo answers, a pause: nobody asks in the app
+    desk.class_speaking(True)  # the next student
+    desk.submit(Request('t1', 'text', origin='text'))
+    clock.now += 1.0
+    assert desk.next(0) is None, 'the app waits during this turn too'
+    desk.class_speaking(False)
+    clock.now += FLOOR_AFTER_S
     assert desk.next(0).request_id == 't1'
 
 

@@ -25,14 +25,13 @@ from milo_robot.app.struggles import find_struggles
 from milo_robot.app.views import (
     OUTSIDE,
     LectureChoice,
-    build_pack,
     default_lecture,
     erasable_or_404,
     lecture_json,
     lecture_or_404,
+    lecture_quiz,
 )
 from milo_robot.interfaces.payloads import EXPRESSION_NAMES, MODES
-from milo_robot.lectures.quiz import build_quiz
 
 router = APIRouter(prefix='/api')
 STUDENT, TEACHER, CLUB = require('student'), require('teacher'), require('club')
@@ -159,7 +158,7 @@ def summary(request: Request, lecture_id: int, principal=STUDENT):
 @router.get('/lectures/{lecture_id}/quiz')
 def quiz(request: Request, lecture_id: int, principal=STUDENT):
     """Return a short quiz on the lecture's key points."""
-    return [dataclasses.asdict(q) for q in build_quiz(build_pack(request, lecture_id))]
+    return [dataclasses.asdict(q) for q in lecture_quiz(request, lecture_id)]
 
 
 @router.get('/lectures/{lecture_id}/export/{fmt}')

@@ -33,13 +33,13 @@ from milo_robot.app.views import (
     build_pack,
     course_lectures,
     default_lecture,
-    language_of,
     lecture_or_404,
+    lecture_quiz,
+    notes_body,
     render,
 )
 from milo_robot.lectures import exports, notes_pack
 from milo_robot.lectures.exports.ical import announced_events
-from milo_robot.lectures.quiz import build_quiz
 from milo_robot.record.lecture_record import LOOSE_QUESTIONS, ErasureIncomplete
 
 router = APIRouter()
@@ -158,20 +158,20 @@ def lecture(request: Request, lecture_id: int, principal=STUDENT):
     A teacher also gets the exports, with the announcements that the calendar leaves out.
     """
     pack = build_pack(request, lecture_id)
-    context = notes_pack.body_context(pack, language_of(request), searchable=True)
     formats, left_out = (), []
     if principal.may('teacher'):
         formats = exports.FORMATS
         segments = request.app.state.reader().segments(lecture_id=lecture_id)
         left_out = announced_events(pack.lecture, segments)[1]
-    return render(request, 'lecture.html', export_formats=formats, left_out=left_out, **context)
+    return render(request, 'lecture.html', export_formats=formats, left_out=left_out, pack=pack,
+                  notes_body=notes_body(request, pack))
 
 
 @router.get('/lectures/{lecture_id}/quiz')
 def quiz(request: Request, lecture_id: int, principal=STUDENT):
     """Show a short quiz on the lecture's key points, answer keys in the teacher's words."""
-    pack = build_pack(request, lecture_id)
-    return render(request, 'quiz.html', pack=pack, questions=build_quiz(pack))
+    return render(request, 'quiz.html', pack=build_pack(request, lecture_id),
+                  questions=lecture_quiz(request, lecture_id))
 
 
 @router.get('/lectures/{lecture_id}/notes.html')

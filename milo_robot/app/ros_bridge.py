@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Iterator, Optional
 
+from milo_robot.app.asker_line import AskerLine
 from milo_robot.app.services import AskBackend, AskEvent, LectureControl
 from milo_robot.interfaces import topics as t
 from milo_robot.interfaces.payloads import Cancel, LectureCommand, Question, QuestionEntry
@@ -39,6 +40,7 @@ class RosAskBackend(AskBackend):
         self._cancel = node.publisher(t.BRAIN_CANCEL)
         self._log_pub = node.publisher(t.RECORD_QUESTIONS)
         self._inboxes = {}  # request id -> queue of AnswerPart
+        self._line = AskerLine()
         self._lock = threading.Lock()
         self._robot_state, self._speaking, self._mode = 'idle', False, 'qa'
         self._health = node.health
@@ -77,8 +79,26 @@ class RosAskBackend(AskBackend):
 
     def _answer(self, request_id: str, course: str, question: str, language: str,
                 cancel: threading.Event) -> Iterator[AskEvent]:
+        # Other students' questions first (AskerLine), then the class's: the question is sent only
+        # when the brain's desk has room for it, so it is never refused there for being one too many.
+        ticket = self._line.join()
+        try:
+            said_waiting = False
+            if not self._line.wait(ticket, 0):
+                yield AskEvent('waiting')
+                said_waiting = True
+                while not self._line.wait(ticket, 0.2):
+                    if cancel.is_set():
+                        return
+            yield from self._answer_in_turn(request_id, course, question, language, cancel, said_waiting)
+        finally:
+            self._line.leave(ticket)
+
+    def _answer_in_turn(self, request_id: str, course: str, question: str, language: str,
+                        cancel: threading.Event, said_waiting: bool) -> Iterator[AskEvent]:
         if self.busy_in_class():
-            yield AskEvent('waiting')
+            if not said_waiting:
+                yield AskEvent('waiting')
             deadline = time.monotonic() + MAX_WAIT_S
             while self.busy_in_class() and time.monotonic() < deadline:
                 if cancel.wait(0.2):

@@ -10,9 +10,11 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from milo_robot.app import i18n
 from milo_robot.lectures import notes_pack
+from milo_robot.lectures.quiz import build_quiz
 from milo_robot.record.lecture_record import Lecture, LectureRecord, lecture_erasure
 
 TEMPLATES = Path(__file__).with_name('templates')
@@ -89,11 +91,28 @@ def lecture_json(lecture: Lecture) -> dict:
 
 
 def build_pack(request: Request, lecture_id: int) -> notes_pack.NotesPack:
-    """Return a lecture's notes pack (404 if there is no such lecture)."""
-    services = request.app.state.services
-    record = request.app.state.reader()
-    lecture_or_404(record, lecture_id)
-    return notes_pack.build_pack(record, lecture_id, str(services.notes_dir))
+    """Return a lecture's notes pack (404 if there is no such lecture); shared, not to be changed."""
+    def build():
+        record = request.app.state.reader()
+        lecture_or_404(record, lecture_id)
+        return notes_pack.build_pack(record, lecture_id, str(request.app.state.services.notes_dir))
+    return request.app.state.cache.get(('pack', lecture_id), build)
+
+
+def notes_body(request: Request, pack: notes_pack.NotesPack) -> Markup:
+    """Return the lecture page's notes pack body, in the request's language, with its search box.
+
+    The same for every reader of the lecture: rendered once per version of the record.
+    """
+    language = language_of(request)
+    return request.app.state.cache.get(('notes_body', pack.lecture.id, language), lambda: Markup(
+        notes_pack.render_body(pack, language, request.app.state.templates, searchable=True)))
+
+
+def lecture_quiz(request: Request, lecture_id: int) -> list:
+    """Return a lecture's quiz (404 if there is no such lecture)."""
+    return request.app.state.cache.get(('quiz', lecture_id),
+                                       lambda: build_quiz(build_pack(request, lecture_id)))
 
 
 def erasable_or_404(record: LectureRecord, lecture_id: int) -> None:

@@ -16,6 +16,7 @@ from milo_robot.app.access import NotAuthenticated, TooManyAttempts
 from milo_robot.app.auth import LoginLimiter, Sessions
 from milo_robot.app.guards import Guards
 from milo_robot.app.notes_files import MAX_NOTES_BYTES
+from milo_robot.app.page_cache import RecordCache
 from milo_robot.app.services import AppServices
 from milo_robot.app.views import STATIC, render, template_environment
 from milo_robot.lectures.notes_pack import CSS_FILE
@@ -63,6 +64,7 @@ def create_app(services: AppServices, sessions: Sessions = None, limiter: LoginL
     app.state.limiter = limiter or LoginLimiter()
     app.state.templates = template_environment()
     app.state.reader = _Reader(services.record_path)
+    app.state.cache = RecordCache(app.state.reader, services.notes_dir)
     app.include_router(pages.router)
     app.include_router(api.router)
 

@@ -124,7 +124,7 @@ SPEAKER_AUDIO = Topic('speaker/audio', 'sensor_msgs/msg/Image', SPEAKER_AUDIO_QO
                       ('vad',), 'what Milo plays, as audio frames: the echo gate\'s reference')
 VAD_EVENTS = Topic('vad/events', _S, EVENTS_QOS, p.VadEvent, ('vad',),
                    ('asr', 'tts', 'dialogue'), 'speech start/end, barge-in')
-VAD_SPEECH = Topic('vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera', 'brain'),
+VAD_SPEECH = Topic('vad/speech', 'std_msgs/msg/Bool', STATE_QOS, None, ('vad',), ('camera', 'brain', 'web'),
                    'whether someone speaks now')
 ASR_PARTIAL = Topic('asr/partial', _S, COMMAND_QOS, p.Transcript, ('asr',), ('dialogue',),
                     'partial transcripts: on a pause (whisper) or as words come (vosk)')

@@ -241,10 +241,14 @@ def body_context(pack: NotesPack, language: str = '', searchable: bool = False) 
             'sections': SECTIONS, 'searchable': searchable}
 
 
-def render_body(pack: NotesPack, language: str = '', env: Optional[jinja2.Environment] = None) -> str:
-    """Render the pack's content as an HTML fragment (headings in `language`, default the lecture's)."""
+def render_body(pack: NotesPack, language: str = '', env: Optional[jinja2.Environment] = None,
+                searchable: bool = False) -> str:
+    """Render the pack's content as an HTML fragment (headings in `language`, default the lecture's).
+
+    `searchable`: with the transcript's search box (see `body_context`).
+    """
     env = env or _environment()
-    return env.get_template('notes_body.html').render(body_context(pack, language))
+    return env.get_template('notes_body.html').render(body_context(pack, language, searchable))
 
 
 def render_html(pack: NotesPack) -> str:

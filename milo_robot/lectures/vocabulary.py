@@ -88,7 +88,7 @@ READ_CACHE = 16  # notes folders' terms kept, by the files' names, times and siz
 _READ: Dict[tuple, 'CourseTerms'] = {}
 
 
-def _signature(folders) -> tuple:
+def files_signature(folders) -> tuple:
     """Return the files directly in `folders`, with their modification times and sizes."""
     found = []
     for folder in sorted(folders):
@@ -156,7 +156,7 @@ class CourseTerms:
         if not notes_dir or not os.path.isdir(notes_dir):
             return cls()
         # Read once per version of the files: the app builds a pack for every page it shows.
-        key = (_signature(course_folders(notes_dir, course)), language)
+        key = (files_signature(course_folders(notes_dir, course)), language)
         if key not in _READ:
             while len(_READ) >= READ_CACHE:
                 _READ.pop(next(iter(_READ)))

@@ -3,7 +3,10 @@
 """Web node: serves the Milo app (milo_robot.app) inside the graph.
 
 Its backends are the brain, the lecture lifecycle and the body, over ROS. uvicorn runs in a
-worker thread; ROS callbacks in the node's executor feed the app's queues and state.
+worker thread; ROS callbacks in the node's executor feed the app's queues and state. While the
+class has the floor (thinking/floor.py), the node gives its CPU share away (milo_robot.priority):
+students' pages wait a moment, the class's turn does not (docs/app.md). That share is its
+process's: the web node must stay out of graph.GROUPS, or it would slow the nodes beside it.
 """
 
 from pathlib import Path
@@ -14,10 +17,15 @@ from milo_robot.app.services import AppServices
 from milo_robot.app.struggles import lazy_embedder
 from milo_robot.app.web import create_app, prepare_record
 from milo_robot.graph import resolve_path
+from milo_robot.interfaces import topics as t
 from milo_robot.nodes.base import MiloNode, run
 from milo_robot.parameters import ParameterError, ParamSpec
+from milo_robot.priority import GiveWay
 from milo_robot.record.lecture_record import RecordError
 from milo_robot.teleop.client import TeleopClient
+from milo_robot.thinking.floor import Floor
+
+GIVE_WAY_CHECK_S = 0.25  # how often the floor's end (and a change the kernel refused) is looked at
 
 PARAMETERS = (
     ParamSpec('host', '127.0.0.1', 'Address the app listens on: 127.0.0.1 is this machine only; '
@@ -57,6 +65,17 @@ class WebNode(MiloNode):
                                       f"{'' if certfile else ' without TLS'}: see docs/app.md")
         self.health.set('url', f"{'https' if certfile else 'http'}://{p.host}:{p.port}/")
         self._worker = self.start_worker('http', self._serve)
+        self._floor, self._give_way = Floor(), GiveWay()
+        self.subscribe(t.VAD_SPEECH, self._on_speech)
+        self.create_timer(GIVE_WAY_CHECK_S, self._follow_floor)
+
+    def _on_speech(self, msg) -> None:
+        self._floor.speaking(bool(msg.data) and self.ask.mode() == 'qa')
+        self._follow_floor()
+
+    def _follow_floor(self) -> None:
+        self._give_way.update(self._floor.held())
+        self.health.set('cpu', 'giving way' if self._give_way.applied != self._give_way.normal else 'normal')
 
     def _serve(self) -> None:
         try:

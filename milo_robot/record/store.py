@@ -124,6 +124,15 @@ class RecordFile:
             except sqlite3.DatabaseError as exc:
                 raise RecordError(f'cannot {what} from the lecture record {self.path}: {exc}') from exc
 
+    def data_version(self) -> int:
+        """Return a number that changes whenever another connection commits to the file.
+
+        SQLite's `PRAGMA data_version`: a reader keeps what it computed from the record for as long
+        as this stays the same (the app's pages), and drops it at the next change, erasures included.
+        """
+        with self._reading('read the data version') as conn:
+            return conn.execute('PRAGMA data_version').fetchone()[0]
+
     @contextlib.contextmanager
     def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
         """Run one transaction, committed on success and rolled back on any failure."""

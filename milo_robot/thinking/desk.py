@@ -6,10 +6,10 @@
   may wait. A question that finds its own line full is told at once that Milo is busy: text
   questions never take a voice question's place.
 - Voice questions (the class) go before text ones (the app), then first come, first served.
-- While the class has the floor (someone speaks in question time, and for `FLOOR_AFTER_S`
-  after), text questions wait: the class's question, which comes with the end of the speech,
-  then finds the brain free, and the transcript is computed without a text answer beside it.
-  They wait `FLOOR_MAX_S` at most, so a class that talks on does not starve the app.
+- While the class has the floor (thinking/floor.py: someone speaks in question time, and a
+  moment after), text questions wait: the class's question, which comes with the end of the
+  speech, then finds the brain free, and the transcript is computed without a text answer beside
+  it. A class that talks on does not starve the app: the floor has a limit.
 - A voice question interrupts a text answer in progress: the text answer is asked again once the
   class's is answered, and goes on from the sentence it had reached (nothing is sent twice).
 - A cancel stops the answer in progress within one sentence, or drops a waiting question (its
@@ -25,12 +25,10 @@ import time
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
+from milo_robot.thinking.floor import Floor
+
 BUSY = {'en': "One moment, I'm still answering the previous question.",
         'fr': 'Un instant, je réponds encore à la question précédente.'}
-# After the speech stops, the class keeps the floor this long: the VAD's end of turn, the final
-# transcript and the dialogue's question come within it (docs/app.md, measured).
-FLOOR_AFTER_S = 2.0
-FLOOR_MAX_S = 15.0  # text questions wait no longer than this for a class that keeps talking
 
 
 @dataclass(frozen=True)
@@ -65,8 +63,7 @@ class Desk:
         self.out, self.clock, self.queue_size = out, clock, queue_size
         self._lines = {'voice': collections.deque(), 'text': collections.deque()}
         self._changed = threading.Condition()
-        self._floor = None  # since when the class has had the floor, None when it has not
-        self._floor_until = float('-inf')  # when the speech stopped, plus FLOOR_AFTER_S
+        self._floor = Floor(clock)
         self._cancelled = set()  # waiting questions cancelled: skipped when their turn comes
         self._current = (None, threading.Event(), '')  # request id, its cancel, its origin
         self._preempted = set()  # text answers interrupted by the class, to go on later
@@ -92,23 +89,8 @@ class Desk:
     def class_speaking(self, speaking: bool) -> None:
         """Someone in question time starts (True) or stops (False) speaking: text questions wait."""
         with self._changed:
-            now = self.clock()
-            if speaking:
-                self._floor = now if self._floor is None else self._floor
-                self._floor_until = float('inf')
-            elif self._floor is not None:
-                self._floor_until = now + FLOOR_AFTER_S
+            self._floor.speaking(speaking)
             self._changed.notify_all()
-
-    def _text_waits(self) -> bool:
-        """Whether the class has the floor (and has not kept it too long): text answers wait."""
-        if self._floor is None:
-            return False
-        now = self.clock()
-        if now >= self._floor_until:
-            self._floor = None
-            return False
-        return now - self._floor < FLOOR_MAX_S
 
     def _line(self, request: Request) -> collections.deque:
         return self._lines['voice' if request.origin == 'voice' else 'text']
@@ -149,8 +131,8 @@ class Desk:
                 if left is not None and left <= 0:
                     return None
                 # The floor ends by itself: look again then, even if nothing is submitted.
-                if self._floor is not None and self._lines['text']:
-                    ends = min(self._floor_until, self._floor + FLOOR_MAX_S) - self.clock()
+                if self._lines['text'] and self._floor.held():
+                    ends = self._floor.ends_in()
                     left = max(ends, 0.001) if left is None else max(min(left, ends), 0.001)
                 self._changed.wait(left)
             voice = self._lines['voice']
@@ -159,7 +141,7 @@ class Desk:
     def waiting(self) -> bool:
         """Whether a question may be answered now: a voice one, or a text one while the class is silent."""
         with self._changed:
-            return bool(self._lines['voice']) or (bool(self._lines['text']) and not self._text_waits())
+            return bool(self._lines['voice']) or (bool(self._lines['text']) and not self._floor.held())
 
     def answer(self, brain, request: Request) -> None:
         """Answer one question with `brain` (thinking.answer.Brain), part by part."""
