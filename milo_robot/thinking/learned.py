@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from milo_robot.thinking.coverage import OPEN_WANTS  # one owner: which questions are open
+
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'ranker_weights.json')
 # The hand ranker's parts (rank.Weights times each signal): absent parts count 0.
 PARTS = ('meaning', 'words', 'window', 'lecture', 'fact', 'pair', 'head', 'asks', 'symbols', 'near_previous')
@@ -40,8 +42,13 @@ FEATURES = PARTS + (
     'follow_up',
     'open',  # the question asks no kind of fact ("what is X", 'definition' or 'any')
     'wants_value',  # it asks a value, a duration or a unit
+    # The fact asked, per kind of question: a number with its unit answers "how much", a
+    # definition "what is X", a "because" "why"; one weight for all kinds fitted worse (left out
+    # one set at a time, docs/thinking.md).
+    'fact_value',  # fact_raw when a value is asked
+    'fact_open',  # fact_raw when the question is open
+    'fact_other',  # fact_raw for the other kinds (a reason, a time, a place, a formula...)
 )
-OPEN_WANTS = frozenset({'definition', 'any'})
 VALUE_WANTS = frozenset({'value', 'duration', 'unit'})
 
 
@@ -74,13 +81,15 @@ def features(question, candidates: list) -> np.ndarray:
     meaning = np.array([c.meaning for c in candidates])
     words = np.array([c.words for c in candidates])
     nxt = np.append(scores[1:], scores[-1])
+    value, open_ = question.wants in VALUE_WANTS, question.wants in OPEN_WANTS
     question_level = [float(meaning.max()), float(words.max()), float(bool(question.follow_up)),
-                      float(question.wants in OPEN_WANTS), float(question.wants in VALUE_WANTS)]
+                      float(open_), float(value)]
     rows = []
     for k, c in enumerate(candidates):
         rows.append([c.parts.get(p, 0.0) for p in PARTS] + [
             c.meaning, c.words, c.fact, len(c.positions), math.log1p(k), scores[0] - c.score,
-            c.score - nxt[k], meaning.max() - c.meaning, words.max() - c.words] + question_level)
+            c.score - nxt[k], meaning.max() - c.meaning, words.max() - c.words] + question_level + [
+            c.fact * value, c.fact * open_, c.fact * (not value and not open_)])
     return np.array(rows, dtype=float)
 
 
