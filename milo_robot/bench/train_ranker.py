@@ -125,7 +125,7 @@ def gather(name: str, limit: int = 0, embedder_=None) -> Gathered:
         asked = brain.last[0] if brain.last else None
         if not ranked or asked is None:
             return
-        x = learned.features(asked, ranked)
+        x = learned.features(asked, ranked, brain.widening())
         y = np.array([float(q['covered'] and holds(said, q['expect'])) for said in brain.quotes()])
         out.asked.append(Asked(name, bool(q['covered']), x, y, parts[-1].kind == 'compute'))
 

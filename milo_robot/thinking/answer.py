@@ -142,7 +142,7 @@ class Brain:
         ranked = self.candidates = self.ranker.rank(asked, allow, self._previous(asked))
         self._asking = (asked, allow)
         if self.model is not None:
-            ranked = learned.rerank(asked, ranked, self.model)
+            ranked = learned.rerank(asked, ranked, self.model, self.widening())
         best = ranked[0] if ranked else None
         if asked.instruction:
             self.last = (asked, best, coverage.Coverage(False, 'an instruction, not a question'))
@@ -210,6 +210,16 @@ class Brain:
             out.append(' '.join(quote.parts(self.evidence, positions, asked.language,
                                             self.scope.current_lecture)))
         return out
+
+    def widening(self) -> list:
+        """Return how many sentences the quote of each of the last question's candidates adds to it.
+
+        A feature of the learned ranker, read as it ranks and as it is trained (bench/train_ranker.py).
+        """
+        if not self.candidates:
+            return []
+        asked, allow = self._asking
+        return [len(self._widened(asked, c.positions, allow)) - len(c.positions) for c in self.candidates]
 
     def _given(self, asked, allow) -> tuple:
         """Return the measured values a question gives, and whether it asks a value to compute.
