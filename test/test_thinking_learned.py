@@ -72,6 +72,41 @@ def test_the_model_picks_against_the_hand_score_and_gives_a_probability():
     assert ranked[0].probability > 0.9 > 0.5 == ranked[1].probability
 
 
+@pytest.mark.parametrize('question, feature', [
+    ('How much does the bar stretch?', 'fact_value'),
+    ('What is stress?', 'fact_open'),
+    ('Why does the bar stretch?', 'fact_other'),
+])
+def test_the_fact_asked_is_read_apart_for_each_kind_of_question(question, feature):
+    hand = [Candidate((0,), 3.0, 0.8, 0.9, fact=1.0), Candidate((1,), 2.0, 0.8, 0.6, fact=0.0)]
+    rows = learned.features(questions.read(question, 'en'), hand)
+    kinds = ('fact_value', 'fact_open', 'fact_other')
+    given, none = (dict(zip(learned.FEATURES, row)) for row in rows)
+    assert [k for k in kinds if given[k]] == [feature] and not any(none[k] for k in kinds)
+
+
+WINDUP = ('Today we talk about the PID controller and its three actions.',
+          "There's a trap with the integral, called integral windup.",
+          'While the actuator is saturated, the integral keeps growing, and the output overshoots badly.',
+          'The lab on PID tuning is in room C105.')
+
+
+def test_a_candidate_is_labelled_by_the_answer_quoting_it():
+    # The training's labels (bench/train_ranker.py) read Brain.quotes(): the sentence that names
+    # the thing asked leads into the one that says what it is, and its answer says both.
+    evidence = said('en', *WINDUP)
+    brain = Brain(evidence, ranker='hand')
+    answer = ' '.join(p.text for p in brain.ask('What is integral windup?', 'en') if not p.final)
+    quotes = dict(zip((c.positions for c in brain.candidates), brain.quotes()))
+    assert quotes[(1,)].endswith(f'{WINDUP[1]} {WINDUP[2]}') and 'saturated' not in WINDUP[1]
+    assert 'room C105' not in quotes[(1,)] and 'room C105' in quotes[(3,)]
+    # ... and the learned ranker reads that its answer adds a sentence.
+    widened = dict(zip((c.positions for c in brain.candidates), brain.widening()))
+    assert widened[(1,)] == 1 and widened[(2,)] == 0
+    # The best candidate's is the answer itself: one path makes both.
+    assert brain.quotes()[0] == answer
+
+
 def test_the_learned_ranker_quotes_its_choice_and_declines_under_its_threshold():
     evidence = said('en', "Today we look at the stiffness of metals.",
                     "Young's modulus of steel is 210 gigapascals.")

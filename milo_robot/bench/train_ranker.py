@@ -4,10 +4,13 @@
 
 1. Ask every question of each developer set with the hand ranker, as the QA bench does
    (`run_qa`), and keep the candidates it ranked, with their features.
-2. Label each candidate: it holds the question's expected facts, as the bench's judge checks an
-   answer (`evaluation.holds` on the candidate's sentences). An off-course question's candidates
-   are all negative: its right outcome is a decline. Questions answered by a computation are left
-   out: no sentence is their answer, and the ranker does not decide them.
+2. Label each candidate by the answer Milo would give quoting it (`Brain.quotes`, the answer's own
+   path: the worked example, the sentence it leads into, the why before a "so", the
+   introduction): right when that answer holds the question's expected facts, as the bench's
+   judge checks one (`evaluation.holds`). A candidate's own sentences are not enough: "The first
+   one is Kirchhoff's current law." is answered with the sentence it leads into. An off-course
+   question's candidates are all negative: its right outcome is a decline. Questions answered by
+   a computation are left out: no sentence is their answer, and the ranker does not decide them.
 3. Fit a logistic regression (each question weighing as much as any other), and choose the
    probability under which Milo declines: the one that maximises right answers less
    `WRONG_COST` times wrong ones on the training questions.
@@ -122,9 +125,8 @@ def gather(name: str, limit: int = 0, embedder_=None) -> Gathered:
         asked = brain.last[0] if brain.last else None
         if not ranked or asked is None:
             return
-        x = learned.features(asked, ranked)
-        y = np.array([float(q['covered'] and holds(' '.join(evidence.sentences[i].text for i in c.positions),
-                                                   q['expect'])) for c in ranked])
+        x = learned.features(asked, ranked, brain.widening())
+        y = np.array([float(q['covered'] and holds(said, q['expect'])) for said in brain.quotes()])
         out.asked.append(Asked(name, bool(q['covered']), x, y, parts[-1].kind == 'compute'))
 
     out.hand = bench.run_qa(Brain(evidence, ranker='hand'), questions, observe=observe)
@@ -164,7 +166,8 @@ def provenance(sets: list, limit: int) -> dict:
                           capture_output=True, text=True).stdout.strip() or 'unknown'
     return {'sets': [f'data/{s}' for s in sets], 'commit': head, 'date': time.strftime('%Y-%m-%d'),
             'command': 'python -m milo_robot.bench.train_ranker' + (f' --limit {limit}' if limit else ''),
-            'labels': 'candidate holds the expected facts (evaluation.holds); off-course: all negative',
+            'labels': 'the answer quoting the candidate (Brain.quotes: widened quote) holds the expected '
+                      'facts (evaluation.holds); off-course: all negative',
             'wrong_cost': WRONG_COST, 'l2': L2}
 
 

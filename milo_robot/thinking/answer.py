@@ -91,6 +91,7 @@ class Brain:
         self._answered = collections.deque(maxlen=REMEMBERED)  # (folded question, positions)
         self.last = None  # (question, best candidate, coverage) of the last question: for the logs
         self.candidates = []  # the hand ranker's candidates for the last question, best first (training)
+        self._asking = None  # (question, which sentences it may quote) of the last question: quotes()
 
     def set_evidence(self, evidence: Evidence) -> None:
         """Answer from another index (the notes were read again)."""
@@ -139,20 +140,16 @@ class Brain:
             asked = questions.read(topic, asked.language)
             allow = lambda s: s.role == 'teacher' and self.scope.allows(s)  # noqa: E731
         ranked = self.candidates = self.ranker.rank(asked, allow, self._previous(asked))
+        self._asking = (asked, allow)
         if self.model is not None:
-            ranked = learned.rerank(asked, ranked, self.model)
+            ranked = learned.rerank(asked, ranked, self.model, self.widening())
         best = ranked[0] if ranked else None
         if asked.instruction:
             self.last = (asked, best, coverage.Coverage(False, 'an instruction, not a question'))
             return None
         # Measured values (with a unit, or given to a symbol: "h to 40") make a computation; a count
         # ("the three modes", "an 8 bit converter") does not.
-        given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
-        given = given or self.computer.named_values(asked, allow)  # "un taux d'amortissement de 0,02"
-        # "Où se forme l'image d'un objet placé à 30 centimètres devant la lentille ?": a place
-        # asked with lengths is a position, a value to compute or to read from the worked example.
-        computes = asked.wants in ('value', 'duration', 'any') or (
-            asked.wants == 'where' and bool(given) and all(q.dim == LENGTH for q in given))
+        given, computes = self._given(asked, allow)
         # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
         # use is computed when a formula of the class gives it, and quoted or declined as before if not.
@@ -185,7 +182,65 @@ class Brain:
                 result = self.computer.compute(asked, allow)  # every value from the example asked about
                 return self._computed(result, asked.language) if result else None
             return None
-        positions = best.positions
+        positions = self._widened(asked, best.positions, allow)
+        self._answered.append((fold(asked.text), positions))
+        current = self.scope.current_lecture
+        said = quote.parts(self.evidence, positions, asked.language, current)
+        chosen = [self.evidence.sentences[i] for i in positions]
+        return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
+            [self._final('quote', chosen, asked.language)]
+
+    def quotes(self) -> list:
+        """Return what Milo would say for the last question quoting each of its candidates, had it won.
+
+        One text per `candidates` (the hand ranker's, in its order), made as `_answer` makes a
+        quote: the teacher's worked example when the question gives values, the sentences it
+        widens to, the introduction. The learned ranker's training labels a candidate by this
+        (bench/train_ranker.py): a candidate that leads into its answer is right, as its answer is.
+        """
+        if not self.candidates:
+            return []
+        asked, allow = self._asking
+        given, computes = self._given(asked, allow)
+        out = []
+        for candidate in self.candidates:
+            positions = (self._worked(asked, candidate, given) if computes and given else None) or \
+                candidate.positions
+            positions = self._widened(asked, positions, allow)
+            out.append(' '.join(quote.parts(self.evidence, positions, asked.language,
+                                            self.scope.current_lecture)))
+        return out
+
+    def widening(self) -> list:
+        """Return how many sentences the quote of each of the last question's candidates adds to it.
+
+        A feature of the learned ranker, read as it ranks and as it is trained (bench/train_ranker.py).
+        """
+        if not self.candidates:
+            return []
+        asked, allow = self._asking
+        return [len(self._widened(asked, c.positions, allow)) - len(c.positions) for c in self.candidates]
+
+    def _given(self, asked, allow) -> tuple:
+        """Return the measured values a question gives, and whether it asks a value to compute.
+
+        Measured values (with a unit, or given to a symbol: "h to 40") make a computation; a count
+        ("the three modes", "an 8 bit converter") does not.
+        """
+        given = [q for q in quantities.read(asked.whole, asked.language) if q.dim is not None or q.symbols]
+        given = given or self.computer.named_values(asked, allow)  # "un taux d'amortissement de 0,02"
+        # "Où se forme l'image d'un objet placé à 30 centimètres devant la lentille ?": a place
+        # asked with lengths is a position, a value to compute or to read from the worked example.
+        computes = asked.wants in ('value', 'duration', 'any') or (
+            asked.wants == 'where' and bool(given) and all(q.dim == LENGTH for q in given))
+        return given, computes
+
+    def _widened(self, asked, positions: tuple, allow) -> tuple:
+        """Return the sentences a quote of `positions` says, widened as the question needs.
+
+        The why said before a "so", the answer a sentence leads into, what to bring after an
+        announcement.
+        """
         before = self.evidence.neighbour(positions[0], -1)
         if asked.wants == 'reason' and before is not None and quote.consequence(
                 self.evidence.sentences[positions[0]].text):
@@ -194,12 +249,7 @@ class Brain:
             positions = self._led(positions, allow)
         if asked.wants == 'bring':
             positions = self._brought(positions, allow)
-        self._answered.append((fold(asked.text), positions))
-        current = self.scope.current_lecture
-        said = quote.parts(self.evidence, positions, asked.language, current)
-        chosen = [self.evidence.sentences[i] for i in positions]
-        return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
-            [self._final('quote', chosen, asked.language)]
+        return positions
 
     def _led(self, positions: tuple, allow) -> tuple:
         """Return a quote that leads into its answer, with the sentence after it and those that go on.

@@ -19,8 +19,11 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
+
+from milo_robot.thinking.coverage import OPEN_WANTS  # one owner: which questions are open
 
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'ranker_weights.json')
 # The hand ranker's parts (rank.Weights times each signal): absent parts count 0.
@@ -40,8 +43,17 @@ FEATURES = PARTS + (
     'follow_up',
     'open',  # the question asks no kind of fact ("what is X", 'definition' or 'any')
     'wants_value',  # it asks a value, a duration or a unit
+    # The fact asked, per kind of question: a number with its unit answers "how much", a
+    # definition "what is X", a "because" "why"; one weight for all kinds fitted worse (left out
+    # one set at a time, docs/thinking.md).
+    'fact_value',  # fact_raw when a value is asked
+    'fact_open',  # fact_raw when the question is open
+    'fact_other',  # fact_raw for the other kinds (a reason, a time, a place, a formula...)
+    # The sentences its answer adds (thinking/answer.py: the why before a "so", what a lead-in
+    # announces, what to bring): the labels judge that answer, and the parts above read only the
+    # candidate's own sentences.
+    'widened',
 )
-OPEN_WANTS = frozenset({'definition', 'any'})
 VALUE_WANTS = frozenset({'value', 'duration', 'unit'})
 
 
@@ -66,29 +78,35 @@ class Model:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def features(question, candidates: list) -> np.ndarray:
-    """Return one row of FEATURES per candidate, `candidates` in the hand ranker's order."""
+def features(question, candidates: list, widened: Optional[list] = None) -> np.ndarray:
+    """Return one row of FEATURES per candidate, `candidates` in the hand ranker's order.
+
+    `widened`: the sentences the answer quoting each candidate adds to it (`Brain.widening`); none if None.
+    """
     if not candidates:
         return np.zeros((0, len(FEATURES)))
     scores = np.array([c.score for c in candidates])
     meaning = np.array([c.meaning for c in candidates])
     words = np.array([c.words for c in candidates])
     nxt = np.append(scores[1:], scores[-1])
+    value, open_ = question.wants in VALUE_WANTS, question.wants in OPEN_WANTS
     question_level = [float(meaning.max()), float(words.max()), float(bool(question.follow_up)),
-                      float(question.wants in OPEN_WANTS), float(question.wants in VALUE_WANTS)]
+                      float(open_), float(value)]
+    widened = widened or [0] * len(candidates)
     rows = []
     for k, c in enumerate(candidates):
         rows.append([c.parts.get(p, 0.0) for p in PARTS] + [
             c.meaning, c.words, c.fact, len(c.positions), math.log1p(k), scores[0] - c.score,
-            c.score - nxt[k], meaning.max() - c.meaning, words.max() - c.words] + question_level)
+            c.score - nxt[k], meaning.max() - c.meaning, words.max() - c.words] + question_level + [
+            c.fact * value, c.fact * open_, c.fact * (not value and not open_), widened[k]])
     return np.array(rows, dtype=float)
 
 
-def rerank(question, candidates: list, model: Model) -> list:
+def rerank(question, candidates: list, model: Model, widened: Optional[list] = None) -> list:
     """Return the candidates (hand order in) with their probability, most probable first."""
     if not candidates:
         return []
-    p = model.probabilities(features(question, candidates))
+    p = model.probabilities(features(question, candidates, widened))
     out = [dataclasses.replace(c, probability=float(v)) for c, v in zip(candidates, p)]
     order = sorted(range(len(out)), key=lambda k: (-out[k].probability, k))  # ties: the hand order
     return [out[k] for k in order]
