@@ -249,6 +249,8 @@ def _session(threads: int = 2, **settings):
         options.add_session_config_entry('session.intra_op.allow_spinning', '0')
     if settings.get('denormal_zero', False):
         options.add_session_config_entry('session.set_denormal_as_zero', '1')
+    if not settings.get('prepacking', False):
+        options.add_session_config_entry('session.disable_prepacking', '1')
     path = os.path.join(get_model('kokoro').check(), 'model.onnx')
     session = ort.InferenceSession(path, sess_options=options, providers=['CPUExecutionProvider'])
     return session if settings.get('raw', False) else ShrinkingSession(session)
@@ -272,6 +274,7 @@ def kokoro_settings() -> dict:
         'parallel': _session(mode=ort.ExecutionMode.ORT_PARALLEL),
         'spinning': _session(spinning=True),
         'denormal_zero': _session(denormal_zero=True),
+        'prepacking': _session(prepacking=True),  # Milo's until 2026-12-07 (docs/conversation.md)
         'no_shrink': _session(raw=True),
     }
     texts = clauses(sentences(' '.join(normalize(t, 'fr') for t in LECTURE_FR[:3])))

@@ -11,7 +11,8 @@ syntheses; without any arena the peak doubles.
 What the arena gives back goes to glibc's heap, which keeps it unless asked: in the 96-minute
 soak the tts grew 50 MB at Kokoro's first French answers. Each run therefore ends with a trim as
 well, and glibc's mmap threshold is kept from rising, so that large buffers stay out of the heap
-(docs/soak.md, "Taken: a trim after every run").
+(docs/soak.md, "Taken: a trim after every run"). Weights are not prepacked: prepacked copies pin
+the arena's first regions, whose free space each run then dirties for good (docs/conversation.md).
 """
 
 import contextlib
@@ -22,7 +23,7 @@ import threading
 
 
 def open_session(path: str, threads: int = 2) -> 'ShrinkingSession':
-    """Open an ONNX model for CPU inference: an arena shrunk after each run, idle threads that sleep."""
+    """Open an ONNX model for CPU inference: an arena shrunk after each run, weights not prepacked."""
     import onnxruntime as ort
 
     fix_mmap_threshold()
@@ -34,6 +35,11 @@ def open_session(path: str, threads: int = 2) -> 'ShrinkingSession':
     # Idle threads sleep instead of spinning: the two cores are shared with hearing and thinking
     # (docs/speaking.md: the same wall time for less CPU on a busy machine).
     options.add_session_config_entry('session.intra_op.allow_spinning', '0')
+    # Weights are not prepacked at load: the prepacked copies live in the arena's first regions
+    # for good, so the shrink never gives those regions back, and each run's buffers land in their
+    # free space and stay resident: 19 MB after Kokoro's French phrases, in every session. The
+    # same CPU a synthesis, alternated in one process (docs/conversation.md, "Memory").
+    options.add_session_config_entry('session.disable_prepacking', '1')
     return ShrinkingSession(ort.InferenceSession(path, sess_options=options,
                                                  providers=['CPUExecutionProvider']))
 
