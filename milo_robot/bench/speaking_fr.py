@@ -125,6 +125,7 @@ def french_voice_steps() -> dict:
     steps = {
         'raw_phonemes': KokoroEngine('fr', phonemes=espeak_phonemes),
         'speed_080': KokoroEngine('fr', speed=0.8),
+        'speed_090': KokoroEngine('fr', speed=0.9),
         'speed_100': KokoroEngine('fr', speed=1.0),
     }
     results = {}
