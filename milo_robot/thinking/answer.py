@@ -147,8 +147,6 @@ class Brain:
         if asked.instruction:
             self.last = (asked, best, coverage.Coverage(False, 'an instruction, not a question'))
             return None
-        # Measured values (with a unit, or given to a symbol: "h to 40") make a computation; a count
-        # ("the three modes", "an 8 bit converter") does not.
         given, computes = self._given(asked, allow)
         # "With the stress formula, what stress does a bar of 160 mm² carrying 40 kN see?", "A bar
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
@@ -182,10 +180,8 @@ class Brain:
                 result = self.computer.compute(asked, allow)  # every value from the example asked about
                 return self._computed(result, asked.language) if result else None
             return None
-        positions = self._widened(asked, best.positions, allow)
+        positions, said = self._quote(asked, best.positions, allow)
         self._answered.append((fold(asked.text), positions))
-        current = self.scope.current_lecture
-        said = quote.parts(self.evidence, positions, asked.language, current)
         chosen = [self.evidence.sentences[i] for i in positions]
         return [AnswerPart(text, quoted=True, kind='quote') for text in said] + \
             [self._final('quote', chosen, asked.language)]
@@ -206,9 +202,7 @@ class Brain:
         for candidate in self.candidates:
             positions = (self._worked(asked, candidate, given) if computes and given else None) or \
                 candidate.positions
-            positions = self._widened(asked, positions, allow)
-            out.append(' '.join(quote.parts(self.evidence, positions, asked.language,
-                                            self.scope.current_lecture)))
+            out.append(' '.join(self._quote(asked, positions, allow)[1]))
         return out
 
     def widening(self) -> list:
@@ -234,6 +228,11 @@ class Brain:
         computes = asked.wants in ('value', 'duration', 'any') or (
             asked.wants == 'where' and bool(given) and all(q.dim == LENGTH for q in given))
         return given, computes
+
+    def _quote(self, asked, positions: tuple, allow) -> tuple:
+        """Return the sentences a quote of `positions` says, widened as the question needs, and its parts."""
+        positions = self._widened(asked, positions, allow)
+        return positions, quote.parts(self.evidence, positions, asked.language, self.scope.current_lecture)
 
     def _widened(self, asked, positions: tuple, allow) -> tuple:
         """Return the sentences a quote of `positions` says, widened as the question needs.
