@@ -17,6 +17,7 @@ import threading
 import time
 
 from milo_robot.bench import app
+from milo_robot.bench.conversation import tree_cpu_s
 from milo_robot.bench.results import result
 from milo_robot.graph import data_root
 from milo_robot.record.lecture_record import LectureRecord
@@ -24,13 +25,6 @@ from milo_robot.thinking.desk import BUSY
 
 COMMAND = 'milo bench --only app_cpu'
 PHASE_S = 30.0
-
-
-def cpu_s(pid: int) -> float:
-    """Return the user + system CPU seconds a process has used."""
-    with open(f'/proc/{pid}/stat') as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def _node(executable: str, **params) -> subprocess.Popen:
@@ -100,12 +94,12 @@ def app_cpu() -> dict:
         # One answer first: the brain has loaded its embeddings and indexed the record.
         httpx.post(base + '/api/ask', headers=student, json={'course': '', 'question': app.QUESTIONS[0]},
                    timeout=600).raise_for_status()
-        before = cpu_s(web.pid)
+        before = tree_cpu_s([web.pid])
         pages, _ = app._load(base, student, lecture, asking=0, course='')
-        page_ms = 1000 * (cpu_s(web.pid) - before) / len(pages)
-        before = cpu_s(web.pid), cpu_s(brain.pid)
+        page_ms = 1000 * (tree_cpu_s([web.pid]) - before) / len(pages)
+        before = tree_cpu_s([web.pid]), tree_cpu_s([brain.pid])
         counts = _ask_again_and_again(base, student, PHASE_S)
-        used = cpu_s(web.pid) - before[0], cpu_s(brain.pid) - before[1]
+        used = tree_cpu_s([web.pid]) - before[0], tree_cpu_s([brain.pid]) - before[1]
     finally:
         for process in (web, brain):
             process.terminate()

@@ -69,7 +69,7 @@ def _tree_memory_mb(root_pids: list) -> tuple:
     return rss / 1024, pss / 1024
 
 
-def _tree_cpu_s(root_pids: list) -> float:
+def tree_cpu_s(root_pids: list) -> float:
     """Return the CPU seconds (user + system) used so far by processes and their descendants."""
     ticks = 0
     for pid in _tree(root_pids):
@@ -288,7 +288,7 @@ def listening() -> dict:
             last = None
             while not stop.wait(10.0):
                 pids = [c.process.pid for c in children if c.process and c.process.poll() is None]
-                now = (time.monotonic(), _tree_cpu_s(pids))
+                now = (time.monotonic(), tree_cpu_s(pids))
                 if last is not None:
                     shares.append(1.0 - (now[1] - last[1]) / ((now[0] - last[0]) * cores))
                 last = now
