@@ -51,12 +51,15 @@ class RecordCache:
         """Return the current version of what the values are computed from."""
         return self._reader().data_version(), notes_signature(self._notes_dir)
 
-    def get(self, key: Hashable, compute: Callable[[], object]):
+    def get(self, key: Hashable, compute: Callable[[], object], version: tuple = None):
         """Return the value of `key`, computed now unless it was for this version.
 
-        An exception from `compute` (a 404) is raised and nothing is kept.
+        `version` is `self.version()` read by the caller before anything was computed (a request
+        reads it once for the two or three values of its page); None reads it now. An exception
+        from `compute` (a 404) is raised and nothing is kept.
         """
-        version = self.version()  # before computing: a change meanwhile makes the value old at once
+        if version is None:
+            version = self.version()  # before computing: a change meanwhile makes the value old at once
         with self._lock:
             if version != self._version:
                 self._values.clear()

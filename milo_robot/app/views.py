@@ -90,13 +90,26 @@ def lecture_json(lecture: Lecture) -> dict:
             'duration_s': lecture.duration_s}
 
 
+def cached(request: Request, key, compute):
+    """Return the app's cached value of `key` (page_cache.RecordCache), computed if it is old.
+
+    The record's and notes' version is read once per request, before the first value: a lecture
+    page asks for its pack, its body and its quiz, and each reading costs a query and a walk of
+    the notes folder.
+    """
+    version = getattr(request.state, 'record_version', None)
+    if version is None:
+        version = request.state.record_version = request.app.state.cache.version()
+    return request.app.state.cache.get(key, compute, version)
+
+
 def build_pack(request: Request, lecture_id: int) -> notes_pack.NotesPack:
     """Return a lecture's notes pack (404 if there is no such lecture); shared, not to be changed."""
     def build():
         record = request.app.state.reader()
         lecture_or_404(record, lecture_id)
         return notes_pack.build_pack(record, lecture_id, str(request.app.state.services.notes_dir))
-    return request.app.state.cache.get(('pack', lecture_id), build)
+    return cached(request, ('pack', lecture_id), build)
 
 
 def notes_body(request: Request, pack: notes_pack.NotesPack) -> Markup:
@@ -105,14 +118,13 @@ def notes_body(request: Request, pack: notes_pack.NotesPack) -> Markup:
     The same for every reader of the lecture: rendered once per version of the record.
     """
     language = language_of(request)
-    return request.app.state.cache.get(('notes_body', pack.lecture.id, language), lambda: Markup(
+    return cached(request, ('notes_body', pack.lecture.id, language), lambda: Markup(
         notes_pack.render_body(pack, language, request.app.state.templates, searchable=True)))
 
 
 def lecture_quiz(request: Request, lecture_id: int) -> list:
     """Return a lecture's quiz (404 if there is no such lecture)."""
-    return request.app.state.cache.get(('quiz', lecture_id),
-                                       lambda: build_quiz(build_pack(request, lecture_id)))
+    return cached(request, ('quiz', lecture_id), lambda: build_quiz(build_pack(request, lecture_id)))
 
 
 def erasable_or_404(record: LectureRecord, lecture_id: int) -> None:

@@ -65,6 +65,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_server(base: str, within_s: float, what: str, stop: threading.Event = None) -> None:
+    """Return once the server at `base` answers; raise RuntimeError if it does not within `within_s`.
+
+    `stop`, once set, ends the wait without an error: whoever waits is being stopped anyway.
+    """
+    import httpx2 as httpx
+    deadline = time.monotonic() + within_s
+    while not (stop and stop.is_set()):
+        try:
+            httpx.get(base + '/login', timeout=5)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f'{what} did not start') from None
+            time.sleep(0.3)
+
+
 def _first_sentence_s(client, base: str, headers: dict, question: str, course: str = 'Electronics') -> float:
     began = time.perf_counter()
     with client.stream('POST', base + '/api/ask', headers=dict(headers, Accept='text/event-stream'),
@@ -91,16 +108,8 @@ def app_load() -> dict:
                                '--notes', os.path.join(data_root(), 'data', 'notes'), '--port', str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
+        wait_for_server(base, 60, 'milo app')
         with httpx.Client() as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    client.get(base + '/login')
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError('milo app did not start') from None
-                    time.sleep(0.2)
             _first_sentence_s(client, base, student, QUESTIONS[0])  # loads the model and the prefix
             idle = [_first_sentence_s(client, base, student, q) for q in QUESTIONS]
         pages, asked = _load(base, student, lecture)
@@ -210,16 +219,9 @@ def voice_under_app_load() -> dict:
         student = {'Authorization': f"Bearer {_token(db, 'student')}"}
 
         def run():
-            import httpx2 as httpx
             base = f'http://127.0.0.1:{port}'
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and not stop.is_set():
-                try:
-                    httpx.get(base + '/login', timeout=5)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.5)
             try:  # about the lecture going on: filed under no course ('')
+                wait_for_server(base, 120, 'the web node', stop)
                 done.append(_load(base, student, 1, stop, course=''))
             except RuntimeError as exc:  # refused: said once the session ends
                 done.append(exc)

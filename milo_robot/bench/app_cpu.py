@@ -82,15 +82,7 @@ def app_cpu() -> dict:
     brain = _node('brain_node', profile='tiny', database=db, notes_dir=notes, summarize='false')
     web = _node('web_node', port=port, database=db, notes_dir=notes)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(base + '/login', timeout=5)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError('the web node did not start') from None
-                time.sleep(0.5)
+        app.wait_for_server(base, 120, 'the web node')
         # One answer first: the brain has loaded its embeddings and indexed the record.
         httpx.post(base + '/api/ask', headers=student, json={'course': '', 'question': app.QUESTIONS[0]},
                    timeout=600).raise_for_status()
