@@ -62,6 +62,17 @@ def test_a_lecture_page_is_built_once_per_version_of_the_record(school, app):
         assert after.count('role-student') == page.count('role-student') + 1
 
 
+def test_a_page_reads_the_version_of_the_record_once(school, app, monkeypatch):
+    cache, reads = app.state.cache, []
+    version = cache.version
+    monkeypatch.setattr(cache, 'version', lambda: reads.append(1) or version())
+    with client(app) as c:
+        for path in (f'/lectures/{school.ids["circuits"]}', f'/lectures/{school.ids["circuits"]}/quiz'):
+            reads.clear()
+            assert c.get(path, headers=school.bearer('student')).status_code == 200
+            assert len(reads) == 1, path  # the quiz page asks for its pack and its quiz
+
+
 def test_the_quiz_follows_the_summary(school, app):
     lecture = school.ids['circuits']
     with client(app) as c:
