@@ -133,6 +133,19 @@ def test_the_nodes_get_milos_dds_profile_unless_a_person_set_one(monkeypatch):
     assert dds_environment() == {}, "a person's own DDS settings win"
 
 
+def test_milos_commands_take_the_nodes_dds_profile_too(monkeypatch):
+    from milo_robot.cli.main import main
+    from milo_robot.graph import DDS_PROFILES_VARIABLES, dds_environment
+
+    for name in DDS_PROFILES_VARIABLES:  # set, then removed: monkeypatch puts back what was there
+        monkeypatch.setenv(name, '')
+        monkeypatch.delenv(name)
+    expected = dds_environment()
+    with pytest.raises(SystemExit):
+        main(['lectures', '--database', '/nonexistent/milo.db'])
+    assert {name: os.environ.get(name) for name in DDS_PROFILES_VARIABLES} == expected
+
+
 def test_fast_dds_reads_the_profile_without_error():
     import subprocess
     import sys
