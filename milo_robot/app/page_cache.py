@@ -51,15 +51,14 @@ class RecordCache:
         """Return the current version of what the values are computed from."""
         return self._reader().data_version(), notes_signature(self._notes_dir)
 
-    def get(self, key: Hashable, compute: Callable[[], object], version: tuple = None):
+    def get(self, key: Hashable, compute: Callable[[], object], version: tuple):
         """Return the value of `key`, computed now unless it was for this version.
 
-        `version` is `self.version()` read by the caller before anything was computed (a request
-        reads it once for the two or three values of its page); None reads it now. An exception
-        from `compute` (a 404) is raised and nothing is kept.
+        `version` is `self.version()` read by the caller before anything was computed, so that a
+        change meanwhile makes the value old at once (a request reads it once for the two or three
+        values of its page: app.views.cached). An exception from `compute` (a 404) is raised and
+        nothing is kept.
         """
-        if version is None:
-            version = self.version()  # before computing: a change meanwhile makes the value old at once
         with self._lock:
             if version != self._version:
                 self._values.clear()
