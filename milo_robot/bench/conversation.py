@@ -70,13 +70,18 @@ def _tree_memory_mb(root_pids: list) -> tuple:
 
 
 def tree_cpu_s(root_pids: list) -> float:
-    """Return the CPU seconds (user + system) used so far by processes and their descendants."""
+    """Return the CPU seconds (user + system) used so far by processes and their descendants.
+
+    A descendant that has exited takes its time out of the tree; the process that reaped it counts
+    that time as its children's (cutime, cstime), so those count too: otherwise a window in which
+    a short-lived helper process (a phonemiser, a compiler) ends would show the CPU going back.
+    """
     ticks = 0
     for pid in _tree(root_pids):
         try:
             with open(f'/proc/{pid}/stat') as f:
                 fields = f.read().rsplit(')', 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            ticks += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, ValueError, IndexError):
             continue
     return ticks / os.sysconf('SC_CLK_TCK')
