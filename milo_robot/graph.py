@@ -8,6 +8,7 @@ and the launch file read this module too.
 """
 
 import importlib
+import importlib.metadata
 import json
 import os
 import re
@@ -255,17 +256,32 @@ def discovery_range(network: bool) -> str:
     return 'SUBNET' if network else 'LOCALHOST'
 
 
-# Fast DDS's discovery tuned for respawns (the file says why). Fast DDS 2 (Humble) reads the
-# first name, 2.x later and 3 (Jazzy, Kilted) the second; other DDS implementations neither.
+# Fast DDS's discovery tuned for respawns (the file says why). Fast DDS 2 (Humble to Jazzy) reads
+# the first name; Fast DDS 3 (Kilted on) reads the second, and warns on every participant a process
+# creates while the first is set. Other DDS implementations read neither.
 DDS_PROFILES = 'config/fastdds.xml'
 DDS_PROFILES_VARIABLES = ('FASTRTPS_DEFAULT_PROFILES_FILE', 'FASTDDS_DEFAULT_PROFILES_FILE')
+FAST_DDS_2_DISTROS = ('humble', 'iron', 'jazzy')
+FAST_DDS_3_RCLPY = 9  # rclpy's major version from Kilted on (Jazzy's is 7, Humble's 3)
+
+
+def _fast_dds_2() -> bool:
+    """Return whether this ROS 2 may run Fast DDS 2 (True when it cannot be told)."""
+    distro = os.environ.get('ROS_DISTRO', '').lower()  # set by a full install's setup.bash
+    if distro:
+        return distro in FAST_DDS_2_DISTROS
+    try:  # the pip wheels set no ROS_DISTRO
+        return int(importlib.metadata.version('ros-rclpy').split('.')[0]) < FAST_DDS_3_RCLPY
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return True
 
 
 def dds_environment() -> dict:
     """Return the variables that give the nodes Milo's DDS profile, unless a person set their own."""
     if any(os.environ.get(name) for name in DDS_PROFILES_VARIABLES):
         return {}
-    return dict.fromkeys(DDS_PROFILES_VARIABLES, resolve_path(DDS_PROFILES))
+    names = DDS_PROFILES_VARIABLES if _fast_dds_2() else DDS_PROFILES_VARIABLES[1:]
+    return dict.fromkeys(names, resolve_path(DDS_PROFILES))
 
 
 def node_environment(network: bool = False) -> dict:

@@ -12,9 +12,10 @@ import sys
 from milo_robot.bench.conversation import tree_cpu_s
 
 # The parent starts a child that burns CPU for a while, reaps it, then waits to be told to end.
-PARENT = '''
+BURN = 'import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.5: pass'
+PARENT = f'''
 import subprocess, sys
-subprocess.run([sys.executable, "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.5: pass"])
+subprocess.run([sys.executable, "-c", "{BURN}"])
 print("child done", flush=True)
 sys.stdin.readline()
 '''

@@ -127,10 +127,23 @@ def test_the_nodes_get_milos_dds_profile_unless_a_person_set_one(monkeypatch):
     for name in DDS_PROFILES_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     given = dds_environment()
-    assert set(given) == set(DDS_PROFILES_VARIABLES)
+    assert 'FASTDDS_DEFAULT_PROFILES_FILE' in given
     assert all(os.path.isfile(path) and path.endswith('fastdds.xml') for path in given.values())
     monkeypatch.setenv('FASTDDS_DEFAULT_PROFILES_FILE', '/etc/school/dds.xml')
     assert dds_environment() == {}, "a person's own DDS settings win"
+
+
+@pytest.mark.parametrize('distro, names', [
+    ('humble', {'FASTRTPS_DEFAULT_PROFILES_FILE', 'FASTDDS_DEFAULT_PROFILES_FILE'}),
+    ('jazzy', {'FASTRTPS_DEFAULT_PROFILES_FILE', 'FASTDDS_DEFAULT_PROFILES_FILE'}),
+    ('kilted', {'FASTDDS_DEFAULT_PROFILES_FILE'})])
+def test_the_profile_goes_by_the_name_the_distros_fast_dds_reads(monkeypatch, distro, names):
+    from milo_robot.graph import DDS_PROFILES_VARIABLES, dds_environment
+
+    for name in DDS_PROFILES_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('ROS_DISTRO', distro)
+    assert set(dds_environment()) == names
 
 
 def test_milos_commands_take_the_nodes_dds_profile_too(monkeypatch):
@@ -143,7 +156,7 @@ def test_milos_commands_take_the_nodes_dds_profile_too(monkeypatch):
     expected = dds_environment()
     with pytest.raises(SystemExit):
         main(['lectures', '--database', '/nonexistent/milo.db'])
-    assert {name: os.environ.get(name) for name in DDS_PROFILES_VARIABLES} == expected
+    assert {name: os.environ[name] for name in DDS_PROFILES_VARIABLES if name in os.environ} == expected
 
 
 def test_fast_dds_reads_the_profile_without_error():
@@ -156,3 +169,4 @@ def test_fast_dds_reads_the_profile_without_error():
     proc = subprocess.run([sys.executable, '-c', "import rclpy; rclpy.init(); rclpy.create_node('p')"],
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "XMLPARSER" not in proc.stderr + proc.stdout, proc.stderr
+    assert 'deprecated' not in proc.stderr + proc.stdout, 'the profile goes by a name Fast DDS warns of'
