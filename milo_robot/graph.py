@@ -284,6 +284,16 @@ def dds_environment() -> dict:
     return dict.fromkeys(names, resolve_path(DDS_PROFILES))
 
 
+def use_dds_profile() -> None:
+    """Give this process's own DDS participants Milo's profile: call it before the first one.
+
+    A listener on /diagnostics (`milo status`, the session's observer, the soak's log) with Fast
+    DDS's default announcement period of 3 s finds a respawned node up to 3 s late
+    (docs/soak.md, "Recovery after a kill").
+    """
+    os.environ.update(dds_environment())
+
+
 def node_environment(network: bool = False) -> dict:
     """Return the environment of the nodes: DDS kept on the robot (unless `network`), unbuffered."""
     env = dict(os.environ, PYTHONUNBUFFERED='1', ROS_AUTOMATIC_DISCOVERY_RANGE=discovery_range(network),

@@ -26,6 +26,7 @@ from milo_robot.bench.soak_measures import (
     coverage,
     covered,
     error_reported,
+    frame_losses,
     lost_segments,
     recovery_s,
     rss_growth,
@@ -155,6 +156,15 @@ def test_a_kill_is_reported_when_the_node_back_at_once_counts_one_more_restart()
     assert went_missing(10.0, 'mic', before + late)
 
 
+def test_frames_lost_add_up_over_a_nodes_restarts():
+    def report(at, node, lost, restarts=0):
+        return Report(at, node, 0, 'ok', True, restarts, lost)
+    reports = [report(1, 'vad', 0), report(2, 'vad', 3), report(3, 'asr', 1), report(4, 'vad', 3),
+               report(5, 'vad', 0, restarts=1), report(6, 'vad', 2, restarts=1), report(7, 'asr', 4)]
+    assert frame_losses(reports) == [(2, 'vad', 3), (3, 'asr', 1), (6, 'vad', 2), (7, 'asr', 3)]
+    assert frame_losses([report(1, 'vad', 0), report(2, 'vad', 0)]) == []
+
+
 def test_a_node_respawned_under_the_supervisor_says_on_diagnostics_that_it_restarted():
     """A real node under the supervisor, killed with SIGKILL: its first reports say so."""
     statuses, reports, out = [], [], io.StringIO()
@@ -276,6 +286,8 @@ def test_faults_land_on_a_teachers_sentence_away_from_questions():
     assert injection_time(Fault('disk', 'disk', 0.39), turns, 100.0) == pytest.approx(43.8)
     assert injection_time(Fault('disk', 'disk', 0.41), turns, 100.0) == pytest.approx(83.8)
     assert injection_time(Fault('speaker', 'speaker', 0.2), turns, 100.0) == 52.0
+    # A short development run with no question left: the speaker fails when planned.
+    assert injection_time(Fault('speaker', 'speaker', 0.9), turns, 100.0) == 90.0
     assert {f.kind for f in FAULTS} == {'kill', 'serial', 'speaker', 'disk'}
 
 

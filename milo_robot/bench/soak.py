@@ -40,6 +40,7 @@ from milo_robot.bench.soak_measures import (
     Report,
     coverage,
     first_ready_after,
+    frame_losses,
     heard_over,
     lost_segments,
     recovery_s,
@@ -47,9 +48,9 @@ from milo_robot.bench.soak_measures import (
     unanswered,
 )
 from milo_robot.bench.soak_session import PLAN, describe, session_wav
-from milo_robot.graph import data_root, plan
+from milo_robot.graph import data_root, plan, use_dds_profile
 from milo_robot.interfaces import topics as t
-from milo_robot.interfaces.diagnostics import DROPPED_FRAMES, RESTARTS, NodeStatus
+from milo_robot.interfaces.diagnostics import DROPPED_FRAMES, FRAMES_LOST, RESTARTS, NodeStatus
 from milo_robot.record.lecture_record import LectureRecord
 from milo_robot.session.runner import load_timeline, run_session
 from milo_robot.watchdog import DiagnosticsListener, Liveness
@@ -79,7 +80,7 @@ class DiagnosticsLog:
 
     def _take(self, status: NodeStatus) -> None:
         report = Report(time.time(), status.node, status.level, status.message, status.ready,
-                        int(status.number(RESTARTS)))
+                        int(status.number(RESTARTS)), int(status.number(FRAMES_LOST)))
         with self._lock:
             self.reports.append(report)
             if status.node == 'asr':
@@ -202,6 +203,10 @@ def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir
             recoveries[fault.name] = recovery_s(injection.at, injection.nodes, reports)
             up = [first_ready_after(injection.at, node, reports, ready=False) for node in injection.nodes]
             injection.details['reporting_again_s'] = None if None in up else round(max(up) - injection.at, 2)
+            # Which node of the process held its recovery back.
+            ready = {node: first_ready_after(injection.at, node, reports) for node in injection.nodes}
+            injection.details['ready_s'] = {node: None if at is None else round(at - injection.at, 2)
+                                            for node, at in ready.items()}
             back = injection.at + (recoveries[fault.name] or float('inf'))
             # Deaf until every hearing node of the process is back, the microphone capturing again
             # (a respawned sim microphone first waits for its listeners).
@@ -221,6 +226,8 @@ def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir
     first = (t0 + WARM_UP_S / realtime_factor, t0 + (WARM_UP_S + MEMORY_WINDOW_S) / realtime_factor)
     end = max(at for series in memory.samples.values() for at, _ in series) if memory.samples else t0
     growth, worst = rss_growth(memory.samples, first, (end - MEMORY_WINDOW_S / realtime_factor, end))
+    losses = frame_losses(reports)
+    quiet = [loss for loss in losses if not any(start <= audio(loss[0]) <= end for start, end in faulty)]
     lags = [received - (t0 + (final.wall_end - t0) / realtime_factor)
             for received, final in observation.of(t.ASR_FINAL.name) if final.wall_end]
     report = {
@@ -243,10 +250,16 @@ def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir
                        'per_process_mb': {name: [round(mb) for _, mb in series[::12]]
                                           for name, series in memory.samples.items()}},
         'asr_lag_s': _spread(lags), 'asr_dropped_frames': diagnostics.dropped_frames,
+        'frames_lost': {'by_node': _by_node(losses), 'outside_faults_by_node': _by_node(quiet)},
         'realtime_factor': realtime_factor,
     }
     figures = _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report)
     return figures, report
+
+
+def _by_node(losses: list) -> dict:
+    nodes = sorted({node for _, node, _ in losses})
+    return {node: sum(frames for _, n, frames in losses if n == node) for node in nodes}
 
 
 def _spread(values: list) -> dict:
@@ -255,6 +268,10 @@ def _spread(values: list) -> dict:
     ordered = sorted(values)
     return {'p50': round(statistics.median(ordered), 2),
             'p95': round(ordered[int(0.95 * (len(ordered) - 1))], 2), 'max': round(ordered[-1], 2)}
+
+
+def _listed(by_node: dict) -> str:
+    return ', '.join(f'{node} {frames}' for node, frames in by_node.items()) or 'none'
 
 
 def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, reported, report) -> dict:
@@ -272,6 +289,14 @@ def _keys(timeline, lost, not_judged, missing, excused, times, growth, worst, re
         [len(missing)], 'questions', COMMAND, f'of {report["questions"]}; not judged: '
         f'{len(excused)} asked during a fault or {RECOVERY_S:g} s after it, {misheard} '
         'whose transcript missed Milo\'s name (recognition, not robustness)')
+    lost, quiet = report['frames_lost']['by_node'], report['frames_lost']['outside_faults_by_node']
+    out['soak_frames_lost'] = result(
+        [sum(lost.values())], 'frames', COMMAND, 'audio frames the microphone, audio monitor, vad and '
+        f'asr reported missing (frames_lost on /diagnostics), summed over the run and its restarts: '
+        f'{_listed(lost)}; outside the faults and the {RECOVERY_S:g} s after them: {_listed(quiet)}')
+    out['soak_frames_lost_outside_faults'] = result(
+        [sum(quiet.values())], 'frames', COMMAND, 'the same, less what was lost while a fault was '
+        f'under way or within {RECOVERY_S:g} s of its end')
     if times:
         note = f'{len(times)} kills (SIGKILL) → every node of the process reports ready again'
         out['soak_recovery_p50_s'] = result(times, 's', COMMAND, note)
@@ -300,7 +325,7 @@ def _print(report: dict) -> None:
         print(f"    {fault['fault']}: at {fault['audio_s'] or 0:.0f} s of audio, reported "
               f"{fault['reported']}, recovery {fault['recovery_s']}, {fault['details']}", flush=True)
     for key in ('segments_lost', 'questions_unanswered', 'questions_misheard', 'outcomes', 'words_recognised',
-                'asr_lag_s', 'asr_dropped_frames'):
+                'asr_lag_s', 'asr_dropped_frames', 'frames_lost'):
         print(f'    {key}: {report[key]}', flush=True)
 
 
@@ -317,6 +342,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
     os.environ.setdefault('ROS_DOMAIN_ID', str(random.randint(102, 200)))
+    use_dds_profile()  # as `milo bench` does: its listener would otherwise find respawns late
     figures, report = run_soak(args.minutes, args.realtime_factor, not args.no_faults, args.out)
     _print(report)
     for key, value in figures.items():

@@ -82,8 +82,8 @@ def injection_time(fault: Fault, turns: list, duration_s: float) -> float:
     """
     planned = fault.share * duration_s
     questions = question_windows(turns)
-    if fault.kind == 'speaker':
-        return next(end for _, (end, _) in questions if end >= planned)
+    if fault.kind == 'speaker':  # a short development run may have no question left: then as planned
+        return next((end for _, (end, _) in questions if end >= planned), planned)
     # From a little before a question is asked until the teacher goes on after its answer.
     busy = [(question['start_s'] - QUESTION_MARGIN_S, following) for question, (_, following) in questions]
     for turn in turns:

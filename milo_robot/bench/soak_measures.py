@@ -30,6 +30,7 @@ class Report:
     message: str
     ready: bool
     restarts: int = 0  # its process's respawns so far, as the node says (diagnostics RESTARTS)
+    frames_lost: int = 0  # audio frames it found missing so far in this run of its process
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,21 @@ def error_reported(at: float, node: str, needle: str, reports: list, within_s: f
     """Return whether `node` reported a WARN or ERROR mentioning `needle` within `within_s` of `at`."""
     return any(r.node == node and at <= r.at <= at + within_s and r.level >= WARN and
                needle.lower() in r.message.lower() for r in reports)
+
+
+def frame_losses(reports: list) -> list:
+    """Return (when, node, frames) for each rise of a node's `frames_lost` count over the run.
+
+    A respawned process counts from 0 again, so the count is followed per node and per restart:
+    a node that lost 3 frames, was killed, then lost 2 more has lost 5.
+    """
+    last, losses = {}, []
+    for r in reports:
+        key = (r.node, r.restarts)
+        if r.frames_lost > last.get(key, 0):
+            losses.append((r.at, r.node, r.frames_lost - last.get(key, 0)))
+            last[key] = r.frames_lost
+    return losses
 
 
 def mean_between(samples: list, start: float, end: float) -> Optional[float]:

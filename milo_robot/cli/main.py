@@ -3,7 +3,6 @@
 """Entry point of the `milo` command."""
 
 import argparse
-import os
 import sys
 
 from milo_robot import __version__
@@ -24,7 +23,7 @@ from milo_robot.cli import (
     transcribe,
     up,
 )
-from milo_robot.graph import dds_environment
+from milo_robot.graph import use_dds_profile
 from milo_robot.private_files import restrict_umask
 
 
@@ -45,10 +44,7 @@ def main(argv=None) -> None:
     """Parse the command line and run the chosen command."""
     args = build_parser().parse_args(argv)
     restrict_umask()  # whatever a command writes (and the nodes it starts) is Milo's user's only
-    # The command's own DDS participants (`milo status`, the session's observer, the soak's
-    # listener) announce themselves as the nodes do. With Fast DDS's default period of 3 s, a
-    # respawned node found such a listener up to 3 s late (docs/soak.md, "Recovery after a kill").
-    os.environ.update(dds_environment())
+    use_dds_profile()  # the command's own participants announce themselves as the nodes do
     sys.exit(args.run(args))
 
 
