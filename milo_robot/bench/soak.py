@@ -227,7 +227,7 @@ def _figures(observation, t0, timeline, injections, diagnostics, memory, out_dir
     end = max(at for series in memory.samples.values() for at, _ in series) if memory.samples else t0
     growth, worst = rss_growth(memory.samples, first, (end - MEMORY_WINDOW_S / realtime_factor, end))
     losses = frame_losses(reports)
-    quiet = [loss for loss in losses if not any(start <= audio(loss[0]) <= end for start, end in faulty)]
+    quiet = [loss for loss in losses if not any(begin <= audio(loss[0]) <= until for begin, until in faulty)]
     lags = [received - (t0 + (final.wall_end - t0) / realtime_factor)
             for received, final in observation.of(t.ASR_FINAL.name) if final.wall_end]
     report = {
