@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""The voices give their memory back after each synthesis (speaking/onnx.py): heap and arena."""
+"""The voices give their memory back after each synthesis (speaking/onnx.py, heap.py): heap and arena."""
 
 import ctypes
 import ctypes.util
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from milo_robot.speaking.onnx import release_memory
+from milo_robot.heap import release_memory
 from milo_robot.speaking.voices import VoiceBook
 
 BLOCK = 32 * 1024  # under glibc's mmap threshold: these blocks come from the heap
@@ -72,7 +72,7 @@ def test_a_synthesis_ends_with_the_freed_heap_given_back(piper, hole):
 
 MAPPED_BLOCKS = '''
 import ctypes, ctypes.util, sys
-from milo_robot.speaking.onnx import fix_mmap_threshold
+from milo_robot.heap import fix_mmap_threshold
 c = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
 c.malloc.restype, c.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 c.free.argtypes = [ctypes.c_void_p]

@@ -16,6 +16,7 @@ from typing import Optional
 import numpy as np
 
 from milo_robot.audio.format import SAMPLE_RATE
+from milo_robot.heap import release_memory
 from milo_robot.hearing.term_fix import TermFixer
 from milo_robot.models import ModelError
 
@@ -195,19 +196,23 @@ class WhisperEngine:
         self._peeked = None  # (encoder output, language, seconds) of the audio peeked at
 
     def reserve(self) -> None:
-        """Encode each window, longest first, and decode a long text from each: memory stays flat.
+        """Encode each window, longest first, and decode a long text from each; then trim the heap.
 
-        The buffers of a decoding, once freed, stay in the C heap for the next one (glibc keeps
-        them). Met in order of length, the windows and the texts grew the asr in steps through a
-        class (the soak: 322 to 391 MB); the largest first leave room for most later ones
-        (docs/hearing.md). On an AMD EPYC the longest alone still left +62 MB over a class's
-        lengths (+99 without it); every window, longest first, +25 MB, all at the first segment.
+        CTranslate2 keeps memory for each input shape it meets, and glibc keeps what a decoding
+        freed: met through a class, they grew the asr in steps, 313 to 396 MB in the soak, even
+        with this reserve alone (docs/hearing.md). The reserve makes the lasting allocations at
+        the start, in order of size, and every decoding ends with a trim that gives the rest back
+        (`release_memory`). Measured over 10 segment lengths in 3 shuffled rounds (AMD EPYC): 194
+        MB and flat from the first segment, against 294-306 MB with the reserve alone and 215-219
+        MB, still creeping, with the trim alone. The cost: a question decoded after a trim faults
+        its buffers back in, about 15 ms of its 0.25 s.
         """
         hop = self._model.feature_extractor.hop_length
         for frames in sorted(self.WINDOW_FRAMES, reverse=True):
             encoded = self._encode(np.zeros((frames - self.PAD_FRAMES) * hop, dtype=np.int16))
             self._decode(*encoded, beam_size=self.beam_size, exactly=self.RESERVE_TOKENS)
         self.forget_lecture()  # silence says nothing of the class's language or words
+        release_memory()
 
     def begin(self, start: float) -> None:
         """Start a segment at `start` seconds.
@@ -248,6 +253,7 @@ class WhisperEngine:
         if encoded is not None:
             language = encoded[1]
             text, confidence = self._decode(*encoded, beam_size=self.beam_size)
+            release_memory()  # what the decoding freed, back to the system (reserve)
         else:
             text, language, confidence = self.transcribe(
                 np.concatenate(audio) if audio else np.zeros(0, dtype=np.int16))
@@ -260,6 +266,7 @@ class WhisperEngine:
             return '', self.language or self.languages[0], 0.0
         encoded = self._encode(audio)
         text, confidence = self._decode(*encoded, beam_size=self.beam_size)
+        release_memory()  # what the decoding freed, back to the system (reserve)
         return text, encoded[1], confidence
 
     def _encode(self, audio: np.ndarray) -> tuple:

@@ -22,10 +22,11 @@ from typing import Optional
 import numpy as np
 
 from milo_robot.audio.piper_voice import synthesize
+from milo_robot.heap import release_memory
 from milo_robot.models import ModelError, get_model, models_dir
 from milo_robot.speaking.board_timing import BoardTimings
 from milo_robot.speaking.kokoro import DEFAULT_SPEED, DEFAULT_STYLE, KokoroEngine
-from milo_robot.speaking.onnx import open_session, release_memory
+from milo_robot.speaking.onnx import open_session
 
 
 class PiperEngine:
