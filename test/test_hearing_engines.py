@@ -137,7 +137,8 @@ engine.reserve()
 before = rss_mb()
 windows = sorted({engine.window_frames(len(segment) // 160) for segment in segments})
 heard = all(engine.transcribe(segment)[0] for segment in segments)
-print(windows, heard, rss_mb() - before, rss_mb())
+after = rss_mb()
+print(windows, heard, after - before, after)
 """
 
 
