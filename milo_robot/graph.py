@@ -25,7 +25,7 @@ EXIT_CONFIG = 78  # a configuration error found at start: respawning would not h
 EXIT_WORKER_DIED = 70  # a worker thread died: the node exits to be respawned clean
 
 # A respawned node comes back after this delay (doubled while it keeps dying young).
-RESPAWN_DELAY_S = 0.2
+RESPAWN_DELAY_S = 0.1
 # A respawned process is told by its launcher that it is one, and each of its nodes says so on
 # /diagnostics (milo_robot.nodes.base): a node back sooner than its reports' period would otherwise
 # leave no trace there that it died.

