@@ -168,3 +168,16 @@ def test_the_interfaces_import_no_ros():
     code = ('import sys; import milo_robot.interfaces.topics, milo_robot.interfaces.payloads; '
             'sys.exit(any(m.startswith(("rclpy", "std_msgs")) for m in sys.modules))')
     assert subprocess.run([sys.executable, '-c', code]).returncode == 0
+
+
+def test_a_status_read_from_diagnostics_carries_when_its_node_sent_it():
+    from builtin_interfaces.msg import Time
+
+    from milo_robot.diagnostics import OK
+    from milo_robot.interfaces.diagnostics import diagnostic_array, node_statuses
+
+    msg = diagnostic_array('vad', OK, 'listening', [('ready', 'true')], '/vad',
+                           Time(sec=1_765_000_000, nanosec=250_000_000))
+    [status] = node_statuses(msg, '/')
+    assert status.node == 'vad' and status.ready
+    assert status.sent_at == 1_765_000_000.25

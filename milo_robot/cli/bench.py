@@ -20,6 +20,7 @@ from milo_robot.bench import (
     soak,
     speaking,
     speaking_fr,
+    startup,
     thinking,
     turns,
     turns_heard,
@@ -32,7 +33,8 @@ from milo_robot.graph import data_root
 
 # Each group is a module with its BENCHMARKS; --list and --only follow this order.
 GROUPS = (foundation, hearing, course_terms, hearing_load, speaking, speaking_fr, voice_memory,
-          voice_ahead, thinking, lectures, body, conversation, camera, app, app_cpu, soak, turns, turns_heard)
+          voice_ahead, thinking, lectures, body, conversation, camera, app, app_cpu, startup, soak,
+          turns, turns_heard)
 BENCHMARKS = tuple(bench for group in GROUPS for bench in group.BENCHMARKS)
 _GROUP_NAMES = ', '.join(group.__name__.rsplit('.', 1)[-1] for group in GROUPS)
 

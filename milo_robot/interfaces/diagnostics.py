@@ -104,16 +104,18 @@ class NodeStatus:
     message: str
     values: dict = field(default_factory=dict)
     namespace: str = ROOT  # the robot's namespace: '/' or '/room_a'
+    sent_at: float = 0.0  # when the node sent it, its clock's seconds since the epoch (0: unknown)
 
     @classmethod
-    def from_status(cls, status) -> Optional['NodeStatus']:
-        """Read a DiagnosticStatus; None when it is not a Milo node's."""
+    def from_status(cls, status, sent_at: float = 0.0) -> Optional['NodeStatus']:
+        """Read a DiagnosticStatus (its array stamped `sent_at`); None when it is not a Milo node's."""
         parsed = parse_status_name(status.name)
         if parsed is None:
             return None
         namespace, node = parsed
         level = status.level[0] if isinstance(status.level, (bytes, bytearray)) else int(status.level)
-        return cls(node, level, status.message, {kv.key: kv.value for kv in status.values}, namespace)
+        return cls(node, level, status.message, {kv.key: kv.value for kv in status.values}, namespace,
+                   sent_at)
 
     @property
     def ready(self) -> bool:
@@ -150,7 +152,9 @@ def node_statuses(msg, namespace: str) -> list:
     another robot's nodes on the same ROS domain are not this robot's.
     """
     mine = '/' + '/'.join(_tokens(namespace))
-    return [s for s in map(NodeStatus.from_status, msg.status) if s is not None and s.namespace == mine]
+    sent_at = msg.header.stamp.sec + msg.header.stamp.nanosec / 1e9
+    statuses = (NodeStatus.from_status(status, sent_at) for status in msg.status)
+    return [s for s in statuses if s is not None and s.namespace == mine]
 
 
 def diagnostic_array(node: str, level: int, message: str, values: list, hardware_id: str, stamp,
