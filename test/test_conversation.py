@@ -274,6 +274,52 @@ def test_a_student_who_goes_on_over_milo_s_first_sound_gets_the_whole_question_a
     assert out.asked[-1][1] == 'How do resistors add up in series?' and out.segments == (5,)
 
 
+@pytest.mark.parametrize('cut_by', ['barge-in', 'tts'])
+def test_a_student_who_goes_on_late_over_milo_s_answer_gets_the_whole_question_answered(
+        out, clock, cut_by):
+    # The soak's "Milo, que devient la vitesse | si on divise le diamètre par deux ?": the rest
+    # came 1.2 s after the part, over Milo's answer to it (later than the resume window: the answer
+    # is cut short and logged so), and the asr heard the segment again whole. The whole is asked.
+    dialogue = make(out, clock)
+    end = clock.now
+    dialogue.heard('Milo, que devient la vitesse ?', 'fr', end, segment_id=5, segment_start=3.0)
+    rid = out.asked[0][0]
+    dialogue.answer(rid, "Nous n'avons pas encore vu cela en cours.", final=False)
+    dialogue.answer(rid, '', final=True, declined=True)
+    dialogue.milo_speaking(True)
+    dialogue.audio_started(rid, 'answer', end + 0.9)
+    clock.now = end + 1.4
+    if cut_by == 'barge-in':
+        dialogue.speech(True, barge_in=True, at=end + 1.2)
+        dialogue.spoken(rid, 'answer', '', True)
+    else:  # the voice stopped on its own report first, the VAD's came after
+        dialogue.spoken(rid, 'answer', '', True)
+        dialogue.speech(True, barge_in=True, at=end + 1.2)
+    dialogue.milo_speaking(False)
+    dialogue.speech(False)
+    assert [e.outcome for e in out.logged] == ['interrupted'], 'the cut answer is logged as it was'
+    clock.now += 2.0
+    dialogue.heard('Milo, que devient la vitesse si on divise le diamètre par deux ?', 'fr',
+                   clock.now, segment_id=5, segment_start=3.0)
+    assert out.asked[-1][1] == 'Que devient la vitesse si on divise le diamètre par deux ?'
+    whole = out.asked[-1][0]
+    answer_fully(dialogue, clock, whole, ['Elle est multipliée par quatre.'])
+    assert [e.outcome for e in out.logged] == ['interrupted', 'answered']
+
+
+def test_the_rest_of_a_question_already_answered_is_not_asked_again(out, clock):
+    # Answered in full, then the segment heard again with words after it: the start was taken.
+    dialogue = make(out, clock)
+    end = clock.now
+    dialogue.heard('Milo, what is a capacitor?', 'en', end, segment_id=5, segment_start=3.0)
+    rid = out.asked[0][0]
+    answer_fully(dialogue, clock, rid, ['A capacitor stores charge.'])
+    clock.now = end + 4.0
+    dialogue.heard('Milo, what is a capacitor? Thank you.', 'en', clock.now, segment_id=5,
+                   segment_start=3.0)
+    assert len(out.asked) == 1 and [e.outcome for e in out.logged] == ['answered']
+
+
 def test_a_late_report_of_the_student_going_on_still_takes_the_answer_back(out, clock):
     # On a loaded board the VAD's start comes well after the voice did: its stamp says when.
     dialogue = make(out, clock)

@@ -50,6 +50,8 @@ class Dialogue:
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[Pending] = None
         self._last_final: Optional[LastFinal] = None
+        self._last_started: Optional[str] = None  # the request id of the last turn started
+        self._cut_short: Optional[str] = None  # ... of the last turn interrupted
         self._acts = 0  # turns started or confirmed and commands obeyed, counted
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
@@ -108,7 +110,8 @@ class Dialogue:
         after a short pause (the asr's join, hearing/pipeline.py): the whole sentence replaces the
         part where the part waits for its rest (an unfinished sentence, or a question the student
         went on with); a part already acted on (a question being answered, a command) is not
-        taken twice.
+        taken twice, unless its answer was cut short (the student went on over Milo's first words
+        later than `resume_window_s`): then the whole is a question anew.
         """
         text = text.strip()
         if not text:
@@ -116,11 +119,15 @@ class Dialogue:
         last = self._last_final
         if last is not None and segment_start is not None and segment_start == last.start:
             if not self._take_back(last.text, segment_id) and last.acted:
-                self.out.note('  the rest of a sentence after a short pause: its start was taken already')
-                return
-        acts = self._acts
+                if last.turn is None or last.turn != self._cut_short:
+                    self.out.note('  the rest of a sentence after a short pause: its start was taken '
+                                  'already')
+                    return
+                self.out.note('  the student went on over the answer to its start: the whole is asked')
+        acts, started = self._acts, self._last_started
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
-        self._last_final = LastFinal(segment_start, text, self._acts != acts)
+        self._last_final = LastFinal(segment_start, text, self._acts != acts,
+                                     self._last_started if self._last_started != started else None)
 
     def _take_back(self, part: str, segment_id) -> bool:
         """Take a part heard again whole off the words waiting for their rest; say if it was there.
@@ -363,7 +370,7 @@ class Dialogue:
                     speculative: bool = False) -> Turn:
         self._acts += 1
         question, follow_up = self.memory.with_context(utterance.text)
-        request_id = self._new_id('q')
+        request_id = self._last_started = self._new_id('q')
         turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, self.clock(),
                     tuple(segment_ids), speculative=speculative)
         self.turns[request_id] = turn
@@ -434,6 +441,7 @@ class Dialogue:
         self.out.note('  the student goes on: waiting for the whole question')
 
     def _interrupt(self, turn: Turn, why: str) -> None:
+        self._cut_short = turn.request_id
         if not turn.brain_done:
             self.out.cancel(turn.request_id)
         self.out.note(f'  interrupted ({why})')

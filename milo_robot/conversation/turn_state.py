@@ -54,3 +54,4 @@ class LastFinal:
     start: Optional[float]
     text: str
     acted: bool  # it started or confirmed a turn, or was a command
+    turn: Optional[str] = None  # the request id of the turn it started
