@@ -9,6 +9,7 @@ and carries out what it asks for through an `Outputs` object, so all of it is te
 import itertools
 import secrets
 import time
+from dataclasses import replace
 from typing import Callable, Optional
 
 from milo_robot.conversation.addressing import parse, starts_with_name
@@ -51,7 +52,6 @@ class Dialogue:
         self._pending: Optional[Pending] = None
         self._last_final: Optional[LastFinal] = None
         self._last_started: Optional[str] = None  # the request id of the last turn started
-        self._cut_short: Optional[str] = None  # ... of the last turn interrupted
         self._acts = 0  # turns started or confirmed and commands obeyed, counted
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
@@ -119,11 +119,8 @@ class Dialogue:
         last = self._last_final
         if last is not None and segment_start is not None and segment_start == last.start:
             if not self._take_back(last.text, segment_id) and last.acted:
-                if last.turn is None or last.turn != self._cut_short:
-                    self.out.note('  the rest of a sentence after a short pause: its start was taken '
-                                  'already')
-                    return
-                self.out.note('  the student went on over the answer to its start: the whole is asked')
+                self.out.note('  the rest of a sentence after a short pause: its start was taken already')
+                return
         acts, started = self._acts, self._last_started
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
         self._last_final = LastFinal(segment_start, text, self._acts != acts,
@@ -441,7 +438,9 @@ class Dialogue:
         self.out.note('  the student goes on: waiting for the whole question')
 
     def _interrupt(self, turn: Turn, why: str) -> None:
-        self._cut_short = turn.request_id
+        last = self._last_final
+        if last is not None and last.turn == turn.request_id:  # its start was not taken after all
+            self._last_final = replace(last, acted=False)
         if not turn.brain_done:
             self.out.cancel(turn.request_id)
         self.out.note(f'  interrupted ({why})')
