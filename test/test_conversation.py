@@ -277,9 +277,9 @@ def test_a_student_who_goes_on_over_milo_s_first_sound_gets_the_whole_question_a
 @pytest.mark.parametrize('cut_by', ['barge-in', 'tts'])
 def test_a_student_who_goes_on_late_over_milo_s_answer_gets_the_whole_question_answered(
         out, clock, cut_by):
-    # The soak's "Milo, que devient la vitesse | si on divise le diamètre par deux ?": the rest
-    # came 1.2 s after the part, over Milo's answer to it (later than the resume window: the answer
-    # is cut short and logged so), and the asr heard the segment again whole. The whole is asked.
+    # "Milo, que devient la vitesse | si on divise le diamètre par deux ?": the rest came 1.2 s
+    # after the part, over Milo's answer to it (later than the resume window: the answer is cut
+    # short and logged so), and the asr heard the segment again whole. The whole is asked.
     dialogue = make(out, clock)
     end = clock.now
     dialogue.heard('Milo, que devient la vitesse ?', 'fr', end, segment_id=5, segment_start=3.0)
@@ -305,6 +305,44 @@ def test_a_student_who_goes_on_late_over_milo_s_answer_gets_the_whole_question_a
     whole = out.asked[-1][0]
     answer_fully(dialogue, clock, whole, ['Elle est multipliée par quatre.'])
     assert [e.outcome for e in out.logged] == ['interrupted', 'answered']
+
+
+@pytest.mark.parametrize('final_first', [False, True], ids=['final-after', 'final-before'])
+@pytest.mark.parametrize('goes_on_s', [0.6, 1.4], ids=['within-window', 'late'])
+def test_a_question_answered_on_its_pause_then_gone_on_with_is_asked_whole(
+        out, clock, goes_on_s, final_first):
+    # The twelfth soak's lost question: the words before a pause were answered as the voice ended
+    # on it (the peek), the student went on over Milo's first words, and the part's final came
+    # after that. The segment heard again whole was dropped as "its start was taken already", and
+    # the part waited 30 s to be joined to the teacher's next words.
+    dialogue = make(out, clock)
+    end = clock.now
+    dialogue.voice_paused((3.0, 5.0))
+    dialogue.heard_partial('Milo, que deviens la vitesse-ci.', 'fr', 3.0, end)
+    dialogue.voice_ended((3.0, 5.0))
+    rid = out.asked[0][0]
+    dialogue.answer(rid, "Nous n'avons pas encore vu cela en cours.", final=False)
+    assert [s[:2] for s in out.said] == [(rid, 'answer')], 'answered as the voice ended on the pause'
+    dialogue.milo_speaking(True)
+    dialogue.audio_started(rid, 'answer', end + 0.3)
+    part = ('Milo, que devient la vitesse si.', 'fr', end)
+    if final_first:
+        dialogue.heard(*part, segment_id=5, segment_start=3.0)
+    clock.now = end + goes_on_s + 0.2
+    dialogue.speech(True, barge_in=True, at=end + goes_on_s)
+    dialogue.spoken(rid, 'answer', '', True)
+    dialogue.milo_speaking(False)
+    if not final_first:
+        dialogue.heard(*part, segment_id=5, segment_start=3.0)
+    clock.now += 2.0
+    dialogue.speech(False)
+    dialogue.heard('Milo, que devient la vitesse si on divise le diamètre par deux ?', 'fr',
+                   clock.now, segment_id=5, segment_start=3.0)
+    assert out.asked[-1][1] == 'Que devient la vitesse si on divise le diamètre par deux ?'
+    assert out.segments == (5,)
+    answer_fully(dialogue, clock, out.asked[-1][0], ['Elle est multipliée par quatre.'])
+    cut = ['interrupted'] if goes_on_s > 1.0 else []
+    assert [e.outcome for e in out.logged] == cut + ['answered']
 
 
 def test_the_rest_of_a_question_already_answered_is_not_asked_again(out, clock):

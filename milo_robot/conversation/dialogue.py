@@ -51,7 +51,8 @@ class Dialogue:
         self.turns = {}  # request id → Turn, while being answered
         self._pending: Optional[Pending] = None
         self._last_final: Optional[LastFinal] = None
-        self._last_started: Optional[str] = None  # the request id of the last turn started
+        self._final_turn: Optional[str] = None  # the turn the final being taken started or confirmed
+        self._cut: Optional[str] = None  # the request id of the last turn cut short
         self._acts = 0  # turns started or confirmed and commands obeyed, counted
         self.speculations = Speculations()
         self.turn_timeout_s = turn_timeout_s
@@ -121,10 +122,9 @@ class Dialogue:
             if not self._take_back(last.text, segment_id) and last.acted:
                 self.out.note('  the rest of a sentence after a short pause: its start was taken already')
                 return
-        acts, started = self._acts, self._last_started
+        acts, self._final_turn = self._acts, None
         self._hear(text, language, ended_at, lecture_id, segment_id, segment_start)
-        self._last_final = LastFinal(segment_start, text, self._acts != acts,
-                                     self._last_started if self._last_started != started else None)
+        self._last_final = LastFinal(segment_start, text, self._acts != acts, self._final_turn)
 
     def _take_back(self, part: str, segment_id) -> bool:
         """Take a part heard again whole off the words waiting for their rest; say if it was there.
@@ -367,7 +367,7 @@ class Dialogue:
                     speculative: bool = False) -> Turn:
         self._acts += 1
         question, follow_up = self.memory.with_context(utterance.text)
-        request_id = self._last_started = self._new_id('q')
+        request_id = self._final_turn = self._new_id('q')
         turn = Turn(request_id, text, question, language, ended_at, lecture_id, self.mode, self.clock(),
                     tuple(segment_ids), speculative=speculative)
         self.turns[request_id] = turn
@@ -389,11 +389,25 @@ class Dialogue:
         self._confirm(spec.turn, spec.turn.ended_at, (), 'the voice ended on the pause')
 
     def _take_segment(self, spec: Speculation, text: str, segment_ids: tuple) -> None:
-        """Take the final transcript of a question confirmed at its end: the record's segment."""
+        """Take the final transcript of a question confirmed at its end: the record's segment.
+
+        If the student went on over its answer before this final came, the final is not a
+        question taken: within the resume window it is the words so far, waiting for their rest
+        like any part (`_resume`), later the answer was cut short (`_interrupt`). Either way the
+        segment heard again whole from the same start is then asked, rather than dropped as the
+        rest of a start already taken.
+        """
+        request_id, pending = spec.turn.request_id, self._pending
+        turn = self.turns.get(request_id)
+        if turn is None and pending is not None and pending.resumed == request_id:
+            pending.text, pending.segment_ids = text, segment_ids
+            return
+        if turn is None and request_id == self._cut:
+            return  # cut short before this final came: not taken, so its whole is a question anew
         self._acts += 1
+        self._final_turn = request_id
         if segment_ids:
             self.out.students(segment_ids)
-        turn = self.turns.get(spec.turn.request_id)
         if turn is not None:
             turn.segment_ids = segment_ids
         if not same_question(spec.words, words(text)):
@@ -403,6 +417,7 @@ class Dialogue:
                  why: str = 'the transcript confirms the question asked on the pause') -> None:
         """Take the question asked on the pause as the whole turn: say what is ready."""
         self._acts += 1
+        self._final_turn = turn.request_id
         turn.speculative, turn.ended_at, turn.segment_ids = False, ended_at, tuple(segment_ids)
         self._called_at = float('-inf')
         if segment_ids:
@@ -434,11 +449,12 @@ class Dialogue:
         self.out.cancel(turn.request_id)
         del self.turns[turn.request_id]
         self._pending = Pending(turn.heard, turn.language, turn.ended_at, turn.lecture_id,
-                                 self.clock() + self.continuation_s + 30.0, turn.segment_ids)
+                                 self.clock() + self.continuation_s + 30.0, turn.segment_ids,
+                                 resumed=turn.request_id)
         self.out.note('  the student goes on: waiting for the whole question')
 
     def _interrupt(self, turn: Turn, why: str) -> None:
-        last = self._last_final
+        self._cut, last = turn.request_id, self._last_final
         if last is not None and last.turn == turn.request_id:  # its start was not taken after all
             self._last_final = replace(last, acted=False)
         if not turn.brain_done:

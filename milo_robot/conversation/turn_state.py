@@ -45,6 +45,7 @@ class Pending:
     lecture_id: Optional[int]
     deadline: float
     segment_ids: tuple = ()
+    resumed: Optional[str] = None  # the turn these words were taken back from (the student went on)
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,4 @@ class LastFinal:
     start: Optional[float]
     text: str
     acted: bool  # it started or confirmed a turn, or was a command
-    turn: Optional[str] = None  # the request id of the turn it started
+    turn: Optional[str] = None  # the request id of the turn it started or confirmed
