@@ -7,6 +7,7 @@ import threading
 
 import rclpy
 from rclpy.context import Context
+from std_msgs.msg import String
 
 from milo_robot.diagnostics import ERROR
 from milo_robot.graph import EXIT_WORKER_DIED
@@ -46,6 +47,30 @@ def test_a_dead_worker_is_reported_and_the_node_exits_to_be_respawned():
         node.destroy_node()
     finally:
         rclpy.try_shutdown(context=context)
+
+
+class Publishing(MiloNode):
+    """A node whose worker publishes, as the camera's publishes where the head should turn."""
+
+    def __init__(self, context, go: threading.Event):
+        super().__init__('publishing', context=context)
+        self.reports = []
+        self._diagnostics.publish = self.reports.append
+        self._out = self.create_publisher(String, 'publishing_out', 1)
+        self.worker = self.start_worker('work', lambda: go.wait(5) and self._out.publish(String(data='x')))
+
+
+def test_a_worker_stopped_by_the_process_stopping_is_not_reported_dead():
+    # SIGTERM shuts the context down before the nodes close: the camera's next publish failed
+    # and the soak's log ended on two tracebacks of a "dead" worker.
+    context, go = Context(), threading.Event()
+    rclpy.init(context=context)
+    node = Publishing(context, go)
+    rclpy.try_shutdown(context=context)
+    go.set()
+    node.worker.join(5)
+    assert not node.worker.is_alive() and not node.finished.done()
+    assert not node.health.faulted, node.health.last_error
 
 
 class Loading(MiloNode):

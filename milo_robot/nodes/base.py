@@ -155,6 +155,8 @@ class MiloNode(Node):
             try:
                 target()
             except Exception as exc:  # noqa: BLE001 - reported, then the node restarts cleanly
+                if not self.context.ok():
+                    return  # the process is stopping (SIGTERM, Ctrl-C): its publishers went with it
                 self.health.fault(f'worker {name} died: {type(exc).__name__}: {exc}')
                 self.get_logger().error(f'worker {name} died\n{traceback.format_exc()}')
                 self.publish_diagnostics()
