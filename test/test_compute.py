@@ -610,3 +610,39 @@ def test_the_square_root_of_a_quantity_whose_unit_has_no_root_is_no_answer():
     lines = ['Crête égale racine de deux fois efficace ; pont de Graetz, on perd deux seuils.']
     question = questions.read("Quelle est la tension crête d'un transformateur de 24 volts efficaces ?", 'fr')
     assert Computer(lecture(lines)).compute(question) is None
+
+
+LIGHT = ['The illuminance is how much light lands on each square metre, and we measure it in lux.',
+         'To get the illuminance, you divide the luminous flux by the area it falls on.',
+         'The number of lamps is N equals E times A divided by F times U, where E is the illuminance '
+         'you want, A the floor area, F the flux of one lamp and U the utilisation factor.',
+         'The energy a lamp uses, in kilowatt hours, is its power in kilowatts multiplied by the '
+         'number of hours it is on.']
+
+
+@pytest.mark.parametrize('question, value', [
+    ('A lamp sends 1800 lumens onto a desk of 3 square metres. What illuminance does the desk get?', 600),
+    ('How many lamps does a 40 square metre room at 300 lux need, with 2000 lumen lamps and a '
+     'utilisation factor of 0.6?', 10),
+    ('How much energy does a 100 watt lamp use if it stays on for 5 hours?', 1.8e6),
+])
+def test_lumens_lux_a_list_of_definitions_and_units_said_along_a_formula(question, value):
+    """Lumens and lux are units; "where E is ..., A the floor area, F the flux" names every symbol
+    (F is no force); "in kilowatts" said along a formula in words is no part of it, and "the number
+    of hours" is a duration."""
+    result = Computer(lecture(LIGHT)).compute(questions.read(question, 'en'))
+    assert result is not None and result.value == pytest.approx(value)
+
+
+def test_units_said_along_a_formula_with_a_number_in_it_are_kept():
+    # 1240 over the wavelength gives electronvolts only with the wavelength in nanometres: read
+    # without its units, it computed 2.4e9 "joules" for a green photon.
+    assert formulas.without_units('its power in kilowatts multiplied by the time in hours') == \
+        'its power multiplied by the time'
+    said = ("L'énergie d'un photon en électronvolts vaut environ 1240 divisé par la longueur d'onde en "
+            "nanomètres.")
+    result = Computer(lecture([said])).compute(
+        questions.read("Quelle est l'énergie d'un photon de lumière verte à 520 nanomètres ?", 'fr'))
+    assert result is None
+    assert quantities.named_dimension('the number of hours it is on') == quantities.unit_of('s')[0]
+    assert quantities.named_dimension('the number of lamps') is None

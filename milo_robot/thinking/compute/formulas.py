@@ -17,13 +17,14 @@ from typing import Optional
 
 from milo_robot.thinking.compute import spoken_expression
 from milo_robot.thinking.compute.expression import ExpressionError, names, parse
+from milo_robot.thinking.compute.quantities import is_unit_word
 from milo_robot.thinking.compute.said_steps import PRONOUNS, read_steps
-from milo_robot.thinking.words import fold
+from milo_robot.thinking.words import content_stems, fold
 
 _RELATION = re.compile(r"\s(?:equals|is equal to|égale|égal à|est égal à|est égale à|vaut|is|=)\s", re.I)
 NAMED = 'result'  # the target of a formula said with words ("la vitesse de sortie vaut racine de 2 g h")
 # "levelling: the height of a point equals": the name after the colon, less its article.
-_NAMED_BEFORE = re.compile(r"(?:^|[,:;]\s*(?:(?:the|la|le|les|its|sa|son)\s+|l')?|"
+_NAMED_BEFORE = re.compile(r"(?:(?:^|[,:;])\s*(?:(?:the|la|le|les|its|sa|son)\s+|l')?|"
                            r"\b(?:the|la|le|l'|les|its|sa|son)\s+)([^,:;]{3,40})$", re.I)
 _NAMED_LAST = re.compile(r".*\b(?:the|a|an|la|le|l'|les|un|une|its|sa|son)\s+([^,:;]{3,40})$", re.I)
 _RELATIVE = {'qui', 'which', 'that'}
@@ -48,6 +49,17 @@ _WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we wri
                       r"(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\b")
 _WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
                    r"(?P<name>[^,;.]{3,60})")
+# The rest of a list of definitions, where "is" is said once: "where E is the illuminance, A the
+# floor area, F the flux of one lamp and U the utilisation factor". One letter only after a comma.
+_LISTED = re.compile(r",\s+(?P<symbol>[A-Za-zΑ-ω])\s+(?:la|le|l'|the)\s*(?P<name>[^,;.]{3,60}?)"
+                     r"(?=\s+(?:and|et)\s|[,;.]|$)")
+# "The energy a lamp uses, in kilowatt hours, is its power in kilowatts multiplied by the number of
+# hours": the units said along a formula in words are no part of it (what each quantity is measured
+# in comes from its name, and the question's numbers come with their own units).
+_IN_UNITS = re.compile(r"(?P<lead>,\s*)?(?P<in>\s(?:in|en))\s+"
+                       r"(?P<unit>[^\W\d_]+(?:\s+(?!(?:in|en)\b)[^\W\d_]+){0,5})(?P<end>\s*,)?", re.I)
+_UNIT_LINKS = {'per', 'par', 'square', 'cubic'}  # between the words of a unit, never last
+_UNIT_AFTER = {'carre', 'carres', 'cube', 'cubes'}  # "mètre cube"
 _VALUE_OF = re.compile(r"(?:qui vaut|which is|égale à|equal to|vaut|of|,)\s*(?P<value>\d[\d ]*(?:[.,]\d+)?"
                        r"(?:\s*(?:times|fois)\s*10\s*(?:to the minus|puissance moins|\^-?)\s*\d+)?)", re.I)
 
@@ -91,6 +103,8 @@ def read_all(text: str, position: int = -1) -> list:
     "K p equals 0.6 K u, T i equals T u over 2, and T d equals T u over 8": three formulas; and
     "h equals one half g t squared, which gives t equals the square root of 2 h over g": two.
     """
+    if not re.search(r'\d', text):  # "1240 over the wavelength in nanometres": its units are the formula's
+        text = without_units(text)
     relations = _RELATION.finditer(' ' + text + ' ')
     found = [f for f in (_read_at(text, relation, position) for relation in relations) if f is not None]
     if found:
@@ -110,6 +124,28 @@ def read_all(text: str, position: int = -1) -> list:
             except ExpressionError:
                 continue
     return _named_is(text, position)
+
+
+def without_units(text: str) -> str:
+    """Return a sentence without the units said along its quantities ("its power in kilowatts")."""
+    for match in reversed(list(_IN_UNITS.finditer(text))):
+        words = list(re.finditer(r'\S+', match.group('unit')))
+        said = 0  # the unit's words: unit names, and "per", "square"... between them
+        for n, word in enumerate(words, 1):
+            folded = fold(word.group(0))
+            stems = content_stems(word.group(0))
+            if folded in _UNIT_LINKS:
+                continue
+            if not (folded in _UNIT_AFTER and said or stems and all(is_unit_word(s) for s in stems)):
+                break
+            said = n
+        if not said:
+            continue
+        start, end = match.start('in'), match.start('unit') + words[said - 1].end()
+        if said == len(words) and match.group('lead'):  # ", in kilowatt hours," or ", in joules."
+            start, end = match.start(), match.end() if match.group('end') else end
+        text = text[:start] + text[end:]
+    return text
 
 
 def _named_is(text: str, position: int) -> list:
@@ -215,7 +251,7 @@ def _target(before: list) -> Optional[str]:
 def definitions(text: str) -> dict:
     """Return {symbol: name} of "m is the mass in kilograms", "g, c'est l'accélération..."."""
     found = {}
-    for pattern in (_WRITTEN, _WITH):
+    for pattern in (_WRITTEN, _WITH, _LISTED):
         for match in pattern.finditer(text):
             symbol = spoken_expression.symbol(match.group('symbol').split())
             if symbol:

@@ -44,6 +44,7 @@ _NAMED_UNITS = (
     ('pressure|pression|stress|contrainte|yield strength|tensile strength|limite élastique', 'Pa'),
     # radians per second: said so (say.py)
     ('pulsation|angular frequency|angular velocity|angular speed|vitesse angulaire', 'Hz'),
+    ('luminous flux|flux lumineux', 'lm'), ('illuminance|éclairement', 'lx'),
     ('energy|énergie|heat|chaleur|work|travail', 'J'), ('power|puissance', 'W'),
     ('voltage|tension', 'V'), ('current|courant|intensité du courant', 'A'),
     ('resistance|résistance', 'Ω'), ('capacitance|capacité', 'F'), ('charge', 'C'),
@@ -119,11 +120,20 @@ def _per_more(after: str) -> str:
         more, at = more + '/' + unit.symbol, match.end()
 
 
+_COUNT_OF = re.compile(r"\s*(?:(?:the|le|la|les)\s+)?(number of\s+|nombre d(?:e\s+|['’]\s*))([^\W\d_]+)",
+                       re.I)
+
+
 def named_dimension(name: str, first: bool = False) -> Optional[tuple]:
     """Return the dimension of the first quantity named in words ("the thermal resistance"), or None.
 
     `first`: only a quantity named by the first words ("la phase à la fréquence..." names none).
     """
+    count = _COUNT_OF.match(name)
+    if count:  # "the number of hours it is on" is a duration, "le nombre de mètres" a length
+        unit = read('2 ' + count.group(2), 'fr' if count.group(1).lower().startswith('nombre') else 'en')
+        if len(unit) == 1 and unit[0].dim is not None and any(unit[0].dim):
+            return unit[0].dim
     plain = ' ' + ' '.join(content_stems(name)) + ' '
     found = []
     for names, unit in _NAMED_UNITS:

@@ -18,6 +18,7 @@ _RESULT_UNITS = (('J', 'joules', 'joules'), ('W', 'watts', 'watts'), ('N', 'newt
                  ('C', 'coulombs', 'coulombs'),
                  ('m^3/s', 'cubic metres per second', 'mètres cubes par seconde'), ('F', 'farads', 'farads'),
                  ('m^2', 'square metres', 'mètres carrés'), ('m^3', 'cubic metres', 'mètres cubes'),
+                 ('lm', 'lumens', 'lumens'), ('lx', 'lux', 'lux'),
                  ('kg/m^3', 'kilograms per cubic metre',
                                                              'kilogrammes par mètre cube'))
 SUM_DIGITS = 5  # significant digits of a result computed by a sum or a difference

@@ -39,6 +39,7 @@ from milo_robot.thinking.compute.quantities import (
 )
 from milo_robot.thinking.compute.spoken_expression import PHRASE
 from milo_robot.thinking.evidence import Evidence
+from milo_robot.thinking.faithfulness.units import ZERO
 from milo_robot.thinking.question import Question, asking_words, detect_language
 from milo_robot.thinking.words import content_stems
 
@@ -352,9 +353,9 @@ _PURE = (0.5, 1, 2, 3, 4)  # numbers of a formula that carry no unit ("one half 
 def _dimension(tree, dims: dict):
     """Return the dimension of an expression: None where a symbol has none, _MIXED for unlike terms summed."""
     if isinstance(tree, ast.Constant):
-        return (0,) * 8
+        return ZERO
     if isinstance(tree, ast.Name):
-        return dims.get(tree.id) if tree.id != 'pi' else (0,) * 8
+        return dims.get(tree.id) if tree.id != 'pi' else ZERO
     if isinstance(tree, ast.UnaryOp):
         return _dimension(tree.operand, dims)
     if isinstance(tree, ast.Call):
@@ -407,7 +408,7 @@ def _derive_target_dimension(formula: spoken.Formula, variables: dict) -> None:
     if target.dim is not None and _IN_UNIT.search(target.name) or form is None or any(
             isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree)):
         return  # "T equals 0.161 V over A": 0.161 is in seconds per metre, a unit nobody said
-    dim = (0,) * 8
+    dim = ZERO
     for symbol, power in form[1].items():
         known = variables[symbol].dim if symbol in variables else None
         if known is None or power != int(power):

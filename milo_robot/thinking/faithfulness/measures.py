@@ -9,7 +9,7 @@
 
 from milo_robot.thinking.faithfulness.formulas import _OP_WORDS, _OPS
 from milo_robot.thinking.faithfulness.lexicon import _QUANTITIES, _lexicon
-from milo_robot.thinking.faithfulness.units import _ZERO, _Unit, _units
+from milo_robot.thinking.faithfulness.units import ZERO, _Unit, _units
 from milo_robot.thinking.faithfulness.words import _stem
 
 # What a sentence says a number is: "takes ... to charge" is a duration, "the voltage is" a voltage.
@@ -36,7 +36,7 @@ def _fits(unit: _Unit, measures: str) -> bool:
 
     Except a duration: "it takes 63% of the voltage to charge" says no time at all.
     """
-    if unit.dim == _ZERO and not unit.timeish:
+    if unit.dim == ZERO and not unit.timeish:
         return not (measures == 'time' and unit.symbol == '%')
     expected = _QUANTITIES[measures].units
     if not expected:

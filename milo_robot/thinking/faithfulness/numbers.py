@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 from num2words import num2words
 
 from milo_robot.thinking.faithfulness.formulas import _OPS
-from milo_robot.thinking.faithfulness.units import _ZERO, _per, _power, _Unit, _units
+from milo_robot.thinking.faithfulness.units import ZERO, _per, _power, _Unit, _units
 from milo_robot.thinking.faithfulness.verdict import LANGUAGES
 from milo_robot.thinking.faithfulness.words import _fold, _stem, _stems, _words
 
@@ -110,7 +110,7 @@ class _Quantity(NamedTuple):
 
     @property
     def dim(self) -> tuple:
-        return self.unit.dim if self.unit else _ZERO
+        return self.unit.dim if self.unit else ZERO
 
     @property
     def factor(self) -> float:

@@ -15,7 +15,7 @@ from milo_robot.thinking.faithfulness.lexicon import _QUANTITIES, _lexicon
 from milo_robot.thinking.faithfulness.measures import _fits
 from milo_robot.thinking.faithfulness.numbers import _Quantity
 from milo_robot.thinking.faithfulness.reading import _Reading
-from milo_robot.thinking.faithfulness.units import _ZERO, _units
+from milo_robot.thinking.faithfulness.units import ZERO, _units
 from milo_robot.thinking.faithfulness.verdict import (
     LANGUAGES,
     TOLERANCE,
@@ -51,7 +51,7 @@ def _results(pairs) -> list:
     """Return every one-step result of the pairs: (value, dimension, description), by value."""
     out = []
     for a, b in pairs:
-        if not a.si or not b.si or (a.si, a.dim) == (1, _ZERO) or (b.si, b.dim) == (1, _ZERO):
+        if not a.si or not b.si or (a.si, a.dim) == (1, ZERO) or (b.si, b.dim) == (1, ZERO):
             continue  # 0 and a plain 1 give nothing new; "one" is most often a way of speaking
         out.append((a.si * b.si, tuple(x + y for x, y in zip(a.dim, b.dim)), f'{a.text} × {b.text}'))
         if a.si == b.si and a.dim == b.dim:
@@ -79,7 +79,7 @@ class _Facts:
 
     def __init__(self, readings: list, phrases: str):
         self.operands = _operands(readings)
-        self.dims = {u.dim for r in readings for _, u, _ in r.units} | {_ZERO}
+        self.dims = {u.dim for r in readings for _, u, _ in r.units} | {ZERO}
         self.formulas = {key for r in readings for _, key, _ in r.formulas}
         self.variables = {v for r in readings for v in r.variables}
         self.changes = {(quantity, factor) for r in readings for _, quantity, factor, _ in r.changes}

@@ -3,7 +3,7 @@
 """Units: their symbols, names, dimensions and factors, and the units a text names alone.
 
 Dimensions over kg, m, s, A, K, degrees (Celsius or angle, which speech does not tell apart),
-°F and dB, so that prefixes convert and computed numbers get their unit.
+°F, dB and light (lumens), so that prefixes convert and computed numbers get their unit.
 """
 
 import functools
@@ -13,8 +13,8 @@ from typing import NamedTuple
 from milo_robot.speaking.normalize import UNITS
 from milo_robot.thinking.faithfulness.words import _stems
 
-_AXES = ('kg', 'm', 's', 'A', 'K', 'deg', 'degF', 'dB')
-_ZERO = (0,) * len(_AXES)
+_AXES = ('kg', 'm', 's', 'A', 'K', 'deg', 'degF', 'dB', 'lm')
+ZERO = (0,) * len(_AXES)  # the dimension of a plain number
 
 
 def _dim(**exponents) -> tuple:
@@ -56,11 +56,14 @@ _BASE_UNITS = {
     '°F': (_dim(degF=1), 1, '', ()),
     '°': (_dim(deg=1), 1, '', ()),
     'dB': (_dim(dB=1), 1, '', ('decibel', 'decibels', 'décibel', 'décibels')),
+    # Light: a lamp's flux in lumens, what lands on a square metre (illuminance) in lux.
+    'lm': (_dim(lm=1), 1, 'k', ('lumen', 'lumens')),
+    'lx': (_dim(lm=1, m=-2), 1, 'k', ('lux',)),
     # An angle in radians is a ratio of lengths: radians per second are per second.
-    'rad': (_ZERO, 1, '', ('radian', 'radians')),
-    '%': (_ZERO, 0.01, '', ('per cent', 'pourcent')),
+    'rad': (ZERO, 1, '', ('radian', 'radians')),
+    '%': (ZERO, 0.01, '', ('per cent', 'pourcent')),
     # A count of time constants: a duration to say, a plain number to compute with (5 τ × 0.1 s).
-    'τ': (_ZERO, 1, '', ('tau', 'time constant', 'time constants', 'constante de temps',
+    'τ': (ZERO, 1, '', ('tau', 'time constant', 'time constants', 'constante de temps',
                          'constantes de temps')),
 }
 # Names that are also everyday words ("the second law", "a few minutes") are units only after a
