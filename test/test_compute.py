@@ -646,3 +646,13 @@ def test_units_said_along_a_formula_with_a_number_in_it_are_kept():
     assert result is None
     assert quantities.named_dimension('the number of hours it is on') == quantities.unit_of('s')[0]
     assert quantities.named_dimension('the number of lamps') is None
+
+
+def test_a_volume_asked_with_apporter_is_computed_not_a_thing_to_bring():
+    lines = ["La lame d'eau, c'est la hauteur d'eau qu'on apporte, en millimètres.",
+             'Le volume à apporter égale la dose multipliée par la surface.',
+             'Pour le TP, apportez vos bottes.']
+    brain = Brain(lecture(lines))
+    parts = list(brain.ask("Quel volume d'eau faut-il pour apporter une dose de 30 millimètres sur 3 "
+                           "hectares ?", 'fr'))
+    assert parts[-1].kind == 'compute' and '900' in ' '.join(p.text for p in parts)

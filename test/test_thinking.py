@@ -167,7 +167,10 @@ def test_what_the_question_wants():
              'What is the specific heat capacity of water?': 'value', 'Why do we blow on soup?': 'reason',
              'What is the formula for electrical power?': 'formula', 'What is aliasing?': 'definition',
              "Dans l'exemple, quelle est la réaction en B quand la charge est à 1 mètre de A ?": 'value',
-             'Quelle est l\'unité d\'une force ?': 'unit', 'Can we use a calculator?': 'yesno'}
+             'Quelle est l\'unité d\'une force ?': 'unit', 'Can we use a calculator?': 'yesno',
+             # a quantity asked for, though "apporter" also asks what to bring to a lab
+             "Quel volume d'eau faut-il pour apporter une dose de 25 millimètres ?": 'value',
+             'What volume of concrete does the slab need?': 'value'}
     for text, kind in cases.items():
         assert questions.wants(text) == kind, text
     follow = questions.read('What is the thermal conductivity of copper? And polystyrene foam?', 'en')

@@ -65,11 +65,13 @@ _WANTS = (
               r"problem|sheet|page|section|percentage)\b|\bwhat .{0,30}(voltage|current|frequency|power|"
               r"rate|speed|pressure|force|mass|weight|energy|resistance|temperature|percentage|range|"
               r"level|levels|ratio|gain|constant|coefficient|capacity|conductivity|emissivity|"
-              r"resolution|error|value|length|density|slope|phase|order)\b|\bcombien\b|\bquel(le)?s? "
+              r"resolution|error|value|length|density|slope|phase|order|volume|area|distance|depth|"
+              r"dose)\b|\bcombien\b|\bquel(le)?s? "
               r"(est |sont )?(la |le |l'|les |sa |son )?(valeur|tension|fréquence|puissance|pression|force|"
               r"masse|vitesse|énergie|résistance|température|intensité|longueur|réaction|pente|phase|"
               r"constante|hauteur|débit|poids|moment|gain|couple|rapport|ordre|nombre|coefficient|"
-              r"chapitre|exercice|exercices|feuille|page)\b|\bà combien\b|\bvaut\b|"
+              r"chapitre|exercice|exercices|feuille|page|volume|surface|aire|dose|lame|distance|"
+              r"profondeur|concentration|quantité|efficacité|efficience|rendement)\b|\bà combien\b|\bvaut\b|"
               r"\bvers quelle valeur\b|\bde quel ordre\b"),
     ('yesno', r"^(can|could|may|is|are|does|do|did|will|should|must|has|have)\b|^est-ce que\b|"
               r"\ba-t-on\b|^peut-on\b|\best-il\b|\best-elle\b|\bsont-ils\b|^doit-on\b|-t-il\b"),
