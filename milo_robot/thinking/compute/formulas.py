@@ -34,7 +34,7 @@ _LEFT_OPERATORS = {'over', 'sur', 'by', 'par', 'times', 'fois', 'plus', 'minus',
 # "n equals 1.96 times sigma divided by E, all squared": the comma brackets all said before the power.
 _GROUPING = r"(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|multipliée|all squared|" \
     r"all cubed|le tout au carré|le tout au cube)\b"
-_END = re.compile(r"[.;!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
+_END = re.compile(r"[.;:!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
                   r"\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
 _DEFINITION = re.compile(

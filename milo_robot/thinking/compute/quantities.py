@@ -35,8 +35,9 @@ _NAMED_UNITS = (
     ('heat rate|heat flow|débit de chaleur|flux thermique', 'W'), ('flow rate|débit|debit', 'm^3/s'),
     ('temperature difference|temperature change|différence de température|temperature|température', 'K'),
     ('specific heat|heat capacity|capacité thermique|chaleur massique', 'J/kg/K'),
-    ('density|masse volumique', 'kg/m^3'), ('mass|masse', 'kg'),
-    ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
+    # "Combien pèse une poutre ?", "how much does it weigh?" ask for kilograms; "its weight", newtons.
+    ('density|masse volumique', 'kg/m^3'), ('mass|masse|weighs|weigh|pèse|pesent', 'kg'),
+    ('weight|poids|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
     ('thickness|épaisseur|length|longueur|width|largeur|diameter|diamètre|radius|rayon|distance|height|hauteur|'
      'depth|profondeur|bras de levier', 'm'),
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
@@ -164,6 +165,7 @@ def read(text: str, language: str) -> list:
     prepared = text
     for pattern, symbol in _SPELLED:
         prepared = re.sub(pattern, symbol, prepared, flags=re.I)
+    prepared = _WORD_BEFORE_UNIT.sub(_unit_first, prepared)
     try:
         found = [c for c in claims(prepared, language) if c.kind == 'number' and c.value is not None]
     except ValueError:
@@ -185,7 +187,8 @@ def read(text: str, language: str) -> list:
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         # (not found where it is said: no words after it either)
-        following = re.split(r'[,;:.?!]|\b(?:and|et)\b', prepared[searched:], maxsplit=1)[0].split() \
+        # ... up to the next number: "rises 6 metres over 80 metres horizontally" says "horizontally" of the 80 only
+        following = re.split(r'[,;:.?!]|\b(?:and|et)\b|\d', prepared[searched:], maxsplit=1)[0].split() \
             if at >= 0 else []
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
@@ -193,6 +196,18 @@ def read(text: str, language: str) -> list:
                             tuple(s for s in content_stems(' '.join(following[:AFTER_WORDS + 2]))
                                   if not is_unit_word(s) and not s[0].isdigit())[:AFTER_WORDS]))
     return out
+
+
+# "480 planned minutes": a word between a number and its unit.
+_WORD_BEFORE_UNIT = re.compile(r"(?<=\d )([^\W\d_]{3,}) ([^\W\d_]{3,})\b")
+
+
+def _unit_first(match) -> str:
+    """Say a number's unit right after it, the word between them after: "480 minutes planned"."""
+    word, unit = content_stems(match.group(1)), content_stems(match.group(2))
+    if len(word) == 1 and len(unit) == 1 and not is_unit_word(word[0]) and is_unit_word(unit[0]):
+        return f'{match.group(2)} {match.group(1)}'
+    return match.group(0)
 
 
 def _is_symbol(word: str) -> bool:

@@ -49,6 +49,8 @@ FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no nu
 NAMED_BY = 2  # words of a symbol's name said before a number without a unit, for it to be that symbol's value
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
+_PREFIX = 6  # letters of a stem that begins another word for the two to name one thing
+_ANY_THING = frozenset({'element', 'objet', 'object', 'body', 'corp', 'piec', 'part', 'item'})  # stems
 # A number said before these is a term or a factor of an expression, not a symbol's value:
 # "c equals 331 plus 0.6 times T", "omega equals 2 pi N over 60".
 _MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|pi|π|[-+*/×])(?!\w)", re.I)
@@ -225,12 +227,16 @@ class Computer:
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
-        specific = unknown.stems - kind_stems()  # "takt" of "the takt time", "ciment" of "la masse de ciment"
+        # "takt" of "the takt time", "ciment" of "la masse de ciment"; not "élément" of "la masse d'un élément"
+        specific = unknown.stems - kind_stems() - _ANY_THING
         in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(PHRASE)
-        if in_words and unknown.stems and (not named or specific and not specific & set(asked) and
-                                           (wanted is None or unknown.dim != wanted)):
+        other = specific and not specific & set(asked)
+        kind = wanted is not None and unknown.dim == wanted
+        if in_words and unknown.stems and (not named and (other or not kind) or other and not kind):
             # A quantity the teacher named in words, and the question names another one: "How many
             # kanban cards... with a lead time of 2 hours?" is no takt time, though both say "time".
+            # One the question asks for by its kind only is: "Combien pèse une poutre ?" is "la masse
+            # d'un élément", not "la masse de ciment".
             return None
         others = [v for v in variables.values() if v.symbol != unknown.symbol]
         if len(given) > len(others):
@@ -440,7 +446,7 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
     """How well a number of the question fits a symbol (0: it does not)."""
     if variable.symbol in quantity.symbols:
         return 5.0
-    named = len(variable.stems & (set(quantity.before) | set(quantity.after)))
+    named = _shared(variable.stems, quantity.before + quantity.after)
     if variable.symbol.startswith(PHRASE) and variable.dim is None and quantity.dim is not None \
             and any(quantity.dim):
         # "the safety factor" takes a number without unit or a percentage, not "24 volts"; a
@@ -451,8 +457,19 @@ def _fit(variable: Variable, quantity: Quantity) -> float:
     # A number said without its unit fits a symbol with a unit only after the symbol's name: "480
     # planned minutes" (read without a unit) is not a planned time in seconds.
     if variable.dim is not None:
-        named = len(variable.stems & set(quantity.before))
+        named = _shared(variable.stems, quantity.before)
     return 1.0 + named if named else 0.0
+
+
+def _shared(stems: frozenset, words: tuple) -> int:
+    """Count the stems a symbol's name shares with the words around a number.
+
+    A stem that begins the other counts too: "80 metres horizontally" is the horizontal distance
+    ("horizontall" and "horizontal"), as the stemmer keeps the adverb's ending.
+    """
+    return sum(1 for stem in stems if any(
+        stem == word or min(len(stem), len(word)) >= _PREFIX and (word.startswith(stem) or stem.startswith(word))
+        for word in words))
 
 
 def _said_as(symbol: str, names: dict) -> str:
@@ -466,10 +483,11 @@ def _said_as(symbol: str, names: dict) -> str:
 
 def _given_values(symbol: str, text: str) -> list:
     """Return the values a sentence gives a symbol ("g, c'est ..., qui vaut 9,81", "h equal to 10")."""
-    pattern = re.compile(rf"(?<![\w']){re.escape(symbol)}(?![\w'])(?:,\s*c'est[^,]{{0,50}},)?[^.;,]{{0,30}}?"
-                         rf"\b(?:qui vaut|vaut|is|"
-                         rf"equals|égale|égal à|equal to|=|arrondi à|rounded to)\s+(?:about |environ |"
-                         rf"approximately |à |plus que )?(?=\d)")
+    relation = rf"[^.;,]{{0,30}}?\b(?:qui vaut|vaut|is|equals|égale|égal à|equal to|=|arrondi à|rounded to)\s+"
+    if ' ' in symbol:  # a quantity said in words is given its value with "of" too: "a price of 0.25 euros"
+        relation = rf"(?:{relation}|\s+(?:of\s+|de\s+|d'|d’))"
+    pattern = re.compile(rf"(?<![\w']){re.escape(symbol)}(?![\w'])(?:,\s*c'est[^,]{{0,50}},)?{relation}"
+                         rf"(?:about |environ |approximately |à |plus que )?(?=\d)")
     found = []
     for match in pattern.finditer(text):
         rest = text[match.end():]
