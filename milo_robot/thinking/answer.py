@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 
 from milo_robot.thinking import about, coverage, learned, quote, sources
 from milo_robot.thinking import question as questions
-from milo_robot.thinking.compute import quantities
+from milo_robot.thinking.compute import convert, quantities
 from milo_robot.thinking.compute import say as compute_say
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
@@ -165,7 +165,9 @@ class Brain:
         if worked:
             best = dataclasses.replace(best, positions=worked)  # the example and its result
         elif computes and given:
-            result = self.computer.compute(asked, allow)
+            # "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula,
+            # a change of unit the class taught.
+            result = self.computer.compute(asked, allow) or convert.convert(asked, self.evidence, allow)
             # "What level do two machines of 80 decibels each give together?": no formula computes
             # it, but the teacher said it with the question's values; the quote path decides.
             if result is not None or not self._stated(asked, best):
@@ -411,11 +413,14 @@ class Brain:
         return wanted is not None and not any(q.dim == wanted for q in said)
 
     def _computed(self, result, language: str) -> list:
-        """Return the parts of a computed answer, with the formula's sentence as its source."""
-        used = [result.formula.sentence]
-        chosen = [self.evidence.sentences[i] for i in used]
-        return [AnswerPart(text, kind='compute') for text in compute_say.spoken(result, language)] + \
-            [self._final('compute', chosen, language)]
+        """Return the parts of a computed answer (or a change of unit), with its sentence as its source."""
+        if isinstance(result, convert.Conversion):
+            chosen = self.evidence.sentences[result.sentence]
+            said = convert.spoken(result, chosen.text, language)
+        else:
+            chosen = self.evidence.sentences[result.formula.sentence]
+            said = compute_say.spoken(result, language)
+        return [AnswerPart(text, kind='compute') for text in said] + [self._final('compute', [chosen], language)]
 
     def _final(self, kind: str, chosen: list, language: str) -> AnswerPart:
         """Return the last part of an answer: its written sources and their links into the transcript."""
