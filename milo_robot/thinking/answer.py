@@ -152,12 +152,12 @@ class Brain:
         # stretches by 2 mm: what is its strain?": a formula or a definition asked with values to
         # use is computed when a formula of the class gives it, and quoted or declined as before if not.
         if given and asked.wants in ('formula', 'definition'):
-            result = self.computer.compute(asked, allow)
+            result = self._compute(asked, allow)
             if result is not None:
                 self.last = (asked, best, coverage.Coverage(True))
                 return self._computed(result, asked.language)
         if computes and not given and best and self._misses(asked, best):
-            result = self.computer.compute(asked, allow)  # "quelle force...": no force was said
+            result = self._compute(asked, allow)  # "quelle force...": no force was said
             if result is not None:
                 self.last = (asked, best, coverage.Coverage(True))
                 return self._computed(result, asked.language)
@@ -165,9 +165,7 @@ class Brain:
         if worked:
             best = dataclasses.replace(best, positions=worked)  # the example and its result
         elif computes and given:
-            # "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula,
-            # a change of unit the class taught.
-            result = self.computer.compute(asked, allow) or convert.convert(asked, self.evidence, allow)
+            result = self._compute(asked, allow)
             # "What level do two machines of 80 decibels each give together?": no formula computes
             # it, but the teacher said it with the question's values; the quote path decides.
             if result is not None or not self._stated(asked, best):
@@ -179,7 +177,7 @@ class Brain:
         self.last = (asked, best, decision)
         if not decision.covered:
             if not given and asked.wants == 'value' and decision.reason.startswith('weak'):
-                result = self.computer.compute(asked, allow)  # every value from the example asked about
+                result = self._compute(asked, allow)  # every value from the example asked about
                 return self._computed(result, asked.language) if result else None
             return None
         positions, said = self._quote(asked, best.positions, allow)
@@ -411,6 +409,14 @@ class Brain:
         said = [q for i in best.positions for q in quantities.read(self.evidence.sentences[i].text,
                                                                    self.ranker.language(i))]
         return wanted is not None and not any(q.dim == wanted for q in said)
+
+    def _compute(self, asked, allow):
+        """Return a computation with a formula of the class, or a change of unit it taught, or None.
+
+        "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula, a
+        change of unit the class taught.
+        """
+        return self.computer.compute(asked, allow) or convert.convert(asked, self.evidence, allow)
 
     def _computed(self, result, language: str) -> list:
         """Return the parts of a computed answer (or a change of unit), with its sentence as its source."""

@@ -84,7 +84,9 @@ class Formula:
 # "un demi rho v carré, c'est la pression dynamique": the formula first, then what it is.
 _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|l’)\s*([^,;.]{3,40})")
 # "Le gain de l'inverseur, c'est moins R2 sur R1": what it is first, then the formula.
-_NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+(.+)$", re.I)
+# "L'autonomie, c'est donc la capacité divisée par le courant consommé".
+_NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+"
+                       r"(?:donc\s+|alors\s+|(?:tout\s+)?simplement\s+)?(.+)$", re.I)
 _DETERMINED = re.compile(r"\s*(?:le|la|les|l'|l’|sa|son|ses|leur|the|its)\b", re.I)
 
 

@@ -15,7 +15,8 @@ an operator brackets what was said before it.
 import re
 from typing import Optional
 
-from milo_robot.thinking.words import fold
+from milo_robot.thinking.compute.quantities import kind_stems
+from milo_robot.thinking.words import content_stems, fold
 
 _GREEK = {'rho', 'tau', 'sigma', 'epsilon', 'omega', 'lambda', 'mu', 'theta', 'phi', 'alpha', 'beta',
           'eta', 'gamma', 'delta', 'zeta', 'kappa', 'nu', 'xi', 'psi', 'chi'}
@@ -50,6 +51,7 @@ _PHRASE_WORDS = 5  # at most, in a quantity said in words
 # "for", "pour", "qui", "that" a description ("le temps pour mettre tous les bits | sur la ligne").
 _NOT_IN_PHRASE = {'in', 'en', 'between', 'entre', 'pour', 'for', 'qui', 'que', "qu'", 'that', 'which', 'to',
                   'quand', 'when'}
+_IN = {'in', 'en'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 _ALL_POWER = {('all', 'squared'): 2, ('all', 'cubed'): 3, ('le', 'tout', 'au', 'carre'): 2,
               ('le', 'tout', 'au', 'cube'): 3}
@@ -225,10 +227,17 @@ def _phrase(words: list) -> tuple:
     if n < len(words) and re.fullmatch(r'\d+(?:[.,]\d+)?', words[n]):
         return 0, None  # "much bigger: about 9000 rows": words then a value, no formula
     content = [fold(w) for w in words[:n] if fold(w) not in _SKIP and not w.endswith("'")]
-    if not content or len(content) > _PHRASE_WORDS or any(w in _NOT_IN_PHRASE for w in content) or \
+    if not content or len(content) > _PHRASE_WORDS or any(w in _NOT_IN_PHRASE and not (w in _IN and _of_quantity(content[k + 1:]))
+                                                           for k, w in enumerate(content)) or \
             any(is_symbol(w) for w in words[:n]):
         return 0, None
     return n, PHRASE + '_'.join(re.sub(r'\W', '', w) for w in content)
+
+
+def _of_quantity(after: list) -> bool:
+    """Whether "in" or "en" leads to a kind of quantity: "the change in length", not "in square metres"."""
+    stems = content_stems(after[0]) if after else []
+    return len(stems) == 1 and stems[0] in kind_stems()
 
 
 def _operator(folded: list) -> tuple:
