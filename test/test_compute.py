@@ -9,7 +9,7 @@ import pytest
 from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
-from milo_robot.thinking.compute import expression, formulas, quantities, say, solve
+from milo_robot.thinking.compute import convert, expression, formulas, quantities, say, solve
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.words import content_stems
@@ -571,11 +571,13 @@ def test_quantities_said_in_words_bind_by_unit_and_name(question, language, valu
     assert result is not None and result.value == pytest.approx(value, rel=1e-3)
 
 
-def test_a_number_without_its_unit_is_no_time_and_a_quantity_named_otherwise_is_not_asked():
+def test_a_unit_after_a_word_is_read_and_a_quantity_named_otherwise_is_not_asked():
     computer = Computer(lecture(LIGHT_AND_CONCRETE))
-    # "480 planned minutes" is read without a unit: dividing 400 minutes by 480 would give 50
-    assert computer.compute(questions.read(
-        'A machine ran 400 minutes out of 480 planned minutes. What is its availability?', 'en')) is None
+    # "480 planned minutes" is 480 minutes: read without its unit, 400 minutes over 480 gave 50
+    result = computer.compute(questions.read(
+        'A machine ran 400 minutes out of 480 planned minutes. What is its availability?', 'en'))
+    assert result is not None and result.value == pytest.approx(400 / 480)
+    assert result.bound['w_planned_production_time'].said == '480 minutes'
     # the height of a point is no slope distance, though both are lengths
     result = computer.compute(questions.read(
         'The height of the instrument is 105.2 metres and the staff reading is 1.35 metres. '
@@ -656,3 +658,68 @@ def test_a_volume_asked_with_apporter_is_computed_not_a_thing_to_bring():
     parts = list(brain.ask("Quel volume d'eau faut-il pour apporter une dose de 30 millimètres sur 3 "
                            "hectares ?", 'fr'))
     assert parts[-1].kind == 'compute' and '900' in ' '.join(p.text for p in parts)
+
+
+SLOPES_AND_BEAMS = [
+    'To get the gradient, you divide the height difference by the horizontal distance and you multiply by '
+    '100.',
+    'The rod speed is the flow rate of oil divided by the piston area: v equals Q over A, where Q is the '
+    'flow rate in cubic metres per second.',
+    'Pour un béton courant, le dosage vaut environ 350 kilogrammes par mètre cube.',
+    "La masse de ciment s'obtient en multipliant le dosage par le volume de béton.",
+    "Le béton frais a une masse volumique d'environ 2400 kilogrammes par mètre cube.",
+    "La masse d'un élément, c'est sa masse volumique multipliée par son volume.",
+]
+
+
+@pytest.mark.parametrize('question, language, value', [
+    # "horizontally" is said of the 80 only (the words after a number end at the next one), and
+    # names the horizontal distance ("horizontall" begins "horizontal")
+    ('A road rises 6 metres over 80 metres horizontally. What is its gradient?', 'en', 7.5),
+    # a formula in words ends at a colon: the symbols' formula after it is another one
+    ('A pump gives 30 litres per minute into a cylinder with 25 square centimetres of piston area. '
+     'How fast does the rod move?', 'en', 0.2),
+    # "pèse" asks for a mass where no weight is computed; "une masse volumique d'environ 2400" gives
+    # its value with "de"; "élément" names no other quantity, where "ciment" does
+    ('Combien pèse une poutre de 0,8 mètre cube de béton frais ?', 'fr', 1920),
+])
+def test_words_around_numbers_values_given_with_of_and_a_mass_asked_by_its_weight(question, language, value):
+    result = Computer(lecture(SLOPES_AND_BEAMS)).compute(questions.read(question, language))
+    assert result is not None and result.value == pytest.approx(value)
+
+
+def test_a_change_in_a_quantity_and_c_est_donc_are_read():
+    strain = formulas.read('Strain is the change in length divided by the original length, and we write it '
+                           'with the Greek letter epsilon.')
+    assert strain.expression == 'w_change_in_length/(w_original_length)'
+    autonomy = formulas.read("L'autonomie, c'est donc la capacité divisée par le courant consommé.")
+    assert autonomy.expression == 'w_capacite/(w_courant_consomme)'
+    # "in" before a unit still ends a quantity said in words: the formula holds in that unit only
+    assert formulas.read("La longueur d'onde vaut 1240 divisé par l'énergie en électronvolts.") is None
+
+
+CONVERSIONS = ['To convert kilometres per hour into metres per second, you divide by 3.6.',
+               'Pour passer des mètres cubes par heure aux litres par seconde, on divise par 3,6.',
+               'A car brakes with a deceleration of 5 metres per second squared.']
+
+
+@pytest.mark.parametrize('question, language, said', [
+    ('What is 90 kilometres per hour in metres per second?', 'en',
+     '90 kilometres per hour is 25 metres per second.'),
+    ('Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?', 'fr',
+     '54 mètres cubes par heure, cela fait 15 litres par seconde.'),
+])
+def test_a_change_of_unit_the_class_taught_is_answered_with_its_sentence(question, language, said):
+    parts = list(Brain(lecture(CONVERSIONS)).ask(question, language))
+    assert parts[-1].kind == 'compute'
+    assert parts[0].text.endswith('3.6."') or parts[0].text.endswith('3,6. »')
+    assert parts[1].text == said
+
+
+@pytest.mark.parametrize('question', [
+    'What is 90 kilometres per hour in miles per hour?',  # a change the class never spoke of
+    'What is 90 kilometres per hour in kilometres per hour?',  # no change at all
+    'What is 5 metres per second squared in metres per second?',  # another kind of quantity
+])
+def test_a_change_of_unit_the_class_did_not_teach_is_not_answered(question):
+    assert convert.convert(questions.read(question, 'en'), lecture(CONVERSIONS)) is None

@@ -426,7 +426,8 @@ class Brain:
         else:
             chosen = self.evidence.sentences[result.formula.sentence]
             said = compute_say.spoken(result, language)
-        return [AnswerPart(text, kind='compute') for text in said] + [self._final('compute', [chosen], language)]
+        return [AnswerPart(text, kind='compute') for text in said] + \
+            [self._final('compute', [chosen], language)]
 
     def _final(self, kind: str, chosen: list, language: str) -> AnswerPart:
         """Return the last part of an answer: its written sources and their links into the transcript."""

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Answer a change of unit the class taught: "Combien de litres par seconde fait une pompe de 54 mètres cubes
-par heure ?"
+"""Answer a change of unit the class taught, as a computation with no formula.
 
-The teacher said "Pour passer des mètres cubes par heure aux litres par seconde, on divise par 3,6."
-No formula names a symbol there, so compute/solve.py has nothing to bind; but the question gives
-one measured value and asks for the same kind of quantity in another unit, and the unit table
+"Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?" The teacher said
+"Pour passer des mètres cubes par heure aux litres par seconde, on divise par 3,6." No formula
+names a symbol there, so compute/solve.py has nothing to bind; but the question gives one
+measured value and asks for the same kind of quantity in another unit, and the unit table
 converts it exactly. Only a conversion the class spoke of is answered: a sentence of the lecture
 or the notes must name both units, or Milo declines as for any question the class did not cover.
 """

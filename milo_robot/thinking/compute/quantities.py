@@ -35,9 +35,8 @@ _NAMED_UNITS = (
     ('heat rate|heat flow|débit de chaleur|flux thermique', 'W'), ('flow rate|débit|debit', 'm^3/s'),
     ('temperature difference|temperature change|différence de température|temperature|température', 'K'),
     ('specific heat|heat capacity|capacité thermique|chaleur massique', 'J/kg/K'),
-    # "Combien pèse une poutre ?", "how much does it weigh?" ask for kilograms; "its weight", newtons.
-    ('density|masse volumique', 'kg/m^3'), ('mass|masse|weighs|weigh|pèse|pesent', 'kg'),
-    ('weight|poids|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
+    ('density|masse volumique', 'kg/m^3'), ('mass|masse', 'kg'),
+    ('weight|weighs|weigh|poids|pèse|pesent|force|réaction|reaction', 'N'), ('torque|couple|moment', 'N·m'),
     ('thickness|épaisseur|length|longueur|width|largeur|diameter|diamètre|radius|rayon|distance|height|hauteur|'
      'depth|profondeur|bras de levier', 'm'),
     ('area|surface|section|aire', 'm^2'), ('volume', 'm^3'), ('speed|velocity|vitesse', 'm/s'),
@@ -187,7 +186,8 @@ def read(text: str, language: str) -> list:
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         # (not found where it is said: no words after it either)
-        # ... up to the next number: "rises 6 metres over 80 metres horizontally" says "horizontally" of the 80 only
+        # ... up to the next number: "rises 6 metres over 80 metres horizontally" says "horizontally"
+        # of the 80 only
         following = re.split(r'[,;:.?!]|\b(?:and|et)\b|\d', prepared[searched:], maxsplit=1)[0].split() \
             if at >= 0 else []
         out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,

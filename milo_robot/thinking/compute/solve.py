@@ -49,6 +49,8 @@ FROM_THE_LECTURE = 2  # words a sentence shares with a question that gives no nu
 NAMED_BY = 2  # words of a symbol's name said before a number without a unit, for it to be that symbol's value
 MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _about) to be used
 SECONDS = unit_of('s')[0]  # what "how long" asks for
+NEWTONS, KILOGRAMS = unit_of('N')[0], unit_of('kg')[0]
+_WEIGHS = re.compile(r"\b(?:pèsen?t?|pesent|weighs?)\b", re.I)  # asks for a weight, or a mass
 _PREFIX = 6  # letters of a stem that begins another word for the two to name one thing
 _ANY_THING = frozenset({'element', 'objet', 'object', 'body', 'corp', 'piec', 'part', 'item'})  # stems
 # A number said before these is a term or a factor of an expression, not a symbol's value:
@@ -208,15 +210,20 @@ class Computer:
                  if not is_unit_word(s)}
         wanted = _unit_asked(question.text) or named_dimension(asking_words(question.text)) or \
             (SECONDS if question.wants == 'duration' else None)
-        best = None
-        for formula, variables in self.formulas():
-            if allow is not None and not allow(self.evidence.sentences[formula.sentence]):
-                continue
-            for unknown in variables.values():
-                result = self._try(formula, variables, unknown, given, asked, wanted, allow)
-                if result is not None and (best is None or result.score > best.score):
-                    best = result
-        return best
+        # "Combien pèse un sac de 50 kilogrammes sur la Lune ?" asks for a weight in newtons, but
+        # "Combien pèse une poutre de 0,8 mètre cube ?" for a mass: the mass when no weight is computed.
+        for kind in (wanted, KILOGRAMS) if wanted == NEWTONS and _WEIGHS.search(question.text) else (wanted,):
+            best = None
+            for formula, variables in self.formulas():
+                if allow is not None and not allow(self.evidence.sentences[formula.sentence]):
+                    continue
+                for unknown in variables.values():
+                    result = self._try(formula, variables, unknown, given, asked, kind, allow)
+                    if result is not None and (best is None or result.score > best.score):
+                        best = result
+            if best is not None:
+                return best
+        return None
 
     def _try(self, formula, variables, unknown, given, asked, wanted, allow) -> Optional[Result]:
         """Bind the question's numbers to a formula and solve it for `unknown`, if it fits."""
@@ -227,7 +234,8 @@ class Computer:
         named = len(unknown.stems & set(asked))
         if not named and (wanted is None or unknown.dim != wanted):
             return None  # nothing says this is what the question asks for
-        # "takt" of "the takt time", "ciment" of "la masse de ciment"; not "élément" of "la masse d'un élément"
+        # "takt" of "the takt time", "ciment" of "la masse de ciment"; not "élément" of "la masse d'un
+        # élément"
         specific = unknown.stems - kind_stems() - _ANY_THING
         in_words = unknown.symbol == spoken.NAMED or unknown.symbol.startswith(PHRASE)
         other = specific and not specific & set(asked)
@@ -468,7 +476,8 @@ def _shared(stems: frozenset, words: tuple) -> int:
     ("horizontall" and "horizontal"), as the stemmer keeps the adverb's ending.
     """
     return sum(1 for stem in stems if any(
-        stem == word or min(len(stem), len(word)) >= _PREFIX and (word.startswith(stem) or stem.startswith(word))
+        stem == word or min(len(stem), len(word)) >= _PREFIX and (word.startswith(stem) or
+                                                                  stem.startswith(word))
         for word in words))
 
 
@@ -483,7 +492,7 @@ def _said_as(symbol: str, names: dict) -> str:
 
 def _given_values(symbol: str, text: str) -> list:
     """Return the values a sentence gives a symbol ("g, c'est ..., qui vaut 9,81", "h equal to 10")."""
-    relation = rf"[^.;,]{{0,30}}?\b(?:qui vaut|vaut|is|equals|égale|égal à|equal to|=|arrondi à|rounded to)\s+"
+    relation = r"[^.;,]{0,30}?\b(?:qui vaut|vaut|is|equals|égale|égal à|equal to|=|arrondi à|rounded to)\s+"
     if ' ' in symbol:  # a quantity said in words is given its value with "of" too: "a price of 0.25 euros"
         relation = rf"(?:{relation}|\s+(?:of\s+|de\s+|d'|d’))"
     pattern = re.compile(rf"(?<![\w']){re.escape(symbol)}(?![\w'])(?:,\s*c'est[^,]{{0,50}},)?{relation}"

@@ -227,9 +227,9 @@ def _phrase(words: list) -> tuple:
     if n < len(words) and re.fullmatch(r'\d+(?:[.,]\d+)?', words[n]):
         return 0, None  # "much bigger: about 9000 rows": words then a value, no formula
     content = [fold(w) for w in words[:n] if fold(w) not in _SKIP and not w.endswith("'")]
-    if not content or len(content) > _PHRASE_WORDS or any(w in _NOT_IN_PHRASE and not (w in _IN and _of_quantity(content[k + 1:]))
-                                                           for k, w in enumerate(content)) or \
-            any(is_symbol(w) for w in words[:n]):
+    described = any(w in _NOT_IN_PHRASE and not (w in _IN and _of_quantity(content[k + 1:]))
+                    for k, w in enumerate(content))
+    if not content or len(content) > _PHRASE_WORDS or described or any(is_symbol(w) for w in words[:n]):
         return 0, None
     return n, PHRASE + '_'.join(re.sub(r'\W', '', w) for w in content)
 
