@@ -32,8 +32,8 @@ _LEFT_OPERATORS = {'over', 'sur', 'by', 'par', 'times', 'fois', 'plus', 'minus',
 # A comma ends a formula, unless an operator follows it: "tension d'alimentation moins tension de la
 # LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
 # "n equals 1.96 times sigma divided by E, all squared": the comma brackets all said before the power.
-_GROUPING = r"(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|multipliée|all squared|" \
-    r"all cubed|le tout au carré|le tout au cube)\b"
+_GROUPING = r"(?:(?:all|le tout)\s+)?(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|" \
+    r"multipliée|squared|cubed|au carré|au cube)\b"
 _END = re.compile(r"[.;:!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
                   r"\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)
@@ -87,7 +87,8 @@ _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|
 # "L'autonomie, c'est donc la capacité divisée par le courant consommé".
 _NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+"
                        r"(?:donc\s+|alors\s+|(?:tout\s+)?simplement\s+)?(.+)$", re.I)
-_DETERMINED = re.compile(r"\s*(?:le|la|les|l'|l’|sa|son|ses|leur|the|its)\b", re.I)
+# ... or a number: "L'aire, c'est pi sur 4 fois le diamètre au carré".
+_DETERMINED = re.compile(r"\s*(?:le|la|les|l'|l’|sa|son|ses|leur|the|its|pi|π|\d)\b", re.I)
 
 
 

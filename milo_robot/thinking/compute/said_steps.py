@@ -17,17 +17,27 @@ from milo_robot.thinking.compute import spoken_expression
 from milo_robot.thinking.compute.expression import ExpressionError, names, parse
 from milo_robot.thinking.words import fold
 
+# "Pour le nombre de panneaux, on prend...": "for" and "pour" alone lead to a target too.
 _TO_GET = re.compile(r"\b(?:to (?:get|find|calculate|compute|work out|obtain)|pour (?:obtenir|avoir|calculer|"
-                     r"trouver))\s+(?P<target>(?:the|le|la|les|l')\s*[^,:;]{3,50}?),\s*(?P<steps>.+)$", re.I)
+                     r"trouver)|for|pour)\s+(?P<target>(?:the|le|la|les|l')\s*[^,:;]{3,50}?),\s*(?P<steps>.+)$",
+                     re.I)
 _OBTAINED = re.compile(r"(?P<target>\b(?:the|le|la|les|l')\s*[^,:;]{3,50}?)(?:,\s*on l'obtient| s'obtient)\s+"
                        r"(?P<steps>en\s.+)$", re.I)
-_VERBS = {'divide': '/', 'divides': '/', 'divise': '/', 'divisant': '/',
-          'multiply': '*', 'multiplies': '*', 'multiplie': '*', 'multipliant': '*'}
+# "Le temps de retour, vous prenez le coût... et vous le divisez par l'économie annuelle."
+_NAMED_FIRST = re.compile(r"^\s*(?P<target>(?:the|le|la|les|l')\s*[^,:;]{3,50}?),\s*"
+                          r"(?P<steps>(?:you|we|on|vous)\s.+)$", re.I)
+_VERBS = {'divide': '/', 'divides': '/', 'divise': '/', 'divisant': '/', 'divisez': '/', 'divisons': '/',
+          'multiply': '*', 'multiplies': '*', 'multiplie': '*', 'multipliant': '*', 'multipliez': '*',
+          'multiplions': '*'}
 _SAID_OPERATOR = {'/': 'divided by', '*': 'times'}
+# A step: "[and] [you] [take A, and you] divide [A] by B"; in French the object before the verb
+# ("on prend A et on la divise par B", "vous le divisez par B").
+_SUBJECT = r"(?:(?:you|we|on|vous)\s+)?"
 _STEP = re.compile(
-    r"\s*(?:(?:and|then|et|puis|en)\s+)*(?:(?:you|we|on)\s+)?(?:take\s+(?P<take>[^,.;]+?)\s+and\s+"
-    r"(?:(?:you|we)\s+)?)?(?P<verb>" + '|'.join(_VERBS) + r")\s+(?:(?P<a>[^,.;]+?)\s+)?(?:by|par)\s+"
-    r"(?P<b>[^,.;]+?)(?=\s+(?:and|then|et|puis)\s+(?:(?:you|we|on)\s+)?(?:" + '|'.join(_VERBS) +
+    r"\s*(?:(?:and|then|et|puis|en)\s+)*" + _SUBJECT + r"(?:(?:take|prend|prends|prenez)\s+(?P<take>[^,.;]+?)"
+    r"(?:\s*,\s*|\s+)(?:and\s+|et\s+)?" + _SUBJECT + r")?(?:(?:le|la|les)\s+|l')?(?P<verb>" + '|'.join(_VERBS) +
+    r")\s+(?:(?P<a>[^,.;]+?)\s+)?(?:by|par)\s+"
+    r"(?P<b>[^,.;]+?)(?=\s+(?:and|then|et|puis)\s+" + _SUBJECT + r"(?:" + '|'.join(_VERBS) +
     r")\b|\s*[,.;]|\s*$)", re.I)
 # Words that take up the previous step's result ("and you multiply it by 100").
 PRONOUNS = {'it', 'that', 'this', 'the result', 'le', 'la', "l'", 'le résultat', 'ce résultat', 'il', 'elle',
@@ -40,7 +50,7 @@ def read_steps(text: str, meanings: dict) -> Optional[tuple]:
     Return (target, expression, said): the quantity computed as the teacher named it, the
     expression over the quantities said in words (`meanings` gets their names), the words read; or None.
     """
-    match = _TO_GET.search(text) or _OBTAINED.search(text)
+    match = _TO_GET.search(text) or _OBTAINED.search(text) or _NAMED_FIRST.search(text)
     if not match:
         return None
     at, parts, steps = 0, [], match.group('steps')

@@ -106,20 +106,22 @@ def expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
     out, group, i, need_operand = [], [], 0, True
     denominator = False
     while i < len(words):
-        folded = [fold(w) for w in words[i:i + 4]]
+        folded = [fold(w) for w in words[i:i + 6]]
         if words[i] == ',':
             power = next((p for said, p in _ALL_POWER.items()
                           if tuple(fold(w) for w in words[i + 1:i + 1 + len(said)]) == said), None)
             if power and not need_operand:  # ", all squared": the whole right side, raised
                 out.append(_close(group) + (')' if denominator else ''))
                 return f"({''.join(out)})**{power}"
-            if need_operand or _operator(folded[1:])[0] not in ('*', '/'):
+            # "A plus B, all divided by C", "le tout divisé par C": the comma's bracket, said
+            whole = 1 if folded[1:2] == ['all'] else 2 if folded[1:3] == ['le', 'tout'] else 0
+            if need_operand or _operator(folded[1 + whole:])[0] not in ('*', '/'):
                 break
             # "A minus B, divided by C": the comma closes everything said so far, (A - B) / C.
             out.append(_close(group))
             group = ['(' + ''.join(out) + (')' if denominator else '') + ')']
             out, denominator = [], False
-            i += 1
+            i += 1 + whole
             continue
         operator, size = _operator(folded)
         if operator:
@@ -149,7 +151,9 @@ def expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
             if denominator and operator in '+-':
                 out.append(')')
                 denominator = False
-            if operator == '/' and not denominator:
+            if operator == '/' and not denominator and _number_then_times(words[i:i + 6]):
+                out.append('/')  # "pi over 4 times D squared": (pi / 4) D², a number alone under the bar
+            elif operator == '/' and not denominator:
                 out.append('/(')
                 denominator = True
             else:
@@ -243,8 +247,21 @@ def _of_quantity(after: list) -> bool:
 def _operator(folded: list) -> tuple:
     for words, operator in _OPERATORS:
         if tuple(folded[:len(words)]) == tuple(fold(w) for w in words):
+            if words == ('puissance',) and not _exponent(folded[1:2]):
+                continue  # "la puissance visée" is a power in watts, "dix puissance moins 6" an exponent
             return operator, len(words)
     return None, 0
+
+
+def _number_then_times(words: list) -> bool:
+    """Whether the words start with a number said alone before "times" ("4 times the bore squared")."""
+    return len(words) > 1 and bool(re.fullmatch(r'\d+(?:[.,]\d+)?', words[0])) and \
+        _operator([fold(w) for w in words[1:5]])[0] == '*'
+
+
+def _exponent(after: list) -> bool:
+    """Whether the word after "puissance" is its exponent: a number, or "moins" before one."""
+    return bool(after) and (after[0][0].isdigit() or after[0] in _NUMBER_WORDS or after[0] == 'moins')
 
 
 def _close(group: list) -> str:
