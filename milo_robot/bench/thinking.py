@@ -5,9 +5,9 @@
 Answer quality on the developer set (data/qa), on data/qa_heldout and data/qa_heldout2 (no longer
 held out: their failures were read), on the held-out split data/qa_heldout3 (aggregate figures
 only), on the developer split data/qa_dev and the computations' developer sets data/qa_dev3 and
-data/qa_dev4 (tuning allowed), each with the default configuration: accuracy, refusal precision and recall per language, the share of wrong answers
-among those given, how answers were made (quote, compute, model), and the time to the first
-sentence.
+data/qa_dev4 (tuning allowed), each with the default configuration: accuracy, refusal precision
+and recall per language, the share of wrong answers among those given, how answers were made
+(quote, compute, model), and the time to the first sentence.
 """
 
 import os
