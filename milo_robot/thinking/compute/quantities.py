@@ -22,6 +22,8 @@ from milo_robot.thinking.words import content_stems, fold
 _SPELLED = ((r'(?<=\d )square (metres?|meters?)\b', 'm²'), (r'(?<=\d )cubic (metres?|meters?)\b', 'm³'),
             (r'(?<=\d )square (millim|centim)(etres?|eters?)\b', lambda m: m.group(1)[0] + 'm^2'),
             (r'(?<=\d )(millim|centim)(è|e)tres? carr(é|e)s?\b', lambda m: m.group(1)[0] + 'm^2'),
+            (r'(?<=\d )cubic (millim|centim)(etres?|eters?)\b', lambda m: m.group(1)[0] + 'm^3'),
+            (r'(?<=\d )(millim|centim)(è|e)tres? cubes?\b', lambda m: m.group(1)[0] + 'm^3'),
             (r'(?<=\d )m(è|e)tres? carr(é|e)s?\b', 'm²'), (r'(?<=\d )m(è|e)tres? cubes?\b', 'm³'),
             (r'(?<=\d )newtons?[- ]m(è|e)tres?\b', 'N·m'), (r'(?<=\d )newton[- ]meters?\b', 'N·m'))
 _ARTICLES = {'un', 'une', 'a', 'an'}
