@@ -47,8 +47,9 @@ _DEFINITION = re.compile(
 _WRITTEN = re.compile(r"(?P<name>[A-Za-zÀ-ÿ][\w' -]{2,40}?),\s*(?:which we write|that we write|written|"
                       r"which we call|noted|qu'on note|notée?|que l'on note)\s+"
                       r"(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\b")
+# "avec f la fréquence du réseau et p le nombre de paires de pôles": two, the first ending at "et p le".
 _WITH = re.compile(r"\b(?:avec|with|where|où|et|and)\s+(?P<symbol>[A-Za-zÀ-ÿΑ-ω]{1,7})\s+(?:la|le|l'|the)\s*"
-                   r"(?P<name>[^,;.]{3,60})")
+                   r"(?P<name>[^,;.]{3,60}?)(?=\s+(?:et|and)\s+[A-Za-zΑ-ω]{1,3}\s+(?:la|le|l'|the)\b|[,;.]|$)")
 # The rest of a list of definitions, where "is" is said once: "where E is the illuminance, A the
 # floor area, F the flux of one lamp and U the utilisation factor". One letter only after a comma.
 _LISTED = re.compile(r",\s+(?P<symbol>[A-Za-zΑ-ω])\s+(?:la|le|l'|the)\s*(?P<name>[^,;.]{3,60}?)"
@@ -111,7 +112,10 @@ def read_all(text: str, position: int = -1) -> list:
     relations = _RELATION.finditer(' ' + text + ' ')
     found = [f for f in (_read_at(text, relation, position) for relation in relations) if f is not None]
     if found:
-        return found
+        # "C égale P sur oméga : le couple utile, c'est la puissance utile divisée par la vitesse
+        # angulaire": the same formula said in words after the symbols', its quantities named.
+        said = {f.expression for f in found}
+        return found + [f for f in _named_is(text, position) if f.expression not in said]
     meanings = {}
     steps = read_steps(text, meanings)
     if steps:
