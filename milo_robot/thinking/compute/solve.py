@@ -319,6 +319,10 @@ class Computer:
                     named = head is not None and head in q.before and (q.dim is None or not any(q.dim)) \
                         and q.said[0].isdigit()  # "une efficience d'environ 90 pour cent"
                     own = head is not None and head in q.before  # "la masse volumique de 1000"
+                    # "masse égale masse volumique fois volume, et pour le PLA on prend 1,24 gramme par
+                    # centimètre cube": a value of the quantity's unit in a sentence that names it
+                    own = own or variable.dim is not None and q.dim == variable.dim and \
+                        variable.stems <= set(ev.stems(j))
                     if not own and variable.symbol.startswith(PHRASE):
                         continue  # "yield strength": a value said as one, not any value in pascals
                     if (variable.dim is not None and q.dim == variable.dim) or named:
