@@ -467,7 +467,10 @@ def test_the_unit_a_question_asks_for_says_which_symbol_is_computed():
     assert result.unknown == 'omega' and result.value == pytest.approx(1500 * 2 * math.pi / 60)
     assert solve._unit_asked('Quelle est la pression en pascals ?') == quantities.unit_of('Pa')[0]
     assert solve._unit_asked('What happens in the lab?') is None
-    assert solve._unit_asked('What is one megapascal equal to in newtons per square millimetre?') is None
+    # read whole ("per square millimetre"), a pressure: read as newtons it asked for a force
+    assert solve._unit_asked('What is one megapascal equal to in newtons per square millimetre?') == \
+        quantities.unit_of('Pa')[0]
+    assert [q.unit for q in quantities.read('1.2 kilograms per cubic metre', 'en')] == ['kg/m^3']
 
 
 @pytest.mark.parametrize('said, expression_text', [

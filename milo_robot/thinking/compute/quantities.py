@@ -30,7 +30,10 @@ _ARTICLES = {'un', 'une', 'a', 'an'}
 _LETTER_INDEX = re.compile(r'[A-Za-z]\d')  # "R1", "N2": a symbol and its index, as formulas.py reads it
 BEFORE_WORDS = 4  # words before a number that may say what it is
 AFTER_WORDS = 2  # ... and after it, in a question: "80 % availability", "3 mètres de large"
-_PER = re.compile(r'\s*(?:per|par)\s+([^\W\d_]+)')
+# "... per kelvin", "per cubic metre", "par mètre carré"
+_PER = re.compile(r'\s*(?:per|par)\s+(?:(?P<before>cubic|square)\s+)?(?P<unit>[^\W\d_]+)'
+                  r'(?:\s+(?P<after>cubes?|carr[ée]s?)\b)?', re.I)
+_POWERS = {'cubic': '^3', 'square': '^2', 'cube': '^3', 'cubes': '^3'}
 # What a named quantity is measured in: "the mass", "la pression", "the heat rate". Longest
 # names first: "heat rate" is a power, "heat" an energy.
 _NAMED_UNITS = (
@@ -111,15 +114,20 @@ def _unit_names() -> tuple:
     return tuple({name[0] for name in _units().names if len(name) == 1 and len(name[0]) > 2})
 
 
-def _per_more(after: str) -> str:
-    """Return the rest of a compound unit the claim reader stopped short of ("... per kelvin")."""
+def _per_more(after: str) -> tuple:
+    """Return the rest of a compound unit the claim reader stopped short of ("... per kelvin").
+
+    (unit symbols, how many characters of `after` say them).
+    """
     more, at = '', 0
     while True:
         match = _PER.match(after, at)
-        unit = _units().names.get((stem_of(match.group(1)),)) if match else None
+        unit = _units().names.get((stem_of(match.group('unit')),)) if match else None
         if unit is None:
-            return more
-        more, at = more + '/' + unit.symbol, match.end()
+            return more, at
+        power = match.group('before') or match.group('after')
+        power = _POWERS.get(fold(power), '^2') if power else ''
+        more, at = more + '/' + unit.symbol + power, match.end()
 
 
 _COUNT_OF = re.compile(r"\s*(?:(?:the|le|la|les)\s+)?(number of\s+|nombre d(?:e\s+|['’]\s*))([^\W\d_]+)",
@@ -177,14 +185,20 @@ def read(text: str, language: str) -> list:
                                                                  unit_of(claim.unit) else ()):
             continue  # "un taux d'amortissement": an article, and "taux" read as the time constant tau
         # Where the number is said: not inside a name ("S235 with a safety factor of 5": the 5 of "5,").
-        found_at = re.compile(r'(?<![\w.,])' + re.escape(claim.text)).search(prepared, searched)
+        # (the claim reader writes "m²" as "m^2": "2 square metres" was spelled "2 m²" above)
+        said = next((text for text in (claim.text, claim.text.replace('^2', '²').replace('^3', '³'))
+                     if re.search(r'(?<![\w.,])' + re.escape(text), prepared[searched:])), claim.text)
+        found_at = re.compile(r'(?<![\w.,])' + re.escape(said)).search(prepared, searched)
         at = found_at.start() if found_at else -1
-        searched = at + len(claim.text) if at >= 0 else searched
+        searched = at + len(said) if at >= 0 else searched
         words = prepared[:max(at, 0)].split()[-BEFORE_WORDS:]
-        unit = claim.unit + _per_more(prepared[searched:]) if claim.unit else ''
+        more, used = _per_more(prepared[searched:]) if claim.unit else ('', 0)
+        unit = claim.unit + more if claim.unit else ''
+        text = claim.text + prepared[searched:searched + used] if at >= 0 else claim.text
+        searched += used if at >= 0 else 0
         if not unit and prepared[searched:].lstrip().startswith('N·m'):
             # the claim reader knows no newton-metre ("0.05 newton-metres per ampere")
-            unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])
+            unit = 'N·m' + _per_more(prepared[searched:].lstrip()[len('N·m'):])[0]
         known = unit_of(unit) if unit else None
         value = claim.value * (known[1] if known else 1.0)
         # (not found where it is said: no words after it either)
@@ -192,7 +206,7 @@ def read(text: str, language: str) -> list:
         # of the 80 only
         following = re.split(r'[,;:.?!]|\b(?:and|et)\b|\d', prepared[searched:], maxsplit=1)[0].split() \
             if at >= 0 else []
-        out.append(Quantity(value, claim.text, claim.value, unit, known[0] if known else None,
+        out.append(Quantity(value, text, claim.value, unit, known[0] if known else None,
                             tuple(content_stems(' '.join(words))),
                             tuple(w.strip(",'") for w in words if _is_symbol(w.strip(",'"))),
                             tuple(s for s in content_stems(' '.join(following[:AFTER_WORDS + 2]))
