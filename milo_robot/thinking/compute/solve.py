@@ -497,7 +497,8 @@ def _said_as(symbol: str, names: dict) -> str:
 def _given_values(symbol: str, text: str) -> list:
     """Return the values a sentence gives a symbol ("g, c'est ..., qui vaut 9,81", "h equal to 10")."""
     # "We take the air density as 1.2 kilograms per cubic metre"
-    relation = r"[^.;,]{0,30}?\b(?:qui vaut|vaut|is|equals|égale|égal à|equal to|=|arrondi à|rounded to|as)\s+"
+    relation = r"[^.;,]{0,30}?\b(?:qui vaut|vaut|is|equals|égale|égal à|equal to|=|arrondi à|rounded to|" \
+        r"as)\s+"
     if ' ' in symbol:  # a quantity said in words is given its value with "of" too: "a price of 0.25 euros"
         relation = rf"(?:{relation}|\s+(?:of\s+|de\s+|d'|d’))"
     pattern = re.compile(rf"(?<![\w']){re.escape(symbol)}(?![\w'])(?:,\s*c'est[^,]{{0,50}},)?{relation}"
