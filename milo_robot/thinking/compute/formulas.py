@@ -33,7 +33,7 @@ _LEFT_OPERATORS = {'over', 'sur', 'by', 'par', 'times', 'fois', 'plus', 'minus',
 # LED, divisé par le courant voulu" is (supply - LED) / current, the comma the teacher's bracket.
 # "n equals 1.96 times sigma divided by E, all squared": the comma brackets all said before the power.
 _GROUPING = r"(?:(?:all|le tout)\s+)?(?:divided|divisé|divisée|over|sur|times|fois|multiplied|multiplié|" \
-    r"multipliée|squared|cubed|au carré|au cube)\b"
+    r"multipliée|squared|cubed|au carré|au cube|plus|minus|moins)\b"
 _END = re.compile(r"[.;:!?](?!\d)|,\s+(?!\d|" + _GROUPING + r")|"
                   r"\s(?:which|so|and|et|soit|donc|where|où|with|avec|and so|"
                   r"c'est-à-dire|that is)\s", re.I)

@@ -34,7 +34,7 @@ _SAID_OPERATOR = {'/': 'divided by', '*': 'times'}
 # ("on prend A et on la divise par B", "vous le divisez par B").
 _SUBJECT = r"(?:(?:you|we|on|vous)\s+)?"
 _STEP = re.compile(
-    r"\s*(?:(?:and|then|et|puis|en)\s+)*" + _SUBJECT +
+    r"\s*,?\s*(?:(?:and|then|et|puis|en)\s+)*" + _SUBJECT +
     r"(?:(?:take|prend|prends|prenez)\s+(?P<take>[^,.;]+?)(?:\s*,\s*|\s+)(?:and\s+|et\s+)?" + _SUBJECT + r")?"
     r"(?:(?:le|la|les)\s+|l')?(?P<verb>" + '|'.join(_VERBS) + r")\s+(?:(?P<a>[^,.;]+?)\s+)?(?:by|par)\s+"
     r"(?P<b>[^,.;]+?)(?=\s+(?:and|then|et|puis)\s+" + _SUBJECT + r"(?:" + '|'.join(_VERBS) +

@@ -52,6 +52,7 @@ _PHRASE_WORDS = 5  # at most, in a quantity said in words
 _NOT_IN_PHRASE = {'in', 'en', 'between', 'entre', 'pour', 'for', 'qui', 'que', "qu'", 'that', 'which', 'to',
                   'quand', 'when'}
 _IN = {'in', 'en'}
+_DETERMINERS = {'the', 'le', 'la', "l'", 'les', 'its', 'sa', 'son', 'ses'}
 _FUNCTIONS = {'log', 'log10', 'ln', 'exp', 'sin', 'cos', 'tan', 'sinus', 'cosinus', 'tangente', 'logarithme'}
 _ALL_POWER = {('all', 'squared'): 2, ('all', 'cubed'): 3, ('le', 'tout', 'au', 'carre'): 2,
               ('le', 'tout', 'au', 'cube'): 3}
@@ -115,7 +116,11 @@ def expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
                 return f"({''.join(out)})**{power}"
             # "A plus B, all divided by C", "le tout divisé par C": the comma's bracket, said
             whole = 1 if folded[1:2] == ['all'] else 2 if folded[1:3] == ['le', 'tout'] else 0
-            if need_operand or _operator(folded[1 + whole:])[0] not in ('*', '/'):
+            after = _operator(folded[1 + whole:])[0]
+            if not need_operand and not whole and after in ('+', '-'):
+                i += 1  # "the daily demand times the lead time, plus the safety stock": a sum anyway
+                continue
+            if need_operand or after not in ('*', '/'):
                 break
             # "A minus B, divided by C": the comma closes everything said so far, (A - B) / C.
             out.append(_close(group))
@@ -193,7 +198,9 @@ def expression(spoken: str, phrases: Optional[dict] = None) -> Optional[str]:
             group.append(str(_NUMBER_WORDS[fold(word)]))
         elif fold(word) in _FUNCTIONS:
             return None  # "20 log10 of r2 over r1": a function this reader cannot read
-        elif phrases is not None and need_operand and not group:
+        elif phrases is not None and (need_operand and not group or _numbers_only(group) and
+                                      fold(words[i - 1]) in _DETERMINERS):
+            # ("the car mass plus half the rated load": 0.5 times it; not "12 volts", a unit)
             size, symbol = _phrase(words[i:])
             if not size:
                 return None
@@ -251,6 +258,11 @@ def _operator(folded: list) -> tuple:
                 continue  # "la puissance visée" is a power in watts, "dix puissance moins 6" an exponent
             return operator, len(words)
     return None, 0
+
+
+def _numbers_only(group: list) -> bool:
+    """Whether a product said so far holds numbers only ("half", "2"): a quantity in words may follow."""
+    return bool(group) and all(re.fullmatch(r'\d+(?:\.\d+)?', factor) for factor in group)
 
 
 def _number_then_times(words: list) -> bool:
