@@ -9,7 +9,15 @@ import pytest
 from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
-from milo_robot.thinking.compute import convert, expression, formulas, quantities, say, solve
+from milo_robot.thinking.compute import (
+    convert,
+    expression,
+    formulas,
+    quantities,
+    say,
+    solve,
+    spoken_expression,
+)
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.words import content_stems
@@ -726,3 +734,56 @@ def test_a_change_of_unit_the_class_taught_is_answered_with_its_sentence(questio
 ])
 def test_a_change_of_unit_the_class_did_not_teach_is_not_answered(question):
     assert convert.convert(questions.read(question, 'en'), lecture(CONVERSIONS)) is None
+
+
+@pytest.mark.parametrize('said, expression_text', [
+    # data/qa_dev4, written blind: how its teachers say formulas
+    ('The swept volume is pi over 4 times the bore squared times the stroke.', 'pi/4*w_bore**2*w_stroke'),
+    ('The compression ratio is the swept volume plus the clearance volume, all divided by the clearance '
+     'volume.', '(w_swept_volume+w_clearance_volume)/(w_clearance_volume)'),
+    ('The counterweight is the car mass plus half the rated load.', 'w_car_mass+(0.5*w_rated_load)'),
+    ('The reorder point is the daily demand times the lead time, plus the safety stock.',
+     'w_daily_demand*w_lead_time+w_safety_stock'),
+    ('For the sheave speed in rpm, you divide the rope speed by pi times the sheave diameter, and you '
+     'multiply by 60.', '(w_rope_speed/(pi*w_sheave_diameter))*60'),
+    ("Pour le nombre de panneaux, on prend la puissance visée et on la divise par la puissance d'un "
+     "panneau.", 'w_puissance_visee/(w_puissance_un_panneau)'),
+    ("Le temps de retour, vous prenez le coût de l'installation et vous le divisez par l'économie "
+     "annuelle.", 'w_cout_installation/(w_economie_annuelle)'),
+    ("L'aire, c'est pi sur 4 fois le diamètre au carré.", 'pi/4*w_diametre**2'),
+])
+def test_formulas_said_the_ways_blind_teachers_say_them(said, expression_text):
+    assert [f.expression for f in formulas.read_all(said)][-1] == expression_text
+
+
+def test_symbols_named_after_et_and_a_formula_said_again_in_words():
+    said = ('On l\'écrit n s égale 60 fois f sur p, avec f la fréquence du réseau et p le nombre de paires '
+            'de pôles.')
+    assert formulas.definitions(said) == {'f': 'fréquence du réseau', 'p': 'nombre de paires de pôles'}
+    both = formulas.read_all('C égale P sur oméga : le couple utile, c\'est la puissance utile divisée par '
+                             'la vitesse angulaire.')
+    assert [f.expression for f in both] == ['P/(omega)', 'w_puissance_utile/(w_vitesse_angulaire)']
+    # "puissance" before a number is an exponent; "12 volts" after "equals" is a value, no formula
+    assert spoken_expression.expression('a puissance 3', {}) == 'w_a**3'
+    assert formulas.read('The result equals 12 volts.') is None
+
+
+PLA = ['La masse volumique de l\'air, on la prend à 1,2 kilogramme par mètre cube.',
+       'Pour la masse, masse égale masse volumique fois volume, et pour le PLA on prend 1,24 gramme par '
+       'centimètre cube.',
+       'The drag force is one half times the air density times the drag coefficient times the frontal area '
+       'times the speed squared.',
+       'We take the air density as 1.2 kilograms per cubic metre.']
+
+
+@pytest.mark.parametrize('question, language, value, said', [
+    # the value named in the formula's own sentence, not the air's; said in grams as well
+    ('Quelle est la masse de 40 centimètres cubes de PLA imprimé ?', 'fr', 0.0496, '49,6 grammes'),
+    # "as 1.2 kilograms per cubic metre" gives the air density, read whole; "2 square metres" is named
+    ('What drag force acts on a car with a drag coefficient of 0.25 and a frontal area of 2 square metres '
+     'at 30 metres per second?', 'en', 270, '270 newtons'),
+])
+def test_teachers_values_said_with_as_or_in_the_formula_s_sentence(question, language, value, said):
+    result = Computer(lecture(PLA)).compute(questions.read(question, language))
+    assert result is not None and result.value == pytest.approx(value)
+    assert said in ' '.join(say.spoken(result, language))
