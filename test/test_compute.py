@@ -787,3 +787,17 @@ def test_teachers_values_said_with_as_or_in_the_formula_s_sentence(question, lan
     result = Computer(lecture(PLA)).compute(questions.read(question, language))
     assert result is not None and result.value == pytest.approx(value)
     assert said in ' '.join(say.spoken(result, language))
+
+
+def test_a_quantity_the_question_gives_is_not_computed_and_a_constant_in_other_units_is_declined():
+    lines = ['At full load the unbalanced mass is half the rated load, here 315 kilograms.',
+             'The shortcut: the efficiency equals 3600 divided by the specific consumption times the heating '
+             'value, in grams per kilowatt hour and megajoules per kilogram.',
+             'We take the heating value of petrol as 43 megajoules per kilogram.']
+    computer = Computer(lecture(lines))
+    # "a rated load of 1000 kilograms" gives the rated load: solving for it said 2000
+    assert computer.compute(questions.read('How many people may a lift with a rated load of 1000 kilograms '
+                                           'carry?', 'en')) is None
+    # 3600 holds in grams per kilowatt hour and megajoules: in SI it said 1370
+    assert computer.compute(questions.read('What is the efficiency of a petrol engine whose specific fuel '
+                                           'consumption is 220 grams per kilowatt hour?', 'en')) is None

@@ -58,6 +58,7 @@ _ANY_THING = frozenset({'element', 'objet', 'object', 'body', 'corp', 'piec', 'p
 _MORE = re.compile(r"\s*(?:plus|minus|moins|times|fois|divided|divisé|over|sur|pi|π|[-+*/×])(?!\w)", re.I)
 _UNIT_ASKED = re.compile(r"\b(?:in|en)\s+((?:[^\W\d_]+[\s-]?){1,5}?)\s*\?*\s*$", re.I)
 _IN_UNIT = re.compile(r'\b(?:in|en)\s+(.{3,50})$', re.I)
+_UNITS_SAID = re.compile(r'\b(?:in|en)\s+((?:[^\W\d_]+\s*){1,6})', re.I)
 
 
 @dataclass
@@ -246,6 +247,9 @@ class Computer:
             # One the question asks for by its kind only is: "Combien pèse une poutre ?" is "la masse
             # d'un élément", not "la masse de ciment".
             return None
+        if unknown.stems and any(unknown.dim in (None, q.dim) and
+                                 _shared(unknown.stems, q.before) == len(unknown.stems) for q in given):
+            return None  # "a lift with a rated load of 1000 kilograms": the rated load is given, not asked
         others = [v for v in variables.values() if v.symbol != unknown.symbol]
         if len(given) > len(others):
             return None
@@ -258,6 +262,12 @@ class Computer:
         if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
             return None  # no answer, or as good a reading of the question gives another one
         result, bound = results[0], bindings[0]
+        if _constant_with_units(tree) and _units_said(self.evidence.sentences[formula.sentence].text) and \
+                any(q.dim and any(q.dim) and q.raw and abs(q.value / q.raw - 1) > TOLERANCE
+                    for q in bound.values()):
+            # "the efficiency equals 3600 divided by the specific consumption times the heating
+            # value, in grams per kilowatt hour": 3600 holds in the teacher's units, not in SI
+            return None
         if result < 0 and (unknown.dim or wanted) in _MAGNITUDES:
             return None  # a negative resistance, length or time: the question was read wrong
         dims = dict({s: q.dim for s, q in bound.items()}, **{unknown.symbol: unknown.dim})
@@ -395,6 +405,20 @@ def _dimension(tree, dims: dict):
         return tuple(int(e * power) for e in left) if power is not None and power == int(power) else None
     sign = 1 if isinstance(tree.op, ast.Mult) else -1
     return tuple(a + sign * b for a, b in zip(left, right))
+
+
+def _units_said(text: str) -> bool:
+    """Whether a sentence says a unit other than SI's for its quantities ("in grams per kilowatt hour")."""
+    for match in _UNITS_SAID.finditer(text):
+        found = read('1 ' + match.group(1), detect_language(text))
+        if found and found[0].dim and any(found[0].dim) and abs(found[0].value - 1) > TOLERANCE:
+            return True
+    return False
+
+
+def _constant_with_units(tree) -> bool:
+    """Whether a formula holds a number other than a count or a half: one that carries a unit."""
+    return any(isinstance(n, ast.Constant) and n.value not in _PURE for n in ast.walk(tree))
 
 
 def _same_units(formula: spoken.Formula, tree, dims: dict) -> bool:
