@@ -801,3 +801,11 @@ def test_a_quantity_the_question_gives_is_not_computed_and_a_constant_in_other_u
     # 3600 holds in grams per kilowatt hour and megajoules: in SI it said 1370
     assert computer.compute(questions.read('What is the efficiency of a petrol engine whose specific fuel '
                                            'consumption is 220 grams per kilowatt hour?', 'en')) is None
+
+
+def test_a_change_of_unit_asked_is_no_formula_s_computation():
+    lines = ['The allowable stress equals the yield strength divided by the safety factor.',
+             'For static loads a safety factor of 2 is common.']
+    # solved for the yield strength with 1 MPa as the allowable stress, it said 2 megapascals
+    assert Computer(lecture(lines)).compute(questions.read(
+        'What is one megapascal equal to in newtons per square millimetre?', 'en')) is None

@@ -209,7 +209,10 @@ class Computer:
         # What the question is about, by its words: units ("kilogrammes") say nothing of which example.
         asked = {s: self.evidence.idf(s) for s in set(question.focus) | set(question.context_focus)
                  if not is_unit_word(s)}
-        wanted = _unit_asked(question.text) or named_dimension(asking_words(question.text)) or \
+        in_unit = _unit_asked(question.text)
+        if in_unit is not None and len(given) == 1 and given[0].dim == in_unit:
+            return None  # "What is one megapascal in newtons per square millimetre?": a change of unit
+        wanted = in_unit or named_dimension(asking_words(question.text)) or \
             (SECONDS if question.wants == 'duration' else None)
         # "Combien pèse un sac de 50 kilogrammes sur la Lune ?" asks for a weight in newtons, but
         # "Combien pèse une poutre de 0,8 mètre cube ?" for a mass: the mass when no weight is computed.
