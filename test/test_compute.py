@@ -751,6 +751,9 @@ def test_a_change_of_unit_the_class_did_not_teach_is_not_answered(question):
     ("Le temps de retour, vous prenez le coût de l'installation et vous le divisez par l'économie "
      "annuelle.", 'w_cout_installation/(w_economie_annuelle)'),
     ("L'aire, c'est pi sur 4 fois le diamètre au carré.", 'pi/4*w_diametre**2'),
+    ("Et le rendement, c'est la puissance utile sur la puissance absorbée, ici 4000 sur 4545.",
+     'w_puissance_utile/(w_puissance_absorbee)'),
+    ("Pour une gaine ronde, la section c'est pi D au carré sur 4, n'oubliez pas le quatre.", '(pi*D**2)/(4)'),
 ])
 def test_formulas_said_the_ways_blind_teachers_say_them(said, expression_text):
     assert [f.expression for f in formulas.read_all(said)][-1] == expression_text
@@ -809,3 +812,11 @@ def test_a_change_of_unit_asked_is_no_formula_s_computation():
     # solved for the yield strength with 1 MPa as the allowable stress, it said 2 megapascals
     assert Computer(lecture(lines)).compute(questions.read(
         'What is one megapascal equal to in newtons per square millimetre?', 'en')) is None
+
+
+def test_a_small_result_is_said_again_in_a_smaller_unit():
+    flow = quantities.unit_of('m^3/s')[0]
+    assert say.result_text(7.2e-9, flow, 'fr').endswith('soit 7,2 millimètres cubes par seconde')
+    assert say.result_text(0.05, flow, 'en').endswith('that is 50 litres per second')
+    assert say.result_text(0.001, quantities.unit_of('Hz')[0], 'fr').endswith('soit 3,6 par heure')
+    assert 'soit' not in say.result_text(2.5, flow, 'fr')

@@ -25,10 +25,14 @@ SUM_DIGITS = 5  # significant digits of a result computed by a sum or a differen
 _TORQUE = ('moment', 'couple', 'torque')
 _ANGULAR = ('pulsation', 'angular')  # per second, as hertz are, but said in radians per second
 _PREFIXES = ((1e6, 'mega', 'méga'), (1e3, 'kilo', 'kilo'), (1e-3, 'milli', 'milli'), (1e-6, 'micro', 'micro'))
-# A result under 1 in these units is said again in a smaller one: "0,0496 kilogramme, soit 49,6
-# grammes"; a rate of renewal "0,001 hertz" is 3,6 per hour.
-_SMALLER = {'kg': (1e-3, 'grams', 'grammes'), 'm': (1e-3, 'millimetres', 'millimètres'),
-            'm^3': (1e-3, 'litres', 'litres'), 'Hz': (1 / 3600, 'per hour', 'par heure')}
+# A small result is said again in a smaller unit, the first whose bound it is under: "0,0496
+# kilogramme, soit 49,6 grammes"; a rate of renewal "0,001 hertz" is 3,6 per hour; a printer's
+# flow of 7.2e-9 m³/s is 7,2 mm³/s. (bound, scale, English, French)
+_SMALLER = {'kg': ((1, 1e-3, 'grams', 'grammes'),), 'm': ((1, 1e-3, 'millimetres', 'millimètres'),),
+            'm^3': ((1e-6, 1e-9, 'cubic millimetres', 'millimètres cubes'), (1, 1e-3, 'litres', 'litres')),
+            'm^3/s': ((1e-6, 1e-9, 'cubic millimetres per second', 'millimètres cubes par seconde'),
+                      (1, 1e-3, 'litres per second', 'litres par seconde')),
+            'Hz': ((1, 1 / 3600, 'per hour', 'par heure'),)}
 _SAID = {'en': ('The teacher gave the formula {formula}.', 'With {values}, that gives {result}.', ' and '),
          'fr': ('Le professeur a donné la formule {formula}.', 'Avec {values}, cela donne {result}.', ' et ')}
 
@@ -74,8 +78,9 @@ def result_text(value: float, dim: Optional[tuple], language: str, name: str = '
                 said += f", {'environ' if language == 'fr' else 'about'} {number(value / scale, language)} " \
                         f'{prefix}{words}'
                 break
-    if symbol in _SMALLER and 0 < abs(value) < 1:
-        scale, english, french = _SMALLER[symbol]
+    smaller = next((unit for unit in _SMALLER.get(symbol, ()) if 0 < abs(value) < unit[0]), None)
+    if smaller:
+        _, scale, english, french = smaller
         said += f", {'soit' if language == 'fr' else 'that is'} {number(value / scale, language)} " \
                 f"{french if language == 'fr' else english}"
     return said
