@@ -751,6 +751,7 @@ def test_a_change_of_unit_the_class_did_not_teach_is_not_answered(question):
     ("Le temps de retour, vous prenez le coût de l'installation et vous le divisez par l'économie "
      "annuelle.", 'w_cout_installation/(w_economie_annuelle)'),
     ("L'aire, c'est pi sur 4 fois le diamètre au carré.", 'pi/4*w_diametre**2'),
+    ("Pour une gaine ronde, la section c'est pi D au carré sur 4, n'oubliez pas le quatre.", '(pi*D**2)/(4)'),
 ])
 def test_formulas_said_the_ways_blind_teachers_say_them(said, expression_text):
     assert [f.expression for f in formulas.read_all(said)][-1] == expression_text

