@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 
 from milo_robot.thinking import about, coverage, learned, quote, sources
 from milo_robot.thinking import question as questions
-from milo_robot.thinking.compute import convert, quantities
+from milo_robot.thinking.compute import convert, quantities, scaling
 from milo_robot.thinking.compute import say as compute_say
 from milo_robot.thinking.compute.solve import Computer
 from milo_robot.thinking.evidence import Evidence
@@ -411,18 +411,23 @@ class Brain:
         return wanted is not None and not any(q.dim == wanted for q in said)
 
     def _compute(self, asked, allow):
-        """Return a computation with a formula of the class, or a change of unit it taught, or None.
+        """Return a computation with a formula of the class, a value scaled by a law of powers it
+        stated, or a change of unit it taught, or None.
 
         "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula, a
         change of unit the class taught.
         """
-        return self.computer.compute(asked, allow) or convert.convert(asked, self.evidence, allow)
+        return self.computer.compute(asked, allow) or scaling.scale(asked, self.computer, allow) or \
+            convert.convert(asked, self.evidence, allow)
 
     def _computed(self, result, language: str) -> list:
         """Return the parts of a computed answer (or a change of unit), with its sentence as its source."""
         if isinstance(result, convert.Conversion):
             chosen = self.evidence.sentences[result.sentence]
             said = convert.spoken(result, chosen.text, language)
+        elif isinstance(result, scaling.Scaling):
+            chosen = self.evidence.sentences[result.law.sentence]
+            said = scaling.spoken(result, chosen.text, language)
         else:
             chosen = self.evidence.sentences[result.formula.sentence]
             said = compute_say.spoken(result, language)

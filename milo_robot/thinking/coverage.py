@@ -55,7 +55,8 @@ from milo_robot.thinking.words import STOPWORDS, content_stems, fold, stem, toke
 
 # Words of a question that name no thing of the course: "What is the value of...", "À quoi sert...",
 # "D'où vient...", and the words that name the kind of answer asked for, which a teacher seldom
-# says: "Quelle est la date du contrôle ?" is answered by "le contrôle aura lieu le 14 mars".
+# says: "Quelle est la date du contrôle ?" is answered by "le contrôle aura lieu le 14 mars". The
+# verbs of choosing a value name nothing either: "quel ratio a-t-il dit de prendre ?".
 GENERIC = frozenset('''
 valu valeur formul formula unit unite exampl exempl number nombre thing chose way facon kind type sort part
 name nom definition defin differenc role use usag purpose meaning sen teacher prof professeur
@@ -65,6 +66,7 @@ calcul calculat comput work marche fonctionn happen pass arriv example need
 objet object sert servent servir vient viennent venir provient proviennent come
 date day days jour heur hour lieu
 obtient obtenir obtenu donne donner trouve trouver get gets give gives find
+prendr prend take
 '''.split())
 MIN_SCORE = 2.6  # a best candidate below this is no answer (tuned on the developer sets)
 # The bar for a question that asks no kind of fact a sentence could be checked for ("what is X",
@@ -381,12 +383,13 @@ def _values(question: Question) -> set:
     """Return the values a question gives, less the small counts that name what it is about.
 
     "The three PID terms", "le redresseur à quatre diodes": a count up to `NAMING_COUNT` without
-    a unit says which thing, not a value of an example; "one degree", "un kilogramme" speak of
-    the unit itself.
+    a unit says which thing, not a value of an example ("turns 8 times a year" is one); "one
+    degree", "un kilogramme" speak of the unit itself.
     """
     try:
         found = claims(question.whole, question.language)
     except ValueError:
         return set()
     return {c.value for c in found if c.kind == 'number' and c.value not in (0, 1) and
-            (c.unit or not float(c.value).is_integer() or not 0 < c.value <= NAMING_COUNT)}
+            (c.unit or not float(c.value).is_integer() or not 0 < c.value <= NAMING_COUNT or
+             re.search(rf'(?<!\w){re.escape(c.text)}\s+(?:times|fois)\b', question.whole, re.I))}

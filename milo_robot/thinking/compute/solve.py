@@ -51,6 +51,8 @@ MIN_ABOUT = 3.0  # how much a teacher's value must be about the question (see _a
 SECONDS = unit_of('s')[0]  # what "how long" asks for
 NEWTONS, KILOGRAMS = unit_of('N')[0], unit_of('kg')[0]
 _WEIGHS = re.compile(r"\b(?:pèsen?t?|pesent|weighs?)\b", re.I)  # asks for a weight, or a mass
+_COUNT_WORDS = frozenset({'numb', 'nombr'})  # stems of "the number of", "le nombre de"
+_VALUE_WORDS = frozenset({'valu', 'valeur'})  # "the average inventory value" is "an average inventory of"
 _PREFIX = 6  # letters of a stem that begins another word for the two to name one thing
 _ANY_THING = frozenset({'element', 'objet', 'object', 'body', 'corp', 'piec', 'part', 'item'})  # stems
 # A number said before these is a term or a factor of an expression, not a symbol's value:
@@ -193,13 +195,21 @@ class Computer:
 
         "pour un taux d'amortissement de 0,02", "with a safety factor of 5": a value to compute with,
         named by the words the teacher named the symbol with (two of them at least: "30 dents au
-        module 3" names no symbol, a count of another example).
+        module 3" names no symbol, a count of another example). "a rack with 12 bays": a count of
+        what a symbol counts ("the number of bays"), named by the word after it.
         """
-        names = {frozenset(_name_words(v.name)) for formula, variables in self.formulas()
-                 if allow is None or allow(self.evidence.sentences[formula.sentence])
-                 for v in variables.values() if len(_name_words(v.name)) == NAMED_BY}
+        used = [(formula, variables) for formula, variables in self.formulas()
+                if allow is None or allow(self.evidence.sentences[formula.sentence])]
+        names = [v.name for _, variables in used for v in variables.values()]
+        before = {frozenset(_name_words(name)) for name in names if len(_name_words(name)) == NAMED_BY}
+        # Counts only in a formula that counts ("the number of pallet positions is..."): "30 dents au
+        # module 3" gives no unit to the module, a length in millimetres, nor to the diameter.
+        counted = {_counted(v.name) for formula, variables in used
+                   if _counted(variables[formula.target].name) and all(v.dim is None for v in variables.values())
+                   for v in variables.values()} - {None}
         return [q for q in read(question.whole, question.language)
-                if q.dim is None and not q.symbols and any(n <= set(q.before) for n in names)]
+                if q.dim is None and not q.symbols and
+                (any(n <= set(q.before) for n in before) or q.after[:1] and q.after[0] in counted)]
 
     def compute(self, question: Question, allow: Optional[Callable] = None) -> Optional[Result]:
         """Return the best computation that answers the question, or None."""
@@ -470,9 +480,20 @@ def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
         sum(asked.get(s, 0.0) for s in set(sentence_stems))
 
 
+def _counted(name: str) -> Optional[str]:
+    """Return the stem of what a symbol counts, or None: "the number of bays" and "le nombre de
+    dents" count bays and teeth, "pallets per level" counts pallets; "the daily demand" counts none."""
+    stems = content_stems(name)
+    if len(stems) >= 2 and stems[0] in _COUNT_WORDS:
+        return stems[1]
+    return stems[0] if len(stems) >= 2 and re.search(r'\b(?:per|par)\b', name) else None
+
+
 def _name_words(name: str) -> list:
-    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...)."""
-    return content_stems(re.split(r'\b(?:in|en)\b', name)[0])[-NAMED_BY:]
+    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...;
+    "the average inventory value": averag, inventor, as the question says "an average inventory of")."""
+    words = content_stems(re.split(r'\b(?:in|en)\b', name)[0])
+    return [w for w in words if w not in _VALUE_WORDS][-NAMED_BY:]
 
 
 def _head(name: str) -> Optional[str]:

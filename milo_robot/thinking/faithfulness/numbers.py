@@ -22,6 +22,10 @@ _MULTIPLIERS = {_stem(w): v for w, v in (('hundred', 1e2), ('thousand', 1e3), ('
 _ARTICLES_ONE = {'one', 'un', 'une'}  # "one of them", "un condensateur": an article, not a claim
 _A = {'a', 'an', 'one', 'un', 'une'}
 _HALF = {'half': 0.5, 'moitie': 0.5}
+# The words after which a lone "neuf" is still nine: "fois neuf", "ça fait neuf", "égal à neuf".
+_BEFORE_NINE = {'de', 'des', 'les', 'a', 'et', 'ou', 'en', 'fois', 'plus', 'moins', 'par', 'sur', 'vaut', 'valent', 'fait', 'font', 'donne',
+                'donnent', 'egal', 'egale', 'egalent', 'environ', 'soit', 'sont', 'reste', 'restent',
+                'parmi', 'entre', 'avec', 'sans', 'pour', 'dont', 'apres', 'avant', 'vers', 'chez'}
 _DECIMAL_POINT = {'point', 'virgule'}
 _AND_A_HALF = _words('a half', 'demi', 'demie')  # after 'and' or 'et': 'deux et demi'
 _DIGIT_MULTIPLIERS = {(k,): v for k, v in _MULTIPLIERS.items() if v > 100}  # '2 thousand', '1,5 million'
@@ -238,6 +242,8 @@ class _NumberReading:
             value, end = value + 0.5, half[1]
         if value == 2 and i > 0 and self.tokens[i - 1].fold in _BOTH and end == self.next[i]:
             return None  # 'les deux': both
+        if token.fold == 'neuf' and end == self.next[i] and self._new(i):
+            return None  # 'air neuf', 'un moteur neuf': new, not nine
         return (float(value),), end, 0.0
 
     def _decimal_words(self, whole: float, i: int):
@@ -248,6 +254,15 @@ class _NumberReading:
             if small[0] >= 10:  # French reads the decimals as one number: 'virgule quatorze'
                 break
         return float(f'{int(whole)}.{digits}'), i
+
+    def _new(self, i: int) -> bool:
+        """Whether the 'neuf' at i is the adjective: after a noun, before no plural ('l'air neuf par
+        personne', 'un moteur neuf consomme'), where nine counts what follows ('neuf élèves')."""
+        before = self.tokens[i - 1] if i > 0 else None
+        after = self.tokens[self.next[i]] if self.next[i] < len(self.tokens) else None
+        return before is not None and before.kind == 'word' and before.fold not in _BEFORE_NINE and \
+            self._small_at(i - 1) is None and after is not None and after.kind == 'word' and \
+            not after.fold.endswith(('s', 'x')) and not self._starts_unit(self.next[i])
 
     def _starts_unit(self, i: int) -> bool:
         return self._unit_after(i)[0] is not None
