@@ -61,11 +61,13 @@ def test_a_change_the_question_does_not_tie_to_the_law_is_not_scaled(question):
 def test_counts_bind_to_a_formula_of_counts_and_not_to_one_with_units():
     pallets = ['In pallet racking, the number of pallet positions is the number of bays times the number of '
                'levels times the pallets per level.']
-    final, text = said(Brain(lecture(pallets)), 'How many pallet positions does a rack with 12 bays, 6 levels '
+    final, text = said(Brain(lecture(pallets)), 'How many pallet positions does a rack with 12 bays, '
+                       '6 levels '
                        'and 3 pallets per level have?', 'en')
     assert final.kind == 'compute' and 'that gives 216.' in text, text
     # "the average inventory value" is named by "an average inventory of", without "value"
-    turnover = ['The inventory turnover is the annual cost of goods sold divided by the average inventory value.']
+    turnover = ['The inventory turnover is the annual cost of goods sold divided by the average '
+                'inventory value.']
     final, text = said(Brain(lecture(turnover)), 'What is the inventory turnover of a company that sells 2.6 '
                        'million euros of goods a year with an average inventory of 400,000 euros?', 'en')
     assert final.kind == 'compute' and 'that gives 6.5.' in text, text
@@ -89,7 +91,8 @@ def test_neuf_after_a_noun_is_new_not_nine():
 def test_the_verb_of_choosing_a_value_names_nothing_the_class_must_have_said():
     lines = ["Aujourd'hui, le photovoltaïque, et surtout le dimensionnement d'une installation solaire.",
              "Le ratio de performance, on le prend à 0,8 en général, ça regroupe les pertes de l'onduleur."]
-    question = 'Quel ratio de performance le professeur a-t-il dit de prendre pour une installation photovoltaïque ?'
+    question = ('Quel ratio de performance le professeur a-t-il dit de prendre pour une installation '
+                'photovoltaïque ?')
     brain = Brain(lecture(lines))
     said(brain, question, 'fr')
     assert 'prendr' not in brain.last[2].reason  # was "a term never said: prendr"

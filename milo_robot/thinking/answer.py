@@ -411,8 +411,9 @@ class Brain:
         return wanted is not None and not any(q.dim == wanted for q in said)
 
     def _compute(self, asked, allow):
-        """Return a computation with a formula of the class, a value scaled by a law of powers it
-        stated, or a change of unit it taught, or None.
+        """Return a computation with a formula, a value scaled by a law of powers, or a change of unit.
+
+        Each is one the class stated or taught; None if none answers.
 
         "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula, a
         change of unit the class taught.

@@ -71,7 +71,8 @@ _WANTS = (
               r"masse|vitesse|énergie|résistance|température|intensité|longueur|réaction|pente|phase|"
               r"constante|hauteur|débit|poids|moment|gain|couple|rapport|ordre|nombre|coefficient|"
               r"chapitre|exercice|exercices|feuille|page|volume|surface|aire|dose|lame|distance|"
-              r"profondeur|concentration|quantité|efficacité|efficience|rendement|ratio|taux|pourcentage)\b|\bà combien\b|\bvaut\b|"
+              r"profondeur|concentration|quantité|efficacité|efficience|rendement|ratio|taux|pourcentage)\b|"
+              r"\bà combien\b|\bvaut\b|"
               r"\bvers quelle valeur\b|\bde quel ordre\b"),
     ('yesno', r"^(can|could|may|is|are|does|do|did|will|should|must|has|have)\b|^est-ce que\b|"
               r"\ba-t-on\b|^peut-on\b|\best-il\b|\best-elle\b|\bsont-ils\b|^doit-on\b|-t-il\b"),

@@ -36,10 +36,11 @@ _END_OF_NAME = re.compile(r"[,;:.!?]|\b(?:and|et|so|donc|that|qui|which|because|
 # "si on double sa vitesse", "doubling the speed", "if the flow is halved", "multiplié par 3".
 _FACTOR_WORDS = (
     (re.compile(r"\b(?:doubl\w*|twice)\b", re.I), 2.0), (re.compile(r"\btripl\w*\b", re.I), 3.0),
-    (re.compile(r"\bquadrupl\w*\b", re.I), 4.0), (re.compile(r"\b(?:halv\w*|divis\w* par deux)\b", re.I), 0.5))
+    (re.compile(r"\bquadrupl\w*\b", re.I), 4.0), (re.compile(r"\bhalv\w*\b", re.I), 0.5))
 FACTOR_REACH = 5  # words after a factor word (or before it: "if the speed doubles") that say what changes
 _SAID = {'en': ('The teacher said: "{sentence}"',
-                '{change} times as much gives {factor} times as much, by the {power}: {given} becomes {result}.'),
+                '{change} times as much gives {factor} times as much, by the {power}: '
+                '{given} becomes {result}.'),
          'fr': ('Le professeur a dit : « {sentence} »',
                 '{change} fois plus donne {factor} fois plus, par {power} : {given} devient {result}.')}
 _POWER_SAID = {'en': {1.0: 'ratio', 2.0: 'square', 3.0: 'cube', 0.5: 'square root'},
@@ -82,15 +83,16 @@ def laws(computer) -> list:
         for symbol, power in product[1].items():
             variable = variables.get(symbol)
             if variable is not None and power:
-                found.append(Law(target.stems, target.dim, variable.stems, variable.dim, power, formula.sentence))
+                found.append(Law(target.stems, target.dim, variable.stems, variable.dim, power,
+                                 formula.sentence))
     for i, sentence in enumerate(computer.evidence.sentences):
         for match in _LAW.finditer(sentence.text):
             what = content_stems(' '.join(match['what'].split()[-NAME_WORDS:]))
             of = _END_OF_NAME.split(match['of'])[0]
             power = _POWERS.get((match['power'] or '').lower(), 1.0) * (-1.0 if match['inverse'] else 1.0)
             if what and content_stems(of):
-                found.append(Law(frozenset(what), named_dimension(match['what']), frozenset(content_stems(of)),
-                                 named_dimension(of), power, i))
+                found.append(Law(frozenset(what), named_dimension(match['what']),
+                                 frozenset(content_stems(of)), named_dimension(of), power, i))
     return found
 
 
@@ -150,5 +152,6 @@ def spoken(scaling: Scaling, text: str, language: str) -> list:
          f'la puissance {number(scaling.law.power, language)}')
     return [quoted.format(sentence=text),
             result.format(change=number(scaling.change, language), power=power,
-                          factor=number(scaling.change ** scaling.law.power, language), given=scaling.given.said,
+                          factor=number(scaling.change ** scaling.law.power, language),
+                          given=scaling.given.said,
                           result=result_text(scaling.value, scaling.law.dim, language))]

@@ -205,8 +205,8 @@ class Computer:
         # Counts only in a formula that counts ("the number of pallet positions is..."): "30 dents au
         # module 3" gives no unit to the module, a length in millimetres, nor to the diameter.
         counted = {_counted(v.name) for formula, variables in used
-                   if _counted(variables[formula.target].name) and all(v.dim is None for v in variables.values())
-                   for v in variables.values()} - {None}
+                   if _counted(variables[formula.target].name) and
+                   all(v.dim is None for v in variables.values()) for v in variables.values()} - {None}
         return [q for q in read(question.whole, question.language)
                 if q.dim is None and not q.symbols and
                 (any(n <= set(q.before) for n in before) or q.after[:1] and q.after[0] in counted)]
@@ -481,8 +481,11 @@ def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
 
 
 def _counted(name: str) -> Optional[str]:
-    """Return the stem of what a symbol counts, or None: "the number of bays" and "le nombre de
-    dents" count bays and teeth, "pallets per level" counts pallets; "the daily demand" counts none."""
+    """Return the stem of what a symbol counts, or None.
+
+    "the number of bays" and "le nombre de dents" count bays and teeth, "pallets per level" counts
+    pallets; "the daily demand" counts none.
+    """
     stems = content_stems(name)
     if len(stems) >= 2 and stems[0] in _COUNT_WORDS:
         return stems[1]
@@ -490,8 +493,10 @@ def _counted(name: str) -> Optional[str]:
 
 
 def _name_words(name: str) -> list:
-    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...;
-    "the average inventory value": averag, inventor, as the question says "an average inventory of")."""
+    """Return the last words that name a quantity ("on calcule le taux d'amortissement": taux, amortis...).
+
+    "Value" is left out: "the average inventory value" is named "an average inventory of".
+    """
     words = content_stems(re.split(r'\b(?:in|en)\b', name)[0])
     return [w for w in words if w not in _VALUE_WORDS][-NAMED_BY:]
 

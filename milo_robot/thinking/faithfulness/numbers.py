@@ -23,9 +23,10 @@ _ARTICLES_ONE = {'one', 'un', 'une'}  # "one of them", "un condensateur": an art
 _A = {'a', 'an', 'one', 'un', 'une'}
 _HALF = {'half': 0.5, 'moitie': 0.5}
 # The words after which a lone "neuf" is still nine: "fois neuf", "ça fait neuf", "égal à neuf".
-_BEFORE_NINE = {'de', 'des', 'les', 'a', 'et', 'ou', 'en', 'fois', 'plus', 'moins', 'par', 'sur', 'vaut', 'valent', 'fait', 'font', 'donne',
-                'donnent', 'egal', 'egale', 'egalent', 'environ', 'soit', 'sont', 'reste', 'restent',
-                'parmi', 'entre', 'avec', 'sans', 'pour', 'dont', 'apres', 'avant', 'vers', 'chez'}
+_BEFORE_NINE = {'de', 'des', 'les', 'a', 'et', 'ou', 'en', 'fois', 'plus', 'moins', 'par', 'sur', 'vaut',
+                'valent', 'fait', 'font', 'donne', 'donnent', 'egal', 'egale', 'egalent', 'environ', 'soit',
+                'sont', 'reste', 'restent', 'parmi', 'entre', 'avec', 'sans', 'pour', 'dont', 'apres', 'avant',
+                'vers', 'chez'}
 _DECIMAL_POINT = {'point', 'virgule'}
 _AND_A_HALF = _words('a half', 'demi', 'demie')  # after 'and' or 'et': 'deux et demi'
 _DIGIT_MULTIPLIERS = {(k,): v for k, v in _MULTIPLIERS.items() if v > 100}  # '2 thousand', '1,5 million'
@@ -256,8 +257,11 @@ class _NumberReading:
         return float(f'{int(whole)}.{digits}'), i
 
     def _new(self, i: int) -> bool:
-        """Whether the 'neuf' at i is the adjective: after a noun, before no plural ('l'air neuf par
-        personne', 'un moteur neuf consomme'), where nine counts what follows ('neuf élèves')."""
+        """Whether the 'neuf' at i is the adjective, not nine.
+
+        The adjective follows a noun, before no plural ('l'air neuf par personne', 'un moteur neuf
+        consomme'); nine counts what follows ('neuf élèves').
+        """
         before = self.tokens[i - 1] if i > 0 else None
         after = self.tokens[self.next[i]] if self.next[i] < len(self.tokens) else None
         return before is not None and before.kind == 'word' and before.fold not in _BEFORE_NINE and \
