@@ -25,8 +25,8 @@ _HALF = {'half': 0.5, 'moitie': 0.5}
 # The words after which a lone "neuf" is still nine: "fois neuf", "ça fait neuf", "égal à neuf".
 _BEFORE_NINE = {'de', 'des', 'les', 'a', 'et', 'ou', 'en', 'fois', 'plus', 'moins', 'par', 'sur', 'vaut',
                 'valent', 'fait', 'font', 'donne', 'donnent', 'egal', 'egale', 'egalent', 'environ', 'soit',
-                'sont', 'reste', 'restent', 'parmi', 'entre', 'avec', 'sans', 'pour', 'dont', 'apres', 'avant',
-                'vers', 'chez'}
+                'sont', 'reste', 'restent', 'parmi', 'entre', 'avec', 'sans', 'pour', 'dont', 'apres',
+                'avant', 'vers', 'chez'}
 _DECIMAL_POINT = {'point', 'virgule'}
 _AND_A_HALF = _words('a half', 'demi', 'demie')  # after 'and' or 'et': 'deux et demi'
 _DIGIT_MULTIPLIERS = {(k,): v for k, v in _MULTIPLIERS.items() if v > 100}  # '2 thousand', '1,5 million'
