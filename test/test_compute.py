@@ -818,3 +818,10 @@ def test_a_small_result_is_said_again_in_a_smaller_unit():
     assert say.result_text(0.05, flow, 'en').endswith('that is 50 litres per second')
     assert say.result_text(0.001, quantities.unit_of('Hz')[0], 'fr').endswith('soit 3,6 par heure')
     assert 'soit' not in say.result_text(2.5, flow, 'fr')
+
+
+def test_an_unnamed_d_in_a_formula_is_a_diameter():
+    lines = ["Pour une gaine ronde, la section c'est pi D au carré sur 4, n'oubliez pas le quatre."]
+    result = Computer(lecture(lines)).compute(questions.read(
+        "Quelle est la section d'une gaine ronde de 50 centimètres de diamètre ?", 'fr'))
+    assert result is not None and result.value == pytest.approx(math.pi * 0.5 ** 2 / 4)

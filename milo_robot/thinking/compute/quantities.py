@@ -93,7 +93,8 @@ def unit_of(symbol: str) -> Optional[tuple]:
 
 # Symbols that name one quantity in every course, when the teacher did not say what they are.
 CONVENTIONAL = {'R': 'Ω', 'C': 'F', 'U': 'V', 'I': 'A', 'f': 'Hz', 'm': 'kg', 'g': 'm/s^2', 'v': 'm/s',
-                'F': 'N', 'p': 'Pa', 'rho': 'kg/m^3', 'tau': 's', 'd': 'm', 'h': 'm', 'S': 'm^2', 't': 's'}
+                'F': 'N', 'p': 'Pa', 'rho': 'kg/m^3', 'tau': 's', 'd': 'm', 'D': 'm', 'h': 'm', 'S': 'm^2',
+                't': 's'}
 
 
 def stem_of(word: str) -> str:
