@@ -43,7 +43,27 @@ def test_brief_dips_do_not_end_speech_but_a_long_pause_does():
 def test_hysteresis_between_threshold_and_release():
     probs = [0.9] * 20 + [0.4] * 40 + [0.1] * 20  # 0.4: not enough to start, enough to go on
     events = run(probs, SegmenterSettings(pre_roll_s=0.0))
-    assert events[1].end == pytest.approx(60 * FRAME)
+    assert [e.kind for e in events] == ['start', 'pause', 'end']
+    assert events[2].end == pytest.approx(60 * FRAME)
+
+
+def test_a_pause_comes_once_the_voice_fades_under_pause_release_and_keeps_what_was_heard():
+    """Silero's probability fades for ~100 ms after the last word: a pause (a peek) need not wait.
+
+    It need not wait for `release`; while the voice is between the two, the words end with what
+    was heard.
+    """
+    probs = [0.9] * 20 + [0.6] * 3 + [0.1] * 20
+    events = run(probs, SegmenterSettings(pre_roll_s=0.0))
+    assert [e.kind for e in events] == ['start', 'pause', 'end']
+    pause_blocks = int(np.ceil(0.12 / FRAME))  # quiet from block 20, long enough 4 blocks later
+    assert events[1].end == pytest.approx(23 * FRAME)  # then silent (under release) since block 23
+    assert events[2].end == pytest.approx(23 * FRAME)
+    fading = run([0.9] * 20 + [0.6] * 10 + [0.1] * 20, SegmenterSettings(pre_roll_s=0.0))
+    # quiet enough from block 20 on: the pause at block 20 + 4, still fading, ends with what was heard
+    assert fading[1].kind == 'pause' and fading[1].end == pytest.approx((20 + pause_blocks) * FRAME)
+    strict = run(probs, SegmenterSettings(pre_roll_s=0.0, pause_release=0.35))
+    assert [e.kind for e in strict] == ['start', 'pause', 'end']
 
 
 def test_long_speech_is_split_at_max_segment():

@@ -29,6 +29,10 @@ PARAMETERS = (
     ParamSpec('min_speech_ms', 250, 'Shorter bursts are not speech (ms)', min=32, max=2000),
     ParamSpec('hangover_ms', 300, 'Silence that ends a segment (ms); the dialogue waits longer '
               'when the words so far cannot end a sentence', min=64, max=3000),
+    ParamSpec('pause_ms', 120, 'Quiet after which the words so far are peeked at: maybe the whole turn '
+              '(ms)', min=32, max=3000),
+    ParamSpec('pause_release', 0.8, 'Probability under which a frame is quiet enough for a pause '
+              '(a peek only: the segment ends on release)', min=0.01, max=0.99),
     ParamSpec('pre_roll_ms', 300, 'Audio kept before the detected start (ms)', min=0, max=1000),
     ParamSpec('max_segment_s', 30.0, 'Longer segments are split (s)', min=2.0, max=30.0),
     ParamSpec('speaking_threshold', 0.8, 'Threshold while Milo speaks, on the audio left after '
@@ -66,12 +70,16 @@ class VadNode(MiloNode):
         if p.release > p.threshold:
             raise ParameterError(f"parameter 'release' ({p.release}) must not exceed "
                                  f"'threshold' ({p.threshold})")
+        if p.pause_release < p.release:
+            raise ParameterError(f"parameter 'pause_release' ({p.pause_release}) must not be under "
+                                 f"'release' ({p.release}): a pause comes before the end")
         try:
             vad = make_vad(p.engine, p.model, p.webrtc_aggressiveness)
         except (ModelError, ValueError) as exc:
             raise ParameterError(f'VAD model unusable: {exc}') from exc
         settings = SegmenterSettings(p.threshold, p.release, p.min_speech_ms / 1000,
-                                     p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s)
+                                     p.hangover_ms / 1000, p.pre_roll_ms / 1000, p.max_segment_s,
+                                     p.pause_ms / 1000, p.pause_release)
         # The model only where a call is cheap enough on this board; else the hangover alone.
         model, why = choose(TurnModelChoice(p.turn_model, p.turn_max_call_ms))
         turn_end = None if model is None else TurnEnd(
