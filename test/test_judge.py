@@ -45,9 +45,10 @@ def timeline(expect='answer', facts=("five|5", 'time constant')):
     ]}
 
 
-def observed(sentences, declined=False, ended=True):
+def observed(sentences, declined=False, ended=True, speculative=False):
     o = Observation(audio_t0=T0)
-    o.events.append((T0 + 7.5, BRAIN_QUESTION.name, Question('ab12-q1', QUESTION, 'en')))
+    o.events.append((T0 + 7.5, BRAIN_QUESTION.name, Question('ab12-q1', QUESTION, 'en',
+                                                             speculative=speculative)))
     for i, sentence in enumerate(sentences):
         o.events.append((T0 + 8.0, BRAIN_ANSWER.name, AnswerPart('ab12-q1', i, sentence)))
     o.events.append((T0 + 8.1, BRAIN_ANSWER.name, AnswerPart('ab12-q1', len(sentences), '', True,
@@ -78,10 +79,10 @@ def test_a_text_question_from_the_app_is_not_the_class_turn():
 
 
 def test_the_latency_is_split_into_stages_also_for_a_question_asked_on_a_pause():
-    def heard(event, transcript_topic, at_pause):
-        o = observed(['It takes five time constants to charge fully.'])
+    def heard(event, transcript_topic, at_pause, received=7.4):
+        o = observed(['It takes five time constants to charge fully.'], speculative=event == 'pause')
         o.events += [(T0 + 7.1, VAD_EVENTS.name, VadEvent(event, T0 + 5.0, T0 + 7.0)),
-                     (T0 + 7.4, transcript_topic, Transcript(QUESTION, 'en', 5.0, 7.0, 0.9,
+                     (T0 + received, transcript_topic, Transcript(QUESTION, 'en', 5.0, 7.0, 0.9,
                                                              not at_pause, compute_s=0.25,
                                                              at_pause=at_pause))]
         o.events = [(at, topic, p if topic != BRAIN_ANSWER.name or p.final else
@@ -96,6 +97,9 @@ def test_the_latency_is_split_into_stages_also_for_a_question_asked_on_a_pause()
         assert stages['transport_and_orchestration_s'] == pytest.approx(1.4 - 0.1 - 0.25 - 0.3 - 0.2)
     # A partial that was not taken at a pause is no transcript the question came from.
     assert heard('pause', ASR_PARTIAL.name, False)['transport_and_orchestration_s'] is None
+    # The peek reached the observer after the question asked on it: it is still the one.
+    late = heard('pause', ASR_PARTIAL.name, True, received=7.6)
+    assert late['vad_end_of_turn_s'] == pytest.approx(0.1) and late['asr_final_s'] == 0.25
 
 
 def test_a_question_asked_on_the_final_is_timed_from_the_end_not_from_an_earlier_peek():

@@ -7,6 +7,7 @@ turn's `speech_end_s` in the input WAV; Milo's answer starts at the wall time it
 written to the (paced) speaker.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -14,6 +15,9 @@ from milo_robot.evaluation import missing
 from milo_robot.interfaces import topics as t
 from milo_robot.session.observer import Observation
 from milo_robot.thinking.question import detect_language
+
+# Longest a transcript may reach the observer after the question the dialogue asked on it.
+DELIVERY_SLACK_S = 0.3
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Reply:
     first_sound: Optional[float] = None  # the first sound, acknowledgement included
     interrupted: bool = False
     stages: dict = field(default_factory=dict)  # compute times reported by the nodes (s)
+    speculative: bool = False  # asked on the words peeked at on a pause
 
 
 @dataclass
@@ -52,7 +57,8 @@ def replies(observation: Observation) -> list:
     found = {}
     for received, question in observation.of(t.BRAIN_QUESTION.name):
         if question.origin == 'voice':  # the app's text questions are no turn of the class's
-            found[question.request_id] = Reply(question.request_id, question.text, received)
+            found[question.request_id] = Reply(question.request_id, question.text, received,
+                                               speculative=question.speculative)
     for _, part in observation.of(t.BRAIN_ANSWER.name):
         reply = found.get(part.request_id)
         if reply is None:
@@ -182,17 +188,26 @@ def judge_summary(summary_text: str, facts: list) -> tuple:
     return not lacking and bool(summary_text.strip()), lacking
 
 
+def _words(text: str) -> tuple:
+    return tuple(re.findall(r"[\w']+", text.lower()))
+
+
 def _stages(reply: Reply, end: float, heard: list, vad_ends: list) -> dict:
     """Split the latency into what each node computed, and the rest (orchestration).
 
     `heard`: the final transcripts and those peeked at on a pause; `vad_ends`: the VAD's end and
-    pause events. The question came from the latest transcript before it: a final, heard after
-    the VAD's end event, or a peek (the dialogue asked before the end was certain), heard after
-    its pause event.
+    pause events. The question came from a final, heard after the VAD's end event, or from a
+    peek (asked on a pause, before the end was certain), heard after its pause event.
     """
-    transcript = next(((at, p) for at, p in reversed(heard) if end - 0.2 <= at < reply.asked_at + 1e-6),
-                      None)
-    kind = 'pause' if transcript is not None and not transcript[1].final else 'end'
+    # A question asked on a pause came from a peek, one asked otherwise from a final. The observer
+    # may receive the transcript after the question asked on it (each topic is delivered on its
+    # own): then the one with the question's words, received just after it, is the one.
+    kind = 'pause' if reply.speculative else 'end'
+    mine = [(at, p) for at, p in heard if p.final != reply.speculative and end - 0.2 <= at]
+    said = [(at, p) for at, p in mine if at < reply.asked_at + DELIVERY_SLACK_S and
+            _words(p.text) == _words(reply.question)]
+    before = [(at, p) for at, p in mine if at < reply.asked_at + 1e-6]
+    transcript = (said or before or [None])[-1]
     vad = _first_after([(at, e) for at, e in vad_ends if e.event == kind], end - 0.2, reply.asked_at)
     stages = {'vad_end_of_turn_s': (vad[0] - end) if vad else None,
               'asr_final_s': transcript[1].compute_s if transcript else None,
