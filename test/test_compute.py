@@ -799,9 +799,14 @@ def test_a_quantity_the_question_gives_is_not_computed_and_a_constant_in_other_u
     # "a rated load of 1000 kilograms" gives the rated load: solving for it said 2000
     assert computer.compute(questions.read('How many people may a lift with a rated load of 1000 kilograms '
                                            'carry?', 'en')) is None
-    # 3600 holds in grams per kilowatt hour and megajoules: in SI it said 1370
+    # 3600 holds in grams per kilowatt hour and megajoules: in SI it said 1370; computed with the
+    # numbers as said, in the units the teacher named, it is 0.38 (and its unit is not told)
+    result = computer.compute(questions.read('What is the efficiency of a petrol engine whose specific fuel '
+                                             'consumption is 220 grams per kilowatt hour?', 'en'))
+    assert result.value == pytest.approx(3600 / (220 * 43)) and result.dim is None
+    # the same in kilograms per kilowatt hour, a unit the teacher did not name: no answer
     assert computer.compute(questions.read('What is the efficiency of a petrol engine whose specific fuel '
-                                           'consumption is 220 grams per kilowatt hour?', 'en')) is None
+                                           'consumption is 0.22 kilograms per kilowatt hour?', 'en')) is None
 
 
 def test_a_change_of_unit_asked_is_no_formula_s_computation():

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The Milo robot authors
-"""Values scaled by a law of powers the class stated, and counts bound to a formula of counts (no ROS)."""
+"""Laws of powers, counts, values in the teacher's units, a target said as a symbol (no ROS)."""
 
 import pytest
 from test_compute import lecture
@@ -97,3 +97,26 @@ def test_the_verb_of_choosing_a_value_names_nothing_the_class_must_have_said():
     said(brain, question, 'fr')
     assert 'prendr' not in brain.last[2].reason  # was "a term never said: prendr"
     assert questions.read(question, 'fr').wants == 'value'  # not a yes or no for its "a-t-il"
+
+
+def test_a_price_per_unit_is_computed_with_the_numbers_in_the_teacher_s_units():
+    lines = ["Côté argent, l'économie annuelle, c'est l'énergie autoconsommée fois le prix du kilowattheure, "
+             "et on prendra 0,25 euro le kilowattheure."]
+    computer = Computer(lecture(lines))
+    result = computer.compute(questions.read('Quelle économie fait-on par an si on autoconsomme 3200 '
+                                             'kilowattheures produits par ses panneaux ?', 'fr'))
+    # 3200 kWh in joules times 0,25 said 2 880 000 000: the price is per kilowatt hour
+    assert result.value == pytest.approx(800) and result.dim is None
+    # the energy in a unit the teacher did not price: no answer
+    assert computer.compute(questions.read("Quelle économie fait-on par an si on autoconsomme 11,5 "
+                                           "gigajoules produits par ses panneaux ?", 'fr')) is None
+
+
+def test_a_target_said_as_a_symbol_is_named_by_the_sentence_before():
+    lines = ['The classic answer is the Wilson formula, the economic order quantity.',
+             'Q star equals the square root of 2 D S over H, where D is the annual demand, S the cost of '
+             'placing one order and H the holding cost per unit per year.']
+    final, text = said(Brain(lecture(lines)), 'What is the economic order quantity for an annual demand of '
+                       '9000 units, an ordering cost of 50 euros and a holding cost of 5 euros per unit per '
+                       'year?', 'en')
+    assert final.kind == 'compute' and 'that gives 424.' in text, text

@@ -23,7 +23,7 @@ the student asked for.
 import ast
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from milo_robot.thinking.compute import formulas as spoken
@@ -145,6 +145,11 @@ class Computer:
             head = ''
         elif len(head.split()) < 2 and before is not None:
             head = ev.sentences[before].text
+            if re.match(r'\w\b', names.get(formula.target, '')):
+                # "The classic answer is the Wilson formula, the economic order quantity. Q star
+                # equals...": the target is a symbol with a word ("Q star"); the sentence before
+                # says what it is about.
+                about[formula.target] = head
         names.setdefault(formula.target, head)
         out = {}
         for symbol in formula.variables:
@@ -275,22 +280,49 @@ class Computer:
         if None in results or any(abs(r - results[0]) > TOLERANCE * max(abs(r), 1e-12) for r in results):
             return None  # no answer, or as good a reading of the question gives another one
         result, bound = results[0], bindings[0]
-        if _constant_with_units(tree) and _units_said(self.evidence.sentences[formula.sentence].text) and \
-                any(q.dim and any(q.dim) and q.raw and abs(q.value / q.raw - 1) > TOLERANCE
-                    for q in bound.values()):
-            # "the efficiency equals 3600 divided by the specific consumption times the heating
-            # value, in grams per kilowatt hour": 3600 holds in the teacher's units, not in SI
+        as_said = self._as_said(formula, tree, bound)
+        if as_said is None:
             return None
-        if result < 0 and (unknown.dim or wanted) in _MAGNITUDES:
+        dim = unknown.dim or wanted
+        if as_said:  # in the teacher's units: the result's unit is theirs too, not told
+            result, dim = _solved(formula, tree, unknown.symbol, as_said), None
+            if result is None:
+                return None
+        if result < 0 and dim in _MAGNITUDES:
             return None  # a negative resistance, length or time: the question was read wrong
         dims = dict({s: q.dim for s, q in bound.items()}, **{unknown.symbol: unknown.dim})
-        if not _same_units(formula, tree, dims):
+        if not as_said and not _same_units(formula, tree, dims):
             return None  # "E equals k times omega" with k bound to 130 radians per second
         overlap = len(set(self.evidence.stems(formula.sentence)) & set(asked))
         target = 1.0 if unknown.symbol == formula.target else 0.0
         kind = 2.0 if wanted is not None and unknown.dim == wanted else 0.0
-        return Result(formula, unknown.symbol, result, unknown.dim or wanted, bound, variables,
+        return Result(formula, unknown.symbol, result, dim, bound, variables,
                       score + kind + named + overlap + target)
+
+    def _as_said(self, formula, tree, bound: dict) -> Optional[dict]:
+        """Return {} to compute in SI, the values as said to compute in the teacher's units, or None.
+
+        The values as said are the numbers before their units. "The efficiency equals 3600 divided
+        by the specific consumption times the heating value, in grams per kilowatt hour and
+        megajoules per kilogram": 3600 holds in those units, not in SI; "l'énergie autoconsommée
+        fois le prix du kilowattheure, et on prendra 0,25 euro le kilowattheure": 0,25 is per
+        kilowatt hour, not per joule. The numbers as said answer when every value given in other
+        units than SI is in units the formula's sentence names, in those words; else no answer.
+        """
+        converted = [q for q in bound.values() if q.dim and any(q.dim) and q.raw and
+                     abs(q.value / q.raw - 1) > TOLERANCE]
+        if not converted:
+            return {}
+        sentence = self.evidence.sentences[formula.sentence].text
+        # a number without a unit said with a unit's name: a price or a rate per that unit
+        per_unit = any(q.dim is None and any(is_unit_word(w) for w in q.before + q.after)
+                       for q in bound.values())
+        if not per_unit and not (_constant_with_units(tree) and _units_said(sentence)):
+            return {}
+        said = f" {' '.join(content_stems(sentence))} "
+        if not all(f" {' '.join(_unit_words(q))} " in said for q in converted):
+            return None  # "kilograms per kilowatt hour" where the teacher said grams
+        return {s: replace(q, value=q.raw) if q in converted else q for s, q in bound.items()}
 
     def _bind(self, others: list, given: list, asked: set, allow) -> Optional[tuple]:
         """Bind every symbol: the question's numbers first, each used once, then the teacher's values.
@@ -346,9 +378,14 @@ class Computer:
                     # centimètre cube": a value of the quantity's unit in a sentence that names it
                     own = own or variable.dim is not None and q.dim == variable.dim and \
                         variable.stems <= set(ev.stems(j))
+                    # "...fois le prix du kilowattheure, et on prendra 0,25 euro le kilowattheure": a
+                    # number without a unit, in a sentence that names the quantity, said with its words
+                    said_with = q.dim is None and variable.stems <= set(ev.stems(j)) and \
+                        bool(set(q.before + q.after) & variable.stems) and q.said[0].isdigit()
+                    own = own or said_with
                     if not own and variable.symbol.startswith(PHRASE):
                         continue  # "yield strength": a value said as one, not any value in pascals
-                    if (variable.dim is not None and q.dim == variable.dim) or named:
+                    if (variable.dim is not None and q.dim == variable.dim) or named or said_with:
                         candidates.append((_about(q, ev.stems(j), asked) + MIN_ABOUT * own,
                                            -len(candidates) - 99, q))
         candidates = [c for c in candidates if c[0] >= MIN_ABOUT]
@@ -478,6 +515,11 @@ def _about(quantity: Quantity, sentence_stems, asked: dict) -> float:
     """Score how much a value is about what is asked (rare words weigh more, those just before it double)."""
     return 2 * sum(asked.get(s, 0.0) for s in set(quantity.before)) + \
         sum(asked.get(s, 0.0) for s in set(sentence_stems))
+
+
+def _unit_words(quantity: Quantity) -> list:
+    """Return the stems of the words of a value's unit as said ("220 grams per kilowatt hour")."""
+    return [w for w in content_stems(quantity.said) if not any(c.isdigit() for c in w)]
 
 
 def _counted(name: str) -> Optional[str]:
