@@ -5,6 +5,7 @@
 import pytest
 from test_compute import lecture
 
+from milo_robot.record.lecture_record import Segment
 from milo_robot.thinking import question as questions
 from milo_robot.thinking.answer import Brain
 from milo_robot.thinking.compute import quantities, scaling
@@ -33,7 +34,7 @@ def test_a_law_said_in_words_scales_by_the_change_a_word_gives():
     final, text = said(Brain(lecture(FANS)), 'Un ventilateur consomme 400 watts : combien consommera-t-il '
                        'si on double sa vitesse de rotation ?', 'fr')
     assert final.kind == 'compute' and '400 watts devient 3200 watts' in text, text
-    laws = scaling.laws(Computer(lecture(FANS)))
+    laws = scaling.Laws(Computer(lecture(FANS))).all()
     assert [(sorted(law.what), sorted(law.of), law.power) for law in laws] == [(['puissanc'], ['vites'], 3.0)]
 
 
@@ -43,7 +44,7 @@ def test_a_law_said_in_words_scales_by_the_change_a_word_gives():
     ('Le temps de vidange est inversement proportionnel au débit.', -1.0),
 ])
 def test_laws_said_in_words_are_read_with_their_power(text, power):
-    assert [law.power for law in scaling.laws(Computer(lecture([text])))] == [power]
+    assert [law.power for law in scaling.Laws(Computer(lecture([text]))).all()] == [power]
 
 
 @pytest.mark.parametrize('question', [
@@ -55,7 +56,7 @@ def test_laws_said_in_words_are_read_with_their_power(text, power):
     'A car feels 300 newtons of drag; how much does it feel when it doubles?',
 ])
 def test_a_change_the_question_does_not_tie_to_the_law_is_not_scaled(question):
-    assert scaling.scale(questions.read(question, 'en'), Computer(lecture(DRAG))) is None
+    assert scaling.scale(questions.read(question, 'en'), scaling.Laws(Computer(lecture(DRAG)))) is None
 
 
 def test_counts_bind_to_a_formula_of_counts_and_not_to_one_with_units():
@@ -120,3 +121,14 @@ def test_a_target_said_as_a_symbol_is_named_by_the_sentence_before():
                        '9000 units, an ordering cost of 50 euros and a holding cost of 5 euros per unit per '
                        'year?', 'en')
     assert final.kind == 'compute' and 'that gives 424.' in text, text
+
+
+def test_laws_are_read_once_as_the_lecture_grows():
+    evidence = lecture(DRAG)
+    laws = scaling.Laws(Computer(evidence))
+    before = laws.all()
+    assert {law.power for law in before} == {1.0, 2.0}  # the drag formula's symbols
+    evidence.add_segments([Segment(9, 1, 90.0, 98.0, None, None, FANS[1], 'fr', 0.9, 'teacher', 'text')],
+                          flush=True)
+    after = laws.all()
+    assert after[:-1] == before and after[-1].power == 3.0 and laws.all() == after  # nothing read twice

@@ -84,6 +84,7 @@ class Brain:
         self.model = (model or learned.load()) if ranker == 'learned' else None
         self.ranker = Ranker(evidence)
         self.computer = Computer(evidence)
+        self.laws = scaling.Laws(self.computer)
         self.scope = Scope()
         self.introduction = {}  # language -> what Milo says when asked who it is
         self.question_log = lambda: []  # the current lecture's question log, for the teacher
@@ -96,6 +97,7 @@ class Brain:
     def set_evidence(self, evidence: Evidence) -> None:
         """Answer from another index (the notes were read again)."""
         self.evidence, self.ranker, self.computer = evidence, Ranker(evidence), Computer(evidence)
+        self.laws = scaling.Laws(self.computer)
 
     def set_scope(self, scope: Scope) -> None:
         """Answer from another course or lecture from now on."""
@@ -418,7 +420,7 @@ class Brain:
         "Combien de litres par seconde fait une pompe de 54 mètres cubes par heure ?": no formula, a
         change of unit the class taught.
         """
-        return self.computer.compute(asked, allow) or scaling.scale(asked, self.computer, allow) or \
+        return self.computer.compute(asked, allow) or scaling.scale(asked, self.laws, allow) or \
             convert.convert(asked, self.evidence, allow)
 
     def _computed(self, result, language: str) -> list:

@@ -69,39 +69,65 @@ class Scaling:
     value: float  # in SI units
 
 
-def laws(computer) -> list:
-    """Return the laws of powers of the class: its formulas that are products of powers, then its words."""
+class Laws:
+    """The laws of powers of a course: its formulas that are products of powers, then its words.
+
+    Read once, as the course grows (as compute/solve.py's Computer reads its formulas), not for
+    every question.
+    """
+
+    def __init__(self, computer):
+        """Read the laws of `computer`'s formulas and of its evidence's sentences."""
+        self.computer = computer
+        self._formulas, self._sentences = 0, 0  # read so far
+        self._of_formulas, self._said = [], []
+
+    def all(self) -> list:
+        """Return every law of the course, the new formulas and sentences read first."""
+        formulas = self.computer.formulas()
+        for formula, variables in formulas[self._formulas:]:
+            self._of_formulas += _of_formula(formula, variables)
+        self._formulas = len(formulas)
+        sentences = self.computer.evidence.sentences
+        for i in range(self._sentences, len(sentences)):
+            self._said += _said(sentences[i].text, i)
+        self._sentences = len(sentences)
+        return self._of_formulas + self._said
+
+
+def _of_formula(formula, variables: dict) -> list:
+    """Return the laws a formula that is a product of powers states, one per symbol of its right side."""
+    try:
+        product = monomial(parse(formula.expression))
+    except (ExpressionError, SyntaxError):
+        return []
+    target = variables.get(formula.target)
+    if product is None or target is None:
+        return []
+    return [Law(target.stems, target.dim, variables[symbol].stems, variables[symbol].dim, power,
+                formula.sentence)
+            for symbol, power in product[1].items() if symbol in variables and power]
+
+
+def _said(text: str, i: int) -> list:
+    """Return the laws sentence i says in words ("la puissance varie comme le cube de la vitesse")."""
     found = []
-    for formula, variables in computer.formulas():
-        try:
-            product = monomial(parse(formula.expression))
-        except (ExpressionError, SyntaxError):
-            product = None
-        target = variables.get(formula.target)
-        if product is None or target is None:
-            continue
-        for symbol, power in product[1].items():
-            variable = variables.get(symbol)
-            if variable is not None and power:
-                found.append(Law(target.stems, target.dim, variable.stems, variable.dim, power,
-                                 formula.sentence))
-    for i, sentence in enumerate(computer.evidence.sentences):
-        for match in _LAW.finditer(sentence.text):
-            what = content_stems(' '.join(match['what'].split()[-NAME_WORDS:]))
-            of = _END_OF_NAME.split(match['of'])[0]
-            power = _POWERS.get((match['power'] or '').lower(), 1.0) * (-1.0 if match['inverse'] else 1.0)
-            if what and content_stems(of):
-                found.append(Law(frozenset(what), named_dimension(match['what']),
-                                 frozenset(content_stems(of)), named_dimension(of), power, i))
+    for match in _LAW.finditer(text):
+        what = content_stems(' '.join(match['what'].split()[-NAME_WORDS:]))
+        of = _END_OF_NAME.split(match['of'])[0]
+        power = _POWERS.get((match['power'] or '').lower(), 1.0) * (-1.0 if match['inverse'] else 1.0)
+        if what and content_stems(of):
+            found.append(Law(frozenset(what), named_dimension(match['what']),
+                             frozenset(content_stems(of)), named_dimension(of), power, i))
     return found
 
 
-def scale(question: Question, computer, allow: Optional[Callable] = None) -> Optional[Scaling]:
+def scale(question: Question, laws: Laws, allow: Optional[Callable] = None) -> Optional[Scaling]:
     """Return the question's result scaled by a law of the class, or None when none fits."""
     given = read(question.whole, question.language)
     asked = named_dimension(asking_words(question.text))
-    for law in laws(computer):
-        if allow is not None and not allow(computer.evidence.sentences[law.sentence]):
+    for law in laws.all():
+        if allow is not None and not allow(laws.computer.evidence.sentences[law.sentence]):
             continue
         # "combien consommera-t-il si on double sa vitesse ?" names the speed that changes, not what is asked
         if law.dim is None or asked not in (None, law.dim) and not (asked == law.of_dim and len(given) == 1):
