@@ -7,10 +7,10 @@ turn's `speech_end_s` in the input WAV; Milo's answer starts at the wall time it
 written to the (paced) speaker.
 """
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from milo_robot.conversation.speculation import words
 from milo_robot.evaluation import missing
 from milo_robot.interfaces import topics as t
 from milo_robot.session.observer import Observation
@@ -188,10 +188,6 @@ def judge_summary(summary_text: str, facts: list) -> tuple:
     return not lacking and bool(summary_text.strip()), lacking
 
 
-def _words(text: str) -> tuple:
-    return tuple(re.findall(r"[\w']+", text.lower()))
-
-
 def _stages(reply: Reply, end: float, heard: list, vad_ends: list) -> dict:
     """Split the latency into what each node computed, and the rest (orchestration).
 
@@ -205,7 +201,7 @@ def _stages(reply: Reply, end: float, heard: list, vad_ends: list) -> dict:
     kind = 'pause' if reply.speculative else 'end'
     mine = [(at, p) for at, p in heard if p.final != reply.speculative and end - 0.2 <= at]
     said = [(at, p) for at, p in mine if at < reply.asked_at + DELIVERY_SLACK_S and
-            _words(p.text) == _words(reply.question)]
+            words(p.text) == words(reply.question)]
     before = [(at, p) for at, p in mine if at < reply.asked_at + 1e-6]
     transcript = (said or before or [None])[-1]
     vad = _first_after([(at, e) for at, e in vad_ends if e.event == kind], end - 0.2, reply.asked_at)
