@@ -9,6 +9,7 @@ import time
 
 import harness
 import numpy as np
+import pytest
 from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Twist
 from harness import wait_until
@@ -162,7 +163,9 @@ def test_every_node_survives_garbage_on_every_input_topic(tmp_path, probe, proce
                         '--set', f'body.latch_file={tmp_path}/estop.latch', '--set', 'brain.profile=tiny')
     diagnostics = probe.subscribe(DiagnosticArray, t.DIAGNOSTICS.name)
     nodes = ('microphone', 'audio_monitor', 'vad', 'asr', 'tts', 'brain', 'dialogue', 'body')
-    wait_until(lambda: all(statuses(diagnostics, n) for n in nodes), 'every node', 120)
+    if not wait_until(lambda: all(statuses(diagnostics, n) for n in nodes), 'every node', 120, fail=False):
+        silent = [n for n in nodes if not statuses(diagnostics, n)]
+        pytest.fail(f'no diagnostics in 120 s from {silent}; milo up said:\n{up.output[-3000:]}')
     inputs = [topic for topic in t.TOPICS if topic.subscribers and topic.name != t.DIAGNOSTICS.name]
     rng = random.Random(0)
     for topic in inputs:
