@@ -29,6 +29,29 @@ error|erreur noise|bruit wall|mur material|materiau conductivity|conductivite mo
 beam|poutre support|appui reaction|reaction torque|couple equilibrium|equilibre sum|somme
 node|noeud loop|maille series|serie parallel|parallele fully|completement charged|charge
 percentage|pourcentage twice|double half|moitie
+steel|acier copper|cuivre iron|fer aluminum|aluminium silicon|silicium glass|verre wood|bois
+concrete|beton brass|laiton lead|plomb rubber|caoutchouc alloy|alliage foam|mousse
+stress|contrainte strain|deformation elongation|allongement stretch|allonge stiffness|rigidite
+stiff|rigide modulus|module bar|barre rod|tige spring|ressort wheel|roue gear|engrenage
+tooth|dent teeth|dents shaft|arbre bearing|roulement efficiency|rendement ratio|rapport
+stage|etage friction|frottement gravity|pesanteur height|hauteur ball|balle thrown|lancee
+throw|lancer period|periode velocity|vitesse angular|angulaire winch|treuil gearbox|reducteur
+design|conception spur|droite lubricated|lubrifie assumed|suppose
+battery|batterie battery|pile cell|pile electromotive|electromotrice threshold|seuil band|bande
+doping|dopage doped|dope hole|trou junction|jonction bridge|pont rectifier|redresseur
+amplifier|amplificateur follower|suiveur inductor|bobine coil|bobine supply|alimentation
+output|sortie input|entree wire|fil switch|interrupteur green|vert red|rouge blue|bleu
+emissivity|emissivite radiation|rayonnement insulation|isolation insulate|isoler
+boiling|ebullition melting|fusion thickness|epaisseur cooling|refroidissement
+sound|sonore pain|douleur hearing|audition wave|onde wavelength|longueur_d'onde loud|fort
+byte|octet row|ligne column|colonne database|base_de_donnees key|cle query|requete
+memory|memoire disk|disque file|fichier network|reseau packet|paquet sensor|capteur
+setpoint|consigne overshoot|depassement settling|etablissement response|reponse loop|boucle
+controller|regulateur actuator|actionneur derivative|derivee integral|integrale
+proportional|proportionnel step|echelon tuning|reglage
+test|controle quiz|interrogation project|projet report|compte_rendu due|rendre
+deadline|date_limite teacher|professeur student|etudiant calculator|calculatrice allowed|autorise
+forbidden|interdit written|ecrit resit|rattrapage group|groupe
 '''
 
 

@@ -66,16 +66,21 @@ _WANTS = (
               r"rate|speed|pressure|force|mass|weight|energy|resistance|temperature|percentage|range|"
               r"level|levels|ratio|gain|constant|coefficient|capacity|conductivity|emissivity|"
               r"resolution|error|value|length|density|slope|phase|order|volume|area|distance|depth|"
-              r"dose)\b|\bcombien\b|\bquel(le)?s? "
+              r"dose|modulus|gap|efficiency|height|wavelength|period|stiffness|thickness|diameter)\b|\bcombien\b|\bquel(le)?s? "
               r"(est |sont )?(la |le |l'|les |sa |son )?(valeur|tension|fréquence|puissance|pression|force|"
               r"masse|vitesse|énergie|résistance|température|intensité|longueur|réaction|pente|phase|"
               r"constante|hauteur|débit|poids|moment|gain|couple|rapport|ordre|nombre|coefficient|"
               r"chapitre|exercice|exercices|feuille|page|volume|surface|aire|dose|lame|distance|"
-              r"profondeur|concentration|quantité|efficacité|efficience|rendement|ratio|taux|pourcentage)\b|"
+              r"profondeur|concentration|quantité|efficacité|efficience|rendement|ratio|taux|pourcentage|"
+              r"module|gap|période|épaisseur|diamètre|rigidité|longueur d'onde)\b|"
               r"\bà combien\b|\bvaut\b|"
               r"\bvers quelle valeur\b|\bde quel ordre\b"),
+    # An inverted verb asks yes or no ("Le courant est-il continu ?") unless an asking word came
+    # first ("Quelle solution le professeur propose-t-il ?" asks which).
     ('yesno', r"^(can|could|may|is|are|does|do|did|will|should|must|has|have)\b|^est-ce que\b|"
-              r"\ba-t-on\b|^peut-on\b|\best-il\b|\best-elle\b|\bsont-ils\b|^doit-on\b|-t-il\b"),
+              r"^peut-on\b|^doit-on\b|^(?!(\S+\s+){0,2}(quel|quelle|quels|quelles|combien|comment|"
+              r"pourquoi|où|quand|que|quoi|lequel|laquelle|lesquels|lesquelles)\b|(\S+\s+){0,2}qu')"
+              r".*(\ba-t-on\b|\best-il\b|\best-elle\b|\bsont-ils\b|-t-il\b)"),
     ('bring', r"\b(bring|wear)\b|\btake with (us|me|you)\b|\b(apporter|porter|emporter|amener)\b|"
               r"\bprendre avec\b"),
     ('list', r"\bwhat are the (two|three|four|five|\d+)\b|\bquelles sont les (deux|trois|quatre|cinq|\d+)\b"),
