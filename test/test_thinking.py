@@ -170,7 +170,10 @@ def test_what_the_question_wants():
              'Quelle est l\'unité d\'une force ?': 'unit', 'Can we use a calculator?': 'yesno',
              # a quantity asked for, though "apporter" also asks what to bring to a lab
              "Quel volume d'eau faut-il pour apporter une dose de 25 millimètres ?": 'value',
-             'What volume of concrete does the slab need?': 'value'}
+             'What volume of concrete does the slab need?': 'value',
+             # an inverted verb after an asking word asks which, not yes or no
+             'Quelle solution le professeur propose-t-il ?': 'any', 'Le courant est-il continu ?': 'yesno',
+             "Quel module d'Young le cours donne-t-il pour le cuivre ?": 'value'}
     for text, kind in cases.items():
         assert questions.wants(text) == kind, text
     follow = questions.read('What is the thermal conductivity of copper? And polystyrene foam?', 'en')

@@ -168,6 +168,31 @@ def test_an_answer_in_the_other_language_is_held_to_one_bar(embedder, language, 
     assert below.reason.startswith('far') and not above.reason.startswith('far'), (below, above)
 
 
+def test_an_answer_in_the_other_language_holding_the_words_has_a_lower_bar(embedder):
+    # e5 scores a translated question lower; the question's words, translated, vouch for the sentence.
+    evidence = said_once('La pile Daniell a une force électromotrice de 1,10 volt.', 'fr', embedder)
+    asked = questions.read('What is the electromotive force of the Daniell cell?', 'en')
+    meaning = coverage.CROSS_MEANING_WORDS + 0.01
+    held = coverage.decide(asked, Candidate((0,), 9.0, meaning, words=coverage.CROSS_WORDS), evidence)
+    few = coverage.decide(asked, Candidate((0,), 9.0, meaning, words=coverage.CROSS_WORDS - 0.2), evidence)
+    assert held.covered and few.reason.startswith('far'), (held, few)
+
+
+def test_an_event_named_in_the_other_language_is_the_event_announced():
+    evidence = said_once('Le projet de conception du réducteur de treuil est à rendre le 8 décembre.', 'fr')
+    asked = questions.read('When is the winch gearbox design project due?', 'en')
+    decision = coverage.decide(asked, Candidate((0,), 9.0, 0.9, words=0.6, fact=1.0), evidence)
+    assert decision.covered, decision
+
+
+def test_a_medium_is_the_same_in_the_other_language():
+    evidence = said_once("And in steel it's faster still, about 5900 metres per second.", 'en')
+    asked = questions.read("Quelle vitesse du son dans l'acier le cours d'acoustique donne-t-il ?", 'fr')
+    assert not coverage._other_medium(asked, Candidate((0,), 9.0, 0.9), evidence)
+    water = questions.read("Quelle vitesse du son dans l'eau le cours d'acoustique donne-t-il ?", 'fr')
+    assert coverage._other_medium(water, Candidate((0,), 9.0, 0.9), evidence) == 'steel'
+
+
 @pytest.mark.parametrize('language, sentence, other_event, same_event', [
     ('en', 'The strength of materials midterm is on Wednesday the 5th of November.',
      'When is the resit of the strength of materials midterm?',
@@ -221,6 +246,8 @@ def test_days_months_and_languages_are_no_names():
     assert coverage._names('When is the French exam: on Friday the 5th of May?') == []
     names = coverage._names('What is the Brinell hardness? And the Laplace transform?')
     assert names == ['Brinell', 'Laplace']
+    # a name written in mixed case is a name; an acronym is not
+    assert coverage._names('How do I connect to a PostgreSQL database with the PID?') == ['PostgreSQL']
 
 
 @pytest.mark.parametrize('language, question, other', [

@@ -46,6 +46,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from milo_robot.thinking.bilingual import translations
 from milo_robot.thinking.evidence import Evidence
 from milo_robot.thinking.facts import Facts, among
 from milo_robot.thinking.faithfulness import claims
@@ -85,6 +86,12 @@ MIN_MEANING = {'en': 0.80, 'fr': 0.84}
 # range, whatever the question's (on the developer split, right cross-language answers sit at
 # 0.83 and above, a wrong one at 0.816; the French bar would decline the right ones).
 CROSS_MEANING = 0.82
+# ... and when they hold at least CROSS_WORDS of the question's words, translated: e5 scores a
+# translated question lower than the same question in the lecture's language, and the words vouch
+# for the sentence ("What is the electromotive force of the Daniell cell?", 0.80, on "La force
+# électromotrice de la pile...").
+CROSS_MEANING_WORDS = 0.77
+CROSS_WORDS = 0.5
 SAYS_IT_MEANING = 0.85  # e5 similarity from which a sentence with the fact and the thing named answers
 RESTATES_MEANING = 0.90  # ... and from which it answers without a fact of the kind asked (a restatement)
 NAMING_COUNT = 10  # a question's count up to this, without a unit, names a thing ("the three terms")
@@ -141,11 +148,14 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if best is None:
         return Coverage(False, 'nothing recorded')
     words = [s for s in question.focus + question.context_focus if s not in GENERIC and not s.isdigit()]
-    if words and not any(evidence.says(s, allow) for s in words):
+    if words and not any(_said(s, evidence, allow) for s in words):
         return Coverage(False, 'none of its words was said in class')
     same_language = all(detect_language(evidence.sentences[i].text) == question.language
                         for i in best.positions)
-    least = MIN_MEANING.get(question.language, MIN_MEANING['en']) if same_language else CROSS_MEANING
+    if same_language:
+        least = MIN_MEANING.get(question.language, MIN_MEANING['en'])
+    else:
+        least = CROSS_MEANING_WORDS if best.words >= CROSS_WORDS else CROSS_MEANING
     if evidence.embedder is not None and not question.follow_up and best.meaning < least:
         return Coverage(False, f'far from everything said ({best.meaning:.2f})')
     compounds = [c for c in _compounds(question.text) if not _says_compound(c, evidence, allow)]
@@ -154,7 +164,7 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if same_language and compounds and question.wants != 'reason':
         return Coverage(False, f"a compound never said: {', '.join(compounds)}")
     unsaid = [s for s in question.focus if s not in GENERIC and not s.isdigit()
-              and not evidence.says(s, allow)]
+              and not (evidence.says(s, allow) if same_language else _said(s, evidence, allow))]
     # A follow-up's event is the one asked about before ("Quand a lieu l'examen ?" then "Qu'est-ce
     # qui est autorisé pendant l'épreuve ?"): its own words may name it otherwise.
     named = set(unsaid) & _named(question.text) if same_language and not question.follow_up else set()
@@ -205,6 +215,11 @@ def decide(question: Question, best: Optional[Candidate], evidence: Evidence,
     if best.score < least_score and not _says_it(question, best, evidence):
         return Coverage(False, f'weak evidence ({best.score:.2f})')
     return Coverage(True)
+
+
+def _said(stem_: str, evidence: Evidence, allow) -> bool:
+    """Whether the class said a word, in either language ("treuil" for "winch")."""
+    return evidence.says(stem_, allow) or any(evidence.says(t, allow) for t in translations(stem_))
 
 
 def _compounds(text: str) -> list:
@@ -269,6 +284,7 @@ def _other_medium(question: Question, best: Candidate, evidence: Evidence) -> st
     à la vitesse c": the value is another thing's.
     """
     asked = [m for m in _media(question.text) if not generic(m)]
+    asked += [t for m in asked for t in translations(m)]  # "dans l'acier" is "in steel"
     stems = {s for i in best.positions for s in evidence.stems(i)}
     if not asked or any(m in stems for m in asked):
         return ''
@@ -322,7 +338,8 @@ def _names(text: str) -> list:
     names = []
     for sentence in re.split(r'[.?!:;]\s+', text):
         words = re.findall(r"[^\W\d_]+", sentence)
-        names += [w for w in words[1:] if w[0].isupper() and w[1:].islower() and len(w) > 1
+        # ("PostgreSQL" is a name too; "PID", all capitals, is an acronym: _ACRONYM's)
+        names += [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) > 1
                   and w.lower() not in _CAPITALISED]
     return names
 

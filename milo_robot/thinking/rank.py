@@ -127,7 +127,9 @@ class Ranker:
                 crossed.setdefault(other, ev.idf(other) * v * w.translated)
         pool = np.where(allowed)[0]
         mean, std = float(meaning[pool].mean()), float(meaning[pool].std()) or 1.0
-        first = _fuse(meaning[pool], ev.bm25(list(weight))[pool])
+        # The first cut counts the translated words too: a French question about an English
+        # lecture ("le module d'Young du cuivre") has no word of its sentence otherwise.
+        first = _fuse(meaning[pool], ev.bm25(list(crossed))[pool])
         cut = [int(i) for i in pool[np.argsort(-first)[:CANDIDATES]]]
         context = _Context(question, idf, crossed, total, meaning, mean, std, previous,
                            question_numbers(question.whole, question.language), set(weight),
