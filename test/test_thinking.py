@@ -173,7 +173,11 @@ def test_what_the_question_wants():
              'What volume of concrete does the slab need?': 'value',
              # an inverted verb after an asking word asks which, not yes or no
              'Quelle solution le professeur propose-t-il ?': 'any', 'Le courant est-il continu ?': 'yesno',
-             "Quel module d'Young le cours donne-t-il pour le cuivre ?": 'value'}
+             "Quel module d'Young le cours donne-t-il pour le cuivre ?": 'value',
+             # the quantity of a thing named asks its value; the thing alone asks what it is
+             'Quelle est la conductivité thermique du cuivre ?': 'value',
+             'What is the boiling point of water?': 'value', 'What is the yield strength of steel?': 'value',
+             'What is stress?': 'definition', 'What is the principle of superposition?': 'definition'}
     for text, kind in cases.items():
         assert questions.wants(text) == kind, text
     follow = questions.read('What is the thermal conductivity of copper? And polystyrene foam?', 'en')

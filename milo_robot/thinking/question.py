@@ -192,8 +192,26 @@ def wants(text: str) -> str:
         part = _OPENING.sub('', part)
         for kind, pattern in _WANTS_RE:
             if pattern.search(part):
-                return kind
-    return 'any'
+                return 'value' if kind == 'definition' and _property(part) else kind
+    return 'value' if _property(_OPENING.sub('', asking)) else 'any'
+
+
+# "What is the X of Y?", "Quelle est la X du Y ?": X of a thing named, not the meaning of X.
+_PROPERTY = re.compile(r"^(?:what is|what's|what are|quel(?:le)?s? (?:est|sont))\s+(?:the|la|le|les|l')\s*"
+                       r"(.+?)\s+(?:of|for|in|du|des|de|d'|dans)\b", re.I)
+# Quantities named by a property of a material rather than by a unit: "conductivity", "point".
+_PROPERTY_WORDS = re.compile(r"ivit(y|é)\b|\bpoint\b|\blatent|\blatente\b|\bgap\b", re.I)
+
+
+def _property(text: str) -> bool:
+    """Whether a question asks the value of a quantity of a thing ("the density of water")."""
+    from milo_robot.thinking.compute.quantities import named_dimension  # (it reads questions' words too)
+
+    match = _PROPERTY.match(text)
+    if not match:
+        return False
+    quantity = match.group(1)
+    return bool(_PROPERTY_WORDS.search(quantity)) or named_dimension(quantity, first=True) is not None
 
 
 def split_follow_up(text: str) -> tuple:
