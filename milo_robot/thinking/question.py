@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from milo_robot.thinking.compute.quantities import named_dimension
 from milo_robot.thinking.words import content_stems, fold, stem
 
 _FRENCH = re.compile(r"[éèêàçùâîôœ]|\b(le|la|les|est|quel|quelle|quoi|comment|pourquoi|qu|une|"
@@ -205,8 +206,6 @@ _PROPERTY_WORDS = re.compile(r"ivit(y|é)\b|\bpoint\b|\blatent|\blatente\b|\bgap
 
 def _property(text: str) -> bool:
     """Whether a question asks the value of a quantity of a thing ("the density of water")."""
-    from milo_robot.thinking.compute.quantities import named_dimension  # (it reads questions' words too)
-
     match = _PROPERTY.match(text)
     if not match:
         return False
